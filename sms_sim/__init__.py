@@ -1,0 +1,3 @@
+"""sms-sim: a threaded simulation of an emergency SMS alert blast."""
+
+__version__ = "1.0.0"

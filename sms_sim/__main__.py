@@ -1,0 +1,3 @@
+from sms_sim.cli import main
+
+raise SystemExit(main())
