@@ -41,11 +41,11 @@ def produce(inbox: Inbox, stop: threading.Event, rng: random.Random,
             num_messages: int, batch_size: int, num_senders: int,
             poll_s: float = POLL_S) -> None:
     """Fill ``inbox`` with ``num_messages`` messages, then one ``None`` per
-    sender.  Returns early, without the ``None``s, once ``stop`` is set: the
-    senders watch ``stop`` themselves.
+    sender, so that each sender finishes after the last message.
 
     Memory stays flat however many messages are asked for, because the inbox
-    is bounded and messages are generated only as room appears.
+    is bounded and messages are generated only as room appears.  Once
+    ``stop`` is set it stops producing and releases idle senders at once.
     """
     for first_id in range(0, num_messages, GENERATE_CHUNK):
         chunk = generate_messages(
@@ -53,7 +53,20 @@ def produce(inbox: Inbox, stop: threading.Event, rng: random.Random,
         for start in range(0, len(chunk), batch_size):
             if not put_unless_stopped(
                     inbox, chunk[start:start + batch_size], stop, poll_s):
+                _release_idle_senders(inbox, num_senders)
                 return
     for _ in range(num_senders):
         if not put_unless_stopped(inbox, None, stop, poll_s):
+            _release_idle_senders(inbox, num_senders)
+            return
+
+
+def _release_idle_senders(inbox: Inbox, num_senders: int) -> None:
+    """Wake senders blocked on an empty inbox without waiting for their
+    next look at ``stop``.  Never blocks: a full inbox means no sender is
+    idle, and busy senders see ``stop`` after their current message."""
+    for _ in range(num_senders):
+        try:
+            inbox.put_nowait(None)
+        except queue.Full:
             return

@@ -94,11 +94,33 @@ def percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.1f}%"
 
 
-def group_settings(group: SenderGroup) -> str:
-    """``4 x 10.00 ms +- 1.00 ms, fail 20%``, the group's configuration."""
-    return (f"{group.count} x {seconds(group.mean_s)} "
-            f"+- {seconds(group.max_deviation_s)}, "
-            f"fail {group.failure_rate * 100:g}%")
+def short_seconds(value: float) -> str:
+    """A setting in the fewest characters: ``5ms``, ``0.5ms``, ``2s``."""
+    if value == 0 or value >= 1:
+        return f"{value:.3g}s"
+    if value >= 1e-3:
+        return f"{value * 1e3:.3g}ms"
+    return f"{value * 1e6:.3g}us"
+
+
+GROUP_HEADER = (f"  {'group':>5} {'senders':>7}  {'mean +- dev':<15}"
+                f"{'fail':>5} {'sent':>9} {'failed':>9} {'avg':>10}")
+
+
+def group_rows(groups: tuple[GroupSnapshot, ...], style: Style) -> list[str]:
+    """One aligned row per sender group, under :data:`GROUP_HEADER`."""
+    rows = [style.dim(GROUP_HEADER)]
+    for number, snap in enumerate(groups, 1):
+        group = snap.group
+        setting = (f"{short_seconds(group.mean_s)} +- "
+                   f"{short_seconds(group.max_deviation_s)}")
+        rows.append(
+            f"  {number:>5} {group.count:>7}  {setting:<15}"
+            f"{group.failure_rate * 100:>4.3g}% "
+            f"{style.paint(f'{count(snap.sent):>9}', 'green')} "
+            f"{style.paint(f'{count(snap.failed):>9}', 'red')} "
+            f"{seconds(snap.avg_send_s):>10}")
+    return rows
 
 
 def progress_line(snap: Snapshot) -> str:
@@ -130,33 +152,25 @@ def bar(snap: Snapshot, width: int, style: Style) -> str:
             + style.dim(marks[2] * rest))
 
 
-def _group_row(index: int, snap: GroupSnapshot, style: Style) -> str:
-    return (f"  {style.bold(f'group {index}')}  "
-            f"{group_settings(snap.group):<33}"
-            f"sent {style.paint(count(snap.sent), 'green')}  "
-            f"failed {style.paint(count(snap.failed), 'red')}  "
-            f"avg {seconds(snap.avg_send_s)}")
-
-
 def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
     """The block a terminal redraws in place every interval."""
     head = f" {percent(snap.done_share):>6}  " \
         f"{count(snap.processed)}/{count(snap.total)}"
-    bar_width = max(10, min(50, width - len(head) - 2))
+    bar_width = max(10, min(50, width - len(head) - 11))
     lines = [
-        f"{bar(snap, bar_width, style)}{style.bold(head)}",
-        f"sent {style.paint(count(snap.sent), 'green')}   "
+        f"{style.bold('sms-sim')}  {bar(snap, bar_width, style)}"
+        f"{style.bold(head)}",
+        f"  sent {style.paint(count(snap.sent), 'green')}   "
         f"failed {style.paint(count(snap.failed), 'red')} "
         f"({percent(snap.failure_share)})   "
         f"avg {style.bold(seconds(snap.avg_send_s))} per message",
-        f"rate {rate(snap.rate_per_s)} now, "
+        f"  rate {rate(snap.rate_per_s)} now, "
         f"{rate(snap.throughput_per_s)} overall   "
         f"elapsed {clock_time(snap.elapsed_s)}   "
         f"eta {style.bold(clock_time(snap.eta_s))}",
     ]
     if len(snap.groups) > 1:
-        lines += [_group_row(i, g, style)
-                  for i, g in enumerate(snap.groups, 1)]
+        lines += group_rows(snap.groups, style)
     return [fit(line, width) for line in lines]
 
 
@@ -179,7 +193,7 @@ def final_report(snap: Snapshot, width: int, style: Style) -> list[str]:
         f"p95 {seconds(snap.p95_s)}   p99 {seconds(snap.p99_s)}",
     ]
     if snap.distribution:
-        lines.append("  distribution of send times")
+        lines.append("  send time distribution")
         peak = max(b.count for b in snap.distribution)
         bar_width = max(10, min(40, width - 40))
         block = "\u2588" if style.unicode else "#"
@@ -191,8 +205,7 @@ def final_report(snap: Snapshot, width: int, style: Style) -> list[str]:
                 f"  {seconds(row.low_s):>10} - {seconds(row.high_s):<10} "
                 f"{style.paint(block * cells, 'cyan')}"
                 f"{' ' * (bar_width - cells)} {count(row.count)}")
-    lines.append("  senders")
-    lines += [_group_row(i, g, style) for i, g in enumerate(snap.groups, 1)]
+    lines += group_rows(snap.groups, style)
     return [fit(line, width) for line in lines]
 
 

@@ -7,6 +7,7 @@ histogram is within half a percent of the true value.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,11 @@ def _bucket_middle(index: int) -> float:
     above the highest; bucket ``i`` holds ``[lowest * g**(i-1),
     lowest * g**i)``, whose geometric middle this is."""
     return math.exp(_LOG_LOWEST + (index - 0.5) * _LOG_GROWTH)
+
+
+def _edges(low: float, high: float, rows: int) -> list[float]:
+    width = (high - low) / rows
+    return [low + i * width for i in range(rows)] + [high]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,21 +188,27 @@ class Stats:
         return self._max  # not reached: the counts add up to processed
 
     def distribution(self, rows: int = DISTRIBUTION_ROWS) -> tuple[Bin, ...]:
-        """The histogram folded into ``rows`` bins of equal width from min
-        to max; each fine bucket lands in the bin holding its middle."""
-        if not self.processed:
+        """The histogram folded into a few rows for display: equal widths
+        from min to p99, then one row for the slowest 1% up to max, so that
+        a single slow outlier does not squash the picture.  Each fine bucket
+        lands in the row holding its middle."""
+        p99 = self.percentile(0.99)
+        if p99 is None:
             return ()
         low, high = self._min, self._max
-        width = (high - low) / rows
-        if width <= 0:
+        if high <= low:
             return (Bin(low, high, self.processed),)
-        counts = [0] * rows
+        tail = p99 < high
+        edges = _edges(low, p99 if tail else high, rows - 1 if tail else rows)
+        if tail:
+            edges.append(high)
+        counts = [0] * (len(edges) - 1)
         for index, count in enumerate(self._buckets):
             if count:
                 middle = min(max(_bucket_middle(index), low), high)
-                counts[min(int((middle - low) / width), rows - 1)] += count
-        return tuple(Bin(low + i * width, low + (i + 1) * width, c)
-                     for i, c in enumerate(counts))
+                row = bisect.bisect_right(edges, middle) - 1
+                counts[min(row, len(counts) - 1)] += count
+        return tuple(Bin(a, b, c) for a, b, c in zip(edges, edges[1:], counts))
 
     def snapshot(self, elapsed_s: float, rate_per_s: float | None = None,
                  final: bool = False, interrupted: bool = False) -> Snapshot:
