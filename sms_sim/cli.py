@@ -28,10 +28,17 @@ POSITIONAL_NAMES = {"mean_s": "mean_processing_time",
 SPEC_FIELDS = {"count": "COUNT", "mean_s": "MEAN",
                "max_deviation_s": "DEVIATION", "failure_rate": "FAILURE_RATE"}
 
+USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
+           [max_deviation] [failure_rate] [--senders C:M:D:F]...
+           [--interval S] [--seed N] [--json]"""
+DESCRIPTION = """\
+Simulate an emergency SMS alert blast: a producer generates messages to
+random phone numbers, sender threads 'send' them, each waiting a random time
+around a mean and failing at a given rate, and a monitor reports progress."""
 EPILOG = f"""\
 example:
   %(prog)s 10000 4 0.01 0.001 0.2
-      10000 messages, 4 senders waiting 0.01 s +- 0.001 s each, 20% failing
+      10000 messages, 4 senders waiting 0.01 s +- 0.001 s each, 20%% failing
   %(prog)s 300 2 0.001 0 0 --senders 2:0.002:0:1 --json
       two groups of senders with different settings, JSON lines out
 
@@ -84,11 +91,8 @@ def _sender_spec(text: str) -> tuple[str, SenderGroup]:
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
-        prog=prog,
-        description="Simulate an emergency SMS alert blast: a producer "
-        "generates messages, sender threads 'send' them with a random delay "
-        "and failure rate, and a monitor reports progress.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+        prog=prog, usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
     add("num_messages", nargs="?", type=_int, default=1000,
         help="messages to send, an integer >= 0 (default: %(default)s)")

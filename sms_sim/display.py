@@ -26,6 +26,9 @@ ERASE_DOWN = "\x1b[J"
 
 
 class View(Protocol):
+    closed: bool
+    """True once the reader has gone (a closed pipe)."""
+
     def progress(self, snap: Snapshot) -> None: ...
     def final(self, snap: Snapshot) -> None: ...
     def close(self) -> None: ...

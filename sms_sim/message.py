@@ -85,7 +85,8 @@ def generate_messages(rng: random.Random, first_id: int,
     pos = 0
     for offset, length in enumerate(lengths):
         d = offset * PHONE_DIGITS
-        phone = f"{phones[d:d + 3]}-{phones[d + 3:d + 6]}-{phones[d + 6:d + 10]}"
+        phone = (f"{phones[d:d + 3]}-{phones[d + 3:d + 6]}-"
+                 f"{phones[d + 6:d + 10]}")
         end = pos + length
         messages.append(Message(first_id + offset, phone, text[pos:end],
                                 draw(), draw()))

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sms_sim.config import SenderGroup
 from sms_sim.stats import GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

@@ -85,7 +85,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
             faults.append(traceback.format_exc())
             stop.set()
 
-    senders = []
+    senders: list[threading.Thread] = []
     for group_index, group in enumerate(config.groups):
         for _ in range(group.count):
             name = f"sender-{len(senders) + 1}"

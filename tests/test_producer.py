@@ -2,11 +2,11 @@ import queue
 import random
 import threading
 
-from sms_sim.producer import Inbox, produce, put_unless_stopped
+from sms_sim.producer import Batch, Inbox, produce, put_unless_stopped
 
 
-def drain(inbox: Inbox) -> list[object]:
-    items: list[object] = []
+def drain(inbox: Inbox) -> list[Batch | None]:
+    items: list[Batch | None] = []
     while True:
         try:
             items.append(inbox.get_nowait())
@@ -19,6 +19,7 @@ def test_fills_batches_in_order_then_one_none_per_sender() -> None:
     produce(inbox, threading.Event(), random.Random(1), 10, 4, 3)
     items = drain(inbox)
     batches = [item for item in items if item is not None]
+    assert all(item is None for item in items[3:])
     assert [len(b) for b in batches] == [4, 4, 2]
     assert [m.id for b in batches for m in b] == list(range(10))
     assert items[3:] == [None, None, None]

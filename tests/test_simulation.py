@@ -1,5 +1,6 @@
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -9,7 +10,7 @@ from sms_sim import simulation
 from sms_sim.config import SenderGroup, SimulationConfig
 from sms_sim.message import Message, generate_messages
 from sms_sim.producer import GENERATE_CHUNK
-from sms_sim.sender import Result
+from sms_sim.sender import Result, Wait
 from sms_sim.simulation import MAX_BATCH, Outcome, batch_size
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
@@ -18,11 +19,13 @@ from tests.helpers import FakeTime, config
 TIMEOUT_S = 10
 
 
-def run_bounded(cfg: SimulationConfig, **kwargs: object) -> Outcome:
+def run_bounded(cfg: SimulationConfig, stop: StopEvent | None = None,
+                clock: Callable[[], float] = time.monotonic,
+                wait: Wait | None = None) -> Outcome:
     """Run in a helper thread so that a hang fails the test, not the suite."""
     outcome: list[Outcome] = []
-    runner = threading.Thread(target=lambda: outcome.append(
-        simulation.run(cfg, lambda snap: None, **kwargs)),  # type: ignore
+    runner = threading.Thread(target=lambda: outcome.append(simulation.run(
+        cfg, lambda snap: None, stop=stop, clock=clock, wait=wait)),
         daemon=True)
     runner.start()
     runner.join(TIMEOUT_S)
@@ -139,8 +142,8 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
         stop = StopEvent()
         at = rng.randint(1, 3 * total + 2)
         timing = Interrupter(stop, at)
-        snap = run_bounded(SimulationConfig(total, groups, 1.0, rng.random()),
-                           stop=stop, clock=timing.clock,
+        cfg = SimulationConfig(total, groups, 1.0, rng.randrange(1000))
+        snap = run_bounded(cfg, stop=stop, clock=timing.clock,
                            wait=timing.wait).snapshot
         assert snap.sent + snap.failed + snap.unsent == total
         assert snap.processed == sum(counted.values())
@@ -233,5 +236,3 @@ def test_batch_size_follows_demand(groups: tuple[SenderGroup, ...],
 def test_batch_size_is_at_least_one() -> None:
     cfg = SimulationConfig(1, (SenderGroup(10, 0.0, 0.0, 0.0),))
     assert batch_size(cfg) == 1
-
-

@@ -1,0 +1,197 @@
+"""The command line as a user meets it: real processes, real threads."""
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 15
+COLOUR = re.compile(r"\x1b\[3\dm")
+
+
+def environ(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NO_COLOR", "COLUMNS")}
+    env.update(extra)
+    return env
+
+
+def start(*args: str, module: bool = False) -> list[str]:
+    entry = ["-m", "sms_sim"] if module else [str(ROOT / "start.py")]
+    return [sys.executable, *entry, *args]
+
+
+def run(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(start(*args, module=module), cwd=ROOT, env=environ(),
+                          capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+def json_lines(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def test_the_briefs_example_at_a_small_scale() -> None:
+    done = run("400", "4", "0.001", "0.0001", "0.2", "--interval", "0.05")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert "\x1b" not in done.stdout and "\r" not in done.stdout
+    assert re.search(r"completed in .*\n.*400 total .* 0 unsent", done.stdout)
+    for figure in ("avg", "p50", "p95", "p99", "throughput"):
+        assert figure in done.stdout
+
+
+def test_json_totals_add_up_and_timing_is_true() -> None:
+    done = run("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed", "3")
+    assert done.returncode == 0, done.stderr
+    events = json_lines(done.stdout)
+    summary = events[-1]
+    assert summary["event"] == "summary"
+    assert all(e["event"] == "progress" for e in events[:-1])
+    assert summary["sent"] + summary["failed"] == 200
+    assert summary["unsent"] == 0 and summary["interrupted"] is False
+    assert 0.0009 <= summary["avg_send_s"] <= 0.0013
+    assert (summary["min_send_s"] <= summary["p50_send_s"]
+            <= summary["p95_send_s"] <= summary["p99_send_s"]
+            <= summary["max_send_s"])
+    assert summary["min_send_s"] >= 0.0005 * 0.9
+
+
+def test_a_seed_repeats_the_totals() -> None:
+    totals = {(s["sent"], s["failed"]) for s in (
+        json_lines(run("500", "4", "0", "0", "0.3", "--json", "--seed",
+                       "7").stdout)[-1] for _ in range(3))}
+    assert len(totals) == 1
+    assert 100 < totals.pop()[1] < 200
+
+
+def test_sender_groups_with_their_own_settings() -> None:
+    done = run("300", "2", "0.001", "0", "0", "--senders", "2:0.002:0:1",
+               "--json")
+    assert done.returncode == 0, done.stderr
+    first, second = json_lines(done.stdout)[-1]["groups"]
+    assert first["failed"] == 0 and second["sent"] == 0
+    assert first["sent"] + second["failed"] == 300
+    assert first["avg_send_s"] < second["avg_send_s"]
+
+
+def test_python_m_sms_sim_is_the_same_program() -> None:
+    done = run("50", "2", "0", "0", "0", "--json", module=True)
+    assert done.returncode == 0 and json_lines(done.stdout)[-1]["sent"] == 50
+    bad = run("-1", module=True)
+    assert bad.returncode == 2
+    assert "python3 -m sms_sim: error: argument num_messages" in bad.stderr
+
+
+def test_zero_messages_is_an_immediate_empty_report() -> None:
+    done = run("0", "--json")
+    assert done.returncode == 0
+    summary = json_lines(done.stdout)[-1]
+    assert (summary["sent"], summary["unsent"], summary["avg_send_s"]) == \
+        (0, 0, None)
+
+
+@pytest.mark.parametrize("argv", [["abc"], ["10", "2", "nan"],
+                                  ["--senders", "1:2:3"], ["--nope"]])
+def test_bad_input_through_a_real_process(argv: list[str]) -> None:
+    done = run(*argv)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("usage: ")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130),
+                                          (signal.SIGTERM, 143)])
+def test_a_signal_interrupts_with_an_exact_report(signum: int,
+                                                  code: int) -> None:
+    process = subprocess.Popen(
+        start("100000", "4", "0.01", "0.001", "0.2", "--json", "--interval",
+              "0.1"), cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = json.loads(process.stdout.readline())  # the run is under way
+    assert first["event"] == "progress"
+    sent_at = time.monotonic()
+    process.send_signal(signum)
+    out, err = process.communicate(timeout=TIMEOUT_S)
+    assert time.monotonic() - sent_at < 1.0
+    assert process.returncode == code, err
+    assert "Traceback" not in err
+    summary = json_lines(out)[-1]
+    assert summary["interrupted"] is True
+    assert summary["sent"] + summary["failed"] + summary["unsent"] == 100000
+    assert summary["unsent"] > 0
+
+
+def test_an_interrupted_human_report_shows_the_unsent() -> None:
+    process = subprocess.Popen(
+        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.1"),
+        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.send_signal(signal.SIGINT)
+    out, _ = process.communicate(timeout=TIMEOUT_S)
+    assert process.returncode == 130
+    match = re.search(r"interrupted in .*\n.*100,000 total .* ([\d,]+) unsent",
+                      out)
+    assert match and int(match.group(1).replace(",", "")) > 0
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    process = subprocess.Popen(
+        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.02"),
+        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # as `| head -1` does
+    process.wait(timeout=TIMEOUT_S)
+    assert process.stderr.read() == ""
+    process.stderr.close()
+    assert process.returncode == 141
+
+
+def run_in_terminal(*args: str, **env: str) -> str:
+    """Run under a pseudo-terminal 80 columns wide; return all it drew."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(start(*args), cwd=ROOT, stdin=terminal,
+                               stdout=terminal, stderr=terminal,
+                               env=environ(COLUMNS="80", **env))
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(controller)
+    assert process.wait(timeout=TIMEOUT_S) == 0
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.parametrize("no_color", ["", "1"])
+def test_on_a_terminal_the_view_is_redrawn_in_place(no_color: str) -> None:
+    screen = run_in_terminal("400", "4", "0.002", "0.001", "0.2",
+                             "--interval", "0.05", "--senders",
+                             "2:0.004:0.001:0.5", NO_COLOR=no_color)
+    assert re.search(r"\x1b\[\d+F\x1b\[J", screen)  # cursor up, erase
+    assert bool(COLOUR.search(screen)) == (no_color == "")
+    visible = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen)
+    assert all(len(line) <= 80 for line in visible.splitlines())
+    assert "eta" in visible and "/s now" in visible
+    assert "p95" in visible and "p99" in visible
+    assert re.search(r"^\s+2\s+2\s+4ms \+- 1ms", visible, re.M)
+    assert screen.endswith("\x1b[?25h")  # the cursor is shown again
