@@ -44,13 +44,16 @@ class Monitor:
     def run(self) -> Snapshot:
         """Monitor until the run is over; return the exact final snapshot.
 
-        Blocks on the success queue for at most ``DRAIN_POLL_S`` at a time,
-        and never beyond the next report.
+        Reports once at the start, so that a run shows its status at once,
+        then every interval.  Blocks on the success queue for at most
+        ``DRAIN_POLL_S`` at a time, and never beyond the next report.
         """
         stats, clock, interval = self._stats, self._clock, self._interval_s
         started = clock()
         next_report = started + interval
         last_time, last_processed = started, 0
+        if stats.total:
+            self._on_progress(stats.snapshot(0.0))
         while stats.processed < stats.total and self._running_senders:
             timeout = min(next_report - clock(), DRAIN_POLL_S)
             if timeout > 0:

@@ -15,14 +15,32 @@ from sms_sim.producer import POLL_S, Batch, Inbox
 MAX_CORRECTION = 0.1
 """Largest share of a wait that wake-up lag correction may take off."""
 
-LAG_WEIGHT = 1 / 32
-"""Weight of the newest sample in the running mean of wake-up lag."""
 
-MAX_LAG_SAMPLE_S = 0.001
-"""Largest overshoot counted as wake-up lag.  Wake-ups here are late by
-about 0.1 ms, with rare spikes of milliseconds when other threads hold the
-interpreter; a spike says nothing about the next wait, and counting it in
-full would cut the next few waits short."""
+class WakeLag:
+    """A running mean of how late timed waits wake, shared by the senders
+    of one group so that it settles after a few sends, not a few per sender.
+
+    Wake-ups here are late by about 0.1 ms, with rare spikes of milliseconds
+    when other threads hold the interpreter, often several senders at once.
+    A spike says nothing about the next wait, so no sample counts for more
+    than the largest correction, and each sample weighs little.
+    Updated without a lock: a race between two senders can only drop one
+    sample, which a running mean does not miss.
+    """
+
+    WEIGHT = 1 / 64
+
+    def __init__(self) -> None:
+        self.mean_s = 0.0
+
+    def correction(self, wait_s: float) -> float:
+        """How much to take off a wait of ``wait_s`` seconds."""
+        return min(self.mean_s, wait_s * MAX_CORRECTION)
+
+    def add(self, late_s: float, wait_s: float) -> None:
+        sample = min(late_s, wait_s * MAX_CORRECTION)
+        self.mean_s += (sample - self.mean_s) * self.WEIGHT
+
 
 
 class Result(NamedTuple):
@@ -74,6 +92,7 @@ def run_sender(name: str, group_index: int, group: SenderGroup,
                stop: threading.Event, *,
                clock: Callable[[], float] = time.monotonic,
                wait: Wait | None = None,
+               lag: WakeLag | None = None,
                poll_s: float = POLL_S) -> None:
     """The sender loop: run until a ``None`` batch or ``stop``.
 
@@ -83,20 +102,22 @@ def run_sender(name: str, group_index: int, group: SenderGroup,
     fails if its ``fail_draw`` is below the failure rate.
 
     Waking from a timed wait takes the scheduler a little longer than asked.
-    Each wait is shortened by this sender's running mean of that lag (never
-    by more than ``MAX_CORRECTION`` of the wait), so measured send times
-    average the configured mean instead of running consistently long.  Only
-    the mean is used: one message's overshoot is never charged to the next.
+    Each wait is shortened by the running mean of that lag in ``lag``
+    (never by more than ``MAX_CORRECTION`` of the wait), so measured send
+    times average the configured mean instead of running consistently long.
+    Only the mean is used: one message's overshoot is never charged to the
+    next.
 
     Results are queued once per batch, which saves a lock round trip per
     message when batches are large (zero or tiny means).
     """
     if wait is None:
         wait = stop.wait
+    if lag is None:
+        lag = WakeLag()
     low = group.mean_s - group.max_deviation_s
     span = 2 * group.max_deviation_s
     failure_rate = group.failure_rate
-    lag = 0.0
     fault: str | None = None
     try:
         while (batch := _take(inbox, stop, poll_s)) is not None:
@@ -109,12 +130,11 @@ def run_sender(name: str, group_index: int, group: SenderGroup,
                     start = clock()
                     target = low + span * delay_draw
                     if target > 0:
-                        asked = target - min(lag, target * MAX_CORRECTION)
+                        asked = target - lag.correction(target)
                         if wait(asked):
                             return  # stopped: this message stays unsent
                         seconds = clock() - start
-                        overshoot = min(seconds - asked, MAX_LAG_SAMPLE_S)
-                        lag += (overshoot - lag) * LAG_WEIGHT
+                        lag.add(seconds - asked, target)
                     else:
                         seconds = clock() - start
                     result = Result(message_id, group_index, seconds)

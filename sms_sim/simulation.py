@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from sms_sim.config import SimulationConfig
 from sms_sim.monitor import Monitor, ProgressCallback
 from sms_sim.producer import Inbox, produce
-from sms_sim.sender import ResultQueue, SenderExit, Wait, run_sender
+from sms_sim.sender import (ResultQueue, SenderExit, WakeLag, Wait,
+                            run_sender)
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
 
 MAX_BATCH = 128
-INBOX_RATE_PER_S = 5000
+INBOX_RATE_PER_S = 10_000
 """Batches per second the inbox is asked to carry at most.
 
 Senders take whole batches.  Every inbox operation is a lock round trip
@@ -87,12 +88,13 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
     senders: list[threading.Thread] = []
     for group_index, group in enumerate(config.groups):
+        lag = WakeLag()
         for _ in range(group.count):
             name = f"sender-{len(senders) + 1}"
             senders.append(threading.Thread(
                 target=run_sender, name=name,
                 args=(name, group_index, group, inbox, sent, failed, stop),
-                kwargs={"clock": clock, "wait": wait}))
+                kwargs={"clock": clock, "wait": wait, "lag": lag}))
     monitor = Monitor(Stats(config.num_messages, config.groups), sent, failed,
                       stop, config.num_senders, config.interval_s,
                       on_progress, clock=clock)
@@ -107,11 +109,12 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         finally:
             stop.set()  # the run is over: release the producer and senders
 
-    # The monitor first, so that its clock covers the whole run; the
-    # producer last, so that starting a thousand senders does not compete
-    # with a thousand senders already at work.
+    # The monitor first, so that its clock covers the whole run; then the
+    # producer, so that each sender finds work the moment it starts and
+    # starting a thousand threads overlaps with sending instead of
+    # preceding it (measured: 1000 senders at 10 ms, 4.3 s instead of 6.8).
     threads = [threading.Thread(target=monitor_main, name="monitor"),
-               *senders, threading.Thread(target=producer, name="producer")]
+               threading.Thread(target=producer, name="producer"), *senders]
     try:
         for thread in threads:
             thread.start()

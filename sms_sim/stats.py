@@ -8,6 +8,7 @@ histogram is within half a percent of the true value.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,7 @@ class Snapshot:
     distribution: tuple[Bin, ...] = ()
     rate_per_s: float | None = None
     """Messages processed per second over the last interval."""
+    # min_s to distribution are set in final snapshots only.
     final: bool = False
     interrupted: bool = False
 
@@ -173,26 +175,33 @@ class Stats:
                 buckets[index if index < top else top] += 1
         self._min, self._max = low, high
 
-    def percentile(self, share: float) -> float | None:
-        """The smallest time with at least ``share`` of the results at or
-        below it (nearest rank), from the histogram, clamped to min..max."""
+    def percentiles(self, *shares: float) -> list[float | None]:
+        """For each share in ascending order, the smallest time with at least
+        that share of the results at or below it (nearest rank), read from
+        the histogram in one pass and clamped to the min and max seen."""
         processed = self.processed
         if not processed:
-            return None
-        rank = max(1, math.ceil(share * processed))
+            return [None] * len(shares)
+        found: list[float | None] = []
+        ranks = iter(max(1, math.ceil(s * processed)) for s in shares)
+        rank = next(ranks, None)
         seen = 0
         for index, count in enumerate(self._buckets):
             seen += count
-            if seen >= rank:
-                return min(max(_bucket_middle(index), self._min), self._max)
-        return self._max  # not reached: the counts add up to processed
+            while rank is not None and seen >= rank:
+                found.append(min(max(_bucket_middle(index), self._min),
+                                 self._max))
+                rank = next(ranks, None)
+            if rank is None:
+                break
+        return found
 
-    def distribution(self, rows: int = DISTRIBUTION_ROWS) -> tuple[Bin, ...]:
+    def distribution(self, p99: float | None,
+                     rows: int = DISTRIBUTION_ROWS) -> tuple[Bin, ...]:
         """The histogram folded into a few rows for display: equal widths
         from min to p99, then one row for the slowest 1% up to max, so that
         a single slow outlier does not squash the picture.  Each fine bucket
         lands in the row holding its middle."""
-        p99 = self.percentile(0.99)
         if p99 is None:
             return ()
         low, high = self._min, self._max
@@ -212,21 +221,19 @@ class Stats:
 
     def snapshot(self, elapsed_s: float, rate_per_s: float | None = None,
                  final: bool = False, interrupted: bool = False) -> Snapshot:
-        seen = self.processed > 0
-        return Snapshot(
-            total=self.total,
-            elapsed_s=elapsed_s,
-            groups=tuple(
-                GroupSnapshot(group, sent, failed, total_s)
-                for group, sent, failed, total_s in zip(
-                    self._groups, self._sent, self._failed, self._total_s)),
-            min_s=self._min if seen else None,
-            max_s=self._max if seen else None,
-            p50_s=self.percentile(0.50),
-            p95_s=self.percentile(0.95),
-            p99_s=self.percentile(0.99),
-            distribution=self.distribution(),
-            rate_per_s=rate_per_s,
-            final=final,
-            interrupted=interrupted,
-        )
+        """The figures now.  Percentiles and the distribution take a pass
+        over the histogram and only the final report shows them, so only a
+        final snapshot has them."""
+        groups = tuple(
+            GroupSnapshot(group, sent, failed, total_s)
+            for group, sent, failed, total_s in zip(
+                self._groups, self._sent, self._failed, self._total_s))
+        base = Snapshot(total=self.total, elapsed_s=elapsed_s, groups=groups,
+                        rate_per_s=rate_per_s, final=final,
+                        interrupted=interrupted)
+        if not final or not self.processed:
+            return base
+        p50, p95, p99 = self.percentiles(0.50, 0.95, 0.99)
+        return dataclasses.replace(
+            base, min_s=self._min, max_s=self._max, p50_s=p50, p95_s=p95,
+            p99_s=p99, distribution=self.distribution(p99))

@@ -72,7 +72,7 @@ def test_reports_every_interval_with_the_rate_of_that_interval() -> None:
 
     def on_progress(snap: Snapshot) -> None:
         reports.append(snap)
-        if chunks:
+        if chunks and snap.elapsed_s:
             sent.put(chunks.pop(0))
 
     sent: ResultQueue = queue.SimpleQueue()
@@ -80,12 +80,15 @@ def test_reports_every_interval_with_the_rate_of_that_interval() -> None:
                       threading.Event(), 2, 1.0, on_progress,
                       clock=Stepping().clock)
     final = monitor.run()
-    assert [r.processed for r in reports] == [0, 10, 20, 30]
-    elapsed = [r.elapsed_s for r in reports]
+    # One report at once, then one per interval.
+    assert [r.processed for r in reports] == [0, 0, 10, 20, 30]
+    assert reports[0].elapsed_s == 0 and reports[0].rate_per_s is None
+    elapsed = [r.elapsed_s for r in reports[1:]]
+    assert elapsed[0] >= 1.0
     assert all(1.0 <= b - a <= 1.5 for a, b in zip(elapsed, elapsed[1:]))
-    assert reports[0].elapsed_s >= 1.0  # never before the first interval
-    assert reports[2].rate_per_s == pytest.approx(
-        10 / (reports[2].elapsed_s - reports[1].elapsed_s))
+    assert reports[3].rate_per_s == pytest.approx(
+        10 / (reports[3].elapsed_s - reports[2].elapsed_s))
+    assert all(r.p99_s is None for r in reports)  # final snapshots only
     assert final.processed == 40 and final.unsent == 0
 
 

@@ -223,8 +223,9 @@ def test_progress_is_reported_while_running() -> None:
     ((SenderGroup(4, 0.0, 0.0, 0.0),), 10**6, MAX_BATCH),
     ((SenderGroup(4, 0.0, 0.0, 0.0),), 100, 12),  # everyone gets work
     ((SenderGroup(4, 0.01, 0.001, 0.0),), 10**6, 1),
-    ((SenderGroup(1000, 0.1, 0.01, 0.0),), 20000, 2),
-    ((SenderGroup(1000, 0.01, 0.001, 0.0),), 100000, 20),
+    ((SenderGroup(1000, 0.1, 0.01, 0.0),), 20000, 1),
+    ((SenderGroup(1000, 0.01, 0.001, 0.0),), 100000, 10),
+    ((SenderGroup(2000, 0.01, 0.001, 0.0),), 100000, 20),
     ((SenderGroup(1, 0.0, 0.0, 0.0), SenderGroup(1, 1.0, 0.0, 0.0)),
      10**6, MAX_BATCH),
 ])

@@ -15,7 +15,10 @@ def test_counts_sums_and_extremes_per_group() -> None:
     stats.add(results(0, 0.01, 0.03), ok=True)
     stats.add(results(0, 0.02, first_id=2), ok=False)
     stats.add(results(1, 0.04, 0.05, first_id=3), ok=False)
-    snap = stats.snapshot(2.0)
+    progress = stats.snapshot(2.0)
+    assert progress.eta_s == pytest.approx(2.0)  # 5 left at 2.5 a second
+    assert progress.min_s is None and progress.p50_s is None
+    snap = stats.snapshot(2.0, final=True)
     assert (snap.sent, snap.failed, snap.processed, snap.unsent) == \
         (2, 3, 5, 5)
     assert snap.avg_send_s == pytest.approx(0.03)
@@ -27,7 +30,7 @@ def test_counts_sums_and_extremes_per_group() -> None:
     assert second.avg_send_s == pytest.approx(0.045)
     assert snap.failure_share == pytest.approx(0.6)
     assert snap.throughput_per_s == pytest.approx(2.5)
-    assert snap.eta_s == pytest.approx(2.0)  # 5 left at 2.5 a second
+    assert snap.eta_s is None  # the run is over
 
 
 def test_empty_snapshot_is_safe_everywhere() -> None:
@@ -52,7 +55,7 @@ def test_percentiles_are_within_one_percent_of_the_truth() -> None:
     stats = Stats(10000, GROUPS)
     stats.add(results(0, *fast), ok=True)
     stats.add(results(1, *slow), ok=False)
-    snap = stats.snapshot(1.0)
+    snap = stats.snapshot(1.0, final=True)
     truth = fast + slow
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95),
                          (snap.p99_s, 0.99)):
@@ -67,7 +70,7 @@ def test_percentiles_of_extreme_values_are_clamped_to_what_was_seen(
         value: float) -> None:
     stats = Stats(3, GROUPS)
     stats.add(results(0, value, value, value), ok=True)
-    snap = stats.snapshot(1.0)
+    snap = stats.snapshot(1.0, final=True)
     assert snap.p50_s == snap.p99_s == value
 
 
@@ -76,7 +79,7 @@ def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
     values = [rng.uniform(0.001, 0.002) for _ in range(5000)]
     stats = Stats(5000, GROUPS)
     stats.add(results(0, *values), ok=True)
-    snap = stats.snapshot(1.0)
+    snap = stats.snapshot(1.0, final=True)
     bins = snap.distribution
     assert sum(b.count for b in bins) == 5000
     assert bins[0].low_s == min(values)
@@ -93,7 +96,7 @@ def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
 def test_distribution_of_identical_values_is_one_row() -> None:
     stats = Stats(3, GROUPS)
     stats.add(results(0, 0.01, 0.01, 0.01), ok=True)
-    assert [b.count for b in stats.snapshot(1.0).distribution] == [3]
+    assert [b.count for b in stats.snapshot(1.0, final=True).distribution] == [3]
 
 
 def test_memory_does_not_grow_with_results() -> None:
