@@ -85,8 +85,11 @@ class LiveView(_Output):
         self._height = len(lines)
 
     def final(self, snap: Snapshot) -> None:
-        # The final report replaces the live block, so it stays on screen.
-        self._draw(final_report(snap, self._width(), self._style))
+        # The block is drawn a last time with the final figures and stays
+        # on screen; the report goes below it.
+        width = self._width()
+        self._draw(live_frame(snap, width, self._style) + [""]
+                   + final_report(snap, width, self._style))
         self._height = 0
 
     def close(self) -> None:

@@ -168,7 +168,10 @@ def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
         f"elapsed {clock_time(snap.elapsed_s)}   "
         f"eta {style.bold(clock_time(snap.eta_s))}",
     ]
-    if len(snap.groups) > 1:
+    if snap.final:  # the report below has the groups
+        lines[2] = (f"  {rate(snap.throughput_per_s)} overall   "
+                    f"elapsed {clock_time(snap.elapsed_s)}   done")
+    elif len(snap.groups) > 1:
         lines += group_rows(snap.groups, style)
     return [fit(line, width) for line in lines]
 

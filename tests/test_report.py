@@ -72,6 +72,12 @@ def test_live_frame_fits_the_width_and_shows_groups(width: int) -> None:
         assert re.search(r"^\s+2\s+2\s+20ms \+- 0s\s+50%", text, re.M)
 
 
+def test_a_final_frame_says_done_and_leaves_groups_to_the_report() -> None:
+    text = "\n".join(live_frame(DONE, 80, PLAIN))
+    assert "100.0%" in text and "done" in text and "eta" not in text
+    assert "group" not in text
+
+
 def test_live_frame_without_groups_table_for_one_group() -> None:
     one = Snapshot(total=10, elapsed_s=1.0,
                    groups=(GroupSnapshot(G1, 1, 1, 0.02),))
