@@ -1,5 +1,7 @@
 #!/bin/sh
 # Record the exact versions installed in .venv to static_requirements.txt.
+# Build that .venv with the oldest supported Python (3.10), so that the pins
+# install on every supported version (newer tools may need a newer Python).
 # Works executed or sourced; never exits the shell.
 _sms_dir=$(cd "$(dirname "${BASH_SOURCE:-$0}")" 2>/dev/null && pwd) || _sms_dir=.
 [ -f "$_sms_dir/start.py" ] || _sms_dir=$(pwd)

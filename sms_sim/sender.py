@@ -42,7 +42,6 @@ class WakeLag:
         self.mean_s += (sample - self.mean_s) * self.WEIGHT
 
 
-
 class Result(NamedTuple):
     """The outcome of one message.  Which queue it is in says sent or failed;
     ``seconds`` is the time the send took, measured with a monotonic clock

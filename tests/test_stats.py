@@ -96,7 +96,8 @@ def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
 def test_distribution_of_identical_values_is_one_row() -> None:
     stats = Stats(3, GROUPS)
     stats.add(results(0, 0.01, 0.01, 0.01), ok=True)
-    assert [b.count for b in stats.snapshot(1.0, final=True).distribution] == [3]
+    snap = stats.snapshot(1.0, final=True)
+    assert [b.count for b in snap.distribution] == [3]
 
 
 def test_memory_does_not_grow_with_results() -> None:
