@@ -7,13 +7,14 @@ import threading
 import time
 from collections.abc import Callable
 
-from sms_sim.sender import Result, ResultQueue, SenderExit
+from sms_sim.sender import ExitQueue, ResultQueue, SenderExit
 from sms_sim.stats import Snapshot, Stats
 
-DRAIN_POLL_S = 0.02
-"""Longest the monitor blocks on the success queue before it also drains
-the failure queue: bounds how many failures can pile up unread (and so the
-memory they hold) when almost every message fails."""
+POLL_S = 0.05
+"""How often the monitor drains the result queues between reports.  It is
+not woken by each result (at a thousand results a second that would be a
+thousand wake-ups), so this bounds how long results wait unread and the
+memory they hold meanwhile."""
 
 ProgressCallback = Callable[[Snapshot], None]
 
@@ -22,17 +23,21 @@ class Monitor:
     """Counts results as they arrive and reports every ``interval_s``.
 
     It finishes when every message is counted or every sender has exited,
-    whichever comes first: the last sender's :class:`SenderExit` comes after
-    all of its results, so either way the final figures are exact.
+    whichever comes first.  A sender queues its :class:`SenderExit` after
+    all of its results, and the monitor drains the results after taking the
+    exits, so either way the final figures are exact.  Sender exits wake it
+    at once, so the end of a run is seen the moment it happens.
     """
 
     def __init__(self, stats: Stats, sent: ResultQueue, failed: ResultQueue,
-                 stop: threading.Event, num_senders: int, interval_s: float,
+                 exits: ExitQueue, stop: threading.Event, num_senders: int,
+                 interval_s: float,
                  on_progress: ProgressCallback, *,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._stats = stats
         self._sent = sent
         self._failed = failed
+        self._exits = exits
         self._stop = stop
         self._running_senders = num_senders
         self._interval_s = interval_s
@@ -45,8 +50,8 @@ class Monitor:
         """Monitor until the run is over; return the exact final snapshot.
 
         Reports once at the start, so that a run shows its status at once,
-        then every interval.  Blocks on the success queue for at most
-        ``DRAIN_POLL_S`` at a time, and never beyond the next report.
+        then every interval.  Blocks on the exit queue until a sender exits,
+        for at most ``POLL_S`` at a time and never beyond the next report.
         """
         stats, clock, interval = self._stats, self._clock, self._interval_s
         started = clock()
@@ -55,10 +60,10 @@ class Monitor:
         if stats.total:
             self._on_progress(stats.snapshot(0.0))
         while stats.processed < stats.total and self._running_senders:
-            timeout = min(next_report - clock(), DRAIN_POLL_S)
+            timeout = min(next_report - clock(), POLL_S)
             if timeout > 0:
                 try:
-                    self._take(self._sent.get(timeout=timeout), ok=True)
+                    self._exited(self._exits.get(timeout=timeout))
                 except queue.Empty:
                     pass
             self._drain()
@@ -79,19 +84,21 @@ class Monitor:
                               interrupted=interrupted)
 
     def _drain(self) -> None:
-        """Take everything already queued, without blocking."""
+        """Take everything already queued, without blocking: exits first,
+        so that the results of every sender seen to exit are taken too."""
+        while True:
+            try:
+                self._exited(self._exits.get_nowait())
+            except queue.Empty:
+                break
         for results, ok in ((self._sent, True), (self._failed, False)):
             while True:
                 try:
-                    item = results.get_nowait()
+                    self._stats.add(results.get_nowait(), ok)
                 except queue.Empty:
                     break
-                self._take(item, ok)
 
-    def _take(self, item: list[Result] | SenderExit, ok: bool) -> None:
-        if isinstance(item, SenderExit):
-            self._running_senders -= 1
-            if item.fault is not None:
-                self.faults.append(item.fault)
-        else:
-            self._stats.add(item, ok)
+    def _exited(self, notice: SenderExit) -> None:
+        self._running_senders -= 1
+        if notice.fault is not None:
+            self.faults.append(notice.fault)

@@ -54,7 +54,7 @@ class Result(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class SenderExit:
-    """Put on the success queue as a sender's last act, whatever ends it.
+    """Put on the exit queue as a sender's last act, whatever ends it.
 
     Every result that sender produced was queued before it.  ``fault`` is
     the traceback of the error that retired the sender, if one did.
@@ -64,7 +64,8 @@ class SenderExit:
     fault: str | None = None
 
 
-ResultQueue = queue.SimpleQueue["list[Result] | SenderExit"]
+ResultQueue = queue.SimpleQueue[list[Result]]
+ExitQueue = queue.SimpleQueue[SenderExit]
 Wait = Callable[[float], bool]
 """Blocks for up to the given seconds; True if the run was stopped."""
 
@@ -88,7 +89,7 @@ def _take(inbox: Inbox, stop: threading.Event, poll_s: float) -> Batch | None:
 
 def run_sender(name: str, group_index: int, group: SenderGroup,
                inbox: Inbox, sent: ResultQueue, failed: ResultQueue,
-               stop: threading.Event, *,
+               exits: ExitQueue, stop: threading.Event, *,
                clock: Callable[[], float] = time.monotonic,
                wait: Wait | None = None,
                lag: WakeLag | None = None,
@@ -154,9 +155,7 @@ def run_sender(name: str, group_index: int, group: SenderGroup,
                 if bad:
                     failed.put(bad)
     finally:
-        # On the success queue, which the monitor blocks on: the last
-        # sender's exit wakes it at once, even when its last result failed.
-        sent.put(SenderExit(name, fault))
+        exits.put(SenderExit(name, fault))
 
 
 def _safe_elapsed(clock: Callable[[], float], start: float) -> float:

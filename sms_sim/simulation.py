@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from sms_sim.config import SimulationConfig
 from sms_sim.monitor import Monitor, ProgressCallback
 from sms_sim.producer import Inbox, produce
-from sms_sim.sender import (ResultQueue, SenderExit, WakeLag, Wait,
-                            run_sender)
+from sms_sim.sender import (ExitQueue, ResultQueue, SenderExit, WakeLag,
+                            Wait, run_sender)
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
 
@@ -31,7 +31,10 @@ demand keeps the inbox full; at ordinary rates every batch is one message,
 so no sender sits on work that another could be doing."""
 
 INBOX_BATCHES_PER_SENDER = 2
-MIN_INBOX_BATCHES = 8
+MIN_INBOX_MESSAGES = 1024
+"""The inbox holds at least this many messages (about 250 kB), so that a
+short run is produced in one go and the producer is not woken by every
+message a sender takes."""
 
 
 def batch_size(config: SimulationConfig) -> int:
@@ -70,15 +73,18 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     """
     stop = StopEvent() if stop is None else stop
     rng = random.Random(config.seed) if rng is None else rng
+    size = batch_size(config)
     inbox: Inbox = queue.Queue(maxsize=max(
-        MIN_INBOX_BATCHES, INBOX_BATCHES_PER_SENDER * config.num_senders))
+        math.ceil(MIN_INBOX_MESSAGES / size),
+        INBOX_BATCHES_PER_SENDER * config.num_senders))
     sent: ResultQueue = queue.SimpleQueue()
     failed: ResultQueue = queue.SimpleQueue()
+    exits: ExitQueue = queue.SimpleQueue()
     faults: list[str] = []
 
     def producer() -> None:
         try:
-            produce(inbox, stop, rng, config.num_messages, batch_size(config),
+            produce(inbox, stop, rng, config.num_messages, size,
                     config.num_senders)
         except Exception:
             # Without a producer nothing more will come: stop the run so
@@ -93,10 +99,11 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
             name = f"sender-{len(senders) + 1}"
             senders.append(threading.Thread(
                 target=run_sender, name=name,
-                args=(name, group_index, group, inbox, sent, failed, stop),
+                args=(name, group_index, group, inbox, sent, failed, exits,
+                      stop),
                 kwargs={"clock": clock, "wait": wait, "lag": lag}))
     monitor = Monitor(Stats(config.num_messages, config.groups), sent, failed,
-                      stop, config.num_senders, config.interval_s,
+                      exits, stop, config.num_senders, config.interval_s,
                       on_progress, clock=clock)
     final: list[Snapshot] = []
     crashed: list[BaseException] = []
@@ -123,7 +130,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         stop.set()
         for sender in senders:
             if sender.ident is None:  # never started: it will never exit
-                sent.put(SenderExit(sender.name, None))
+                exits.put(SenderExit(sender.name, None))
     for thread in threads:
         if thread.ident is not None:
             thread.join()

@@ -77,9 +77,20 @@ def test_a_seeded_run_sends_everything_with_predictable_failures(
 
 def test_groups_keep_their_own_settings() -> None:
     fake = FakeTime()
+    # Simulated sends are instant, so hold each sender's first send until
+    # all four run; otherwise the first started could take every message.
+    everyone = threading.Barrier(4)
+    started = threading.local()
+
+    def wait(seconds: float) -> bool:
+        if not getattr(started, "yes", False):
+            started.yes = True
+            everyone.wait(TIMEOUT_S)
+        return fake.wait(seconds)
+
     cfg = config(600, SenderGroup(2, 0.001, 0.0, 0.0),
                  SenderGroup(2, 0.002, 0.0, 1.0))
-    snap = run_bounded(cfg, clock=fake.clock, wait=fake.wait).snapshot
+    snap = run_bounded(cfg, clock=fake.clock, wait=wait).snapshot
     first, second = snap.groups
     assert first.failed == 0 and second.sent == 0
     assert first.processed + second.processed == 600
