@@ -215,13 +215,15 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _header(event: str, snap: Snapshot) -> dict[str, Any]:
+    """The fields every JSON line starts with."""
+    return {"event": event, "elapsed_s": round(snap.elapsed_s, 3),
+            "total": snap.total, "sent": snap.sent, "failed": snap.failed}
+
+
 def progress_json(snap: Snapshot) -> dict[str, Any]:
     return {
-        "event": "progress",
-        "elapsed_s": round(snap.elapsed_s, 3),
-        "total": snap.total,
-        "sent": snap.sent,
-        "failed": snap.failed,
+        **_header("progress", snap),
         "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "rate_per_s": _round(snap.rate_per_s, 1),
@@ -231,11 +233,7 @@ def progress_json(snap: Snapshot) -> dict[str, Any]:
 
 def summary_json(snap: Snapshot) -> dict[str, Any]:
     return {
-        "event": "summary",
-        "elapsed_s": round(snap.elapsed_s, 3),
-        "total": snap.total,
-        "sent": snap.sent,
-        "failed": snap.failed,
+        **_header("summary", snap),
         "unsent": snap.unsent,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "min_send_s": _round(snap.min_s, 9),
