@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import NoReturn
@@ -153,9 +153,11 @@ def parse_config(parser: argparse.ArgumentParser,
 
 
 @contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
-    """While inside, SIGINT and SIGTERM set ``stop`` and are recorded; a
-    second one of either ends the process at once (default disposition).
+def _stop_on_signals(stop: threading.Event,
+                     abandon: Callable[[], None]) -> Iterator[list[int]]:
+    """While inside, SIGINT and SIGTERM set ``stop`` and are recorded.  A
+    second one of either ends the process at once, after ``abandon`` has
+    left the screen sane, with status 128 + the signal's number.
 
     Setting an Event from a handler is safe here only because the main
     thread never holds ``stop``'s lock while handlers are installed: it
@@ -164,8 +166,9 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[list[int]]:
     received: list[int] = []
 
     def handle(signum: int, frame: FrameType | None) -> None:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, signal.SIG_DFL)
+        if received:
+            abandon()
+            os._exit(128 + signum)
         received.append(signum)
         stop.set()
 
@@ -186,13 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     stop = StopEvent()
     view = make_view(json_lines, on_closed=stop.set)
     try:
-        with _stop_on_signals(stop) as received:
+        with _stop_on_signals(stop, view.abandon) as received:
             outcome = simulation.run(config, view.progress, stop=stop)
         view.final(outcome.snapshot)
     finally:
         view.close()
     for fault in outcome.faults:
-        sys.stderr.write(f"sms-sim: a sender failed:\n{fault}")
+        sys.stderr.write(f"sms-sim: {fault}")
     if view.closed:
         return EXIT_CLOSED_PIPE
     if received and outcome.snapshot.interrupted:

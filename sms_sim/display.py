@@ -33,9 +33,14 @@ class View(Protocol):
     def final(self, snap: Snapshot) -> None: ...
     def close(self) -> None: ...
 
+    def abandon(self) -> None:
+        """Leave the screen sane at once, from a signal handler, before the
+        process ends without a report: no buffered (re-entrant) writes."""
+
 
 class _Output:
-    """Writes to a stream, and goes quiet for good once its reader is gone."""
+    """Writes to a stream, and goes quiet for good once its reader is gone.
+    """
 
     def __init__(self, stream: TextIO, on_closed: Callable[[], None]) -> None:
         self._stream = stream
@@ -52,6 +57,12 @@ class _Output:
             self.closed = True
             _silence(self._stream)
             self._on_closed()
+
+    def close(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
 
 
 def _silence(stream: TextIO) -> None:
@@ -95,6 +106,12 @@ class LiveView(_Output):
     def close(self) -> None:
         self.write(SHOW_CURSOR)
 
+    def abandon(self) -> None:
+        try:
+            os.write(self._stream.fileno(), f"\n{SHOW_CURSOR}".encode())
+        except (OSError, ValueError):
+            pass  # nothing more can be done for a terminal that is gone
+
     def _draw(self, lines: list[str]) -> None:
         up = f"\x1b[{self._height}F" if self._height else HIDE_CURSOR
         self.write(up + ERASE_DOWN + "".join(f"{line}\n" for line in lines))
@@ -113,9 +130,6 @@ class LineView(_Output):
         lines = final_report(snap, self._width, Style())
         self.write("".join(f"{line}\n" for line in lines))
 
-    def close(self) -> None:
-        pass
-
 
 class JsonView(_Output):
     def progress(self, snap: Snapshot) -> None:
@@ -123,9 +137,6 @@ class JsonView(_Output):
 
     def final(self, snap: Snapshot) -> None:
         self._emit(summary_json(snap))
-
-    def close(self) -> None:
-        pass
 
     def _emit(self, obj: dict[str, Any]) -> None:
         self.write(json.dumps(obj) + "\n")

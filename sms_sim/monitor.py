@@ -44,7 +44,7 @@ class Monitor:
         self._on_progress = on_progress
         self._clock = clock
         self.faults: list[str] = []
-        """Tracebacks of the errors that retired senders, in order."""
+        """What retired each faulty sender, with its traceback, in order."""
 
     def run(self) -> Snapshot:
         """Monitor until the run is over; return the exact final snapshot.
@@ -101,4 +101,6 @@ class Monitor:
     def _exited(self, notice: SenderExit) -> None:
         self._running_senders -= 1
         if notice.fault is not None:
-            self.faults.append(notice.fault)
+            self.faults.append(
+                f"{notice.name} stopped after an error; the message it held "
+                f"counts as failed:\n{notice.fault}")

@@ -147,7 +147,7 @@ def run_sender(name: str, group_index: int, group: SenderGroup,
                 fault = traceback.format_exc()
                 if message_id >= 0:
                     bad.append(Result(message_id, group_index,
-                                      max(0.0, _safe_elapsed(clock, start))))
+                                      _safe_elapsed(clock, start)))
                 return
             finally:
                 if ok:

@@ -54,7 +54,8 @@ def batch_size(config: SimulationConfig) -> int:
 class Outcome:
     snapshot: Snapshot
     faults: tuple[str, ...]
-    """Tracebacks of errors in the producer or senders, in order."""
+    """Errors in the producer or senders: who, what it meant for the run,
+    and the traceback."""
 
 
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,
@@ -89,7 +90,9 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         except Exception:
             # Without a producer nothing more will come: stop the run so
             # that it ends with the rest reported unsent instead of hanging.
-            faults.append(traceback.format_exc())
+            faults.append("the producer stopped after an error; the "
+                          "messages it had not made count as unsent:\n"
+                          + traceback.format_exc())
             stop.set()
 
     senders: list[threading.Thread] = []

@@ -127,15 +127,23 @@ def test_help_gives_units_ranges_and_an_example(
         assert fragment in text
 
 
-def test_signals_set_stop_once_then_fall_back_to_the_default() -> None:
+def test_a_signal_sets_stop_and_a_second_one_ends_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     stop = threading.Event()
+    calls: list[str] = []
+
+    def fake_exit(status: int) -> None:
+        calls.append(f"exit {status}")
+
+    monkeypatch.setattr("os._exit", fake_exit)
     before = signal.getsignal(signal.SIGINT)
-    with cli._stop_on_signals(stop) as received:
+    with cli._stop_on_signals(stop, lambda: calls.append("abandon")) \
+            as received:
         signal.raise_signal(signal.SIGTERM)
         assert stop.is_set() and received == [signal.SIGTERM]
-        # A second signal would now end the process at once.
-        assert signal.getsignal(signal.SIGINT) == signal.SIG_DFL
-        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+        assert calls == []
+        signal.raise_signal(signal.SIGINT)
+        assert calls == ["abandon", "exit 130"]
     assert signal.getsignal(signal.SIGINT) == before
 
 
@@ -167,4 +175,4 @@ def test_exit_codes(outcome: Outcome, signals: list[int], code: int,
     assert cli.main(["1", "--json"]) == code
     out, err = capsys.readouterr()
     assert json.loads(out)["event"] == "summary"
-    assert ("a sender failed" in err) == bool(outcome.faults)
+    assert (err == "sms-sim: Traceback\n") == bool(outcome.faults)

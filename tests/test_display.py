@@ -1,12 +1,14 @@
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from sms_sim.config import SenderGroup
 from sms_sim.display import (SHOW_CURSOR, JsonView, LineView, LiveView,
                              make_view)
+from sms_sim.report import Style
 from sms_sim.stats import GroupSnapshot, Snapshot
 
 COLOUR = re.compile(r"\x1b\[3\dm")
@@ -78,3 +80,13 @@ def test_a_closed_pipe_goes_quiet_and_is_reported_once() -> None:
     view.progress(SNAP)
     view.final(FINAL)
     assert calls == ["closed"] and view.closed
+
+
+def test_abandon_shows_the_cursor_with_a_raw_write(tmp_path: Path) -> None:
+    path = tmp_path / "screen"
+    with open(path, "w", encoding="utf-8") as stream:
+        view = LiveView(stream, Style(), never, width=lambda: 80)
+        view.progress(SNAP)
+        stream.flush()
+        view.abandon()
+    assert path.read_text().endswith(SHOW_CURSOR)

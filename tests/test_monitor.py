@@ -45,7 +45,9 @@ def test_ends_when_every_sender_has_exited_and_reports_the_rest_unsent(
     final = monitor.run()
     assert (final.processed, final.unsent) == (1, 9)
     assert not final.interrupted  # nobody asked it to stop
-    assert monitor.faults == ["Traceback: boom\n"]
+    [fault] = monitor.faults
+    assert fault.startswith("sender-2 stopped after an error")
+    assert fault.endswith("Traceback: boom\n")
 
 
 def test_an_interrupted_run_is_marked_so() -> None:
