@@ -16,8 +16,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
-from sms_sim.report import (Style, final_report, live_frame, progress_json,
-                            progress_line, summary_json)
+from sms_sim.report import (PLAIN, Style, final_report, live_frame,
+                            progress_json, progress_line, summary_json)
 from sms_sim.stats import Snapshot
 
 HIDE_CURSOR = "\x1b[?25l"
@@ -127,7 +127,7 @@ class LineView(_Output):
         self.write(progress_line(snap) + "\n")
 
     def final(self, snap: Snapshot) -> None:
-        lines = final_report(snap, self._width, Style())
+        lines = final_report(snap, self._width, PLAIN)
         self.write("".join(f"{line}\n" for line in lines))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sms_sim.stats import GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +24,9 @@ class Style:
     unicode: bool = False
 
     def paint(self, text: str, colour: str) -> str:
-        codes = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}
         if not self.colour or not text:
             return text
-        return f"\x1b[{codes[colour]}m{text}\x1b[0m"
+        return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m"
 
     def bold(self, text: str) -> str:
         return f"\x1b[1m{text}\x1b[0m" if self.emphasis and text else text
@@ -36,6 +36,7 @@ class Style:
 
 
 PLAIN = Style()
+"""No escape codes, ASCII only: for pipes, files and logs."""
 
 
 def visible_width(line: str) -> int:
