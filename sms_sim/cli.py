@@ -9,7 +9,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import NoReturn
 
 from sms_sim import simulation
 from sms_sim.config import (MAX_SENDERS, ConfigError, SenderGroup,
@@ -43,17 +42,9 @@ example:
       two groups of senders with different settings, JSON lines out
 
 Senders over all groups: 1 to {MAX_SENDERS}.
-exit codes: 0 completed, 1 completed but a sender faulted, 2 usage error,
+exit codes: 0 completed, 1 a sender or the producer faulted, 2 usage error,
 130 interrupted (SIGINT), 143 terminated (SIGTERM), 141 output pipe closed.
 """
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        # argparse prints the usage line and the message; only the exit
-        # status is ours to pin down.
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _number(kind: type[int] | type[float], what: str,
@@ -73,7 +64,7 @@ def _float(text: str) -> float:
     return float(_number(float, "a number", text))
 
 
-def _sender_spec(text: str) -> tuple[str, SenderGroup]:
+def _sender_spec(text: str) -> SenderGroup:
     fields = text.split(":")
     if len(fields) != 4:
         raise argparse.ArgumentTypeError(
@@ -81,7 +72,7 @@ def _sender_spec(text: str) -> tuple[str, SenderGroup]:
     try:
         count = _int(fields[0])
         mean_s, deviation_s, rate = (_float(f) for f in fields[1:])
-        return text, SenderGroup(count, mean_s, deviation_s, rate)
+        return SenderGroup(count, mean_s, deviation_s, rate)
     except argparse.ArgumentTypeError as error:
         raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
     except ConfigError as error:
@@ -90,7 +81,7 @@ def _sender_spec(text: str) -> tuple[str, SenderGroup]:
 
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(  # its errors exit with EXIT_USAGE
         prog=prog, usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
@@ -125,9 +116,6 @@ def parse_config(parser: argparse.ArgumentParser,
     """The validated config and whether JSON output was asked for; a broken
     rule exits through ``parser.error`` (usage, one line, status 2)."""
     args = parser.parse_args(argv)
-    if args.num_messages < 0:
-        parser.error(f"argument num_messages: must be an integer >= 0, "
-                     f"got {args.num_messages}")
     if not 0 <= args.num_senders <= MAX_SENDERS:
         parser.error(f"argument num_senders: must be an integer from 0 to "
                      f"{MAX_SENDERS}, got {args.num_senders}")
@@ -139,7 +127,7 @@ def parse_config(parser: argparse.ArgumentParser,
         parser.error(f"argument {POSITIONAL_NAMES[error.field]}: {error}")
     groups = [SenderGroup(args.num_senders, *settings)] \
         if args.num_senders else []
-    groups += [group for _, group in args.senders]
+    groups += args.senders
     if not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
