@@ -4,10 +4,12 @@ from __future__ import annotations
 import math
 import queue
 import random
+import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sms_sim.config import SimulationConfig
@@ -35,6 +37,40 @@ MIN_INBOX_MESSAGES = 1024
 """The inbox holds at least this many messages (about 250 kB), so that a
 short run is produced in one go and the producer is not woken by every
 message a sender takes."""
+
+
+SWITCH_INTERVAL_PER_THREAD_S = 50e-6
+MAX_SWITCH_INTERVAL_S = 0.05
+
+
+@contextmanager
+def switch_interval_for(num_threads: int) -> Iterator[float]:
+    """Within the block, the interpreter's switch interval suits
+    ``num_threads`` threads: ``SWITCH_INTERVAL_PER_THREAD_S`` each, up to
+    ``MAX_SWITCH_INTERVAL_S``, and never shorter than it was.  After the
+    block, the interval is restored.
+
+    The switch interval is also how often each thread that waits for the
+    interpreter lock wakes up to ask for it.  With a thousand senders, a
+    short stall leaves hundreds waiting at once; at the default 5 ms their
+    futile wake-ups fill both cores and starve the thread that holds the
+    lock, so the stall deepens until every sender wakes in step.  Scaling
+    the interval keeps those wake-ups near 20,000 a second.  No thread waits
+    longer for its turn: senders let go of the lock long before an interval
+    runs out.
+    Measured over alternating runs: 1000 senders at 100 ms, 2.22 s median
+    at 5 ms and 2.17 s with this; 1000 senders at 10 ms, 3.6 s and 3.2 s.
+    A few senders keep the default: a longer interval slowed a zero-delay
+    run with four senders by 10%.
+    """
+    previous = sys.getswitchinterval()
+    interval = max(previous, min(num_threads * SWITCH_INTERVAL_PER_THREAD_S,
+                                 MAX_SWITCH_INTERVAL_S))
+    sys.setswitchinterval(interval)
+    try:
+        yield interval
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def batch_size(config: SimulationConfig) -> int:
@@ -70,7 +106,9 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     starts and joins threads, and never waits on ``stop`` itself, so a
     signal handler in the calling thread can set it safely.  ``rng``,
     ``clock`` and ``wait`` replace randomness, time and the senders' wait in
-    tests; by default the generator is seeded from ``config.seed``.
+    tests; by default the generator is seeded from ``config.seed``.  While
+    the threads run, the interpreter's switch interval is scaled to their
+    number (see :func:`switch_interval_for`).
     """
     stop = StopEvent() if stop is None else stop
     rng = random.Random(config.seed) if rng is None else rng
@@ -125,18 +163,19 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     # preceding it (measured: 1000 senders at 10 ms, 4.3 s instead of 6.8).
     threads = [threading.Thread(target=monitor_main, name="monitor"),
                threading.Thread(target=producer, name="producer"), *senders]
-    try:
+    with switch_interval_for(len(threads)):
+        try:
+            for thread in threads:
+                thread.start()
+        except RuntimeError as error:  # "can't start new thread"
+            faults.append(f"could not start a thread: {error}\n")
+            stop.set()
+            for sender in senders:
+                if sender.ident is None:  # never started: it never exits
+                    exits.put(SenderExit(sender.name, None))
         for thread in threads:
-            thread.start()
-    except RuntimeError as error:  # "can't start new thread"
-        faults.append(f"could not start a thread: {error}\n")
-        stop.set()
-        for sender in senders:
-            if sender.ident is None:  # never started: it will never exit
-                exits.put(SenderExit(sender.name, None))
-    for thread in threads:
-        if thread.ident is not None:
-            thread.join()
+            if thread.ident is not None:
+                thread.join()
     if not final:
         raise RuntimeError("the monitor did not finish") from (
             crashed[0] if crashed else None)

@@ -1,8 +1,9 @@
 import random
+import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 
@@ -11,7 +12,9 @@ from sms_sim.config import SenderGroup, SimulationConfig
 from sms_sim.message import Message, generate_messages
 from sms_sim.producer import GENERATE_CHUNK
 from sms_sim.sender import Result, Wait
-from sms_sim.simulation import MAX_BATCH, Outcome, batch_size
+from sms_sim.simulation import (MAX_BATCH, MAX_SWITCH_INTERVAL_S,
+                                SWITCH_INTERVAL_PER_THREAD_S, Outcome,
+                                batch_size, switch_interval_for)
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
 from tests.helpers import FakeTime, config
@@ -248,3 +251,44 @@ def test_batch_size_follows_demand(groups: tuple[SenderGroup, ...],
 def test_batch_size_is_at_least_one() -> None:
     cfg = SimulationConfig(1, (SenderGroup(10, 0.0, 0.0, 0.0),))
     assert batch_size(cfg) == 1
+
+
+@pytest.fixture
+def switch_interval() -> Iterator[float]:
+    """The default switch interval, in place for the test and after it."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    yield 0.005
+    sys.setswitchinterval(before)
+
+
+@pytest.mark.parametrize("threads, expected", [
+    (4, 0.005),  # a few threads: never shorter than it was
+    (400, 400 * SWITCH_INTERVAL_PER_THREAD_S),
+    (10_000, MAX_SWITCH_INTERVAL_S),
+])
+def test_the_switch_interval_scales_with_threads_and_is_restored(
+        switch_interval: float, threads: int, expected: float) -> None:
+    with switch_interval_for(threads) as interval:
+        assert interval == pytest.approx(expected)
+        assert sys.getswitchinterval() == pytest.approx(expected)
+    assert sys.getswitchinterval() == pytest.approx(switch_interval)
+
+
+def test_the_switch_interval_is_restored_after_an_error(
+        switch_interval: float) -> None:
+    with pytest.raises(KeyError), switch_interval_for(1000):
+        raise KeyError
+    assert sys.getswitchinterval() == pytest.approx(switch_interval)
+
+
+def test_a_run_scales_the_switch_interval_while_its_threads_run(
+        switch_interval: float) -> None:
+    seen: list[float] = []
+    cfg = config(400, SenderGroup(398, 0.0, 0.0, 0.0))  # 400 threads in all
+    outcome = simulation.run(cfg, lambda snap: seen.append(
+        sys.getswitchinterval()))
+    assert outcome.snapshot.sent == 400
+    assert seen and all(
+        s == pytest.approx(400 * SWITCH_INTERVAL_PER_THREAD_S) for s in seen)
+    assert sys.getswitchinterval() == pytest.approx(switch_interval)
