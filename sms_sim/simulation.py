@@ -58,10 +58,11 @@ def switch_interval_for(num_threads: int) -> Iterator[float]:
     the interval keeps those wake-ups near 20,000 a second.  No thread waits
     longer for its turn: senders let go of the lock long before an interval
     runs out.
-    Measured over alternating runs: 1000 senders at 100 ms, 2.22 s median
-    at 5 ms and 2.17 s with this; 1000 senders at 10 ms, 3.6 s and 3.2 s.
-    A few senders keep the default: a longer interval slowed a zero-delay
-    run with four senders by 10%.
+
+    Medians over alternating runs: 1000 senders at 100 ms, 2.22 s at 5 ms
+    and 2.17 s with this; 1000 senders at 10 ms, 3.6 s and 3.2 s.  A few
+    senders keep the default: a longer interval slowed a zero-delay run
+    with four senders by 10%.
     """
     previous = sys.getswitchinterval()
     interval = max(previous, min(num_threads * SWITCH_INTERVAL_PER_THREAD_S,

@@ -255,7 +255,8 @@ def test_batch_size_is_at_least_one() -> None:
 
 @pytest.fixture
 def switch_interval() -> Iterator[float]:
-    """The default switch interval, in place for the test and after it."""
+    """CPython's default switch interval for the test; the interval it
+    replaced is put back after it."""
     before = sys.getswitchinterval()
     sys.setswitchinterval(0.005)
     yield 0.005
