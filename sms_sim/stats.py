@@ -74,6 +74,7 @@ class Snapshot:
     total: int
     elapsed_s: float
     groups: tuple[GroupSnapshot, ...]
+    # min_s to distribution are set in final snapshots only.
     min_s: float | None = None
     max_s: float | None = None
     p50_s: float | None = None
@@ -82,7 +83,6 @@ class Snapshot:
     distribution: tuple[Bin, ...] = ()
     rate_per_s: float | None = None
     """Messages processed per second over the last interval."""
-    # min_s to distribution are set in final snapshots only.
     final: bool = False
     interrupted: bool = False
 
