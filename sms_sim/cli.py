@@ -3,149 +3,310 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
+from typing import Any, NoReturn, TextIO, TypeVar
 
-from sms_sim import simulation
-from sms_sim.config import (MAX_SENDERS, ConfigError, SenderGroup,
-                            SimulationConfig, check_timing)
-from sms_sim.display import make_view
+from sms_sim import simulation, tuning
+from sms_sim.checks import Check, min_delivered
+from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MIN_INTERVAL_S,
+                            Backoff, ConfigError, Gateway, SenderGroup,
+                            SimulationConfig)
+from sms_sim.csvlog import CsvLog
+from sms_sim.display import View, make_view
 from sms_sim.stop import StopEvent
 
 EXIT_OK = 0
 EXIT_FAULT = 1
 EXIT_USAGE = 2
+EXIT_CHECK_FAILED = 3
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `| head`
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+DEFAULT_SENDERS = 4
+T = TypeVar("T")
+LONGEST_ECHO = 40
+"""Most characters of a bad value that an error message repeats."""
 
-POSITIONAL_NAMES = {"mean_s": "mean_processing_time",
-                    "max_deviation_s": "max_deviation",
-                    "failure_rate": "failure_rate"}
-SPEC_FIELDS = {"count": "COUNT", "mean_s": "MEAN",
-               "max_deviation_s": "DEVIATION", "failure_rate": "FAILURE_RATE"}
+ARGUMENTS = {
+    # config field: (argument, its name inside --senders or --backoff)
+    "num_messages": ("num_messages", ""),
+    "count": ("num_senders", "COUNT"),
+    "mean_s": ("mean_processing_time", "MEAN"),
+    "max_deviation_s": ("max_deviation", "DEVIATION"),
+    "failure_rate": ("failure_rate", "FAILURE_RATE"),
+    "tps": ("--tps", "TPS"),
+    "num_senders": ("num_senders", ""),
+    "interval_s": ("--interval", ""),
+    "speed": ("--speed", ""),
+    "max_rate": ("--max-rate", ""),
+    "retries": ("--retries", ""),
+    "base_s": ("--backoff", "BASE"),
+    "cap_s": ("--backoff", "CAP"),
+    "permanent": ("--permanent", ""),
+    "deadline_s": ("--deadline", ""),
+}
+"""The one table from config fields to what the user typed."""
 
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
-           [max_deviation] [failure_rate] [--senders C:M:D:F]...
-           [--interval S] [--seed N] [--json]"""
+           [max_deviation] [failure_rate] [--senders C:M:D:F[:TPS]]...
+           [--speed X] [--tps X] [--max-rate R] [--retries N]
+           [--backoff BASE[:CAP]] [--permanent P] [--deadline S]
+           [--min-delivered P] [--log FILE] [--interval S] [--seed N]
+           [--json]"""
 DESCRIPTION = """\
 Simulate an emergency SMS alert blast: a producer generates messages to
-random phone numbers, sender threads 'send' them, each waiting a random time
-around a mean and failing at a given rate, and a monitor reports progress."""
+random phone numbers, sender threads 'send' them, each taking a random time
+around a mean and failing at a given rate, and a monitor reports progress.
+Every time is simulated: the gateway's own clock, which real time follows
+(--speed sets how fast)."""
 EPILOG = f"""\
-example:
-  %(prog)s 10000 4 0.01 0.001 0.2
-      10000 messages, 4 senders waiting 0.01 s +- 0.001 s each, 20%% failing
-  %(prog)s 300 2 0.001 0 0 --senders 2:0.002:0:1 --json
+examples:
+  %(command)s 10000 4 0.01 0.001 0.2
+      10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20%% failing
+  %(command)s 300 2 0.001 0 0 --senders 2:0.002:0:1 --json
       two groups of senders with different settings, JSON lines out
+  %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --retries 3 \\
+      --deadline 600 --min-delivered 0.95 --speed 100
+      a 100/s account cap, 3 retries, a 10-minute validity, and exit 3
+      unless 95%% are sent: about 10 s of real time
 
-Senders over all groups: 1 to {MAX_SENDERS}.
-exit codes: 0 completed, 1 a sender or the producer faulted, 2 usage error,
-130 interrupted (SIGINT), 143 terminated (SIGTERM), 141 output pipe closed.
+Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
+senders count unless num_senders is 0.  Times are simulated seconds.
+exit codes: 0 completed, 1 a fault (or the output or log could not be
+written), 2 usage error, 3 a --min-delivered check failed, 129/130/143
+stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe closed.
 """
 
 
-def _number(kind: type[int] | type[float], what: str,
-            text: str) -> int | float:
+def _echo(text: str) -> str:
+    """``text`` quoted, shortened if long: error messages stay one line."""
+    if len(text) <= LONGEST_ECHO:
+        return repr(text)
+    return f"{text[:24]!r}...{text[-8:]!r} ({len(text):,} characters)"
+
+
+def _int(text: str, limit: int | None = None) -> int:
+    digits = text.strip().lstrip("+-").replace("_", "")
+    if limit is not None and digits.isdigit() and \
+            len(digits.lstrip("0")) > len(str(limit)):
+        raise argparse.ArgumentTypeError(
+            f"too large (at most {limit:,}), got {_echo(text)}")
     try:
-        return kind(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"must be {what}, got {text!r}") from None
-
-
-def _int(text: str) -> int:
-    return int(_number(int, "an integer", text))
+            f"must be an integer, got {_echo(text)}") from None
 
 
 def _float(text: str) -> float:
-    return float(_number(float, "a number", text))
+    try:
+        return float(text) + 0.0  # + 0.0: -0.0 becomes 0.0
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number, got {_echo(text)}") from None
+
+
+def _count(text: str) -> int:
+    return _int(text, MAX_MESSAGES)
+
+
+def _senders(text: str) -> int:
+    return _int(text, MAX_SENDERS)
+
+
+def _seed(text: str) -> int:
+    return _int(text, 10 ** LONGEST_ECHO - 1)
+
+
+def _retries(text: str) -> int:
+    return _int(text, 10 ** 6)  # the rule itself is the config's
+
+
+def _fields(text: str, names: Sequence[str], optional: int) -> list[str]:
+    fields = text.split(":")
+    if not len(names) - optional <= len(fields) <= len(names):
+        spec = ":".join(names[:len(names) - optional]) + "".join(
+            f"[:{name}]" for name in names[len(names) - optional:])
+        raise argparse.ArgumentTypeError(
+            f"must be {spec}, got {_echo(text)}")
+    return fields
+
+
+def _spec_error(text: str, field: str, error: Exception) -> NoReturn:
+    raise argparse.ArgumentTypeError(
+        f"{_echo(text)}: {ARGUMENTS[field][1]} {error}") from None
+
+
+def _field(text: str, name: str, parse: Callable[[str], T],
+           field: str) -> T:
+    try:
+        return parse(field)
+    except argparse.ArgumentTypeError as error:
+        _spec_error(text, name, error)
 
 
 def _sender_spec(text: str) -> SenderGroup:
-    fields = text.split(":")
-    if len(fields) != 4:
-        raise argparse.ArgumentTypeError(
-            f"must be COUNT:MEAN:DEVIATION:FAILURE_RATE, got {text!r}")
+    fields = _fields(text, ("COUNT", "MEAN", "DEVIATION", "FAILURE_RATE",
+                            "TPS"), optional=1)
+    count = _field(text, "count", _senders, fields[0])
+    mean_s, deviation_s, failure_rate = (
+        _field(text, name, _float, field) for name, field in
+        zip(("mean_s", "max_deviation_s", "failure_rate"), fields[1:4]))
+    tps = _field(text, "tps", _float, fields[4]) if len(fields) > 4 else None
     try:
-        count = _int(fields[0])
-        mean_s, deviation_s, rate = (_float(f) for f in fields[1:])
-        return SenderGroup(count, mean_s, deviation_s, rate)
-    except argparse.ArgumentTypeError as error:
-        raise argparse.ArgumentTypeError(f"{text!r}: {error}") from None
+        return SenderGroup(count, mean_s, deviation_s, failure_rate, tps)
     except ConfigError as error:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: {SPEC_FIELDS[error.field]} {error}") from None
+        _spec_error(text, error.field, error)
+
+
+def _backoff(text: str) -> Backoff:
+    fields = _fields(text, ("BASE", "CAP"), optional=1)
+    base_s = _field(text, "base_s", _float, fields[0])
+    cap_s = (_field(text, "cap_s", _float, fields[1]) if len(fields) > 1
+             else max(base_s, Backoff().cap_s))
+    try:
+        return Backoff(base_s, cap_s)
+    except ConfigError as error:
+        _spec_error(text, error.field, error)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Reads ``-inf``, ``-1:0:0:0`` and ``-1e3`` as values, not options, so
+    that they get the range message like every other bad value."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(
+            r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(  # its errors exit with EXIT_USAGE
-        prog=prog, usage=USAGE, description=DESCRIPTION, epilog=EPILOG,
+    command = f"python3 {prog}" if prog and prog.endswith(".py") else prog
+    parser = _Parser(  # its errors exit with EXIT_USAGE
+        prog=prog, usage=USAGE, description=DESCRIPTION,
+        epilog=EPILOG.replace("%(command)s", command or "%(prog)s"),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
-    add("num_messages", nargs="?", type=_int, default=1000,
-        help="messages to send, an integer >= 0 (default: %(default)s)")
-    add("num_senders", nargs="?", type=_int, default=4,
-        help="senders with the settings below, an integer >= 0; 0 needs "
-        "--senders (default: %(default)s)")
+    add("num_messages", nargs="?", type=_count, default=1000,
+        help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
+        "(default: %(default)s)")
+    add("num_senders", nargs="?", type=_senders, default=None,
+        help=f"senders with the settings below, an integer from 0 to "
+        f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
     add("mean_processing_time", nargs="?", type=_float, default=0.01,
-        help="mean seconds to send one message, >= 0 (default: %(default)s)")
+        help="mean simulated seconds to send one message, >= 0 "
+        "(default: %(default)s)")
     add("max_deviation", nargs="?", type=_float, default=0.005,
         help="seconds a send may differ from the mean, uniformly, from 0 to "
         "the mean (default: %(default)s)")
     add("failure_rate", nargs="?", type=_float, default=0.1,
         help="share of sends that fail, from 0 to 1 (default: %(default)s)")
-    add("--senders", metavar="COUNT:MEAN:DEVIATION:FAILURE_RATE",
+    add("--senders", metavar="COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS]",
         type=_sender_spec, action="append", default=[],
         help="add a group of COUNT (>= 1) senders with their own settings, "
-        "same units and ranges as above; repeatable")
+        "same units and ranges as above; TPS caps each one's sends per "
+        "second; repeatable")
+    add("--speed", metavar="X", type=_float, default=1.0,
+        help="simulated seconds per real second, > 0 and <= 1e6 (default: "
+        "%(default)s)")
+    add("--tps", metavar="X", type=_float, default=None,
+        help="each positional sender starts at most X sends per simulated "
+        "second, > 0")
+    add("--max-rate", metavar="R", type=_float, default=None,
+        help="all senders together start at most R sends per simulated "
+        "second, evenly spaced, > 0")
+    add("--retries", metavar="N", type=_retries, default=0,
+        help="retry a failed attempt up to N more times, 0 to 100 "
+        "(default: %(default)s)")
+    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=Backoff(),
+        help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
+        "simulated seconds, 0 < BASE <= CAP (default: 1:60)")
+    add("--permanent", metavar="P", type=_float, default=0.0,
+        help="share of failed attempts that fail for good, never retried, "
+        "0 to 1 (default: %(default)s)")
+    add("--deadline", metavar="S", type=_float, default=None,
+        help="no attempt starts after S simulated seconds; what is not sent "
+        "by then expires, > 0")
+    add("--min-delivered", metavar="P", type=_float, default=None,
+        help="exit 3 after the report unless at least this share of all "
+        "messages was sent, 0 to 1")
+    add("--log", metavar="FILE", default=None,
+        help="write one CSV row per message as it ends: "
+        + ",".join(CsvLog.COLUMNS))
     add("--interval", metavar="S", type=_float, default=1.0,
-        help="seconds between progress reports, > 0 (default: %(default)s)")
-    add("--seed", metavar="N", type=_int, default=None,
+        help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
+        "(default: %(default)s)")
+    add("--seed", metavar="N", type=_seed, default=None,
         help="seed the random generator: the same messages and, with one "
-        "sender group, the same totals every run")
+        "sender group and no deadline, the same totals every run")
     add("--json", action="store_true",
         help="write one JSON object per line instead of text")
     return parser
 
 
-def parse_config(parser: argparse.ArgumentParser,
-                 argv: Sequence[str] | None) -> tuple[SimulationConfig, bool]:
-    """The validated config and whether JSON output was asked for; a broken
-    rule exits through ``parser.error`` (usage, one line, status 2)."""
+@dataclass(frozen=True, slots=True)
+class Options:
+    config: SimulationConfig
+    json: bool
+    min_delivered: float | None
+    log: str | None
+
+
+def _fail(parser: argparse.ArgumentParser, field: str,
+          error: Exception) -> NoReturn:
+    argument, inner = ARGUMENTS.get(field, (field, ""))
+    parser.error(f"argument {argument}: {inner + ' ' if inner else ''}"
+                 f"{error}")
+
+
+def parse_options(parser: argparse.ArgumentParser,
+                  argv: Sequence[str] | None) -> Options:
+    """Validated options; a broken rule exits through ``parser.error``
+    (usage, one line, status 2)."""
     args = parser.parse_args(argv)
-    if not 0 <= args.num_senders <= MAX_SENDERS:
-        parser.error(f"argument num_senders: must be an integer from 0 to "
-                     f"{MAX_SENDERS}, got {args.num_senders}")
-    settings = (args.mean_processing_time, args.max_deviation,
-                args.failure_rate)
-    try:
-        check_timing(*settings)
-    except ConfigError as error:
-        parser.error(f"argument {POSITIONAL_NAMES[error.field]}: {error}")
-    groups = [SenderGroup(args.num_senders, *settings)] \
-        if args.num_senders else []
-    groups += args.senders
-    if not groups:
+    num_senders = (DEFAULT_SENDERS if args.num_senders is None
+                   else args.num_senders)
+    groups = list(args.senders)
+    if num_senders:
+        try:
+            groups.insert(0, SenderGroup(
+                num_senders, args.mean_processing_time, args.max_deviation,
+                args.failure_rate, args.tps))
+        except ConfigError as error:
+            _fail(parser, error.field, error)
+    elif not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
     try:
+        gateway = Gateway(args.max_rate, args.retries, args.backoff,
+                          args.permanent, args.deadline)
         config = SimulationConfig(args.num_messages, tuple(groups),
-                                  args.interval, args.seed)
+                                  args.interval, args.seed, args.speed,
+                                  gateway)
     except ConfigError as error:
-        name = {"interval_s": "--interval"}.get(error.field, error.field)
-        parser.error(f"argument {name}: {error}")
-    return config, args.json
+        if error.field == "num_senders" and args.num_senders is None:
+            parser.error(
+                f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
+                "senders count too (give num_senders 0 to leave them out)")
+        _fail(parser, error.field, error)
+    if args.min_delivered is not None and not 0 <= args.min_delivered <= 1:
+        parser.error(f"argument --min-delivered: must be a number from 0 to "
+                     f"1, got {args.min_delivered!r}")
+    return Options(config, args.json, args.min_delivered, args.log)
 
 
 @contextmanager
 def _stop_on_signals(stop: threading.Event,
                      abandon: Callable[[], None]) -> Iterator[list[int]]:
-    """While inside, SIGINT and SIGTERM set ``stop`` and are recorded.  A
-    second one of either ends the process at once, after ``abandon`` has
-    left the screen sane, with status 128 + the signal's number.
+    """While inside, SIGINT, SIGTERM and SIGHUP set ``stop`` and are
+    recorded.  A second one ends the process at once, after ``abandon``
+    has left the screen sane, with status 128 + the signal's number.
 
     Setting an Event from a handler is safe here only because the main
     thread never holds ``stop``'s lock while handlers are installed: it
@@ -160,8 +321,7 @@ def _stop_on_signals(stop: threading.Event,
         received.append(signum)
         stop.set()
 
-    previous = {sig: signal.signal(sig, handle)
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
     try:
         yield received
     finally:
@@ -169,23 +329,79 @@ def _stop_on_signals(stop: threading.Event,
             signal.signal(sig, handler)
 
 
+@contextmanager
+def _switch_interval(num_threads: int) -> Iterator[None]:
+    """The interpreter's switch interval, process-wide, suited to the run's
+    threads (see ``tuning.switch_interval_s``), and restored after."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(tuning.switch_interval_s(num_threads, previous))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
+
+
+def _say(stream: TextIO | None, text: str) -> None:
+    """Write to stderr if it can be written at all; never raise."""
+    try:
+        if stream is not None:
+            stream.write(text)
+            stream.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _open_log(parser: argparse.ArgumentParser, path: str | None
+              ) -> CsvLog | None:
+    if path is None:
+        return None
+    try:
+        return CsvLog.create(path)
+    except OSError as error:
+        parser.error(f"argument --log: cannot write {_echo(path)}: "
+                     f"{error.strerror or error}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     prog = os.path.basename(sys.argv[0])
     parser = build_parser("python3 -m sms_sim" if prog == "__main__.py"
                           else prog)
-    config, json_lines = parse_config(parser, argv)
+    options = parse_options(parser, argv)
+    if sys.stdout is None:
+        _say(sys.stderr, "sms-sim: cannot write the output: standard "
+             "output is closed\n")
+        return EXIT_FAULT
+    log = _open_log(parser, options.log)
+    config = options.config
     stop = StopEvent()
-    view = make_view(json_lines, on_closed=stop.set)
+    view: View = make_view(options.json, on_closed=stop.set,
+                           interval_s=config.interval_s)
+    checks: list[Check] = []
     try:
-        with _stop_on_signals(stop, view.abandon) as received:
-            outcome = simulation.run(config, view.progress, stop=stop)
-        view.final(outcome.snapshot)
+        with _stop_on_signals(stop, view.abandon) as received, \
+                view.running(), _switch_interval(config.num_senders + 2):
+            outcome = simulation.run(
+                config, view.progress, stop=stop,
+                sink=None if log is None else log.write)
+        if options.min_delivered is not None:
+            checks.append(min_delivered(outcome.snapshot,
+                                        options.min_delivered))
+        view.final(outcome.snapshot, checks)
     finally:
         view.close()
+        if log is not None:
+            log.close()
     for fault in outcome.faults:
-        sys.stderr.write(f"sms-sim: {fault}")
+        _say(sys.stderr, f"sms-sim: {fault}")
+    if view.error is not None:
+        _say(sys.stderr, f"sms-sim: cannot write the output: {view.error}\n")
+        return EXIT_FAULT
     if view.closed:
         return EXIT_CLOSED_PIPE
     if received and outcome.snapshot.interrupted:
         return 128 + received[0]
-    return EXIT_FAULT if outcome.faults else EXIT_OK
+    if outcome.faults:
+        return EXIT_FAULT
+    if not all(check.ok for check in checks):
+        return EXIT_CHECK_FAILED
+    return EXIT_OK

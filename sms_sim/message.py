@@ -36,12 +36,12 @@ _LENGTH_TABLE, _LENGTH_DELETE = _uniform_table(
 
 
 class Message(NamedTuple):
-    """One SMS to send, with the chance values that decide its fate.
+    """One SMS to send, with the seed that decides its fate.
 
-    ``delay_draw`` and ``fail_draw`` are uniform in [0, 1), drawn by the
-    producer from the run's generator.  A sender turns them into a send
-    duration and an outcome using its own group's settings, so a seeded run's
-    totals do not depend on which sender happens to take which message.
+    ``seed`` is 64 random bits drawn by the producer from the run's
+    generator.  Every attempt's chance values derive from it (see
+    :func:`attempt_draws`), so a seeded run's outcomes do not depend on
+    which sender happens to take which message, or which attempt.
     (A NamedTuple: measured about 40% cheaper to build than a frozen,
     slotted dataclass, and immutable all the same.)
     """
@@ -49,8 +49,40 @@ class Message(NamedTuple):
     id: int
     phone: str
     text: str
-    delay_draw: float
-    fail_draw: float
+    seed: int
+
+
+_MASK64 = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
+DRAW_UNIT = 2.0 ** -32
+LOW_BITS = 0xFFFFFFFF
+
+
+def _mix(value: int) -> int:
+    """SplitMix64's finaliser: 64 well-mixed bits from any 64 bits."""
+    value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK64
+    return value ^ (value >> 31)
+
+
+def _halves(bits: int) -> tuple[float, float]:
+    return (bits >> 32) * DRAW_UNIT, (bits & LOW_BITS) * DRAW_UNIT
+
+
+def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
+    """The ``(delay, fail)`` draws of attempt number ``attempt`` (from 1),
+    each uniform in [0, 1).  The first attempt reads the seed's own bits,
+    the cheapest case and by far the most common."""
+    if attempt == 1:
+        return _halves(seed)
+    return _halves(_mix((seed + attempt * _GOLDEN) & _MASK64))
+
+
+def failure_draws(seed: int, attempt: int) -> tuple[float, float]:
+    """The ``(permanent, jitter)`` draws of a failed attempt, uniform in
+    [0, 1): whether it failed for good, and where in its backoff window
+    the retry falls."""
+    return _halves(_mix((seed ^ _MASK64) + attempt * _GOLDEN & _MASK64))
 
 
 def _uniform_bytes(rng: random.Random, count: int,
@@ -80,7 +112,7 @@ def generate_messages(rng: random.Random, first_id: int,
                             _DIGIT_TABLE, _DIGIT_DELETE)
     text = chars.decode("ascii")
     phones = digits.decode("ascii")
-    draw = rng.random
+    bits = rng.getrandbits
     messages = []
     pos = 0
     for offset, length in enumerate(lengths):
@@ -89,6 +121,6 @@ def generate_messages(rng: random.Random, first_id: int,
                  f"{phones[d + 6:d + 10]}")
         end = pos + length
         messages.append(Message(first_id + offset, phone, text[pos:end],
-                                draw(), draw()))
+                                bits(64)))
         pos = end
     return messages

@@ -3,104 +3,130 @@
 from __future__ import annotations
 
 import queue
-import threading
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from sms_sim.sender import ExitQueue, ResultQueue, SenderExit
+from sms_sim.channels import Channels, Result, SenderExit
+from sms_sim.sender import Pacing
 from sms_sim.stats import Snapshot, Stats
-
-POLL_S = 0.05
-"""How often the monitor drains the result queues between reports.  It is
-not woken by each result (at a thousand results a second that would be a
-thousand wake-ups), so this bounds how long results wait unread and the
-memory they hold meanwhile."""
+from sms_sim.tuning import MONITOR_POLL_S
 
 ProgressCallback = Callable[[Snapshot], None]
+ResultSink = Callable[[Iterable[Result]], None]
+"""Sees every batch of results after the statistics do (the ``--log``)."""
 
 
 class Monitor:
-    """Counts results as they arrive and reports every ``interval_s``.
+    """Counts results as they arrive and reports every ``interval_s`` of
+    real time.
 
-    It finishes when every message is counted or every sender has exited,
-    whichever comes first.  A sender queues its :class:`SenderExit` after
-    all of its results, and the monitor drains the results after taking the
-    exits, so either way the final figures are exact.  Sender exits wake it
-    at once, so the end of a run is seen the moment it happens.
+    :meth:`run` returns when every message has an outcome, the run is
+    stopped, or no sender is left.  :meth:`finish` then takes what is left
+    on the queues, once every other thread has ended, so the final figures
+    are exact.
     """
 
-    def __init__(self, stats: Stats, sent: ResultQueue, failed: ResultQueue,
-                 exits: ExitQueue, stop: threading.Event, num_senders: int,
-                 interval_s: float,
-                 on_progress: ProgressCallback, *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, stats: Stats, channels: Channels, pacing: Pacing,
+                 num_senders: int, interval_s: float,
+                 on_progress: ProgressCallback,
+                 sink: ResultSink | None = None) -> None:
         self._stats = stats
-        self._sent = sent
-        self._failed = failed
-        self._exits = exits
-        self._stop = stop
+        self._channels = channels
+        self._pacing = pacing
         self._running_senders = num_senders
         self._interval_s = interval_s
         self._on_progress = on_progress
-        self._clock = clock
+        self._sink = sink
         self.faults: list[str] = []
-        """What retired each faulty sender, with its traceback, in order."""
+        """What went wrong in a sender or the sink, in order."""
 
-    def run(self) -> Snapshot:
-        """Monitor until the run is over; return the exact final snapshot.
+    def run(self) -> None:
+        """Monitor until the run is over.
 
         Reports once at the start, so that a run shows its status at once,
-        then every interval.  Blocks on the exit queue until a sender exits,
-        for at most ``POLL_S`` at a time and never beyond the next report.
+        then every interval.  Blocks on the notice queue, which a sender
+        exit or a sender running out of work wakes, for at most
+        ``MONITOR_POLL_S`` at a time and never beyond the next report.
+        When every message has an outcome it waits, on ``stop``, until
+        real time reaches the blast's simulated end: no run ends sooner
+        than the gateway it models would.
         """
-        stats, clock, interval = self._stats, self._clock, self._interval_s
-        started = clock()
-        next_report = started + interval
-        last_time, last_processed = started, 0
+        stats, clock = self._stats, self._pacing.clock
+        stop, interval = self._channels.stop, self._interval_s
+        next_report = interval
+        last_time, last_processed = 0.0, 0
         if stats.total:
-            self._on_progress(stats.snapshot(0.0))
-        while stats.processed < stats.total and self._running_senders:
-            timeout = min(next_report - clock(), POLL_S)
+            self._on_progress(stats.snapshot(0.0, 0.0))
+        while (stats.processed < stats.total and self._running_senders
+               and not stop.is_set()):
+            timeout = min(next_report - clock.real_elapsed(), MONITOR_POLL_S)
             if timeout > 0:
                 try:
-                    self._exited(self._exits.get(timeout=timeout))
+                    self._noticed(self._channels.notices.get(timeout=timeout))
                 except queue.Empty:
                     pass
             self._drain()
-            now = clock()
+            now = clock.real_elapsed()
             if now >= next_report:
                 processed = stats.processed
-                rate = (processed - last_processed) / (now - last_time)
-                self._on_progress(stats.snapshot(now - started, rate))
+                rate = ((processed - last_processed)
+                        / ((now - last_time) * clock.speed))
+                self._on_progress(stats.snapshot(now, clock.now(), rate))
                 last_time, last_processed = now, processed
                 # Keep the cadence; after a stall, skip the missed reports.
                 next_report += interval
                 if next_report <= now:
                     next_report = now + interval
-        # Stopped with messages left: an interrupt, as opposed to a run that
-        # completed just as a signal arrived, or one whose senders all died.
-        interrupted = self._stop.is_set() and stats.processed < stats.total
-        return stats.snapshot(clock() - started, final=True,
-                              interrupted=interrupted)
+        if stats.processed == stats.total:
+            clock.wait_until(stats.latest_s, self._pacing.wait)
+
+    def finish(self, faulted: bool) -> Snapshot:
+        """The exact final snapshot; call once no other thread runs.
+        A run that ended with messages left was stopped by a fault if
+        ``faulted`` or a fault reached the monitor, else interrupted."""
+        self._drain()
+        stats, clock = self._stats, self._pacing.clock
+        stopped = None
+        if stats.processed < stats.total:
+            stopped = "fault" if faulted or self.faults else "interrupt"
+        return stats.snapshot(clock.real_elapsed(), clock.now(), final=True,
+                              stopped=stopped)
 
     def _drain(self) -> None:
-        """Take everything already queued, without blocking: exits first,
-        so that the results of every sender seen to exit are taken too."""
+        """Take everything already queued, without blocking."""
+        notices = self._channels.notices
         while True:
             try:
-                self._exited(self._exits.get_nowait())
+                self._noticed(notices.get_nowait())
             except queue.Empty:
                 break
-        for results, ok in ((self._sent, True), (self._failed, False)):
+        for results in (self._channels.sent, self._channels.failed):
             while True:
                 try:
-                    self._stats.add(results.get_nowait(), ok)
+                    batch = results.get_nowait()
                 except queue.Empty:
                     break
+                self._stats.add(batch)
+                if self._sink is not None:
+                    self._write(batch)
 
-    def _exited(self, notice: SenderExit) -> None:
+    def _write(self, batch: list[Result]) -> None:
+        assert self._sink is not None
+        try:
+            self._sink(batch)
+        except OSError as error:
+            # The log can no longer be trusted: stop the run, and say why.
+            self._sink = None
+            self.faults.append(f"{error.strerror or error}; the run "
+                               "stopped\n")
+            self._channels.stop.set()
+
+    def _noticed(self, notice: SenderExit | None) -> None:
+        if notice is None:
+            return  # a sender ran out of work: the drain that follows
         self._running_senders -= 1
+        lag_s = self._stats.max_lag_s
+        self._stats.max_lag_s = max(lag_s, notice.lag_s)
         if notice.fault is not None:
             self.faults.append(
-                f"{notice.name} stopped after an error; the message it held "
-                f"counts as failed:\n{notice.fault}")
+                f"{notice.name} stopped after an error, and the run with "
+                f"it; what it held counts as unsent:\n{notice.fault}")

@@ -1,72 +1,130 @@
-"""The producer: streams generated messages into the bounded inbox."""
+"""The producer: streams generated messages into the bounded inbox, and
+puts each retry back in line when its backoff ends."""
 from __future__ import annotations
 
+import heapq
 import queue
 import random
-import threading
 
+from sms_sim.channels import Channels, Retry, Work
+from sms_sim.clock import SimClock
 from sms_sim.message import Message, generate_messages
-
-Batch = list[Message]
-Inbox = queue.Queue["Batch | None"]
-"""Batches of messages; ``None`` tells the sender that takes it to finish."""
+from sms_sim.tuning import POLL_S
 
 GENERATE_CHUNK = 256
 """Messages generated per call: large enough that the bulk generator's
 per-call cost vanishes, small enough that the first batch is ready at once.
 Fixed, so that a seed gives the same messages whatever the batch size."""
 
-POLL_S = 0.1
-"""Longest a producer or sender blocks on the inbox before it looks at the
-stop Event again: the bound on how long an interrupt can go unnoticed by a
-thread that is waiting for the inbox rather than simulating a send."""
+
+class _Backlog:
+    """Retries waiting out their backoff, earliest first."""
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, Retry]] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def push(self, retry: Retry) -> None:
+        self._count += 1  # a tie-breaker: retries never compare themselves
+        heapq.heappush(self._heap, (retry.ready_at_s, self._count, retry))
+
+    def next_due_s(self) -> float | None:
+        return self._heap[0][0] if self._heap else None
+
+    def pop_due(self, now_s: float, limit: int) -> list[Retry]:
+        due: list[Retry] = []
+        while self._heap and self._heap[0][0] <= now_s and len(due) < limit:
+            due.append(heapq.heappop(self._heap)[2])
+        return due
 
 
-def put_unless_stopped(inbox: Inbox, item: Batch | None,
-                       stop: threading.Event, poll_s: float = POLL_S) -> bool:
-    """Put ``item``, blocking while the inbox is full; False if stopped first.
+class Producer:
+    """Feeds the inbox until the run is stopped.
 
-    Blocks at most ``poll_s`` at a time between looks at ``stop``.
+    Fresh messages are all ready at the first simulated instant; they go
+    in as fast as the inbox has room.  A failed attempt comes back on the
+    retry queue and goes in line again once simulated time reaches the end
+    of its backoff.  Only the monitor knows when every message has an
+    outcome, so the producer runs until ``stop``.
     """
-    while not stop.is_set():
-        try:
-            inbox.put(item, timeout=poll_s)
-            return True
-        except queue.Full:
-            continue
-    return False
 
+    def __init__(self, channels: Channels, clock: SimClock,
+                 rng: random.Random, num_messages: int, num_senders: int,
+                 batch: int) -> None:
+        self._channels = channels
+        self._clock = clock
+        self._rng = rng
+        self._num_messages = num_messages
+        self._num_senders = num_senders
+        self._batch = batch
+        self._backlog = _Backlog()
 
-def produce(inbox: Inbox, stop: threading.Event, rng: random.Random,
-            num_messages: int, batch_size: int, num_senders: int,
-            poll_s: float = POLL_S) -> None:
-    """Fill ``inbox`` with ``num_messages`` messages, then one ``None`` per
-    sender, so that each sender finishes after the last message.
+    def run(self) -> None:
+        stop = self._channels.stop
+        fresh: list[Message] = []
+        taken = 0  # of fresh
+        next_id = 0
+        while not stop.is_set():
+            self._collect_retries(block=False)
+            due = self._backlog.pop_due(self._clock.now(), self._batch)
+            if due:
+                self._put(Work([], due))
+            elif taken < len(fresh) or next_id < self._num_messages:
+                if taken == len(fresh):
+                    fresh = generate_messages(self._rng, next_id, min(
+                        GENERATE_CHUNK, self._num_messages - next_id))
+                    taken = 0
+                    next_id += len(fresh)
+                batch = fresh[taken:taken + self._batch_now(
+                    len(fresh) - taken + self._num_messages - next_id)]
+                self._put(Work(batch, []))
+                taken += len(batch)
+            else:
+                self._collect_retries(block=True)
 
-    Memory stays flat however many messages are asked for, because the inbox
-    is bounded and messages are generated only as room appears.  Once
-    ``stop`` is set it stops producing and releases idle senders at once.
-    """
-    for first_id in range(0, num_messages, GENERATE_CHUNK):
-        chunk = generate_messages(
-            rng, first_id, min(GENERATE_CHUNK, num_messages - first_id))
-        for start in range(0, len(chunk), batch_size):
-            if not put_unless_stopped(
-                    inbox, chunk[start:start + batch_size], stop, poll_s):
-                _release_idle_senders(inbox, num_senders)
+    def _batch_now(self, remaining: int) -> int:
+        """Shrink batches as the run nears its end (guided scheduling), so
+        that no sender is left holding a long tail while others idle."""
+        return max(1, min(self._batch, remaining // (2 * self._num_senders)))
+
+    def _put(self, work: Work) -> None:
+        """Put ``work``, blocking while the inbox is full, for at most
+        ``POLL_S`` at a time between looks at ``stop``; once stopped, the
+        work stays unsent."""
+        channels = self._channels
+        while not channels.stop.is_set():
+            try:
+                channels.inbox.put(work, timeout=POLL_S)
                 return
-    for _ in range(num_senders):
-        if not put_unless_stopped(inbox, None, stop, poll_s):
-            _release_idle_senders(inbox, num_senders)
-            return
+            except queue.Full:
+                continue
 
+    def _collect_retries(self, block: bool) -> None:
+        """Move the failed attempts sent back so far into the backlog.
 
-def _release_idle_senders(inbox: Inbox, num_senders: int) -> None:
-    """Wake senders blocked on an empty inbox without waiting for their
-    next look at ``stop``.  Never blocks: a full inbox means no sender is
-    idle, and busy senders see ``stop`` after their current message."""
-    for _ in range(num_senders):
-        try:
-            inbox.put_nowait(None)
-        except queue.Full:
-            return
+        With ``block``, first wait for one to arrive or for the earliest
+        to fall due, for at most ``POLL_S``.
+        """
+        retries = self._channels.retries
+        if block:
+            timeout = POLL_S
+            due_s = self._backlog.next_due_s()
+            if due_s is not None:
+                timeout = min(timeout, max(
+                    0.0, (due_s - self._clock.now()) / self._clock.speed))
+            try:
+                retry = retries.get(timeout=timeout)
+            except queue.Empty:
+                return
+            if retry is not None:
+                self._backlog.push(retry)
+        while True:
+            try:
+                retry = retries.get_nowait()
+            except queue.Empty:
+                return
+            if retry is not None:
+                self._backlog.push(retry)

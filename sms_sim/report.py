@@ -1,18 +1,24 @@
 """Pure formatting: from a Snapshot to lines of text or a JSON object.
 
 Nothing here writes, reads the clock or knows about threads; the views in
-``display.py`` decide where the lines go.
+``display.py`` decide where the lines go.  Numbers are never cut: a line
+that would not fit its width is wrapped between fields.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sms_sim.stats import GroupSnapshot, Snapshot
+from sms_sim.checks import Check
+from sms_sim.stats import DELIVERY_SHARES, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}
+LABEL = 14
+"""Width of the label column of the final report."""
+GAP = "   "
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +51,8 @@ def visible_width(line: str) -> int:
 
 def fit(line: str, width: int) -> str:
     """Cut ``line`` to ``width`` visible characters, keeping escape codes
-    whole and resetting the style if anything was cut."""
+    whole and resetting the style if anything was cut.  Only for decoration
+    (the bar); text with numbers is wrapped instead, by :func:`wrap`."""
     if visible_width(line) <= width:
         return line
     out, seen, pos = [], 0, 0
@@ -59,27 +66,66 @@ def fit(line: str, width: int) -> str:
     return "".join(out) + ("\x1b[0m" if "\x1b[" in line else "")
 
 
+def wrap(head: str, fields: Sequence[str], width: int | None,
+         indent: int | None = None, sep: str = GAP) -> list[str]:
+    """``head`` then ``fields`` joined by ``sep``, on as many lines as
+    ``width`` needs (no limit when it is None); continuation lines are
+    indented to ``indent`` (the width of ``head``).  A field wider than the
+    line gets a line of its own, whole: a number is never cut."""
+    pad = " " * (visible_width(head) if indent is None else indent)
+    lines, line, first = [], head, True
+    for field in fields:
+        joined = line + field if first else line + sep + field
+        fits = width is None or visible_width(joined) <= width
+        # The first field leaves the head's line only if that gains room:
+        # a head wider than the indent (a title), not a label column.
+        if fits or (first and len(pad) >= visible_width(head)):
+            line = joined
+        else:
+            lines.append(line.rstrip(" "))
+            line = pad + field
+        first = False
+    lines.append(line)
+    return lines
+
+
 def seconds(value: float | None) -> str:
-    """A duration with a unit that keeps three or four significant digits."""
+    """A duration with a unit that keeps three or four significant digits.
+    """
     if value is None:
         return "-"
-    if value >= 1:
+    # A value that would round up to 1000 of a unit takes the next unit:
+    # 0.999999 is "1.000 s", not "1000.00 ms".
+    if value >= 1 or f"{value * 1e3:.2f}" == "1000.00":
         return f"{value:.3f} s"
-    if value >= 1e-3:
+    if value >= 1e-3 or f"{value * 1e6:.2f}" == "1000.00":
         return f"{value * 1e3:.2f} ms"
-    return f"{value * 1e6:.2f} us"
+    if value == 0 or value >= 1e-8:
+        return f"{value * 1e6:.2f} us"
+    return f"{value:.2g} s"  # too small for any unit: 1e-300 s
 
 
 def clock_time(value: float | None) -> str:
-    """Elapsed or remaining wall time: ``4.2s``, ``3m07s``, ``1h02m``."""
+    """Elapsed or remaining time: ``4.2s``, ``3m07s``, ``1h02m``, ``3d04h``.
+    """
     if value is None:
         return "-"
-    if value < 60:
+    if value < 59.95:  # from 59.95, "60.0s" would be the next format's
         return f"{value:.1f}s"
-    minutes, secs = divmod(int(value), 60)
+    minutes, secs = divmod(max(60, int(value)), 60)
     if minutes < 60:
         return f"{minutes}m{secs:02d}s"
-    return f"{minutes // 60}h{minutes % 60:02d}m"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h{minutes:02d}m"
+    return f"{hours // 24}d{hours % 24:02d}h"
+
+
+def moment(value: float | None) -> str:
+    """A simulated moment: precise when short, a clock time when long."""
+    if value is None:
+        return "not reached"
+    return seconds(value) if value < 60 else clock_time(value)
 
 
 def count(value: int) -> str:
@@ -87,7 +133,11 @@ def count(value: int) -> str:
 
 
 def rate(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.0f}/s"
+    """Whole numbers from 100 up; below, three significant digits, so
+    that a slow simulated rate (``--max-rate 0.5``) is not shown as 0."""
+    if value is None:
+        return "-"
+    return f"{value:,.0f}/s" if value >= 99.95 else f"{value:.3g}/s"
 
 
 def percent(share: float | None) -> str:
@@ -95,50 +145,120 @@ def percent(share: float | None) -> str:
 
 
 def short_seconds(value: float) -> str:
-    """A setting in the fewest characters: ``5ms``, ``0.5ms``, ``2s``."""
-    if value == 0 or value >= 1:
-        return f"{value:.3g}s"
-    if value >= 1e-3:
-        return f"{value * 1e3:.3g}ms"
-    return f"{value * 1e6:.3g}us"
+    """A setting in the fewest characters: ``5ms``, ``0.5ms``, ``2s``.
+    Three significant digits, and never an exponent from 0.01us up: a
+    value that would round to 1000 of a unit takes the next unit."""
+    if value == 0:
+        return "0s"
+    if value >= 999.5:
+        return f"{value:.0f}s"
+    if value < 1e-8:
+        return f"{value:.2g}s"
+    units = (("s", 1.0), ("ms", 1e3), ("us", 1e6))
+    index = next(i for i, (_, scale) in enumerate(units)
+                 if value * scale >= 1 or scale == 1e6)
+    text = f"{value * units[index][1]:.3g}"
+    if "e" in text:  # rounded up to 1e+03 of this unit
+        index -= 1
+        text = f"{value * units[index][1]:.3g}"
+    return text + units[index][0]
 
 
-GROUP_HEADER = (f"  {'group':>5} {'senders':>7}  {'mean +- dev':<15}"
-                f"{'fail':>5} {'sent':>9} {'failed':>9} {'avg':>10}")
+def speed_text(speed: float) -> str:
+    return f"{speed:g}x"
 
 
-def group_rows(groups: tuple[GroupSnapshot, ...], style: Style) -> list[str]:
-    """One aligned row per sender group, under :data:`GROUP_HEADER`."""
-    rows = [style.dim(GROUP_HEADER)]
-    for number, snap in enumerate(groups, 1):
-        group = snap.group
-        setting = (f"{short_seconds(group.mean_s)} +- "
-                   f"{short_seconds(group.max_deviation_s)}")
-        rows.append(
-            f"  {number:>5} {group.count:>7}  {setting:<15}"
-            f"{group.failure_rate * 100:>4.3g}% "
-            f"{style.paint(f'{count(snap.sent):>9}', 'green')} "
-            f"{style.paint(f'{count(snap.failed):>9}', 'red')} "
-            f"{seconds(snap.avg_send_s):>10}")
-    return rows
+def elapsed_text(snap: Snapshot) -> str:
+    """Simulated elapsed time, and the real time too when they differ."""
+    text = clock_time(snap.sim_elapsed_s)
+    if snap.speed != 1:
+        text += (f" ({clock_time(snap.elapsed_s)} real, "
+                 f"{speed_text(snap.speed)})")
+    return text
+
+
+GROUP_COLUMNS = (("group", 5), ("senders", 7), ("mean +- dev", 14),
+                 ("fail", 5), ("attempts", 9), ("sent", 9), ("failed", 9),
+                 ("avg", 10))
+"""The group table's headings and their least widths; a column grows to
+its widest cell, so that a long setting or count keeps the rows aligned.
+"""
+
+
+def _setting(snap: GroupSnapshot) -> str:
+    group = snap.group
+    text = (f"{short_seconds(group.mean_s)} +- "
+            f"{short_seconds(group.max_deviation_s)}")
+    return text + (f" @{group.tps:g}/s" if group.tps is not None else "")
+
+
+def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
+               width: int | None) -> list[str]:
+    """One aligned row per sender group under a header, or, narrower than
+    the table, a few wrapped lines per group."""
+    rows = [(number, snap, _setting(snap))
+            for number, snap in enumerate(groups, 1)]
+    cells = [[str(number), str(snap.group.count), setting,
+              f"{snap.group.failure_rate * 100:.3g}%", count(snap.attempts),
+              count(snap.sent), count(snap.failed), seconds(snap.avg_send_s)]
+             for number, snap, setting in rows]
+    widths = [max(least, len(heading), *(len(row[i]) for row in cells))
+              for i, (heading, least) in enumerate(GROUP_COLUMNS)]
+
+    def aligned(row: Sequence[str]) -> list[str]:
+        return [text.ljust(w) if i == 2 else text.rjust(w)
+                for i, (text, w) in enumerate(zip(row, widths))]
+
+    def joined(row: Sequence[str]) -> str:
+        return "  " + " ".join(row[:2]) + "  " + " ".join(row[2:])
+
+    table = [style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))]
+    for row in cells:
+        out = aligned(row)
+        out[5] = style.paint(out[5], "green")
+        out[6] = style.paint(out[6], "red")
+        table.append(joined(out))
+    if width is None or all(visible_width(r) <= width for r in table):
+        return table
+    lines = []
+    for number, snap, setting in rows:
+        lines += wrap(f"  group {number}: ", [
+            f"{snap.group.count} senders", setting,
+            f"fail {snap.group.failure_rate * 100:.3g}%",
+            f"attempts {count(snap.attempts)}",
+            f"sent {style.paint(count(snap.sent), 'green')}",
+            f"failed {style.paint(count(snap.failed), 'red')}",
+            f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
+    return lines
+
+
+def _counts(snap: Snapshot, style: Style) -> list[str]:
+    fields = [f"sent {style.paint(count(snap.sent), 'green')}",
+              f"failed {style.paint(count(snap.failed), 'red')} "
+              f"({percent(snap.failure_share)})"]
+    if snap.expired:
+        fields.append(f"expired {style.paint(count(snap.expired), 'yellow')}")
+    if snap.retrying:
+        fields.append(f"retrying {count(snap.retrying)}")
+    return fields
 
 
 def progress_line(snap: Snapshot) -> str:
     """One plain line per interval, for logs and pipes."""
-    return (f"[{clock_time(snap.elapsed_s):>7}] "
-            f"{count(snap.processed)}/{count(snap.total)} "
-            f"({percent(snap.done_share)})  sent {count(snap.sent)}  "
-            f"failed {count(snap.failed)} ({percent(snap.failure_share)})  "
-            f"avg {seconds(snap.avg_send_s)}  rate {rate(snap.rate_per_s)}  "
-            f"eta {clock_time(snap.eta_s)}")
+    fields = [f"{count(snap.processed)}/{count(snap.total)} "
+              f"({percent(snap.done_share)})", *_counts(snap, PLAIN),
+              f"avg {seconds(snap.avg_send_s)}",
+              f"rate {rate(snap.rate_per_s)}", f"eta {clock_time(snap.eta_s)}"]
+    return f"[{elapsed_text(snap):>7}] " + "  ".join(fields)
 
 
 def bar(snap: Snapshot, width: int, style: Style) -> str:
     """Sent, failed and remaining shares of the total, in that order."""
     total = snap.total or 1
     sent_cells = round(width * snap.sent / total)
-    failed_cells = min(width - sent_cells, round(width * snap.failed / total))
-    if snap.failed and not failed_cells and sent_cells:
+    failed_cells = min(width - sent_cells,
+                       round(width * (snap.failed + snap.expired) / total))
+    if (snap.failed or snap.expired) and not failed_cells and sent_cells:
         sent_cells, failed_cells = sent_cells - 1, 1  # keep failures visible
     rest = width - sent_cells - failed_cells
     if style.colour:
@@ -152,64 +272,100 @@ def bar(snap: Snapshot, width: int, style: Style) -> str:
             + style.dim(marks[2] * rest))
 
 
+def _verdict(snap: Snapshot, style: Style) -> str:
+    if snap.stopped == "interrupt":
+        return style.paint("interrupted", "yellow")
+    if snap.stopped == "fault":
+        return style.paint("stopped by a fault", "red")
+    return "completed"
+
+
 def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
     """The block a terminal redraws in place every interval."""
     head = f" {percent(snap.done_share):>6}  " \
         f"{count(snap.processed)}/{count(snap.total)}"
-    bar_width = max(10, min(50, width - len(head) - 11))
-    lines = [
-        f"{style.bold('sms-sim')}  {bar(snap, bar_width, style)}"
-        f"{style.bold(head)}",
-        f"  sent {style.paint(count(snap.sent), 'green')}   "
-        f"failed {style.paint(count(snap.failed), 'red')} "
-        f"({percent(snap.failure_share)})   "
-        f"avg {style.bold(seconds(snap.avg_send_s))} per message",
-        f"  rate {rate(snap.rate_per_s)} now, "
-        f"{rate(snap.throughput_per_s)} overall   "
-        f"elapsed {clock_time(snap.elapsed_s)}   "
-        f"eta {style.bold(clock_time(snap.eta_s))}",
-    ]
+    bar_width = max(5, min(50, width - len(head) - 9))
+    lines = [fit(f"{style.bold('sms-sim')} {bar(snap, bar_width, style)}",
+                 max(0, width - len(head))) + style.bold(head)]
+    lines += wrap("  ", [*_counts(snap, style),
+                         f"avg {style.bold(seconds(snap.avg_send_s))}"],
+                  width)
+    timing = [f"rate {rate(snap.rate_per_s)}",
+              f"overall {rate(snap.throughput_per_s)}",
+              f"elapsed {elapsed_text(snap)}"]
     if snap.final:  # the report below has the groups
-        lines[2] = (f"  {rate(snap.throughput_per_s)} overall   "
-                    f"elapsed {clock_time(snap.elapsed_s)}   done")
-    elif len(snap.groups) > 1:
-        lines += group_rows(snap.groups, style)
-    return [fit(line, width) for line in lines]
+        lines += wrap("  ", [*timing[1:], _verdict(snap, style)], width)
+        return lines
+    lines += wrap("  ", [*timing, f"eta {style.bold(clock_time(snap.eta_s))}"],
+                  width)
+    if len(snap.groups) > 1:
+        lines += group_rows(snap.groups, style, width)
+    return lines
 
 
-def final_report(snap: Snapshot, width: int, style: Style) -> list[str]:
-    """The summary printed once at the end, in every human mode."""
-    verdict = (style.paint("interrupted", "yellow") if snap.interrupted
-               else "completed" if not snap.unsent
-               else style.paint("stopped", "yellow"))
-    lines = [
-        style.bold(f"SMS alert simulation {verdict} in "
-                   f"{clock_time(snap.elapsed_s)}"),
-        f"  messages    {count(snap.total)} total   "
-        f"{style.paint(count(snap.sent), 'green')} sent   "
-        f"{style.paint(count(snap.failed), 'red')} failed "
-        f"({percent(snap.failure_share)})   {count(snap.unsent)} unsent",
-        f"  throughput  {rate(snap.throughput_per_s)}",
-        f"  send time   avg {style.bold(seconds(snap.avg_send_s))}   "
-        f"min {seconds(snap.min_s)}   max {seconds(snap.max_s)}",
-        f"              p50 {seconds(snap.p50_s)}   "
-        f"p95 {seconds(snap.p95_s)}   p99 {seconds(snap.p99_s)}",
-    ]
+def _delivery(snap: Snapshot) -> list[str]:
+    fields = [f"{share * 100:g}% "
+              + ("not reached" if at is None else f"by {moment(at)}")
+              for share, at in zip(DELIVERY_SHARES[:-1], snap.delivery)]
+    return fields + [f"last {moment(snap.last_sent_s)}"]
+
+
+def final_report(snap: Snapshot, width: int | None, style: Style,
+                 lag_note_after_s: float = 1.0,
+                 checks: Sequence[Check] = ()) -> list[str]:
+    """The summary printed once at the end, in every human mode.  Lines
+    wrap at ``width`` (never, when it is None); nothing is cut."""
+    lines = wrap(
+        style.bold(f"SMS alert simulation {_verdict(snap, style)}: "), [
+            f"{clock_time(snap.sim_elapsed_s)} simulated",
+            f"{clock_time(snap.elapsed_s)} real"
+            + (f" at {speed_text(snap.speed)}" if snap.speed != 1 else "")],
+        width, indent=2, sep=", ")
+
+    def row(label: str, fields: Sequence[str]) -> None:
+        lines.extend(wrap(f"  {label:<{LABEL - 2}}", fields, width))
+
+    row("messages", [f"{count(snap.total)} total", *_counts(snap, style),
+                     f"unsent {count(snap.unsent)}"])
+    if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
+        row("attempts", [f"{n}: {count(c)}" for n, c in snap.attempts]
+            + [f"retries {count(snap.retries)}",
+               f"first try failed {count(snap.first_attempt_failed)} "
+               f"({percent(snap.first_attempt_failure_share)})"])
+    row("throughput", [f"{rate(snap.throughput_per_s)} simulated"])
+    if snap.delivery:
+        row("delivered", _delivery(snap))
+    row("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
+                      f"min {seconds(snap.min_s)}",
+                      f"max {seconds(snap.max_s)}"])
+    row("", [f"p50 {seconds(snap.p50_s)}", f"p95 {seconds(snap.p95_s)}",
+             f"p99 {seconds(snap.p99_s)}"])
     if snap.distribution:
         lines.append("  send time distribution")
+        numbers = [count(b.count) for b in snap.distribution]
+        room = (width or 80) - 2 * 10 - 7 - max(map(len, numbers))
+        bar_width = max(1, min(40, room))
         peak = max(b.count for b in snap.distribution)
-        bar_width = max(10, min(40, width - 40))
         block = "\u2588" if style.unicode else "#"
-        for row in snap.distribution:
-            cells = round(bar_width * row.count / peak) if peak else 0
-            if row.count and not cells:
-                cells = 1
+        for row_bin, number in zip(snap.distribution, numbers):
+            cells = round(bar_width * row_bin.count / peak) if peak else 0
+            cells = max(cells, 1 if row_bin.count else 0)
             lines.append(
-                f"  {seconds(row.low_s):>10} - {seconds(row.high_s):<10} "
-                f"{style.paint(block * cells, 'cyan')}"
-                f"{' ' * (bar_width - cells)} {count(row.count)}")
-    lines += group_rows(snap.groups, style)
-    return [fit(line, width) for line in lines]
+                f"  {seconds(row_bin.low_s):>10} - "
+                f"{seconds(row_bin.high_s):<10}"
+                f" {style.paint(block * cells, 'cyan')}"
+                f"{' ' * (bar_width - cells)} {number}")
+    lines += group_rows(snap.groups, style, width)
+    if snap.max_lag_s > lag_note_after_s:
+        lines += wrap("  ", (
+            f"note: this machine fell up to {clock_time(snap.max_lag_s)} "
+            "behind the simulated clock. The simulated figures are exact; "
+            "only the real time is longer than the gateway's.").split(" "),
+            width, sep=" ")
+    for check in checks:
+        if not check.ok:
+            lines += wrap("  ", check.describe().split(" "), width, sep=" ")
+    return lines
 
 
 def _round(value: float | None, digits: int) -> float | None:
@@ -219,12 +375,16 @@ def _round(value: float | None, digits: int) -> float | None:
 def _header(event: str, snap: Snapshot) -> dict[str, Any]:
     """The fields every JSON line starts with."""
     return {"event": event, "elapsed_s": round(snap.elapsed_s, 3),
-            "total": snap.total, "sent": snap.sent, "failed": snap.failed}
+            "sim_elapsed_s": round(snap.sim_elapsed_s, 6),
+            "speed": snap.speed, "total": snap.total, "sent": snap.sent,
+            "failed": snap.failed}
 
 
 def progress_json(snap: Snapshot) -> dict[str, Any]:
     return {
         **_header("progress", snap),
+        "expired": snap.expired,
+        "retrying": snap.retrying,
         "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "rate_per_s": _round(snap.rate_per_s, 1),
@@ -232,24 +392,41 @@ def progress_json(snap: Snapshot) -> dict[str, Any]:
     }
 
 
-def summary_json(snap: Snapshot) -> dict[str, Any]:
+def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
+                 ) -> dict[str, Any]:
     return {
         **_header("summary", snap),
+        "expired": snap.expired,
         "unsent": snap.unsent,
+        "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "min_send_s": _round(snap.min_s, 9),
         "p50_send_s": _round(snap.p50_s, 9),
         "p95_send_s": _round(snap.p95_s, 9),
         "p99_send_s": _round(snap.p99_s, 9),
         "max_send_s": _round(snap.max_s, 9),
+        "delivery_s": {
+            f"p{share * 100:g}": _round(at, 6)
+            for share, at in zip(DELIVERY_SHARES, snap.delivery or
+                                 (None,) * len(DELIVERY_SHARES))},
+        "last_sent_s": _round(snap.last_sent_s, 6),
         "throughput_per_s": _round(snap.throughput_per_s, 1),
+        "attempts": {str(n): c for n, c in snap.attempts},
+        "retries": snap.retries,
+        "first_attempt_failed": snap.first_attempt_failed,
+        "max_lag_s": round(snap.max_lag_s, 3),
         "interrupted": snap.interrupted,
+        "stopped": snap.stopped,
+        "checks": [{"name": c.name, "ok": c.ok, "value": c.value,
+                    "limit": c.limit} for c in checks],
         "groups": [
             {
                 "senders": g.group.count,
                 "mean_s": g.group.mean_s,
                 "max_deviation_s": g.group.max_deviation_s,
                 "failure_rate": g.group.failure_rate,
+                "tps": g.group.tps,
+                "attempts": g.attempts,
                 "sent": g.sent,
                 "failed": g.failed,
                 "avg_send_s": _round(g.avg_send_s, 9),

@@ -1,165 +1,210 @@
-"""A sender: takes messages from the inbox and simulates sending them."""
+"""A sender: takes work from the inbox and simulates sending it.
+
+Each sender keeps a simulated clock that starts at 0 with the run, as if
+every sender of the modelled gateway existed from the first instant.  A
+send starts when the sender is free and the message is ready (and, with
+rate caps, when a slot is free), takes the simulated time its draw says,
+and moves the clock to its end.  The thread then waits until real time
+catches up with that clock before it releases the result, so the run goes
+at the gateway's pace; a sender that fell behind (it started late, or the
+machine stalled) does not wait, and catches up.  Every figure it reports is
+simulated, so none of this lateness enters a result.
+"""
 from __future__ import annotations
 
+import math
 import queue
-import threading
-import time
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from sms_sim.config import SenderGroup
-from sms_sim.producer import POLL_S, Batch, Inbox
-
-MAX_CORRECTION = 0.1
-"""Largest share of a wait that wake-up lag correction may take off."""
-
-
-class WakeLag:
-    """A running mean of how late timed waits wake, shared by the senders
-    of one group so that it settles after a few sends, not a few per sender.
-
-    Wake-ups here are late by about 0.1 ms, with rare spikes of milliseconds
-    when other threads hold the interpreter, often several senders at once.
-    A spike says nothing about the next wait, so no sample counts for more
-    than the largest correction, and each sample weighs little.
-    Updated without a lock: a race between two senders can only drop one
-    sample, which a running mean does not miss.
-    """
-
-    WEIGHT = 1 / 64
-
-    def __init__(self) -> None:
-        self.mean_s = 0.0
-
-    def correction(self, wait_s: float) -> float:
-        """How much to take off a wait of ``wait_s`` seconds."""
-        return min(self.mean_s, wait_s * MAX_CORRECTION)
-
-    def add(self, late_s: float, wait_s: float) -> None:
-        sample = min(late_s, wait_s * MAX_CORRECTION)
-        self.mean_s += (sample - self.mean_s) * self.WEIGHT
-
-
-class Result(NamedTuple):
-    """The outcome of one message.  Which queue it is in says sent or failed;
-    ``seconds`` is the time the send took, measured with a monotonic clock
-    from taking the message to routing its result."""
-
-    message_id: int
-    group: int
-    seconds: float
+from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
+                              Retry, SenderExit, Work)
+from sms_sim.clock import SimClock, Wait
+from sms_sim.config import Gateway, SenderGroup
+from sms_sim.gateway import RateLimit
+from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_draws,
+                             failure_draws)
 
 
 @dataclass(frozen=True, slots=True)
-class SenderExit:
-    """Put on the exit queue as a sender's last act, whatever ends it.
+class Pacing:
+    """How real time follows simulated time: the run's clock, the wait
+    (``stop.wait`` outside tests) and the slack, in simulated seconds, by
+    which a result may come out early so that wake-ups stay few."""
 
-    Every result that sender produced was queued before it.  ``fault`` is
-    the traceback of the error that retired the sender, if one did.
-    """
-
-    name: str
-    fault: str | None = None
-
-
-ResultQueue = queue.SimpleQueue[list[Result]]
-ExitQueue = queue.SimpleQueue[SenderExit]
-Wait = Callable[[float], bool]
-"""Blocks for up to the given seconds; True if the run was stopped."""
+    clock: SimClock
+    wait: Wait
+    slack_s: float = 0.0
 
 
-def _take(inbox: Inbox, stop: threading.Event, poll_s: float) -> Batch | None:
-    """The next batch, or None when the sender should finish.
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The gateway's rules as a sender applies them."""
 
-    Blocks while the inbox is empty, looking at ``stop`` every ``poll_s``.
-    """
-    while True:
+    gateway: Gateway
+    shared_rate: RateLimit | None = None
+
+    @classmethod
+    def of(cls, gateway: Gateway) -> Rules:
+        limit = (RateLimit(gateway.max_rate)
+                 if gateway.max_rate is not None else None)
+        return cls(gateway, limit)
+
+
+class Stopped(Exception):
+    """The run was stopped while a send was in progress."""
+
+
+class Sender:
+    """One sender's state; :meth:`run` is its thread's whole life."""
+
+    def __init__(self, index: int, group_index: int, group: SenderGroup,
+                 channels: Channels, pacing: Pacing, rules: Rules) -> None:
+        self.name = f"sender-{index}"
+        self._index = index
+        self._group_index = group_index
+        self._channels = channels
+        self._pacing = pacing
+        self._gateway = rules.gateway
+        self._shared_rate = rules.shared_rate
+        deadline = rules.gateway.deadline_s
+        self._deadline = math.inf if deadline is None else deadline
+        self._low = group.mean_s - group.max_deviation_s
+        self._span = 2 * group.max_deviation_s
+        self._failure_rate = group.failure_rate
+        self._gap = 0.0 if group.tps is None else 1 / group.tps
+        self._next_start = 0.0
+        self.clock_s = 0.0
+        """The simulated moment this sender is next free."""
+        self.lag_s = 0.0
+        """The longest, in simulated seconds, that a result came out after
+        its simulated moment."""
+        self._sent: list[Result] = []
+        self._failed: list[Result] = []
+
+    def run(self) -> None:
+        """Send until the inbox says finish or the run is stopped; then
+        pass the finish on to the next sender and say goodbye."""
+        fault = None
+        # All senders exist from the first simulated instant, but their
+        # threads start one by one.  One that set off alone would take the
+        # work of senders not yet started, and the blast would seem longer
+        # than it is; so the fleet sets off together.  Real time went on
+        # meanwhile, and the fleet catches up.
+        self._channels.all_started.wait()
         try:
-            batch = inbox.get(timeout=poll_s)
-        except queue.Empty:
-            if stop.is_set():
-                return None
-            continue
-        if stop.is_set():
-            return None  # a batch taken after an interrupt stays unsent
-        return batch
-
-
-def run_sender(name: str, group_index: int, group: SenderGroup,
-               inbox: Inbox, sent: ResultQueue, failed: ResultQueue,
-               exits: ExitQueue, stop: threading.Event, *,
-               clock: Callable[[], float] = time.monotonic,
-               wait: Wait | None = None,
-               lag: WakeLag | None = None,
-               poll_s: float = POLL_S) -> None:
-    """The sender loop: run until a ``None`` batch or ``stop``.
-
-    Each message waits ``mean - deviation + 2 * deviation * delay_draw``
-    seconds on ``wait`` (by default ``stop.wait``, so setting ``stop`` cuts
-    every wait short; a message whose wait is cut short is not sent), then
-    fails if its ``fail_draw`` is below the failure rate.
-
-    Waking from a timed wait takes the scheduler a little longer than asked.
-    Each wait is shortened by the running mean of that lag in ``lag``
-    (never by more than ``MAX_CORRECTION`` of the wait), so measured send
-    times average the configured mean instead of running consistently long.
-    Only the mean is used: one message's overshoot is never charged to the
-    next.
-
-    Results are queued once per batch, which saves a lock round trip per
-    message when batches are large (zero or tiny means).
-    """
-    if wait is None:
-        wait = stop.wait
-    if lag is None:
-        lag = WakeLag()
-    low = group.mean_s - group.max_deviation_s
-    span = 2 * group.max_deviation_s
-    failure_rate = group.failure_rate
-    fault: str | None = None
-    try:
-        while (batch := _take(inbox, stop, poll_s)) is not None:
-            ok: list[Result] = []
-            bad: list[Result] = []
-            message_id = -1
-            start = 0.0
+            while (work := self._take()) is not None:
+                for message in work.fresh:
+                    self._attempt(message, 1, 0.0, 0.0)
+                for retry in work.retries:
+                    self._attempt(*retry)
+        except Stopped:
+            pass  # the message in hand, and the rest of its work, unsent
+        except Exception:
+            # A fault ends the run: going on without this sender would
+            # leave the work it held undone and the run waiting for it.
+            fault = traceback.format_exc()
+            self._channels.stop.set()
+        finally:
+            self._flush()
             try:
-                for message_id, _, _, delay_draw, fail_draw in batch:
-                    start = clock()
-                    target = low + span * delay_draw
-                    if target > 0:
-                        asked = target - lag.correction(target)
-                        if wait(asked):
-                            return  # stopped: this message stays unsent
-                        seconds = clock() - start
-                        lag.add(seconds - asked, target)
-                    else:
-                        seconds = clock() - start
-                    result = Result(message_id, group_index, seconds)
-                    (bad if fail_draw < failure_rate else ok).append(result)
-                    message_id = -1
-            except Exception:
-                # A fault retires this sender.  The message in hand counts
-                # as failed (with the time it had taken), so it is neither
-                # lost nor counted twice; the rest of its batch stays unsent.
-                fault = traceback.format_exc()
-                if message_id >= 0:
-                    bad.append(Result(message_id, group_index,
-                                      _safe_elapsed(clock, start)))
-                return
-            finally:
-                if ok:
-                    sent.put(ok)
-                if bad:
-                    failed.put(bad)
-    finally:
-        exits.put(SenderExit(name, fault))
+                self._channels.inbox.put_nowait(None)
+            except queue.Full:
+                pass  # a full inbox: nobody is waiting on it
+            self._channels.notices.put(SenderExit(
+                self.name, fault, self.lag_s / self._pacing.clock.speed))
 
+    def _take(self) -> Work | None:
+        """The next work, or None when the sender should finish.
 
-def _safe_elapsed(clock: Callable[[], float], start: float) -> float:
-    try:
-        return clock() - start
-    except Exception:  # the clock itself may be what failed
-        return 0.0
+        A sender that finds the inbox empty first posts its results and
+        tells the monitor, then blocks until work (or ``None``) arrives.
+        Work taken after ``stop`` stays unsent.
+        """
+        channels = self._channels
+        try:
+            work = channels.inbox.get_nowait()
+        except queue.Empty:
+            self._flush()
+            channels.notices.put(None)
+            work = channels.inbox.get()
+        if channels.stop.is_set():
+            return None
+        return work
+
+    def _attempt(self, message: Message, attempt: int, ready_at_s: float,
+                 spent_s: float) -> None:
+        """Make attempt number ``attempt`` at ``message``, or expire it."""
+        start = self.clock_s if self.clock_s > ready_at_s else ready_at_s
+        if self._gap:
+            if start < self._next_start:
+                start = self._next_start
+            self._next_start = start + self._gap
+        if start <= self._deadline and self._shared_rate is not None:
+            start = self._shared_rate.reserve(start)
+        if start > self._deadline:
+            self._failed.append(Result(
+                message, self._group_index, self._index, attempt - 1, None,
+                self._deadline, spent_s, EXPIRED))
+            return
+        if attempt == 1:  # attempt_draws inlined: the common case
+            bits = message.seed
+            delay = (bits >> 32) * DRAW_UNIT
+            fail = (bits & LOW_BITS) * DRAW_UNIT
+        else:
+            delay, fail = attempt_draws(message.seed, attempt)
+        send_s = self._low + self._span * delay
+        done = self.clock_s = start + send_s
+        self._release_at(done)
+        spent_s += send_s
+        if fail >= self._failure_rate:
+            self._sent.append(Result(message, self._group_index, self._index,
+                                     attempt, send_s, done, spent_s, SENT))
+            return
+        outcome = self._after_failure(message, attempt, done, spent_s)
+        self._failed.append(Result(message, self._group_index, self._index,
+                                   attempt, send_s, done, spent_s, outcome))
+
+    def _after_failure(self, message: Message, attempt: int, done: float,
+                       spent_s: float) -> str:
+        """What a failed attempt leads to: a retry (queued here), or the
+        message's final outcome."""
+        gateway = self._gateway
+        if attempt > gateway.retries:
+            return FAILED
+        permanent, jitter = failure_draws(message.seed, attempt)
+        if permanent < gateway.permanent:
+            return FAILED
+        retry_at = done + jitter * gateway.backoff.ceiling_s(attempt)
+        if retry_at > self._deadline:
+            return EXPIRED
+        self._channels.retries.put(
+            Retry(message, attempt + 1, retry_at, spent_s))
+        return RETRY
+
+    def _release_at(self, done: float) -> None:
+        """Let real time catch up with a result due at simulated ``done``.
+
+        Waits only when the result is more than the slack ahead, and then
+        until it is due, so the results due within the next slack come out
+        without another wake-up.  Results are posted before every wait, so
+        the monitor sees them when they are due.  Raises :class:`Stopped`
+        if the run was stopped first.
+        """
+        pacing = self._pacing
+        now = pacing.clock.now()
+        if done > now + pacing.slack_s:
+            self._flush()
+            if pacing.clock.wait_until(done, pacing.wait):
+                raise Stopped
+            now = pacing.clock.now()
+        if now - done > self.lag_s:
+            self.lag_s = now - done
+
+    def _flush(self) -> None:
+        if self._sent:
+            self._channels.sent.put(self._sent)
+            self._sent = []
+        if self._failed:
+            self._channels.failed.put(self._failed)
+            self._failed = []

@@ -1,8 +1,9 @@
-"""Running statistics over send results, and immutable snapshots of them.
+"""Running statistics over results, and immutable snapshots of them.
 
-Only aggregates are kept: per-group counters and time sums, the overall
-min and max, and a histogram with log-spaced buckets.  Memory is the same
-for a thousand messages as for a billion, and any percentile read from the
+Only aggregates are kept: per-group counters and time sums, and two
+histograms with log-spaced buckets, one of simulated send times and one of
+the simulated moments messages were sent.  Memory is the same for a
+thousand messages as for a billion, and any percentile read from a
 histogram is within half a percent of the true value.
 """
 from __future__ import annotations
@@ -13,78 +14,163 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sms_sim.config import SenderGroup
-from sms_sim.sender import Result
+from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.config import MAX_RETRIES, SenderGroup
 
-HISTOGRAM_LOWEST_S = 1e-7
-HISTOGRAM_HIGHEST_S = 1e4
 HISTOGRAM_GROWTH = 1.01
 """Each bucket is 1% wider than the one before, so reporting a bucket's
 geometric middle is off by at most sqrt(1.01) - 1, about 0.5%."""
-
-_LOG_GROWTH = math.log(HISTOGRAM_GROWTH)
-_LOG_LOWEST = math.log(HISTOGRAM_LOWEST_S)
-_BUCKETS = math.ceil(
-    math.log(HISTOGRAM_HIGHEST_S / HISTOGRAM_LOWEST_S) / _LOG_GROWTH) + 2
 DISTRIBUTION_ROWS = 6
-
-
-def _bucket_middle(index: int) -> float:
-    """Bucket 0 holds times below the lowest bound and the last one times
-    above the highest; bucket ``i`` holds ``[lowest * g**(i-1),
-    lowest * g**i)``, whose geometric middle this is."""
-    return math.exp(_LOG_LOWEST + (index - 0.5) * _LOG_GROWTH)
-
-
-def _edges(low: float, high: float, rows: int) -> list[float]:
-    width = (high - low) / rows
-    return [low + i * width for i in range(rows)] + [high]
-
-
-@dataclass(frozen=True, slots=True)
-class GroupSnapshot:
-    group: SenderGroup
-    sent: int
-    failed: int
-    total_s: float
-
-    @property
-    def processed(self) -> int:
-        return self.sent + self.failed
-
-    @property
-    def avg_send_s(self) -> float | None:
-        return self.total_s / self.processed if self.processed else None
+DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
+"""Shares of *all* messages whose delivery moment a final report gives."""
 
 
 @dataclass(frozen=True, slots=True)
 class Bin:
-    """One row of the coarse send-time distribution: ``[low_s, high_s)``."""
+    """One row of a coarse distribution: ``count`` values in
+    ``[low_s, high_s)``."""
 
     low_s: float
     high_s: float
     count: int
 
 
+class Histogram:
+    """Counts of values in buckets 1% wide from ``lowest`` to ``highest``,
+    with the exact count, minimum and maximum.  Values below ``lowest``
+    (zero included) share the first bucket, values above ``highest`` the
+    last; the minimum and maximum keep percentiles true at both ends."""
+
+    def __init__(self, lowest: float, highest: float) -> None:
+        self._log_lowest = math.log(lowest)
+        self._log_growth = math.log(HISTOGRAM_GROWTH)
+        self._lowest = lowest
+        self._top = math.ceil(
+            math.log(highest / lowest) / self._log_growth) + 1
+        self._buckets = [0] * (self._top + 1)
+        self.count = 0
+        self.min = math.inf
+        self.max = -math.inf
+
+    def add(self, value: float) -> None:
+        self.count += 1
+        if value < self.min:
+            self.min = value
+        if value > self.max:
+            self.max = value
+        if value < self._lowest:
+            self._buckets[0] += 1
+        else:
+            index = int((math.log(value) - self._log_lowest)
+                        / self._log_growth) + 1
+            self._buckets[index if index < self._top else self._top] += 1
+
+    def _middle(self, index: int) -> float:
+        """Bucket ``i`` holds ``[lowest * g**(i-1), lowest * g**i)``; this
+        is its geometric middle, clamped to the values seen."""
+        middle = math.exp(self._log_lowest + (index - 0.5) * self._log_growth)
+        return min(max(middle, self.min), self.max)
+
+    def at_ranks(self, ranks: Sequence[int]) -> list[float | None]:
+        """For each rank in ascending order (1 for the smallest value), the
+        value of that rank, or None beyond the count; one pass."""
+        found: list[float | None] = []
+        pending = iter(ranks)
+        rank = next(pending, None)
+        seen = 0
+        for index, count in enumerate(self._buckets):
+            seen += count
+            while rank is not None and rank <= seen:
+                found.append(self._middle(index))
+                rank = next(pending, None)
+            if rank is None:
+                break
+        return found + [None] * (len(ranks) - len(found))
+
+    def percentiles(self, *shares: float) -> list[float | None]:
+        """Nearest-rank percentiles of the values added."""
+        if not self.count:
+            return [None] * len(shares)
+        return self.at_ranks([max(1, math.ceil(s * self.count))
+                              for s in shares])
+
+    def bins(self, high: float, rows: int = DISTRIBUTION_ROWS
+             ) -> tuple[Bin, ...]:
+        """The buckets folded into a few rows for display: equal widths
+        from the minimum to ``high``, then one row for the rest up to the
+        maximum, so that one slow outlier does not squash the picture.
+        Each bucket lands in the row holding its middle."""
+        if not self.count:
+            return ()
+        low, top = self.min, self.max
+        if top <= low:
+            return (Bin(low, top, self.count),)
+        tail = high < top
+        width = (high - low) / (rows - 1 if tail else rows)
+        edges = [low + i * width for i in range(rows - 1 if tail else rows)]
+        edges += [high, top] if tail else [top]
+        counts = [0] * (len(edges) - 1)
+        for index, count in enumerate(self._buckets):
+            if count:
+                row = bisect.bisect_right(edges, self._middle(index)) - 1
+                counts[min(row, len(counts) - 1)] += count
+        return tuple(Bin(a, b, c) for a, b, c in zip(edges, edges[1:], counts))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSnapshot:
+    group: SenderGroup
+    attempts: int
+    sent: int
+    failed: int
+    send_s: float
+    """Simulated send time over all attempts."""
+
+    @property
+    def avg_send_s(self) -> float | None:
+        return self.send_s / self.attempts if self.attempts else None
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """The state of a run at one moment.  Derived values are properties and
-    are ``None`` (never a division by zero) while they are undefined."""
+    are ``None`` (never a division by zero) while they are undefined.
+    Times are simulated, except ``elapsed_s``, ``eta_s`` and
+    ``max_lag_s``, which are real."""
 
     total: int
     elapsed_s: float
+    sim_elapsed_s: float
+    """Simulated time now; in a final snapshot, the blast's simulated
+    duration: the moment its last attempt ended."""
     groups: tuple[GroupSnapshot, ...]
-    # min_s to distribution are set in final snapshots only.
+    speed: float = 1.0
+    expired: int = 0
+    retries: int = 0
+    retrying: int = 0
+    """Messages with a retry ahead of them: after an interrupt, those of
+    the unsent that had been tried."""
+    first_attempts: int = 0
+    first_attempt_failed: int = 0
+    rate_per_s: float | None = None
+    """Messages processed per simulated second over the last interval."""
+    # The fields from min_s on are set in final snapshots only.
     min_s: float | None = None
     max_s: float | None = None
     p50_s: float | None = None
     p95_s: float | None = None
     p99_s: float | None = None
     distribution: tuple[Bin, ...] = ()
-    rate_per_s: float | None = None
-    """Messages processed per second over the last interval."""
+    delivery: tuple[float | None, ...] = ()
+    """The simulated moment by which each of ``DELIVERY_SHARES`` of all
+    messages had been sent, or None where that share never was."""
+    last_sent_s: float | None = None
+    attempts: tuple[tuple[int, int], ...] = ()
+    """(attempts, messages) for every message with an outcome."""
+    max_lag_s: float = 0.0
     final: bool = False
-    interrupted: bool = False
+    stopped: str | None = None
+    """Why a run ended early: "interrupt" or "fault"; None otherwise."""
 
     @property
     def sent(self) -> int:
@@ -96,11 +182,16 @@ class Snapshot:
 
     @property
     def processed(self) -> int:
-        return self.sent + self.failed
+        """Messages with an outcome: sent, failed or expired."""
+        return self.sent + self.failed + self.expired
 
     @property
     def unsent(self) -> int:
         return self.total - self.processed
+
+    @property
+    def interrupted(self) -> bool:
+        return self.stopped == "interrupt"
 
     @property
     def done_share(self) -> float:
@@ -111,129 +202,134 @@ class Snapshot:
         return self.failed / self.processed if self.processed else None
 
     @property
+    def first_attempt_failure_share(self) -> float | None:
+        if not self.first_attempts:
+            return None
+        return self.first_attempt_failed / self.first_attempts
+
+    @property
+    def attempt_count(self) -> int:
+        return sum(g.attempts for g in self.groups)
+
+    @property
     def avg_send_s(self) -> float | None:
-        """Mean measured send time of every processed message, sent or
-        failed: the 'average time per message' of the brief."""
-        total_s = sum(g.total_s for g in self.groups)
-        return total_s / self.processed if self.processed else None
+        """Mean simulated send time of every attempt, whatever its outcome:
+        the 'average time per message' of the brief."""
+        attempts = self.attempt_count
+        return sum(g.send_s for g in self.groups) / attempts \
+            if attempts else None
 
     @property
     def throughput_per_s(self) -> float | None:
-        """Messages processed per second of wall time, over the whole run."""
-        if self.elapsed_s <= 0:
+        """Messages processed per simulated second, over the whole run."""
+        if self.sim_elapsed_s <= 0:
             return None
-        return self.processed / self.elapsed_s
+        return self.processed / self.sim_elapsed_s
 
     @property
     def eta_s(self) -> float | None:
-        throughput = self.throughput_per_s
-        if self.final or not throughput:
+        """Real seconds to go, at the real pace of the run so far."""
+        if self.final or not self.processed or self.elapsed_s <= 0:
             return None
-        return self.unsent / throughput
+        return self.unsent * self.elapsed_s / self.processed
 
 
 class Stats:
     """Accumulates results; only the monitor thread touches it."""
 
-    def __init__(self, total: int, groups: Sequence[SenderGroup]) -> None:
+    def __init__(self, total: int, groups: Sequence[SenderGroup],
+                 speed: float = 1.0) -> None:
         self.total = total
+        self.speed = speed
         self._groups = tuple(groups)
+        self._attempts = [0] * len(groups)
         self._sent = [0] * len(groups)
         self._failed = [0] * len(groups)
-        self._total_s = [0.0] * len(groups)
-        self._buckets = [0] * _BUCKETS
-        self._min = math.inf
-        self._max = -math.inf
+        self._send_s = [0.0] * len(groups)
+        self._send = Histogram(1e-7, 1e4)
+        self._delivered = Histogram(1e-7, 1e8)
+        self._by_attempts = [0] * (MAX_RETRIES + 2)
+        self.expired = 0
+        self.retries = 0
+        self.retrying = 0
+        self.first_attempts = 0
+        self.first_attempt_failed = 0
+        self.latest_s = 0.0
+        self.max_lag_s = 0.0
 
     @property
     def processed(self) -> int:
-        return sum(self._sent) + sum(self._failed)
+        return sum(self._sent) + sum(self._failed) + self.expired
 
-    def add(self, results: Iterable[Result], ok: bool) -> None:
-        """Count ``results`` as sent (``ok``) or failed.
-
-        The hot loop of the monitor: names are bound locally and the bucket
-        arithmetic is inlined, as it runs once per message.
-        """
-        counts = self._sent if ok else self._failed
-        total_s = self._total_s
-        buckets = self._buckets
-        lowest, top = HISTOGRAM_LOWEST_S, _BUCKETS - 1
-        log, log_lowest, log_growth = math.log, _LOG_LOWEST, _LOG_GROWTH
-        low, high = self._min, self._max
-        for _, group, seconds in results:
-            counts[group] += 1
-            total_s[group] += seconds
-            if seconds < low:
-                low = seconds
-            if seconds > high:
-                high = seconds
-            if seconds < lowest:
-                buckets[0] += 1
+    def add(self, results: Iterable[Result]) -> None:
+        """Count a batch of results.  Runs once per attempt: names are
+        bound locally."""
+        attempts, sent, failed = self._attempts, self._sent, self._failed
+        send_total, by_attempts = self._send_s, self._by_attempts
+        send_add, delivered_add = self._send.add, self._delivered.add
+        for result in results:
+            group, send_s = result.group, result.send_s
+            tries, outcome, done = (result.attempts, result.outcome,
+                                    result.done_at_s)
+            if done > self.latest_s:
+                self.latest_s = done
+            if send_s is not None:
+                attempts[group] += 1
+                send_total[group] += send_s
+                send_add(send_s)
+                if tries == 1:
+                    self.first_attempts += 1
+                    self.first_attempt_failed += outcome != SENT
+            if outcome == RETRY:
+                self.retries += 1
+                self.retrying += tries == 1
+                continue
+            if outcome == SENT:
+                sent[group] += 1
+                delivered_add(done)
+            elif outcome == FAILED:
+                failed[group] += 1
             else:
-                index = int((log(seconds) - log_lowest) / log_growth) + 1
-                buckets[index if index < top else top] += 1
-        self._min, self._max = low, high
+                assert outcome == EXPIRED
+                self.expired += 1
+            by_attempts[tries] += 1
+            # Its retry was counted when its first attempt failed; an
+            # expiry without an attempt of its own came as a retry.
+            if tries >= 2 or (send_s is None and tries >= 1):
+                self.retrying -= 1
 
-    def percentiles(self, *shares: float) -> list[float | None]:
-        """For each share in ascending order, the smallest time with at least
-        that share of the results at or below it (nearest rank), read from
-        the histogram in one pass and clamped to the min and max seen."""
-        processed = self.processed
-        if not processed:
-            return [None] * len(shares)
-        found: list[float | None] = []
-        ranks = iter(max(1, math.ceil(s * processed)) for s in shares)
-        rank = next(ranks, None)
-        seen = 0
-        for index, count in enumerate(self._buckets):
-            seen += count
-            while rank is not None and seen >= rank:
-                found.append(min(max(_bucket_middle(index), self._min),
-                                 self._max))
-                rank = next(ranks, None)
-            if rank is None:
-                break
-        return found
-
-    def distribution(self, p99: float | None,
-                     rows: int = DISTRIBUTION_ROWS) -> tuple[Bin, ...]:
-        """The histogram folded into a few rows for display: equal widths
-        from min to p99, then one row for the slowest 1% up to max, so that
-        a single slow outlier does not squash the picture.  Each fine bucket
-        lands in the row holding its middle."""
-        if p99 is None:
-            return ()
-        low, high = self._min, self._max
-        if high <= low:
-            return (Bin(low, high, self.processed),)
-        tail = p99 < high
-        edges = _edges(low, p99 if tail else high, rows - 1 if tail else rows)
-        if tail:
-            edges.append(high)
-        counts = [0] * (len(edges) - 1)
-        for index, count in enumerate(self._buckets):
-            if count:
-                middle = min(max(_bucket_middle(index), low), high)
-                row = bisect.bisect_right(edges, middle) - 1
-                counts[min(row, len(counts) - 1)] += count
-        return tuple(Bin(a, b, c) for a, b, c in zip(edges, edges[1:], counts))
-
-    def snapshot(self, elapsed_s: float, rate_per_s: float | None = None,
-                 final: bool = False, interrupted: bool = False) -> Snapshot:
-        """The figures now.  Percentiles and the distribution take a pass
-        over the histogram and only the final report shows them, so only a
-        final snapshot has them."""
+    def snapshot(self, elapsed_s: float, sim_elapsed_s: float,
+                 rate_per_s: float | None = None, final: bool = False,
+                 stopped: str | None = None) -> Snapshot:
+        """The figures now.  Percentiles and distributions take a pass over
+        the histograms and only the final report shows them, so only a
+        final snapshot has them; its simulated time is the blast's
+        duration."""
         groups = tuple(
-            GroupSnapshot(group, sent, failed, total_s)
-            for group, sent, failed, total_s in zip(
-                self._groups, self._sent, self._failed, self._total_s))
-        base = Snapshot(total=self.total, elapsed_s=elapsed_s, groups=groups,
-                        rate_per_s=rate_per_s, final=final,
-                        interrupted=interrupted)
-        if not final or not self.processed:
+            GroupSnapshot(*row) for row in zip(
+                self._groups, self._attempts, self._sent, self._failed,
+                self._send_s))
+        base = Snapshot(
+            total=self.total, elapsed_s=elapsed_s,
+            sim_elapsed_s=self.latest_s if final else sim_elapsed_s,
+            groups=groups, speed=self.speed, expired=self.expired,
+            retries=self.retries, retrying=max(0, self.retrying),
+            first_attempts=self.first_attempts,
+            first_attempt_failed=self.first_attempt_failed,
+            rate_per_s=rate_per_s, final=final, stopped=stopped,
+            max_lag_s=self.max_lag_s)
+        if not final:
             return base
-        p50, p95, p99 = self.percentiles(0.50, 0.95, 0.99)
+        p50, p95, p99 = self._send.percentiles(0.50, 0.95, 0.99)
+        delivered = self._delivered
         return dataclasses.replace(
-            base, min_s=self._min, max_s=self._max, p50_s=p50, p95_s=p95,
-            p99_s=p99, distribution=self.distribution(p99))
+            base, min_s=self._send.min if self._send.count else None,
+            max_s=self._send.max if self._send.count else None,
+            p50_s=p50, p95_s=p95, p99_s=p99,
+            distribution=self._send.bins(p99) if p99 is not None else (),
+            delivery=tuple(delivered.at_ranks(
+                [max(1, math.ceil(share * self.total))
+                 for share in DELIVERY_SHARES])) if self.total else (),
+            last_sent_s=delivered.max if delivered.count else None,
+            attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
+                           if c))

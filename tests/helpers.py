@@ -1,17 +1,28 @@
-"""Test doubles shared by the test modules: simulated time and results."""
+"""Test doubles shared by the test modules: time, queues and configs."""
 from __future__ import annotations
 
+import heapq
+import itertools
+import queue
 import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.sender import Result
+from sms_sim.channels import Channels, Result
+from sms_sim.config import Gateway, SenderGroup, SimulationConfig
+
+T = TypeVar("T")
+TIMEOUT_S = 10
+"""Longest any test waits for a thread; only ever reached by a hang."""
 
 
 class FakeTime:
-    """A clock and a wait in simulated time: ``wait(s)`` returns at once
-    and moves the calling thread's clock ``s`` on, so a send 'takes'
-    exactly what it asked for and no test sleeps.  Each thread has a clock
-    of its own, as if every thread waited in parallel."""
+    """A clock and a wait in made-up time: ``wait(s)`` returns at once and
+    moves the calling thread's clock ``s`` on, so a send 'takes' exactly
+    what it asked for and no test sleeps.  Each thread has a clock of its
+    own, as if every thread waited in parallel; ``advance`` moves it
+    without a wait (a thread that starts late, or a stall)."""
 
     def __init__(self, start: float = 100.0) -> None:
         self._start = start
@@ -32,12 +43,77 @@ class FakeTime:
         self._local.elapsed = getattr(self._local, "elapsed", 0.0) + seconds
 
 
+class VirtualTime:
+    """One clock shared by ``parties`` threads, as a discrete-event
+    simulator keeps it: ``wait(s)`` blocks until every party still taking
+    part is waiting, then time jumps to the earliest wake-up and releases
+    the parties due then.  How the threads are scheduled cannot change
+    what happens, so tests of scheduling are exact."""
+
+    def __init__(self, parties: int) -> None:
+        self.now = 0.0
+        self._parties = parties
+        self._waiting: list[tuple[float, int]] = []
+        self._order = itertools.count()
+        self._changed = threading.Condition()
+
+    def clock(self) -> float:
+        return self.now
+
+    def wait(self, seconds: float) -> bool:
+        with self._changed:
+            target = self.now + seconds
+            heapq.heappush(self._waiting, (target, next(self._order)))
+            self._advance()
+            while self.now < target:
+                if not self._changed.wait(TIMEOUT_S):
+                    raise AssertionError("virtual time stalled")
+        return False
+
+    def leave(self) -> None:
+        """The calling party takes no further part."""
+        with self._changed:
+            self._parties -= 1
+            self._advance()
+
+    def _advance(self) -> None:
+        if self._waiting and len(self._waiting) >= self._parties:
+            self.now = self._waiting[0][0]
+            while self._waiting and self._waiting[0][0] <= self.now:
+                heapq.heappop(self._waiting)
+            self._changed.notify_all()
+
+
+def until(condition: Callable[[], bool], timeout_s: float = TIMEOUT_S
+          ) -> None:
+    """Return once ``condition()`` holds; fail after ``timeout_s``.  For
+    states another thread reaches, where no Event marks the moment."""
+    deadline = time.monotonic() + timeout_s
+    pause = threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never held"
+        pause.wait(0.001)
+
+
 def config(num_messages: int = 100, *groups: SenderGroup,
-           interval_s: float = 1.0, seed: int | None = 1) -> SimulationConfig:
+           interval_s: float = 1.0, seed: int | None = 1, speed: float = 1.0,
+           gateway: Gateway | None = None) -> SimulationConfig:
     return SimulationConfig(num_messages,
                             groups or (SenderGroup(4, 0.0, 0.0, 0.25),),
-                            interval_s, seed)
+                            interval_s, seed, speed, gateway or Gateway())
 
 
-def results(group: int, *seconds: float, first_id: int = 0) -> list[Result]:
-    return [Result(first_id + i, group, s) for i, s in enumerate(seconds)]
+def drained(items: queue.SimpleQueue[T] | queue.Queue[T]) -> list[T]:
+    """Everything on ``items`` now, without blocking."""
+    taken: list[T] = []
+    while True:
+        try:
+            taken.append(items.get_nowait())
+        except queue.Empty:
+            return taken
+
+
+def results(channels: Channels) -> list[Result]:
+    """Every result the senders posted, sent and failed queues both."""
+    return [result for queue_ in (channels.sent, channels.failed)
+            for batch in drained(queue_) for result in batch]

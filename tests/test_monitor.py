@@ -1,118 +1,127 @@
-import queue
+"""The monitor: counts, reports on its cadence, finishes exactly."""
+from __future__ import annotations
+
+import random
 import threading
 
 import pytest
 
+from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
+                              SenderExit)
+from sms_sim.clock import SimClock
 from sms_sim.config import SenderGroup
+from sms_sim.message import generate_messages
 from sms_sim.monitor import Monitor
-from sms_sim.sender import ExitQueue, ResultQueue, SenderExit
+from sms_sim.sender import Pacing
 from sms_sim.stats import Snapshot, Stats
-from tests.helpers import FakeTime, results
+from tests.helpers import FakeTime
 
 GROUPS = (SenderGroup(2, 0.01, 0.0, 0.5),)
+MESSAGES = generate_messages(random.Random(3), 0, 20)
 
 
-def make(total: int, senders: int = 2, clock: FakeTime | None = None,
-         stop: threading.Event | None = None,
-         on_progress: "list[Snapshot] | None" = None,
-         ) -> tuple[Monitor, ResultQueue, ResultQueue, ExitQueue]:
-    sent: ResultQueue = queue.SimpleQueue()
-    failed: ResultQueue = queue.SimpleQueue()
-    exits: ExitQueue = queue.SimpleQueue()
-    reports = on_progress if on_progress is not None else []
-    monitor = Monitor(Stats(total, GROUPS), sent, failed, exits,
-                      stop or threading.Event(), senders, 1.0,
-                      reports.append, clock=(clock or FakeTime()).clock)
-    return monitor, sent, failed, exits
+def result(index: int, outcome: str = SENT, send_s: float = 0.01,
+           done_at_s: float = 1.0, attempts: int = 1) -> Result:
+    return Result(MESSAGES[index], 0, 1, attempts, send_s, done_at_s,
+                  send_s, outcome)
 
 
-def test_final_figures_are_exact_once_every_message_is_counted() -> None:
-    monitor, sent, failed, _ = make(5)
-    sent.put(results(0, 0.01, 0.02))
-    failed.put(results(0, 0.03, 0.04, 0.05, first_id=2))
-    final = monitor.run()
-    assert final.final and not final.interrupted
-    assert (final.sent, final.failed, final.unsent) == (2, 3, 0)
-    assert final.avg_send_s == pytest.approx(0.03)
+class Setup:
+    def __init__(self, total: int, senders: int = 2,
+                 fake: FakeTime | None = None, speed: float = 1.0) -> None:
+        self.fake = fake or FakeTime()
+        self.channels = Channels.create(10, threading.Event())
+        self.reports: list[Snapshot] = []
+        self.logged: list[Result] = []
+        self.monitor = Monitor(
+            Stats(total, GROUPS, speed), self.channels,
+            Pacing(SimClock.started(speed, self.fake.clock), self.fake.wait),
+            senders, 1.0, self.reports.append, self.logged.extend)
 
 
-def test_ends_when_every_sender_has_exited_and_reports_the_rest_unsent(
-        ) -> None:
-    monitor, _, failed, exits = make(10)
-    failed.put(results(0, 0.01))
-    exits.put(SenderExit("sender-1"))
-    exits.put(SenderExit("sender-2", "Traceback: boom\n"))
-    final = monitor.run()
-    assert (final.processed, final.unsent) == (1, 9)
-    assert not final.interrupted  # nobody asked it to stop
-    [fault] = monitor.faults
+def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:
+    setup = Setup(4)
+    setup.channels.sent.put([result(0), result(1, done_at_s=3.0)])
+    setup.channels.failed.put([result(2, FAILED),
+                               result(3, EXPIRED, send_s=0.0),
+                               result(4, RETRY)])  # not an outcome
+    setup.monitor.run()
+    final = setup.monitor.finish(False)
+    assert (final.sent, final.failed, final.expired, final.unsent) == \
+        (2, 1, 1, 0)
+    assert final.stopped is None and final.sim_elapsed_s == 3.0
+    assert len(setup.logged) == 5  # the sink saw every result
+    # It waited until real time reached the blast's simulated end.
+    assert setup.fake.waits == pytest.approx([3.0])
+
+
+def test_reports_at_once_then_every_interval_of_real_time() -> None:
+    class Ticking(FakeTime):
+        """Each read of the clock is 0.6 s after the one before."""
+
+        def clock(self) -> float:
+            self.advance(0.6)
+            return super().clock()
+
+    setup = Setup(10, fake=Ticking())
+    setup.channels.stop.set()  # one turn of the loop, then out
+    setup.monitor.run()
+    assert [r.processed for r in setup.reports] == [0]
+    setup = Setup(10, fake=Ticking(), speed=2.0)
+    for index in range(5):
+        setup.channels.sent.put([result(index)])
+    notices = setup.channels.notices
+    notices.put(None)  # wakes it without ending anything
+    for _ in range(2):
+        notices.put(SenderExit("sender", None, 0.25))
+    setup.monitor.run()  # reads the clock at 0.6 s, and past 1 s: a report
+    assert setup.reports[0].processed == 0
+    progress = setup.reports[1]
+    assert progress.processed == 5
+    assert progress.rate_per_s is not None and progress.rate_per_s > 0
+    # Simulated time runs twice as fast (read one tick later).
+    assert progress.sim_elapsed_s == pytest.approx(
+        2 * (progress.elapsed_s + 0.6))
+    assert setup.monitor.finish(False).max_lag_s == 0.25
+
+
+def test_a_stop_with_messages_left_is_an_interrupt_or_a_fault() -> None:
+    for faulted, stopped in ((False, "interrupt"), (True, "fault")):
+        setup = Setup(10)
+        setup.channels.sent.put([result(0)])
+        setup.channels.stop.set()
+        setup.monitor.run()
+        final = setup.monitor.finish(faulted)
+        assert (final.processed, final.unsent) == (1, 9)
+        assert final.stopped == stopped
+        assert final.interrupted == (stopped == "interrupt")
+
+
+def test_a_sender_fault_is_reported_and_makes_the_stop_a_fault() -> None:
+    setup = Setup(10)
+    setup.channels.notices.put(SenderExit("sender-2", "Traceback: boom\n"))
+    setup.channels.notices.put(SenderExit("sender-1"))
+    setup.monitor.run()  # no sender left: over
+    final = setup.monitor.finish(False)
+    assert final.stopped == "fault"
+    [fault] = setup.monitor.faults
     assert fault.startswith("sender-2 stopped after an error")
     assert fault.endswith("Traceback: boom\n")
 
 
-def test_an_interrupted_run_is_marked_so() -> None:
-    stop = threading.Event()
-    stop.set()
-    monitor, sent, _, exits = make(10, stop=stop)
-    sent.put(results(0, 0.01))
-    exits.put(SenderExit("sender-1"))
-    exits.put(SenderExit("sender-2"))
-    final = monitor.run()
-    assert final.interrupted and final.unsent == 9
+def test_a_sink_that_cannot_write_stops_the_run_with_one_line() -> None:
+    setup = Setup(10)
 
+    def full(results: object) -> None:
+        raise OSError(28, "cannot write the log 'x.csv': disk full")
 
-def test_reports_every_interval_with_the_rate_of_that_interval() -> None:
-    """A clock stepping 0.25 s per reading; each report hands the monitor
-    the next chunk of ten results, as senders would."""
-
-    class Stepping(FakeTime):
-        def clock(self) -> float:
-            self.advance(0.25)
-            return super().clock()
-
-    reports: list[Snapshot] = []
-    chunks = [results(0, *([0.01] * 10), first_id=10 * i) for i in range(4)]
-
-    def on_progress(snap: Snapshot) -> None:
-        reports.append(snap)
-        if chunks and snap.elapsed_s:
-            sent.put(chunks.pop(0))
-
-    sent: ResultQueue = queue.SimpleQueue()
-    monitor = Monitor(Stats(40, GROUPS), sent, queue.SimpleQueue(),
-                      queue.SimpleQueue(), threading.Event(), 2, 1.0,
-                      on_progress, clock=Stepping().clock)
-    final = monitor.run()
-    # One report at once, then one per interval.
-    assert [r.processed for r in reports] == [0, 0, 10, 20, 30]
-    assert reports[0].elapsed_s == 0 and reports[0].rate_per_s is None
-    elapsed = [r.elapsed_s for r in reports[1:]]
-    assert elapsed[0] >= 1.0
-    assert all(1.0 <= b - a <= 1.5 for a, b in zip(elapsed, elapsed[1:]))
-    assert reports[3].rate_per_s == pytest.approx(
-        10 / (reports[3].elapsed_s - reports[2].elapsed_s))
-    assert all(r.p99_s is None for r in reports)  # final snapshots only
-    assert final.processed == 40 and final.unsent == 0
-
-
-def test_zero_messages_finish_at_once() -> None:
-    reports: list[Snapshot] = []
-    monitor, _, _, _ = make(0, on_progress=reports)
-    final = monitor.run()
-    assert reports == [] and final.processed == 0 and final.final
-
-
-def test_the_last_exit_wakes_the_monitor_and_its_results_are_counted(
-        ) -> None:
-    """Results queued just before a sender's exit are never missed, and the
-    monitor does not wait out its poll once the last sender is gone."""
-    monitor, sent, failed, exits = make(10, senders=1)
-    done: list[Snapshot] = []
-    watcher = threading.Thread(target=lambda: done.append(monitor.run()))
-    watcher.start()
-    sent.put(results(0, 0.01, 0.02))
-    failed.put(results(0, 0.03, first_id=2))
-    exits.put(SenderExit("sender-1"))
-    watcher.join(timeout=5)
-    assert done and (done[0].sent, done[0].failed, done[0].unsent) == \
-        (2, 1, 7)
+    setup.monitor = Monitor(Stats(10, GROUPS), setup.channels,
+                            Pacing(SimClock.started(1.0, setup.fake.clock),
+                                   setup.fake.wait),
+                            2, 1.0, setup.reports.append, full)
+    setup.channels.sent.put([result(0)])
+    setup.monitor.run()
+    assert setup.channels.stop.is_set()
+    assert setup.monitor.faults == [
+        "cannot write the log 'x.csv': disk full; the run stopped\n"]
+    assert setup.monitor.finish(False).stopped == "fault"

@@ -1,73 +1,134 @@
-import queue
+"""The producer: fresh messages as room appears, retries when due."""
+from __future__ import annotations
+
 import random
 import threading
 
-from sms_sim.producer import Batch, Inbox, produce, put_unless_stopped
+from sms_sim.channels import Channels, Retry, Work
+from sms_sim.clock import SimClock
+from sms_sim.message import generate_messages
+from sms_sim.producer import Producer
+from tests.helpers import TIMEOUT_S, drained, until
 
 
-def drain(inbox: Inbox) -> list[Batch | None]:
-    items: list[Batch | None] = []
-    while True:
-        try:
-            items.append(inbox.get_nowait())
-        except queue.Empty:
-            return items
+class Clock:
+    """Simulated time that moves only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
 
 
-def test_fills_batches_in_order_then_one_none_per_sender() -> None:
-    inbox: Inbox = queue.Queue()
-    produce(inbox, threading.Event(), random.Random(1), 10, 4, 3)
-    items = drain(inbox)
-    batches = [item for item in items if item is not None]
-    assert all(item is None for item in items[3:])
-    assert [len(b) for b in batches] == [4, 4, 2]
-    assert [m.id for b in batches for m in b] == list(range(10))
-    assert items[3:] == [None, None, None]
+def producer(total: int, senders: int = 4, batch: int = 3,
+             inbox: int = 1000, clock: Clock | None = None
+             ) -> tuple[Producer, Channels]:
+    channels = Channels.create(inbox, threading.Event())
+    producer = Producer(channels, SimClock(0.0, 1.0, clock or Clock()),
+                        random.Random(1), total, senders, batch)
+    return producer, channels
+
+
+def run_until(producer: Producer, channels: Channels,
+              done: threading.Event | None = None) -> None:
+    """Run ``producer`` in a thread; end it once ``done`` is set (at once
+    when None), as the run does."""
+    thread = threading.Thread(target=producer.run)
+    thread.start()
+    if done is not None:
+        assert done.wait(TIMEOUT_S)
+    channels.release()
+    thread.join(TIMEOUT_S)
+    assert not thread.is_alive()
+
+
+def fill(channels: Channels, count: int) -> threading.Event:
+    """An Event set once the inbox holds ``count`` items."""
+    full = threading.Event()
+
+    def watch() -> None:
+        until(lambda: channels.inbox.qsize() >= count)
+        full.set()
+
+    threading.Thread(target=watch, daemon=True).start()
+    return full
+
+
+def works(channels: Channels) -> list[Work]:
+    return [w for w in drained(channels.inbox) if w is not None]
+
+
+def test_every_message_in_order_in_batches_that_shrink_at_the_end() -> None:
+    one, channels = producer(100, senders=4, batch=8)
+    run_until(one, channels, fill(channels, 18))
+    batches = works(channels)
+    assert [m.id for w in batches for m in w.fresh] == list(range(100))
+    assert all(w.retries == [] for w in batches)
+    sizes = [len(w.fresh) for w in batches]
+    assert sizes[0] == 8 and sizes[-1] == 1  # guided: 100 // 8 = 12 first
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def consume(channels: Channels,
+            count: int) -> tuple[list[Work], threading.Event]:
+    """Take work off the inbox, as senders do, until ``count`` messages
+    came; the Event is set then."""
+    taken: list[Work] = []
+    done = threading.Event()
+
+    def take() -> None:
+        while sum(len(w.fresh) + len(w.retries) for w in taken) < count:
+            work = channels.inbox.get(timeout=TIMEOUT_S)
+            assert work is not None
+            taken.append(work)
+        done.set()
+
+    threading.Thread(target=take, daemon=True).start()
+    return taken, done
 
 
 def test_messages_do_not_depend_on_batch_size() -> None:
-    def ids_and_texts(batch_size: int) -> list[tuple[int, str]]:
-        inbox: Inbox = queue.Queue()
-        produce(inbox, threading.Event(), random.Random(5), 600,
-                batch_size, 1)
-        return [(m.id, m.text) for b in drain(inbox) if b for m in b]
+    def messages(batch: int) -> list[tuple[int, str, int]]:
+        one, channels = producer(600, batch=batch, inbox=2)
+        taken, done = consume(channels, 600)
+        run_until(one, channels, done)
+        return [(m.id, m.text, m.seed) for w in taken for m in w.fresh]
 
-    assert ids_and_texts(1) == ids_and_texts(128)
-
-
-def test_blocks_on_a_full_inbox_and_streams() -> None:
-    inbox: Inbox = queue.Queue(maxsize=2)
-    stop = threading.Event()
-    producer = threading.Thread(
-        target=produce, args=(inbox, stop, random.Random(1), 1000, 1, 1))
-    producer.start()
-    taken = [inbox.get(timeout=5) for _ in range(5)]
-    assert [b[0].id for b in taken if b] == [0, 1, 2, 3, 4]
-    assert producer.is_alive()  # never more than 2 messages ahead
-    stop.set()
-    producer.join(timeout=5)
-    assert not producer.is_alive()
+    first = messages(1)
+    assert len(first) == 600 and len(set(first)) == 600
+    assert messages(7) == first
 
 
-def test_put_unless_stopped_gives_up_on_a_full_inbox_once_stopped() -> None:
-    inbox: Inbox = queue.Queue(maxsize=1)
-    inbox.put(None)
-    stop = threading.Event()
-    outcome: list[bool] = []
-    putter = threading.Thread(target=lambda: outcome.append(
-        put_unless_stopped(inbox, None, stop, poll_s=0.01)))
-    putter.start()
-    stop.set()
-    putter.join(timeout=5)
-    assert outcome == [False]
+def test_memory_stays_flat_with_a_bounded_inbox() -> None:
+    one, channels = producer(10 ** 9, batch=4, inbox=5)
+    run_until(one, channels, fill(channels, 5))
+    assert len(works(channels)) == 5  # and the producer did not run away
 
 
-def test_once_stopped_idle_senders_are_released_without_blocking() -> None:
-    inbox: Inbox = queue.Queue(maxsize=5)
-    stop = threading.Event()
-    stop.set()
-    produce(inbox, stop, random.Random(1), 100, 1, 3)
-    assert drain(inbox) == [None, None, None]
-    full: Inbox = queue.Queue(maxsize=2)
-    produce(full, stop, random.Random(1), 100, 1, 3)  # must not block
-    assert drain(full) == [None, None]
+def test_a_retry_goes_back_in_line_when_its_backoff_ends() -> None:
+    clock = Clock()
+    one, channels = producer(0, clock=clock)
+    message = generate_messages(random.Random(2), 0, 1)[0]
+    retry = Retry(message, 2, 5.0, 0.01)
+    thread = threading.Thread(target=one.run)
+    thread.start()
+    channels.retries.put(retry)
+    # Before its time the producer holds it, however often it looks: each
+    # None wakes it once, and it has looked once the queue is empty.
+    for _ in range(3):
+        channels.retries.put(None)
+        until(channels.retries.empty)
+    assert channels.inbox.empty()
+    clock.now = 5.0
+    channels.retries.put(None)
+    assert channels.inbox.get(timeout=TIMEOUT_S) == Work([], [retry])
+    channels.release()
+    thread.join(TIMEOUT_S)
+    assert not thread.is_alive()
+
+
+def test_it_ends_when_released_even_with_nothing_to_do() -> None:
+    one, channels = producer(0)
+    run_until(one, channels)
+    assert works(channels) == []

@@ -1,218 +1,273 @@
-import queue
+"""The sender loop, driven by made-up time: every test is exact."""
+from __future__ import annotations
+
 import random
 import threading
-from typing import TypeVar
 
 import pytest
 
-from sms_sim.config import SenderGroup
-from sms_sim.message import Message, generate_messages
-from sms_sim.producer import Inbox
-from sms_sim.sender import (MAX_CORRECTION, ExitQueue, Result, ResultQueue,
-                            SenderExit, WakeLag, run_sender)
-from tests.helpers import FakeTime
-
-
-def queued(batches: list[list[Message]]) -> Inbox:
-    inbox: Inbox = queue.Queue()
-    for batch in batches:
-        inbox.put(batch)
-    inbox.put(None)
-    return inbox
-
-
-T = TypeVar("T")
-
-
-def drained(items: "queue.SimpleQueue[T]") -> list[T]:
-    taken: list[T] = []
-    while True:
-        try:
-            taken.append(items.get_nowait())
-        except queue.Empty:
-            return taken
-
-
-def flat(batches: list[list[Result]]) -> list[Result]:
-    return [r for batch in batches for r in batch]
-
-
-class Queues:
-    """The three queues a sender writes to."""
-
-    def __init__(self) -> None:
-        self.sent: ResultQueue = queue.SimpleQueue()
-        self.failed: ResultQueue = queue.SimpleQueue()
-        self.exits: ExitQueue = queue.SimpleQueue()
-
-
-def send(group: SenderGroup, batches: list[list[Message]],
-         fake: FakeTime | None = None,
-         stop: threading.Event | None = None
-         ) -> tuple[list[list[Result]], list[list[Result]], list[SenderExit]]:
-    fake = fake or FakeTime()
-    q = Queues()
-    run_sender("sender-1", 2, group, queued(batches), q.sent, q.failed,
-               q.exits, stop or threading.Event(), clock=fake.clock,
-               wait=fake.wait)
-    return drained(q.sent), drained(q.failed), drained(q.exits)
-
+from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
+                              Retry, SenderExit, Work)
+from sms_sim.clock import SimClock, Wait
+from sms_sim.config import Backoff, Gateway, SenderGroup
+from sms_sim.message import Message, attempt_draws, generate_messages
+from sms_sim.sender import Pacing, Rules, Sender
+from tests.helpers import FakeTime, VirtualTime, drained, results
 
 MESSAGES = generate_messages(random.Random(11), 0, 200)
 
 
-@pytest.mark.parametrize("rate", [0.0, 0.3, 1.0])
-def test_routes_by_failure_rate_and_fail_draw(rate: float) -> None:
-    sent, failed, exits = send(SenderGroup(1, 0.01, 0.002, rate), [MESSAGES])
-    expected_failed = {m.id for m in MESSAGES if m.fail_draw < rate}
-    assert {r.message_id for r in flat(failed)} == expected_failed
-    assert {r.message_id for r in flat(sent)} == \
-        {m.id for m in MESSAGES} - expected_failed
-    assert all(r.group == 2 for r in flat(sent) + flat(failed))
-    assert exits == [SenderExit("sender-1", None)]
-    if rate == 0.3:
-        assert 30 < len(expected_failed) < 90
+def channels_with(*works: Work) -> Channels:
+    """Channels whose inbox holds ``works`` and then the finish."""
+    channels = Channels.create(len(works) + 1, threading.Event())
+    channels.all_started.set()
+    for work in works:
+        channels.inbox.put(work)
+    channels.inbox.put(None)
+    return channels
 
 
-def test_waits_the_drawn_duration_and_measures_it() -> None:
+def fresh(messages: list[Message]) -> Work:
+    return Work(list(messages), [])
+
+
+def sender(channels: Channels, group: SenderGroup, clock: SimClock,
+           wait: Wait, slack_s: float = 0.0,
+           gateway: Gateway | None = None, index: int = 1) -> Sender:
+    return Sender(index, 2, group, channels, Pacing(clock, wait, slack_s),
+                  Rules.of(gateway or Gateway()))
+
+
+def run_one(group: SenderGroup, *works: Work, fake: FakeTime | None = None,
+            speed: float = 1.0, slack_s: float = 0.0,
+            gateway: Gateway | None = None
+            ) -> tuple[list[Result], SenderExit, Channels, Sender]:
+    """Run one sender over ``works`` in this thread, on made-up time."""
+    fake = fake or FakeTime()
+    channels = channels_with(*works)
+    clock = SimClock.started(speed, fake.clock)
+    one = sender(channels, group, clock, fake.wait, slack_s, gateway)
+    one.run()
+    (notice,) = [n for n in drained(channels.notices) if n is not None]
+    return results(channels), notice, channels, one
+
+
+def test_results_carry_exact_simulated_times() -> None:
+    group = SenderGroup(1, 0.01, 0.002, 0.3)
+    done, notice, _, one = run_one(group, fresh(MESSAGES[:50]))
+    clock = 0.0
+    by_id = {r.message.id: r for r in done}
+    for message in MESSAGES[:50]:
+        delay, fail = attempt_draws(message.seed, 1)
+        clock += 0.008 + 0.004 * delay
+        result = by_id[message.id]
+        assert result.send_s == pytest.approx(0.008 + 0.004 * delay)
+        assert result.done_at_s == pytest.approx(clock)
+        assert result.outcome == (FAILED if fail < 0.3 else SENT)
+        assert (result.group, result.sender, result.attempts) == (2, 1, 1)
+    assert one.clock_s == pytest.approx(clock)
+    assert (notice.name, notice.fault) == ("sender-1", None)
+    assert notice.lag_s == pytest.approx(0.0, abs=1e-9)  # never behind
+
+
+def test_waits_until_real_time_reaches_each_result() -> None:
     fake = FakeTime()
-    sent, _, _ = send(SenderGroup(1, 0.01, 0.002, 0.0), [MESSAGES[:50]],
-                      fake)
-    targets = [0.008 + 0.004 * m.delay_draw for m in MESSAGES[:50]]
-    assert fake.waits == pytest.approx(targets, abs=1e-12)
-    assert [r.seconds for r in flat(sent)] == pytest.approx(targets)
-    assert min(targets) >= 0.008 and max(targets) <= 0.012
+    run_one(SenderGroup(1, 0.01, 0.0, 0.0), fresh(MESSAGES[:20]), fake=fake)
+    assert fake.waits == pytest.approx([0.01] * 20)
 
 
-def test_zero_mean_never_waits() -> None:
+def test_speed_scales_the_waits() -> None:
     fake = FakeTime()
-    sent, failed, _ = send(SenderGroup(1, 0.0, 0.0, 0.5), [MESSAGES], fake)
-    assert fake.waits == []
-    assert len(flat(sent)) + len(flat(failed)) == len(MESSAGES)
+    done, *_ = run_one(SenderGroup(1, 0.5, 0.0, 0.0), fresh(MESSAGES[:10]),
+                       fake=fake, speed=100)
+    assert fake.waits == pytest.approx([0.005] * 10)
+    assert done[-1].done_at_s == pytest.approx(5.0)  # simulated, unscaled
 
 
-class LateWake(FakeTime):
-    """Every wait wakes ``late_s`` after the time it asked for."""
-
-    def __init__(self, late_s: float) -> None:
-        super().__init__()
-        self.late_s = late_s
-
-    def wait(self, seconds: float) -> bool:
-        super().wait(seconds)
-        self.advance(self.late_s)
-        return False
+def test_the_slack_releases_several_results_per_wake_up() -> None:
+    fake = FakeTime()
+    done, *_ = run_one(SenderGroup(1, 0.01, 0.0, 0.0), fresh(MESSAGES[:60]),
+                       fake=fake, slack_s=0.05)
+    # Wake at 0.01, then release up to 0.06 at once: 6 results a wake-up.
+    assert len(fake.waits) == 10
+    assert [r.done_at_s for r in done] == pytest.approx(
+        [0.01 * (i + 1) for i in range(60)])
 
 
-def test_learns_the_mean_wake_up_lag_and_corrects_for_it() -> None:
-    fake = LateWake(0.0002)
-    sent, _, _ = send(SenderGroup(1, 0.01, 0.0, 0.0), [MESSAGES], fake)
-    seconds = [r.seconds for r in flat(sent)]
-    assert seconds[0] == pytest.approx(0.0102)  # nothing learnt yet
-    # As the running mean settles, sends take what they should.
-    assert seconds[-1] == pytest.approx(0.01, abs=2e-5)
-    assert fake.waits[-1] == pytest.approx(0.0098, abs=2e-5)
+def test_a_late_starting_sender_catches_up_without_waiting() -> None:
+    fake = FakeTime()
+    fake.advance(1.0)  # its thread starts a second into the run
+    clock = SimClock(fake.clock() - 1.0, 1.0, fake.clock)
+    channels = channels_with(fresh(MESSAGES[:15]))
+    one = sender(channels, SenderGroup(1, 0.1, 0.0, 0.0), clock, fake.wait)
+    one.run()
+    done = results(channels)
+    # The first ten were due by now: out at once, and its clock is exact.
+    assert fake.waits == pytest.approx([0.1] * 5)
+    assert [r.done_at_s for r in done] == pytest.approx(
+        [0.1 * (i + 1) for i in range(15)])
+    assert one.lag_s == pytest.approx(0.9)  # the first, 0.9 s late
 
 
-def test_correction_never_takes_more_than_its_share_of_a_wait() -> None:
-    fake = LateWake(0.05)  # a pathological scheduler
-    send(SenderGroup(1, 0.002, 0.0, 0.0), [MESSAGES], fake)
-    assert min(fake.waits) >= 0.002 * (1 - MAX_CORRECTION) - 1e-12
-    assert min(fake.waits) < 0.002  # it did correct
+def test_lag_is_how_late_results_come_out() -> None:
+    class LateWake(FakeTime):
+        def wait(self, seconds: float) -> bool:
+            self.advance(0.002)  # every wake-up is 2 ms late
+            return super().wait(seconds)
+
+    *_, notice, _, _ = run_one(SenderGroup(1, 0.01, 0.0, 0.0),
+                               fresh(MESSAGES[:30]), fake=LateWake())
+    assert notice.lag_s == pytest.approx(0.002)
 
 
-def test_a_lag_spike_moves_the_estimate_only_a_little() -> None:
-    lag = WakeLag()
-    for _ in range(600):
-        lag.add(0.0001, 0.01)
-    assert lag.mean_s == pytest.approx(0.0001, rel=0.01)
-    lag.add(0.5, 0.01)  # counted as at most 10% of the wait
-    assert lag.mean_s < 0.0001 + 0.001 * WakeLag.WEIGHT + 1e-9
-    assert lag.correction(0.0005) == pytest.approx(0.00005)
-
-
-def test_senders_of_a_group_learn_the_lag_together() -> None:
-    fake = LateWake(0.0002)
-    lag = WakeLag()
-    for batch in (MESSAGES[:100], MESSAGES[100:]):
-        q = Queues()
-        run_sender("s", 0, SenderGroup(1, 0.01, 0.0, 0.0), queued([batch]),
-                   q.sent, q.failed, q.exits, threading.Event(),
-                   clock=fake.clock, wait=fake.wait, lag=lag)
-    # The second sender started from what the first had learnt (a fresh
-    # estimate would ask for the full 0.01 s).
-    assert fake.waits[100] < 0.0099
-    assert fake.waits[-1] == pytest.approx(0.0098, abs=2e-5)
+def test_an_idle_sender_starts_when_work_is_ready_a_busy_one_later() -> None:
+    message = MESSAGES[0]
+    retry = Retry(message, 2, 5.0, 0.01)
+    idle, *_ = run_one(SenderGroup(1, 0.01, 0.0, 0.0), Work([], [retry]))
+    assert idle[0].done_at_s == pytest.approx(5.01)
+    assert idle[0].spent_s == pytest.approx(0.02)
+    # Busy until 7.0 with 700 sends of its own, it starts the retry then.
+    busy, *_ = run_one(SenderGroup(1, 0.01, 0.0, 0.0),
+                       fresh(generate_messages(random.Random(1), 1, 700)),
+                       Work([], [retry]))
+    assert busy[-1].message == message
+    assert busy[-1].done_at_s == pytest.approx(7.01)
 
 
 def test_stop_during_a_wait_leaves_that_message_unsent() -> None:
-    stop = threading.Event()
-    calls = 0
+    stop_at = 5
 
-    def wait(seconds: float) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            stop.set()
-        return stop.is_set()
+    class Stopping(FakeTime):
+        def wait(self, seconds: float) -> bool:
+            super().wait(seconds)
+            return len(self.waits) == stop_at
 
-    q = Queues()
-    run_sender("s", 0, SenderGroup(1, 0.01, 0.0, 0.0),
-               queued([MESSAGES[:5]]), q.sent, q.failed, q.exits, stop,
-               wait=wait)
-    assert [r.message_id for r in flat(drained(q.sent))] == [0, 1]
-    assert drained(q.exits) == [SenderExit("s", None)]
-    assert drained(q.failed) == []
+    done, notice, channels, _ = run_one(
+        SenderGroup(1, 0.01, 0.0, 0.0), fresh(MESSAGES[:20]),
+        fake=Stopping())
+    assert [r.message.id for r in done] == [m.id for m in MESSAGES[:4]]
+    assert notice.fault is None
+    assert drained(channels.inbox) == [None, None]  # the finish passed on
 
 
-def test_a_batch_taken_after_stop_is_not_sent() -> None:
-    stop = threading.Event()
-    stop.set()
-    sent, failed, exits = send(SenderGroup(1, 0.0, 0.0, 0.0), [MESSAGES],
-                               stop=stop)
-    assert sent == [] and failed == []
-    assert exits == [SenderExit("sender-1", None)]
-
-
-def test_results_are_queued_once_per_batch() -> None:
-    sent, failed, _ = send(SenderGroup(1, 0.0, 0.0, 0.5),
-                           [MESSAGES[:100], MESSAGES[100:]])
-    assert len(sent) == 2 and len(failed) == 2
-
-
-def test_a_fault_fails_the_message_in_hand_and_retires_the_sender() -> None:
+def test_work_taken_after_stop_stays_unsent() -> None:
+    channels = channels_with(fresh(MESSAGES[:5]))
+    channels.stop.set()
     fake = FakeTime()
-    calls = 0
-
-    def faulty_wait(seconds: float) -> bool:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise ValueError("injected fault")
-        return fake.wait(seconds)
-
-    q = Queues()
-    run_sender("sender-7", 0, SenderGroup(1, 0.01, 0.0, 0.0),
-               queued([MESSAGES[:2], MESSAGES[2:4], MESSAGES[4:6]]),
-               q.sent, q.failed, q.exits, threading.Event(),
-               clock=fake.clock, wait=faulty_wait)
-    assert [r.message_id for r in flat(drained(q.sent))] == [0, 1]
-    assert [r.message_id for r in flat(drained(q.failed))] == [2]
-    [exit_marker] = drained(q.exits)
-    assert exit_marker.name == "sender-7"
-    assert exit_marker.fault is not None
-    assert "ValueError: injected fault" in exit_marker.fault
+    sender(channels, SenderGroup(1, 0.01, 0.0, 0.0),
+           SimClock.started(1.0, fake.clock), fake.wait).run()
+    assert results(channels) == []
 
 
-def test_waits_for_an_empty_inbox_until_stopped() -> None:
-    inbox: Inbox = queue.Queue()
-    stop = threading.Event()
-    q = Queues()
-    sender = threading.Thread(target=run_sender, args=(
-        "s", 0, SenderGroup(1, 0.0, 0.0, 0.0), inbox, q.sent, q.failed,
-        q.exits, stop), kwargs={"poll_s": 0.01})
-    sender.start()
-    stop.set()
-    sender.join(timeout=5)
-    assert not sender.is_alive()
-    assert drained(q.exits) == [SenderExit("s", None)]
+def test_a_fault_stops_the_run_and_is_reported() -> None:
+    def broken(seconds: float) -> bool:
+        raise RuntimeError("injected")
+
+    fake = FakeTime()
+    channels = channels_with(fresh(MESSAGES[:5]))
+    sender(channels, SenderGroup(1, 0.01, 0.0, 0.0),
+           SimClock.started(1.0, fake.clock), broken).run()
+    (notice,) = [n for n in drained(channels.notices) if n is not None]
+    assert notice.fault is not None and "RuntimeError: injected" in \
+        notice.fault
+    assert channels.stop.is_set()
+
+
+def failing_message() -> Message:
+    """A message whose first attempt fails at any failure rate > 0.1."""
+    return next(m for m in MESSAGES if attempt_draws(m.seed, 1)[1] < 0.1)
+
+
+def test_a_failed_attempt_with_retries_left_goes_back_to_the_producer(
+        ) -> None:
+    message = failing_message()
+    gateway = Gateway(retries=2, backoff=Backoff(4.0, 60.0))
+    done, _, channels, _ = run_one(SenderGroup(1, 0.01, 0.0, 0.5),
+                                   fresh([message]), gateway=gateway)
+    (result,) = done
+    assert (result.outcome, result.attempts) == (RETRY, 1)
+    (retry,) = drained(channels.retries)
+    assert retry is not None and retry.message == message
+    assert retry.attempt == 2 and retry.spent_s == pytest.approx(0.01)
+    assert 0.01 <= retry.ready_at_s <= 0.01 + 4.0  # the first backoff
+
+
+@pytest.mark.parametrize("gateway, outcome", [
+    (Gateway(retries=0), FAILED),  # out of attempts
+    (Gateway(retries=3, permanent=1.0), FAILED),  # failed for good
+    (Gateway(retries=3, backoff=Backoff(100.0, 100.0), deadline_s=1.0),
+     EXPIRED),  # its retry would fall after the deadline
+])
+def test_a_failed_attempt_without_a_future_ends_the_message(
+        gateway: Gateway, outcome: str) -> None:
+    message = failing_message()
+    if gateway.deadline_s:  # the backoff draw must land past the deadline
+        from sms_sim.message import failure_draws
+        assert failure_draws(message.seed, 1)[1] * 100 > 1.0
+    done, _, channels, _ = run_one(SenderGroup(1, 0.01, 0.0, 0.5),
+                                   fresh([message]), gateway=gateway)
+    assert [(r.outcome, r.attempts) for r in done] == [(outcome, 1)]
+    assert drained(channels.retries) == []
+
+
+def test_no_attempt_starts_after_the_deadline() -> None:
+    done, *_ = run_one(SenderGroup(1, 0.1, 0.0, 0.0), fresh(MESSAGES[:30]),
+                       gateway=Gateway(deadline_s=1.0))
+    sent = [r for r in done if r.outcome == SENT]
+    expired = [r for r in done if r.outcome == EXPIRED]
+    # Starts at 0.0 .. 1.0 (eleven of them: the last starts on the dot).
+    assert len(sent) == 11 and sent[-1].done_at_s == pytest.approx(1.1)
+    assert len(expired) == 19
+    assert all(r.send_s is None and r.attempts == 0 and r.done_at_s == 1.0
+               for r in expired)
+
+
+def test_a_per_sender_cap_spaces_the_starts() -> None:
+    done, *_ = run_one(SenderGroup(1, 0.01, 0.0, 0.0, tps=2.0),
+                       fresh(MESSAGES[:5]))
+    assert [r.done_at_s for r in done] == pytest.approx(
+        [0.01, 0.51, 1.01, 1.51, 2.01])
+    assert all(r.send_s == pytest.approx(0.01) for r in done)
+
+
+def test_a_shared_cap_holds_over_all_senders() -> None:
+    gateway = Gateway(max_rate=10.0)
+    rules = Rules.of(gateway)
+    fake = FakeTime()
+    channels = channels_with(fresh(MESSAGES[:10]), fresh(MESSAGES[10:20]))
+    clock = SimClock.started(1.0, fake.clock)
+    group = SenderGroup(2, 0.01, 0.0, 0.0)
+    for index in (1, 2):  # one after the other: the slots still interleave
+        Sender(index, 0, group, channels, Pacing(clock, fake.wait),
+               rules).run()
+    starts = sorted(r.done_at_s - 0.01 for r in results(channels))
+    assert starts == pytest.approx([0.1 * i for i in range(20)])
+
+
+def test_a_fleet_on_one_clock_follows_the_greedy_schedule() -> None:
+    """1000 sends of 0.1 s over 7 senders end at 143 x 0.1 s, however the
+    threads are scheduled."""
+    total, senders, send_s = 1000, 7, 0.1
+    time = VirtualTime(senders)
+    messages = generate_messages(random.Random(5), 0, total)
+    channels = channels_with(*(fresh([m]) for m in messages))
+    clock = SimClock(0.0, 1.0, time.clock)
+    fleet = [sender(channels, SenderGroup(senders, send_s, 0.0, 0.0), clock,
+                    time.wait, index=i + 1) for i in range(senders)]
+
+    def life(one: Sender) -> None:
+        try:
+            one.run()
+        finally:
+            time.leave()
+
+    threads = [threading.Thread(target=life, args=(one,)) for one in fleet]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+        assert not thread.is_alive()
+    done = results(channels)
+    assert len(done) == total
+    assert max(r.done_at_s for r in done) == pytest.approx(143 * send_s)
+    assert max(one.clock_s for one in fleet) == pytest.approx(143 * send_s)

@@ -1,54 +1,63 @@
+"""Whole runs in this process: real threads, made-up time."""
+from __future__ import annotations
+
 import random
-import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 import pytest
 
 from sms_sim import simulation
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.message import Message, generate_messages
+from sms_sim.channels import RETRY, Result
+from sms_sim.clock import Wait
+from sms_sim.config import Backoff, Gateway, SenderGroup, SimulationConfig
+from sms_sim.message import Message, attempt_draws, generate_messages
 from sms_sim.producer import GENERATE_CHUNK
-from sms_sim.sender import Result, Wait
-from sms_sim.simulation import (MAX_BATCH, MAX_SWITCH_INTERVAL_S,
-                                SWITCH_INTERVAL_PER_THREAD_S, Outcome,
-                                batch_size, switch_interval_for)
-from sms_sim.stats import Snapshot, Stats
+from sms_sim.simulation import Outcome
+from sms_sim.stats import Snapshot
 from sms_sim.stop import StopEvent
-from tests.helpers import FakeTime, config
+from tests.helpers import TIMEOUT_S, FakeTime, config
 
-TIMEOUT_S = 10
+
+class Recorder:
+    """A sink that remembers every result, to check them one by one."""
+
+    def __init__(self) -> None:
+        self.results: list[Result] = []
+        self._lock = threading.Lock()
+
+    def __call__(self, batch: Iterable[Result]) -> None:
+        with self._lock:
+            self.results.extend(batch)
+
+    def outcomes(self) -> Counter[int]:
+        """How often each message id reached an outcome."""
+        return Counter(r.message.id for r in self.results
+                       if r.outcome != RETRY)
 
 
 def run_bounded(cfg: SimulationConfig, stop: StopEvent | None = None,
-                clock: Callable[[], float] = time.monotonic,
-                wait: Wait | None = None) -> Outcome:
-    """Run in a helper thread so that a hang fails the test, not the suite."""
+                monotonic: Callable[[], float] | None = None,
+                wait: Wait | None = None, sink: Recorder | None = None,
+                on_progress: Callable[[Snapshot], None] | None = None,
+                real: bool = False) -> Outcome:
+    """Run in a helper thread so that a hang fails the test, not the suite.
+    Made-up time unless ``real`` or told otherwise."""
+    fake = FakeTime()
+    if not real:
+        monotonic = monotonic or fake.clock
+        wait = wait or fake.wait
     outcome: list[Outcome] = []
     runner = threading.Thread(target=lambda: outcome.append(simulation.run(
-        cfg, lambda snap: None, stop=stop, clock=clock, wait=wait)),
+        cfg, on_progress or (lambda snap: None), stop=stop,
+        monotonic=monotonic or time.monotonic, wait=wait, sink=sink)),
         daemon=True)
     runner.start()
     runner.join(TIMEOUT_S)
     assert not runner.is_alive(), "the simulation did not finish"
     return outcome[0]
-
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
-    """How often each message id reached the statistics."""
-    seen: Counter[int] = Counter()
-    add = Stats.add
-
-    def recording(self: Stats, results: Iterable[Result], ok: bool) -> None:
-        results = list(results)
-        seen.update(r.message_id for r in results)
-        add(self, results, ok)
-
-    monkeypatch.setattr(Stats, "add", recording)
-    return seen
 
 
 def seeded_messages(seed: int, total: int) -> list[Message]:
@@ -60,54 +69,67 @@ def seeded_messages(seed: int, total: int) -> list[Message]:
 
 
 @pytest.mark.parametrize("mean", [0.0, 0.01])
-def test_a_seeded_run_sends_everything_with_predictable_failures(
-        mean: float, counted: Counter[int]) -> None:
-    fake = FakeTime()
+def test_a_seeded_run_sends_everything_with_predictable_outcomes(
+        mean: float) -> None:
+    sink = Recorder()
     cfg = config(1000, SenderGroup(4, mean, mean / 2, 0.3), seed=42)
-    snap = run_bounded(cfg, clock=fake.clock, wait=fake.wait).snapshot
-    assert snap.final and not snap.interrupted
+    snap = run_bounded(cfg, sink=sink).snapshot
+    assert snap.final and snap.stopped is None
     assert (snap.processed, snap.unsent) == (1000, 0)
+    assert sink.outcomes() == Counter(range(1000))  # each exactly once
     messages = seeded_messages(42, 1000)
-    assert snap.failed == sum(m.fail_draw < 0.3 for m in messages)
-    assert sorted(counted) == list(range(1000))
-    assert set(counted.values()) == {1}
-    # Each send waits mean - dev + 2 * dev * delay_draw on simulated time.
-    expected = [mean / 2 + mean * m.delay_draw for m in messages]
+    draws = [attempt_draws(m.seed, 1) for m in messages]
+    assert snap.failed == sum(fail < 0.3 for _, fail in draws)
+    expected = [mean / 2 + mean * delay for delay, _ in draws]
     assert snap.avg_send_s == pytest.approx(sum(expected) / 1000)
     assert snap.min_s == pytest.approx(min(expected))
     assert snap.max_s == pytest.approx(max(expected))
+    assert snap.max_lag_s == pytest.approx(0.0, abs=1e-9)
 
 
 def test_groups_keep_their_own_settings() -> None:
     fake = FakeTime()
-    # Simulated sends are instant, so hold each sender's first send until
+    # Made-up sends are instant, so hold each sender's first send until
     # all four run; otherwise the first started could take every message.
     everyone = threading.Barrier(4)
     started = threading.local()
 
     def wait(seconds: float) -> bool:
-        if not getattr(started, "yes", False):
+        sender = threading.current_thread().name.startswith("sender")
+        if sender and not getattr(started, "yes", False):
             started.yes = True
             everyone.wait(TIMEOUT_S)
         return fake.wait(seconds)
 
     cfg = config(600, SenderGroup(2, 0.001, 0.0, 0.0),
                  SenderGroup(2, 0.002, 0.0, 1.0))
-    snap = run_bounded(cfg, clock=fake.clock, wait=wait).snapshot
+    snap = run_bounded(cfg, monotonic=fake.clock, wait=wait).snapshot
     first, second = snap.groups
     assert first.failed == 0 and second.sent == 0
-    assert first.processed + second.processed == 600
+    assert first.attempts + second.attempts == 600
     assert first.avg_send_s == pytest.approx(0.001)
     assert second.avg_send_s == pytest.approx(0.002)
 
 
-def test_real_waits_take_their_time() -> None:
-    """One small run on the real clock and the real stop.wait."""
-    cfg = config(40, SenderGroup(4, 0.002, 0.0005, 0.0))
-    snap = run_bounded(cfg).snapshot
-    assert snap.sent == 40
-    assert snap.min_s is not None and snap.min_s >= 0.0015 * 0.9
-    assert snap.elapsed_s >= 40 * 0.0015 / 4
+def test_retries_follow_each_messages_own_draws() -> None:
+    """On the real clock, 1000 times as fast: which thread takes which
+    attempt, and when, varies from run to run; the outcomes do not."""
+    gateway = Gateway(retries=3, backoff=Backoff(0.001, 0.01))
+    cfg = config(2000, SenderGroup(4, 0.001, 0.0, 0.5), seed=7,
+                 speed=1000, gateway=gateway)
+    first = run_bounded(cfg, real=True).snapshot
+    again = run_bounded(cfg, real=True).snapshot
+    assert (first.sent, first.failed, first.attempts) == \
+        (again.sent, again.failed, again.attempts)
+    # Each attempt fails half the time: about 1000 / 500 / 250 / 250.
+    by_attempts = dict(first.attempts)
+    assert set(by_attempts) == {1, 2, 3, 4}
+    assert 900 < by_attempts[1] < 1100 and 180 < by_attempts[4] < 320
+    assert first.failed == sum(  # the fourth attempt failed too
+        attempt_draws(m.seed, 4)[1] < 0.5 for m in seeded_messages(7, 2000)
+        if all(attempt_draws(m.seed, a)[1] < 0.5 for a in (1, 2, 3)))
+    assert first.retries == sum((n - 1) * c for n, c in first.attempts)
+    assert first.retrying == 0
 
 
 def test_zero_messages() -> None:
@@ -117,10 +139,10 @@ def test_zero_messages() -> None:
 
 class Interrupter:
     """A wait and a clock that set ``stop`` at the ``at``-th call of either,
-    so the interrupt lands at a chosen, reproducible point of the run."""
+    so the interrupt lands at a chosen point of the run.  Real time, as the
+    producer waits for retries in real time."""
 
     def __init__(self, stop: threading.Event, at: int) -> None:
-        self.fake = FakeTime()
         self.stop = stop
         self.at = at
         self.calls = 0
@@ -134,39 +156,47 @@ class Interrupter:
 
     def clock(self) -> float:
         self._tick()
-        return self.fake.clock()
+        return time.monotonic()
 
     def wait(self, seconds: float) -> bool:
         self._tick()
-        self.fake.wait(seconds)
-        return self.stop.is_set()
+        return self.stop.wait(seconds)
 
 
 def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
-        counted: Counter[int]) -> None:
+        ) -> None:
     rng = random.Random(2024)
+    stopped = 0
     for _ in range(40):
-        counted.clear()
         groups = tuple(
             SenderGroup(rng.randint(1, 6), mean, mean * rng.random(),
                         rng.random())
             for mean in (rng.choice([0.0, 0.001, 0.01])
                          for _ in range(rng.randint(1, 3))))
+        gateway = Gateway(retries=rng.choice([0, 0, 2]),
+                          backoff=Backoff(0.001, 0.004),
+                          deadline_s=rng.choice([None, 0.5]))
         total = rng.randint(0, 3000)
         stop = StopEvent()
-        at = rng.randint(1, 3 * total + 2)
-        timing = Interrupter(stop, at)
-        cfg = SimulationConfig(total, groups, 1.0, rng.randrange(1000))
-        snap = run_bounded(cfg, stop=stop, clock=timing.clock,
-                           wait=timing.wait).snapshot
-        assert snap.sent + snap.failed + snap.unsent == total
-        assert snap.processed == sum(counted.values())
-        assert set(counted.values()) <= {1}
-        assert all(0 <= i < total for i in counted)
-        assert snap.interrupted == (snap.unsent > 0 and stop.is_set())
+        timing = Interrupter(stop, rng.randint(1, 3 * total + 2))
+        cfg = SimulationConfig(total, groups, 1.0, rng.randrange(1000),
+                               speed=1000, gateway=gateway)
+        sink = Recorder()
+        snap = run_bounded(cfg, stop=stop, monotonic=timing.clock,
+                           wait=timing.wait, sink=sink, real=True).snapshot
+        assert snap.sent + snap.failed + snap.expired + snap.unsent == total
+        outcomes = sink.outcomes()
+        assert sum(outcomes.values()) == snap.processed
+        assert set(outcomes.values()) <= {1}
+        assert all(0 <= i < total for i in outcomes)
+        assert 0 <= snap.retrying <= snap.unsent
+        assert (snap.stopped == "interrupt") == (snap.unsent > 0)
+        stopped += snap.unsent > 0
+    assert 10 < stopped < 40  # stopped early, late, and not at all
 
 
-def test_a_faulty_sender_fails_its_message_and_the_others_finish() -> None:
+def test_a_faulty_sender_stops_the_run_with_everything_accounted_for(
+        ) -> None:
     fake = FakeTime()
     calls = 0
     lock = threading.Lock()
@@ -180,22 +210,12 @@ def test_a_faulty_sender_fails_its_message_and_the_others_finish() -> None:
         return fake.wait(seconds)
 
     cfg = config(200, SenderGroup(3, 0.01, 0.0, 0.0))
-    outcome = run_bounded(cfg, clock=fake.clock, wait=wait)
+    outcome = run_bounded(cfg, monotonic=fake.clock, wait=wait)
     snap = outcome.snapshot
-    assert (snap.sent, snap.failed, snap.unsent) == (199, 1, 0)
+    assert snap.stopped == "fault" and not snap.interrupted
+    assert snap.sent + snap.unsent == 200 and snap.unsent > 0
     assert len(outcome.faults) == 1
     assert "RuntimeError: injected" in outcome.faults[0]
-
-
-def test_when_every_sender_dies_the_rest_is_reported_unsent() -> None:
-    def wait(seconds: float) -> bool:
-        raise RuntimeError("always")
-
-    cfg = config(500, SenderGroup(3, 0.01, 0.0, 0.0))
-    outcome = run_bounded(cfg, wait=wait)
-    snap = outcome.snapshot
-    assert (snap.sent, snap.failed, snap.unsent) == (0, 3, 497)
-    assert len(outcome.faults) == 3 and not snap.interrupted
 
 
 def test_a_producer_fault_stops_the_run_without_hanging(
@@ -206,90 +226,35 @@ def test_a_producer_fault_stops_the_run_without_hanging(
     monkeypatch.setattr("sms_sim.producer.generate_messages", broken)
     outcome = run_bounded(config(100))
     assert outcome.snapshot.unsent == 100
+    assert outcome.snapshot.stopped == "fault"
+    assert "producer stopped after an error" in outcome.faults[0]
     assert "OSError: no entropy" in outcome.faults[0]
 
 
-def test_progress_is_reported_while_running() -> None:
+def test_progress_is_reported_from_the_start() -> None:
     reports: list[Snapshot] = []
-    release = threading.Event()
-    stop = StopEvent()
-
-    def on_progress(snap: Snapshot) -> None:
-        reports.append(snap)
-        release.set()
-
-    def wait(seconds: float) -> bool:
-        # Hold every send until the first report, so there is one.
-        release.wait(TIMEOUT_S)
-        return stop.is_set()
-
-    cfg = config(20, SenderGroup(2, 0.01, 0.0, 0.0), interval_s=0.01)
-    outcome: list[Outcome] = []
-    runner = threading.Thread(target=lambda: outcome.append(simulation.run(
-        cfg, on_progress, stop=stop, wait=wait)))
-    runner.start()
-    runner.join(TIMEOUT_S)
-    assert outcome and outcome[0].snapshot.sent == 20
+    cfg = config(20, SenderGroup(2, 0.01, 0.0, 0.0))
+    outcome = run_bounded(cfg, on_progress=reports.append)
+    assert outcome.snapshot.sent == 20
     assert reports and reports[0].processed == 0
 
 
-@pytest.mark.parametrize("groups, total, expected", [
-    ((SenderGroup(4, 0.0, 0.0, 0.0),), 10**6, MAX_BATCH),
-    ((SenderGroup(4, 0.0, 0.0, 0.0),), 100, 12),  # everyone gets work
-    ((SenderGroup(4, 0.01, 0.001, 0.0),), 10**6, 1),
-    ((SenderGroup(1000, 0.1, 0.01, 0.0),), 20000, 1),
-    ((SenderGroup(1000, 0.01, 0.001, 0.0),), 100000, 10),
-    ((SenderGroup(2000, 0.01, 0.001, 0.0),), 100000, 20),
-    ((SenderGroup(1, 0.0, 0.0, 0.0), SenderGroup(1, 1.0, 0.0, 0.0)),
-     10**6, MAX_BATCH),
-])
-def test_batch_size_follows_demand(groups: tuple[SenderGroup, ...],
-                                   total: int, expected: int) -> None:
-    assert batch_size(SimulationConfig(total, groups)) == expected
+def test_an_interrupt_while_senders_start_stops_the_starting() -> None:
+    stop = StopEvent()
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
 
+    def start(thread: threading.Thread) -> None:
+        started.append(thread)
+        if thread.name == "sender-3":
+            stop.set()  # as a Ctrl-C arriving here would
+        real_start(thread)
 
-def test_batch_size_is_at_least_one() -> None:
-    cfg = SimulationConfig(1, (SenderGroup(10, 0.0, 0.0, 0.0),))
-    assert batch_size(cfg) == 1
-
-
-@pytest.fixture
-def switch_interval() -> Iterator[float]:
-    """CPython's default switch interval for the test; the interval it
-    replaced is put back after it."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(0.005)
-    yield 0.005
-    sys.setswitchinterval(before)
-
-
-@pytest.mark.parametrize("threads, expected", [
-    (4, 0.005),  # a few threads: never shorter than it was
-    (400, 400 * SWITCH_INTERVAL_PER_THREAD_S),
-    (10_000, MAX_SWITCH_INTERVAL_S),
-])
-def test_the_switch_interval_scales_with_threads_and_is_restored(
-        switch_interval: float, threads: int, expected: float) -> None:
-    with switch_interval_for(threads) as interval:
-        assert interval == pytest.approx(expected)
-        assert sys.getswitchinterval() == pytest.approx(expected)
-    assert sys.getswitchinterval() == pytest.approx(switch_interval)
-
-
-def test_the_switch_interval_is_restored_after_an_error(
-        switch_interval: float) -> None:
-    with pytest.raises(KeyError), switch_interval_for(1000):
-        raise KeyError
-    assert sys.getswitchinterval() == pytest.approx(switch_interval)
-
-
-def test_a_run_scales_the_switch_interval_while_its_threads_run(
-        switch_interval: float) -> None:
-    seen: list[float] = []
-    cfg = config(400, SenderGroup(398, 0.0, 0.0, 0.0))  # 400 threads in all
-    outcome = simulation.run(cfg, lambda snap: seen.append(
-        sys.getswitchinterval()))
-    assert outcome.snapshot.sent == 400
-    assert seen and all(
-        s == pytest.approx(400 * SWITCH_INTERVAL_PER_THREAD_S) for s in seen)
-    assert sys.getswitchinterval() == pytest.approx(switch_interval)
+    cfg = config(100, SenderGroup(50, 0.01, 0.0, 0.0))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(threading.Thread, "start", start)
+        snap = run_bounded(cfg, stop=stop).snapshot
+    assert [t.name for t in started if t.name.startswith("sender")] == \
+        ["sender-1", "sender-2", "sender-3"]
+    assert snap.stopped == "interrupt"
+    assert snap.processed + snap.unsent == 100

@@ -1,0 +1,44 @@
+"""Pass/fail checks on a run's outcome, for CI and for planners."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sms_sim.stats import Snapshot
+
+
+def _percents(value: float, limit: float) -> tuple[str, str]:
+    """``value`` and ``limit - value`` as percentages with two decimals, or
+    as many more as it takes for a value that differs from the limit not
+    to look equal to it: 94.99999% is not "95.00%" of a 95% limit."""
+    for digits in range(2, 16):
+        text = f"{value * 100:.{digits}f}"
+        if value == limit or text != f"{limit * 100:.{digits}f}":
+            break
+    return text, f"{(limit - value) * 100:.{digits}f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    value: float
+    """Exact, not rounded: ``ok`` is ``value >= limit``, and a rounded
+    value could equal the limit of a check that failed."""
+    limit: float
+
+    def describe(self) -> str:
+        """One line: which check failed, and by how much."""
+        verdict = "passed" if self.ok else "FAILED"
+        value, short = _percents(self.value, self.limit)
+        return (f"check {self.name} {verdict}: {value}% of messages were "
+                f"sent, {'at least' if self.ok else 'below'} the "
+                f"{self.limit * 100:.10g}% required"
+                + ("" if self.ok else
+                   f" (short by {short} percentage points)"))
+
+
+def min_delivered(snap: Snapshot, share: float) -> Check:
+    """At least ``share`` of all messages sent (with a deadline, every
+    send started within it)."""
+    value = snap.sent / snap.total if snap.total else 1.0
+    return Check("min_delivered", value >= share, value, share)

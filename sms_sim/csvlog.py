@@ -1,0 +1,68 @@
+"""The ``--log`` file: one CSV row per message as it ends, written as the
+run goes, so memory stays flat however many messages there are."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from sms_sim.channels import RETRY, Result
+
+
+class CsvLog:
+    """Appends rows for the results that end a message.
+
+    Each batch is written with raw ``os.write`` calls and the file's size
+    after the last whole batch is remembered.  If a write fails (a full
+    disk), the file is cut back to that size, so it never holds a partial
+    row, and the error is raised for the run to stop.
+    """
+
+    COLUMNS = ("id", "phone", "group", "sender", "attempts", "outcome",
+               "send_s", "delivered_at_s")
+
+    def __init__(self, fd: int, path: str) -> None:
+        self._fd = fd
+        self._path = path
+        self._size = 0
+        self._write(",".join(self.COLUMNS) + "\n")
+
+    @classmethod
+    def create(cls, path: str) -> CsvLog:
+        """Create (or empty) the file at ``path``; raises OSError if it
+        cannot be written, before anything runs."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            return cls(fd, path)
+        except OSError:
+            os.close(fd)
+            raise
+
+    def write(self, results: Iterable[Result]) -> None:
+        rows = [f"{r.message.id},{r.message.phone},{r.group + 1},{r.sender},"
+                f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g}\n"
+                for r in results if r.outcome != RETRY]
+        if rows:
+            self._write("".join(rows))
+
+    def _write(self, text: str) -> None:
+        data = memoryview(text.encode("ascii"))
+        try:
+            while data:
+                written = os.write(self._fd, data)
+                data = data[written:]
+        except OSError as error:
+            try:
+                os.ftruncate(self._fd, self._size)
+                # Back to the end of the last whole batch too: a later
+                # write at the old offset would leave a hole of NUL bytes.
+                os.lseek(self._fd, self._size, os.SEEK_SET)
+            except OSError:
+                pass  # the error below says what matters
+            reason = error.strerror or (
+                os.strerror(error.errno) if error.errno else str(error))
+            raise OSError(error.errno, f"cannot write the log {self._path!r}:"
+                          f" {reason}") from None
+        self._size += len(text)
+
+    def close(self) -> None:
+        os.close(self._fd)

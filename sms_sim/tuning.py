@@ -1,0 +1,118 @@
+"""Every performance setting of a run, each with the reason it exists.
+
+The measurements behind the numbers are in the README ("What made the
+difference"), where they are kept up to date; nothing else in the package
+tunes for speed.
+"""
+from __future__ import annotations
+
+import math
+
+from sms_sim.config import SimulationConfig
+
+POLL_S = 0.1
+"""Longest the producer blocks on the inbox or the retry queue before it
+looks at the stop Event again: the bound on how long an interrupt can go
+unnoticed by it."""
+
+MONITOR_POLL_S = 0.05
+"""How often the monitor drains the result queues between reports.  It is
+not woken by each result (at a hundred thousand results a second that would
+be a hundred thousand wake-ups), so this bounds how long results wait
+unread and the memory they hold meanwhile."""
+
+WAKE_BUDGET_PER_S = 10_000
+"""Timed wake-ups per real second that the senders may cost together.
+
+Each wake-up passes the interpreter lock, so past a few ten thousand a
+second they, not the simulation, decide how fast a run goes.  A sender
+that would wake more often releases several results per wake-up instead
+(see :func:`slack_s`)."""
+
+MAX_SLACK_S = 0.05
+"""The most real time by which a result may come out before its simulated
+moment."""
+
+INBOX_MESSAGES = 4096
+"""Messages the inbox holds at most (about 1 MB): enough that the producer
+works in bursts rather than once per message taken, few enough that memory
+stays flat whatever the run's size."""
+
+MAX_BATCH = 128
+INBOX_ITEMS_PER_S = 10_000
+"""Inbox items a second that the senders may ask for together.
+
+Every inbox operation is a lock round trip that may wake a thread.  When
+senders together take messages faster than this, inbox items carry several
+messages; at ordinary rates each carries one, so that no sender sits on
+work another could be doing."""
+
+
+def _release_periods(config: SimulationConfig) -> list[float]:
+    """Simulated seconds between one sender's results, per group, when the
+    sender keeps pace: its mean, or what its caps allow if that is longer.
+    Zero for a group whose senders never wait."""
+    periods = []
+    for group in config.groups:
+        period = group.mean_s
+        if group.tps is not None:
+            period = max(period, 1 / group.tps)
+        if config.gateway.max_rate is not None:
+            period = max(period, config.num_senders / config.gateway.max_rate)
+        periods.append(period)
+    return periods
+
+
+def slack_s(config: SimulationConfig) -> float:
+    """How early, in *simulated* seconds, a sender may release a result.
+
+    A sender that has to wait sleeps until its current result is due, then
+    releases every further result due within the slack without sleeping.
+    Sharing ``WAKE_BUDGET_PER_S`` among the senders gives each a wake-up
+    every ``senders / budget`` real seconds at most; the slack is what is
+    left of that window after one send, so runs that fit the budget get
+    none.  Small next to a send wherever the machine allows, and never
+    more than ``MAX_SLACK_S`` of real time.
+    """
+    window_s = config.num_senders / WAKE_BUDGET_PER_S
+    needed = max((window_s - period / config.speed
+                  for period in _release_periods(config) if period > 0),
+                 default=0.0)
+    return min(max(needed, 0.0), MAX_SLACK_S) * config.speed
+
+
+def batch_size(config: SimulationConfig) -> int:
+    """Most messages per inbox item: enough to hold the inbox to
+    ``INBOX_ITEMS_PER_S`` when every sender keeps pace.  The producer cuts
+    batches smaller towards the end of the run (see ``producer``)."""
+    demand_per_s = 0.0
+    for group, period in zip(config.groups, _release_periods(config)):
+        demand_per_s += (group.count * config.speed / period if period > 0
+                         else math.inf)
+    if demand_per_s >= INBOX_ITEMS_PER_S * MAX_BATCH:  # also inf
+        return MAX_BATCH
+    return max(1, math.ceil(demand_per_s / INBOX_ITEMS_PER_S))
+
+
+def inbox_items(batch: int) -> int:
+    return max(1, INBOX_MESSAGES // batch)
+
+
+SWITCH_INTERVAL_PER_THREAD_S = 50e-6
+MAX_SWITCH_INTERVAL_S = 0.05
+
+
+def switch_interval_s(num_threads: int, current_s: float) -> float:
+    """The interpreter's switch interval for a run of ``num_threads``
+    threads: 50 us each, up to 50 ms, and never shorter than it was.
+
+    The switch interval is also how often each thread that waits for the
+    interpreter lock asks for it.  With a thousand senders, hundreds may
+    wait at once, and at the default 5 ms their futile requests fill both
+    cores and starve the thread that holds the lock.  No sender waits
+    longer for its turn: senders let go of the lock long before an
+    interval runs out.  A process-wide setting: the command line applies
+    it, never the library.
+    """
+    return max(current_s, min(num_threads * SWITCH_INTERVAL_PER_THREAD_S,
+                              MAX_SWITCH_INTERVAL_S))

@@ -1,0 +1,87 @@
+"""Simulated time, rate caps and message draws: the model's arithmetic."""
+from __future__ import annotations
+
+import random
+import threading
+
+import pytest
+
+from sms_sim.clock import LONGEST_WAIT_S, SimClock
+from sms_sim.config import Backoff
+from sms_sim.gateway import RateLimit
+from sms_sim.message import attempt_draws, failure_draws, generate_messages
+from tests.helpers import FakeTime
+
+
+def test_simulated_time_runs_speed_times_as_fast() -> None:
+    fake = FakeTime()
+    clock = SimClock.started(50.0, fake.clock)
+    fake.advance(0.2)
+    assert clock.now() == pytest.approx(10.0)
+    assert clock.real_elapsed() == pytest.approx(0.2)
+
+
+def test_wait_until_waits_the_real_time_left_once() -> None:
+    fake = FakeTime()
+    clock = SimClock.started(10.0, fake.clock)
+    assert clock.wait_until(3.0, fake.wait) is False
+    assert fake.waits == pytest.approx([0.3])
+    assert clock.wait_until(2.0, fake.wait) is False  # passed: no wait
+    assert len(fake.waits) == 1
+
+
+def test_a_very_slow_clock_waits_in_bounded_turns() -> None:
+    fake = FakeTime()
+    clock = SimClock.started(1e-6, fake.clock)
+    assert clock.wait_until(1.0, fake.wait) is False
+    assert max(fake.waits) == LONGEST_WAIT_S
+    assert sum(fake.waits) == pytest.approx(1e6)
+
+
+def test_wait_until_reports_a_stop() -> None:
+    clock = SimClock.started(1.0, FakeTime().clock)
+    assert clock.wait_until(5.0, lambda seconds: True) is True
+
+
+def test_rate_limit_slots_are_evenly_spaced_and_never_shared() -> None:
+    limit = RateLimit(4.0)
+    assert [limit.reserve(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+    assert limit.reserve(10.0) == 10.0  # a free slot is taken at once
+    assert limit.reserve(0.0) == 10.25
+    slots: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(200):
+            slot = limit.reserve(0.0)
+            with lock:
+                slots.append(slot)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(slots) == pytest.approx(
+        [10.5 + 0.25 * i for i in range(800)])
+
+
+@pytest.mark.parametrize("retry, ceiling", [
+    (1, 0.5), (2, 1.0), (3, 2.0), (4, 3.0), (200, 3.0)])
+def test_backoff_doubles_up_to_its_cap(retry: int, ceiling: float) -> None:
+    assert Backoff(0.5, 3.0).ceiling_s(retry) == ceiling
+
+
+def test_draws_are_uniform_and_differ_by_attempt() -> None:
+    messages = generate_messages(random.Random(3), 0, 4000)
+    for attempt in (1, 2, 3):
+        draws = [attempt_draws(m.seed, attempt) for m in messages]
+        for values in zip(*draws):
+            assert all(0 <= v < 1 for v in values)
+            assert 0.47 < sum(values) / len(values) < 0.53
+            assert sum(v < 0.1 for v in values) / len(values) == \
+                pytest.approx(0.1, abs=0.02)
+    seed = messages[0].seed
+    assert len({attempt_draws(seed, a) for a in range(1, 50)}) == 49
+    assert failure_draws(seed, 1) != attempt_draws(seed, 1)
+    assert attempt_draws(seed, 2) == attempt_draws(seed, 2)  # pure
