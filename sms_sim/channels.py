@@ -97,14 +97,12 @@ class Channels:
     retries: RetryQueue
     notices: NoticeQueue
     stop: threading.Event
-    all_started: threading.Event
-    """Set once every sender's thread has started (or the run ends)."""
 
     @classmethod
     def create(cls, inbox_items: int, stop: threading.Event) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
                    queue.SimpleQueue(), queue.SimpleQueue(),
-                   queue.SimpleQueue(), stop, threading.Event())
+                   queue.SimpleQueue(), stop)
 
     def release(self) -> None:
         """End the run for every thread: set ``stop``, wake the producer,
@@ -112,7 +110,6 @@ class Channels:
         passes it on).  Never blocks: a full inbox means no sender waits
         on it, and busy senders see ``stop`` after their current send."""
         self.stop.set()
-        self.all_started.set()
         self.retries.put(None)
         try:
             self.inbox.put_nowait(None)

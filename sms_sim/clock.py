@@ -7,6 +7,8 @@ with the simulation; what a send costs the machine never enters a figure.
 """
 from __future__ import annotations
 
+import heapq
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,3 +52,29 @@ class SimClock:
                 return True
             remaining = (sim_s - self.now()) / self.speed
         return remaining > 0 and wait(remaining)
+
+
+class SenderClocks:
+    """The simulated clocks of one group's senders: when each is next free.
+
+    A thread that has a message to send takes the sender free first (the
+    greedy schedule of a real gateway, where a message goes to the first
+    connection free), sends, and gives the sender back with its new time.
+    The schedule is thus the model's however the threads run: a thread
+    that started late, or a machine that fell behind, changes when results
+    come out in real time, never the simulated times they carry.
+    """
+
+    def __init__(self, count: int, first_index: int) -> None:
+        self._free = [(0.0, first_index + i) for i in range(count)]
+        self._lock = threading.Lock()
+
+    def take(self) -> tuple[float, int]:
+        """The sender free first: ``(free_at_s, index)``, until given back.
+        """
+        with self._lock:
+            return heapq.heappop(self._free)
+
+    def give(self, free_at_s: float, index: int) -> None:
+        with self._lock:
+            heapq.heappush(self._free, (free_at_s, index))

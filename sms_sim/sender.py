@@ -1,14 +1,14 @@
 """A sender: takes work from the inbox and simulates sending it.
 
-Each sender keeps a simulated clock that starts at 0 with the run, as if
-every sender of the modelled gateway existed from the first instant.  A
-send starts when the sender is free and the message is ready (and, with
-rate caps, when a slot is free), takes the simulated time its draw says,
-and moves the clock to its end.  The thread then waits until real time
-catches up with that clock before it releases the result, so the run goes
-at the gateway's pace; a sender that fell behind (it started late, or the
-machine stalled) does not wait, and catches up.  Every figure it reports is
-simulated, so none of this lateness enters a result.
+The modelled gateway has all of its senders from the first simulated
+instant, each with a clock of its own (see ``SenderClocks``).  A send
+starts when the sender free first is free and the message is ready (and,
+with rate caps, when a slot is free), takes the simulated time its draw
+says, and moves that sender's clock to its end.  The thread then waits
+until real time catches up with that moment before it releases the result,
+so the run goes at the gateway's pace; a thread that fell behind (it
+started late, or the machine stalled) does not wait, and catches up.  Every
+figure it reports is simulated, so none of this lateness enters a result.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import SimClock, Wait
+from sms_sim.clock import SenderClocks, SimClock, Wait
 from sms_sim.config import Gateway, SenderGroup
 from sms_sim.gateway import RateLimit
 from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_draws,
@@ -58,11 +58,12 @@ class Stopped(Exception):
 class Sender:
     """One sender's state; :meth:`run` is its thread's whole life."""
 
-    def __init__(self, index: int, group_index: int, group: SenderGroup,
-                 channels: Channels, pacing: Pacing, rules: Rules) -> None:
-        self.name = f"sender-{index}"
-        self._index = index
+    def __init__(self, name: str, group_index: int, group: SenderGroup,
+                 clocks: SenderClocks, channels: Channels, pacing: Pacing,
+                 rules: Rules) -> None:
+        self.name = name
         self._group_index = group_index
+        self._clocks = clocks
         self._channels = channels
         self._pacing = pacing
         self._gateway = rules.gateway
@@ -73,9 +74,6 @@ class Sender:
         self._span = 2 * group.max_deviation_s
         self._failure_rate = group.failure_rate
         self._gap = 0.0 if group.tps is None else 1 / group.tps
-        self._next_start = 0.0
-        self.clock_s = 0.0
-        """The simulated moment this sender is next free."""
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
         its simulated moment."""
@@ -86,12 +84,6 @@ class Sender:
         """Send until the inbox says finish or the run is stopped; then
         pass the finish on to the next sender and say goodbye."""
         fault = None
-        # All senders exist from the first simulated instant, but their
-        # threads start one by one.  One that set off alone would take the
-        # work of senders not yet started, and the blast would seem longer
-        # than it is; so the fleet sets off together.  Real time went on
-        # meanwhile, and the fleet catches up.
-        self._channels.all_started.wait()
         try:
             while (work := self._take()) is not None:
                 for message in work.fresh:
@@ -134,17 +126,16 @@ class Sender:
 
     def _attempt(self, message: Message, attempt: int, ready_at_s: float,
                  spent_s: float) -> None:
-        """Make attempt number ``attempt`` at ``message``, or expire it."""
-        start = self.clock_s if self.clock_s > ready_at_s else ready_at_s
-        if self._gap:
-            if start < self._next_start:
-                start = self._next_start
-            self._next_start = start + self._gap
+        """Make attempt number ``attempt`` at ``message``, or expire it,
+        on the sender free first."""
+        free_at, index = self._clocks.take()
+        start = free_at if free_at > ready_at_s else ready_at_s
         if start <= self._deadline and self._shared_rate is not None:
             start = self._shared_rate.reserve(start)
         if start > self._deadline:
+            self._clocks.give(free_at, index)  # unused
             self._failed.append(Result(
-                message, self._group_index, self._index, attempt - 1, None,
+                message, self._group_index, index, attempt - 1, None,
                 self._deadline, spent_s, EXPIRED))
             return
         if attempt == 1:  # attempt_draws inlined: the common case
@@ -154,15 +145,17 @@ class Sender:
         else:
             delay, fail = attempt_draws(message.seed, attempt)
         send_s = self._low + self._span * delay
-        done = self.clock_s = start + send_s
+        done = start + send_s
+        next_start = start + self._gap
+        self._clocks.give(done if done > next_start else next_start, index)
         self._release_at(done)
         spent_s += send_s
         if fail >= self._failure_rate:
-            self._sent.append(Result(message, self._group_index, self._index,
+            self._sent.append(Result(message, self._group_index, index,
                                      attempt, send_s, done, spent_s, SENT))
             return
         outcome = self._after_failure(message, attempt, done, spent_s)
-        self._failed.append(Result(message, self._group_index, self._index,
+        self._failed.append(Result(message, self._group_index, index,
                                    attempt, send_s, done, spent_s, outcome))
 
     def _after_failure(self, message: Message, attempt: int, done: float,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sms_sim import tuning
 from sms_sim.channels import Channels
-from sms_sim.clock import SimClock, Wait
+from sms_sim.clock import SenderClocks, SimClock, Wait
 from sms_sim.config import SimulationConfig
 from sms_sim.monitor import Monitor, ProgressCallback, ResultSink
 from sms_sim.producer import Producer
@@ -72,8 +72,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
     # The monitor first, so that a run shows its status at once; then the
     # producer, so that each sender finds work the moment it starts.  Every
-    # sender's clock starts at 0 however late its thread does: senders
-    # started late catch up.
+    # sender's clock starts at 0 however late a thread does: the threads
+    # started first send for the senders not yet started, and all catch up.
     started: list[threading.Thread] = []
     try:
         for name, body in (("monitor", monitor.run),
@@ -90,7 +90,6 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
             started.append(threading.Thread(target=sender.run,
                                             name=sender.name, daemon=True))
             started[-1].start()
-        channels.all_started.set()
     except RuntimeError as error:  # "can't start new thread"
         started.pop()
         faults.append(f"could not start thread {len(started) + 1} "
@@ -108,9 +107,12 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
 def _senders(config: SimulationConfig, channels: Channels, pacing: Pacing,
              rules: Rules) -> list[Sender]:
+    """A thread for each sender; the threads of a group share its senders'
+    clocks, so any of them may send for whichever sender is free first."""
     senders: list[Sender] = []
     for group_index, group in enumerate(config.groups):
+        clocks = SenderClocks(group.count, len(senders) + 1)
         for _ in range(group.count):
-            senders.append(Sender(len(senders) + 1, group_index, group,
-                                  channels, pacing, rules))
+            senders.append(Sender(f"sender-{len(senders) + 1}", group_index,
+                                  group, clocks, channels, pacing, rules))
     return senders

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import random
 import threading
+from collections import Counter
 
 import pytest
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import SimClock, Wait
+from sms_sim.clock import SenderClocks, SimClock, Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup
 from sms_sim.message import Message, attempt_draws, generate_messages
 from sms_sim.sender import Pacing, Rules, Sender
@@ -20,7 +21,6 @@ MESSAGES = generate_messages(random.Random(11), 0, 200)
 def channels_with(*works: Work) -> Channels:
     """Channels whose inbox holds ``works`` and then the finish."""
     channels = Channels.create(len(works) + 1, threading.Event())
-    channels.all_started.set()
     for work in works:
         channels.inbox.put(work)
     channels.inbox.put(None)
@@ -33,8 +33,10 @@ def fresh(messages: list[Message]) -> Work:
 
 def sender(channels: Channels, group: SenderGroup, clock: SimClock,
            wait: Wait, slack_s: float = 0.0,
-           gateway: Gateway | None = None, index: int = 1) -> Sender:
-    return Sender(index, 2, group, channels, Pacing(clock, wait, slack_s),
+           gateway: Gateway | None = None,
+           clocks: SenderClocks | None = None) -> Sender:
+    return Sender("sender-1", 2, group, clocks or SenderClocks(1, 1),
+                  channels, Pacing(clock, wait, slack_s),
                   Rules.of(gateway or Gateway()))
 
 
@@ -65,7 +67,6 @@ def test_results_carry_exact_simulated_times() -> None:
         assert result.done_at_s == pytest.approx(clock)
         assert result.outcome == (FAILED if fail < 0.3 else SENT)
         assert (result.group, result.sender, result.attempts) == (2, 1, 1)
-    assert one.clock_s == pytest.approx(clock)
     assert (notice.name, notice.fault) == ("sender-1", None)
     assert notice.lag_s == pytest.approx(0.0, abs=1e-9)  # never behind
 
@@ -237,8 +238,9 @@ def test_a_shared_cap_holds_over_all_senders() -> None:
     channels = channels_with(fresh(MESSAGES[:10]), fresh(MESSAGES[10:20]))
     clock = SimClock.started(1.0, fake.clock)
     group = SenderGroup(2, 0.01, 0.0, 0.0)
-    for index in (1, 2):  # one after the other: the slots still interleave
-        Sender(index, 0, group, channels, Pacing(clock, fake.wait),
+    clocks = SenderClocks(2, 1)
+    for name in ("sender-1", "sender-2"):  # one after the other
+        Sender(name, 0, group, clocks, channels, Pacing(clock, fake.wait),
                rules).run()
     starts = sorted(r.done_at_s - 0.01 for r in results(channels))
     assert starts == pytest.approx([0.1 * i for i in range(20)])
@@ -252,8 +254,9 @@ def test_a_fleet_on_one_clock_follows_the_greedy_schedule() -> None:
     messages = generate_messages(random.Random(5), 0, total)
     channels = channels_with(*(fresh([m]) for m in messages))
     clock = SimClock(0.0, 1.0, time.clock)
+    clocks = SenderClocks(senders, 1)
     fleet = [sender(channels, SenderGroup(senders, send_s, 0.0, 0.0), clock,
-                    time.wait, index=i + 1) for i in range(senders)]
+                    time.wait, clocks=clocks) for _ in range(senders)]
 
     def life(one: Sender) -> None:
         try:
@@ -270,4 +273,21 @@ def test_a_fleet_on_one_clock_follows_the_greedy_schedule() -> None:
     done = results(channels)
     assert len(done) == total
     assert max(r.done_at_s for r in done) == pytest.approx(143 * send_s)
-    assert max(one.clock_s for one in fleet) == pytest.approx(143 * send_s)
+    per_sender = Counter(r.sender for r in done)
+    assert sorted(per_sender) == list(range(1, senders + 1))
+    assert max(per_sender.values()) == 143
+
+
+def test_one_thread_sends_for_every_sender_not_yet_running() -> None:
+    """Three senders exist from the first instant; a lone thread sends for
+    each in turn, so the schedule is theirs, not the thread's."""
+    fake = FakeTime()
+    channels = channels_with(fresh(MESSAGES[:7]))
+    one = sender(channels, SenderGroup(3, 0.1, 0.0, 0.0),
+                 SimClock.started(1.0, fake.clock), fake.wait,
+                 clocks=SenderClocks(3, 1))
+    one.run()
+    done = results(channels)
+    assert [r.done_at_s for r in done] == pytest.approx(
+        [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.3])
+    assert [r.sender for r in done] == [1, 2, 3, 1, 2, 3, 1]

@@ -84,7 +84,6 @@ def test_a_seeded_run_sends_everything_with_predictable_outcomes(
     assert snap.avg_send_s == pytest.approx(sum(expected) / 1000)
     assert snap.min_s == pytest.approx(min(expected))
     assert snap.max_s == pytest.approx(max(expected))
-    assert snap.max_lag_s == pytest.approx(0.0, abs=1e-9)
 
 
 def test_groups_keep_their_own_settings() -> None:
@@ -250,11 +249,11 @@ def test_an_interrupt_while_senders_start_stops_the_starting() -> None:
             stop.set()  # as a Ctrl-C arriving here would
         real_start(thread)
 
-    cfg = config(100, SenderGroup(50, 0.01, 0.0, 0.0))
+    cfg = config(100, SenderGroup(50, 10.0, 0.0, 0.0))  # none ends
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(threading.Thread, "start", start)
-        snap = run_bounded(cfg, stop=stop).snapshot
+        snap = run_bounded(cfg, stop=stop, real=True).snapshot
     assert [t.name for t in started if t.name.startswith("sender")] == \
         ["sender-1", "sender-2", "sender-3"]
     assert snap.stopped == "interrupt"
-    assert snap.processed + snap.unsent == 100
+    assert (snap.processed, snap.unsent) == (0, 100)
