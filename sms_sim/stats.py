@@ -52,18 +52,23 @@ class Histogram:
         self.min = math.inf
         self.max = -math.inf
 
-    def add(self, value: float) -> None:
-        self.count += 1
-        if value < self.min:
-            self.min = value
-        if value > self.max:
-            self.max = value
-        if value < self._lowest:
-            self._buckets[0] += 1
-        else:
-            index = int((math.log(value) - self._log_lowest)
-                        / self._log_growth) + 1
-            self._buckets[index if index < self._top else self._top] += 1
+    def add(self, values: Sequence[float]) -> None:
+        """Count ``values``.  Runs once per result: names are bound
+        locally, and the extremes are taken by the builtins."""
+        if not values:
+            return
+        self.count += len(values)
+        self.min = min(self.min, min(values))
+        self.max = max(self.max, max(values))
+        buckets, lowest, top = self._buckets, self._lowest, self._top
+        log, log_lowest, log_growth = math.log, self._log_lowest, \
+            self._log_growth
+        for value in values:
+            if value < lowest:
+                buckets[0] += 1
+            else:
+                index = int((log(value) - log_lowest) / log_growth) + 1
+                buckets[index if index < top else top] += 1
 
     def _middle(self, index: int) -> float:
         """Bucket ``i`` holds ``[lowest * g**(i-1), lowest * g**i)``; this
@@ -263,40 +268,49 @@ class Stats:
 
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of results.  Runs once per attempt: names are
-        bound locally."""
+        bound locally, and counters written back once."""
         attempts, sent, failed = self._attempts, self._sent, self._failed
         send_total, by_attempts = self._send_s, self._by_attempts
-        send_add, delivered_add = self._send.add, self._delivered.add
+        sends: list[float] = []
+        delivered: list[float] = []
+        latest, retries, retrying, expired = (
+            self.latest_s, self.retries, self.retrying, self.expired)
+        first, first_failed = self.first_attempts, self.first_attempt_failed
         for result in results:
             group, send_s = result.group, result.send_s
             tries, outcome, done = (result.attempts, result.outcome,
                                     result.done_at_s)
-            if done > self.latest_s:
-                self.latest_s = done
+            if done > latest:
+                latest = done
             if send_s is not None:
                 attempts[group] += 1
                 send_total[group] += send_s
-                send_add(send_s)
+                sends.append(send_s)
                 if tries == 1:
-                    self.first_attempts += 1
-                    self.first_attempt_failed += outcome != SENT
+                    first += 1
+                    first_failed += outcome != SENT
             if outcome == RETRY:
-                self.retries += 1
-                self.retrying += tries == 1
+                retries += 1
+                retrying += tries == 1
                 continue
             if outcome == SENT:
                 sent[group] += 1
-                delivered_add(done)
+                delivered.append(done)
             elif outcome == FAILED:
                 failed[group] += 1
             else:
                 assert outcome == EXPIRED
-                self.expired += 1
+                expired += 1
             by_attempts[tries] += 1
             # Its retry was counted when its first attempt failed; an
             # expiry without an attempt of its own came as a retry.
             if tries >= 2 or (send_s is None and tries >= 1):
-                self.retrying -= 1
+                retrying -= 1
+        self.latest_s, self.retries, self.retrying, self.expired = (
+            latest, retries, retrying, expired)
+        self.first_attempts, self.first_attempt_failed = first, first_failed
+        self._send.add(sends)
+        self._delivered.add(delivered)
 
     def snapshot(self, elapsed_s: float, sim_elapsed_s: float,
                  rate_per_s: float | None = None, final: bool = False,
