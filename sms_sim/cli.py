@@ -15,8 +15,9 @@ from typing import Any, NoReturn, TextIO, TypeVar
 
 from sms_sim import simulation, tuning
 from sms_sim.checks import Check, min_delivered
-from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MIN_INTERVAL_S,
-                            Backoff, ConfigError, Gateway, SenderGroup,
+from sms_sim.config import (MAX_MESSAGES, MAX_RETRIES, MAX_SENDERS,
+                            MAX_SPEED, MIN_INTERVAL_S, MIN_SPEED, Backoff,
+                            ConfigError, Gateway, SenderGroup,
                             SimulationConfig)
 from sms_sim.csvlog import CsvLog
 from sms_sim.display import View, make_view
@@ -27,7 +28,8 @@ EXIT_FAULT = 1
 EXIT_USAGE = 2
 EXIT_CHECK_FAILED = 3
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `| head`
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = tuple(getattr(signal, name) for name in
+                     ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 DEFAULT_SENDERS = 4
 T = TypeVar("T")
 LONGEST_ECHO = 40
@@ -68,15 +70,15 @@ Every time is simulated: the gateway's own clock, which real time follows
 EPILOG = f"""\
 examples:
   %(command)s 10000 4 0.01 0.001 0.2
-      10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20%% failing
+      10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20% failing
   %(command)s 300 2 0.001 0 0 --senders 2:0.002:0:1 --json
       two groups of senders with different settings, JSON lines out
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --retries 3 \\
-      --deadline 600 --min-delivered 0.95 --speed 100
-      a 100/s account cap, 3 retries, a 10-minute validity, and exit 3
-      unless 95%% are sent: about 10 s of real time
+      --deadline 1200 --min-delivered 0.95 --speed 100
+      a 100/s account cap, 3 retries, a 20-minute validity, and exit 3
+      unless 95% are sent: about 11 s of real time
 
-Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
+Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default \
 senders count unless num_senders is 0.  Times are simulated seconds.
 exit codes: 0 completed, 1 a fault (or the output or log could not be
 written), 2 usage error, 3 a --min-delivered check failed, 129/130/143
@@ -120,12 +122,21 @@ def _senders(text: str) -> int:
     return _int(text, MAX_SENDERS)
 
 
+def _num_senders(text: str) -> int:
+    """Unlike a group's COUNT, the positional senders may be 0."""
+    value = _senders(text)
+    if not 0 <= value <= MAX_SENDERS:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer from 0 to {MAX_SENDERS:,}, got {value}")
+    return value
+
+
 def _seed(text: str) -> int:
     return _int(text, 10 ** LONGEST_ECHO - 1)
 
 
 def _retries(text: str) -> int:
-    return _int(text, 10 ** 6)  # the rule itself is the config's
+    return _int(text, MAX_RETRIES)  # the rule itself is the config's
 
 
 def _fields(text: str, names: Sequence[str], optional: int) -> list[str]:
@@ -186,17 +197,17 @@ class _Parser(argparse.ArgumentParser):
             r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
 
 
-def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    command = f"python3 {prog}" if prog and prog.endswith(".py") else prog
+def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
+    command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = _Parser(  # its errors exit with EXIT_USAGE
         prog=prog, usage=USAGE, description=DESCRIPTION,
-        epilog=EPILOG.replace("%(command)s", command or "%(prog)s"),
+        epilog=EPILOG.replace("%(command)s", command),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
     add("num_messages", nargs="?", type=_count, default=1000,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
         "(default: %(default)s)")
-    add("num_senders", nargs="?", type=_senders, default=None,
+    add("num_senders", nargs="?", type=_num_senders, default=None,
         help=f"senders with the settings below, an integer from 0 to "
         f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
     add("mean_processing_time", nargs="?", type=_float, default=0.01,
@@ -213,8 +224,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         "same units and ranges as above; TPS caps each one's sends per "
         "second; repeatable")
     add("--speed", metavar="X", type=_float, default=1.0,
-        help="simulated seconds per real second, > 0 and <= 1e6 (default: "
-        "%(default)s)")
+        help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
+        f"{MAX_SPEED:g} (default: %(default)s)")
     add("--tps", metavar="X", type=_float, default=None,
         help="each positional sender starts at most X sends per simulated "
         "second, > 0")
@@ -237,8 +248,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         help="exit 3 after the report unless at least this share of all "
         "messages was sent, 0 to 1")
     add("--log", metavar="FILE", default=None,
-        help="write one CSV row per message as it ends: "
-        + ",".join(CsvLog.COLUMNS))
+        help="write one CSV row per message as it ends, with columns "
+        + ", ".join(CsvLog.COLUMNS))
     add("--interval", metavar="S", type=_float, default=1.0,
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")
@@ -260,9 +271,7 @@ class Options:
 
 def _fail(parser: argparse.ArgumentParser, field: str,
           error: Exception) -> NoReturn:
-    argument, inner = ARGUMENTS.get(field, (field, ""))
-    parser.error(f"argument {argument}: {inner + ' ' if inner else ''}"
-                 f"{error}")
+    parser.error(f"argument {ARGUMENTS.get(field, (field, ''))[0]}: {error}")
 
 
 def parse_options(parser: argparse.ArgumentParser,
@@ -273,13 +282,14 @@ def parse_options(parser: argparse.ArgumentParser,
     num_senders = (DEFAULT_SENDERS if args.num_senders is None
                    else args.num_senders)
     groups = list(args.senders)
+    try:  # checked even when num_senders is 0: a bad value is never moot
+        positional = SenderGroup(
+            max(num_senders, 1), args.mean_processing_time,
+            args.max_deviation, args.failure_rate, args.tps)
+    except ConfigError as error:
+        _fail(parser, error.field, error)
     if num_senders:
-        try:
-            groups.insert(0, SenderGroup(
-                num_senders, args.mean_processing_time, args.max_deviation,
-                args.failure_rate, args.tps))
-        except ConfigError as error:
-            _fail(parser, error.field, error)
+        groups.insert(0, positional)
     elif not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")

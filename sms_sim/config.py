@@ -22,9 +22,10 @@ MIN_INTERVAL_S = 0.01
 """Shortest report interval: below it reporting would compete with the run
 for the interpreter, and nobody reads a hundred reports a second."""
 MAX_RETRIES = 100
+MIN_SPEED = 1e-6
 MAX_SPEED = 1e6
-"""Fastest simulated clock: a million simulated seconds (11.6 days) per real
-second is far beyond anything a run can keep pace with."""
+"""Slowest and fastest simulated clock: a simulated second every 11.6 days,
+and 11.6 simulated days a second, are far beyond any use."""
 
 
 class ConfigError(ValueError):
@@ -105,7 +106,7 @@ class Backoff:
 
     def ceiling_s(self, retry: int) -> float:
         """The longest wait before retry number ``retry`` (from 1)."""
-        if retry > 64:  # base * 2**63 is past any cap that is finite
+        if retry > 1024:  # 2.0 ** 1024 overflows; min() takes inf below
             return self.cap_s
         return min(self.cap_s, self.base_s * 2.0 ** (retry - 1))
 
@@ -164,8 +165,9 @@ class SimulationConfig:
                 "interval_s",
                 f"a finite number of seconds >= {MIN_INTERVAL_S:g}",
                 self.interval_s)
-        if not (_finite(self.speed) and 0 < self.speed <= MAX_SPEED):
-            raise ConfigError("speed", f"a number > 0 and <= {MAX_SPEED:g}",
+        if not (_finite(self.speed) and MIN_SPEED <= self.speed <= MAX_SPEED):
+            raise ConfigError("speed",
+                              f"a number from {MIN_SPEED:g} to {MAX_SPEED:g}",
                               self.speed)
 
     @property

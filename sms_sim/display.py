@@ -44,7 +44,8 @@ WATCH_TIMEOUT_S = 0.5
 at whether the run is over (it is woken at once when it is)."""
 LOCK_TIMEOUT_S = 1.0
 """Longest a job-control handler waits for a draw in progress to end."""
-_TOKEN = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|.", re.DOTALL)
+_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_TOKEN = re.compile(f"{_ESCAPE.pattern}|.", re.DOTALL)
 
 
 class View(Protocol):
@@ -245,9 +246,9 @@ class LiveView(_Output):
     def progress(self, snap: Snapshot) -> None:
         width = self._width()
         with self._drawing:
-            self._draw(self.frame(snap, width, self._rows()))
+            self._draw(self._frame(snap, width, self._rows()))
 
-    def frame(self, snap: Snapshot, width: int, rows: int) -> list[str]:
+    def _frame(self, snap: Snapshot, width: int, rows: int) -> list[str]:
         """The frame for a terminal ``width`` columns by ``rows`` rows (no
         limit when <= 0), one string per row."""
         width = max(1, width)
@@ -362,24 +363,36 @@ def _stop_process(signum: int,
 
 
 def _rows(lines: list[str], width: int) -> list[str]:
-    """``lines`` as the terminal shows them ``width`` columns wide: a line
-    too wide (a field wider than the terminal, which ``live_frame`` keeps
-    whole) is broken where the terminal would break it, so that every row
+    """``lines`` as rows of at most ``width`` columns.  ``live_frame``
+    wraps between fields, but keeps a field wider than the terminal whole
+    (and its first line too); such a line is broken here at its last space
+    that fits, else where the terminal would break it, so that every row
     counts when the cursor goes back up."""
     rows: list[str] = []
     for line in lines:
         if visible_width(line) <= width:
             rows.append(line)
             continue
-        row, seen = "", 0
+        row: list[str] = []
+        seen, space = 0, -1  # visible characters; where the last space is
         for token in _TOKEN.findall(line):
-            if not token.startswith("\x1b["):
+            if not _ESCAPE.fullmatch(token):
                 if seen == width:
-                    rows.append(row)
-                    row, seen = "", 0
+                    if token == " " or space <= 0 or not _ESCAPE.sub(
+                            "", "".join(row[:space])).strip():
+                        rows.append("".join(row))  # where it is full
+                        row, seen, space = [], 0, -1
+                        if token == " ":
+                            continue
+                    else:  # at the last space
+                        rows.append("".join(row[:space]))
+                        row, space = row[space + 1:], -1
+                        seen = visible_width("".join(row))
+                if token == " ":
+                    space = len(row)
                 seen += 1
-            row += token
-        rows.append(row)
+            row.append(token)
+        rows.append("".join(row))
     return rows
 
 

@@ -141,7 +141,10 @@ def rate(value: float | None) -> str:
 
 
 def percent(share: float | None) -> str:
-    return "-" if share is None else f"{share * 100:.1f}%"
+    """A share to a tenth of a percent; 100.0% only when it is all."""
+    if share is None:
+        return "-"
+    return f"{min(share * 100, 99.9) if share < 1 else share * 100:.1f}%"
 
 
 def short_seconds(value: float) -> str:

@@ -86,7 +86,8 @@ class Histogram:
         for index, count in enumerate(self._buckets):
             seen += count
             while rank is not None and rank <= seen:
-                found.append(self._middle(index))
+                found.append(self.min if rank == 1 else self.max
+                             if rank == self.count else self._middle(index))
                 rank = next(pending, None)
             if rank is None:
                 break

@@ -1,23 +1,46 @@
+"""The views with fake and real descriptors, in this process."""
+from __future__ import annotations
+
+import errno
 import io
 import json
+import os
 import re
+import select
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 
 import pytest
 
+from sms_sim import display
 from sms_sim.config import SenderGroup
-from sms_sim.display import (SHOW_CURSOR, JsonView, LineView, LiveView,
-                             make_view)
+from sms_sim.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView, LineView,
+                             LiveView, make_view)
 from sms_sim.report import Style
 from sms_sim.stats import GroupSnapshot, Snapshot
 
 COLOUR = re.compile(r"\x1b\[3\dm")
+ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+DRAW = re.compile(r"(?:\x1b\[(\d+)F|\x1b\[\?25l)\x1b\[J")
+"""Where a frame starts: cursor up over the last one, or a first one."""
+WAIT_S = 5.0
+"""Bounds every wait for another thread; a passing test never waits it."""
 G = SenderGroup(2, 0.01, 0.0, 0.1)
-SNAP = Snapshot(total=10, elapsed_s=1.0, groups=(GroupSnapshot(G, 3, 1, 0.04),
-                                                 GroupSnapshot(G, 1, 0, 0.01)),
+SNAP = Snapshot(total=10, elapsed_s=1.0, sim_elapsed_s=1.0,
+                groups=(GroupSnapshot(G, 4, 3, 1, 0.04),
+                        GroupSnapshot(G, 1, 1, 0, 0.01)),
                 rate_per_s=5.0)
-FINAL = Snapshot(total=10, elapsed_s=2.0, groups=SNAP.groups, final=True,
-                 interrupted=True)
+FINAL = Snapshot(total=10, elapsed_s=2.0, sim_elapsed_s=2.0,
+                 groups=SNAP.groups, final=True, stopped="interrupt")
+BIG = Snapshot(total=9_876_543, elapsed_s=1.0, sim_elapsed_s=1.0,
+               groups=(GroupSnapshot(G, 1_234_567, 1_000_001, 234_566, 9.0),
+                       GroupSnapshot(G, 7_654, 7_000, 654, 1.0)),
+               rate_per_s=123_456.0)
+XTERM = {"TERM": "xterm-256color"}
 
 
 class Terminal(io.StringIO):
@@ -31,12 +54,24 @@ def never() -> None:
     raise AssertionError("the view reported a closed output")
 
 
+def visible(text: str) -> str:
+    return ESCAPE.sub("", text)
+
+
+def frames(out: str) -> list[tuple[int | None, str]]:
+    """Each draw in ``out``: how many rows it went up (None for a frame
+    started afresh), and what it drew."""
+    parts = DRAW.split(out)
+    return [(None if up is None else int(up), drawn)
+            for up, drawn in zip(parts[1::2], parts[2::2])]
+
+
 @pytest.mark.parametrize("tty", [True, False])
 @pytest.mark.parametrize("no_color", ["", "1"])
 def test_mode_and_colour_for_every_combination(tty: bool,
                                                no_color: str) -> None:
     stream = Terminal() if tty else io.StringIO()
-    view = make_view(False, never, stream, {"NO_COLOR": no_color})
+    view = make_view(False, never, stream, {"NO_COLOR": no_color, **XTERM})
     assert isinstance(view, LiveView if tty else LineView)
     view.progress(SNAP)
     view.progress(SNAP)
@@ -57,9 +92,23 @@ def test_mode_and_colour_for_every_combination(tty: bool,
     assert "interrupted" in out
 
 
+@pytest.mark.parametrize("environ", [{}, {"TERM": ""}, {"TERM": "dumb"},
+                                     {"TERM": "dumb", "NO_COLOR": ""}])
+def test_a_terminal_that_cannot_move_its_cursor_gets_plain_lines(
+        environ: dict[str, str]) -> None:
+    stream = Terminal()
+    view = make_view(False, never, stream, environ)
+    assert isinstance(view, LineView)
+    view.progress(SNAP)
+    view.final(FINAL)
+    view.close()
+    assert "\x1b" not in stream.getvalue()
+    assert stream.getvalue().startswith("[")
+
+
 def test_json_view_writes_only_json_lines() -> None:
     stream = Terminal()  # JSON even on a terminal
-    view = make_view(True, never, stream, {})
+    view = make_view(True, never, stream, XTERM)
     assert isinstance(view, JsonView)
     view.progress(SNAP)
     view.final(FINAL)
@@ -68,18 +117,68 @@ def test_json_view_writes_only_json_lines() -> None:
     assert events[1]["interrupted"] is True and events[1]["unsent"] == 5
 
 
-class ClosedPipe(io.StringIO):
+class Failing(io.StringIO):
+    def __init__(self, error: OSError) -> None:
+        super().__init__()
+        self.error = error
+
     def write(self, text: str) -> int:
-        raise BrokenPipeError
+        raise self.error
 
 
 def test_a_closed_pipe_goes_quiet_and_is_reported_once() -> None:
     calls: list[str] = []
-    view = LineView(ClosedPipe(), lambda: calls.append("closed"))
+    view = LineView(Failing(BrokenPipeError()), lambda: calls.append("x"))
     view.progress(SNAP)
     view.progress(SNAP)
     view.final(FINAL)
-    assert calls == ["closed"] and view.closed
+    assert calls == ["x"] and view.closed and view.error is None
+
+
+@pytest.mark.parametrize("json_lines", [True, False])
+def test_an_output_that_fails_says_why_once(json_lines: bool) -> None:
+    calls: list[str] = []
+    stream = Failing(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    view = make_view(json_lines, lambda: calls.append("x"), stream, {})
+    view.progress(SNAP)
+    view.final(FINAL)
+    view.close()
+    assert calls == ["x"] and view.closed
+    assert view.error == "No space left on device"
+
+
+def test_a_live_view_that_fails_closes_and_abandons_quietly() -> None:
+    calls: list[str] = []
+    stream = Failing(OSError(errno.EIO, os.strerror(errno.EIO)))
+    view = LiveView(stream, Style(), lambda: calls.append("x"),
+                    width=lambda: 80, height=lambda: 24)
+    with view.running():
+        view.progress(SNAP)
+    view.final(FINAL)
+    view.close()  # would write SHOW_CURSOR
+    view.abandon()  # a raw write, to no descriptor at all
+    assert calls == ["x"] and view.error == "Input/output error"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+@pytest.mark.parametrize("live", [True, False])
+def test_a_full_device_is_silenced_for_the_final_flush(live: bool) -> None:
+    calls: list[str] = []
+    with open("/dev/full", "w", encoding="utf-8") as stream:
+        view: LiveView | LineView = (
+            LiveView(stream, Style(), lambda: calls.append("x"),
+                     width=lambda: 80, height=lambda: 24) if live
+            else LineView(stream, lambda: calls.append("x")))
+        view.progress(SNAP)
+        view.final(FINAL)
+        view.close()
+        view.abandon()
+        assert view.error == "No space left on device" and calls == ["x"]
+        # What is still buffered goes to /dev/null now: the flush when the
+        # stream closes (the interpreter's own, for stdout) cannot fail.
+        assert os.path.samefile(f"/dev/fd/{stream.fileno()}", os.devnull)
+        stream.write("more")
+    assert stream.closed
 
 
 def test_abandon_shows_the_cursor_with_a_raw_write(tmp_path: Path) -> None:
@@ -90,3 +189,259 @@ def test_abandon_shows_the_cursor_with_a_raw_write(tmp_path: Path) -> None:
         stream.flush()
         view.abandon()
     assert path.read_text().endswith(SHOW_CURSOR)
+
+
+# -- A reader that leaves is noticed between reports --------------------
+
+def watchers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "output-watcher"]
+
+
+def test_a_reader_leaving_a_pipe_is_noticed_without_a_write() -> None:
+    reader, writer = os.pipe()
+    gone = threading.Event()
+    with open(writer, "w", encoding="utf-8") as stream:
+        view = LineView(stream, gone.set)
+        with view.running():
+            assert len(watchers()) == 1
+            view.progress(SNAP)
+            assert os.read(reader, 4096).startswith(b"[")
+            os.close(reader)  # as `| head -1` does after its line
+            assert gone.wait(WAIT_S)
+            assert view.closed and view.error is None
+            view.progress(SNAP)  # nowhere, quietly
+        assert not watchers()  # gone with the run, at once
+        view.final(FINAL)
+
+
+def test_a_socket_whose_peer_leaves_is_noticed_too() -> None:
+    ours, theirs = socket.socketpair()
+    gone = threading.Event()
+    with open(ours.detach(), "w", encoding="utf-8") as stream:
+        view = JsonView(stream, gone.set)
+        with view.running():
+            theirs.close()
+            assert gone.wait(WAIT_S)
+        assert view.closed and view.error is None
+
+
+def test_a_reader_gone_before_the_run_is_noticed_at_once() -> None:
+    reader, writer = os.pipe()
+    os.close(reader)
+    gone = threading.Event()
+    with open(writer, "w", encoding="utf-8") as stream:
+        view = LineView(stream, gone.set)
+        with view.running():
+            assert gone.wait(WAIT_S)
+
+
+def test_no_watcher_for_a_file_or_a_terminal(tmp_path: Path) -> None:
+    with open(tmp_path / "out", "w", encoding="utf-8") as stream:
+        for view in (LineView(stream, never), LiveView(Terminal(), Style(),
+                                                       never)):
+            with view.running():
+                assert not watchers()
+
+
+def test_without_poll_the_next_write_notices(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(select, "poll")
+    reader, writer = os.pipe()
+    calls: list[str] = []
+    with open(writer, "w", encoding="utf-8") as stream:
+        view = LineView(stream, lambda: calls.append("x"))
+        with view.running():
+            assert not watchers()
+            os.close(reader)
+            assert not view.closed
+            view.progress(SNAP)
+        assert view.closed and calls == ["x"]
+
+
+# -- Ctrl-Z and fg --------------------------------------------------------
+
+@pytest.fixture
+def screen(tmp_path: Path) -> Iterator[tuple[LiveView, Callable[[], str]]]:
+    """A live view on a real descriptor, so that raw writes show, and
+    what it drew so far."""
+    path = tmp_path / "screen"
+    with open(path, "w", encoding="utf-8") as stream:
+        def drawn() -> str:
+            stream.flush()
+            return path.read_text(encoding="utf-8")
+        yield LiveView(stream, Style(), never, width=lambda: 80,
+                       height=lambda: 24), drawn
+
+
+@pytest.fixture
+def unhandled() -> Iterator[list[int]]:
+    """SIGTSTPs that reached no handler of the view's.  Without it, one
+    would stop the test run itself."""
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGTSTP,
+                             lambda signum, frame: caught.append(signum))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGTSTP, previous)
+
+
+def stopping(monkeypatch: pytest.MonkeyPatch, then: Callable[[], None]
+             ) -> list[int]:
+    """Replace the real stop (this process is the test run) by ``then``."""
+    stops: list[int] = []
+
+    def stop(signum: int,
+             handler: Callable[[int, FrameType | None], None]) -> None:
+        stops.append(signum)
+        then()
+    monkeypatch.setattr(display, "_stop_process", stop)
+    return stops
+
+
+@pytest.mark.parametrize("continued_inside", [True, False])
+def test_ctrl_z_shows_the_cursor_and_fg_starts_a_new_frame(
+        screen: tuple[LiveView, Callable[[], str]], unhandled: list[int],
+        monkeypatch: pytest.MonkeyPatch, continued_inside: bool) -> None:
+    # The SIGCONT handler runs while the SIGTSTP one is still inside the
+    # stop, or, when the interpreter gets to it later, after it.
+    view, drawn = screen
+    stops = stopping(monkeypatch, lambda: signal.raise_signal(
+        signal.SIGCONT) if continued_inside else None)
+    with view.running():
+        view.progress(SNAP)
+        signal.raise_signal(signal.SIGTSTP)
+        assert stops == [signal.SIGTSTP] and not unhandled
+        view.progress(SNAP)
+        if not continued_inside:
+            signal.raise_signal(signal.SIGCONT)  # the one from the stop
+        view.progress(SNAP)
+    assert [up for up, _ in frames(drawn())] == [None, None, 6]
+    first = frames(drawn())[0][1]
+    assert first.endswith("\n" + SHOW_CURSOR + HIDE_CURSOR)
+
+
+def test_no_frame_is_drawn_across_a_stop(
+        screen: tuple[LiveView, Callable[[], str]], unhandled: list[int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    view, drawn = screen
+    held: list[bool] = []
+    draws: list[threading.Thread] = []
+
+    def meanwhile() -> None:
+        # The monitor's draw, started while the process stops, waits for
+        # the resume, and then starts below what the shell printed.
+        draws.append(threading.Thread(target=view.progress, args=(SNAP,)))
+        draws[0].start()
+        probe = threading.Thread(target=try_drawing)
+        probe.start()
+        probe.join()
+
+    def try_drawing() -> None:
+        free = view._drawing.acquire(blocking=False)
+        if free:
+            view._drawing.release()
+        held.append(not free)
+    stopping(monkeypatch, meanwhile)
+    with view.running():
+        view.progress(SNAP)
+        signal.raise_signal(signal.SIGTSTP)
+        draws[0].join(WAIT_S)
+        signal.raise_signal(signal.SIGCONT)
+        view.progress(SNAP)
+    assert held == [True] and not unhandled
+    assert [up for up, _ in frames(drawn())] == [None, None, 6]
+
+
+def test_a_continue_after_another_stop_starts_a_new_frame(
+        screen: tuple[LiveView, Callable[[], str]]) -> None:
+    view, drawn = screen  # stopped by SIGSTOP, say: no SIGTSTP before
+    with view.running():
+        view.progress(SNAP)
+        signal.raise_signal(signal.SIGCONT)
+        view.progress(SNAP)
+    assert [up for up, _ in frames(drawn())] == [None, None]
+    assert frames(drawn())[0][1].endswith("\n" + HIDE_CURSOR)
+
+
+def test_job_control_handlers_are_restored(
+        screen: tuple[LiveView, Callable[[], str]]) -> None:
+    view, _ = screen
+    before = {sig: signal.getsignal(sig)
+              for sig in (signal.SIGTSTP, signal.SIGCONT)}
+    with view.running():
+        assert signal.getsignal(signal.SIGTSTP) == view._on_tstp
+    assert {sig: signal.getsignal(sig) for sig in before} == before
+
+
+def test_an_ignored_sigtstp_stays_ignored(
+        screen: tuple[LiveView, Callable[[], str]]) -> None:
+    view, _ = screen
+    previous = signal.signal(signal.SIGTSTP, signal.SIG_IGN)
+    try:
+        with view.running():
+            assert signal.getsignal(signal.SIGTSTP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTSTP, previous)
+
+
+def test_outside_the_main_thread_no_handler_is_set(
+        screen: tuple[LiveView, Callable[[], str]]) -> None:
+    view, _ = screen
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with view.running():
+                pass
+        except BaseException as error:  # pragma: no cover - the failure
+            errors.append(error)
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(WAIT_S)
+    assert not errors
+
+
+# -- A frame fits the terminal ---------------------------------------------
+
+def draw_three(snap: Snapshot, width: int, rows: int) -> str:
+    stream = Terminal()
+    view = LiveView(stream, Style(colour=True, emphasis=True, unicode=True),
+                    never, width=lambda: width, height=lambda: rows)
+    for _ in range(3):
+        view.progress(snap)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("snap", [SNAP, BIG], ids=["small", "big"])
+def test_every_frame_fits_the_terminal_and_is_redrawn_exactly(
+        snap: Snapshot) -> None:
+    for width in (1, 8, 12, 16, 20, 30, 40, 60, 80, 200):
+        for rows in (1, 2, 3, 4, 5, 8, 12, 24, 60):
+            draws = frames(draw_three(snap, width, rows))
+            assert len(draws) == 3
+            for (_, previous), (up, _) in zip(draws, draws[1:]):
+                assert up == previous.count("\n")  # over it, and no more
+            for _, drawn in draws:
+                lines = visible(drawn).splitlines()
+                assert len(lines) <= max(1, rows - 1), (width, rows)
+                assert all(len(line) <= width for line in lines), (width,
+                                                                   rows)
+
+
+def test_group_rows_go_first_then_all_but_one_line() -> None:
+    def shown(rows: int) -> list[str]:
+        return visible(frames(draw_three(SNAP, 80, rows))[-1][1]).split("\n")
+
+    assert len(shown(7)) == 6 + 1 and "group" in shown(7)[3]
+    assert len(shown(6)) == 3 + 1 and "eta" in shown(6)[2]
+    assert len(shown(4)) == 3 + 1
+    assert shown(3) == ["50.0% 5/10  sent 4  failed 1  eta 1.0s", ""]
+    assert shown(2)[0].startswith("50.0% 5/10")
+
+
+def test_narrow_frames_wrap_without_cutting_a_number() -> None:
+    out = visible(frames(draw_three(BIG, 24, 100))[-1][1])
+    assert all(len(line) <= 24 for line in out.splitlines())
+    for number in ("9,876,543", "1,007,001", "235,220", "1,234,567"):
+        assert re.search(rf"(?<![\d,]){number}(?![\d,])", out), number

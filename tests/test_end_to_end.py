@@ -221,7 +221,8 @@ def run_in_terminal(*args: str, **env: str) -> str:
     controller, terminal = pty.openpty()
     process = subprocess.Popen(start(*args), cwd=ROOT, stdin=terminal,
                                stdout=terminal, stderr=terminal,
-                               env=environ(COLUMNS="80", **env))
+                               env=environ(COLUMNS="80",
+                                           **{"TERM": "xterm", **env}))
     os.close(terminal)
     chunks = []
     while True:

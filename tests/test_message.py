@@ -1,21 +1,31 @@
+from __future__ import annotations
+
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
+
+import pytest
 
 from sms_sim.message import (MAX_TEXT_LENGTH, MIN_TEXT_LENGTH, PRINTABLE,
+                             Message, attempt_draws, failure_draws,
                              generate_messages)
 
 PHONE = re.compile(r"\d{3}-\d{3}-\d{4}")
+_RNG = random.Random(9)
+SEEDS = [_RNG.getrandbits(64) for _ in range(20000)]
 
 
-def test_phone_format_text_range_and_ids() -> None:
+def test_phone_format_text_range_ids_and_seeds() -> None:
     messages = generate_messages(random.Random(1), 50, 3000)
     assert [m.id for m in messages] == list(range(50, 3050))
     for m in messages:
         assert PHONE.fullmatch(m.phone), m.phone
         assert MIN_TEXT_LENGTH <= len(m.text) <= MAX_TEXT_LENGTH
         assert set(m.text) <= set(PRINTABLE)
-        assert 0 <= m.delay_draw < 1 and 0 <= m.fail_draw < 1
+        assert 0 <= m.seed < 2 ** 64
+    assert len({m.seed for m in messages}) == len(messages)
+    assert max(m.seed for m in messages) >= 2 ** 63  # all 64 bits in use
 
 
 def test_lengths_reach_both_bounds_and_are_uniform() -> None:
@@ -41,8 +51,8 @@ def test_every_printable_character_and_digit_occurs_evenly() -> None:
 
 
 def test_same_seed_same_messages_and_different_seed_different() -> None:
-    def make(seed: int) -> list[object]:
-        return list(generate_messages(random.Random(seed), 0, 300))
+    def make(seed: int) -> list[Message]:
+        return generate_messages(random.Random(seed), 0, 300)
 
     assert make(7) == make(7)
     assert make(7) != make(8)
@@ -50,3 +60,53 @@ def test_same_seed_same_messages_and_different_seed_different() -> None:
 
 def test_zero_messages() -> None:
     assert generate_messages(random.Random(1), 0, 0) == []
+
+
+def test_a_first_attempt_reads_the_seeds_own_bits() -> None:
+    seed = 3 << 62 | 1 << 31  # the high half 3/4, the low half 1/2
+    assert attempt_draws(seed, 1) == (0.75, 0.5)
+    assert attempt_draws(2 ** 64 - 1, 1) == (1 - 2 ** -32, 1 - 2 ** -32)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2 ** 32 - 1, 2 ** 64 - 1])
+def test_draws_stay_in_the_unit_interval_at_extreme_seeds(seed: int) -> None:
+    for attempt in range(1, 102):
+        for draw in (*attempt_draws(seed, attempt),
+                     *failure_draws(seed, attempt)):
+            assert 0.0 <= draw < 1.0
+
+
+def test_draws_depend_only_on_the_seed_and_the_attempt() -> None:
+    assert attempt_draws(SEEDS[0], 3) == attempt_draws(SEEDS[0], 3)
+    assert failure_draws(SEEDS[0], 3) == failure_draws(SEEDS[0], 3)
+    draws = {attempt_draws(SEEDS[0], a) for a in range(1, 102)}
+    draws |= {failure_draws(SEEDS[0], a) for a in range(1, 102)}
+    assert len(draws) == 202  # every attempt and purpose its own
+
+
+@pytest.mark.parametrize("draws", [
+    lambda seed: attempt_draws(seed, 1),
+    lambda seed: attempt_draws(seed, 2),
+    lambda seed: attempt_draws(seed, 50),
+    lambda seed: failure_draws(seed, 1),
+    lambda seed: failure_draws(seed, 7),
+])
+def test_draws_are_uniform_over_many_messages(
+        draws: Callable[[int], tuple[float, float]]) -> None:
+    pairs = [draws(seed) for seed in SEEDS]
+    for column in zip(*pairs):
+        deciles = Counter(int(value * 10) for value in column)
+        # 2,000 expected in each tenth; a 4-sigma band is about +-170.
+        assert all(1800 < deciles[d] < 2200 for d in range(10)), deciles
+
+
+def test_a_retry_draws_afresh() -> None:
+    # Whether the first attempt failed says nothing of the second:
+    # among first attempts failing at a 30% rate, ~30% fail again.
+    failed_first = [s for s in SEEDS if attempt_draws(s, 1)[1] < 0.3]
+    again = sum(attempt_draws(s, 2)[1] < 0.3 for s in failed_first)
+    assert 0.27 < again / len(failed_first) < 0.33
+    # Nor does the delay of an attempt predict its failure draw.
+    slow = [s for s in SEEDS if attempt_draws(s, 2)[0] > 0.7]
+    assert 0.27 < sum(attempt_draws(s, 2)[1] < 0.3
+                      for s in slow) / len(slow) < 0.33

@@ -1,46 +1,33 @@
+from __future__ import annotations
+
 import math
 import random
 
 import pytest
 
+from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
-from sms_sim.stats import Snapshot, Stats
-from tests.helpers import results
+from sms_sim.message import Message
+from sms_sim.stats import DELIVERY_SHARES, Histogram, Stats
 
 GROUPS = (SenderGroup(2, 0.01, 0.002, 0.2), SenderGroup(1, 0.02, 0.0, 1.0))
+HALF_A_PERCENT = 0.005
+"""Buckets 1% wide, read at their geometric middle: sqrt(1.01) - 1."""
 
 
-def test_counts_sums_and_extremes_per_group() -> None:
-    stats = Stats(10, GROUPS)
-    stats.add(results(0, 0.01, 0.03), ok=True)
-    stats.add(results(0, 0.02, first_id=2), ok=False)
-    stats.add(results(1, 0.04, 0.05, first_id=3), ok=False)
-    progress = stats.snapshot(2.0)
-    assert progress.eta_s == pytest.approx(2.0)  # 5 left at 2.5 a second
-    assert progress.min_s is None and progress.p50_s is None
-    snap = stats.snapshot(2.0, final=True)
-    assert (snap.sent, snap.failed, snap.processed, snap.unsent) == \
-        (2, 3, 5, 5)
-    assert snap.avg_send_s == pytest.approx(0.03)
-    assert (snap.min_s, snap.max_s) == (0.01, 0.05)
-    first, second = snap.groups
-    assert (first.sent, first.failed) == (2, 1)
-    assert first.avg_send_s == pytest.approx(0.02)
-    assert (second.sent, second.failed) == (0, 2)
-    assert second.avg_send_s == pytest.approx(0.045)
-    assert snap.failure_share == pytest.approx(0.6)
-    assert snap.throughput_per_s == pytest.approx(2.5)
-    assert snap.eta_s is None  # the run is over
+def result(message_id: int, outcome: str, *, group: int = 0,
+           attempts: int = 1, send_s: float | None = 0.01,
+           done_at_s: float = 1.0) -> Result:
+    message = Message(message_id, "555-000-0000", "alert", 0)
+    return Result(message, group, 0, attempts, send_s, done_at_s,
+                  send_s or 0.0, outcome)
 
 
-def test_empty_snapshot_is_safe_everywhere() -> None:
-    snap = Stats(0, GROUPS).snapshot(0.0, final=True)
-    assert snap.processed == snap.unsent == 0
-    for value in (snap.avg_send_s, snap.min_s, snap.p50_s, snap.p99_s,
-                  snap.max_s, snap.failure_share, snap.throughput_per_s,
-                  snap.eta_s, snap.groups[0].avg_send_s):
-        assert value is None
-    assert snap.done_share == 1.0 and snap.distribution == ()
+def sends(group: int, outcome: str, *seconds: float,
+          first_id: int = 0) -> list[Result]:
+    """One first-attempt result per value, each taking that long."""
+    return [result(first_id + i, outcome, group=group, send_s=s)
+            for i, s in enumerate(seconds)]
 
 
 def nearest_rank(values: list[float], share: float) -> float:
@@ -48,38 +35,211 @@ def nearest_rank(values: list[float], share: float) -> float:
     return ordered[max(1, math.ceil(share * len(ordered))) - 1]
 
 
-def test_percentiles_are_within_one_percent_of_the_truth() -> None:
+def test_counts_and_averages_per_group_and_overall() -> None:
+    stats = Stats(10, GROUPS)
+    stats.add(sends(0, SENT, 0.01, 0.03))
+    stats.add(sends(0, FAILED, 0.02, first_id=2))
+    stats.add(sends(1, FAILED, 0.04, 0.05, first_id=3))
+    snap = stats.snapshot(2.0, 2.0, final=True)
+    assert (snap.sent, snap.failed, snap.expired) == (2, 3, 0)
+    assert (snap.processed, snap.unsent) == (5, 5)
+    assert snap.avg_send_s == pytest.approx(0.03)
+    assert (snap.min_s, snap.max_s) == (0.01, 0.05)
+    first, second = snap.groups
+    assert (first.attempts, first.sent, first.failed) == (3, 2, 1)
+    assert first.avg_send_s == pytest.approx(0.02)
+    assert (second.attempts, second.sent, second.failed) == (2, 0, 2)
+    assert second.avg_send_s == pytest.approx(0.045)
+    assert snap.failure_share == pytest.approx(0.6)
+
+
+def test_a_retried_attempt_counts_as_an_attempt_but_not_an_outcome() -> None:
+    stats = Stats(1, GROUPS)
+    stats.add([result(0, RETRY, send_s=0.03, done_at_s=0.03),
+               result(0, SENT, attempts=2, send_s=0.01, done_at_s=2.0)])
+    snap = stats.snapshot(1.0, 2.0, final=True)
+    assert (snap.sent, snap.failed, snap.processed) == (1, 0, 1)
+    assert snap.attempt_count == snap.groups[0].attempts == 2
+    assert snap.avg_send_s == pytest.approx(0.02)  # over both attempts
+    assert snap.retries == 1
+    assert snap.failure_share == 0.0  # the message was sent in the end
+
+
+def test_progress_eta_and_rate_use_real_time_and_the_processed() -> None:
+    stats = Stats(10, GROUPS)
+    stats.add(sends(0, SENT, *[0.01] * 4))
+    snap = stats.snapshot(2.0, 50.0, rate_per_s=7.5)
+    assert snap.eta_s == pytest.approx(3.0)  # 6 left at 2 a real second
+    assert snap.rate_per_s == 7.5 and snap.sim_elapsed_s == 50.0
+    assert snap.throughput_per_s == pytest.approx(4 / 50.0)
+    assert snap.p50_s is None and snap.delivery == ()  # final only
+    assert stats.snapshot(2.0, 50.0, final=True).eta_s is None
+
+
+def test_final_simulated_time_is_the_moment_the_last_attempt_ended() -> None:
+    stats = Stats(3, GROUPS)
+    stats.add([result(0, SENT, done_at_s=4.0),
+               result(1, FAILED, done_at_s=9.5),
+               result(2, SENT, done_at_s=7.0)])
+    progress = stats.snapshot(1.0, 20.0)
+    final = stats.snapshot(1.0, 20.0, final=True)
+    assert progress.sim_elapsed_s == 20.0
+    assert final.sim_elapsed_s == 9.5
+    assert final.throughput_per_s == pytest.approx(3 / 9.5)
+
+
+def test_the_speed_and_the_lag_pass_through_to_the_snapshot() -> None:
+    stats = Stats(1, GROUPS, speed=250.0)
+    stats.max_lag_s = 1.25
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert snap.speed == 250.0 and snap.max_lag_s == 1.25
+
+
+@pytest.mark.parametrize("final", [False, True])
+def test_an_empty_run_is_safe_everywhere(final: bool) -> None:
+    snap = Stats(0, GROUPS).snapshot(0.0, 0.0, final=final)
+    assert (snap.processed, snap.unsent, snap.done_share) == (0, 0, 1.0)
+    for value in (snap.avg_send_s, snap.min_s, snap.p50_s, snap.p95_s,
+                  snap.p99_s, snap.max_s, snap.failure_share,
+                  snap.first_attempt_failure_share, snap.throughput_per_s,
+                  snap.eta_s, snap.last_sent_s, snap.groups[0].avg_send_s):
+        assert value is None
+    assert snap.distribution == () and snap.delivery == ()
+    assert snap.attempts == ()
+
+
+def test_a_run_with_nothing_sent_reaches_no_delivery_share() -> None:
+    stats = Stats(4, GROUPS)
+    stats.add(sends(0, FAILED, 0.01, 0.01))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert snap.delivery == (None,) * len(DELIVERY_SHARES)
+    assert snap.last_sent_s is None
+    assert snap.failure_share == 1.0 and snap.eta_s is None
+
+
+def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
     rng = random.Random(4)
-    fast = [rng.uniform(0.008, 0.012) for _ in range(9000)]
-    slow = [0.02] * 1000
-    stats = Stats(10000, GROUPS)
-    stats.add(results(0, *fast), ok=True)
-    stats.add(results(1, *slow), ok=False)
-    snap = stats.snapshot(1.0, final=True)
-    truth = fast + slow
+    # Log-uniform from a microsecond to 20 minutes, in two groups.
+    values = [math.exp(rng.uniform(math.log(1e-6), math.log(1200)))
+              for _ in range(5000)]
+    stats = Stats(len(values), GROUPS)
+    stats.add(sends(0, SENT, *values[:4000]))
+    stats.add(sends(1, FAILED, *values[4000:], first_id=4000))
+    snap = stats.snapshot(1.0, 1.0, final=True)
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95),
                          (snap.p99_s, 0.99)):
-        assert value == pytest.approx(nearest_rank(truth, share), rel=0.01)
-    assert snap.min_s == min(fast) and snap.max_s == 0.02
-    ordered = [snap.min_s, snap.p50_s, snap.p95_s, snap.p99_s, snap.max_s]
-    assert ordered == sorted(v for v in ordered if v is not None)
+        assert value == pytest.approx(nearest_rank(values, share),
+                                      rel=HALF_A_PERCENT)
+    assert (snap.min_s, snap.max_s) == (min(values), max(values))
 
 
 @pytest.mark.parametrize("value", [0.0, 1e-9, 3e-7, 0.5, 12.0, 5e4])
-def test_percentiles_of_extreme_values_are_clamped_to_what_was_seen(
-        value: float) -> None:
+def test_percentiles_of_one_repeated_value_are_exact(value: float) -> None:
     stats = Stats(3, GROUPS)
-    stats.add(results(0, value, value, value), ok=True)
-    snap = stats.snapshot(1.0, final=True)
-    assert snap.p50_s == snap.p99_s == value
+    stats.add(sends(0, SENT, value, value, value))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert snap.p50_s == snap.p95_s == snap.p99_s == value
+
+
+def test_delivery_moments_are_shares_of_all_messages() -> None:
+    # 100 messages, 95 sent at 1, 2, ..., 95 s: half of *all* were sent
+    # by 50 s, 95% by 95 s, and 99% never.
+    stats = Stats(100, GROUPS)
+    stats.add([result(i, SENT, done_at_s=float(i)) for i in range(1, 96)])
+    stats.add(sends(0, FAILED, *[0.01] * 5, first_id=96))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    p50, p90, p95, p99, p100 = snap.delivery
+    assert p50 == pytest.approx(50.0, rel=HALF_A_PERCENT)
+    assert p90 == pytest.approx(90.0, rel=HALF_A_PERCENT)
+    assert p95 == pytest.approx(95.0, rel=HALF_A_PERCENT)
+    assert p99 is None and p100 is None
+    assert snap.last_sent_s == 95.0
+
+
+def test_every_delivery_share_is_reached_when_all_are_sent() -> None:
+    stats = Stats(10, GROUPS)
+    stats.add([result(i, SENT, done_at_s=10.0 * (i + 1)) for i in range(10)])
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert snap.delivery[0] == pytest.approx(50.0, rel=HALF_A_PERCENT)
+    for at, truth in zip(snap.delivery[1:], (90.0, 100.0, 100.0, 100.0)):
+        assert at == pytest.approx(truth, rel=HALF_A_PERCENT)
+
+
+def test_retries_open_and_final_outcomes_close_retrying() -> None:
+    stats = Stats(6, GROUPS)
+
+    def retrying_after(*batch: Result) -> int:
+        stats.add(batch)
+        return stats.snapshot(1.0, 1.0).retrying
+
+    assert retrying_after(result(0, RETRY), result(1, RETRY)) == 2
+    # A second retry of the same message opens nothing new.
+    assert retrying_after(result(0, RETRY, attempts=2)) == 2
+    assert retrying_after(result(0, SENT, attempts=3)) == 1
+    # An expiry without an attempt of its own that came as a retry.
+    assert retrying_after(
+        result(1, EXPIRED, attempts=1, send_s=None, done_at_s=60.0)) == 0
+    # Never retried: a fresh message that expired unsent, a first attempt
+    # that failed for good, one whose retry would miss the deadline.
+    assert retrying_after(
+        result(2, EXPIRED, attempts=0, send_s=None, done_at_s=60.0),
+        result(3, FAILED), result(4, EXPIRED, attempts=1)) == 0
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert (snap.retries, snap.retrying) == (3, 0)
+    assert (snap.sent, snap.failed, snap.expired, snap.unsent) == \
+        (1, 1, 3, 1)
+
+
+def test_an_interrupted_run_counts_its_tried_but_unsent_as_retrying() -> None:
+    stats = Stats(3, GROUPS)
+    stats.add([result(0, RETRY), result(1, RETRY),
+               result(1, FAILED, attempts=2)])
+    snap = stats.snapshot(1.0, 1.0, final=True, stopped="interrupt")
+    assert snap.retrying == 1 and snap.unsent == 2
+    assert snap.interrupted and snap.stopped == "interrupt"
+    assert not stats.snapshot(1.0, 1.0, final=True,
+                              stopped="fault").interrupted
+
+
+def test_retrying_never_shows_negative_and_settles_when_all_arrive() -> None:
+    # A retry's outcome can reach the monitor before the failed first
+    # attempt it came from, when two senders post in the other order.
+    stats = Stats(2, GROUPS)
+    stats.add([result(0, SENT, attempts=2)])
+    assert stats.snapshot(1.0, 1.0).retrying == 0
+    stats.add([result(0, RETRY)])
+    assert stats.snapshot(1.0, 1.0).retrying == 0
+
+
+def test_attempts_distribution_and_first_attempt_failures() -> None:
+    stats = Stats(6, GROUPS)
+    stats.add([result(0, SENT), result(1, SENT),
+               result(2, RETRY), result(2, SENT, attempts=2),
+               result(3, RETRY), result(3, RETRY, attempts=2),
+               result(3, FAILED, attempts=3),
+               result(4, EXPIRED, attempts=0, send_s=None),
+               result(5, EXPIRED, attempts=1)])
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert snap.attempts == ((0, 1), (1, 3), (2, 1), (3, 1))
+    assert sum(n for _, n in snap.attempts) == snap.processed == 6
+    # First attempts: 0, 1, 2, 3, 5; those of 2, 3 and 5 failed.
+    assert (snap.first_attempts, snap.first_attempt_failed) == (5, 3)
+    assert snap.first_attempt_failure_share == pytest.approx(0.6)
+    assert snap.expired == 2 and snap.attempt_count == 8
+
+
+def test_the_most_attempts_a_run_allows_are_counted() -> None:
+    stats = Stats(1, GROUPS)
+    stats.add([result(0, FAILED, attempts=101)])  # 100 retries
+    assert stats.snapshot(1.0, 1.0, final=True).attempts == ((101, 1),)
 
 
 def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
     rng = random.Random(5)
     values = [rng.uniform(0.001, 0.002) for _ in range(5000)]
     stats = Stats(5000, GROUPS)
-    stats.add(results(0, *values), ok=True)
-    snap = stats.snapshot(1.0, final=True)
+    stats.add(sends(0, SENT, *values))
+    snap = stats.snapshot(1.0, 1.0, final=True)
     bins = snap.distribution
     assert sum(b.count for b in bins) == 5000
     assert bins[0].low_s == min(values)
@@ -95,21 +255,39 @@ def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
 
 def test_distribution_of_identical_values_is_one_row() -> None:
     stats = Stats(3, GROUPS)
-    stats.add(results(0, 0.01, 0.01, 0.01), ok=True)
-    snap = stats.snapshot(1.0, final=True)
-    assert [b.count for b in snap.distribution] == [3]
+    stats.add(sends(0, SENT, 0.01, 0.01, 0.01))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert [(b.low_s, b.high_s, b.count) for b in snap.distribution] == \
+        [(0.01, 0.01, 3)]
 
 
-def test_memory_does_not_grow_with_results() -> None:
-    stats = Stats(10**6, GROUPS)
-    size = len(stats._buckets)
-    for _ in range(100):
-        stats.add(results(0, *([0.01] * 1000)), ok=True)
-    assert len(stats._buckets) == size
-    assert stats.processed == 100000
+def test_histogram_ranks_beyond_the_count_are_none() -> None:
+    histogram = Histogram(1e-3, 1e3)
+    histogram.add([3.0, 1.0, 2.0])
+    ranked = histogram.at_ranks([1, 2, 3, 4])
+    assert ranked[3] is None
+    for found, truth in zip(ranked, (1.0, 2.0, 3.0)):
+        assert found == pytest.approx(truth, rel=HALF_A_PERCENT)
+    assert (histogram.count, histogram.min, histogram.max) == (3, 1.0, 3.0)
+    assert Histogram(1e-3, 1e3).percentiles(0.5, 0.99) == [None, None]
 
 
-def test_snapshot_is_immutable() -> None:
-    snap = Snapshot(total=1, elapsed_s=0.0, groups=())
-    with pytest.raises(AttributeError):
-        snap.total = 2  # type: ignore[misc]
+def test_the_first_and_last_ranks_are_the_exact_extremes() -> None:
+    # So that, with every message sent, the 100% delivery moment is the
+    # last one sent, as the report's "last" says.
+    histogram = Histogram(1e-3, 1e3)
+    histogram.add([3.0, 1.0, 2.0])
+    assert histogram.at_ranks([1, 3]) == [1.0, 3.0]
+
+
+def test_histogram_percentiles_stay_accurate_over_many_values() -> None:
+    rng = random.Random(6)
+    values = [rng.expovariate(10.0) for _ in range(20000)]
+    histogram = Histogram(1e-7, 1e4)
+    histogram.add(values[:5000])
+    histogram.add(values[5000:])
+    histogram.add([])
+    shares = (0.01, 0.25, 0.5, 0.75, 0.9, 0.999)
+    for share, found in zip(shares, histogram.percentiles(*shares)):
+        assert found == pytest.approx(nearest_rank(values, share),
+                                      rel=HALF_A_PERCENT)
