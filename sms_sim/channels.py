@@ -69,12 +69,10 @@ class Result(NamedTuple):
 class SenderExit:
     """A sender's last word, whatever ends it; every result it produced was
     queued before it.  ``fault`` is the traceback of the error that retired
-    the sender, if one did; ``lag_s`` is how far, in real seconds, its
-    results came out after the simulated moment they were due."""
+    the sender, if one did."""
 
     name: str
     fault: str | None = None
-    lag_s: float = 0.0
 
 
 Inbox = queue.Queue["Work | None"]

@@ -78,7 +78,7 @@ examples:
       a 100/s account cap, 3 retries, a 20-minute validity, and exit 3
       unless 95% are sent: about 11 s of real time
 
-Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default \
+Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0.  Times are simulated seconds.
 exit codes: 0 completed, 1 a fault (or the output or log could not be
 written), 2 usage error, 3 a --min-delivered check failed, 129/130/143

@@ -32,7 +32,8 @@ class Monitor:
         self._stats = stats
         self._channels = channels
         self._pacing = pacing
-        self._running_senders = num_senders
+        self._num_senders = num_senders
+        self._exited = 0
         self._interval_s = interval_s
         self._on_progress = on_progress
         self._sink = sink
@@ -56,7 +57,8 @@ class Monitor:
         last_time, last_processed = 0.0, 0
         if stats.total:
             self._on_progress(stats.snapshot(0.0, 0.0))
-        while (stats.processed < stats.total and self._running_senders
+        while (stats.processed < stats.total
+               and self._exited < self._num_senders
                and not stop.is_set()):
             timeout = min(next_report - clock.real_elapsed(), MONITOR_POLL_S)
             if timeout > 0:
@@ -79,12 +81,27 @@ class Monitor:
         if stats.processed == stats.total:
             clock.wait_until(stats.latest_s, self._pacing.wait)
 
-    def finish(self, faulted: bool) -> Snapshot:
-        """The exact final snapshot; call once no other thread runs.
-        A run that ended with messages left was stopped by a fault if
-        ``faulted`` or a fault reached the monitor, else interrupted."""
-        self._drain()
+    def finish(self, faulted: bool, senders: int,
+               lag_s: Callable[[], float]) -> Snapshot:
+        """The exact final snapshot, once the producer has ended.
+
+        When every message has an outcome, every result is in already.
+        Otherwise it blocks until each of the ``senders`` threads that
+        started has said goodbye: a sender's exit notice is its last act,
+        queued after all of its results.  Either way it need not wait for
+        the threads themselves to end (their teardown takes a tenth of a
+        second for a thousand).  ``lag_s`` then gives the longest real time
+        a result came out late.  A run that ended with messages left was
+        stopped by a fault if ``faulted`` or a fault reached the monitor,
+        else interrupted.
+        """
         stats, clock = self._stats, self._pacing.clock
+        self._drain()
+        notices = self._channels.notices
+        while stats.processed < stats.total and self._exited < senders:
+            self._noticed(notices.get())
+            self._drain()
+        stats.max_lag_s = lag_s()
         stopped = None
         if stats.processed < stats.total:
             stopped = "fault" if faulted or self.faults else "interrupt"
@@ -123,9 +140,7 @@ class Monitor:
     def _noticed(self, notice: SenderExit | None) -> None:
         if notice is None:
             return  # a sender ran out of work: the drain that follows
-        self._running_senders -= 1
-        lag_s = self._stats.max_lag_s
-        self._stats.max_lag_s = max(lag_s, notice.lag_s)
+        self._exited += 1
         if notice.fault is not None:
             self.faults.append(
                 f"{notice.name} stopped after an error, and the run with "

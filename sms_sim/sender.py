@@ -76,7 +76,7 @@ class Sender:
         self._gap = 0.0 if group.tps is None else 1 / group.tps
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
-        its simulated moment."""
+        its simulated moment: set before the result is queued."""
         self._sent: list[Result] = []
         self._failed: list[Result] = []
 
@@ -103,8 +103,7 @@ class Sender:
                 self._channels.inbox.put_nowait(None)
             except queue.Full:
                 pass  # a full inbox: nobody is waiting on it
-            self._channels.notices.put(SenderExit(
-                self.name, fault, self.lag_s / self._pacing.clock.speed))
+            self._channels.notices.put(SenderExit(self.name, fault))
 
     def _take(self) -> Work | None:
         """The next work, or None when the sender should finish.

@@ -75,18 +75,19 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     # sender's clock starts at 0 however late a thread does: the threads
     # started first send for the senders not yet started, and all catch up.
     started: list[threading.Thread] = []
+    senders = _senders(config, channels, pacing, rules)
     try:
         for name, body in (("monitor", monitor.run),
                            ("producer", producer.run)):
             started.append(
                 threading.Thread(target=guarded(name, body), name=name))
             started[-1].start()
-        for sender in _senders(config, channels, pacing, rules):
+        for sender in senders:
             if stop.is_set():
                 break  # interrupted while starting: start no more
             # A daemon: CPython keeps a shutdown lock for every other
             # thread and scans them all at each start (quadratic in the
-            # fleet); every sender is joined below all the same.
+            # fleet); every sender's goodbye is awaited below all the same.
             started.append(threading.Thread(target=sender.run,
                                             name=sender.name, daemon=True))
             started[-1].start()
@@ -99,9 +100,11 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     if started:
         started[0].join()  # the monitor: the run is over
     channels.release()
-    for thread in started[1:]:
-        thread.join()
-    snapshot = monitor.finish(bool(faults))
+    for thread in started[1:2]:
+        thread.join()  # the producer: nothing more goes in
+    snapshot = monitor.finish(
+        bool(faults), len(started[2:]),
+        lambda: max((s.lag_s for s in senders), default=0.0) / config.speed)
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 

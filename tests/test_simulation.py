@@ -257,3 +257,16 @@ def test_an_interrupt_while_senders_start_stops_the_starting() -> None:
         ["sender-1", "sender-2", "sender-3"]
     assert snap.stopped == "interrupt"
     assert (snap.processed, snap.unsent) == (0, 100)
+
+
+def test_the_lag_of_late_wake_ups_is_reported_in_real_seconds() -> None:
+    class LateWake(FakeTime):
+        def wait(self, seconds: float) -> bool:
+            self.advance(0.002)  # every wake-up is 2 ms late
+            return super().wait(seconds)
+
+    fake = LateWake()
+    cfg = config(50, SenderGroup(1, 0.5, 0.0, 0.0), speed=100)
+    snap = run_bounded(cfg, monotonic=fake.clock, wait=fake.wait).snapshot
+    assert snap.sent == 50
+    assert snap.max_lag_s == pytest.approx(0.002)
