@@ -1,3 +1,9 @@
-from sms_sim.cli import main
+"""Run the simulation: ``python3 start.py --help`` says how."""
+import time
 
-raise SystemExit(main())
+started_at = time.monotonic()  # before the imports: the run's real time
+
+if __name__ == "__main__":
+    from sms_sim.cli import main
+
+    raise SystemExit(main(started_at=started_at))

@@ -7,6 +7,7 @@ import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -372,7 +373,12 @@ def _open_log(parser: argparse.ArgumentParser, path: str | None
                      f"{error.strerror or error}")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None,
+         started_at: float | None = None) -> int:
+    """The program; ``started_at``, a ``time.monotonic()`` reading taken as
+    the process started, makes the reported real time the process's own.
+    """
+    started_at = time.monotonic() if started_at is None else started_at
     prog = os.path.basename(sys.argv[0])
     parser = build_parser("python3 -m sms_sim" if prog == "__main__.py"
                           else prog)
@@ -392,7 +398,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 view.running(), _switch_interval(config.num_senders + 2):
             outcome = simulation.run(
                 config, view.progress, stop=stop,
-                sink=None if log is None else log.write)
+                sink=None if log is None else log.write,
+                started_at=started_at)
         if options.min_delivered is not None:
             checks.append(min_delivered(outcome.snapshot,
                                         options.min_delivered))

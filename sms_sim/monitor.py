@@ -28,7 +28,7 @@ class Monitor:
     def __init__(self, stats: Stats, channels: Channels, pacing: Pacing,
                  num_senders: int, interval_s: float,
                  on_progress: ProgressCallback,
-                 sink: ResultSink | None = None) -> None:
+                 sink: ResultSink | None = None, lead_s: float = 0.0) -> None:
         self._stats = stats
         self._channels = channels
         self._pacing = pacing
@@ -37,6 +37,9 @@ class Monitor:
         self._interval_s = interval_s
         self._on_progress = on_progress
         self._sink = sink
+        self._lead_s = lead_s
+        """Real seconds before the run began that its elapsed time counts
+        (the command line counts from the process's start)."""
         self.faults: list[str] = []
         """What went wrong in a sender or the sink, in order."""
 
@@ -56,7 +59,7 @@ class Monitor:
         next_report = interval
         last_time, last_processed = 0.0, 0
         if stats.total:
-            self._on_progress(stats.snapshot(0.0, 0.0))
+            self._on_progress(stats.snapshot(self._lead_s, 0.0))
         while (stats.processed < stats.total
                and self._exited < self._num_senders
                and not stop.is_set()):
@@ -72,7 +75,8 @@ class Monitor:
                 processed = stats.processed
                 rate = ((processed - last_processed)
                         / ((now - last_time) * clock.speed))
-                self._on_progress(stats.snapshot(now, clock.now(), rate))
+                self._on_progress(stats.snapshot(now + self._lead_s,
+                                                 clock.now(), rate))
                 last_time, last_processed = now, processed
                 # Keep the cadence; after a stall, skip the missed reports.
                 next_report += interval
@@ -81,32 +85,19 @@ class Monitor:
         if stats.processed == stats.total:
             clock.wait_until(stats.latest_s, self._pacing.wait)
 
-    def finish(self, faulted: bool, senders: int,
-               lag_s: Callable[[], float]) -> Snapshot:
-        """The exact final snapshot, once the producer has ended.
-
-        When every message has an outcome, every result is in already.
-        Otherwise it blocks until each of the ``senders`` threads that
-        started has said goodbye: a sender's exit notice is its last act,
-        queued after all of its results.  Either way it need not wait for
-        the threads themselves to end (their teardown takes a tenth of a
-        second for a thousand).  ``lag_s`` then gives the longest real time
-        a result came out late.  A run that ended with messages left was
-        stopped by a fault if ``faulted`` or a fault reached the monitor,
-        else interrupted.
-        """
-        stats, clock = self._stats, self._pacing.clock
+    def finish(self, faulted: bool, lag_s: float) -> Snapshot:
+        """The exact final snapshot; call once no other thread runs.
+        ``lag_s`` is the longest real time a result came out late.  A run
+        that ended with messages left was stopped by a fault if
+        ``faulted`` or a fault reached the monitor, else interrupted."""
         self._drain()
-        notices = self._channels.notices
-        while stats.processed < stats.total and self._exited < senders:
-            self._noticed(notices.get())
-            self._drain()
-        stats.max_lag_s = lag_s()
+        stats, clock = self._stats, self._pacing.clock
+        stats.max_lag_s = lag_s
         stopped = None
         if stats.processed < stats.total:
             stopped = "fault" if faulted or self.faults else "interrupt"
-        return stats.snapshot(clock.real_elapsed(), clock.now(), final=True,
-                              stopped=stopped)
+        return stats.snapshot(clock.real_elapsed() + self._lead_s,
+                              clock.now(), final=True, stopped=stopped)
 
     def _drain(self) -> None:
         """Take everything already queued, without blocking."""

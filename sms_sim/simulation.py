@@ -32,7 +32,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         rng: random.Random | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         wait: Wait | None = None,
-        sink: ResultSink | None = None) -> Outcome:
+        sink: ResultSink | None = None,
+        started_at: float | None = None) -> Outcome:
     """Run one simulation to its end and return the exact outcome.
 
     ``stop`` may be set from outside (a signal handler) to interrupt the
@@ -41,7 +42,9 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     signal handler in the calling thread can set it safely.  ``rng``,
     ``monotonic`` and ``wait`` replace randomness, time and every real wait
     in tests; by default the generator is seeded from ``config.seed``.
-    ``sink`` sees every batch of results, in the monitor's thread.
+    ``sink`` sees every batch of results, in the monitor's thread.  The
+    real time reported counts from ``started_at`` (a reading of
+    ``monotonic``) if given, else from the run's start.
     """
     stop = StopEvent() if stop is None else stop
     rng = random.Random(config.seed) if rng is None else rng
@@ -55,7 +58,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                         config.num_senders, batch)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed),
                       channels, pacing, config.num_senders, config.interval_s,
-                      on_progress, sink)
+                      on_progress, sink,
+                      0.0 if started_at is None else clock.start - started_at)
     faults: list[str] = []
 
     def guarded(what: str, body: Callable[[], None]) -> Callable[[], None]:
@@ -100,11 +104,12 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     if started:
         started[0].join()  # the monitor: the run is over
     channels.release()
-    for thread in started[1:2]:
-        thread.join()  # the producer: nothing more goes in
+    for thread in started[1:]:
+        thread.join()  # then every result is queued, and the real time
+        # reported covers the threads' end, as the process's own does
     snapshot = monitor.finish(
-        bool(faults), len(started[2:]),
-        lambda: max((s.lag_s for s in senders), default=0.0) / config.speed)
+        bool(faults),
+        max((s.lag_s for s in senders), default=0.0) / config.speed)
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 
