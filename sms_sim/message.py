@@ -59,7 +59,9 @@ LOW_BITS = 0xFFFFFFFF
 
 
 def _mix(value: int) -> int:
-    """SplitMix64's finaliser: 64 well-mixed bits from any 64 bits."""
+    """SplitMix64's finaliser: 64 well-mixed bits from any 64 bits.  (The
+    interpreter's own tuple hash is seven times as fast but does not mix:
+    draws for attempts 2 and 3 of one message came out correlated.)"""
     value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
     value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK64
     return value ^ (value >> 31)

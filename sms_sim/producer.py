@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import queue
 import random
+from collections import deque
 
 from sms_sim.channels import Channels, Retry, Work
 from sms_sim.clock import SimClock
@@ -18,24 +19,30 @@ Fixed, so that a seed gives the same messages whatever the batch size."""
 
 
 class _Backlog:
-    """Retries waiting out their backoff, earliest first."""
+    """Retries waiting out their backoff, earliest first.  One already due
+    when it comes back (common when sends are quick) skips the heap."""
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int, Retry]] = []
+        self._due: deque[Retry] = deque()
         self._count = 0
 
-    def __len__(self) -> int:
-        return len(self._heap)
-
-    def push(self, retry: Retry) -> None:
+    def push(self, retry: Retry, now_s: float) -> None:
+        if retry.ready_at_s <= now_s:
+            self._due.append(retry)
+            return
         self._count += 1  # a tie-breaker: retries never compare themselves
         heapq.heappush(self._heap, (retry.ready_at_s, self._count, retry))
 
     def next_due_s(self) -> float | None:
+        if self._due:
+            return 0.0
         return self._heap[0][0] if self._heap else None
 
     def pop_due(self, now_s: float, limit: int) -> list[Retry]:
         due: list[Retry] = []
+        while self._due and len(due) < limit:
+            due.append(self._due.popleft())
         while self._heap and self._heap[0][0] <= now_s and len(due) < limit:
             due.append(heapq.heappop(self._heap)[2])
         return due
@@ -120,11 +127,12 @@ class Producer:
             except queue.Empty:
                 return
             if retry is not None:
-                self._backlog.push(retry)
+                self._backlog.push(retry, self._clock.now())
+        now_s = self._clock.now()
         while True:
             try:
                 retry = retries.get_nowait()
             except queue.Empty:
                 return
             if retry is not None:
-                self._backlog.push(retry)
+                self._backlog.push(retry, now_s)

@@ -85,3 +85,18 @@ def test_draws_are_uniform_and_differ_by_attempt() -> None:
     assert len({attempt_draws(seed, a) for a in range(1, 50)}) == 49
     assert failure_draws(seed, 1) != attempt_draws(seed, 1)
     assert attempt_draws(seed, 2) == attempt_draws(seed, 2)  # pure
+
+
+def test_the_draws_of_successive_attempts_are_independent() -> None:
+    """What retries rely on: a message that failed once is no likelier to
+    fail again (a hash that does not mix fails this by six sigma)."""
+    seeds = [m.seed for m in generate_messages(random.Random(4), 0, 20000)]
+    for first, second in ((1, 2), (2, 3), (3, 4)):
+        both = sum(attempt_draws(seed, first)[1] < 0.5
+                   and attempt_draws(seed, second)[1] < 0.5
+                   for seed in seeds)
+        assert both / len(seeds) == pytest.approx(0.25, abs=0.015)
+        jitter_and_fail = sum(failure_draws(seed, first)[1] < 0.5
+                              and attempt_draws(seed, second)[1] < 0.5
+                              for seed in seeds)
+        assert jitter_and_fail / len(seeds) == pytest.approx(0.25, abs=0.015)
