@@ -53,6 +53,17 @@ class SimClock:
         return remaining > 0 and wait(remaining)
 
 
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    """How real time follows simulated time: the run's clock, the wait
+    (``stop.wait`` outside tests) and the slack, in simulated seconds, by
+    which a result may come out early so that wake-ups stay few."""
+
+    clock: SimClock
+    wait: Wait
+    slack_s: float = 0.0
+
+
 class SenderClocks:
     """The simulated clocks of one group's senders: when each is next free.
 

@@ -6,7 +6,7 @@ import queue
 from collections.abc import Callable, Iterable
 
 from sms_sim.channels import Channels, Result, SenderExit
-from sms_sim.sender import Pacing
+from sms_sim.clock import Pacing
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.tuning import MONITOR_POLL_S
 

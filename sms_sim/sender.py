@@ -19,22 +19,11 @@ from dataclasses import dataclass
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import SenderClocks, SimClock, Wait
+from sms_sim.clock import Pacing, SenderClocks
 from sms_sim.config import Gateway, SenderGroup
 from sms_sim.gateway import RateLimit
 from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_draws,
                              failure_draws)
-
-
-@dataclass(frozen=True, slots=True)
-class Pacing:
-    """How real time follows simulated time: the run's clock, the wait
-    (``stop.wait`` outside tests) and the slack, in simulated seconds, by
-    which a result may come out early so that wake-ups stay few."""
-
-    clock: SimClock
-    wait: Wait
-    slack_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

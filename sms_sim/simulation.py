@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sms_sim import tuning
 from sms_sim.channels import Channels
-from sms_sim.clock import SenderClocks, SimClock, Wait
+from sms_sim.clock import Pacing, SenderClocks, SimClock, Wait
 from sms_sim.config import SimulationConfig
 from sms_sim.monitor import Monitor, ProgressCallback, ResultSink
 from sms_sim.producer import Producer
-from sms_sim.sender import Pacing, Rules, Sender
+from sms_sim.sender import Rules, Sender
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
 

@@ -1,8 +1,11 @@
 """Every performance setting of a run, each with the reason it exists.
 
 The measurements behind the numbers are in the README ("What made the
-difference"), where they are kept up to date; nothing else in the package
-tunes for speed.
+difference"), where they are kept up to date.  The few tricks that live in
+code rather than in a number are documented where they are: the stop
+Event's per-thread locks (``stop.py``), the senders' clocks shared without
+a lock (``clock.py``) and the senders as daemon threads
+(``simulation.py``).
 """
 from __future__ import annotations
 

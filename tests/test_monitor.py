@@ -8,11 +8,10 @@ import pytest
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               SenderExit)
-from sms_sim.clock import SimClock
+from sms_sim.clock import Pacing, SimClock
 from sms_sim.config import SenderGroup
 from sms_sim.message import generate_messages
 from sms_sim.monitor import Monitor
-from sms_sim.sender import Pacing
 from sms_sim.stats import Snapshot, Stats
 from tests.helpers import FakeTime
 

@@ -9,10 +9,10 @@ import pytest
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import SenderClocks, SimClock, Wait
+from sms_sim.clock import Pacing, SenderClocks, SimClock, Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup
 from sms_sim.message import Message, attempt_draws, generate_messages
-from sms_sim.sender import Pacing, Rules, Sender
+from sms_sim.sender import Rules, Sender
 from tests.helpers import FakeTime, VirtualTime, drained, results
 
 MESSAGES = generate_messages(random.Random(11), 0, 200)
