@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from sms_sim import simulation, tuning
 from sms_sim.checks import Check, min_delivered
@@ -32,6 +32,9 @@ EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `| head`
 STOP_SIGNALS = tuple(getattr(signal, name) for name in
                      ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 DEFAULT_SENDERS = 4
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 T = TypeVar("T")
 LONGEST_ECHO = 40
 """Most characters of a bad value that an error message repeats."""
@@ -190,18 +193,37 @@ def _backoff(text: str) -> Backoff:
 
 class _Parser(argparse.ArgumentParser):
     """Reads ``-inf``, ``-1:0:0:0`` and ``-1e3`` as values, not options, so
-    that they get the range message like every other bad value."""
+    that they get the range message like every other bad value; takes no
+    abbreviated options; and fails, as a run does, when ``--help`` cannot
+    be written."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self._negative_number_matcher = re.compile(
             r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
+
+    def _print_message(self, message: str,
+                       file: SupportsWrite[str] | None = None) -> None:
+        if file is sys.stderr:  # errors: status 2 follows, whatever
+            super()._print_message(message, file)
+            return
+        # --help, to stdout: None if it is closed.
+        reason = "standard output is closed"
+        if file is not None:
+            try:
+                file.write(message)
+                getattr(file, "flush", lambda: None)()
+                return
+            except OSError as error:
+                reason = error.strerror or str(error)
+        _say(sys.stderr, f"sms-sim: cannot write the output: {reason}\n")
+        raise SystemExit(EXIT_FAULT)
 
 
 def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = _Parser(  # its errors exit with EXIT_USAGE
-        prog=prog, usage=USAGE, description=DESCRIPTION,
+        prog=prog, usage=USAGE, description=DESCRIPTION, allow_abbrev=False,
         epilog=EPILOG.replace("%(command)s", command),
         formatter_class=argparse.RawDescriptionHelpFormatter)
     add = parser.add_argument
@@ -214,9 +236,9 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     add("mean_processing_time", nargs="?", type=_float, default=0.01,
         help="mean simulated seconds to send one message, >= 0 "
         "(default: %(default)s)")
-    add("max_deviation", nargs="?", type=_float, default=0.005,
+    add("max_deviation", nargs="?", type=_float, default=None,
         help="seconds a send may differ from the mean, uniformly, from 0 to "
-        "the mean (default: %(default)s)")
+        "the mean (default: half the mean)")
     add("failure_rate", nargs="?", type=_float, default=0.1,
         help="share of sends that fail, from 0 to 1 (default: %(default)s)")
     add("--senders", metavar="COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS]",
@@ -286,7 +308,8 @@ def parse_options(parser: argparse.ArgumentParser,
     try:  # checked even when num_senders is 0: a bad value is never moot
         positional = SenderGroup(
             max(num_senders, 1), args.mean_processing_time,
-            args.max_deviation, args.failure_rate, args.tps)
+            args.mean_processing_time / 2 if args.max_deviation is None
+            else args.max_deviation, args.failure_rate, args.tps)
     except ConfigError as error:
         _fail(parser, error.field, error)
     if num_senders:
@@ -370,7 +393,7 @@ def _open_log(parser: argparse.ArgumentParser, path: str | None
         return CsvLog.create(path)
     except OSError as error:
         parser.error(f"argument --log: cannot write {_echo(path)}: "
-                     f"{error.strerror or error}")
+                     f"{CsvLog.reason(error)}")
 
 
 def main(argv: Sequence[str] | None = None,

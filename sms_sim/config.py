@@ -69,7 +69,7 @@ class SenderGroup:
 
     def __post_init__(self) -> None:
         if not 1 <= self.count <= MAX_SENDERS:
-            raise ConfigError("count", f"an integer from 1 to {MAX_SENDERS}",
+            raise ConfigError("count", f"an integer from 1 to {MAX_SENDERS:,}",
                               self.count)
         if not (_finite(self.mean_s) and self.mean_s >= 0):
             raise ConfigError("mean_s", "a finite number of seconds >= 0",

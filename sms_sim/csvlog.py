@@ -58,11 +58,18 @@ class CsvLog:
                 os.lseek(self._fd, self._size, os.SEEK_SET)
             except OSError:
                 pass  # the error below says what matters
-            reason = error.strerror or (
-                os.strerror(error.errno) if error.errno else str(error))
             raise OSError(error.errno, f"cannot write the log {self._path!r}:"
-                          f" {reason}") from None
+                          f" {self.reason(error)}") from None
         self._size += len(text)
+
+    @staticmethod
+    def reason(error: OSError) -> str:
+        """Why ``error`` happened, in words: its own message from a failed
+        write here, the system's otherwise."""
+        if error.strerror and error.strerror.startswith("cannot write the"):
+            return error.strerror.split(": ", 1)[-1]
+        return error.strerror or (
+            os.strerror(error.errno) if error.errno else str(error))
 
     def close(self) -> None:
         os.close(self._fd)

@@ -57,7 +57,7 @@ class Monitor:
         stats, clock = self._stats, self._pacing.clock
         stop, interval = self._channels.stop, self._interval_s
         next_report = interval
-        last_time, last_processed = 0.0, 0
+        last_sim, last_ended = 0.0, 0
         if stats.total:
             self._on_progress(stats.snapshot(self._lead_s, 0.0))
         while (stats.processed < stats.total
@@ -72,12 +72,14 @@ class Monitor:
             self._drain()
             now = clock.real_elapsed()
             if now >= next_report:
-                processed = stats.processed
-                rate = ((processed - last_processed)
-                        / ((now - last_time) * clock.speed))
-                self._on_progress(stats.snapshot(now + self._lead_s,
-                                                 clock.now(), rate))
-                last_time, last_processed = now, processed
+                # The gateway's time is as far as its results have got:
+                # a machine that fell behind shows it slower, not faster.
+                sim, ended = stats.latest_s, stats.ended
+                rate = ((ended - last_ended) / (sim - last_sim)
+                        if sim > last_sim else None)
+                self._on_progress(stats.snapshot(now + self._lead_s, sim,
+                                                 rate))
+                last_sim, last_ended = sim, ended
                 # Keep the cadence; after a stall, skip the missed reports.
                 next_report += interval
                 if next_report <= now:
@@ -97,7 +99,7 @@ class Monitor:
         if stats.processed < stats.total:
             stopped = "fault" if faulted or self.faults else "interrupt"
         return stats.snapshot(clock.real_elapsed() + self._lead_s,
-                              clock.now(), final=True, stopped=stopped)
+                              stats.latest_s, final=True, stopped=stopped)
 
     def _drain(self) -> None:
         """Take everything already queued, without blocking."""

@@ -118,7 +118,9 @@ def clock_time(value: float | None) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
         return f"{hours}h{minutes:02d}m"
-    return f"{hours // 24}d{hours % 24:02d}h"
+    if hours < 24 * 10_000:
+        return f"{hours // 24}d{hours % 24:02d}h"
+    return f"{value / 86400:.3g}d"  # beyond 27 years: digits mean nothing
 
 
 def moment(value: float | None) -> str:
@@ -154,7 +156,7 @@ def short_seconds(value: float) -> str:
     if value == 0:
         return "0s"
     if value >= 999.5:
-        return f"{value:.0f}s"
+        return f"{value:.0f}s" if value < 1e6 else f"{value:.3g}s"
     if value < 1e-8:
         return f"{value:.2g}s"
     units = (("s", 1.0), ("ms", 1e3), ("us", 1e6))
@@ -401,6 +403,7 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
         **_header("summary", snap),
         "expired": snap.expired,
         "unsent": snap.unsent,
+        "retrying": snap.retrying,
         "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "min_send_s": _round(snap.min_s, 9),

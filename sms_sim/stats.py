@@ -147,8 +147,8 @@ class Snapshot:
     total: int
     elapsed_s: float
     sim_elapsed_s: float
-    """Simulated time now; in a final snapshot, the blast's simulated
-    duration: the moment its last attempt ended."""
+    """How far the blast has got in simulated time: the moment its latest
+    attempt ended (at the end, its simulated duration)."""
     groups: tuple[GroupSnapshot, ...]
     speed: float = 1.0
     expired: int = 0
@@ -159,7 +159,8 @@ class Snapshot:
     first_attempts: int = 0
     first_attempt_failed: int = 0
     rate_per_s: float | None = None
-    """Messages processed per simulated second over the last interval."""
+    """Messages sent or failed per simulated second over the last
+    interval."""
     # The fields from min_s on are set in final snapshots only.
     min_s: float | None = None
     max_s: float | None = None
@@ -227,10 +228,11 @@ class Snapshot:
 
     @property
     def throughput_per_s(self) -> float | None:
-        """Messages processed per simulated second, over the whole run."""
+        """Messages sent or failed per simulated second, over the whole
+        run (an expired message took none of the gateway's time)."""
         if self.sim_elapsed_s <= 0:
             return None
-        return self.processed / self.sim_elapsed_s
+        return (self.sent + self.failed) / self.sim_elapsed_s
 
     @property
     def eta_s(self) -> float | None:
@@ -264,8 +266,13 @@ class Stats:
         self.max_lag_s = 0.0
 
     @property
+    def ended(self) -> int:
+        """Messages sent or failed: ended by an attempt of their own."""
+        return sum(self._sent) + sum(self._failed)
+
+    @property
     def processed(self) -> int:
-        return sum(self._sent) + sum(self._failed) + self.expired
+        return self.ended + self.expired
 
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of results.  Runs once per attempt: names are
@@ -326,7 +333,7 @@ class Stats:
                 self._send_s))
         base = Snapshot(
             total=self.total, elapsed_s=elapsed_s,
-            sim_elapsed_s=self.latest_s if final else sim_elapsed_s,
+            sim_elapsed_s=sim_elapsed_s,
             groups=groups, speed=self.speed, expired=self.expired,
             retries=self.retries, retrying=max(0, self.retrying),
             first_attempts=self.first_attempts,

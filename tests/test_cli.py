@@ -62,7 +62,7 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--senders", "0:0.01:0.001:0.1"], "argument --senders: "
      "'0:0.01:0.001:0.1': COUNT must be an integer from 1 to"),
     (["--senders", "-1:0:0:0"], "argument --senders: '-1:0:0:0': COUNT "
-     f"must be an integer from 1 to {MAX_SENDERS}, got -1"),
+     f"must be an integer from 1 to {MAX_SENDERS:,}, got -1"),
     (["--senders", "x:0.01:0.001:0.1"],
      "argument --senders: 'x:0.01:0.001:0.1': COUNT must be an integer"),
     (["--senders", "2:0.01:0.02:0.1"], "DEVIATION must be <= the mean"),

@@ -55,7 +55,7 @@ def test_group_rules_name_the_field(count: int, mean: float,
 
 def test_group_messages_give_the_range_and_the_value() -> None:
     assert str(broken_rule(lambda: SenderGroup(0, 0, 0, 0))) == \
-        f"must be an integer from 1 to {MAX_SENDERS}, got 0"
+        f"must be an integer from 1 to {MAX_SENDERS:,}, got 0"
     error = broken_rule(lambda: SenderGroup(1, 0.01, 0.02, 0))
     assert str(error) == "must be <= the mean (0.01 s), got 0.02"
     assert error.requirement == "<= the mean (0.01 s)"

@@ -251,3 +251,23 @@ def test_on_a_terminal_the_view_is_redrawn_in_place(no_color: str) -> None:
     assert "p95" in visible and "p99" in visible
     assert re.search(r"^\s+2\s+2\s+4ms \+- 1ms", visible, re.M)
     assert screen.endswith("\x1b[?25h")  # the cursor is shown again
+
+
+def test_help_that_cannot_be_written_is_an_error() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(start("--help"), cwd=ROOT, env=environ(),
+                              stdout=full, stderr=subprocess.PIPE, text=True,
+                              timeout=TIMEOUT_S)
+    assert done.returncode == 1
+    assert done.stderr == ("sms-sim: cannot write the output: No space left "
+                           "on device\n")
+
+
+def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
+        ) -> None:
+    zero = run("10", "4", "0", "--json")
+    assert zero.returncode == 0, zero.stderr  # the deviation: half of 0
+    assert json_lines(zero.stdout)[-1]["groups"][0]["max_deviation_s"] == 0
+    guessed = run("10", "--jso")
+    assert guessed.returncode == 2
+    assert "unrecognized arguments: --jso" in guessed.stderr

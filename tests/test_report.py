@@ -58,7 +58,8 @@ def busy_snapshot() -> Snapshot:
     batch += [result(400 + i, EXPIRED, 0, 0, None, 600.0) for i in range(5)]
     stats.add(batch)
     stats.max_lag_s = 3.5
-    return stats.snapshot(12.5, 700.0, final=True, stopped="interrupt")
+    return stats.snapshot(12.5, stats.latest_s, final=True,
+                          stopped="interrupt")
 
 
 def text_of(lines: list[str]) -> str:

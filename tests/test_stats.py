@@ -76,15 +76,16 @@ def test_progress_eta_and_rate_use_real_time_and_the_processed() -> None:
     assert stats.snapshot(2.0, 50.0, final=True).eta_s is None
 
 
-def test_final_simulated_time_is_the_moment_the_last_attempt_ended() -> None:
-    stats = Stats(3, GROUPS)
+def test_the_blast_has_got_as_far_as_its_last_attempt() -> None:
+    stats = Stats(4, GROUPS)
     stats.add([result(0, SENT, done_at_s=4.0),
                result(1, FAILED, done_at_s=9.5),
-               result(2, SENT, done_at_s=7.0)])
-    progress = stats.snapshot(1.0, 20.0)
-    final = stats.snapshot(1.0, 20.0, final=True)
-    assert progress.sim_elapsed_s == 20.0
+               result(2, SENT, done_at_s=7.0),
+               result(3, EXPIRED, send_s=None, done_at_s=5.0)])
+    assert stats.latest_s == 9.5
+    final = stats.snapshot(1.0, stats.latest_s, final=True)
     assert final.sim_elapsed_s == 9.5
+    # The expired message took none of the gateway's time.
     assert final.throughput_per_s == pytest.approx(3 / 9.5)
 
 
