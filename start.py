@@ -1,11 +1,5 @@
-"""Run the simulation: ``python3 start.py --help`` says how."""
-import time
+"""Run the simulation: ``python3 start.py --help`` says how.  The same
+program as ``python3 -m sms_sim`` (see ``sms_sim/__main__.py``)."""
+import runpy
 
-started_at = time.monotonic()  # before the imports: the run's real time
-
-if __name__ == "__main__":
-    try:
-        from sms_sim.cli import main
-    except KeyboardInterrupt:  # Ctrl-C before the run could install its
-        raise SystemExit(130)  # own handler: nothing ran, say nothing
-    raise SystemExit(main(started_at=started_at))
+runpy.run_module("sms_sim", run_name="__main__")
