@@ -45,7 +45,8 @@ class Stopped(Exception):
 
 
 class Sender:
-    """One sender's state; :meth:`run` is its thread's whole life."""
+    """A sender thread's state; :meth:`run` is the thread's whole life.
+    It sends for whichever of its group's senders is free first."""
 
     def __init__(self, name: str, group_index: int, group: SenderGroup,
                  clocks: SenderClocks, channels: Channels, pacing: Pacing,
