@@ -128,11 +128,10 @@ class Producer:
                 return
             if retry is not None:
                 self._backlog.push(retry, self._clock.now())
+        if retries.empty():  # the common case, without an exception
+            return
         now_s = self._clock.now()
-        while True:
-            try:
-                retry = retries.get_nowait()
-            except queue.Empty:
-                return
+        while not retries.empty():  # the only reader: get never blocks
+            retry = retries.get_nowait()
             if retry is not None:
                 self._backlog.push(retry, now_s)
