@@ -19,21 +19,19 @@ class Monitor:
     """Counts results as they arrive and reports every ``interval_s`` of
     real time.
 
-    :meth:`run` returns when every message has an outcome, the run is
-    stopped, or no sender is left.  :meth:`finish` then takes what is left
+    :meth:`run` returns when every message has an outcome or the run is
+    stopped (a fault stops it too).  :meth:`finish` then takes what is left
     on the queues, once every other thread has ended, so the final figures
     are exact.
     """
 
     def __init__(self, stats: Stats, channels: Channels, pacing: Pacing,
-                 num_senders: int, interval_s: float,
+                 interval_s: float,
                  on_progress: ProgressCallback,
                  sink: ResultSink | None = None, lead_s: float = 0.0) -> None:
         self._stats = stats
         self._channels = channels
         self._pacing = pacing
-        self._num_senders = num_senders
-        self._exited = 0
         self._interval_s = interval_s
         self._on_progress = on_progress
         self._sink = sink
@@ -60,9 +58,7 @@ class Monitor:
         last_sim, last_ended = 0.0, 0
         if stats.total:
             self._on_progress(stats.snapshot(self._lead_s, 0.0))
-        while (stats.processed < stats.total
-               and self._exited < self._num_senders
-               and not stop.is_set()):
+        while stats.processed < stats.total and not stop.is_set():
             timeout = min(next_report - clock.real_elapsed(), MONITOR_POLL_S)
             if timeout > 0:
                 try:
@@ -133,7 +129,6 @@ class Monitor:
     def _noticed(self, notice: SenderExit | None) -> None:
         if notice is None:
             return  # a sender ran out of work: the drain that follows
-        self._exited += 1
         if notice.fault is not None:
             self.faults.append(
                 f"{notice.name} stopped after an error, and the run with "

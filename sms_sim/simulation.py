@@ -57,7 +57,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     producer = Producer(channels, clock, rng, config.num_messages,
                         config.num_senders, batch)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed),
-                      channels, pacing, config.num_senders, config.interval_s,
+                      channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)
     faults: list[str] = []

@@ -26,8 +26,8 @@ def result(index: int, outcome: str = SENT, send_s: float = 0.01,
 
 
 class Setup:
-    def __init__(self, total: int, senders: int = 2,
-                 fake: FakeTime | None = None, speed: float = 1.0) -> None:
+    def __init__(self, total: int, fake: FakeTime | None = None,
+                 speed: float = 1.0) -> None:
         self.fake = fake or FakeTime()
         self.channels = Channels.create(10, threading.Event())
         self.reports: list[Snapshot] = []
@@ -35,7 +35,14 @@ class Setup:
         self.monitor = Monitor(
             Stats(total, GROUPS, speed), self.channels,
             Pacing(SimClock.started(speed, self.fake.clock), self.fake.wait),
-            senders, 1.0, self.reports.append, self.logged.extend)
+            1.0, self.report, self.logged.extend)
+
+    def report(self, snap: Snapshot) -> None:
+        """Keep the report; stop the run after the second, as an
+        interrupt would, so that a test sees exactly two."""
+        self.reports.append(snap)
+        if len(self.reports) == 2:
+            self.channels.stop.set()
 
 
 def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:
@@ -69,10 +76,7 @@ def test_reports_at_once_then_every_interval_of_real_time() -> None:
     setup = Setup(10, fake=Ticking(), speed=2.0)
     for index in range(5):
         setup.channels.sent.put([result(index)])
-    notices = setup.channels.notices
-    notices.put(None)  # wakes it without ending anything
-    for _ in range(2):
-        notices.put(SenderExit("sender", None))
+    setup.channels.notices.put(None)  # wakes it without ending anything
     setup.monitor.run()  # reads the clock at 0.6 s, and past 1 s: a report
     assert setup.reports[0].processed == 0
     progress = setup.reports[1]
@@ -99,7 +103,8 @@ def test_a_sender_fault_is_reported_and_makes_the_stop_a_fault() -> None:
     setup = Setup(10)
     setup.channels.notices.put(SenderExit("sender-2", "Traceback: boom\n"))
     setup.channels.notices.put(SenderExit("sender-1"))
-    setup.monitor.run()  # no sender left: over
+    setup.channels.stop.set()  # as the faulty sender does
+    setup.monitor.run()
     final = setup.monitor.finish(False, 0.0)
     assert final.stopped == "fault"
     [fault] = setup.monitor.faults
@@ -116,7 +121,7 @@ def test_a_sink_that_cannot_write_stops_the_run_with_one_line() -> None:
     setup.monitor = Monitor(Stats(10, GROUPS), setup.channels,
                             Pacing(SimClock.started(1.0, setup.fake.clock),
                                    setup.fake.wait),
-                            2, 1.0, setup.reports.append, full)
+                            1.0, setup.reports.append, full)
     setup.channels.sent.put([result(0)])
     setup.monitor.run()
     assert setup.channels.stop.is_set()
