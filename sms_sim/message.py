@@ -1,19 +1,29 @@
 """Messages and their random generation.
 
-Text and phone digits are drawn in bulk with ``randbytes`` and mapped through
-``bytes.translate``: per message this is several times cheaper than
-``random.choices``.  Bytes that would bias the mapping are deleted (rejection
-sampling), so every character and digit stays exactly uniform.
+Generation works on a whole chunk of messages at once, in C wherever it
+can, because it is a third of a zero-delay run (see the README):
+
+- text, lengths and phone digits are drawn in bulk with ``randbytes`` and
+  mapped through ``bytes.translate``, several times cheaper per message
+  than ``random.choices``.  Bytes that would bias the mapping are deleted
+  (rejection sampling), so every character and digit stays exactly
+  uniform;
+- the dashes go in by extended-slice assignment, one per digit position,
+  and each message's phone and text are slices of the chunk's.
 """
 from __future__ import annotations
 
 import random
+import struct
+from itertools import accumulate
 from typing import NamedTuple
 
 MIN_TEXT_LENGTH = 1
 MAX_TEXT_LENGTH = 100
 PRINTABLE = "".join(chr(code) for code in range(32, 127))  # space through '~'
 PHONE_DIGITS = 10
+_PHONE_WIDTH = 12  # ddd-ddd-dddd
+_DIGIT_PLACES = (0, 1, 2, 4, 5, 6, 8, 9, 10, 11)
 
 
 def _uniform_table(alphabet: str) -> tuple[bytes, bytes]:
@@ -58,17 +68,17 @@ DRAW_UNIT = 2.0 ** -32
 LOW_BITS = 0xFFFFFFFF
 
 
-def _mix(value: int) -> int:
-    """SplitMix64's finaliser: 64 well-mixed bits from any 64 bits.  (The
+def _mixed_halves(value: int) -> tuple[float, float]:
+    """Two draws in [0, 1) from the 64 bits of SplitMix64's finaliser
+    applied to ``value``: well mixed whatever the input bits.  (The
     interpreter's own tuple hash is seven times as fast but does not mix:
-    draws for attempts 2 and 3 of one message came out correlated.)"""
+    draws for attempts 2 and 3 of one message came out correlated.)  One
+    function, not three: it runs twice for every retry."""
+    value &= _MASK64
     value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
     value = (value ^ (value >> 27)) * 0x94D049BB133111EB & _MASK64
-    return value ^ (value >> 31)
-
-
-def _halves(bits: int) -> tuple[float, float]:
-    return (bits >> 32) * DRAW_UNIT, (bits & LOW_BITS) * DRAW_UNIT
+    value ^= value >> 31
+    return (value >> 32) * DRAW_UNIT, (value & LOW_BITS) * DRAW_UNIT
 
 
 def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
@@ -76,15 +86,15 @@ def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
     each uniform in [0, 1).  The first attempt reads the seed's own bits,
     the cheapest case and by far the most common."""
     if attempt == 1:
-        return _halves(seed)
-    return _halves(_mix((seed + attempt * _GOLDEN) & _MASK64))
+        return (seed >> 32) * DRAW_UNIT, (seed & LOW_BITS) * DRAW_UNIT
+    return _mixed_halves(seed + attempt * _GOLDEN)
 
 
 def failure_draws(seed: int, attempt: int) -> tuple[float, float]:
     """The ``(permanent, jitter)`` draws of a failed attempt, uniform in
     [0, 1): whether it failed for good, and where in its backoff window
     the retry falls."""
-    return _halves(_mix((seed ^ _MASK64) + attempt * _GOLDEN & _MASK64))
+    return _mixed_halves((seed ^ _MASK64) + attempt * _GOLDEN)
 
 
 def _uniform_bytes(rng: random.Random, count: int,
@@ -109,20 +119,19 @@ def generate_messages(rng: random.Random, first_id: int,
     uniform over 1..100 and characters uniform over printable ASCII.
     """
     lengths = _uniform_bytes(rng, count, _LENGTH_TABLE, _LENGTH_DELETE)
-    chars = _uniform_bytes(rng, sum(lengths), _TEXT_TABLE, _TEXT_DELETE)
+    text = _uniform_bytes(rng, sum(lengths), _TEXT_TABLE,
+                          _TEXT_DELETE).decode("ascii")
     digits = _uniform_bytes(rng, count * PHONE_DIGITS,
                             _DIGIT_TABLE, _DIGIT_DELETE)
-    text = chars.decode("ascii")
-    phones = digits.decode("ascii")
-    bits = rng.getrandbits
-    messages = []
-    pos = 0
-    for offset, length in enumerate(lengths):
-        d = offset * PHONE_DIGITS
-        phone = (f"{phones[d:d + 3]}-{phones[d + 3:d + 6]}-"
-                 f"{phones[d + 6:d + 10]}")
-        end = pos + length
-        messages.append(Message(first_id + offset, phone, text[pos:end],
-                                bits(64)))
-        pos = end
-    return messages
+    laid_out = bytearray(b"-" * (count * _PHONE_WIDTH))
+    for digit, place in enumerate(_DIGIT_PLACES):
+        laid_out[place::_PHONE_WIDTH] = digits[digit::PHONE_DIGITS]
+    phones = laid_out.decode("ascii")
+    ends = list(accumulate(lengths))
+    seeds = struct.unpack(f"<{count}Q", rng.randbytes(8 * count))
+    starts = range(0, count * _PHONE_WIDTH, _PHONE_WIDTH)
+    return list(map(
+        Message, range(first_id, first_id + count),
+        [phones[start:start + _PHONE_WIDTH] for start in starts],
+        [text[start:end] for start, end in zip([0, *ends[:-1]], ends)],
+        seeds))

@@ -284,10 +284,7 @@ class Stats:
         latest, retries, retrying, expired = (
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
-        for result in results:
-            group, send_s = result.group, result.send_s
-            tries, outcome, done = (result.attempts, result.outcome,
-                                    result.done_at_s)
+        for _, group, _, tries, send_s, done, _, outcome in results:
             if done > latest:
                 latest = done
             if send_s is not None:
