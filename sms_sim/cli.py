@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import re
 import signal
@@ -364,15 +365,18 @@ def _stop_on_signals(stop: threading.Event,
 
 
 @contextmanager
-def _switch_interval(num_threads: int) -> Iterator[None]:
-    """The interpreter's switch interval, process-wide, suited to the run's
-    threads (see ``tuning.switch_interval_s``), and restored after."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(tuning.switch_interval_s(num_threads, previous))
+def _interpreter_tuned(num_threads: int) -> Iterator[None]:
+    """The interpreter's switch interval suited to the run's threads, and
+    the garbage collector's thresholds to its allocations (see
+    ``tuning``), process-wide; both restored after."""
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
+    sys.setswitchinterval(tuning.switch_interval_s(num_threads, interval))
+    gc.set_threshold(*tuning.gc_thresholds(thresholds))
     try:
         yield
     finally:
-        sys.setswitchinterval(previous)
+        sys.setswitchinterval(interval)
+        gc.set_threshold(*thresholds)
 
 
 def _say(stream: TextIO | None, text: str) -> None:
@@ -418,7 +422,7 @@ def main(argv: Sequence[str] | None = None,
     checks: list[Check] = []
     try:
         with _stop_on_signals(stop, view.abandon) as received, \
-                view.running(), _switch_interval(config.num_senders + 2):
+                view.running(), _interpreter_tuned(config.num_senders + 2):
             outcome = simulation.run(
                 config, view.progress, stop=stop,
                 sink=None if log is None else log.write,

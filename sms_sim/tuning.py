@@ -120,3 +120,18 @@ def switch_interval_s(num_threads: int, current_s: float) -> float:
     """
     return max(current_s, min(num_threads * SWITCH_INTERVAL_PER_THREAD_S,
                               MAX_SWITCH_INTERVAL_S))
+
+
+GC_YOUNG_THRESHOLD = 10_000
+"""Allocations between collections of the youngest generation (CPython's
+default is 700).  A run allocates several tuples and lists per message and
+frees every one by reference counting, none in a cycle, so the collector
+finds nothing to collect, however often it looks.  A process-wide
+setting, like the switch interval: the command line applies it, never the
+library."""
+
+
+def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The collector's thresholds for a run: the youngest generation's
+    raised to ``GC_YOUNG_THRESHOLD``, never lowered; the others kept."""
+    return (max(current[0], GC_YOUNG_THRESHOLD), current[1], current[2])

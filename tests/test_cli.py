@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import math
 import signal
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sms_sim import cli
+from sms_sim import cli, tuning
 from sms_sim.channels import FAILED, SENT, Result
 from sms_sim.config import (MAX_SENDERS, Backoff, Gateway, SenderGroup,
                             SimulationConfig)
@@ -487,21 +488,28 @@ def test_a_group_of_negative_zero_seconds_shows_as_zero(
     assert "0s +- 0s" in out and "-0" not in out
 
 
-def test_main_leaves_the_switch_interval_and_signals_as_it_found_them(
+def test_main_tunes_the_interpreter_for_the_run_and_restores_it(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    interval = sys.getswitchinterval()
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
     handlers = [signal.getsignal(s) for s in cli.STOP_SIGNALS]
-    seen: list[float] = []
+    seen: list[tuple[float, tuple[int, int, int]]] = []
 
     def run(config: SimulationConfig, on_progress: object,
             **kwargs: Any) -> Outcome:
-        seen.append(sys.getswitchinterval())
+        seen.append((sys.getswitchinterval(), gc.get_threshold()))
         return outcome(1, 1)
 
     monkeypatch.setattr("sms_sim.simulation.run", run)
     assert cli.main(["1", "500", "--json"]) == cli.EXIT_OK
     capsys.readouterr()
-    assert len(seen) == 1
-    assert sys.getswitchinterval() == interval
+    ((tuned_interval, tuned_thresholds),) = seen
+    # (The interpreter keeps the interval in whole microseconds.)
+    assert tuned_interval == pytest.approx(
+        tuning.switch_interval_s(502, interval), abs=1e-6)
+    assert tuned_interval > interval
+    assert tuned_thresholds == tuning.gc_thresholds(thresholds)
+    assert tuned_thresholds[0] > thresholds[0]
+    assert (sys.getswitchinterval(), gc.get_threshold()) == \
+        (interval, thresholds)
     assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == handlers
