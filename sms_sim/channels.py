@@ -81,7 +81,7 @@ ResultQueue = queue.SimpleQueue[list[Result]]
 NoticeQueue = queue.SimpleQueue["SenderExit | None"]
 """Sender exits, and ``None`` from a sender that found the inbox empty:
 either way the monitor should look at the results now."""
-RetryQueue = queue.SimpleQueue["Retry | None"]
+RetryQueue = queue.SimpleQueue["list[Retry] | None"]
 """Failed attempts on their way back to the producer; ``None`` wakes it."""
 
 

@@ -6,6 +6,7 @@ import heapq
 import queue
 import random
 from collections import deque
+from operator import attrgetter
 
 from sms_sim.channels import Channels, Retry, Work
 from sms_sim.clock import SimClock
@@ -18,6 +19,9 @@ per-call cost vanishes, small enough that the first batch is ready at once.
 Fixed, so that a seed gives the same messages whatever the batch size."""
 
 
+_READY_AT = attrgetter("ready_at_s")
+
+
 class _Backlog:
     """Retries waiting out their backoff, earliest first.  One already due
     when it comes back (common when sends are quick) skips the heap."""
@@ -27,12 +31,16 @@ class _Backlog:
         self._due: deque[Retry] = deque()
         self._count = 0
 
-    def push(self, retry: Retry, now_s: float) -> None:
-        if retry.ready_at_s <= now_s:
-            self._due.append(retry)
+    def push(self, retries: list[Retry], now_s: float) -> None:
+        if max(map(_READY_AT, retries), default=now_s) <= now_s:  # in C
+            self._due.extend(retries)
             return
-        self._count += 1  # a tie-breaker: retries never compare themselves
-        heapq.heappush(self._heap, (retry.ready_at_s, self._count, retry))
+        for retry in retries:
+            if retry.ready_at_s <= now_s:
+                self._due.append(retry)
+                continue
+            self._count += 1  # a tie-breaker: retries never compare
+            heapq.heappush(self._heap, (retry.ready_at_s, self._count, retry))
 
     def next_due_s(self) -> float | None:
         if self._due:
@@ -40,33 +48,37 @@ class _Backlog:
         return self._heap[0][0] if self._heap else None
 
     def pop_due(self, now_s: float, limit: int) -> list[Retry]:
-        due: list[Retry] = []
-        while self._due and len(due) < limit:
-            due.append(self._due.popleft())
+        take = self._due.popleft
+        due = [take() for _ in range(min(limit, len(self._due)))]
         while self._heap and self._heap[0][0] <= now_s and len(due) < limit:
             due.append(heapq.heappop(self._heap)[2])
         return due
 
 
 class Producer:
-    """Feeds the inbox until the run is stopped.
+    """Feeds the inbox until there is nothing more to feed, or the run is
+    stopped.
 
     Fresh messages are all ready at the first simulated instant; they go
     in as fast as the inbox has room.  A failed attempt comes back on the
     retry queue and goes in line again once simulated time reaches the end
     of its backoff.  Only the monitor knows when every message has an
-    outcome, so the producer runs until ``stop``.
+    outcome, so with ``retries`` the producer runs until ``stop``.
+    Without, it ends the inbox (``None``) after the last message: each
+    sender then finishes as it runs out of work, while the others still
+    send, rather than all at once after the last send.
     """
 
     def __init__(self, channels: Channels, clock: SimClock,
-                 rng: random.Random, num_messages: int, num_senders: int,
-                 batch: int) -> None:
+                 rng: random.Random, num_messages: int, batch: int, *,
+                 guided_senders: int = 0, retries: bool = True) -> None:
         self._channels = channels
         self._clock = clock
         self._rng = rng
         self._num_messages = num_messages
-        self._num_senders = num_senders
         self._batch = batch
+        self._guided_senders = guided_senders
+        self._retries = retries
         self._backlog = _Backlog()
 
     def run(self) -> None:
@@ -89,15 +101,22 @@ class Producer:
                     len(fresh) - taken + self._num_messages - next_id)]
                 self._put(Work(batch, []))
                 taken += len(batch)
-            else:
+            elif self._retries:
                 self._collect_retries(block=True)
+            else:
+                self._put(None)
+                return
 
     def _batch_now(self, remaining: int) -> int:
-        """Shrink batches as the run nears its end (guided scheduling), so
-        that no sender is left holding a long tail while others idle."""
-        return max(1, min(self._batch, remaining // (2 * self._num_senders)))
+        """With ``guided_senders``, shrink batches as the run nears its end
+        (guided scheduling), so that no sender is left holding a long tail
+        while others idle."""
+        if not self._guided_senders:
+            return self._batch
+        return max(1, min(self._batch,
+                          remaining // (2 * self._guided_senders)))
 
-    def _put(self, work: Work) -> None:
+    def _put(self, work: Work | None) -> None:
         """Put ``work``, blocking while the inbox is full, for at most
         ``POLL_S`` at a time between looks at ``stop``; once stopped, the
         work stays unsent."""
@@ -112,7 +131,7 @@ class Producer:
     def _collect_retries(self, block: bool) -> None:
         """Move the failed attempts sent back so far into the backlog.
 
-        With ``block``, first wait for one to arrive or for the earliest
+        With ``block``, first wait for some to arrive or for the earliest
         to fall due, for at most ``POLL_S``.
         """
         retries = self._channels.retries
@@ -123,15 +142,15 @@ class Producer:
                 timeout = min(timeout, max(
                     0.0, (due_s - self._clock.now()) / self._clock.speed))
             try:
-                retry = retries.get(timeout=timeout)
+                returned = retries.get(timeout=timeout)
             except queue.Empty:
                 return
-            if retry is not None:
-                self._backlog.push(retry, self._clock.now())
+            if returned is not None:
+                self._backlog.push(returned, self._clock.now())
         if retries.empty():  # the common case, without an exception
             return
         now_s = self._clock.now()
         while not retries.empty():  # the only reader: get never blocks
-            retry = retries.get_nowait()
-            if retry is not None:
-                self._backlog.push(retry, now_s)
+            returned = retries.get_nowait()
+            if returned is not None:
+                self._backlog.push(returned, now_s)

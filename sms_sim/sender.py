@@ -32,12 +32,16 @@ class Rules:
 
     gateway: Gateway
     shared_rate: RateLimit | None = None
+    backoff_ceilings: tuple[float, ...] = ()
+    """The longest backoff before each retry, from the first."""
 
     @classmethod
     def of(cls, gateway: Gateway) -> Rules:
         limit = (RateLimit(gateway.max_rate)
                  if gateway.max_rate is not None else None)
-        return cls(gateway, limit)
+        return cls(gateway, limit, tuple(
+            gateway.backoff.ceiling_s(retry)
+            for retry in range(1, gateway.retries + 1)))
 
 
 class Stopped(Exception):
@@ -56,9 +60,12 @@ class Sender:
         self._clocks = clocks
         self._channels = channels
         self._pacing = pacing
-        self._gateway = rules.gateway
         self._shared_rate = rules.shared_rate
-        deadline = rules.gateway.deadline_s
+        gateway = rules.gateway
+        self._retries_allowed = gateway.retries
+        self._permanent = gateway.permanent
+        self._backoff_ceilings = rules.backoff_ceilings
+        deadline = gateway.deadline_s
         self._deadline = math.inf if deadline is None else deadline
         self._low = group.mean_s - group.max_deviation_s
         self._span = 2 * group.max_deviation_s
@@ -66,9 +73,16 @@ class Sender:
         self._gap = 0.0 if group.tps is None else 1 / group.tps
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
-        its simulated moment: set before the result is queued."""
+        its simulated moment: set as the result is queued."""
+        self._horizon_s = -math.inf
+        """Results due by then may come out without a wait: the clock as
+        last read, plus the slack.  Reading the clock for every result
+        would cost more than the rest of a zero-delay send."""
         self._sent: list[Result] = []
         self._failed: list[Result] = []
+        self._earliest_s = math.inf
+        """The earliest simulated moment among the attempts in hand."""
+        self._retries: list[Retry] = []
 
     def run(self) -> None:
         """Send until the inbox says finish or the run is stopped; then
@@ -98,15 +112,15 @@ class Sender:
     def _take(self) -> Work | None:
         """The next work, or None when the sender should finish.
 
-        A sender that finds the inbox empty first posts its results and
-        tells the monitor, then blocks until work (or ``None``) arrives.
-        Work taken after ``stop`` stays unsent.
+        First posts the results of the work before.  A sender that finds
+        the inbox empty tells the monitor, then blocks until work (or
+        ``None``) arrives.  Work taken after ``stop`` stays unsent.
         """
         channels = self._channels
+        self._flush()
         try:
             work = channels.inbox.get_nowait()
         except queue.Empty:
-            self._flush()
             channels.notices.put(None)
             work = channels.inbox.get()
         if channels.stop.is_set():
@@ -137,7 +151,10 @@ class Sender:
         done = start + send_s
         next_start = start + self._gap
         self._clocks.give(done if done > next_start else next_start, index)
-        self._release_at(done)
+        if done > self._horizon_s:
+            self._release_at(done)
+        if done < self._earliest_s:
+            self._earliest_s = done
         spent_s += send_s
         if fail >= self._failure_rate:
             self._sent.append(Result(message, self._group_index, index,
@@ -151,17 +168,15 @@ class Sender:
                        spent_s: float) -> str:
         """What a failed attempt leads to: a retry (queued here), or the
         message's final outcome."""
-        gateway = self._gateway
-        if attempt > gateway.retries:
+        if attempt > self._retries_allowed:
             return FAILED
         permanent, jitter = failure_draws(message.seed, attempt)
-        if permanent < gateway.permanent:
+        if permanent < self._permanent:
             return FAILED
-        retry_at = done + jitter * gateway.backoff.ceiling_s(attempt)
+        retry_at = done + jitter * self._backoff_ceilings[attempt - 1]
         if retry_at > self._deadline:
             return EXPIRED
-        self._channels.retries.put(
-            Retry(message, attempt + 1, retry_at, spent_s))
+        self._retries.append(Retry(message, attempt + 1, retry_at, spent_s))
         return RETRY
 
     def _release_at(self, done: float) -> None:
@@ -180,13 +195,24 @@ class Sender:
             if pacing.clock.wait_until(done, pacing.wait):
                 raise Stopped
             now = pacing.clock.now()
-        if now - done > self.lag_s:
-            self.lag_s = now - done
+        self._horizon_s = now + pacing.slack_s
 
     def _flush(self) -> None:
-        if self._sent:
-            self._channels.sent.put(self._sent)
-            self._sent = []
-        if self._failed:
-            self._channels.failed.put(self._failed)
-            self._failed = []
+        """Post the results and retries in hand.  Each result is late by
+        the time now less its simulated moment: the earliest is the
+        latest."""
+        channels = self._channels
+        if self._sent or self._failed:
+            lag = self._pacing.clock.now() - self._earliest_s
+            if lag > self.lag_s:
+                self.lag_s = lag
+            self._earliest_s = math.inf
+            if self._sent:
+                channels.sent.put(self._sent)
+                self._sent = []
+            if self._failed:
+                channels.failed.put(self._failed)
+                self._failed = []
+        if self._retries:
+            channels.retries.put(self._retries)
+            self._retries = []

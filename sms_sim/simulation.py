@@ -54,8 +54,13 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s(config))
     rules = Rules.of(config.gateway)
-    producer = Producer(channels, clock, rng, config.num_messages,
-                        config.num_senders, batch)
+    # The threads of one group send for whichever of its senders is free
+    # first, so the batch a thread holds never changes the simulated
+    # schedule; only between groups does it decide which group sends.
+    producer = Producer(channels, clock, rng, config.num_messages, batch,
+                        guided_senders=(config.num_senders
+                                        if len(config.groups) > 1 else 0),
+                        retries=config.gateway.retries > 0)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
@@ -74,27 +79,32 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                 stop.set()
         return target
 
+    def monitor_run() -> None:
+        monitor.run()
+        channels.release()  # the run is over: end it, start no more threads
+
     # The monitor first, so that a run shows its status at once; then the
     # producer, so that each sender finds work the moment it starts.  Every
     # sender's clock starts at 0 however late a thread does: the threads
     # started first send for the senders not yet started, and all catch up.
-    started: list[threading.Thread] = []
+    # (On a busy machine the main thread starts threads slowly, and a short
+    # run may be over before the last ones are needed; they never start.)
+    threads = [threading.Thread(target=guarded(name, body), name=name)
+               for name, body in (("monitor", monitor_run),
+                                  ("producer", producer.run))]
     senders = _senders(config, channels, pacing, rules)
+    # Daemons: CPython keeps a shutdown lock for every other thread and
+    # scans them all at each start (quadratic in the fleet); every
+    # sender's goodbye is awaited below all the same.
+    threads += [threading.Thread(target=sender.run, name=sender.name,
+                                 daemon=True) for sender in senders]
+    started: list[threading.Thread] = []
     try:
-        for name, body in (("monitor", monitor.run),
-                           ("producer", producer.run)):
-            started.append(
-                threading.Thread(target=guarded(name, body), name=name))
-            started[-1].start()
-        for sender in senders:
+        for thread in threads:
             if stop.is_set():
-                break  # interrupted while starting: start no more
-            # A daemon: CPython keeps a shutdown lock for every other
-            # thread and scans them all at each start (quadratic in the
-            # fleet); every sender's goodbye is awaited below all the same.
-            started.append(threading.Thread(target=sender.run,
-                                            name=sender.name, daemon=True))
-            started[-1].start()
+                break  # interrupted, or over, while starting
+            started.append(thread)
+            thread.start()
     except RuntimeError as error:  # "can't start new thread"
         started.pop()
         faults.append(f"could not start thread {len(started) + 1} "

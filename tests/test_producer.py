@@ -21,12 +21,13 @@ class Clock:
         return self.now
 
 
-def producer(total: int, senders: int = 4, batch: int = 3,
-             inbox: int = 1000, clock: Clock | None = None
-             ) -> tuple[Producer, Channels]:
+def producer(total: int, senders: int = 0, batch: int = 3,
+             inbox: int = 1000, clock: Clock | None = None,
+             retries: bool = True) -> tuple[Producer, Channels]:
     channels = Channels.create(inbox, threading.Event())
     producer = Producer(channels, SimClock(0.0, 1.0, clock or Clock()),
-                        random.Random(1), total, senders, batch)
+                        random.Random(1), total, batch,
+                        guided_senders=senders, retries=retries)
     return producer, channels
 
 
@@ -68,6 +69,23 @@ def test_every_message_in_order_in_batches_that_shrink_at_the_end() -> None:
     sizes = [len(w.fresh) for w in batches]
     assert sizes[0] == 8 and sizes[-1] == 1  # guided: 100 // 8 = 12 first
     assert sizes == sorted(sizes, reverse=True)
+
+
+def test_unguided_batches_keep_their_size_to_the_end() -> None:
+    one, channels = producer(100, batch=8)
+    run_until(one, channels, fill(channels, 13))
+    assert [len(w.fresh) for w in works(channels)] == [8] * 12 + [4]
+
+
+def test_without_retries_the_inbox_ends_after_the_last_message() -> None:
+    one, channels = producer(10, batch=4, retries=False)
+    thread = threading.Thread(target=one.run)
+    thread.start()
+    thread.join(TIMEOUT_S)  # it ends by itself: no retry can come back
+    assert not thread.is_alive()
+    items = drained(channels.inbox)
+    assert items[-1] is None
+    assert [len(w.fresh) for w in items[:-1] if w is not None] == [4, 4, 2]
 
 
 def consume(channels: Channels,
@@ -113,7 +131,7 @@ def test_a_retry_goes_back_in_line_when_its_backoff_ends() -> None:
     retry = Retry(message, 2, 5.0, 0.01)
     thread = threading.Thread(target=one.run)
     thread.start()
-    channels.retries.put(retry)
+    channels.retries.put([retry])
     # Before its time the producer holds it, however often it looks: each
     # None wakes it once, and it has looked once the queue is empty.
     for _ in range(3):

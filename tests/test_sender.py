@@ -187,8 +187,10 @@ def test_a_failed_attempt_with_retries_left_goes_back_to_the_producer(
                                    fresh([message]), gateway=gateway)
     (result,) = done
     assert (result.outcome, result.attempts) == (RETRY, 1)
-    (retry,) = drained(channels.retries)
-    assert retry is not None and retry.message == message
+    (returned,) = drained(channels.retries)
+    assert returned is not None
+    (retry,) = returned
+    assert retry.message == message
     assert retry.attempt == 2 and retry.spent_s == pytest.approx(0.01)
     assert 0.01 <= retry.ready_at_s <= 0.01 + 4.0  # the first backoff
 
