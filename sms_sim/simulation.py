@@ -6,6 +6,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from itertools import chain
 from dataclasses import dataclass
 
 from sms_sim import tuning
@@ -89,15 +90,16 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     # started first send for the senders not yet started, and all catch up.
     # (On a busy machine the main thread starts threads slowly, and a short
     # run may be over before the last ones are needed; they never start.)
-    threads = [threading.Thread(target=guarded(name, body), name=name)
-               for name, body in (("monitor", monitor_run),
-                                  ("producer", producer.run))]
     senders = _senders(config, channels, pacing, rules)
-    # Daemons: CPython keeps a shutdown lock for every other thread and
-    # scans them all at each start (quadratic in the fleet); every
-    # sender's goodbye is awaited below all the same.
-    threads += [threading.Thread(target=sender.run, name=sender.name,
-                                 daemon=True) for sender in senders]
+    threads = chain(
+        (threading.Thread(target=guarded(name, body), name=name)
+         for name, body in (("monitor", monitor_run),
+                            ("producer", producer.run))),
+        # Daemons: CPython keeps a shutdown lock for every other thread
+        # and scans them all at each start (quadratic in the fleet); every
+        # sender's goodbye is awaited below all the same.
+        (threading.Thread(target=sender.run, name=sender.name, daemon=True)
+         for sender in senders))
     started: list[threading.Thread] = []
     try:
         for thread in threads:
