@@ -1,7 +1,7 @@
 """Messages and their random generation.
 
 Generation works on a whole chunk of messages at once, in C wherever it
-can, because it is a third of a zero-delay run (see the README):
+can, because it is a large share of a zero-delay run (see the README):
 
 - text, lengths and phone digits are drawn in bulk with ``randbytes`` and
   mapped through ``bytes.translate``, several times cheaper per message

@@ -6,8 +6,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 from sms_sim import tuning
 from sms_sim.channels import Channels

@@ -126,7 +126,8 @@ GC_YOUNG_THRESHOLD = 10_000
 """Allocations between collections of the youngest generation (CPython's
 default is 700).  A run allocates several tuples and lists per message and
 frees every one by reference counting, none in a cycle, so the collector
-finds nothing to collect, however often it looks.  A process-wide
+finds nothing to collect, however often it looks; each look costs the
+run time, and 100,000 cost it memory (see the README).  A process-wide
 setting, like the switch interval: the command line applies it, never the
 library."""
 
