@@ -7,7 +7,6 @@ with the simulation; what a send costs the machine never enters a figure.
 """
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,31 +61,3 @@ class Pacing:
     clock: SimClock
     wait: Wait
     slack_s: float = 0.0
-
-
-class SenderClocks:
-    """The simulated clocks of one group's senders: when each is next free.
-
-    A thread that has a message to send takes the sender free first (the
-    greedy schedule of a real gateway, where a message goes to the first
-    connection free), sends, and gives the sender back with its new time.
-    The schedule is thus the model's however the threads run: a thread
-    that started late, or a machine that fell behind, changes when results
-    come out in real time, never the simulated times they carry.
-
-    Threads share it without a lock: ``heappop`` and ``heappush`` are each
-    one call into C, which CPython's interpreter lock never interrupts, and
-    a sender taken is out of the heap until it is given back.  A lock here
-    made a zero-delay run 2.5 times as slow (see the README).
-    """
-
-    def __init__(self, count: int, first_index: int) -> None:
-        self._free = [(0.0, first_index + i) for i in range(count)]
-
-    def take(self) -> tuple[float, int]:
-        """The sender free first: ``(free_at_s, index)``, until given back.
-        """
-        return heapq.heappop(self._free)
-
-    def give(self, free_at_s: float, index: int) -> None:
-        heapq.heappush(self._free, (free_at_s, index))

@@ -38,7 +38,10 @@ class CsvLog:
             raise
 
     def write(self, results: Iterable[Result]) -> None:
-        rows = [f"{r.message.id},{r.message.phone},{r.group + 1},{r.sender},"
+        """One row per message that ended.  Its group and sender are those
+        of the attempt that ended it: empty for a message that expired
+        waiting for an attempt to start."""
+        rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
                 f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
@@ -73,3 +76,9 @@ class CsvLog:
 
     def close(self) -> None:
         os.close(self._fd)
+
+
+def _sender_columns(result: Result) -> str:
+    if result.send_s is None:
+        return ","
+    return f"{result.group + 1},{result.sender}"

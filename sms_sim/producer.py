@@ -71,13 +71,12 @@ class Producer:
 
     def __init__(self, channels: Channels, clock: SimClock,
                  rng: random.Random, num_messages: int, batch: int, *,
-                 guided_senders: int = 0, retries: bool = True) -> None:
+                 retries: bool = True) -> None:
         self._channels = channels
         self._clock = clock
         self._rng = rng
         self._num_messages = num_messages
         self._batch = batch
-        self._guided_senders = guided_senders
         self._retries = retries
         self._backlog = _Backlog()
 
@@ -97,8 +96,7 @@ class Producer:
                         GENERATE_CHUNK, self._num_messages - next_id))
                     taken = 0
                     next_id += len(fresh)
-                batch = fresh[taken:taken + self._batch_now(
-                    len(fresh) - taken + self._num_messages - next_id)]
+                batch = fresh[taken:taken + self._batch]
                 self._put(Work(batch, []))
                 taken += len(batch)
             elif self._retries:
@@ -106,15 +104,6 @@ class Producer:
             else:
                 self._put(None)
                 return
-
-    def _batch_now(self, remaining: int) -> int:
-        """With ``guided_senders``, shrink batches as the run nears its end
-        (guided scheduling), so that no sender is left holding a long tail
-        while others idle."""
-        if not self._guided_senders:
-            return self._batch
-        return max(1, min(self._batch,
-                          remaining // (2 * self._guided_senders)))
 
     def _put(self, work: Work | None) -> None:
         """Put ``work``, blocking while the inbox is full, for at most

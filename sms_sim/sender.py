@@ -1,7 +1,7 @@
 """A sender: takes work from the inbox and simulates sending it.
 
 The modelled gateway has all of its senders from the first simulated
-instant, each with a clock of its own (see ``SenderClocks``).  A send
+instant, each with a clock of its own (see ``Fleet``).  A send
 starts when the sender free first is free and the message is ready (and,
 with rate caps, when a slot is free), takes the simulated time its draw
 says, and moves that sender's clock to its end.  The thread then waits
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import Pacing, SenderClocks
-from sms_sim.config import Gateway, SenderGroup
+from sms_sim.clock import Pacing
+from sms_sim.config import Gateway
+from sms_sim.fleet import Fleet
 from sms_sim.gateway import RateLimit
 from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_draws,
                              failure_draws)
@@ -51,14 +52,12 @@ class Stopped(Exception):
 
 class Sender:
     """A sender thread's state; :meth:`run` is the thread's whole life.
-    It sends for whichever of its group's senders is free first."""
+    It sends for whichever sender of the fleet is free first."""
 
-    def __init__(self, name: str, group_index: int, group: SenderGroup,
-                 clocks: SenderClocks, channels: Channels, pacing: Pacing,
-                 rules: Rules) -> None:
+    def __init__(self, name: str, fleet: Fleet, channels: Channels,
+                 pacing: Pacing, rules: Rules) -> None:
         self.name = name
-        self._group_index = group_index
-        self._clocks = clocks
+        self._fleet = fleet
         self._channels = channels
         self._pacing = pacing
         self._shared_rate = rules.shared_rate
@@ -68,10 +67,6 @@ class Sender:
         self._backoff_ceilings = rules.backoff_ceilings
         deadline = gateway.deadline_s
         self._deadline = math.inf if deadline is None else deadline
-        self._low = group.mean_s - group.max_deviation_s
-        self._span = 2 * group.max_deviation_s
-        self._failure_rate = group.failure_rate
-        self._gap = 0.0 if group.tps is None else 1 / group.tps
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
         its simulated moment: set as the result is queued."""
@@ -132,14 +127,14 @@ class Sender:
                  spent_s: float) -> None:
         """Make attempt number ``attempt`` at ``message``, or expire it,
         on the sender free first."""
-        free_at, index = self._clocks.take()
+        free_at, index, profile = self._fleet.take()
         start = free_at if free_at > ready_at_s else ready_at_s
         if start <= self._deadline and self._shared_rate is not None:
             start = self._shared_rate.reserve(start)
         if start > self._deadline:
-            self._clocks.give(free_at, index)  # unused
+            self._fleet.give((free_at, index, profile))  # unused
             self._failed.append(Result(
-                message, self._group_index, index, attempt - 1, None,
+                message, profile.group, index, attempt - 1, None,
                 self._deadline, spent_s, EXPIRED))
             return
         if attempt == 1:  # attempt_draws inlined: the common case
@@ -148,22 +143,23 @@ class Sender:
             fail = (bits & LOW_BITS) * DRAW_UNIT
         else:
             delay, fail = attempt_draws(message.seed, attempt)
-        send_s = self._low + self._span * delay
+        send_s = profile.low_s + profile.span_s * delay
         done = start + send_s
-        next_start = start + self._gap
-        self._clocks.give(done if done > next_start else next_start, index)
+        next_start = start + profile.gap_s
+        self._fleet.give((done if done > next_start else next_start, index,
+                          profile))
         if done > self._horizon_s:
             self._release_at(done)
         if done < self._earliest_s:
             self._earliest_s = done
         spent_s += send_s
-        if fail >= self._failure_rate:
-            self._sent.append(Result(message, self._group_index, index,
+        if fail >= profile.failure_rate:
+            self._sent.append(Result(message, profile.group, index,
                                      attempt, send_s, done, spent_s, SENT))
             return
         outcome = self._after_failure(message, attempt, done, spent_s)
-        self._failed.append(Result(message, self._group_index, index,
-                                   attempt, send_s, done, spent_s, outcome))
+        self._failed.append(Result(message, profile.group, index, attempt,
+                                   send_s, done, spent_s, outcome))
 
     def _after_failure(self, message: Message, attempt: int, done: float,
                        spent_s: float) -> str:

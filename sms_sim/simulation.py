@@ -11,8 +11,9 @@ from itertools import chain
 
 from sms_sim import tuning
 from sms_sim.channels import Channels
-from sms_sim.clock import Pacing, SenderClocks, SimClock, Wait
+from sms_sim.clock import Pacing, SimClock, Wait
 from sms_sim.config import SimulationConfig
+from sms_sim.fleet import Fleet
 from sms_sim.monitor import Monitor, ProgressCallback, ResultSink
 from sms_sim.producer import Producer
 from sms_sim.sender import Rules, Sender
@@ -55,12 +56,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s(config))
     rules = Rules.of(config.gateway)
-    # The threads of one group send for whichever of its senders is free
-    # first, so the batch a thread holds never changes the simulated
-    # schedule; only between groups does it decide which group sends.
     producer = Producer(channels, clock, rng, config.num_messages, batch,
-                        guided_senders=(config.num_senders
-                                        if len(config.groups) > 1 else 0),
                         retries=config.gateway.retries > 0)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed),
                       channels, pacing, config.interval_s,
@@ -127,12 +123,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
 def _senders(config: SimulationConfig, channels: Channels, pacing: Pacing,
              rules: Rules) -> list[Sender]:
-    """A thread for each sender; the threads of a group share its senders'
-    clocks, so any of them may send for whichever sender is free first."""
-    senders: list[Sender] = []
-    for group_index, group in enumerate(config.groups):
-        clocks = SenderClocks(group.count, len(senders) + 1)
-        for _ in range(group.count):
-            senders.append(Sender(f"sender-{len(senders) + 1}", group_index,
-                                  group, clocks, channels, pacing, rules))
-    return senders
+    """A thread for each sender; the threads share the fleet's clocks, so
+    any of them may send for whichever sender is free first."""
+    fleet = Fleet(config.groups)
+    return [Sender(f"sender-{number}", fleet, channels, pacing, rules)
+            for number in range(1, config.num_senders + 1)]

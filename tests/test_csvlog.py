@@ -28,6 +28,8 @@ BATCH = [
     result(8, FAILED, attempts=2, done_at_s=30.5, spent_s=0.02),
     result(9, EXPIRED, attempts=0, send_s=None, done_at_s=600.0,
            spent_s=0.0),
+    result(10, EXPIRED, attempts=2, send_s=None, done_at_s=600.0,
+           spent_s=0.02),  # its third attempt could not start in time
 ]
 
 
@@ -50,8 +52,11 @@ def test_a_header_then_one_row_per_message_that_ended(
         {"id": "8", "phone": "555-000-0008", "group": "1", "sender": "0",
          "attempts": "2", "outcome": "failed", "send_s": "0.02",
          "delivered_at_s": "30.5"},
-        {"id": "9", "phone": "555-000-0009", "group": "1", "sender": "0",
+        {"id": "9", "phone": "555-000-0009", "group": "", "sender": "",
          "attempts": "0", "outcome": "expired", "send_s": "0",
+         "delivered_at_s": "600"},
+        {"id": "10", "phone": "555-000-0010", "group": "", "sender": "",
+         "attempts": "2", "outcome": "expired", "send_s": "0.02",
          "delivered_at_s": "600"},
     ]
 

@@ -9,8 +9,9 @@ import pytest
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
                               Retry, SenderExit, Work)
-from sms_sim.clock import Pacing, SenderClocks, SimClock, Wait
+from sms_sim.clock import Pacing, SimClock, Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup
+from sms_sim.fleet import Fleet
 from sms_sim.message import Message, attempt_draws, generate_messages
 from sms_sim.sender import Rules, Sender
 from tests.helpers import FakeTime, VirtualTime, drained, results
@@ -34,9 +35,10 @@ def fresh(messages: list[Message]) -> Work:
 def sender(channels: Channels, group: SenderGroup, clock: SimClock,
            wait: Wait, slack_s: float = 0.0,
            gateway: Gateway | None = None,
-           clocks: SenderClocks | None = None) -> Sender:
-    return Sender("sender-1", 2, group, clocks or SenderClocks(1, 1),
-                  channels, Pacing(clock, wait, slack_s),
+           fleet: Fleet | None = None) -> Sender:
+    """A thread for ``fleet``, by default one sender of ``group``."""
+    fleet = fleet or Fleet((group,))
+    return Sender("sender-1", fleet, channels, Pacing(clock, wait, slack_s),
                   Rules.of(gateway or Gateway()))
 
 
@@ -66,7 +68,7 @@ def test_results_carry_exact_simulated_times() -> None:
         assert result.send_s == pytest.approx(0.008 + 0.004 * delay)
         assert result.done_at_s == pytest.approx(clock)
         assert result.outcome == (FAILED if fail < 0.3 else SENT)
-        assert (result.group, result.sender, result.attempts) == (2, 1, 1)
+        assert (result.group, result.sender, result.attempts) == (0, 1, 1)
     assert notice == SenderExit("sender-1", None)
     assert one.lag_s == pytest.approx(0.0, abs=1e-9)  # never behind
 
@@ -249,11 +251,9 @@ def test_a_shared_cap_holds_over_all_senders() -> None:
     fake = FakeTime()
     channels = channels_with(fresh(MESSAGES[:10]), fresh(MESSAGES[10:20]))
     clock = SimClock.started(1.0, fake.clock)
-    group = SenderGroup(2, 0.01, 0.0, 0.0)
-    clocks = SenderClocks(2, 1)
+    fleet = Fleet((SenderGroup(2, 0.01, 0.0, 0.0),))
     for name in ("sender-1", "sender-2"):  # one after the other
-        Sender(name, 0, group, clocks, channels, Pacing(clock, fake.wait),
-               rules).run()
+        Sender(name, fleet, channels, Pacing(clock, fake.wait), rules).run()
     starts = sorted(r.done_at_s - 0.01 for r in results(channels))
     assert starts == pytest.approx([0.1 * i for i in range(20)])
 
@@ -266,9 +266,10 @@ def test_a_fleet_on_one_clock_follows_the_greedy_schedule() -> None:
     messages = generate_messages(random.Random(5), 0, total)
     channels = channels_with(*(fresh([m]) for m in messages))
     clock = SimClock(0.0, 1.0, time.clock)
-    clocks = SenderClocks(senders, 1)
-    fleet = [sender(channels, SenderGroup(senders, send_s, 0.0, 0.0), clock,
-                    time.wait, clocks=clocks) for _ in range(senders)]
+    group = SenderGroup(senders, send_s, 0.0, 0.0)
+    shared = Fleet((group,))
+    fleet = [sender(channels, group, clock, time.wait, fleet=shared)
+             for _ in range(senders)]
 
     def life(one: Sender) -> None:
         try:
@@ -295,11 +296,33 @@ def test_one_thread_sends_for_every_sender_not_yet_running() -> None:
     each in turn, so the schedule is theirs, not the thread's."""
     fake = FakeTime()
     channels = channels_with(fresh(MESSAGES[:7]))
-    one = sender(channels, SenderGroup(3, 0.1, 0.0, 0.0),
-                 SimClock.started(1.0, fake.clock), fake.wait,
-                 clocks=SenderClocks(3, 1))
+    group = SenderGroup(3, 0.1, 0.0, 0.0)
+    one = sender(channels, group, SimClock.started(1.0, fake.clock),
+                 fake.wait)
     one.run()
     done = results(channels)
     assert [r.done_at_s for r in done] == pytest.approx(
         [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.3])
     assert [r.sender for r in done] == [1, 2, 3, 1, 2, 3, 1]
+
+
+def test_a_message_goes_to_the_sender_free_first_in_any_group() -> None:
+    """One thread, two groups: a fast sender (0.1 s) and a slow one
+    (0.25 s).  Each message goes to whichever is free first, so the fast
+    one sends more, whichever group the thread came from."""
+    fake = FakeTime()
+    channels = channels_with(fresh(MESSAGES[:6]))
+    fleet = Fleet((SenderGroup(1, 0.25, 0.0, 0.0),
+                   SenderGroup(1, 0.1, 0.0, 0.5)))
+    one = sender(channels, SenderGroup(1, 1.0, 0.0, 0.0),
+                 SimClock.started(1.0, fake.clock), fake.wait, fleet=fleet)
+    one.run()
+    done = sorted(results(channels), key=lambda r: r.message.id)
+    # Free at 0: sender 1 (index 1 first), then 2; then 2 at 0.1 and 0.2,
+    # 1 at 0.25, 2 at 0.3 and 0.4.
+    assert [(r.sender, r.group) for r in done] == [
+        (1, 0), (2, 1), (2, 1), (2, 1), (1, 0), (2, 1)]
+    assert [r.done_at_s for r in done] == pytest.approx(
+        [0.25, 0.1, 0.2, 0.3, 0.5, 0.4])
+    assert [r.send_s for r in done] == pytest.approx(
+        [0.25, 0.1, 0.1, 0.1, 0.25, 0.1])

@@ -177,7 +177,7 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
                           deadline_s=rng.choice([None, 0.5]))
         total = rng.randint(0, 3000)
         stop = StopEvent()
-        timing = Interrupter(stop, rng.randint(1, total // 4 + 20))
+        timing = Interrupter(stop, rng.randint(1, total // 16 + 10))
         cfg = SimulationConfig(total, groups, 1.0, rng.randrange(1000),
                                speed=1000, gateway=gateway)
         sink = Recorder()
