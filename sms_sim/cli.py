@@ -57,6 +57,7 @@ ARGUMENTS = {
     "cap_s": ("--backoff", "CAP"),
     "permanent": ("--permanent", ""),
     "deadline_s": ("--deadline", ""),
+    "seed": ("--seed", ""),
 }
 """The one table from config fields to what the user typed."""
 
@@ -278,8 +279,9 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")
     add("--seed", metavar="N", type=_seed, default=None,
-        help="seed the random generator: the same messages and, with one "
-        "sender group and no deadline, the same totals every run")
+        help="seed the random generator, an integer >= 0 of at most 40 "
+        "digits: the same messages and, with one sender group and no "
+        "deadline, the same totals every run")
     add("--json", action="store_true",
         help="write one JSON object per line instead of text")
     return parser
@@ -318,6 +320,10 @@ def parse_options(parser: argparse.ArgumentParser,
     elif not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
+    elif args.tps is not None:
+        parser.error("argument --tps: caps the positional senders, and "
+                     "num_senders is 0; give a group's cap as the TPS of "
+                     "its --senders")
     try:
         gateway = Gateway(args.max_rate, args.retries, args.backoff,
                           args.permanent, args.deadline)
@@ -336,24 +342,38 @@ def parse_options(parser: argparse.ArgumentParser,
     return Options(config, args.json, args.min_delivered, args.log)
 
 
+REPEAT_GRACE_S = 0.5
+"""A repeat of the first signal within this long is the same request:
+``timeout`` and some supervisors signal the process and then its whole
+process group, so the program receives the signal twice at once."""
+
+
 @contextmanager
-def _stop_on_signals(stop: threading.Event,
-                     abandon: Callable[[], None]) -> Iterator[list[int]]:
+def _stop_on_signals(stop: threading.Event, abandon: Callable[[], None],
+                     monotonic: Callable[[], float] = time.monotonic
+                     ) -> Iterator[list[int]]:
     """While inside, SIGINT, SIGTERM and SIGHUP set ``stop`` and are
     recorded.  A second one ends the process at once, after ``abandon``
-    has left the screen sane, with status 128 + the signal's number.
+    has left the screen sane, with status 128 + the signal's number;
+    except a repeat of the first within ``REPEAT_GRACE_S``, which is
+    ignored.
 
     Setting an Event from a handler is safe here only because the main
     thread never holds ``stop``'s lock while handlers are installed: it
     merely starts and joins threads (see ``simulation.run``).
     """
     received: list[int] = []
+    first_at: list[float] = []
 
     def handle(signum: int, frame: FrameType | None) -> None:
         if received:
+            if signum == received[0] and \
+                    monotonic() - first_at[0] < REPEAT_GRACE_S:
+                return
             abandon()
             os._exit(128 + signum)
         received.append(signum)
+        first_at.append(monotonic())
         stop.set()
 
     previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}

@@ -169,6 +169,10 @@ class SimulationConfig:
             raise ConfigError("speed",
                               f"a number from {MIN_SPEED:g} to {MAX_SPEED:g}",
                               self.speed)
+        if self.seed is not None and self.seed < 0:
+            # random.Random would take its absolute value: -1 and 1 would
+            # make the same run.
+            raise ConfigError("seed", "an integer >= 0", self.seed)
 
     @property
     def num_senders(self) -> int:

@@ -2,6 +2,7 @@
 run goes, so memory stays flat however many messages there are."""
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable
 
@@ -29,9 +30,12 @@ class CsvLog:
     @classmethod
     def create(cls, path: str) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
-        cannot be written, before anything runs."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        cannot be written, before anything runs.  A pipe that nothing
+        reads is refused (ENXIO) rather than waited for forever."""
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                     | os.O_NONBLOCK, 0o666)
         try:
+            os.set_blocking(fd, True)
             return cls(fd, path)
         except OSError:
             os.close(fd)
@@ -71,6 +75,8 @@ class CsvLog:
         write here, the system's otherwise."""
         if error.strerror and error.strerror.startswith("cannot write the"):
             return error.strerror.split(": ", 1)[-1]
+        if error.errno == errno.ENXIO:
+            return "it is a pipe that nothing reads"
         return error.strerror or (
             os.strerror(error.errno) if error.errno else str(error))
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from sms_sim.channels import Channels, Result, SenderExit
 from sms_sim.clock import Pacing
-from sms_sim.stats import Snapshot, Stats
+from sms_sim.stats import Snapshot, Stats, finite_rate
 from sms_sim.tuning import MONITOR_POLL_S
 
 ProgressCallback = Callable[[Snapshot], None]
@@ -71,8 +71,7 @@ class Monitor:
                 # The gateway's time is as far as its results have got:
                 # a machine that fell behind shows it slower, not faster.
                 sim, ended = stats.latest_s, stats.ended
-                rate = ((ended - last_ended) / (sim - last_sim)
-                        if sim > last_sim else None)
+                rate = finite_rate(ended - last_ended, sim - last_sim)
                 self._on_progress(stats.snapshot(now + self._lead_s, sim,
                                                  rate))
                 last_sim, last_ended = sim, ended

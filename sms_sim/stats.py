@@ -229,10 +229,9 @@ class Snapshot:
     @property
     def throughput_per_s(self) -> float | None:
         """Messages sent or failed per simulated second, over the whole
-        run (an expired message took none of the gateway's time)."""
-        if self.sim_elapsed_s <= 0:
-            return None
-        return (self.sent + self.failed) / self.sim_elapsed_s
+        run (an expired message took none of the gateway's time); None
+        while no time has passed, or too little to give a finite rate."""
+        return finite_rate(self.sent + self.failed, self.sim_elapsed_s)
 
     @property
     def eta_s(self) -> float | None:
@@ -240,6 +239,15 @@ class Snapshot:
         if self.final or not self.processed or self.elapsed_s <= 0:
             return None
         return self.unsent * self.elapsed_s / self.processed
+
+
+def finite_rate(count: int, seconds: float) -> float | None:
+    """``count`` per second over ``seconds``, or None when that is not a
+    finite number (no time, or a subnormal sliver of it)."""
+    if seconds <= 0:
+        return None
+    rate = count / seconds
+    return rate if math.isfinite(rate) else None
 
 
 class Stats:

@@ -137,6 +137,10 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--interval"], "argument --interval: expected one argument"),
     (["--seed", "abc"], "argument --seed: must be an integer, got 'abc'"),
     (["--seed", LONG_NUMBER], "argument --seed: too large (at most "),
+    # random.Random(-1) is Random(1): a negative seed would repeat another.
+    (["--seed", "-1"], "argument --seed: must be an integer >= 0, got -1"),
+    (["10", "0", "--tps", "5", "--senders", "2:0.01:0:0"], "argument --tps: "
+     "caps the positional senders, and num_senders is 0"),
     (["--log", "/nonexistent-dir/x.csv"], "argument --log: cannot write "
      "'/nonexistent-dir/x.csv': No such file or directory"),
     (["--bogus"], "unrecognized arguments: --bogus"),
@@ -309,6 +313,22 @@ def test_a_signal_sets_stop_and_a_second_one_ends_at_once(
         signal.raise_signal(second)
         assert calls == ["abandon", f"exit {code}"]
     assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == before
+
+
+def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+    exits: list[int] = []
+    now = [100.0]
+    monkeypatch.setattr("os._exit", exits.append)
+    with cli._stop_on_signals(stop, lambda: None, lambda: now[0]):
+        signal.raise_signal(signal.SIGINT)
+        now[0] += cli.REPEAT_GRACE_S / 2
+        signal.raise_signal(signal.SIGINT)  # as `timeout` sends it
+        assert stop.is_set() and exits == []
+        now[0] += cli.REPEAT_GRACE_S
+        signal.raise_signal(signal.SIGINT)  # a person, pressing again
+        assert exits == [130]
 
 
 GROUP = SenderGroup(1, 0.01, 0.0, 0.5)

@@ -135,6 +135,7 @@ def test_gateway_at_the_edges_of_its_ranges() -> None:
     (lambda: SimulationConfig(10, ONE, speed=0.0), "speed"),
     (lambda: SimulationConfig(10, ONE, speed=-1.0), "speed"),
     (lambda: SimulationConfig(10, ONE, speed=math.inf), "speed"),
+    (lambda: SimulationConfig(10, ONE, seed=-1), "seed"),
     (lambda: SimulationConfig(10, ONE, speed=math.nan), "speed"),
     (lambda: SimulationConfig(10, ONE, speed=MAX_SPEED * 2), "speed"),
 ])

@@ -122,6 +122,29 @@ def test_the_log_has_a_row_per_message(tmp_path: Path) -> None:
     assert sorted(int(row.split(",")[0]) for row in rows) == list(range(500))
 
 
+def test_a_log_pipe_that_nothing_reads_is_refused_not_waited_for(
+        tmp_path: Path) -> None:
+    fifo = tmp_path / "log"
+    os.mkfifo(fifo)
+    done = run("10", "--log", str(fifo))  # opening it would block forever
+    assert done.returncode == 2
+    assert "argument --log: cannot write" in done.stderr
+    assert "it is a pipe that nothing reads" in done.stderr
+
+
+def test_ctrl_c_outside_the_run_ends_quietly() -> None:
+    # Parsing thousands of --senders takes a while, and a log pipe could
+    # block: a Ctrl-C then comes before the run's own handler is in place.
+    code = ("import runpy, sms_sim.cli\n"
+            "def interrupted(**kwargs): raise KeyboardInterrupt\n"
+            "sms_sim.cli.main = interrupted\n"
+            "runpy.run_module('sms_sim', run_name='__main__')\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
+                          env=environ(), capture_output=True, text=True,
+                          timeout=TIMEOUT_S)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
 def test_a_seed_repeats_the_totals() -> None:
     totals = {(s["sent"], s["failed"]) for s in (
         json_lines(run("500", "4", "0", "0", "0.3", "--json", "--seed",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 
@@ -8,7 +9,8 @@ import pytest
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
 from sms_sim.message import Message
-from sms_sim.stats import DELIVERY_SHARES, Histogram, Stats
+from sms_sim.stats import (DELIVERY_SHARES, GroupSnapshot, Histogram, Stats,
+                           finite_rate)
 
 GROUPS = (SenderGroup(2, 0.01, 0.002, 0.2), SenderGroup(1, 0.02, 0.0, 1.0))
 HALF_A_PERCENT = 0.005
@@ -107,6 +109,16 @@ def test_an_empty_run_is_safe_everywhere(final: bool) -> None:
         assert value is None
     assert snap.distribution == () and snap.delivery == ()
     assert snap.attempts == ()
+
+
+def test_rates_over_a_sliver_of_time_are_none_not_infinite() -> None:
+    assert finite_rate(10, 5e-324) is None  # 10 / 5e-324 overflows
+    assert finite_rate(10, 0.0) is None
+    assert finite_rate(10, 2.0) == 5.0
+    snap = dataclasses.replace(Stats(10, GROUPS).snapshot(0.0, 5e-324),
+                               groups=(GroupSnapshot(GROUPS[0], 10, 10, 0,
+                                                     0.0),))
+    assert snap.throughput_per_s is None
 
 
 def test_a_run_with_nothing_sent_reaches_no_delivery_share() -> None:
