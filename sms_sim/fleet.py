@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import count
 
 from sms_sim.config import SenderGroup
 
@@ -32,10 +33,11 @@ class SenderProfile:
                    0.0 if group.tps is None else 1 / group.tps)
 
 
-FreeSender = tuple[float, int, SenderProfile]
-"""``(free_at_s, index, profile)``: a sender, and the simulated moment it
-is next free.  Indexes are unique, so a comparison never reaches the
-profile."""
+FreeSender = tuple[float, int, int, SenderProfile]
+"""``(free_at_s, turn, index, profile)``: a sender, the simulated moment it
+is next free, and its turn among senders free at the same moment (the one
+free longest goes first).  Turns are unique, so a comparison never
+reaches the profile."""
 
 
 class Fleet:
@@ -48,12 +50,16 @@ class Fleet:
     and gives the sender back with its new time.  Threads are thus mere
     executors: the schedule is the model's however they run, and a thread
     that started late, or a machine that fell behind, changes when results
-    come out in real time, never the simulated times they carry.
+    come out in real time, never the simulated times they carry.  Among
+    senders free at the same moment the one given back first goes first,
+    so that zero-time sends go round the whole fleet rather than all to
+    one sender.
 
-    Threads share it without a lock: ``heappop`` and ``heappush`` are each
-    one call into C, which CPython's interpreter lock never interrupts, and
-    a sender taken is out of the heap until it is given back.  A lock here
-    made a zero-delay run 2.5 times as slow (see the README).
+    Threads share it without a lock: ``heappop``, ``heappush`` and the
+    turn counter are each one call into C, which CPython's interpreter
+    lock never interrupts, and a sender taken is out of the heap until it
+    is given back.  A lock here made a zero-delay run 2.5 times as slow
+    (see the README).
     """
 
     def __init__(self, groups: Sequence[SenderGroup]) -> None:
@@ -61,14 +67,17 @@ class Fleet:
         for group_index, group in enumerate(groups):
             profile = SenderProfile.of(group_index, group)
             first = len(self._free) + 1
-            self._free += [(0.0, first + i, profile)
+            self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
+        self._turns = count(len(self._free) + 1)
         heapq.heapify(self._free)  # already is: all free at 0, in order
 
     def take(self) -> FreeSender:
         """The sender free first, until given back."""
         return heapq.heappop(self._free)
 
-    def give(self, sender: FreeSender) -> None:
-        """Give a sender back, with the moment it is next free."""
-        heapq.heappush(self._free, sender)
+    def give(self, free_at_s: float, index: int,
+             profile: SenderProfile) -> None:
+        """Give sender ``index`` back, next free at ``free_at_s``."""
+        heapq.heappush(self._free,
+                       (free_at_s, next(self._turns), index, profile))

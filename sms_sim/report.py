@@ -139,6 +139,8 @@ def rate(value: float | None) -> str:
     that a slow simulated rate (``--max-rate 0.5``) is not shown as 0."""
     if value is None:
         return "-"
+    if value >= 1e15:  # digits beyond these would mean nothing
+        return f"{value:.3g}/s"
     return f"{value:,.0f}/s" if value >= 99.95 else f"{value:.3g}/s"
 
 
@@ -228,7 +230,8 @@ def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
     lines = []
     for number, snap, setting in rows:
         lines += wrap(f"  group {number}: ", [
-            f"{snap.group.count} senders", setting,
+            f"{snap.group.count} sender{'s' if snap.group.count != 1 else ''}",
+            setting,
             f"fail {snap.group.failure_rate * 100:.3g}%",
             f"attempts {count(snap.attempts)}",
             f"sent {style.paint(count(snap.sent), 'green')}",

@@ -127,12 +127,12 @@ class Sender:
                  spent_s: float) -> None:
         """Make attempt number ``attempt`` at ``message``, or expire it,
         on the sender free first."""
-        free_at, index, profile = self._fleet.take()
+        free_at, _, index, profile = self._fleet.take()
         start = free_at if free_at > ready_at_s else ready_at_s
         if start <= self._deadline and self._shared_rate is not None:
             start = self._shared_rate.reserve(start)
         if start > self._deadline:
-            self._fleet.give((free_at, index, profile))  # unused
+            self._fleet.give(free_at, index, profile)  # unused
             self._failed.append(Result(
                 message, profile.group, index, attempt - 1, None,
                 self._deadline, spent_s, EXPIRED))
@@ -146,8 +146,8 @@ class Sender:
         send_s = profile.low_s + profile.span_s * delay
         done = start + send_s
         next_start = start + profile.gap_s
-        self._fleet.give((done if done > next_start else next_start, index,
-                          profile))
+        self._fleet.give(done if done > next_start else next_start, index,
+                         profile)
         if done > self._horizon_s:
             self._release_at(done)
         if done < self._earliest_s:

@@ -21,6 +21,11 @@ HISTOGRAM_GROWTH = 1.01
 """Each bucket is 1% wider than the one before, so reporting a bucket's
 geometric middle is off by at most sqrt(1.01) - 1, about 0.5%."""
 DISTRIBUTION_ROWS = 6
+SEND_DECADES = 11
+"""Orders of magnitude of send times that the send histogram resolves, to
+the longest send any group allows; shorter ones share its first bucket
+(and the exact minimum keeps the shortest true)."""
+SMALLEST_FLOAT = 5e-324
 DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
 """Shares of *all* messages whose delivery moment a final report gives."""
 
@@ -262,7 +267,13 @@ class Stats:
         self._sent = [0] * len(groups)
         self._failed = [0] * len(groups)
         self._send_s = [0.0] * len(groups)
-        self._send = Histogram(1e-7, 1e4)
+        # Send times are known to lie below the longest a group allows:
+        # the buckets span SEND_DECADES below it, whatever its scale.
+        longest = max((g.mean_s + g.max_deviation_s for g in groups),
+                      default=0.0)
+        self._send = Histogram(
+            max(longest * 10.0 ** -SEND_DECADES, SMALLEST_FLOAT),
+            max(longest, SMALLEST_FLOAT))
         self._delivered = Histogram(1e-7, 1e8)
         self._by_attempts = [0] * (MAX_RETRIES + 2)
         self.expired = 0
@@ -302,8 +313,9 @@ class Stats:
                 if tries == 1:
                     first += 1
                     first_failed += outcome != SENT
+                else:
+                    retries += 1  # made: one that expired before it was not
             if outcome == RETRY:
-                retries += 1
                 retrying += tries == 1
                 continue
             if outcome == SENT:

@@ -326,3 +326,20 @@ def test_a_message_goes_to_the_sender_free_first_in_any_group() -> None:
         [0.25, 0.1, 0.2, 0.3, 0.5, 0.4])
     assert [r.send_s for r in done] == pytest.approx(
         [0.25, 0.1, 0.1, 0.1, 0.25, 0.1])
+
+
+def test_zero_time_sends_go_round_the_whole_fleet() -> None:
+    """Senders free at the same moment take turns, the one free longest
+    first: otherwise sender 1 would make every zero-time send, and the
+    first group's failure rate would be the run's."""
+    fake = FakeTime()
+    channels = channels_with(fresh(MESSAGES[:9]))
+    fleet = Fleet((SenderGroup(2, 0.0, 0.0, 0.0),
+                   SenderGroup(1, 0.0, 0.0, 1.0)))
+    one = sender(channels, SenderGroup(1, 1.0, 0.0, 0.0),
+                 SimClock.started(1.0, fake.clock), fake.wait, fleet=fleet)
+    one.run()
+    done = sorted(results(channels), key=lambda r: r.message.id)
+    assert [r.sender for r in done] == [1, 2, 3] * 3
+    assert [r.outcome for r in done] == [SENT, SENT, FAILED] * 3
+

@@ -135,7 +135,8 @@ def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
     # Log-uniform from a microsecond to 20 minutes, in two groups.
     values = [math.exp(rng.uniform(math.log(1e-6), math.log(1200)))
               for _ in range(5000)]
-    stats = Stats(len(values), GROUPS)
+    stats = Stats(len(values), (SenderGroup(2, 600.0, 600.0, 0.2),
+                                SenderGroup(1, 600.0, 600.0, 1.0)))
     stats.add(sends(0, SENT, *values[:4000]))
     stats.add(sends(1, FAILED, *values[4000:], first_id=4000))
     snap = stats.snapshot(1.0, 1.0, final=True)
@@ -144,6 +145,20 @@ def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
         assert value == pytest.approx(nearest_rank(values, share),
                                       rel=HALF_A_PERCENT)
     assert (snap.min_s, snap.max_s) == (min(values), max(values))
+
+
+@pytest.mark.parametrize("mean_s", [5e-8, 0.01, 2e4])
+def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
+    """The buckets follow the longest send the groups allow: a tenth of a
+    microsecond and five hours are resolved alike."""
+    rng = random.Random(5)
+    values = [rng.uniform(0.2 * mean_s, 1.8 * mean_s) for _ in range(3000)]
+    stats = Stats(len(values), (SenderGroup(4, mean_s, 0.8 * mean_s, 0.0),))
+    stats.add(sends(0, SENT, *values))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95)):
+        assert value == pytest.approx(nearest_rank(values, share),
+                                      rel=HALF_A_PERCENT)
 
 
 @pytest.mark.parametrize("value", [0.0, 1e-9, 3e-7, 0.5, 12.0, 5e4])
@@ -198,7 +213,8 @@ def test_retries_open_and_final_outcomes_close_retrying() -> None:
         result(2, EXPIRED, attempts=0, send_s=None, done_at_s=60.0),
         result(3, FAILED), result(4, EXPIRED, attempts=1)) == 0
     snap = stats.snapshot(1.0, 1.0, final=True)
-    assert (snap.retries, snap.retrying) == (3, 0)
+    # Message 0 was retried twice; message 1's retry expired unmade.
+    assert (snap.retries, snap.retrying) == (2, 0)
     assert (snap.sent, snap.failed, snap.expired, snap.unsent) == \
         (1, 1, 3, 1)
 
