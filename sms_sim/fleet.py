@@ -63,6 +63,8 @@ class Fleet:
     """
 
     def __init__(self, groups: Sequence[SenderGroup]) -> None:
+        # All free at 0, in the order of their turns: a sorted list, and
+        # so a heap as it stands.
         self._free: list[FreeSender] = []
         for group_index, group in enumerate(groups):
             profile = SenderProfile.of(group_index, group)
@@ -70,7 +72,6 @@ class Fleet:
             self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
         self._turns = count(len(self._free) + 1)
-        heapq.heapify(self._free)  # already is: all free at 0, in order
 
     def take(self) -> FreeSender:
         """The sender free first, until given back."""

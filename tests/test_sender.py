@@ -342,4 +342,3 @@ def test_zero_time_sends_go_round_the_whole_fleet() -> None:
     done = sorted(results(channels), key=lambda r: r.message.id)
     assert [r.sender for r in done] == [1, 2, 3] * 3
     assert [r.outcome for r in done] == [SENT, SENT, FAILED] * 3
-
