@@ -25,7 +25,9 @@ SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
 the longest send any group allows; shorter ones share its first bucket
 (and the exact minimum keeps the shortest true)."""
-SMALLEST_FLOAT = 5e-324
+SMALLEST_FLOAT = math.ulp(0.0)
+"""5e-324: the histogram's bounds must be positive, and no send is
+shorter than this but zero."""
 DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
 """Shares of *all* messages whose delivery moment a final report gives."""
 

@@ -114,9 +114,10 @@ def test_a_late_starting_sender_catches_up_without_waiting() -> None:
 
 def test_results_are_posted_before_each_take_not_held() -> None:
     # Zero delay: no result ever waits, so only the takes post them.
+    fake = FakeTime()
     channels = channels_with(fresh(MESSAGES[:3]), fresh(MESSAGES[3:5]))
     one = sender(channels, SenderGroup(1, 0.0, 0.0, 0.0),
-                 SimClock.started(1.0, FakeTime().clock), FakeTime().wait)
+                 SimClock.started(1.0, fake.clock), fake.wait)
     one.run()
     assert [[r.message.id for r in batch]
             for batch in drained(channels.sent)] == [[0, 1, 2], [3, 4]]
