@@ -22,16 +22,20 @@ RETRY = "retry"
 EXPIRED = "expired"
 
 
-class Retry(NamedTuple):
-    """A message due for another attempt."""
+Retry = tuple[float, Message, int, float]
+"""A message due for another attempt: ``(ready_at_s, message, attempt,
+spent_s)``.
 
-    message: Message
-    attempt: int
-    """The number of the attempt to make (2 for the first retry)."""
-    ready_at_s: float
-    """The simulated moment its backoff ends; no attempt starts before."""
-    spent_s: float
-    """Simulated send time of its earlier attempts."""
+- ``ready_at_s``: the simulated moment its backoff ends; no attempt
+  starts before.  First, so that retries order by it (and on a tie by
+  message, whose id is unique).
+- ``attempt``: the number of the attempt to make (2 for the first retry).
+- ``spent_s``: simulated send time of its earlier attempts.
+
+A plain tuple, unlike the other values here: one is built for every
+retry, and a NamedTuple costs several times as much to build (see the
+README).
+"""
 
 
 class Work(NamedTuple):

@@ -50,7 +50,7 @@ class Message(NamedTuple):
 
     ``seed`` is 64 random bits drawn by the producer from the run's
     generator.  Every attempt's chance values derive from it (see
-    :func:`attempt_draws`), so a seeded run's outcomes do not depend on
+    :func:`attempt_bits`), so a seeded run's outcomes do not depend on
     which sender happens to take which message, or which attempt.
     (A NamedTuple: measured about 40% cheaper to build than a frozen,
     slotted dataclass, and immutable all the same.)
@@ -69,42 +69,79 @@ _WY_INCREMENT = 0xA0761D6478BD642F
 _WY_MIX = 0xE7037ED1A0B428DB
 
 
-def _wyrand_draws(seed: int, output: int) -> tuple[float, float]:
+def _wyrand(seed: int, output: int) -> int:
     """Output number ``output`` (from 1) of the wyrand generator seeded
-    with ``seed``, as two draws in [0, 1).
+    with ``seed``: 64 bits.
 
     wyrand (from wyhash) adds a constant to its state and folds one 64 x
     64-bit product of it to 64 bits; its author reports that it passes
     BigCrush and PractRand.  Each output is computed from the seed
     directly, so a message carries no state.  Chosen over SplitMix64 as
-    one multiplication is cheaper than two in Python, and these run twice
-    for every retry; the interpreter's own tuple hash, cheaper still, did
-    not mix: draws for attempts 2 and 3 of one message came out
-    correlated.
+    one multiplication is cheaper than two in Python, and one runs for
+    every retry; the interpreter's own tuple hash, cheaper still, did not
+    mix: draws for attempts 2 and 3 of one message came out correlated.
     """
     state = (seed + output * _WY_INCREMENT) & _MASK64
     product = state * (state ^ _WY_MIX)
-    bits = (product ^ (product >> 64)) & _MASK64
+    return (product ^ (product >> 64)) & _MASK64
+
+
+def split_draws(bits: int) -> tuple[float, float]:
+    """64 random bits as two draws in [0, 1): the high half, the low."""
     return (bits >> 32) * DRAW_UNIT, (bits & LOW_BITS) * DRAW_UNIT
 
 
+def attempt_bits(seed: int, attempt: int) -> int:
+    """The 64 bits that decide attempt number ``attempt`` (from 1).  The
+    first attempt reads the seed itself, the cheapest case and by far the
+    most common; attempt ``k`` after it reads output ``2k - 2`` of the
+    message's generator."""
+    return seed if attempt == 1 else _wyrand(seed, 2 * attempt - 2)
+
+
 def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
-    """The ``(delay, fail)`` draws of attempt number ``attempt`` (from 1),
-    each uniform in [0, 1).  The first attempt reads the seed's own bits,
-    the cheapest case and by far the most common; attempt ``k`` after it
-    reads output ``2k - 2`` of the message's generator."""
-    if attempt == 1:
-        return (seed >> 32) * DRAW_UNIT, (seed & LOW_BITS) * DRAW_UNIT
-    return _wyrand_draws(seed, 2 * attempt - 2)
+    """The ``(delay, fail)`` draws of attempt number ``attempt``, each
+    uniform in [0, 1)."""
+    return split_draws(attempt_bits(seed, attempt))
 
 
 def failure_draws(seed: int, attempt: int) -> tuple[float, float]:
     """The ``(permanent, jitter)`` draws of failed attempt ``attempt``,
-    uniform in [0, 1): whether it failed for good, and where in its
+    uniform in [0, 1), where its fail draw cannot give them (see
+    :func:`retry_jitter`): whether it failed for good, and where in its
     backoff window the retry falls.  Output ``2 * attempt - 1`` of the
     message's generator, so that a message that keeps failing reads it in
     order: failure 1, attempt 2, failure 2, attempt 3, ..."""
-    return _wyrand_draws(seed, 2 * attempt - 1)
+    return split_draws(_wyrand(seed, 2 * attempt - 1))
+
+
+RESCALED_FLOOR = 2.0 ** -12
+"""The least ``failure rate * (1 - permanent share)`` at which a failure's
+own fail draw decides its future (see :func:`retry_jitter`): it leaves at
+least 2**20 distinct jitters."""
+
+
+def retry_jitter(seed: int, attempt: int, fail: float, rate: float,
+                 permanent: float) -> float | None:
+    """Where in its backoff window the retry after failed attempt
+    ``attempt`` falls, a draw in [0, 1]; None if the failure is for good,
+    as a ``permanent`` share of failures are.  ``fail`` is the attempt's
+    fail draw, which fell below its failure ``rate``.
+
+    Given the failure, ``fail / rate`` is uniform on [0, 1), and no other
+    draw depends on it, so both come from it: below ``permanent`` the
+    failure is for good, and above, its place in ``[permanent, 1)`` is the
+    jitter.  That saves a draw from the message's generator, the largest
+    cost of a retry (see the README).  Where ``rate * (1 - permanent)`` is
+    below ``RESCALED_FLOOR``, too few distinct values would remain, and
+    :func:`failure_draws` decides instead.
+    """
+    temporary = 1.0 - permanent
+    if rate * temporary < RESCALED_FLOOR:
+        draw, jitter = failure_draws(seed, attempt)
+        return None if draw < permanent else jitter
+    share = fail / rate
+    return None if share < permanent else (share - permanent) / temporary
 
 
 def _uniform_bytes(rng: random.Random, count: int,

@@ -23,8 +23,8 @@ from sms_sim.clock import Pacing
 from sms_sim.config import Gateway
 from sms_sim.fleet import Fleet
 from sms_sim.gateway import RateLimit
-from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_draws,
-                             failure_draws)
+from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
+                             retry_jitter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,8 @@ class Sender:
             while (work := self._take()) is not None:
                 for message in work.fresh:
                     self._attempt(message, 1, 0.0, 0.0)
-                for retry in work.retries:
-                    self._attempt(*retry)
+                for ready_at_s, message, attempt, spent_s in work.retries:
+                    self._attempt(message, attempt, ready_at_s, spent_s)
         except Stopped:
             pass  # the message in hand, and the rest of its work, unsent
         except Exception:
@@ -137,12 +137,11 @@ class Sender:
                 message, profile.group, index, attempt - 1, None,
                 self._deadline, spent_s, EXPIRED))
             return
-        if attempt == 1:  # attempt_draws inlined: the common case
-            bits = message.seed
-            delay = (bits >> 32) * DRAW_UNIT
-            fail = (bits & LOW_BITS) * DRAW_UNIT
-        else:
-            delay, fail = attempt_draws(message.seed, attempt)
+        bits = message.seed  # attempt_bits, inlined for the first attempt
+        if attempt > 1:
+            bits = attempt_bits(bits, attempt)
+        delay = (bits >> 32) * DRAW_UNIT  # split_draws, inlined
+        fail = (bits & LOW_BITS) * DRAW_UNIT
         send_s = profile.low_s + profile.span_s * delay
         done = start + send_s
         next_start = start + profile.gap_s
@@ -157,23 +156,26 @@ class Sender:
             self._sent.append(Result(message, profile.group, index,
                                      attempt, send_s, done, spent_s, SENT))
             return
-        outcome = self._after_failure(message, attempt, done, spent_s)
+        outcome = self._after_failure(message, attempt, done, spent_s,
+                                      fail, profile.failure_rate)
         self._failed.append(Result(message, profile.group, index, attempt,
                                    send_s, done, spent_s, outcome))
 
     def _after_failure(self, message: Message, attempt: int, done: float,
-                       spent_s: float) -> str:
+                       spent_s: float, fail: float, rate: float) -> str:
         """What a failed attempt leads to: a retry (queued here), or the
-        message's final outcome."""
+        message's final outcome.  ``fail`` is its fail draw, below the
+        failure ``rate``."""
         if attempt > self._retries_allowed:
             return FAILED
-        permanent, jitter = failure_draws(message.seed, attempt)
-        if permanent < self._permanent:
+        jitter = retry_jitter(message.seed, attempt, fail, rate,
+                              self._permanent)
+        if jitter is None:
             return FAILED
         retry_at = done + jitter * self._backoff_ceilings[attempt - 1]
         if retry_at > self._deadline:
             return EXPIRED
-        self._retries.append(Retry(message, attempt + 1, retry_at, spent_s))
+        self._retries.append((retry_at, message, attempt + 1, spent_s))
         return RETRY
 
     def _release_at(self, done: float) -> None:

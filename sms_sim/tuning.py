@@ -87,8 +87,7 @@ def slack_s(config: SimulationConfig) -> float:
 
 def batch_size(config: SimulationConfig) -> int:
     """Most messages per inbox item: enough to hold the inbox to
-    ``INBOX_ITEMS_PER_S`` when every sender keeps pace.  The producer cuts
-    batches smaller towards the end of the run (see ``producer``)."""
+    ``INBOX_ITEMS_PER_S`` when every sender keeps pace."""
     demand_per_s = 0.0
     for group, period in zip(config.groups, _release_periods(config)):
         demand_per_s += (group.count * config.speed / period if period > 0

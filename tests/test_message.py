@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections import Counter
@@ -8,8 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from sms_sim.message import (MAX_TEXT_LENGTH, MIN_TEXT_LENGTH, PRINTABLE,
-                             Message, attempt_draws, failure_draws,
-                             generate_messages)
+                             RESCALED_FLOOR, Message, attempt_draws,
+                             failure_draws, generate_messages, retry_jitter)
 
 PHONE = re.compile(r"\d{3}-\d{3}-\d{4}")
 _RNG = random.Random(9)
@@ -110,3 +111,55 @@ def test_a_retry_draws_afresh() -> None:
     slow = [s for s in SEEDS if attempt_draws(s, 2)[0] > 0.7]
     assert 0.27 < sum(attempt_draws(s, 2)[1] < 0.3
                       for s in slow) / len(slow) < 0.33
+
+
+def failures(rate: float) -> list[tuple[int, float]]:
+    """``(seed, fail draw)`` of the seeds whose first attempt fails at
+    ``rate``."""
+    return [(s, fail) for s in SEEDS
+            if (fail := attempt_draws(s, 1)[1]) < rate]
+
+
+def test_a_failure_decides_its_future_by_its_own_fail_draw() -> None:
+    seed = SEEDS[0]
+    assert retry_jitter(seed, 1, 0.25, 0.5, 0.0) == 0.5
+    assert retry_jitter(seed, 1, 0.25, 0.5, 0.2) == pytest.approx(0.375)
+    assert retry_jitter(seed, 1, 0.05, 0.5, 0.2) is None  # for good
+    assert retry_jitter(seed, 1, 0.0, 0.5, 0.0) == 0.0
+
+
+@pytest.mark.parametrize("rate, permanent", [(0.5, 0.0), (0.3, 0.25),
+                                             (1.0, 0.9)])
+def test_failures_are_permanent_in_their_share_and_jitters_uniform(
+        rate: float, permanent: float) -> None:
+    failed = failures(rate)
+    jitters = [retry_jitter(s, 1, fail, rate, permanent)
+               for s, fail in failed]
+    kept = [j for j in jitters if j is not None]
+    assert 1 - len(kept) / len(failed) == pytest.approx(permanent, abs=0.02)
+    assert all(0.0 <= j <= 1.0 for j in kept)
+    deciles = Counter(min(int(j * 10), 9) for j in kept)
+    sigma = math.sqrt(len(kept) * 0.1 * 0.9)
+    assert all(abs(deciles[d] - len(kept) / 10) < 4 * sigma
+               for d in range(10)), deciles
+
+
+def test_a_jitter_says_nothing_of_the_delay_or_the_next_attempt() -> None:
+    failed = failures(0.5)
+    early = [s for s, fail in failed
+             if (j := retry_jitter(s, 1, fail, 0.5, 0.0)) is not None
+             and j < 0.5]
+    # About half of the early retries had a long first send (delay above
+    # a half), and about half of them fail again.
+    for share in (sum(attempt_draws(s, 1)[0] >= 0.5 for s in early),
+                  sum(attempt_draws(s, 2)[1] < 0.5 for s in early)):
+        assert share / len(early) == pytest.approx(0.5, abs=0.03)
+
+
+def test_at_a_tiny_failure_rate_the_generator_decides() -> None:
+    rate = RESCALED_FLOOR / 2  # too few distinct fail draws below it
+    for seed in SEEDS[:2000]:
+        draw, jitter = failure_draws(seed, 3)
+        assert retry_jitter(seed, 3, rate / 2, rate, 0.25) == (
+            None if draw < 0.25 else jitter)
+    assert all(retry_jitter(s, 1, 0.0, 0.5, 1.0) is None for s in SEEDS[:99])

@@ -121,7 +121,7 @@ def test_a_retry_goes_back_in_line_when_its_backoff_ends() -> None:
     clock = Clock()
     one, channels = producer(0, clock=clock)
     message = generate_messages(random.Random(2), 0, 1)[0]
-    retry = Retry(message, 2, 5.0, 0.01)
+    retry = (5.0, message, 2, 0.01)
     thread = threading.Thread(target=one.run)
     thread.start()
     channels.retries.put([retry])
@@ -134,6 +134,33 @@ def test_a_retry_goes_back_in_line_when_its_backoff_ends() -> None:
     clock.now = 5.0
     channels.retries.put(None)
     assert channels.inbox.get(timeout=TIMEOUT_S) == Work([], [retry])
+    channels.release()
+    thread.join(TIMEOUT_S)
+    assert not thread.is_alive()
+
+
+def test_due_retries_go_in_line_earliest_first_a_batch_at_a_time() -> None:
+    clock = Clock()
+    clock.now = 5.0
+    one, channels = producer(0, batch=3, clock=clock)
+    messages = generate_messages(random.Random(2), 0, 5)
+
+    def retry(ready_at_s: float, index: int) -> Retry:
+        return (ready_at_s, messages[index], 2, 0.0)
+
+    # Two senders' lists, each in its own order, interleaved in time.
+    channels.retries.put([retry(3.0, 0), retry(1.0, 1), retry(9.0, 2)])
+    channels.retries.put([retry(4.0, 3), retry(2.0, 4)])
+    thread = threading.Thread(target=one.run)
+    thread.start()
+    batches = [channels.inbox.get(timeout=TIMEOUT_S) for _ in range(2)]
+    assert [[r[0] for r in w.retries] for w in batches if w] == \
+        [[1.0, 2.0, 3.0], [4.0]]
+    assert channels.inbox.empty()  # 9.0 is not due yet
+    clock.now = 9.0
+    channels.retries.put(None)
+    last = channels.inbox.get(timeout=TIMEOUT_S)
+    assert last is not None and last.retries == [retry(9.0, 2)]
     channels.release()
     thread.join(TIMEOUT_S)
     assert not thread.is_alive()

@@ -8,11 +8,12 @@ from collections import Counter
 import pytest
 
 from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
-                              Retry, SenderExit, Work)
+                              SenderExit, Work)
 from sms_sim.clock import Pacing, SimClock, Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup
 from sms_sim.fleet import Fleet
-from sms_sim.message import Message, attempt_draws, generate_messages
+from sms_sim.message import (Message, attempt_draws, generate_messages,
+                             retry_jitter)
 from sms_sim.sender import Rules, Sender
 from tests.helpers import FakeTime, VirtualTime, drained, results
 
@@ -136,7 +137,7 @@ def test_lag_is_how_late_results_come_out() -> None:
 
 def test_an_idle_sender_starts_when_work_is_ready_a_busy_one_later() -> None:
     message = MESSAGES[0]
-    retry = Retry(message, 2, 5.0, 0.01)
+    retry = (5.0, message, 2, 0.01)
     idle, *_ = run_one(SenderGroup(1, 0.01, 0.0, 0.0), Work([], [retry]))
     assert idle[0].done_at_s == pytest.approx(5.01)
     assert idle[0].spent_s == pytest.approx(0.02)
@@ -202,10 +203,14 @@ def test_a_failed_attempt_with_retries_left_goes_back_to_the_producer(
     assert (result.outcome, result.attempts) == (RETRY, 1)
     (returned,) = drained(channels.retries)
     assert returned is not None
-    (retry,) = returned
-    assert retry.message == message
-    assert retry.attempt == 2 and retry.spent_s == pytest.approx(0.01)
-    assert 0.01 <= retry.ready_at_s <= 0.01 + 4.0  # the first backoff
+    ((ready_at_s, retried, attempt, spent_s),) = returned
+    assert retried == message
+    assert attempt == 2 and spent_s == pytest.approx(0.01)
+    # In the first backoff window, where its own fail draw puts it.
+    jitter = retry_jitter(message.seed, 1, attempt_draws(message.seed, 1)[1],
+                          0.5, 0.0)
+    assert jitter is not None
+    assert ready_at_s == pytest.approx(0.01 + jitter * 4.0)
 
 
 @pytest.mark.parametrize("gateway, outcome", [
@@ -218,8 +223,9 @@ def test_a_failed_attempt_without_a_future_ends_the_message(
         gateway: Gateway, outcome: str) -> None:
     message = failing_message()
     if gateway.deadline_s:  # the backoff draw must land past the deadline
-        from sms_sim.message import failure_draws
-        assert failure_draws(message.seed, 1)[1] * 100 > 1.0
+        fail = attempt_draws(message.seed, 1)[1]
+        jitter = retry_jitter(message.seed, 1, fail, 0.5, 0.0)
+        assert jitter is not None and jitter * 100 > 1.0
     done, _, channels, _ = run_one(SenderGroup(1, 0.01, 0.0, 0.5),
                                    fresh([message]), gateway=gateway)
     assert [(r.outcome, r.attempts) for r in done] == [(outcome, 1)]

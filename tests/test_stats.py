@@ -301,6 +301,23 @@ def test_histogram_ranks_beyond_the_count_are_none() -> None:
     assert Histogram(1e-3, 1e3).percentiles(0.5, 0.99) == [None, None]
 
 
+def test_a_value_lands_in_the_same_bucket_whatever_its_batch() -> None:
+    rng = random.Random(8)
+    # Zero, and values below, at and above the histogram's bounds.
+    values = [0.0, 1e-5, 1e-3, 1e3, 5e3]
+    values += [rng.lognormvariate(0, 2) for _ in range(3000)]
+    rng.shuffle(values)
+    one_by_one, batched = Histogram(1e-3, 1e3), Histogram(1e-3, 1e3)
+    for value in values:
+        one_by_one.add([value])
+    batched.add(values[:1000])
+    batched.add(values[1000:])
+    ranks = list(range(1, len(values) + 1))
+    assert batched.at_ranks(ranks) == one_by_one.at_ranks(ranks)
+    assert (batched.count, batched.min, batched.max) == \
+        (len(values), 0.0, 5e3)
+
+
 def test_the_first_and_last_ranks_are_the_exact_extremes() -> None:
     # So that, with every message sent, the 100% delivery moment is the
     # last one sent, as the report's "last" says.
