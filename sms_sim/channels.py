@@ -27,8 +27,7 @@ Retry = tuple[float, Message, int, float]
 spent_s)``.
 
 - ``ready_at_s``: the simulated moment its backoff ends; no attempt
-  starts before.  First, so that retries order by it (and on a tie by
-  message, whose id is unique).
+  starts before.  The producer's backlog keeps retries in its order.
 - ``attempt``: the number of the attempt to make (2 for the first retry).
 - ``spent_s``: simulated send time of its earlier attempts.
 

@@ -25,7 +25,7 @@ _READY_AT = itemgetter(0)
 _Run = tuple[float, int, list[Retry], int]
 """``(due_s, turn, run, next)``: retries as one sender posted them, sorted,
 of which those from ``next`` on wait; the first of them is due at
-``due_s``.  ``turn`` breaks ties, so runs never compare."""
+``due_s``.  ``turn`` breaks ties, so the lists never compare."""
 
 
 class _Backlog:

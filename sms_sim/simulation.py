@@ -51,7 +51,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     stop = StopEvent() if stop is None else stop
     rng = random.Random(config.seed) if rng is None else rng
     batch = tuning.batch_size(config)
-    channels = Channels.create(tuning.inbox_items(batch), stop)
+    channels = Channels.create(tuning.inbox_items(config, batch), stop)
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s(config))
@@ -110,15 +110,27 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                       f"on threads or memory (ulimit)\n")
         stop.set()
     if started:
-        started[0].join()  # the monitor: the run is over
+        _join(started[0])  # the monitor: the run is over
     channels.release()
     for thread in started[1:]:
-        thread.join()  # then every result is queued, and the real time
+        _join(thread)  # then every result is queued, and the real time
         # reported covers the threads' end, as the process's own does
     snapshot = monitor.finish(
         bool(faults),
         max((s.lag_s for s in senders), default=0.0) / config.speed)
     return Outcome(snapshot, tuple(faults + monitor.faults))
+
+
+def _join(thread: threading.Thread) -> None:
+    """Wait for ``thread`` to end, waking every ``POLL_S``.
+
+    A signal may be taken by any thread, and its Python handler then runs
+    only when the main thread next runs Python code.  A join without a
+    timeout would put that off until the thread ended: on a terminal,
+    ``timeout -s INT`` was ignored in about half of the runs.
+    """
+    while thread.is_alive():
+        thread.join(tuning.POLL_S)
 
 
 def _senders(config: SimulationConfig, channels: Channels, pacing: Pacing,

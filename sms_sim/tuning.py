@@ -15,8 +15,9 @@ from sms_sim.config import SimulationConfig
 
 POLL_S = 0.1
 """Longest the producer blocks on the inbox or the retry queue before it
-looks at the stop Event again: the bound on how long an interrupt can go
-unnoticed by it."""
+looks at the stop Event again, and the main thread on a thread it joins
+before it runs the handler of a signal another thread took: the bound on
+how long an interrupt can go unnoticed by either."""
 
 MONITOR_POLL_S = 0.05
 """How often the monitor drains the result queues between reports.  It is
@@ -40,7 +41,8 @@ INBOX_MESSAGES = 1024
 """Messages the inbox holds at most (about 250 kB): enough that the
 producer works in bursts rather than once per message taken, few enough
 that memory stays flat whatever the run's size (4096 took a million
-messages from 22 to 33 MB)."""
+messages from 22 to 33 MB).  Only runs whose sends take no time fill it
+(see :func:`inbox_items`)."""
 
 MAX_BATCH = 128
 INBOX_ITEMS_PER_S = 10_000
@@ -97,8 +99,30 @@ def batch_size(config: SimulationConfig) -> int:
     return max(1, math.ceil(demand_per_s / INBOX_ITEMS_PER_S))
 
 
-def inbox_items(batch: int) -> int:
-    return max(1, INBOX_MESSAGES // batch)
+MIN_INBOX_ITEMS = 8
+"""Inbox items at least when items carry several messages: a run that
+fast keeps its senders fed only with a few in reserve.  (With one, twenty
+senders at 1 ms and ``--speed 10`` fell 0.2 s behind and took twice as
+long.)"""
+
+
+def inbox_items(config: SimulationConfig, batch: int) -> int:
+    """Inbox items, of ``batch`` messages: about one message per sender,
+    and never more than ``INBOX_MESSAGES``.
+
+    A due retry goes in line behind the messages already in the inbox, so
+    this is how long it waits beyond its backoff: about one send's time.
+    (Holding ``INBOX_MESSAGES`` made a retry wait ten seconds behind 1024
+    sends of 10 ms for one sender.)  Runs with a group whose sends take no
+    time have no such wait, and fill the inbox for speed.
+    """
+    most = max(1, INBOX_MESSAGES // batch)
+    if 0 in _release_periods(config):
+        return most
+    items = -(-config.num_senders // batch)  # rounded up
+    if batch > 1:
+        items = max(items, MIN_INBOX_ITEMS)
+    return min(items, most)
 
 
 SWITCH_INTERVAL_PER_THREAD_S = 50e-6

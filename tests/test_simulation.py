@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import signal
 import threading
 import time
 from collections import Counter
@@ -131,6 +132,23 @@ def test_retries_follow_each_messages_own_draws() -> None:
     assert first.retrying == 0
 
 
+def test_a_due_retry_waits_behind_little_queued_work() -> None:
+    """One sender at 10 ms, 100 times as fast: a retry starts within its
+    backoff plus a few sends, not behind a full inbox of fresh messages
+    (1024 sends of 10 ms, as it once did)."""
+    gateway = Gateway(retries=1, backoff=Backoff(0.01, 0.01))
+    cfg = config(300, SenderGroup(1, 0.01, 0.0, 0.3), speed=100,
+                 gateway=gateway)
+    sink = Recorder()
+    run_bounded(cfg, sink=sink, real=True)
+    failed_at = {r.message.id: r.done_at_s for r in sink.results
+                 if r.outcome == RETRY}
+    gaps = [r.done_at_s - r.send_s - failed_at[r.message.id]
+            for r in sink.results if r.attempts == 2 and r.send_s]
+    assert len(gaps) > 50
+    # The backoff, the send in progress, and at most two queued.
+    assert max(gaps) <= 0.01 + 3 * 0.01 + 1e-9
+
 def test_zero_messages() -> None:
     snap = run_bounded(config(0)).snapshot
     assert snap.processed == 0 and snap.unsent == 0 and snap.final
@@ -257,6 +275,33 @@ def test_an_interrupt_while_senders_start_stops_the_starting() -> None:
         ["sender-1", "sender-2", "sender-3"]
     assert snap.stopped == "interrupt"
     assert (snap.processed, snap.unsent) == (0, 100)
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"),
+                    reason="needs POSIX threads' signals")
+def test_a_signal_another_thread_takes_is_handled_during_the_run() -> None:
+    # The kernel may hand a process's signal to any thread; its Python
+    # handler runs in the main thread, which must not sit in a join.
+    stop = StopEvent()
+    waits: list[float] = []
+
+    def wait(seconds: float) -> bool:
+        waits.append(seconds)
+        if len(waits) == 2:  # a send in: the main thread is joining
+            signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)
+        return stop.wait(seconds)
+
+    previous = signal.signal(signal.SIGUSR1, lambda *_: stop.set())
+    try:
+        # Without the handler the run ends complete, after 3 x 0.3 s.
+        snap = simulation.run(config(3, SenderGroup(1, 0.3, 0.0, 0.0)),
+                              lambda snap: None, stop=stop, wait=wait
+                              ).snapshot
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert len(waits) >= 2
+    assert snap.stopped == "interrupt"
+    assert (snap.processed, snap.unsent) == (1, 2)
 
 
 def test_the_lag_of_late_wake_ups_is_reported_in_real_seconds() -> None:

@@ -43,11 +43,26 @@ def test_batches_hold_the_inbox_to_its_item_budget() -> None:
     assert tuning.batch_size(config(1000, 0.01, max_rate=5000)) == 1
 
 
+def test_the_inbox_holds_about_one_message_per_sender() -> None:
+    # So that a due retry waits behind about one send, not a thousand.
+    assert tuning.inbox_items(config(1, 0.01), 1) == 1
+    assert tuning.inbox_items(config(40, 0.01), 1) == 40
+    assert tuning.inbox_items(config(1000, 0.01), 10) == 100
+    assert tuning.inbox_items(config(10_000, 0.01), 100) == 10  # 1000
+    # With batches, a few items in reserve whatever the fleet.
+    assert tuning.inbox_items(config(20, 0.001), 20) == \
+        tuning.MIN_INBOX_ITEMS
+
+
 def test_the_inbox_holds_a_bounded_number_of_messages() -> None:
-    for batch in (1, 10, tuning.MAX_BATCH):
-        items = tuning.inbox_items(batch)
-        assert items >= 1
-        assert items * batch <= tuning.INBOX_MESSAGES
+    for senders, mean in ((4, 0.0), (1000, 0.001), (10_000, 0.01)):
+        cfg = config(senders, mean)
+        for batch in (1, 10, tuning.MAX_BATCH):
+            items = tuning.inbox_items(cfg, batch)
+            assert items >= 1
+            assert items * batch <= max(batch, tuning.INBOX_MESSAGES)
+    # Zero-time sends fill it, for speed.
+    assert tuning.inbox_items(config(4, 0.0), 1) == tuning.INBOX_MESSAGES
 
 
 def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
