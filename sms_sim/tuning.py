@@ -107,17 +107,18 @@ long.)"""
 
 
 def inbox_items(config: SimulationConfig, batch: int) -> int:
-    """Inbox items, of ``batch`` messages: about one message per sender,
-    and never more than ``INBOX_MESSAGES``.
+    """Inbox items, of ``batch`` messages: with retries, about one message
+    per sender; never more than ``INBOX_MESSAGES``.
 
     A due retry goes in line behind the messages already in the inbox, so
     this is how long it waits beyond its backoff: about one send's time.
     (Holding ``INBOX_MESSAGES`` made a retry wait ten seconds behind 1024
-    sends of 10 ms for one sender.)  Runs with a group whose sends take no
-    time have no such wait, and fill the inbox for speed.
+    sends of 10 ms for one sender.)  Runs without retries, or with a group
+    whose sends take no time, have no such wait, and keep the full inbox,
+    so that the producer works in bursts.
     """
     most = max(1, INBOX_MESSAGES // batch)
-    if 0 in _release_periods(config):
+    if not config.gateway.retries or 0 in _release_periods(config):
         return most
     items = -(-config.num_senders // batch)  # rounded up
     if batch > 1:

@@ -8,11 +8,12 @@ from sms_sim.config import Gateway, SenderGroup, SimulationConfig
 
 
 def config(count: int, mean_s: float, speed: float = 1.0,
-           tps: float | None = None,
-           max_rate: float | None = None) -> SimulationConfig:
+           tps: float | None = None, max_rate: float | None = None,
+           retries: int = 0) -> SimulationConfig:
     return SimulationConfig(1000, (SenderGroup(count, mean_s, 0.0, 0.0,
                                                tps),),
-                            speed=speed, gateway=Gateway(max_rate=max_rate))
+                            speed=speed, gateway=Gateway(max_rate=max_rate,
+                                                         retries=retries))
 
 
 def test_runs_within_the_wake_up_budget_get_no_slack() -> None:
@@ -43,26 +44,25 @@ def test_batches_hold_the_inbox_to_its_item_budget() -> None:
     assert tuning.batch_size(config(1000, 0.01, max_rate=5000)) == 1
 
 
-def test_the_inbox_holds_about_one_message_per_sender() -> None:
+def test_with_retries_the_inbox_holds_about_one_message_per_sender(
+        ) -> None:
     # So that a due retry waits behind about one send, not a thousand.
-    assert tuning.inbox_items(config(1, 0.01), 1) == 1
-    assert tuning.inbox_items(config(40, 0.01), 1) == 40
-    assert tuning.inbox_items(config(1000, 0.01), 10) == 100
-    assert tuning.inbox_items(config(10_000, 0.01), 100) == 10  # 1000
+    def items(senders: int, mean_s: float, batch: int) -> int:
+        return tuning.inbox_items(config(senders, mean_s, retries=1), batch)
+
+    assert items(1, 0.01, 1) == 1
+    assert items(40, 0.01, 1) == 40
+    assert items(1000, 0.01, 10) == 100
+    assert items(10_000, 0.01, 100) == 10  # 1000 messages at most
     # With batches, a few items in reserve whatever the fleet.
-    assert tuning.inbox_items(config(20, 0.001), 20) == \
-        tuning.MIN_INBOX_ITEMS
+    assert items(20, 0.001, 20) == tuning.MIN_INBOX_ITEMS
 
 
-def test_the_inbox_holds_a_bounded_number_of_messages() -> None:
-    for senders, mean in ((4, 0.0), (1000, 0.001), (10_000, 0.01)):
-        cfg = config(senders, mean)
+def test_without_retries_or_send_times_the_inbox_is_full() -> None:
+    for cfg in (config(4, 0.01), config(4, 0.0, retries=1)):
         for batch in (1, 10, tuning.MAX_BATCH):
-            items = tuning.inbox_items(cfg, batch)
-            assert items >= 1
-            assert items * batch <= max(batch, tuning.INBOX_MESSAGES)
-    # Zero-time sends fill it, for speed.
-    assert tuning.inbox_items(config(4, 0.0), 1) == tuning.INBOX_MESSAGES
+            assert tuning.inbox_items(cfg, batch) == max(
+                1, tuning.INBOX_MESSAGES // batch)
 
 
 def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
