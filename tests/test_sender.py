@@ -313,18 +313,24 @@ def test_one_thread_sends_for_every_sender_not_yet_running() -> None:
     assert [r.sender for r in done] == [1, 2, 3, 1, 2, 3, 1]
 
 
+def fleet_results(groups: tuple[SenderGroup, ...],
+                  messages: list[Message]) -> list[Result]:
+    """The results of one thread sending ``messages`` for a fleet of
+    ``groups``, in made-up time, by message id."""
+    fake = FakeTime()
+    channels = channels_with(fresh(messages))
+    sender(channels, SenderGroup(1, 1.0, 0.0, 0.0),
+           SimClock.started(1.0, fake.clock), fake.wait,
+           fleet=Fleet(groups)).run()
+    return sorted(results(channels), key=lambda r: r.message.id)
+
+
 def test_a_message_goes_to_the_sender_free_first_in_any_group() -> None:
     """One thread, two groups: a fast sender (0.1 s) and a slow one
     (0.25 s).  Each message goes to whichever is free first, so the fast
     one sends more, whichever group the thread came from."""
-    fake = FakeTime()
-    channels = channels_with(fresh(MESSAGES[:6]))
-    fleet = Fleet((SenderGroup(1, 0.25, 0.0, 0.0),
-                   SenderGroup(1, 0.1, 0.0, 0.5)))
-    one = sender(channels, SenderGroup(1, 1.0, 0.0, 0.0),
-                 SimClock.started(1.0, fake.clock), fake.wait, fleet=fleet)
-    one.run()
-    done = sorted(results(channels), key=lambda r: r.message.id)
+    done = fleet_results((SenderGroup(1, 0.25, 0.0, 0.0),
+                          SenderGroup(1, 0.1, 0.0, 0.5)), MESSAGES[:6])
     # Free at 0: sender 1 (index 1 first), then 2; then 2 at 0.1 and 0.2,
     # 1 at 0.25, 2 at 0.3 and 0.4.
     assert [(r.sender, r.group) for r in done] == [
@@ -339,13 +345,7 @@ def test_zero_time_sends_go_round_the_whole_fleet() -> None:
     """Senders free at the same moment take turns, the one free longest
     first: otherwise sender 1 would make every zero-time send, and the
     first group's failure rate would be the run's."""
-    fake = FakeTime()
-    channels = channels_with(fresh(MESSAGES[:9]))
-    fleet = Fleet((SenderGroup(2, 0.0, 0.0, 0.0),
-                   SenderGroup(1, 0.0, 0.0, 1.0)))
-    one = sender(channels, SenderGroup(1, 1.0, 0.0, 0.0),
-                 SimClock.started(1.0, fake.clock), fake.wait, fleet=fleet)
-    one.run()
-    done = sorted(results(channels), key=lambda r: r.message.id)
+    done = fleet_results((SenderGroup(2, 0.0, 0.0, 0.0),
+                          SenderGroup(1, 0.0, 0.0, 1.0)), MESSAGES[:9])
     assert [r.sender for r in done] == [1, 2, 3] * 3
     assert [r.outcome for r in done] == [SENT, SENT, FAILED] * 3

@@ -149,6 +149,7 @@ def test_a_due_retry_waits_behind_little_queued_work() -> None:
     # The backoff, the send in progress, and at most two queued.
     assert max(gaps) <= 0.01 + 3 * 0.01 + 1e-9
 
+
 def test_zero_messages() -> None:
     snap = run_bounded(config(0)).snapshot
     assert snap.processed == 0 and snap.unsent == 0 and snap.final
