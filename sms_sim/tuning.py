@@ -41,8 +41,8 @@ INBOX_MESSAGES = 1024
 """Messages the inbox holds at most (about 250 kB): enough that the
 producer works in bursts rather than once per message taken, few enough
 that memory stays flat whatever the run's size (4096 took a million
-messages from 22 to 33 MB).  Only runs whose sends take no time fill it
-(see :func:`inbox_items`)."""
+messages from 22 to 33 MB).  Runs with retries whose sends take time
+hold less (see :func:`inbox_items`)."""
 
 MAX_BATCH = 128
 INBOX_ITEMS_PER_S = 10_000
@@ -120,7 +120,7 @@ def inbox_items(config: SimulationConfig, batch: int) -> int:
     most = max(1, INBOX_MESSAGES // batch)
     if not config.gateway.retries or 0 in _release_periods(config):
         return most
-    items = -(-config.num_senders // batch)  # rounded up
+    items = math.ceil(config.num_senders / batch)
     if batch > 1:
         items = max(items, MIN_INBOX_ITEMS)
     return min(items, most)
