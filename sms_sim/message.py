@@ -99,12 +99,6 @@ def attempt_bits(seed: int, attempt: int) -> int:
     return seed if attempt == 1 else _wyrand(seed, 2 * attempt - 2)
 
 
-def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
-    """The ``(delay, fail)`` draws of attempt number ``attempt``, each
-    uniform in [0, 1)."""
-    return split_draws(attempt_bits(seed, attempt))
-
-
 def failure_draws(seed: int, attempt: int) -> tuple[float, float]:
     """The ``(permanent, jitter)`` draws of failed attempt ``attempt``,
     uniform in [0, 1), where its fail draw cannot give them (see

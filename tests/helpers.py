@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from sms_sim.channels import Channels, Result
 from sms_sim.config import Gateway, SenderGroup, SimulationConfig
+from sms_sim.message import attempt_bits, split_draws
 
 T = TypeVar("T")
 TIMEOUT_S = 10
@@ -101,6 +102,12 @@ def config(num_messages: int = 100, *groups: SenderGroup,
     return SimulationConfig(num_messages,
                             groups or (SenderGroup(4, 0.0, 0.0, 0.25),),
                             interval_s, seed, speed, gateway or Gateway())
+
+
+def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:
+    """The ``(delay, fail)`` draws of attempt number ``attempt``, each
+    uniform in [0, 1), as a sender reads them."""
+    return split_draws(attempt_bits(seed, attempt))
 
 
 def drained(items: queue.SimpleQueue[T] | queue.Queue[T]) -> list[T]:

@@ -9,8 +9,8 @@ import pytest
 from sms_sim.clock import LONGEST_WAIT_S, SimClock
 from sms_sim.config import Backoff
 from sms_sim.gateway import RateLimit
-from sms_sim.message import attempt_draws, failure_draws, generate_messages
-from tests.helpers import FakeTime
+from sms_sim.message import failure_draws, generate_messages
+from tests.helpers import FakeTime, attempt_draws
 
 
 def test_simulated_time_runs_speed_times_as_fast() -> None:

@@ -12,10 +12,10 @@ from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
 from sms_sim.clock import Pacing, SimClock, Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup
 from sms_sim.fleet import Fleet
-from sms_sim.message import (Message, attempt_draws, generate_messages,
-                             retry_jitter)
+from sms_sim.message import Message, generate_messages, retry_jitter
 from sms_sim.sender import Rules, Sender
-from tests.helpers import FakeTime, VirtualTime, drained, results
+from tests.helpers import (FakeTime, VirtualTime, attempt_draws, drained,
+                           results)
 
 MESSAGES = generate_messages(random.Random(11), 0, 200)
 

@@ -14,12 +14,12 @@ from sms_sim import simulation
 from sms_sim.channels import RETRY, Result
 from sms_sim.clock import Wait
 from sms_sim.config import Backoff, Gateway, SenderGroup, SimulationConfig
-from sms_sim.message import Message, attempt_draws, generate_messages
+from sms_sim.message import Message, generate_messages
 from sms_sim.producer import GENERATE_CHUNK
 from sms_sim.simulation import Outcome
 from sms_sim.stats import Snapshot
 from sms_sim.stop import StopEvent
-from tests.helpers import TIMEOUT_S, FakeTime, config
+from tests.helpers import TIMEOUT_S, FakeTime, attempt_draws, config
 
 
 class Recorder:
