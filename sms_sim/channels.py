@@ -98,12 +98,16 @@ class Channels:
     retries: RetryQueue
     notices: NoticeQueue
     stop: threading.Event
+    pending_batches: int
+    """Result lists on ``sent`` and ``failed`` together beyond which a
+    sender waits for the monitor to take some before it posts more."""
 
     @classmethod
-    def create(cls, inbox_items: int, stop: threading.Event) -> Channels:
+    def create(cls, inbox_items: int, stop: threading.Event,
+               pending_batches: int = 1 << 30) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
                    queue.SimpleQueue(), queue.SimpleQueue(),
-                   queue.SimpleQueue(), stop)
+                   queue.SimpleQueue(), stop, pending_batches)
 
     def release(self) -> None:
         """End the run for every thread: set ``stop``, wake the producer,

@@ -202,6 +202,13 @@ class Sender:
         latest."""
         channels = self._channels
         if self._sent or self._failed:
+            # Results waiting for the monitor hold their messages: when it
+            # falls behind (it waits its turn for the interpreter lock),
+            # wait for it, a millisecond at a time, on ``stop``.
+            while channels.sent.qsize() + channels.failed.qsize() > \
+                    channels.pending_batches and \
+                    not channels.stop.wait(0.001):
+                pass
             lag = self._pacing.clock.now() - self._earliest_s
             if lag > self.lag_s:
                 self.lag_s = lag

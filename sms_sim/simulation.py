@@ -51,7 +51,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     stop = StopEvent() if stop is None else stop
     rng = random.Random(config.seed) if rng is None else rng
     batch = tuning.batch_size(config)
-    channels = Channels.create(tuning.inbox_items(config, batch), stop)
+    channels = Channels.create(tuning.inbox_items(config, batch), stop,
+                               tuning.pending_batches(batch))
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s(config))

@@ -126,6 +126,20 @@ def inbox_items(config: SimulationConfig, batch: int) -> int:
     return min(items, most)
 
 
+PENDING_RESULTS = 4096
+"""About how many results may wait on the queues for the monitor.
+Without a bound they piled up whenever the monitor waited its turn for
+the interpreter lock behind busy senders, each holding its message, and
+peak memory rose by a few megabytes at random moments (see the
+README)."""
+
+
+def pending_batches(batch: int) -> int:
+    """Result lists, of up to ``batch`` results, that may wait for the
+    monitor: ``PENDING_RESULTS`` worth."""
+    return max(2, PENDING_RESULTS // batch)
+
+
 SWITCH_INTERVAL_PER_THREAD_S = 50e-6
 MAX_SWITCH_INTERVAL_S = 0.05
 

@@ -1,6 +1,8 @@
 """The sender loop, driven by made-up time: every test is exact."""
 from __future__ import annotations
 
+import dataclasses
+import queue
 import random
 import threading
 from collections import Counter
@@ -349,3 +351,44 @@ def test_zero_time_sends_go_round_the_whole_fleet() -> None:
                           SenderGroup(1, 0.0, 0.0, 1.0)), MESSAGES[:9])
     assert [r.sender for r in done] == [1, 2, 3] * 3
     assert [r.outcome for r in done] == [SENT, SENT, FAILED] * 3
+
+
+class Monitoring(threading.Event):
+    """A stop signal whose wait does what the monitor would meanwhile:
+    take the result lists off ``sent``, or, if ``stops``, stop the run."""
+
+    def __init__(self, sent: queue.SimpleQueue[list[Result]],
+                 stops: bool) -> None:
+        super().__init__()
+        self._sent = sent
+        self._stops = stops
+        self.waits = 0
+        self.taken: list[Result] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits += 1
+        if self._stops:
+            self.set()
+        else:
+            self.taken += [r for batch in drained(self._sent) for r in batch]
+        return self.is_set()
+
+
+@pytest.mark.parametrize("stops", [False, True])
+def test_a_sender_waits_for_the_monitor_to_take_results(stops: bool) -> None:
+    channels = Channels.create(2, threading.Event(), pending_batches=1)
+    stop = Monitoring(channels.sent, stops)
+    channels = dataclasses.replace(channels, stop=stop)
+    channels.inbox.put(fresh(MESSAGES[:3]))
+    channels.inbox.put(None)
+    channels.sent.put([])
+    channels.sent.put([])  # over the limit of one
+    fake = FakeTime()
+    sender(channels, SenderGroup(1, 0.01, 0.0, 0.0),
+           SimClock.started(1.0, fake.clock), fake.wait).run()
+    # It waited: until the monitor took the lists, or the run stopped,
+    # when what it held is posted all the same.
+    assert stop.waits >= 1
+    posted = stop.taken + [r for batch in drained(channels.sent)
+                           for r in batch]
+    assert [r.message.id for r in posted] == [m.id for m in MESSAGES[:3]]
