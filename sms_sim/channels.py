@@ -2,9 +2,11 @@
 
 ::
 
-    producer ─Work─▶ inbox ─▶ senders ─[Result]─▶ sent / failed ─▶ monitor
-        ▲                        │  └─────SenderExit / idle─▶ notices ─┘
-        └──────Retry── retries ◀─┘
+    producer ─[Message]─▶ inbox ─▶ senders ─[Result]─▶ sent / failed ─▶ monitor
+                                  (schedule)   └──SenderExit─▶ notices ──┘
+
+The senders take fresh messages from the inbox inside the schedule's
+decisions (``schedule.py``), where retries wait too.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sms_sim.message import Message
+from sms_sim.tuning import POLL_S
 
 SENT = "sent"
 FAILED = "failed"
@@ -22,31 +25,9 @@ RETRY = "retry"
 EXPIRED = "expired"
 
 
-Retry = tuple[float, Message, int, float]
-"""A message due for another attempt: ``(ready_at_s, message, attempt,
-spent_s)``.
-
-- ``ready_at_s``: the simulated moment its backoff ends; no attempt
-  starts before.  The producer's backlog keeps retries in its order.
-- ``attempt``: the number of the attempt to make (2 for the first retry).
-- ``spent_s``: simulated send time of its earlier attempts.
-
-A plain tuple, unlike the other values here: one is built for every
-retry, and a NamedTuple costs several times as much to build (see the
-README).
-"""
-
-
-class Work(NamedTuple):
-    """One inbox item: fresh messages (ready from the first instant, at
-    their first attempt), or retries, or both."""
-
-    fresh: list[Message]
-    retries: list[Retry]
-
-
 class Result(NamedTuple):
-    """One attempt, or one expiry, of one message.
+    """One attempt, or one expiry, of one message.  Build it by keyword:
+    several fields are numbers of the same kind.
 
     Which queue holds it says whether the attempt succeeded; ``outcome``
     says what became of the message: ``SENT``, ``FAILED``, ``EXPIRED``
@@ -55,7 +36,11 @@ class Result(NamedTuple):
 
     message: Message
     group: int
+    """The index of the sending group; ``NO_GROUP`` (-1) for an expiry
+    that made no attempt."""
     sender: int
+    """The sender's number, from 1; 0 for an expiry that made no
+    attempt."""
     attempts: int
     """Attempts the message has had, this one included."""
     send_s: float | None
@@ -68,6 +53,10 @@ class Result(NamedTuple):
     outcome: str
 
 
+class Stopped(Exception):
+    """The run was stopped while a thread waited."""
+
+
 @dataclass(frozen=True, slots=True)
 class SenderExit:
     """A sender's last word, whatever ends it; every result it produced was
@@ -78,45 +67,41 @@ class SenderExit:
     fault: str | None = None
 
 
-Inbox = queue.Queue["Work | None"]
-"""``None`` tells the sender that takes it to pass it on and finish."""
+Inbox = queue.Queue["list[Message] | None"]
+"""Fresh messages in id order, a chunk an item; ``None`` after the last."""
 ResultQueue = queue.SimpleQueue[list[Result]]
 NoticeQueue = queue.SimpleQueue["SenderExit | None"]
-"""Sender exits, and ``None`` from a sender that found the inbox empty:
-either way the monitor should look at the results now."""
-RetryQueue = queue.SimpleQueue["list[Retry] | None"]
-"""Failed attempts on their way back to the producer; ``None`` wakes it."""
+"""Sender exits, and ``None`` from a sender that waits for the monitor to
+take results: either way the monitor should look at the results now."""
 
 
 @dataclass(frozen=True, slots=True)
 class Channels:
-    """The queues and the stop signal that every thread of a run shares."""
+    """The queues and the stop signal that every thread of a run shares.
+    Each queue is thread-safe on its own; nothing else is shared."""
 
     inbox: Inbox
     sent: ResultQueue
     failed: ResultQueue
-    retries: RetryQueue
     notices: NoticeQueue
     stop: threading.Event
-    pending_batches: int
-    """Result lists on ``sent`` and ``failed`` together beyond which a
-    sender waits for the monitor to take some before it posts more."""
 
     @classmethod
-    def create(cls, inbox_items: int, stop: threading.Event,
-               pending_batches: int = 1 << 30) -> Channels:
+    def create(cls, inbox_items: int, stop: threading.Event) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
-                   queue.SimpleQueue(), queue.SimpleQueue(),
-                   queue.SimpleQueue(), stop, pending_batches)
+                   queue.SimpleQueue(), queue.SimpleQueue(), stop)
 
-    def release(self) -> None:
-        """End the run for every thread: set ``stop``, wake the producer,
-        and start the chain of ``None`` that releases idle senders (each
-        passes it on).  Never blocks: a full inbox means no sender waits
-        on it, and busy senders see ``stop`` after their current send."""
-        self.stop.set()
-        self.retries.put(None)
-        try:
-            self.inbox.put_nowait(None)
-        except queue.Full:
-            pass
+    def take_fresh(self) -> list[Message] | None:
+        """The next chunk of fresh messages, or None after the last.
+        Blocks until the producer has made it, looking at ``stop`` every
+        ``POLL_S``; raises :class:`Stopped` once it is set."""
+        while True:
+            try:
+                return self.inbox.get(timeout=POLL_S)
+            except queue.Empty:
+                if self.stop.is_set():
+                    raise Stopped from None
+
+    def pending(self) -> int:
+        """Result lists waiting for the monitor, on both queues."""
+        return self.sent.qsize() + self.failed.qsize()

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,13 +16,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 from sms_sim import simulation, tuning
 from sms_sim.checks import Check, min_delivered
-from sms_sim.config import (MAX_MESSAGES, MAX_RETRIES, MAX_SENDERS,
-                            MAX_SPEED, MIN_INTERVAL_S, MIN_SPEED, Backoff,
-                            ConfigError, Gateway, SenderGroup,
+from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                            MIN_INTERVAL_S, MIN_SPEED, UNPACED, SenderGroup,
                             SimulationConfig)
 from sms_sim.csvlog import CsvLog
 from sms_sim.display import View, make_view
+from sms_sim.gateway import MAX_RETRIES, Backoff, Gateway
 from sms_sim.stop import StopEvent
+from sms_sim.validation import ConfigError
 
 EXIT_OK = 0
 EXIT_FAULT = 1
@@ -110,6 +110,19 @@ def _int(text: str, limit: int | None = None) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be an integer, got {_echo(text)}") from None
+
+
+def _speed(text: str) -> float:
+    """A number, or ``max`` for no pacing at all; ``inf`` is refused, so
+    that the error can say what to type instead."""
+    if text.strip().lower() == "max":
+        return UNPACED
+    value = _float(text)
+    if not (MIN_SPEED <= value <= MAX_SPEED):  # also false for nan
+        raise argparse.ArgumentTypeError(
+            f"must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}, or max "
+            f"for no pacing, got {_echo(text)}")
+    return value
 
 
 def _float(text: str) -> float:
@@ -248,9 +261,11 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         help="add a group of COUNT (>= 1) senders with their own settings, "
         "same units and ranges as above; TPS caps each one's sends per "
         "second; repeatable")
-    add("--speed", metavar="X", type=_float, default=1.0,
+    add("--speed", metavar="X", type=_speed, default=1.0,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
-        f"{MAX_SPEED:g} (default: %(default)s)")
+        f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
+        "every simulated figure is the same at any speed "
+        "(default: %(default)s)")
     add("--tps", metavar="X", type=_float, default=None,
         help="each positional sender starts at most X sends per simulated "
         "second, > 0")
@@ -280,8 +295,9 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         "(default: %(default)s)")
     add("--seed", metavar="N", type=_seed, default=None,
         help="seed the random generator, an integer >= 0 of at most 40 "
-        "digits: the same messages and, with one sender group and no "
-        "deadline, the same totals every run")
+        "digits: the same seed and settings give the same simulated "
+        "figures and log, at any speed (default: a seed drawn and shown "
+        "in the report)")
     add("--json", action="store_true",
         help="write one JSON object per line instead of text")
     return parser
@@ -349,18 +365,19 @@ process group, so the program receives the signal twice at once."""
 
 
 @contextmanager
-def _stop_on_signals(stop: threading.Event, abandon: Callable[[], None],
-                     monotonic: Callable[[], float] = time.monotonic
-                     ) -> Iterator[list[int]]:
-    """While inside, SIGINT, SIGTERM and SIGHUP set ``stop`` and are
-    recorded.  A second one ends the process at once, after ``abandon``
-    has left the screen sane, with status 128 + the signal's number;
-    except a repeat of the first within ``REPEAT_GRACE_S``, which is
-    ignored.
+def _signals_recorded(abandon: Callable[[], None],
+                      monotonic: Callable[[], float] = time.monotonic
+                      ) -> Iterator[list[int]]:
+    """While inside, SIGINT, SIGTERM and SIGHUP are recorded in the list
+    given, for the run to stop on (``simulation.run`` looks at it every
+    ``POLL_S``).  A second one ends the process at once, after
+    ``abandon`` has left the screen sane, with status 128 + the signal's
+    number; except a repeat of the first within ``REPEAT_GRACE_S``, which
+    is ignored.
 
-    Setting an Event from a handler is safe here only because the main
-    thread never holds ``stop``'s lock while handlers are installed: it
-    merely starts and joins threads (see ``simulation.run``).
+    The handler only appends to a list: it never takes a lock.  It runs in
+    the main thread between two of its steps, and a lock the main thread
+    holds there (setting the stop Event takes one) would never be let go.
     """
     received: list[int] = []
     first_at: list[float] = []
@@ -372,9 +389,8 @@ def _stop_on_signals(stop: threading.Event, abandon: Callable[[], None],
                 return
             abandon()
             os._exit(128 + signum)
-        received.append(signum)
         first_at.append(monotonic())
-        stop.set()
+        received.append(signum)
 
     previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
     try:
@@ -441,10 +457,11 @@ def main(argv: Sequence[str] | None = None,
                            interval_s=config.interval_s)
     checks: list[Check] = []
     try:
-        with _stop_on_signals(stop, view.abandon) as received, \
+        with _signals_recorded(view.abandon) as received, \
                 view.running(), _interpreter_tuned(config.num_senders + 2):
             outcome = simulation.run(
                 config, view.progress, stop=stop,
+                signalled=lambda: bool(received),
                 sink=None if log is None else log.write,
                 started_at=started_at)
         if options.min_delivered is not None:

@@ -4,9 +4,11 @@ Every figure a run reports is in the simulated gateway's own clock: it
 starts at 0 when the run starts and runs ``speed`` times as fast as real
 time.  Threads only ever *wait* in real time, so that real time keeps pace
 with the simulation; what a send costs the machine never enters a figure.
+At ``--speed max`` (an infinite speed) nothing waits at all.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +36,14 @@ class SimClock:
                 ) -> SimClock:
         return cls(monotonic(), speed, monotonic)
 
+    @property
+    def paced(self) -> bool:
+        """Whether real time follows simulated time: a finite speed."""
+        return self.speed != math.inf
+
     def now(self) -> float:
-        """Simulated seconds since the run started."""
+        """Simulated seconds since the run started; only for a paced
+        clock."""
         return (self.monotonic() - self.start) * self.speed
 
     def real_elapsed(self) -> float:
@@ -43,7 +51,10 @@ class SimClock:
 
     def wait_until(self, sim_s: float, wait: Wait) -> bool:
         """Block until simulated time reaches ``sim_s``; True if the run
-        was stopped first.  Never blocks when that moment has passed."""
+        was stopped first.  Never blocks when that moment has passed, or
+        when the clock is not paced."""
+        if not self.paced:
+            return False
         remaining = (sim_s - self.now()) / self.speed
         while remaining > LONGEST_WAIT_S:
             if wait(LONGEST_WAIT_S):

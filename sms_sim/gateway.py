@@ -1,27 +1,65 @@
-"""Throughput caps as reservations in simulated time: no timer thread, and
-the cap is exact however the threads are scheduled."""
+"""The rules of the modelled gateway beyond its senders: an account-wide
+cap, retries with backoff, and a validity deadline, all in simulated time.
+``schedule.py`` applies them."""
 from __future__ import annotations
 
-import threading
+from dataclasses import dataclass, field
+
+from sms_sim.validation import (ConfigError, check_rate, check_seconds,
+                                check_share)
+
+MAX_RETRIES = 100
 
 
-class RateLimit:
-    """At most ``rate`` sends start per simulated second, evenly spaced,
-    over every sender that shares this limit.
-
-    A sender asks for the first free slot at or after the moment it could
-    start; slots are handed out in the order senders ask, and none is
-    handed out twice.
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Full-jitter exponential backoff, in simulated seconds: before retry
+    ``k`` a message waits uniformly in ``[0, min(cap_s, base_s * 2**(k-1))]``.
     """
 
-    def __init__(self, rate: float) -> None:
-        self._gap = 1 / rate
-        self._next_slot = 0.0
-        self._lock = threading.Lock()
+    base_s: float = 1.0
+    cap_s: float = 60.0
 
-    def reserve(self, earliest_s: float) -> float:
-        """Take the first free slot at or after ``earliest_s``; return it."""
-        with self._lock:
-            slot = max(earliest_s, self._next_slot)
-            self._next_slot = slot + self._gap
-        return slot
+    def __post_init__(self) -> None:
+        check_seconds("base_s", self.base_s, positive=True)
+        check_seconds("cap_s", self.cap_s, positive=True)
+        if self.cap_s < self.base_s:
+            raise ConfigError("cap_s", f">= the base ({self.base_s:g} s)",
+                              self.cap_s)
+
+    def ceiling_s(self, retry: int) -> float:
+        """The longest wait before retry number ``retry`` (from 1)."""
+        if retry > 1024:  # 2.0 ** 1024 overflows; min() takes inf below
+            return self.cap_s
+        return min(self.cap_s, self.base_s * 2.0 ** (retry - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    """``max_rate``: all senders together start at most this many sends
+    per second, evenly spaced.  ``retries``: a failed attempt is retried
+    up to this many more times, after a ``backoff``, unless it failed
+    permanently (a ``permanent`` share of failed attempts does).
+    ``deadline_s``: no attempt starts after it; what is not sent by then
+    expires.
+    """
+
+    max_rate: float | None = None
+    retries: int = 0
+    backoff: Backoff = field(default_factory=Backoff)
+    permanent: float = 0.0
+    deadline_s: float | None = None
+
+    def __post_init__(self) -> None:
+        check_rate("max_rate", self.max_rate, "sends per second")
+        if not 0 <= self.retries <= MAX_RETRIES:
+            raise ConfigError("retries",
+                              f"an integer from 0 to {MAX_RETRIES}",
+                              self.retries)
+        check_share("permanent", self.permanent)
+        check_seconds("deadline_s", self.deadline_s, positive=True)
+
+    def backoff_ceilings(self) -> tuple[float, ...]:
+        """The longest backoff before each retry, from the first."""
+        return tuple(self.backoff.ceiling_s(retry)
+                     for retry in range(1, self.retries + 1))

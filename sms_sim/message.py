@@ -24,6 +24,12 @@ PRINTABLE = "".join(chr(code) for code in range(32, 127))  # space through '~'
 PHONE_DIGITS = 10
 _PHONE_WIDTH = 12  # ddd-ddd-dddd
 _DIGIT_PLACES = (0, 1, 2, 4, 5, 6, 8, 9, 10, 11)
+GENERATE_CHUNK = 256
+"""Messages the producer generates at a time: large enough that the bulk
+generator's per-call cost vanishes, small enough that the first chunk is
+ready at once.  Part of the model, not of its tuning: generation draws
+from the run's generator a chunk at a time, so the same seed gives the
+same messages only with the same chunks."""
 
 
 def _uniform_table(alphabet: str) -> tuple[bytes, bytes]:

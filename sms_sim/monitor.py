@@ -45,9 +45,10 @@ class Monitor:
         """Monitor until the run is over.
 
         Reports once at the start, so that a run shows its status at once,
-        then every interval.  Blocks on the notice queue, which a sender
-        exit or a sender running out of work wakes, for at most
-        ``MONITOR_POLL_S`` at a time and never beyond the next report.
+        then every interval.  Blocks on the notice queue, which a sender's
+        exit or a sender waiting for results to be taken wakes, for at
+        most ``MONITOR_POLL_S`` at a time and never beyond the next
+        report.
         When every message has an outcome it waits, on ``stop``, until
         real time reaches the blast's simulated end: no run ends sooner
         than the gateway it models would.
@@ -127,7 +128,7 @@ class Monitor:
 
     def _noticed(self, notice: SenderExit | None) -> None:
         if notice is None:
-            return  # a sender ran out of work: the drain that follows
+            return  # results are waiting: the drain that follows
         if notice.fault is not None:
             self.faults.append(
                 f"{notice.name} stopped after an error, and the run with "

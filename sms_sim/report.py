@@ -6,6 +6,7 @@ that would not fit its width is wrapped between fields.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ def short_seconds(value: float) -> str:
 
 
 def speed_text(speed: float) -> str:
-    return f"{speed:g}x"
+    return "max speed" if speed == math.inf else f"{speed:g}x"
 
 
 def elapsed_text(snap: Snapshot) -> str:
@@ -327,7 +328,8 @@ def final_report(snap: Snapshot, width: int | None, style: Style,
         style.bold(f"SMS alert simulation {_verdict(snap, style)}: "), [
             f"{clock_time(snap.sim_elapsed_s)} simulated",
             f"{clock_time(snap.elapsed_s)} real"
-            + (f" at {speed_text(snap.speed)}" if snap.speed != 1 else "")],
+            + (f" at {speed_text(snap.speed)}" if snap.speed != 1 else ""),
+            *([] if snap.seed is None else [f"seed {snap.seed}"])],
         width, indent=2, sep=", ")
 
     def row(label: str, fields: Sequence[str]) -> None:
@@ -384,7 +386,8 @@ def _header(event: str, snap: Snapshot) -> dict[str, Any]:
     """The fields every JSON line starts with."""
     return {"event": event, "elapsed_s": round(snap.elapsed_s, 3),
             "sim_elapsed_s": round(snap.sim_elapsed_s, 6),
-            "speed": snap.speed, "total": snap.total, "sent": snap.sent,
+            "speed": "max" if snap.speed == math.inf else snap.speed,
+            "total": snap.total, "sent": snap.sent,
             "failed": snap.failed}
 
 
@@ -404,6 +407,7 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
                  ) -> dict[str, Any]:
     return {
         **_header("summary", snap),
+        "seed": snap.seed,
         "expired": snap.expired,
         "unsent": snap.unsent,
         "retrying": snap.retrying,

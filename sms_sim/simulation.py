@@ -1,7 +1,9 @@
 """Wiring: the channels, the threads and the clock of one run."""
 from __future__ import annotations
 
+import dataclasses
 import random
+import secrets
 import threading
 import time
 import traceback
@@ -9,16 +11,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 
-from sms_sim import tuning
 from sms_sim.channels import Channels
 from sms_sim.clock import Pacing, SimClock, Wait
 from sms_sim.config import SimulationConfig
-from sms_sim.fleet import Fleet
 from sms_sim.monitor import Monitor, ProgressCallback, ResultSink
-from sms_sim.producer import Producer
-from sms_sim.sender import Rules, Sender
+from sms_sim.producer import produce
+from sms_sim.schedule import Schedule
+from sms_sim.sender import Sender
 from sms_sim.stats import Snapshot, Stats
 from sms_sim.stop import StopEvent
+from sms_sim.tuning import POLL_S, Tuning
+
+SEED_BITS = 32
+"""Bits of a seed drawn for a run that was given none: short enough to
+type again, to repeat the run."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,37 +35,44 @@ class Outcome:
     what it meant for the run, and the traceback."""
 
 
+def with_seed(config: SimulationConfig) -> SimulationConfig:
+    """``config``, with a seed drawn for it if it has none, so that the run
+    can be repeated exactly."""
+    if config.seed is not None:
+        return config
+    return dataclasses.replace(config, seed=secrets.randbits(SEED_BITS))
+
+
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         stop: threading.Event | None = None,
-        rng: random.Random | None = None,
+        signalled: Callable[[], bool] = lambda: False,
         monotonic: Callable[[], float] = time.monotonic,
         wait: Wait | None = None,
         sink: ResultSink | None = None,
         started_at: float | None = None) -> Outcome:
     """Run one simulation to its end and return the exact outcome.
 
-    ``stop`` may be set from outside (a signal handler) to interrupt the
-    run; it is also set here once the run is over.  The calling thread only
-    starts and joins threads, and never waits on ``stop`` itself, so a
-    signal handler in the calling thread can set it safely.  ``rng``,
-    ``monotonic`` and ``wait`` replace randomness, time and every real wait
-    in tests; by default the generator is seeded from ``config.seed``.
-    ``sink`` sees every batch of results, in the monitor's thread.  The
-    real time reported counts from ``started_at`` (a reading of
-    ``monotonic``) if given, else from the run's start.
+    ``stop`` may be set from another thread to interrupt the run; it is
+    also set here once the run is over.  A signal handler must not set it
+    (``Event.set`` takes a lock the main thread may hold): it records the
+    signal instead, and ``signalled`` tells the calling thread, which
+    looks at it at least every ``POLL_S`` and then sets ``stop`` itself.
+    ``monotonic`` and ``wait`` replace time and every real wait in tests.
+    A config without a seed gets one (:func:`with_seed`).  ``sink`` sees
+    every batch of results, in the monitor's thread.  The real time
+    reported counts from ``started_at`` (a reading of ``monotonic``) if
+    given, else from the run's start.
     """
+    config = with_seed(config)
     stop = StopEvent() if stop is None else stop
-    rng = random.Random(config.seed) if rng is None else rng
-    batch = tuning.batch_size(config)
-    channels = Channels.create(tuning.inbox_items(config, batch), stop,
-                               tuning.pending_batches(batch))
+    tuning = Tuning.of(config)
+    channels = Channels.create(tuning.inbox_items, stop)
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
-                    tuning.slack_s(config))
-    rules = Rules.of(config.gateway)
-    producer = Producer(channels, clock, rng, config.num_messages, batch,
-                        retries=config.gateway.retries > 0)
-    monitor = Monitor(Stats(config.num_messages, config.groups, config.speed),
+                    tuning.slack_s)
+    schedule = Schedule(config.groups, config.gateway, channels.take_fresh)
+    monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
+                            config.seed),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)
@@ -79,19 +92,23 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
     def monitor_run() -> None:
         monitor.run()
-        channels.release()  # the run is over: end it, start no more threads
+        stop.set()  # the run is over: end it, start no more threads
 
+    rng = random.Random(config.seed)
     # The monitor first, so that a run shows its status at once; then the
-    # producer, so that each sender finds work the moment it starts.  Every
-    # sender's clock starts at 0 however late a thread does: the threads
-    # started first send for the senders not yet started, and all catch up.
-    # (On a busy machine the main thread starts threads slowly, and a short
-    # run may be over before the last ones are needed; they never start.)
-    senders = _senders(config, channels, pacing, rules)
+    # producer, so that the first decision finds messages.  The schedule
+    # is the model's however late a thread starts: the threads started
+    # first carry out the decisions of the senders not yet started.  (On a
+    # busy machine the main thread starts threads slowly, and a short run
+    # may be over before the last ones are needed; they never start.)
+    senders = [Sender(f"sender-{number}", schedule, channels, pacing, tuning)
+               for number in range(1, config.num_senders + 1)]
     threads = chain(
         (threading.Thread(target=guarded(name, body), name=name)
-         for name, body in (("monitor", monitor_run),
-                            ("producer", producer.run))),
+         for name, body in (
+             ("monitor", monitor_run),
+             ("producer",
+              lambda: produce(channels, rng, config.num_messages)))),
         # Daemons: CPython keeps a shutdown lock for every other thread
         # and scans them all at each start (quadratic in the fleet); every
         # sender's goodbye is awaited below all the same.
@@ -100,6 +117,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     started: list[threading.Thread] = []
     try:
         for thread in threads:
+            if signalled():
+                stop.set()
             if stop.is_set():
                 break  # interrupted, or over, while starting
             started.append(thread)
@@ -111,19 +130,22 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                       f"on threads or memory (ulimit)\n")
         stop.set()
     if started:
-        _join(started[0])  # the monitor: the run is over
-    channels.release()
+        _join(started[0], stop, signalled)  # the monitor: the run is over
+    stop.set()
     for thread in started[1:]:
-        _join(thread)  # then every result is queued, and the real time
-        # reported covers the threads' end, as the process's own does
+        _join(thread, stop, signalled)  # then every result is queued, and
+        # the real time reported covers the threads' end, as the
+        # process's own does
     snapshot = monitor.finish(
         bool(faults),
         max((s.lag_s for s in senders), default=0.0) / config.speed)
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 
-def _join(thread: threading.Thread) -> None:
-    """Wait for ``thread`` to end, waking every ``POLL_S``.
+def _join(thread: threading.Thread, stop: threading.Event,
+          signalled: Callable[[], bool]) -> None:
+    """Wait for ``thread`` to end, waking every ``POLL_S`` to set ``stop``
+    if a signal asked for it.
 
     A signal may be taken by any thread, and its Python handler then runs
     only when the main thread next runs Python code.  A join without a
@@ -131,13 +153,6 @@ def _join(thread: threading.Thread) -> None:
     ``timeout -s INT`` was ignored in about half of the runs.
     """
     while thread.is_alive():
-        thread.join(tuning.POLL_S)
-
-
-def _senders(config: SimulationConfig, channels: Channels, pacing: Pacing,
-             rules: Rules) -> list[Sender]:
-    """A thread for each sender; the threads share the fleet's clocks, so
-    any of them may send for whichever sender is free first."""
-    fleet = Fleet(config.groups)
-    return [Sender(f"sender-{number}", fleet, channels, pacing, rules)
-            for number in range(1, config.num_senders + 1)]
+        thread.join(POLL_S)
+        if signalled():
+            stop.set()

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.config import MAX_RETRIES, SenderGroup
+from sms_sim.config import SenderGroup
+from sms_sim.gateway import MAX_RETRIES
 
 HISTOGRAM_GROWTH = 1.01
 """Each bucket is 1% wider than the one before, so reporting a bucket's
@@ -51,10 +52,14 @@ class Histogram:
     def __init__(self, lowest: float, highest: float) -> None:
         self._log_lowest = math.log(lowest)
         self._log_growth = math.log(HISTOGRAM_GROWTH)
-        self._lowest = lowest
         self._top = math.ceil(
             math.log(highest / lowest) / self._log_growth) + 1
         self._buckets = [0] * (self._top + 1)
+        self._edges = [math.exp(self._log_lowest + i * self._log_growth)
+                       for i in range(self._top)]
+        """Where each bucket ends: bucket ``i`` holds the values from
+        ``edges[i - 1]`` (none for the first) up to ``edges[i]``, the
+        last every value from its start."""
         self.count = 0
         self.min = math.inf
         self.max = -math.inf
@@ -62,10 +67,13 @@ class Histogram:
     def add(self, values: Iterable[float]) -> None:
         """Count ``values``.
 
-        Sorts them (in C), then counts each bucket's share with one search:
-        a log and a search per bucket the batch touches, not per value.  A
-        batch of results, which end close together, touches few buckets;
-        per value, this was the monitor's largest cost (see the README).
+        Sorts them (in C), then counts each bucket's share with two
+        searches: one for the bucket of its first value, one for the first
+        value past it.  Per bucket a batch touches, not per value; a batch
+        of results, which end close together, touches few (per value, this
+        was the monitor's largest cost).  Each value's bucket is found
+        against the same edges whatever else is in its batch, so the
+        counts do not depend on how results were batched.
         """
         ordered = sorted(values)
         if not ordered:
@@ -74,21 +82,14 @@ class Histogram:
         self.count += end
         self.min = min(self.min, ordered[0])
         self.max = max(self.max, ordered[-1])
-        buckets, top = self._buckets, self._top
-        log_lowest, log_growth = self._log_lowest, self._log_growth
-        first = bisect.bisect_left(ordered, self._lowest)
-        buckets[0] += first  # below the lowest, zero included
+        buckets, edges, top = self._buckets, self._edges, self._top
+        first = 0
         while first < end:
-            index = int((math.log(ordered[first]) - log_lowest)
-                        / log_growth) + 1
+            index = bisect.bisect_right(edges, ordered[first])
             if index >= top:
                 buckets[top] += end - first
                 return
-            # Past the bucket's upper bound; at least one on, so that a
-            # value rounding puts beyond the bound still counts here.
-            after = bisect.bisect_left(
-                ordered, math.exp(log_lowest + index * log_growth),
-                first + 1)
+            after = bisect.bisect_left(ordered, edges[index], first + 1)
             buckets[index] += after - first
             first = after
 
@@ -173,6 +174,10 @@ class Snapshot:
     attempt ended (at the end, its simulated duration)."""
     groups: tuple[GroupSnapshot, ...]
     speed: float = 1.0
+    """Simulated seconds per real second; ``inf`` at ``--speed max``."""
+    seed: int | None = None
+    """The seed of the run's generator: the same seed and settings give
+    the same simulated figures."""
     expired: int = 0
     retries: int = 0
     retrying: int = 0
@@ -263,6 +268,21 @@ class Snapshot:
         return self.unsent * self.elapsed_s / self.processed
 
 
+SUM_BITS = 62
+"""Binary digits that a group's longest send keeps in its exact sum."""
+
+
+def _unit_scale(longest_s: float) -> float:
+    """The power of two by which a group's send times are multiplied into
+    integer units: its longest send becomes just under ``2**SUM_BITS``.
+    Shorter sends keep as many digits as a float has down to 2**-10 of
+    it; what lies below a unit, at most 2**-62 of the longest send, is
+    dropped."""
+    if longest_s <= 0:
+        return 1.0
+    return 2.0 ** (SUM_BITS - math.frexp(longest_s)[1])
+
+
 def finite_rate(count: int, seconds: float) -> float | None:
     """``count`` per second over ``seconds``, or None when that is not a
     finite number (no time, or a subnormal sliver of it)."""
@@ -276,14 +296,20 @@ class Stats:
     """Accumulates results; only the monitor thread touches it."""
 
     def __init__(self, total: int, groups: Sequence[SenderGroup],
-                 speed: float = 1.0) -> None:
+                 speed: float = 1.0, seed: int | None = None) -> None:
         self.total = total
         self.speed = speed
+        self.seed = seed
         self._groups = tuple(groups)
         self._attempts = [0] * len(groups)
         self._sent = [0] * len(groups)
         self._failed = [0] * len(groups)
-        self._send_s = [0.0] * len(groups)
+        self._send_units = [0] * len(groups)
+        """Each group's send time over all attempts, in units of one over
+        its ``_unit_scale``: integers, so the sum is exact whatever order
+        the results arrive in, and a seed fixes it to the last bit."""
+        self._unit_scale = [_unit_scale(g.mean_s + g.max_deviation_s)
+                            for g in groups]
         # Send times are known to lie below the longest a group allows:
         # the buckets span SEND_DECADES below it, whatever its scale.
         longest = max((g.mean_s + g.max_deviation_s for g in groups),
@@ -314,7 +340,8 @@ class Stats:
         """Count a batch of results.  Runs once per attempt: names are
         bound locally, and counters written back once."""
         attempts, sent, failed = self._attempts, self._sent, self._failed
-        send_total, by_attempts = self._send_s, self._by_attempts
+        units, scales = self._send_units, self._unit_scale
+        by_attempts = self._by_attempts
         sends: list[float] = []
         delivered: list[float] = []
         latest, retries, retrying, expired = (
@@ -325,7 +352,7 @@ class Stats:
                 latest = done
             if send_s is not None:
                 attempts[group] += 1
-                send_total[group] += send_s
+                units[group] += int(send_s * scales[group])
                 sends.append(send_s)
                 if tries == 1:
                     first += 1
@@ -362,13 +389,15 @@ class Stats:
         final snapshot has them; its simulated time is the blast's
         duration."""
         groups = tuple(
-            GroupSnapshot(*row) for row in zip(
+            GroupSnapshot(group=group, attempts=attempts, sent=sent,
+                          failed=failed, send_s=units / scale)
+            for group, attempts, sent, failed, units, scale in zip(
                 self._groups, self._attempts, self._sent, self._failed,
-                self._send_s))
+                self._send_units, self._unit_scale))
         base = Snapshot(
             total=self.total, elapsed_s=elapsed_s,
-            sim_elapsed_s=sim_elapsed_s,
-            groups=groups, speed=self.speed, expired=self.expired,
+            sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,
+            seed=self.seed, expired=self.expired,
             retries=self.retries, retrying=max(0, self.retrying),
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,

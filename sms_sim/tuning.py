@@ -1,23 +1,38 @@
-"""Every performance setting of a run, each with the reason it exists.
+"""Every performance setting of a run, and the index of every performance
+trick in the code, each with the reason it exists.
 
-The measurements behind the numbers are in the README ("What made the
-difference"), where they are kept up to date.  The few tricks that live in
-code rather than in a number are documented where they are: the stop
-Event's per-thread locks (``stop.py``), the senders' clocks shared without
-a lock (``clock.py``) and the senders as daemon threads
-(``simulation.py``).
+A run's settings are computed once, from its config, as one frozen
+:class:`Tuning` that the threads receive.  The measurements behind the
+numbers are in ``benchmarks/README.md``.  Tricks that live in code rather
+than in a number:
+
+- the stop Event's per-thread locks: ``stop.StopEvent``;
+- bulk generation of messages in C: ``message.generate_messages``;
+- draws from the message's own bits, a failure's future from its own fail
+  draw, wyrand after the first attempt: ``message``;
+- decisions made in batches under the schedule's one lock, the first
+  attempt's draws inlined: ``schedule.Schedule._decide``;
+- the clock read only when a result may lie beyond the slack:
+  ``sender.Sender._release``;
+- histograms fed sorted batches, one search per bucket a batch touches:
+  ``stats.Histogram.add``;
+- senders as daemon threads: ``simulation.run``;
+- the switch interval and the collector's threshold below, set by the
+  command line only (``cli``), as they are process-wide.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sms_sim.config import SimulationConfig
+from sms_sim.message import GENERATE_CHUNK
 
 POLL_S = 0.1
-"""Longest the producer blocks on the inbox or the retry queue before it
-looks at the stop Event again, and the main thread on a thread it joins
-before it runs the handler of a signal another thread took: the bound on
-how long an interrupt can go unnoticed by either."""
+"""Longest the producer blocks on the inbox, a sender on the producer,
+and the main thread on a thread it joins, before each looks again at the
+stop Event (or, for the main thread, at a signal): the bound on how long
+an interrupt can go unnoticed."""
 
 MONITOR_POLL_S = 0.05
 """How often the monitor drains the result queues between reports.  It is
@@ -31,27 +46,55 @@ WAKE_BUDGET_PER_S = 10_000
 Each wake-up passes the interpreter lock, so past a few ten thousand a
 second they, not the simulation, decide how fast a run goes.  A sender
 that would wake more often releases several results per wake-up instead
-(see :func:`slack_s`)."""
+(see ``Tuning.slack_s``)."""
 
 MAX_SLACK_S = 0.05
 """The most real time by which a result may come out before its simulated
 moment."""
 
 INBOX_MESSAGES = 1024
-"""Messages the inbox holds at most (about 250 kB): enough that the
-producer works in bursts rather than once per message taken, few enough
-that memory stays flat whatever the run's size (4096 took a million
-messages from 22 to 33 MB).  Runs with retries whose sends take time
-hold less (see :func:`inbox_items`)."""
+"""Fresh messages the inbox holds at most (about 250 kB): enough that the
+producer works in bursts, few enough that memory stays flat whatever the
+run's size (4096 took a million messages from 22 to 33 MB)."""
 
 MAX_BATCH = 128
-INBOX_ITEMS_PER_S = 10_000
-"""Inbox items a second that the senders may ask for together.
+DECISIONS_PER_S = 10_000
+"""Times a second that the senders may take the schedule's lock together.
 
-Every inbox operation is a lock round trip that may wake a thread.  When
-senders together take messages faster than this, inbox items carry several
-messages; at ordinary rates each carries one, so that no sender sits on
-work another could be doing."""
+Each take is a lock round trip that may wake a thread.  When senders
+together decide faster than this, each take makes several decisions; at
+ordinary rates each makes one, so that no sender sits on decisions another
+could be carrying out."""
+
+PENDING_RESULTS = 4096
+"""About how many results may wait on the queues for the monitor.
+Without a bound they piled up whenever the monitor waited its turn for
+the interpreter lock behind busy senders, each holding its message, and
+peak memory rose by a few megabytes at random moments."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """A run's performance settings, computed once from its config."""
+
+    batch: int
+    """Most decisions a sender makes per take of the schedule's lock."""
+    inbox_items: int
+    """Chunks of fresh messages the inbox holds."""
+    pending_batches: int
+    """Result lists on the sent and failed queues together beyond which a
+    sender waits for the monitor to take some before it posts more."""
+    slack_s: float
+    """How early, in *simulated* seconds, a sender may release a result."""
+
+    @classmethod
+    def of(cls, config: SimulationConfig) -> Tuning:
+        periods = _release_periods(config)
+        batch = _batch(config, periods)
+        return cls(batch=batch,
+                   inbox_items=max(1, INBOX_MESSAGES // GENERATE_CHUNK),
+                   pending_batches=max(2, PENDING_RESULTS // batch),
+                   slack_s=_slack_s(config, periods))
 
 
 def _release_periods(config: SimulationConfig) -> list[float]:
@@ -69,75 +112,33 @@ def _release_periods(config: SimulationConfig) -> list[float]:
     return periods
 
 
-def slack_s(config: SimulationConfig) -> float:
-    """How early, in *simulated* seconds, a sender may release a result.
-
-    A sender that has to wait sleeps until its current result is due, then
-    releases every further result due within the slack without sleeping.
-    Sharing ``WAKE_BUDGET_PER_S`` among the senders gives each a wake-up
-    every ``senders / budget`` real seconds at most; the slack is what is
-    left of that window after one send, so runs that fit the budget get
-    none.  Small next to a send wherever the machine allows, and never
-    more than ``MAX_SLACK_S`` of real time.
-    """
+def _slack_s(config: SimulationConfig, periods: list[float]) -> float:
+    """A sender that has to wait sleeps until its current result is due,
+    then releases every further result due within the slack without
+    sleeping.  Sharing ``WAKE_BUDGET_PER_S`` among the senders gives each a
+    wake-up every ``senders / budget`` real seconds at most; the slack is
+    what is left of that window after one send, so runs that fit the
+    budget get none.  Small next to a send wherever the machine allows,
+    and never more than ``MAX_SLACK_S`` of real time; none when nothing
+    waits (``--speed max``)."""
+    if not config.paced:
+        return 0.0
     window_s = config.num_senders / WAKE_BUDGET_PER_S
     needed = max((window_s - period / config.speed
-                  for period in _release_periods(config) if period > 0),
-                 default=0.0)
+                  for period in periods if period > 0), default=0.0)
     return min(max(needed, 0.0), MAX_SLACK_S) * config.speed
 
 
-def batch_size(config: SimulationConfig) -> int:
-    """Most messages per inbox item: enough to hold the inbox to
-    ``INBOX_ITEMS_PER_S`` when every sender keeps pace."""
+def _batch(config: SimulationConfig, periods: list[float]) -> int:
+    """Enough decisions per take to hold the takes to
+    ``DECISIONS_PER_S`` when every sender keeps pace."""
     demand_per_s = 0.0
-    for group, period in zip(config.groups, _release_periods(config)):
+    for group, period in zip(config.groups, periods):
         demand_per_s += (group.count * config.speed / period if period > 0
                          else math.inf)
-    if demand_per_s >= INBOX_ITEMS_PER_S * MAX_BATCH:  # also inf
+    if demand_per_s >= DECISIONS_PER_S * MAX_BATCH:  # also inf, and max
         return MAX_BATCH
-    return max(1, math.ceil(demand_per_s / INBOX_ITEMS_PER_S))
-
-
-MIN_INBOX_ITEMS = 8
-"""Inbox items at least when items carry several messages: a run that
-fast keeps its senders fed only with a few in reserve.  (With one, twenty
-senders at 1 ms and ``--speed 10`` fell 0.2 s behind and took twice as
-long.)"""
-
-
-def inbox_items(config: SimulationConfig, batch: int) -> int:
-    """Inbox items, of ``batch`` messages: with retries, about one message
-    per sender; never more than ``INBOX_MESSAGES``.
-
-    A due retry goes in line behind the messages already in the inbox, so
-    this is how long it waits beyond its backoff: about one send's time.
-    (Holding ``INBOX_MESSAGES`` made a retry wait ten seconds behind 1024
-    sends of 10 ms for one sender.)  Runs without retries, or with a group
-    whose sends take no time, have no such wait, and keep the full inbox,
-    so that the producer works in bursts.
-    """
-    most = max(1, INBOX_MESSAGES // batch)
-    if not config.gateway.retries or 0 in _release_periods(config):
-        return most
-    items = math.ceil(config.num_senders / batch)
-    if batch > 1:
-        items = max(items, MIN_INBOX_ITEMS)
-    return min(items, most)
-
-
-PENDING_RESULTS = 4096
-"""About how many results may wait on the queues for the monitor.
-Without a bound they piled up whenever the monitor waited its turn for
-the interpreter lock behind busy senders, each holding its message, and
-peak memory rose by a few megabytes at random moments (see the
-README)."""
-
-
-def pending_batches(batch: int) -> int:
-    """Result lists, of up to ``batch`` results, that may wait for the
-    monitor: ``PENDING_RESULTS`` worth."""
-    return max(2, PENDING_RESULTS // batch)
+    return max(1, math.ceil(demand_per_s / DECISIONS_PER_S))
 
 
 SWITCH_INTERVAL_PER_THREAD_S = 50e-6
@@ -165,9 +166,8 @@ GC_YOUNG_THRESHOLD = 10_000
 default is 700).  A run allocates several tuples and lists per message and
 frees every one by reference counting, none in a cycle, so the collector
 finds nothing to collect, however often it looks; each look costs the
-run time, and 100,000 cost it memory (see the README).  A process-wide
-setting, like the switch interval: the command line applies it, never the
-library."""
+run time.  A process-wide setting, like the switch interval: the command
+line applies it, never the library."""
 
 
 def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:

@@ -1,8 +1,6 @@
 """Test doubles shared by the test modules: time, queues and configs."""
 from __future__ import annotations
 
-import heapq
-import itertools
 import queue
 import threading
 import time
@@ -10,7 +8,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from sms_sim.channels import Channels, Result
-from sms_sim.config import Gateway, SenderGroup, SimulationConfig
+from sms_sim.config import SenderGroup, SimulationConfig
+from sms_sim.gateway import Gateway
 from sms_sim.message import attempt_bits, split_draws
 
 T = TypeVar("T")
@@ -42,47 +41,6 @@ class FakeTime:
 
     def advance(self, seconds: float) -> None:
         self._local.elapsed = getattr(self._local, "elapsed", 0.0) + seconds
-
-
-class VirtualTime:
-    """One clock shared by ``parties`` threads, as a discrete-event
-    simulator keeps it: ``wait(s)`` blocks until every party still taking
-    part is waiting, then time jumps to the earliest wake-up and releases
-    the parties due then.  How the threads are scheduled cannot change
-    what happens, so tests of scheduling are exact."""
-
-    def __init__(self, parties: int) -> None:
-        self.now = 0.0
-        self._parties = parties
-        self._waiting: list[tuple[float, int]] = []
-        self._order = itertools.count()
-        self._changed = threading.Condition()
-
-    def clock(self) -> float:
-        return self.now
-
-    def wait(self, seconds: float) -> bool:
-        with self._changed:
-            target = self.now + seconds
-            heapq.heappush(self._waiting, (target, next(self._order)))
-            self._advance()
-            while self.now < target:
-                if not self._changed.wait(TIMEOUT_S):
-                    raise AssertionError("virtual time stalled")
-        return False
-
-    def leave(self) -> None:
-        """The calling party takes no further part."""
-        with self._changed:
-            self._parties -= 1
-            self._advance()
-
-    def _advance(self) -> None:
-        if self._waiting and len(self._waiting) >= self._parties:
-            self.now = self._waiting[0][0]
-            while self._waiting and self._waiting[0][0] <= self.now:
-                heapq.heappop(self._waiting)
-            self._changed.notify_all()
 
 
 def until(condition: Callable[[], bool], timeout_s: float = TIMEOUT_S

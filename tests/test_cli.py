@@ -15,11 +15,12 @@ import pytest
 
 from sms_sim import cli, tuning
 from sms_sim.channels import FAILED, SENT, Result
-from sms_sim.config import (MAX_SENDERS, Backoff, Gateway, SenderGroup,
-                            SimulationConfig)
+from sms_sim.config import MAX_SENDERS, SenderGroup, SimulationConfig
+from sms_sim.gateway import Backoff, Gateway
 from sms_sim.message import Message
 from sms_sim.simulation import Outcome
 from sms_sim.stats import Stats
+from sms_sim.stop import StopEvent
 
 LONG_NUMBER = "9" * 5000
 MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
@@ -39,11 +40,12 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["10", "4", "abc"], "argument mean_processing_time: "
      "must be a number, got 'abc'"),
     (["10", "4", "nan"], ("argument mean_processing_time: ",
-                          "must be a finite number of seconds >= 0, got nan")),
+                          "must be a number of seconds from 0 to 1e9, got "
+                          "nan")),
     (["10", "4", "-inf"], ("argument mean_processing_time: ", "must be a "
-                           "finite number of seconds >= 0, got -inf")),
+                           "number of seconds from 0 to 1e9, got -inf")),
     (["10", "4", "-0.1"], ("argument mean_processing_time: ", "must be a "
-                           "finite number of seconds >= 0, got -0.1")),
+                           "number of seconds from 0 to 1e9, got -0.1")),
     (["10", "4", "0.01", "0.02"], ("argument max_deviation: ",
                                    "must be <= the mean (0.01 s), got 0.02")),
     (["10", "4", "0.01", "-0.001"], "argument max_deviation: "),
@@ -69,12 +71,12 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--senders", "2:0.01:0.02:0.1"], "DEVIATION must be <= the mean"),
     (["--senders", "2:0.01:0.001:2"], "FAILURE_RATE must be a number from "
      "0 to 1, got 2.0"),
-    (["--senders", "2:inf:0:0"], "MEAN must be a finite number of seconds "
-     ">= 0, got inf"),
+    (["--senders", "2:inf:0:0"], "MEAN must be a number of seconds from 0 "
+     "to 1e9, got inf"),
     (["--senders", "1:0.01:0:0:0"], "argument --senders: '1:0.01:0:0:0': "
-     "TPS must be a finite number of sends per second > 0, got 0.0"),
-    (["--senders", f"1:{LONG_NUMBER}:0:0"], "MEAN must be a finite number "
-     "of seconds >= 0, got inf"),
+     "TPS must be a finite number of sends per second >= 1e-06, got 0.0"),
+    (["--senders", f"1:{LONG_NUMBER}:0:0"], "MEAN must be a number of "
+     "seconds from 0 to 1e9, got inf"),
     (["10", "9000", "--senders", "2000:0:0:0"],
      "argument num_senders: must be from 1 to 10,000 senders over all "
      "groups, got 11000"),
@@ -85,27 +87,46 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "num_senders 0 to leave them out)"),
     # Options of the simulated gateway.
     (["--speed", "0"], "argument --speed: must be a number from 1e-06 to "
-     "1e+06, got 0.0"),
+     "1e+06, or max for no pacing, got '0'"),
     (["--speed", "-1"], "argument --speed: must be a number from 1e-06"),
-    (["--speed", "inf"], "argument --speed: must be a number from 1e-06"),
-    (["--speed", "nan"], "argument --speed: must be a number from 1e-06"),
+    (["--speed", "inf"], ("argument --speed: must be a number from 1e-06",
+                          "or max for no pacing, got 'inf'")),
+    (["--speed", "nan"], ("argument --speed: must be a number from 1e-06",
+                          "or max")),
     (["--speed", "2e6"], "argument --speed: must be a number from 1e-06 to "
-     "1e+06, got 2000000.0"),
+     "1e+06, or max for no pacing, got '2e6'"),
     (["--speed", "fast"], "argument --speed: must be a number, got 'fast'"),
     (["--tps", "0"], ("argument --tps: ", "must be a finite number of "
-                      "sends per second > 0, got 0.0")),
-    (["--tps", "-inf"], ("argument --tps: ", "> 0, got -inf")),
+                      "sends per second >= 1e-06, got 0.0")),
+    (["--tps", "-inf"], ("argument --tps: ", ">= 1e-06, got -inf")),
     (["--max-rate", "-1"], "argument --max-rate: must be a finite number "
-     "of sends per second > 0, got -1.0"),
+     "of sends per second >= 1e-06, got -1.0"),
     (["--max-rate", "0"], "argument --max-rate: must be a finite number"),
+    # Runs that could never end: nothing beyond 1e9 simulated seconds.
+    (["--tps", "1e-300"], "argument --tps: must be a finite number of "
+     "sends per second >= 1e-06, got 1e-300"),
+    (["--max-rate", "1e-300"], "argument --max-rate: must be a finite "
+     "number of sends per second >= 1e-06"),
+    (["--backoff", "1e308"], "argument --backoff: '1e308': BASE must be a "
+     "number of seconds > 0 and <= 1e9, got 1e+308"),
+    (["--senders", "1:1e308:0:0"], "argument --senders: '1:1e308:0:0': "
+     "MEAN must be a number of seconds from 0 to 1e9, got 1e+308"),
+    (["--deadline", "2e9"], "argument --deadline: must be a number of "
+     "seconds > 0 and <= 1e9, got 2000000000.0"),
+    (["1000000000000", "1", "1", "0"], "argument num_messages: "
+     "1,000,000,000,000 messages need at least 1e+12 simulated seconds "
+     "with these senders and caps; a run may model at most 1e9 s (about "
+     "31 years)"),
+    (["1001", "--max-rate", "1e-6"], "argument num_messages: 1,001 "
+     "messages need at least 1e+09 simulated seconds"),
     (["--retries", "101"], "argument --retries: must be an integer from 0 "
      "to 100, got 101"),
     (["--retries", "-1"], "argument --retries: must be an integer from 0 "
      "to 100, got -1"),
     (["--retries", "x"], "argument --retries: must be an integer, got 'x'"),
     (["--retries", "1.5"], "argument --retries: must be an integer"),
-    (["--backoff", "0"], "argument --backoff: '0': BASE must be a finite "
-     "number of seconds > 0, got 0.0"),
+    (["--backoff", "0"], "argument --backoff: '0': BASE must be a number "
+     "of seconds > 0 and <= 1e9, got 0.0"),
     (["--backoff", "-1"], "argument --backoff: '-1': BASE must be"),
     (["--backoff", "2:1"], "argument --backoff: '2:1': CAP must be >= the "
      "base (2 s), got 1.0"),
@@ -114,14 +135,15 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--backoff", "x"], "argument --backoff: 'x': BASE must be a number, "
      "got 'x'"),
     (["--backoff", "1:inf"], "argument --backoff: '1:inf': CAP must be a "
-     "finite number"),
+     "number of seconds > 0 and <= 1e9, got inf"),
     (["--permanent", "1.5"], "argument --permanent: must be a number from "
      "0 to 1, got 1.5"),
     (["--permanent", "-0.5"], "argument --permanent: must be a number from "
      "0 to 1"),
-    (["--deadline", "0"], "argument --deadline: must be a finite number of "
-     "seconds > 0, got 0.0"),
-    (["--deadline", "nan"], "argument --deadline: must be a finite number"),
+    (["--deadline", "0"], "argument --deadline: must be a number of "
+     "seconds > 0 and <= 1e9, got 0.0"),
+    (["--deadline", "nan"], "argument --deadline: must be a number of "
+     "seconds > 0"),
     (["--min-delivered", "2"], "argument --min-delivered: must be a number "
      "from 0 to 1, got 2.0"),
     (["--min-delivered", "nan"], "argument --min-delivered: must be a "
@@ -177,12 +199,12 @@ def test_malformed_input_is_one_line_usage_and_status_2(
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["10", "4", "-inf"], "argument mean_processing_time: must be a finite "
-     "number of seconds >= 0, got -inf"),
+    (["10", "4", "-inf"], "argument mean_processing_time: must be a "
+     "number of seconds from 0 to 1e9, got -inf"),
     (["10", "4", "0.01", "0.02"], "argument max_deviation: must be <= the "
      "mean (0.01 s), got 0.02"),
     (["--tps", "0"], "argument --tps: must be a finite number of sends per "
-     "second > 0, got 0.0"),
+     "second >= 1e-06, got 0.0"),
     (["10", "-1"], "argument num_senders: must be an integer from 0 "
      "to 10,000, got -1"),
     (["--retries", "1000"], "argument --retries: too large (at most "
@@ -294,10 +316,9 @@ def test_help_names_the_log_columns_whole(
     (signal.SIGTERM, signal.SIGINT, 130),
     (signal.SIGINT, signal.SIGTERM, 143),
     (signal.SIGINT, signal.SIGHUP, 129)])
-def test_a_signal_sets_stop_and_a_second_one_ends_at_once(
+def test_a_signal_is_recorded_and_a_second_one_ends_at_once(
         first: int, second: int, code: int,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    stop = threading.Event()
     calls: list[str] = []
 
     def fake_exit(status: int) -> None:
@@ -305,11 +326,9 @@ def test_a_signal_sets_stop_and_a_second_one_ends_at_once(
 
     monkeypatch.setattr("os._exit", fake_exit)
     before = [signal.getsignal(s) for s in cli.STOP_SIGNALS]
-    with cli._stop_on_signals(stop, lambda: calls.append("abandon")) \
-            as received:
+    with cli._signals_recorded(lambda: calls.append("abandon")) as received:
         signal.raise_signal(first)
-        assert stop.is_set() and received == [first]
-        assert calls == []
+        assert received == [first] and calls == []
         signal.raise_signal(second)
         assert calls == ["abandon", f"exit {code}"]
     assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == before
@@ -317,18 +336,42 @@ def test_a_signal_sets_stop_and_a_second_one_ends_at_once(
 
 def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    stop = threading.Event()
     exits: list[int] = []
     now = [100.0]
     monkeypatch.setattr("os._exit", exits.append)
-    with cli._stop_on_signals(stop, lambda: None, lambda: now[0]):
+    with cli._signals_recorded(lambda: None, lambda: now[0]) as received:
         signal.raise_signal(signal.SIGINT)
         now[0] += cli.REPEAT_GRACE_S / 2
         signal.raise_signal(signal.SIGINT)  # as `timeout` sends it
-        assert stop.is_set() and exits == []
+        assert received == [signal.SIGINT] and exits == []
         now[0] += cli.REPEAT_GRACE_S
         signal.raise_signal(signal.SIGINT)  # a person, pressing again
         assert exits == [130]
+
+
+def test_a_signal_while_the_main_thread_holds_the_stop_lock_is_safe(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The window that once hung the run: SIGINT handled while the main
+    thread is inside the stop Event's own ``set``, holding its lock.  A
+    handler that set the Event itself would wait for that lock forever;
+    this one only records the signal."""
+    raised: list[str] = []
+
+    class Signalling(StopEvent):
+        def set(self) -> None:
+            main = threading.current_thread() is threading.main_thread()
+            with self._cond:  # type: ignore[attr-defined]
+                if main and not raised:
+                    raised.append(threading.current_thread().name)
+                    signal.raise_signal(signal.SIGINT)  # handled here
+            super().set()
+
+    monkeypatch.setattr(cli, "StopEvent", Signalling)
+    status = cli.main(["20", "2", "0.001", "0", "0", "--json"])
+    assert raised == ["MainThread"]
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert (summary["sent"], status) == (20, 0)  # it ran to its end
 
 
 GROUP = SenderGroup(1, 0.01, 0.0, 0.5)

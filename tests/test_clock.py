@@ -1,14 +1,13 @@
-"""Simulated time, rate caps and message draws: the model's arithmetic."""
+"""Simulated time, backoff and message draws: the model's arithmetic."""
 from __future__ import annotations
 
+import math
 import random
-import threading
 
 import pytest
 
 from sms_sim.clock import LONGEST_WAIT_S, SimClock
-from sms_sim.config import Backoff
-from sms_sim.gateway import RateLimit
+from sms_sim.gateway import Backoff
 from sms_sim.message import failure_draws, generate_messages
 from tests.helpers import FakeTime, attempt_draws
 
@@ -43,27 +42,12 @@ def test_wait_until_reports_a_stop() -> None:
     assert clock.wait_until(5.0, lambda seconds: True) is True
 
 
-def test_rate_limit_slots_are_evenly_spaced_and_never_shared() -> None:
-    limit = RateLimit(4.0)
-    assert [limit.reserve(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
-    assert limit.reserve(10.0) == 10.0  # a free slot is taken at once
-    assert limit.reserve(0.0) == 10.25
-    slots: list[float] = []
-    lock = threading.Lock()
-
-    def take() -> None:
-        for _ in range(200):
-            slot = limit.reserve(0.0)
-            with lock:
-                slots.append(slot)
-
-    threads = [threading.Thread(target=take) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(slots) == pytest.approx(
-        [10.5 + 0.25 * i for i in range(800)])
+def test_an_unpaced_clock_never_waits() -> None:
+    fake = FakeTime()
+    clock = SimClock.started(math.inf, fake.clock)
+    assert not clock.paced
+    assert clock.wait_until(1e6, fake.wait) is False
+    assert fake.waits == []
 
 
 @pytest.mark.parametrize("retry, ceiling", [

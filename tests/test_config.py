@@ -5,9 +5,11 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_sim.config import (MAX_MESSAGES, MAX_RETRIES, MAX_SENDERS,
-                            MAX_SPEED, MIN_INTERVAL_S, Backoff, ConfigError,
-                            Gateway, SenderGroup, SimulationConfig)
+from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                            MIN_INTERVAL_S, UNPACED, SenderGroup,
+                            SimulationConfig)
+from sms_sim.gateway import MAX_RETRIES, Backoff, Gateway
+from sms_sim.validation import ConfigError
 
 ONE = (SenderGroup(1, 0, 0, 0),)
 
@@ -134,7 +136,7 @@ def test_gateway_at_the_edges_of_its_ranges() -> None:
     (lambda: SimulationConfig(10, ONE, math.nan), "interval_s"),
     (lambda: SimulationConfig(10, ONE, speed=0.0), "speed"),
     (lambda: SimulationConfig(10, ONE, speed=-1.0), "speed"),
-    (lambda: SimulationConfig(10, ONE, speed=math.inf), "speed"),
+    (lambda: SimulationConfig(10, ONE, speed=-math.inf), "speed"),
     (lambda: SimulationConfig(10, ONE, seed=-1), "seed"),
     (lambda: SimulationConfig(10, ONE, speed=math.nan), "speed"),
     (lambda: SimulationConfig(10, ONE, speed=MAX_SPEED * 2), "speed"),
@@ -156,3 +158,50 @@ def test_config_at_the_edges_of_its_ranges() -> None:
                               speed=MAX_SPEED)
     assert (config.num_messages, config.interval_s, config.speed) == \
         (MAX_MESSAGES, MIN_INTERVAL_S, MAX_SPEED)
+
+
+def test_max_speed_is_an_unpaced_run() -> None:
+    config = SimulationConfig(10, ONE, speed=UNPACED)
+    assert not config.paced
+    assert SimulationConfig(10, ONE, speed=MAX_SPEED).paced
+
+
+@pytest.mark.parametrize("make, field", [
+    (lambda: SenderGroup(1, 2e9, 0.0, 0.0), "mean_s"),
+    (lambda: SenderGroup(1, 0.1, 0.0, 0.0, tps=1e-7), "tps"),
+    (lambda: Backoff(2e9, 2e9), "base_s"),
+    (lambda: Backoff(1.0, 2e9), "cap_s"),
+    (lambda: Gateway(max_rate=1e-7), "max_rate"),
+    (lambda: Gateway(deadline_s=2e9), "deadline_s"),
+])
+def test_nothing_beyond_the_horizon_of_simulated_time(
+        make: Callable[[], object], field: str) -> None:
+    assert broken_rule(make).field == field
+
+
+@pytest.mark.parametrize("make, least", [
+    (lambda: SimulationConfig(2000, (SenderGroup(1, 1e6, 0.0, 0.0),)),
+     "2e+09"),
+    (lambda: SimulationConfig(2000, ONE, gateway=Gateway(max_rate=1e-6)),
+     "2e+09"),
+])
+def test_a_blast_that_could_not_end_within_the_horizon_is_refused(
+        make: Callable[[], object], least: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        make()
+    assert caught.value.field == "num_messages"
+    assert str(caught.value) == (
+        f"2,000 messages need at least {least} simulated seconds with "
+        "these senders and caps; a run may model at most 1e9 s (about 31 "
+        "years)")
+
+
+def test_the_least_duration_counts_every_sender_and_cap() -> None:
+    groups = (SenderGroup(2, 1.0, 0.5, 0.0),
+              SenderGroup(1, 0.1, 0.0, 0.0, tps=0.25))
+    # 2 senders at 0.5 s at best and 1 at one send in 4 s: 4.25 a second.
+    assert SimulationConfig(850, groups).least_duration_s == 200.0
+    capped = SimulationConfig(850, groups, gateway=Gateway(max_rate=1.0))
+    assert capped.least_duration_s == 850.0
+    # Sends that take no time: any number start at once.
+    assert SimulationConfig(850, ONE).least_duration_s == 0.0

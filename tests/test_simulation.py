@@ -1,21 +1,24 @@
 """Whole runs in this process: real threads, made-up time."""
 from __future__ import annotations
 
+import dataclasses
+import math
 import random
 import signal
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 
 from sms_sim import simulation
-from sms_sim.channels import RETRY, Result
+from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.clock import Wait
-from sms_sim.config import Backoff, Gateway, SenderGroup, SimulationConfig
-from sms_sim.message import Message, generate_messages
-from sms_sim.producer import GENERATE_CHUNK
+from sms_sim.config import SenderGroup, SimulationConfig
+from sms_sim.gateway import Backoff, Gateway
+from sms_sim.message import GENERATE_CHUNK, Message, generate_messages
 from sms_sim.simulation import Outcome
 from sms_sim.stats import Snapshot
 from sms_sim.stop import StopEvent
@@ -88,66 +91,109 @@ def test_a_seeded_run_sends_everything_with_predictable_outcomes(
 
 
 def test_groups_keep_their_own_settings() -> None:
-    fake = FakeTime()
-    # Made-up sends are instant, so hold each sender's first send until
-    # all four run; otherwise the first started could take every message.
-    everyone = threading.Barrier(4)
-    started = threading.local()
-
-    def wait(seconds: float) -> bool:
-        sender = threading.current_thread().name.startswith("sender")
-        if sender and not getattr(started, "yes", False):
-            started.yes = True
-            everyone.wait(TIMEOUT_S)
-        return fake.wait(seconds)
-
     cfg = config(600, SenderGroup(2, 0.001, 0.0, 0.0),
                  SenderGroup(2, 0.002, 0.0, 1.0))
-    snap = run_bounded(cfg, monotonic=fake.clock, wait=wait).snapshot
+    snap = run_bounded(cfg).snapshot
     first, second = snap.groups
     assert first.failed == 0 and second.sent == 0
-    assert first.attempts + second.attempts == 600
+    # Twice as fast, the first group's two senders make two thirds.
+    assert (first.attempts, second.attempts) == (400, 200)
     assert first.avg_send_s == pytest.approx(0.001)
     assert second.avg_send_s == pytest.approx(0.002)
 
 
-def test_retries_follow_each_messages_own_draws() -> None:
-    """On the real clock, 1000 times as fast: which thread takes which
-    attempt, and when, varies from run to run; the outcomes do not."""
-    gateway = Gateway(retries=3, backoff=Backoff(0.001, 0.01))
-    cfg = config(2000, SenderGroup(4, 0.001, 0.0, 0.5), seed=7,
-                 speed=1000, gateway=gateway)
-    first = run_bounded(cfg, real=True).snapshot
-    again = run_bounded(cfg, real=True).snapshot
-    assert (first.sent, first.failed, first.attempts) == \
-        (again.sent, again.failed, again.attempts)
-    # Each attempt fails half the time: about 1000 / 500 / 250 / 250.
-    by_attempts = dict(first.attempts)
-    assert set(by_attempts) == {1, 2, 3, 4}
-    assert 900 < by_attempts[1] < 1100 and 180 < by_attempts[4] < 320
-    assert first.failed == sum(  # the fourth attempt failed too
-        attempt_draws(m.seed, 4)[1] < 0.5 for m in seeded_messages(7, 2000)
-        if all(attempt_draws(m.seed, a)[1] < 0.5 for a in (1, 2, 3)))
-    assert first.retries == sum((n - 1) * c for n, c in first.attempts)
-    assert first.retrying == 0
+GATEWAY = Gateway(max_rate=300.0, retries=2, backoff=Backoff(0.05, 0.2),
+                  deadline_s=9.0)
+PLANNED = SimulationConfig(
+    3000, (SenderGroup(10, 0.02, 0.01, 0.3), SenderGroup(5, 0.1, 0.05, 0.3)),
+    seed=5, gateway=GATEWAY)
+"""Two groups, a cap, retries and a deadline: every rule in play."""
+TIED = SimulationConfig(
+    2000, (SenderGroup(3, 0.125, 0.0, 0.0), SenderGroup(3, 0.125, 0.0, 1.0)),
+    seed=6, gateway=Gateway(retries=1, backoff=Backoff(0.25, 0.25)))
+"""Six senders free at the same moments, again and again: which of them
+takes which message decides its fate, by the order of their turns."""
 
 
-def test_a_due_retry_waits_behind_little_queued_work() -> None:
-    """One sender at 10 ms, 100 times as fast: a retry starts within its
-    backoff plus a few sends, not behind a full inbox of fresh messages
-    (1024 sends of 10 ms, as it once did)."""
-    gateway = Gateway(retries=1, backoff=Backoff(0.01, 0.01))
-    cfg = config(300, SenderGroup(1, 0.01, 0.0, 0.3), speed=100,
-                 gateway=gateway)
+def log_and_figures(cfg: SimulationConfig, **how: Any
+                    ) -> tuple[list[tuple[object, ...]], tuple[object, ...]]:
+    """Every row the log would get, sorted, and every simulated figure of
+    the summary, of one run of ``cfg`` carried out as ``how`` says."""
     sink = Recorder()
-    run_bounded(cfg, sink=sink, real=True)
-    failed_at = {r.message.id: r.done_at_s for r in sink.results
-                 if r.outcome == RETRY}
-    gaps = [r.done_at_s - r.send_s - failed_at[r.message.id]
-            for r in sink.results if r.attempts == 2 and r.send_s]
-    assert len(gaps) > 50
-    # The backoff, the send in progress, and at most two queued.
-    assert max(gaps) <= 0.01 + 3 * 0.01 + 1e-9
+    snap = run_bounded(cfg, sink=sink, **how).snapshot
+    rows: list[tuple[object, ...]] = sorted(
+        (r.message.id, r.group, r.sender, r.attempts, r.outcome, r.send_s,
+         r.done_at_s, r.spent_s) for r in sink.results)
+    figures: tuple[object, ...] = (
+        snap.sim_elapsed_s, snap.sent, snap.failed, snap.expired,
+        snap.unsent, snap.avg_send_s, snap.min_s, snap.max_s, snap.p50_s,
+        snap.p95_s, snap.p99_s, snap.delivery, snap.last_sent_s,
+        snap.attempts, snap.retries, snap.first_attempt_failed,
+        snap.throughput_per_s, snap.groups, snap.seed)
+    return rows, figures
+
+
+class Stalling(FakeTime):
+    """Made-up time in which each thread stalls at random, by its own
+    seeded draws: threads fall behind and catch up in another order."""
+
+    def __init__(self, seed: int) -> None:
+        super().__init__()
+        self._seed = seed
+
+    def wait(self, seconds: float) -> bool:
+        name = threading.current_thread().name
+        rng = getattr(self._local, "rng", None)
+        if rng is None:
+            rng = self._local.rng = random.Random(f"{self._seed}-{name}")
+        self.advance(rng.expovariate(1 / 0.05))  # a stall of 50 ms or so
+        return super().wait(seconds)
+
+
+@pytest.mark.parametrize("cfg", [PLANNED, TIED], ids=["planned", "tied"])
+def test_a_seed_fixes_every_simulated_figure_however_threads_run(
+        cfg: SimulationConfig) -> None:
+    """The same run in made-up time, with threads that stall at random in
+    two different ways, at --speed max, and on the real clock: the same
+    log, row for row, and the same figures, to the last bit."""
+    expected = log_and_figures(cfg)
+    rows, _ = expected
+    assert len({row[0] for row in rows}) == cfg.num_messages
+    assert {SENT, FAILED, RETRY} <= {row[4] for row in rows}
+    for seed in (1, 2):
+        stalling = Stalling(seed)
+        assert log_and_figures(cfg, monotonic=stalling.clock,
+                               wait=stalling.wait) == expected
+    unpaced = dataclasses.replace(cfg, speed=math.inf)
+    assert log_and_figures(unpaced) == expected
+    fast = dataclasses.replace(cfg, speed=1000.0)
+    assert log_and_figures(fast, real=True) == expected
+
+
+def test_every_rule_is_in_play_in_the_planned_run() -> None:
+    rows, _ = log_and_figures(PLANNED)
+    assert {row[4] for row in rows} == {SENT, FAILED, RETRY, EXPIRED}
+
+
+def test_a_seed_fixes_the_figures_whatever_order_threads_start_in(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Senders started last first: whichever thread makes a decision, the
+    decision is the same."""
+    expected = log_and_figures(PLANNED)
+    held: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def start(thread: threading.Thread) -> None:
+        if not thread.name.startswith("sender"):
+            real_start(thread)
+            return
+        held.append(thread)
+        if len(held) == PLANNED.num_senders:
+            for later in reversed(held):
+                real_start(later)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    assert log_and_figures(PLANNED) == expected
 
 
 def test_zero_messages() -> None:
@@ -155,30 +201,31 @@ def test_zero_messages() -> None:
     assert snap.processed == 0 and snap.unsent == 0 and snap.final
 
 
-class Interrupter:
-    """A wait and a clock that set ``stop`` at the ``at``-th call of either,
-    so the interrupt lands at a chosen point of the run.  Real time, as the
-    producer waits for retries in real time."""
+class Interrupter(FakeTime):
+    """Made-up time that sets ``stop`` at the ``at``-th look at the clock
+    or wait, so the interrupt lands at a chosen point of the run."""
 
     def __init__(self, stop: threading.Event, at: int) -> None:
+        super().__init__()
         self.stop = stop
         self.at = at
         self.calls = 0
-        self.lock = threading.Lock()
+        self.ticking = threading.Lock()
 
     def _tick(self) -> None:
-        with self.lock:
+        with self.ticking:
             self.calls += 1
             if self.calls == self.at:
                 self.stop.set()
 
     def clock(self) -> float:
         self._tick()
-        return time.monotonic()
+        return super().clock()
 
     def wait(self, seconds: float) -> bool:
         self._tick()
-        return self.stop.wait(seconds)
+        super().wait(seconds)
+        return self.stop.is_set()
 
 
 def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
@@ -201,7 +248,7 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
                                speed=1000, gateway=gateway)
         sink = Recorder()
         snap = run_bounded(cfg, stop=stop, monotonic=timing.clock,
-                           wait=timing.wait, sink=sink, real=True).snapshot
+                           wait=timing.wait, sink=sink).snapshot
         assert snap.sent + snap.failed + snap.expired + snap.unsent == total
         outcomes = sink.outcomes()
         assert sum(outcomes.values()) == snap.processed

@@ -1,10 +1,17 @@
 """The performance settings: each within its stated bounds."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from sms_sim import tuning
-from sms_sim.config import Gateway, SenderGroup, SimulationConfig
+from sms_sim.config import SenderGroup, SimulationConfig
+from sms_sim.gateway import Gateway
+from sms_sim.message import GENERATE_CHUNK
+from sms_sim.tuning import (DECISIONS_PER_S, INBOX_MESSAGES, MAX_BATCH,
+                            MAX_SLACK_S, PENDING_RESULTS, WAKE_BUDGET_PER_S,
+                            Tuning)
 
 
 def config(count: int, mean_s: float, speed: float = 1.0,
@@ -16,53 +23,62 @@ def config(count: int, mean_s: float, speed: float = 1.0,
                                                          retries=retries))
 
 
-def test_runs_within_the_wake_up_budget_get_no_slack() -> None:
-    assert tuning.slack_s(config(4, 0.01)) == 0.0
-    assert tuning.slack_s(config(4, 0.0)) == 0.0  # no sender ever waits
+def of(*args: float, **kwargs: float) -> Tuning:
+    return Tuning.of(config(*args, **kwargs))  # type: ignore[arg-type]
 
 
-def test_a_large_fleet_gets_slack_up_to_the_bound_in_real_time() -> None:
-    # 1000 senders may each wake every 0.1 s; a 10 ms send leaves 90 ms,
-    # more than the bound.
-    assert tuning.slack_s(config(1000, 0.01)) == tuning.MAX_SLACK_S
-    assert tuning.slack_s(config(500, 0.01)) == pytest.approx(0.04)
-    # Simulated seconds: the same real bound at any speed.
-    assert tuning.slack_s(config(1000, 1.0, speed=100)) == \
-        pytest.approx(tuning.MAX_SLACK_S * 100)
+def wake_ups_per_s(cfg: SimulationConfig) -> float:
+    """Real wake-ups a second of the whole fleet: a sender wakes for a
+    result and releases those due within the slack with it, so it wakes
+    again a send after the slack."""
+    slack = Tuning.of(cfg).slack_s
+    return sum(group.count * cfg.speed / (group.mean_s + slack)
+               for group in cfg.groups)
+
+
+@pytest.mark.parametrize("senders, mean_s, speed", [
+    (4, 0.01, 1.0), (500, 0.01, 1.0), (1000, 0.01, 1.0),
+    (1000, 1.0, 100.0), (10_000, 0.1, 1.0)])
+def test_the_fleet_wakes_within_its_budget_and_results_are_barely_early(
+        senders: int, mean_s: float, speed: float) -> None:
+    cfg = config(senders, mean_s, speed=speed)
+    slack = Tuning.of(cfg).slack_s
+    assert wake_ups_per_s(cfg) <= WAKE_BUDGET_PER_S * 1.0001 or \
+        slack == MAX_SLACK_S * speed  # the bound on earliness wins
+    assert slack <= MAX_SLACK_S * speed  # never more than 50 ms real
+
+
+def test_runs_within_the_wake_up_budget_are_never_early() -> None:
+    assert of(4, 0.01).slack_s == 0.0
+    assert of(4, 0.0).slack_s == 0.0  # no sender ever waits
+    assert of(4, 0.01, speed=math.inf).slack_s == 0.0  # nothing waits
 
 
 def test_caps_lengthen_the_period_and_so_shrink_the_slack() -> None:
-    assert tuning.slack_s(config(500, 0.01, tps=20)) == pytest.approx(0.0)
-    assert tuning.slack_s(config(1000, 0.001, max_rate=10_000)) == \
-        pytest.approx(0.0)
+    assert of(500, 0.01).slack_s > 0
+    assert of(500, 0.01, tps=20).slack_s == pytest.approx(0.0)
+    assert of(1000, 0.001, max_rate=10_000).slack_s == pytest.approx(0.0)
 
 
-def test_batches_hold_the_inbox_to_its_item_budget() -> None:
-    assert tuning.batch_size(config(4, 0.01)) == 1  # 400 a second
-    assert tuning.batch_size(config(1000, 0.01)) == 10  # 100,000 a second
-    assert tuning.batch_size(config(4, 0.0)) == tuning.MAX_BATCH
-    assert tuning.batch_size(config(1000, 0.01, max_rate=5000)) == 1
+@pytest.mark.parametrize("senders, mean_s, speed", [
+    (4, 0.01, 1.0), (1000, 0.01, 1.0), (1000, 0.001, 10.0),
+    (4, 0.0, 1.0), (4, 0.01, math.inf)])
+def test_takes_of_the_schedule_stay_within_their_budget(
+        senders: int, mean_s: float, speed: float) -> None:
+    """Decisions a second over decisions a take: never more takes than
+    the budget, and a take of one whenever that fits."""
+    cfg = config(senders, mean_s, speed=speed)
+    batch = Tuning.of(cfg).batch
+    demand = senders * speed / mean_s if mean_s else math.inf
+    assert demand / batch <= DECISIONS_PER_S or batch == MAX_BATCH
+    assert batch == 1 or demand / (batch - 1) > DECISIONS_PER_S
 
 
-def test_with_retries_the_inbox_holds_about_one_message_per_sender(
-        ) -> None:
-    # So that a due retry waits behind about one send, not a thousand.
-    def items(senders: int, mean_s: float, batch: int) -> int:
-        return tuning.inbox_items(config(senders, mean_s, retries=1), batch)
-
-    assert items(1, 0.01, 1) == 1
-    assert items(40, 0.01, 1) == 40
-    assert items(1000, 0.01, 10) == 100
-    assert items(10_000, 0.01, 100) == 10  # 1000 messages at most
-    # With batches, a few items in reserve whatever the fleet.
-    assert items(20, 0.001, 20) == tuning.MIN_INBOX_ITEMS
-
-
-def test_without_retries_or_send_times_the_inbox_is_full() -> None:
-    for cfg in (config(4, 0.01), config(4, 0.0, retries=1)):
-        for batch in (1, 10, tuning.MAX_BATCH):
-            assert tuning.inbox_items(cfg, batch) == max(
-                1, tuning.INBOX_MESSAGES // batch)
+def test_results_waiting_for_the_monitor_are_bounded_by_count() -> None:
+    for cfg in (config(4, 0.01), config(4, 0.0), config(1000, 0.01)):
+        tuned = Tuning.of(cfg)
+        assert tuned.pending_batches * tuned.batch <= PENDING_RESULTS
+        assert tuned.inbox_items * GENERATE_CHUNK <= INBOX_MESSAGES
 
 
 def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(

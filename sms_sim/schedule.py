@@ -1,0 +1,269 @@
+"""The schedule: every simulated decision of a run, in one order that the
+configuration and the seed fix.
+
+It is a discrete-event simulation whose events are "a sender is free".
+Each decision takes the sender free first, gives it the next message in
+line, reserves the caps' slots, draws the outcome from the message's own
+bits and, if the attempt failed with a future, puts its retry in line.
+Threads only carry the decisions out and pace them in real time (see
+``sender.py``): which thread asks for the next decision, and when, cannot
+change what it is.
+
+The rules, each a line of :meth:`Schedule._decide`:
+
+- the sender free first sends next; among senders free at the same moment,
+  the one given back first (the one free longest), so zero-time sends go
+  round the whole fleet;
+- a capped sender (``tps``) is free again at its next slot, and the
+  account's slots (``max_rate``) are taken in order of start;
+- a send that could start at ``t`` takes a retry due by ``t`` (the
+  earliest first), else the next fresh message, else the earliest retry,
+  whenever it falls due;
+- a failed attempt with attempts left and not failed for good is retried
+  after a full-jitter backoff, unless that falls after the deadline;
+- no attempt starts after the deadline: once the sender free first could
+  not start by then, nothing can, and everything left expires.
+
+Decisions come out in order of the free sender's time, so a retry is in
+line before any decision that could take it: it is put there when its
+failing attempt is decided, and it is due no earlier than that attempt's
+end.  Ties are broken by keys the model fixes (the order senders were
+given back, message ids), never by which thread came first.
+
+Thread safety: every decision is made under the schedule's one lock, and
+all of its state (the fleet, the retries, the slot, the fresh messages in
+hand) is read and written only there.  Nothing rests on the interpreter
+lock, so a free-threaded build is as safe.
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.config import SenderGroup
+from sms_sim.gateway import Gateway
+from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
+                             retry_jitter)
+
+Fresh = Callable[[], "list[Message] | None"]
+"""Gives the next fresh messages, in id order, or None after the last.
+May block; raises ``Stopped`` if the run is stopped meanwhile
+(``Channels.take_fresh``)."""
+
+NO_GROUP = -1
+"""The group of a result without an attempt: an expiry."""
+
+
+@dataclass(frozen=True, slots=True)
+class SenderProfile:
+    """How one sender sends: its group's settings, as a send applies them.
+    """
+
+    group: int
+    """The index of its group."""
+    low_s: float
+    """Its shortest send: the mean less the deviation."""
+    span_s: float
+    """Its longest send less its shortest."""
+    failure_rate: float
+    gap_s: float
+    """The least time between the starts of two of its sends (one over its
+    ``tps`` cap); 0 without a cap."""
+
+    @classmethod
+    def of(cls, group_index: int, group: SenderGroup) -> SenderProfile:
+        return cls(group_index, group.mean_s - group.max_deviation_s,
+                   2 * group.max_deviation_s, group.failure_rate,
+                   0.0 if group.tps is None else 1 / group.tps)
+
+
+_Free = tuple[float, int, int, SenderProfile]
+"""``(free_at_s, turn, index, profile)``: a sender, the simulated moment it
+is next free, and its turn among senders free at that moment (the order
+they were given back).  Turns are unique: a comparison never reaches the
+profile."""
+_Retry = tuple[float, int, Message, int, float]
+"""``(ready_at_s, message id, message, attempt, spent_s)``: a message
+waiting out its backoff, its next attempt's number, and the send time of
+its attempts so far.  A message has one retry in line at most, so its id
+settles ties and a comparison never reaches the message."""
+
+
+class Decided(NamedTuple):
+    """Decisions made at one take of the schedule's lock, by what their
+    attempts did."""
+
+    sent: list[Result]
+    """Attempts that succeeded."""
+    failed: list[Result]
+    """Attempts that failed, and expiries."""
+    first_s: float
+    """The earliest simulated moment among them."""
+    last_s: float
+    """The latest: until real time reaches it, some are not yet due."""
+
+
+class Schedule:
+    """The fleet of senders, the line of messages, and the caps: the whole
+    state of the modelled gateway, changed one decision at a time."""
+
+    def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
+                 fresh: Fresh) -> None:
+        self._lock = threading.Lock()
+        # All free at 0, in the order of their turns: a sorted list, and
+        # so a heap as it stands.  Sender indexes count from 1.
+        self._free: list[_Free] = []
+        for group_index, group in enumerate(groups):
+            profile = SenderProfile.of(group_index, group)
+            first = len(self._free) + 1
+            self._free += [(0.0, first + i, first + i, profile)
+                           for i in range(group.count)]
+        self._turn = len(self._free)
+        self._retries: list[_Retry] = []
+        self._source = fresh
+        self._fresh: Iterator[Message] = iter(())
+        self._fresh_done = False
+        self._gap_s = (0.0 if gateway.max_rate is None
+                       else 1 / gateway.max_rate)
+        self._next_slot_s = 0.0
+        self._retries_allowed = gateway.retries
+        self._permanent = gateway.permanent
+        self._ceilings = gateway.backoff_ceilings()
+        self._deadline_s = (math.inf if gateway.deadline_s is None
+                            else gateway.deadline_s)
+
+    def decide(self, limit: int) -> Decided | None:
+        """The next decisions, at most ``limit`` of them, in order; once
+        nothing can start any more, every message left expires, a bulk at a
+        time, whatever ``limit``.  None once every message has had its last
+        decision.  Blocks while the next fresh message is not yet made;
+        raises ``Stopped`` if the run is stopped meanwhile."""
+        with self._lock:
+            return self._decide(limit)
+
+    def _decide(self, limit: int) -> Decided | None:
+        sent: list[Result] = []
+        failed: list[Result] = []
+        free, retries, fresh = self._free, self._retries, self._fresh
+        gap_s, deadline_s = self._gap_s, self._deadline_s
+        slot_s, turn = self._next_slot_s, self._turn
+        first_s, last_s = math.inf, -math.inf
+        try:
+            for _ in range(limit):
+                free_at, _, index, profile = free[0]
+                earliest = free_at if free_at >= slot_s else slot_s
+                if earliest > deadline_s:
+                    expired = self._expire_rest()
+                    if expired:
+                        failed += expired
+                        first_s = min(first_s, deadline_s)
+                        last_s = max(last_s, deadline_s)
+                    break
+                if retries and retries[0][0] <= earliest:
+                    _, _, message, attempt, spent_s = heapq.heappop(retries)
+                    start = earliest
+                else:
+                    taken = next(fresh, None)
+                    if taken is None:
+                        taken = self._next_fresh()
+                        fresh = self._fresh
+                    if taken is not None:
+                        message, attempt, spent_s, start = \
+                            taken, 1, 0.0, earliest
+                    elif retries:
+                        ready_s, _, message, attempt, spent_s = \
+                            heapq.heappop(retries)
+                        start = ready_s if ready_s > earliest else earliest
+                    else:
+                        break  # every message has its outcome
+                slot_s = start + gap_s
+                bits = message.seed  # attempt_bits, inlined for attempt 1
+                if attempt > 1:
+                    bits = attempt_bits(bits, attempt)
+                send_s = profile.low_s + profile.span_s * (
+                    (bits >> 32) * DRAW_UNIT)
+                fail = (bits & LOW_BITS) * DRAW_UNIT
+                done_s = start + send_s
+                if done_s > last_s:
+                    last_s = done_s
+                if done_s < first_s:
+                    first_s = done_s
+                next_start = start + profile.gap_s
+                turn += 1
+                heapq.heapreplace(free, (
+                    done_s if done_s > next_start else next_start,
+                    turn, index, profile))
+                spent_s += send_s
+                # Built by position, here only: by keyword cost a tenth of
+                # a zero-delay run (benchmarks/README.md).  The fields in
+                # Result's order; test_schedule checks each by value.
+                if fail >= profile.failure_rate:
+                    sent.append(Result(message, profile.group, index,
+                                       attempt, send_s, done_s, spent_s,
+                                       SENT))
+                else:
+                    failed.append(Result(
+                        message, profile.group, index, attempt, send_s,
+                        done_s, spent_s, self._after_failure(
+                            message, attempt, done_s, spent_s, fail,
+                            profile.failure_rate)))
+        finally:
+            self._next_slot_s, self._turn = slot_s, turn
+        return Decided(sent, failed, first_s, last_s) \
+            if sent or failed else None
+
+    def _next_fresh(self) -> Message | None:
+        """The next fresh message from the source, or None after the last.
+        """
+        while not self._fresh_done:
+            chunk = self._source()
+            if chunk is None:
+                self._fresh_done = True
+            elif chunk:
+                self._fresh = iter(chunk)
+                return next(self._fresh)
+        return None
+
+    def _after_failure(self, message: Message, attempt: int, done_s: float,
+                       spent_s: float, fail: float, rate: float) -> str:
+        """What a failed attempt leads to: a retry, put in line here, or
+        the message's final outcome.  ``fail`` is its fail draw, below the
+        failure ``rate``."""
+        if attempt > self._retries_allowed:
+            return FAILED
+        jitter = retry_jitter(message.seed, attempt, fail, rate,
+                              self._permanent)
+        if jitter is None:
+            return FAILED
+        ready_s = done_s + jitter * self._ceilings[attempt - 1]
+        if ready_s > self._deadline_s:
+            return EXPIRED
+        heapq.heappush(self._retries, (ready_s, message.id, message,
+                                       attempt + 1, spent_s))
+        return RETRY
+
+    def _expire_rest(self) -> list[Result]:
+        """Nothing can start any more: the retries in line and the fresh
+        messages in hand expire, at the deadline, or, with none in hand,
+        the next fresh ones the source gives."""
+        deadline_s = self._deadline_s
+        expired = [Result(message=message, group=NO_GROUP, sender=0,
+                          attempts=attempt - 1, send_s=None,
+                          done_at_s=deadline_s, spent_s=spent_s,
+                          outcome=EXPIRED)
+                   for _, _, message, attempt, spent_s in self._retries]
+        self._retries.clear()
+        fresh = list(self._fresh)
+        if not fresh:
+            first = self._next_fresh()
+            fresh = [] if first is None else [first, *self._fresh]
+        expired += [Result(message=message, group=NO_GROUP, sender=0,
+                           attempts=0, send_s=None, done_at_s=deadline_s,
+                           spent_s=0.0, outcome=EXPIRED)
+                    for message in fresh]
+        return expired
