@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sms_sim.checks import Check
-from sms_sim.stats import DELIVERY_SHARES, GroupSnapshot, Snapshot
+from sms_sim.stats import DELIVERY_SHARES, Bin, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}
 LABEL = 14
 """Width of the label column of the final report."""
 GAP = "   "
+MAX_BAR = 40
+MIN_BAR = 5
+"""Fewer cells than this would not show a distribution's shape."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +321,39 @@ def _delivery(snap: Snapshot) -> list[str]:
     return fields + [f"last {moment(snap.last_sent_s)}"]
 
 
+def _distribution(bins: Sequence[Bin], width: int | None,
+                  style: Style) -> list[str]:
+    """A row per bin: its range, a bar and its count.  The bar shrinks,
+    then goes, before a figure would not fit; rows that still do not fit
+    are wrapped like any other line."""
+    lows = [(">= " if b.tail else "") + seconds(b.low_s) for b in bins]
+    low_width = max(map(len, lows))
+    ranges = [low.rjust(low_width)
+              + ("" if b.tail else f" - {seconds(b.high_s)}")
+              for low, b in zip(lows, bins)]
+    range_width = max(map(len, ranges))
+    numbers = [count(b.count) for b in bins]
+    number_width = max(map(len, numbers))
+    # Two spaces before the range and the bar, one before the count.
+    room = (width or 80) - 2 - range_width - 2 - 1 - number_width
+    bar_width = min(MAX_BAR, room) if room >= MIN_BAR else 0
+    peak = max(b.count for b in bins)
+    block = "\u2588" if style.unicode else "#"
+    lines = []
+    for row_bin, span, number in zip(bins, ranges, numbers):
+        cells = round(bar_width * row_bin.count / peak) if peak else 0
+        cells = max(cells, 1 if row_bin.count and bar_width else 0)
+        drawn = (f"  {style.paint(block * cells, 'cyan')}"
+                 f"{' ' * (bar_width - cells)}" if bar_width else "")
+        line = (f"  {span.ljust(range_width)}{drawn} "
+                f"{number.rjust(number_width)}")
+        if width is None or visible_width(line) <= width:
+            lines.append(line)
+        else:
+            lines += wrap("  ", [span.strip(), number], width, indent=4)
+    return lines
+
+
 def final_report(snap: Snapshot, width: int | None, style: Style,
                  lag_note_after_s: float = 1.0,
                  checks: Sequence[Check] = ()) -> list[str]:
@@ -350,19 +386,7 @@ def final_report(snap: Snapshot, width: int | None, style: Style,
              f"p99 {seconds(snap.p99_s)}"])
     if snap.distribution:
         lines.append("  send time distribution")
-        numbers = [count(b.count) for b in snap.distribution]
-        room = (width or 80) - 2 * 10 - 7 - max(map(len, numbers))
-        bar_width = max(1, min(40, room))
-        peak = max(b.count for b in snap.distribution)
-        block = "\u2588" if style.unicode else "#"
-        for row_bin, number in zip(snap.distribution, numbers):
-            cells = round(bar_width * row_bin.count / peak) if peak else 0
-            cells = max(cells, 1 if row_bin.count else 0)
-            lines.append(
-                f"  {seconds(row_bin.low_s):>10} - "
-                f"{seconds(row_bin.high_s):<10}"
-                f" {style.paint(block * cells, 'cyan')}"
-                f"{' ' * (bar_width - cells)} {number}")
+        lines += _distribution(snap.distribution, width, style)
     lines += group_rows(snap.groups, style, width)
     if snap.max_lag_s > lag_note_after_s:
         lines += wrap("  ", (

@@ -224,6 +224,20 @@ def test_final_report_figures_percentiles_histogram_and_groups() -> None:
     assert "attempts" not in text.split("group")[0]  # no retries: no row
 
 
+def test_a_tail_row_is_labelled_and_the_counts_aligned() -> None:
+    snap = dataclasses.replace(DONE, distribution=(
+        Bin(0.005, 0.01, 500), Bin(0.01, 0.015, 1480),
+        Bin(0.015, 1.0, 20, tail=True)))
+    lines = final_report(snap, 80, PLAIN)
+    rows = lines[lines.index("  send time distribution") + 1:][:3]
+    assert rows[0].startswith("      5.00 ms - 10.00 ms  #")
+    assert rows[1].startswith("     10.00 ms - 15.00 ms  #")
+    assert rows[2].startswith("  >= 15.00 ms             #")
+    assert [row.count("#") for row in rows] == [14, 40, 1]
+    assert [row.split()[-1] for row in rows] == ["500", "1,480", "20"]
+    assert len({len(row) for row in rows}) == 1  # the counts end together
+
+
 def test_final_report_of_an_interrupted_run_shows_unsent() -> None:
     stopped = dataclasses.replace(DONE, total=1000, stopped="interrupt")
     text = text_of(final_report(stopped, 80, PLAIN))
