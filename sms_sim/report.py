@@ -73,21 +73,26 @@ def wrap(head: str, fields: Sequence[str], width: int | None,
          indent: int | None = None, sep: str = GAP) -> list[str]:
     """``head`` then ``fields`` joined by ``sep``, on as many lines as
     ``width`` needs (no limit when it is None); continuation lines are
-    indented to ``indent`` (the width of ``head``).  A field wider than the
-    line gets a line of its own, whole: a number is never cut."""
-    pad = " " * (visible_width(head) if indent is None else indent)
-    lines, line, first = [], head, True
+    indented to ``indent`` (the width of ``head``).
+
+    A field is never broken, so that no number is cut: one that does not
+    fit at the indent starts further left, and one wider than ``width``
+    has a line of its own, from column 0, wider than ``width``.  That is
+    the only line that can be."""
+    pad = visible_width(head) if indent is None else indent
+    blank_head = not _ANSI.sub("", head).strip()
+    if width is not None and visible_width(head) > width:
+        head = head.lstrip(" ")  # a head is moved left like a field
+    lines, line, bare = [], head, True  # bare: nothing but the head yet
     for field in fields:
-        joined = line + field if first else line + sep + field
-        fits = width is None or visible_width(joined) <= width
-        # The first field leaves the head's line only if that gains room:
-        # a head wider than the indent (a title), not a label column.
-        if fits or (first and len(pad) >= visible_width(head)):
-            line = joined
-        else:
+        joined = line + field if bare else line + sep + field
+        if width is None or visible_width(joined) <= width:
+            line, bare = joined, False
+            continue
+        if not (bare and blank_head):  # a blank head is only indentation
             lines.append(line.rstrip(" "))
-            line = pad + field
-        first = False
+        line = " " * max(0, min(pad, width - visible_width(field))) + field
+        bare = False
     lines.append(line)
     return lines
 
@@ -321,6 +326,41 @@ def _delivery(snap: Snapshot) -> list[str]:
     return fields + [f"last {moment(snap.last_sent_s)}"]
 
 
+def _figures(snap: Snapshot, style: Style) -> list[tuple[str, list[str]]]:
+    """The final report's labelled rows: each label, and its figures."""
+    rows = [("messages", [f"{count(snap.total)} total", *_counts(snap, style),
+                          f"unsent {count(snap.unsent)}"])]
+    if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
+        rows.append(("attempts", [
+            *(f"{n}: {count(c)}" for n, c in snap.attempts),
+            f"retries {count(snap.retries)}",
+            f"first try failed {count(snap.first_attempt_failed)} "
+            f"({percent(snap.first_attempt_failure_share)})"]))
+    rows.append(("throughput", [f"{rate(snap.throughput_per_s)} simulated"]))
+    if snap.delivery:
+        rows.append(("delivered", _delivery(snap)))
+    return rows + [
+        ("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
+                       f"min {seconds(snap.min_s)}",
+                       f"max {seconds(snap.max_s)}"]),
+        ("", [f"p50 {seconds(snap.p50_s)}", f"p95 {seconds(snap.p95_s)}",
+              f"p99 {seconds(snap.p99_s)}"])]
+
+
+def _labelled(rows: Sequence[tuple[str, Sequence[str]]],
+              width: int | None) -> list[str]:
+    """Labels in a column beside their figures, unless a figure would not
+    fit beside it: then each label heads its figures, in every row alike.
+    """
+    if width is None or all(LABEL + visible_width(field) <= width
+                            for _, fields in rows for field in fields):
+        return [line for label, fields in rows
+                for line in wrap(f"  {label:<{LABEL - 2}}", fields, width)]
+    return [line for label, fields in rows
+            for line in (wrap("  ", [label], width) if label else [])
+            + wrap("    ", fields, width)]
+
+
 def _distribution(bins: Sequence[Bin], width: int | None,
                   style: Style) -> list[str]:
     """A row per bin: its range, a bar and its count.  The bar shrinks,
@@ -328,9 +368,9 @@ def _distribution(bins: Sequence[Bin], width: int | None,
     are wrapped like any other line."""
     lows = [(">= " if b.tail else "") + seconds(b.low_s) for b in bins]
     low_width = max(map(len, lows))
-    ranges = [low.rjust(low_width)
-              + ("" if b.tail else f" - {seconds(b.high_s)}")
-              for low, b in zip(lows, bins)]
+    highs = [None if b.tail else seconds(b.high_s) for b in bins]
+    ranges = [low.rjust(low_width) + ("" if high is None else f" - {high}")
+              for low, high in zip(lows, highs)]
     range_width = max(map(len, ranges))
     numbers = [count(b.count) for b in bins]
     number_width = max(map(len, numbers))
@@ -340,7 +380,8 @@ def _distribution(bins: Sequence[Bin], width: int | None,
     peak = max(b.count for b in bins)
     block = "\u2588" if style.unicode else "#"
     lines = []
-    for row_bin, span, number in zip(bins, ranges, numbers):
+    for row_bin, low, high, span, number in zip(bins, lows, highs, ranges,
+                                                numbers):
         cells = round(bar_width * row_bin.count / peak) if peak else 0
         cells = max(cells, 1 if row_bin.count and bar_width else 0)
         drawn = (f"  {style.paint(block * cells, 'cyan')}"
@@ -349,8 +390,10 @@ def _distribution(bins: Sequence[Bin], width: int | None,
                 f"{number.rjust(number_width)}")
         if width is None or visible_width(line) <= width:
             lines.append(line)
-        else:
-            lines += wrap("  ", [span.strip(), number], width, indent=4)
+        else:  # the range, on two lines if need be, over its count
+            parts = [low] if high is None else [f"{low} -", high]
+            lines += wrap("  ", parts, width, indent=4, sep=" ")
+            lines += wrap("    ", [number], width)
     return lines
 
 
@@ -359,33 +402,16 @@ def final_report(snap: Snapshot, width: int | None, style: Style,
                  checks: Sequence[Check] = ()) -> list[str]:
     """The summary printed once at the end, in every human mode.  Lines
     wrap at ``width`` (never, when it is None); nothing is cut."""
-    lines = wrap(
-        style.bold(f"SMS alert simulation {_verdict(snap, style)}: "), [
-            f"{clock_time(snap.sim_elapsed_s)} simulated",
-            f"{clock_time(snap.elapsed_s)} real"
-            + (f" at {speed_text(snap.speed)}" if snap.speed != 1 else "")],
-        width, indent=2, sep=", ")
-
-    def row(label: str, fields: Sequence[str]) -> None:
-        lines.extend(wrap(f"  {label:<{LABEL - 2}}", fields, width))
-
-    row("messages", [f"{count(snap.total)} total", *_counts(snap, style),
-                     f"unsent {count(snap.unsent)}"])
-    if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
-        row("attempts", [f"{n}: {count(c)}" for n, c in snap.attempts]
-            + [f"retries {count(snap.retries)}",
-               f"first try failed {count(snap.first_attempt_failed)} "
-               f"({percent(snap.first_attempt_failure_share)})"])
-    row("throughput", [f"{rate(snap.throughput_per_s)} simulated"])
-    if snap.delivery:
-        row("delivered", _delivery(snap))
-    row("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
-                      f"min {seconds(snap.min_s)}",
-                      f"max {seconds(snap.max_s)}"])
-    row("", [f"p50 {seconds(snap.p50_s)}", f"p95 {seconds(snap.p95_s)}",
-             f"p99 {seconds(snap.p99_s)}"])
+    title = [*map(style.bold, ("SMS", "alert", "simulation")),
+             style.bold(f"{_verdict(snap, style)}:"),
+             f"{clock_time(snap.sim_elapsed_s)} simulated,",
+             f"{clock_time(snap.elapsed_s)} real"]
+    if snap.speed != 1:
+        title.append(f"at {speed_text(snap.speed)}")
+    lines = wrap("", title, width, indent=2, sep=" ")
+    lines += _labelled(_figures(snap, style), width)
     if snap.distribution:
-        lines.append("  send time distribution")
+        lines += wrap("  ", ["send", "time", "distribution"], width, sep=" ")
         lines += _distribution(snap.distribution, width, style)
     lines += group_rows(snap.groups, style, width)
     if snap.max_lag_s > lag_note_after_s:
