@@ -29,8 +29,8 @@ from typing import Any, Protocol, TextIO
 
 from sms_sim.checks import Check
 from sms_sim.report import (PLAIN, Style, clock_time, count, final_report,
-                            fit, group_rows, live_frame, percent,
-                            progress_json, progress_line, summary_json, wrap)
+                            fit, live_frame, percent, progress_json,
+                            progress_line, summary_json, wrap)
 from sms_sim.stats import Snapshot
 
 HIDE_CURSOR = "\x1b[?25l"
@@ -217,7 +217,8 @@ class LiveView(_Output):
     the cursor (else each redraw would push a line into the scrollback),
     and no line is wider than the terminal (else the terminal wraps it and
     the cursor goes up too few rows): the rows of sender groups go first,
-    then the frame shrinks to one line.
+    as many as need be, a line saying how many are left out; then the
+    frame shrinks to one line.
 
     While :meth:`running`, Ctrl-Z shows the cursor before the process
     stops, and on ``fg`` the cursor is hidden again and a new frame starts
@@ -252,17 +253,17 @@ class LiveView(_Output):
         limit when <= 0), one string per row."""
         width = max(1, width)
         limit = rows - 1 if rows > 0 else sys.maxsize
-        lines = live_frame(snap, width, self._style)
-        fitted = _rows(lines, width)
-        if len(fitted) <= limit:
-            return fitted
-        table = group_rows(snap.groups, self._style, width)
-        if len(snap.groups) > 1 and not snap.final and \
-                0 < len(table) < len(lines) and lines[-len(table):] == table:
-            fitted = _rows(lines[:-len(table)], width)
+        if len(_rows(live_frame(snap, width, self._style, 0), width)) > limit:
+            return [_one_line(snap, width, self._style)]
+        height = limit
+        while True:  # ends: with no room for groups, the frame fits
+            fitted = _rows(live_frame(snap, width, self._style, height),
+                           width)
             if len(fitted) <= limit:
                 return fitted
-        return [_one_line(snap, width, self._style)]
+            # A field wider than the terminal took more than one row:
+            # leave the group rows that much less room.
+            height -= len(fitted) - limit
 
     def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None:
         # The block is drawn a last time with the final figures and stays

@@ -208,9 +208,44 @@ def _setting(snap: GroupSnapshot) -> str:
 
 
 def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
-               width: int | None) -> list[str]:
+               width: int | None, limit: int | None = None) -> list[str]:
     """One aligned row per sender group under a header, or, narrower than
-    the table, a few wrapped lines per group."""
+    the table, a few wrapped lines per group.  With a ``limit``, at most
+    that many lines: as many groups as fit, then a line that says how many
+    more there are (none at all if even that does not fit)."""
+    head, blocks = _group_blocks(groups, style, width)
+    lines = head + [line for block in blocks for line in block]
+    if limit is None or len(lines) <= limit:
+        return lines
+    shown: list[str] = []
+    kept = 0
+    for block in blocks:
+        after = _more_groups(len(blocks) - kept - 1, True, width)
+        if len(head) + len(shown) + len(block) + len(after) > limit:
+            break
+        shown += block
+        kept += 1
+    lines = (head + shown if kept else []) + _more_groups(
+        len(blocks) - kept, kept > 0, width)
+    return lines if len(lines) <= limit else []
+
+
+def _more_groups(left: int, after_some: bool, width: int | None
+                 ) -> list[str]:
+    """The line that stands for ``left`` groups there was no room for."""
+    if not left:
+        return []
+    noun = "group" if left == 1 else "groups"
+    text = (f"... and {count(left)} more {noun}" if after_some
+            else f"... {count(left)} {noun}, too many to show")
+    return wrap("  ", f"{text} (--json has them all)".split(" "), width,
+                sep=" ")
+
+
+def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
+                  width: int | None) -> tuple[list[str], list[list[str]]]:
+    """The group table's header and its rows, each a block of one line;
+    or, narrower than the table, no header and a few lines per group."""
     rows = [(number, snap, _setting(snap))
             for number, snap in enumerate(groups, 1)]
     cells = [[str(number), str(snap.group.count), setting,
@@ -227,25 +262,24 @@ def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
     def joined(row: Sequence[str]) -> str:
         return "  " + " ".join(row[:2]) + "  " + " ".join(row[2:])
 
-    table = [style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))]
+    header = style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))
+    table = []
     for row in cells:
         out = aligned(row)
         out[5] = style.paint(out[5], "green")
         out[6] = style.paint(out[6], "red")
         table.append(joined(out))
-    if width is None or all(visible_width(r) <= width for r in table):
-        return table
-    lines = []
-    for number, snap, setting in rows:
-        lines += wrap(f"  group {number}: ", [
-            f"{snap.group.count} sender{'s' if snap.group.count != 1 else ''}",
-            setting,
-            f"fail {snap.group.failure_rate * 100:.3g}%",
-            f"attempts {count(snap.attempts)}",
-            f"sent {style.paint(count(snap.sent), 'green')}",
-            f"failed {style.paint(count(snap.failed), 'red')}",
-            f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
-    return lines
+    if width is None or visible_width(header) <= width:
+        return [header], [[line] for line in table]
+    return [], [wrap(f"  group {number}: ", [
+        f"{snap.group.count} sender{'s' if snap.group.count != 1 else ''}",
+        setting,
+        f"fail {snap.group.failure_rate * 100:.3g}%",
+        f"attempts {count(snap.attempts)}",
+        f"sent {style.paint(count(snap.sent), 'green')}",
+        f"failed {style.paint(count(snap.failed), 'red')}",
+        f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
+        for number, snap, setting in rows]
 
 
 def _counts(snap: Snapshot, style: Style) -> list[str]:
@@ -296,8 +330,10 @@ def _verdict(snap: Snapshot, style: Style) -> str:
     return "completed"
 
 
-def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
-    """The block a terminal redraws in place every interval."""
+def live_frame(snap: Snapshot, width: int, style: Style,
+               height: int | None = None) -> list[str]:
+    """The block a terminal redraws in place every interval.  With a
+    ``height``, the group rows take no more than what is left of it."""
     head = f" {percent(snap.done_share):>6}  " \
         f"{count(snap.processed)}/{count(snap.total)}"
     bar_width = max(5, min(50, width - len(head) - 9))
@@ -314,8 +350,9 @@ def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
         return lines
     lines += wrap("  ", [*timing, f"eta {style.bold(clock_time(snap.eta_s))}"],
                   width)
-    if len(snap.groups) > 1:
-        lines += group_rows(snap.groups, style, width)
+    room = None if height is None else height - len(lines)
+    if len(snap.groups) > 1 and (room is None or room > 0):
+        lines += group_rows(snap.groups, style, width, room)
     return lines
 
 

@@ -435,10 +435,46 @@ def test_group_rows_go_first_then_all_but_one_line() -> None:
         return visible(frames(draw_three(SNAP, 80, rows))[-1][1]).split("\n")
 
     assert len(shown(7)) == 6 + 1 and "group" in shown(7)[3]
-    assert len(shown(6)) == 3 + 1 and "eta" in shown(6)[2]
-    assert len(shown(4)) == 3 + 1
+    # No room for a group: a line says so, while there is room for it.
+    hint = "  ... 2 groups, too many to show (--json has them all)"
+    assert shown(6) == shown(7)[:3] + [hint, ""]
+    assert shown(5) == shown(7)[:3] + [hint, ""]
+    assert len(shown(4)) == 3 + 1 and "eta" in shown(4)[2]
     assert shown(3) == ["50.0%  5/10  sent 4  failed 1  eta 1.0s", ""]
     assert shown(2)[0].startswith("50.0%  5/10")
+
+
+def many_groups(number: int) -> Snapshot:
+    return Snapshot(total=10 * number, elapsed_s=1.0, sim_elapsed_s=1.0,
+                    groups=(GroupSnapshot(G, 4, 3, 1, 0.04),) * number,
+                    rate_per_s=5.0)
+
+
+@pytest.mark.parametrize("groups, shown, more", [
+    (19, 19, ""), (20, 18, "2 more groups"), (30, 18, "12 more groups"),
+    (1000, 18, "982 more groups")])
+def test_as_many_groups_as_fit_then_a_line_for_the_rest(
+        groups: int, shown: int, more: str) -> None:
+    lines = visible(frames(draw_three(many_groups(groups), 80, 24))[-1][1]
+                    ).split("\n")[:-1]
+    assert len(lines) == 23  # the terminal's rows but the cursor's
+    assert lines[3].split() == ["group", "senders", "mean", "+-", "dev",
+                                "fail", "attempts", "sent", "failed", "avg"]
+    assert [line.split()[0] for line in lines[4:4 + shown]] == \
+        [str(n) for n in range(1, shown + 1)]
+    if more:
+        assert lines[-1] == f"  ... and {more} (--json has them all)"
+
+
+def test_narrow_rows_of_many_groups_fit_too() -> None:
+    # Three lines for each group: five fit, with the two that say how
+    # many more, under the frame's five.
+    lines = visible(frames(draw_three(many_groups(30), 40, 24))[-1][1]
+                    ).split("\n")[:-1]
+    assert len(lines) <= 23 and all(len(line) <= 40 for line in lines)
+    assert sum(line.startswith("  group ") for line in lines) == 5
+    assert lines[-2:] == ["  ... and 25 more groups (--json has",
+                          "  them all)"]
 
 
 def test_narrow_frames_wrap_without_cutting_a_number() -> None:

@@ -347,6 +347,28 @@ def test_the_group_table_wraps_per_group_when_too_wide() -> None:
     assert sum(line.startswith("  group ") for line in lines) == 2
 
 
+def test_group_rows_within_a_limit_say_how_many_more() -> None:
+    groups = MIDWAY.groups * 15
+    assert len(group_rows(groups, PLAIN, 80)) == 31  # all, with no limit
+    lines = group_rows(groups, PLAIN, 80, limit=20)
+    assert len(lines) == 20 and lines[0].split()[0] == "group"
+    assert [line.split()[0] for line in lines[1:-1]] == \
+        [str(n) for n in range(1, 19)]
+    assert lines[-1] == "  ... and 12 more groups (--json has them all)"
+    assert group_rows(groups, PLAIN, 80, limit=31) == \
+        group_rows(groups, PLAIN, 80)
+    # Room for the line alone, or not even that.
+    assert group_rows(groups, PLAIN, 80, limit=2) == \
+        ["  ... 30 groups, too many to show (--json has them all)"]
+    assert group_rows(groups, PLAIN, 20, limit=1) == []
+
+
+def test_one_group_left_out_is_one_more_group() -> None:
+    lines = group_rows(MIDWAY.groups, PLAIN, 50, limit=5)
+    assert lines == group_rows(MIDWAY.groups, PLAIN, 50)[:3] + [
+        "  ... and 1 more group (--json has them all)"]
+
+
 def test_the_lag_note_appears_only_beyond_its_threshold() -> None:
     snap = busy_snapshot()  # 3.5 s behind
     assert "fell up to 3.5s behind" in text_of(
