@@ -2,7 +2,9 @@
 
 Nothing here writes, reads the clock or knows about threads; the views in
 ``display.py`` decide where the lines go.  Numbers are never cut: a line
-that would not fit its width is wrapped between fields.
+that would not fit its width is wrapped between fields, and a field wider
+than the width has a line of its own, the only kind of line wider than the
+width (a terminal view breaks it into rows between its words).
 """
 from __future__ import annotations
 
@@ -20,8 +22,9 @@ LABEL = 14
 """Width of the label column of the final report."""
 GAP = "   "
 MAX_BAR = 40
+"""Cells of the send time distribution's longest bar."""
 MIN_BAR = 5
-"""Fewer cells than this would not show a distribution's shape."""
+"""Fewer cells would not show the distribution's shape: no bars then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +414,8 @@ def _distribution(bins: Sequence[Bin], width: int | None,
     range_width = max(map(len, ranges))
     numbers = [count(b.count) for b in bins]
     number_width = max(map(len, numbers))
-    # Two spaces before the range and the bar, one before the count.
+    # Two spaces before the range and the bar, one before the count; piped,
+    # the bars are as long as on a terminal 80 columns wide.
     room = (width or 80) - 2 - range_width - 2 - 1 - number_width
     bar_width = min(MAX_BAR, room) if room >= MIN_BAR else 0
     peak = max(b.count for b in bins)
