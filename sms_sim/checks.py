@@ -27,14 +27,15 @@ class Check:
     limit: float
 
     def describe(self) -> str:
-        """One line: which check failed, and by how much."""
-        verdict = "passed" if self.ok else "FAILED"
+        """One line: whether the check passed, on what figure; a failure
+        says by how much it fell short."""
         value, short = _percents(self.value, self.limit)
-        return (f"check {self.name} {verdict}: {value}% of messages were "
-                f"sent, {'at least' if self.ok else 'below'} the "
-                f"{self.limit * 100:.10g}% required"
-                + ("" if self.ok else
-                   f" (short by {short} percentage points)"))
+        limit = f"{self.limit * 100:.10g}%"
+        if self.ok:
+            return f"check {self.name} passed: {value}% sent (limit {limit})"
+        return (f"check {self.name} FAILED: {value}% of messages were "
+                f"sent, below the {limit} required (short by {short} "
+                "percentage points)")
 
 
 def min_delivered(snap: Snapshot, share: float) -> Check:

@@ -29,9 +29,8 @@ from typing import Any, Protocol, TextIO
 
 from sms_sim.checks import Check
 from sms_sim.report import (PLAIN, Style, clock_time, count, final_report,
-                            fit, group_rows, live_frame, percent,
-                            progress_json, progress_line, summary_json,
-                            visible_width, wrap)
+                            fit, live_frame, percent, progress_json,
+                            progress_line, summary_json, wrap)
 from sms_sim.stats import Snapshot
 
 HIDE_CURSOR = "\x1b[?25l"
@@ -218,7 +217,8 @@ class LiveView(_Output):
     the cursor (else each redraw would push a line into the scrollback),
     and no line is wider than the terminal (else the terminal wraps it and
     the cursor goes up too few rows): the rows of sender groups go first,
-    then the frame shrinks to one line.
+    as many as need be, a line saying how many are left out; then the
+    frame shrinks to one line.
 
     While :meth:`running`, Ctrl-Z shows the cursor before the process
     stops, and on ``fg`` the cursor is hidden again and a new frame starts
@@ -253,26 +253,27 @@ class LiveView(_Output):
         limit when <= 0), one string per row."""
         width = max(1, width)
         limit = rows - 1 if rows > 0 else sys.maxsize
-        lines = live_frame(snap, width, self._style)
-        fitted = _rows(lines, width)
-        if len(fitted) <= limit:
-            return fitted
-        table = group_rows(snap.groups, self._style, width)
-        if len(snap.groups) > 1 and not snap.final and \
-                0 < len(table) < len(lines) and lines[-len(table):] == table:
-            fitted = _rows(lines[:-len(table)], width)
+        if len(_rows(live_frame(snap, width, self._style, 0), width)) > limit:
+            return [_one_line(snap, width, self._style)]
+        height = limit
+        while True:  # ends: with no room for groups, the frame fits
+            fitted = _rows(live_frame(snap, width, self._style, height),
+                           width)
             if len(fitted) <= limit:
                 return fitted
-        return [_one_line(snap, width, self._style)]
+            # A field wider than the terminal took more than one row:
+            # leave the group rows that much less room.
+            height -= len(fitted) - limit
 
     def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None:
         # The block is drawn a last time with the final figures and stays
         # on screen; the report goes below it.
         width = max(1, self._width())
         with self._drawing:
-            self._draw(_rows(live_frame(snap, width, self._style), width)
-                       + [""] + final_report(snap, width, self._style,
-                                             self._interval_s, checks))
+            self._draw(_rows(live_frame(snap, width, self._style)
+                             + [""] + final_report(snap, width, self._style,
+                                                   self._interval_s, checks),
+                             width))
             self._height = 0
 
     def close(self) -> None:
@@ -363,44 +364,71 @@ def _stop_process(signum: int,
 
 
 def _rows(lines: list[str], width: int) -> list[str]:
-    """``lines`` as rows of at most ``width`` columns.  ``live_frame``
-    wraps between fields, but keeps a field wider than the terminal whole
-    (and its first line too); such a line is broken here at its last space
-    that fits, else where the terminal would break it, so that every row
-    counts when the cursor goes back up."""
-    rows: list[str] = []
-    for line in lines:
-        if visible_width(line) <= width:
-            rows.append(line)
+    """``lines`` as rows of at most ``width`` columns, so that every row
+    counts when the cursor goes back up.  The report wraps between fields
+    but keeps a field wider than the terminal whole, on a line of its own;
+    such a line is broken here between words, or else before a number (at
+    ``1,234/`` ``5,678``).  A number is broken only where it is wider than
+    the terminal itself, where the terminal would break it."""
+    return [row for line in lines for row in _broken(line, width)]
+
+
+def _broken(line: str, width: int) -> list[str]:
+    """One line as rows, its escape codes kept, each with the character
+    after it (or at the end of the last row)."""
+    tokens = _TOKEN.findall(line)
+    text = "".join(t for t in tokens if not _ESCAPE.fullmatch(t))
+    if len(text) <= width:
+        return [line]
+    spans = _spans(text, width)
+    owner = [-1] * len(text)  # the row of each visible character, if any
+    for row, (start, end) in enumerate(spans):
+        owner[start:end] = [row] * (end - start)
+    rows: list[list[str]] = [[] for _ in spans]
+    codes: list[str] = []
+    place = 0
+    for token in tokens:
+        if _ESCAPE.fullmatch(token):
+            codes.append(token)
             continue
-        row: list[str] = []
-        seen, space = 0, -1  # visible characters; where the last space is
-        for token in _TOKEN.findall(line):
-            if not _ESCAPE.fullmatch(token):
-                if seen == width:
-                    if token == " " or space <= 0 or not _ESCAPE.sub(
-                            "", "".join(row[:space])).strip():
-                        rows.append("".join(row))  # where it is full
-                        row, seen, space = [], 0, -1
-                        if token == " ":
-                            continue
-                    else:  # at the last space
-                        rows.append("".join(row[:space]))
-                        row, space = row[space + 1:], -1
-                        seen = visible_width("".join(row))
-                if token == " ":
-                    space = len(row)
-                seen += 1
-            row.append(token)
-        rows.append("".join(row))
-    return rows
+        if owner[place] >= 0:  # not a space dropped at a break
+            rows[owner[place]] += [*codes, token]
+            codes = []
+        place += 1
+    rows[-1] += codes
+    return ["".join(row) for row in rows]
+
+
+def _spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where ``text`` (no escape codes) breaks into rows of at most
+    ``width``: at the last space that fits, else before the last number
+    that does not; indentation goes before a word is broken."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > width:
+        end = start + width  # the first character that does not fit
+        words = [at for at in range(start + 1, end + 1)
+                 if " " in text[at - 1:at + 1]]
+        numbers = [at for at in range(start + 1, end + 1)
+                   if text[at].isdigit() and not text[at - 1].isalnum()
+                   and text[at - 1] not in ",."]
+        cut = next((at for at in [*reversed(words), *reversed(numbers)]
+                    if text[start:at].strip()), None)
+        if cut is None and text[start] == " ":
+            start = len(text) - len(text[start:].lstrip(" "))
+            continue
+        cut = end if cut is None else cut
+        spans.append((start, len(text[:cut].rstrip(" "))))
+        start = len(text) - len(text[cut:].lstrip(" "))
+    spans.append((start, len(text)))
+    return spans
 
 
 def _one_line(snap: Snapshot, width: int, style: Style) -> str:
     """The least a frame can be: done, counts and eta, as many whole fields
     as fit ``width``; cut only on a terminal narrower than the first."""
     line = wrap("", [
-        f"{style.bold(percent(snap.done_share))} "
+        style.bold(percent(snap.done_share)),
         f"{count(snap.processed)}/{count(snap.total)}",
         f"sent {style.paint(count(snap.sent), 'green')}",
         f"failed {style.paint(count(snap.failed), 'red')}",

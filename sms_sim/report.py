@@ -2,7 +2,9 @@
 
 Nothing here writes, reads the clock or knows about threads; the views in
 ``display.py`` decide where the lines go.  Numbers are never cut: a line
-that would not fit its width is wrapped between fields.
+that would not fit its width is wrapped between fields, and a field wider
+than the width has a line of its own, the only kind of line wider than the
+width (a terminal view breaks it into rows between its words).
 """
 from __future__ import annotations
 
@@ -13,13 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from sms_sim.checks import Check
-from sms_sim.stats import DELIVERY_SHARES, GroupSnapshot, Snapshot
+from sms_sim.stats import DELIVERY_SHARES, Bin, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}
 LABEL = 14
 """Width of the label column of the final report."""
 GAP = "   "
+MAX_BAR = 40
+"""Cells of the send time distribution's longest bar."""
+MIN_BAR = 5
+"""Fewer cells would not show the distribution's shape: no bars then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +77,26 @@ def wrap(head: str, fields: Sequence[str], width: int | None,
          indent: int | None = None, sep: str = GAP) -> list[str]:
     """``head`` then ``fields`` joined by ``sep``, on as many lines as
     ``width`` needs (no limit when it is None); continuation lines are
-    indented to ``indent`` (the width of ``head``).  A field wider than the
-    line gets a line of its own, whole: a number is never cut."""
-    pad = " " * (visible_width(head) if indent is None else indent)
-    lines, line, first = [], head, True
+    indented to ``indent`` (the width of ``head``).
+
+    A field is never broken, so that no number is cut: one that does not
+    fit at the indent starts further left, and one wider than ``width``
+    has a line of its own, from column 0, wider than ``width``.  That is
+    the only line that can be."""
+    pad = visible_width(head) if indent is None else indent
+    blank_head = not _ANSI.sub("", head).strip()
+    if width is not None and visible_width(head) > width:
+        head = head.lstrip(" ")  # a head is moved left like a field
+    lines, line, bare = [], head, True  # bare: nothing but the head yet
     for field in fields:
-        joined = line + field if first else line + sep + field
-        fits = width is None or visible_width(joined) <= width
-        # The first field leaves the head's line only if that gains room:
-        # a head wider than the indent (a title), not a label column.
-        if fits or (first and len(pad) >= visible_width(head)):
-            line = joined
-        else:
+        joined = line + field if bare else line + sep + field
+        if width is None or visible_width(joined) <= width:
+            line, bare = joined, False
+            continue
+        if not (bare and blank_head):  # a blank head is only indentation
             lines.append(line.rstrip(" "))
-            line = pad + field
-        first = False
+        line = " " * max(0, min(pad, width - visible_width(field))) + field
+        bare = False
     lines.append(line)
     return lines
 
@@ -201,9 +212,44 @@ def _setting(snap: GroupSnapshot) -> str:
 
 
 def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
-               width: int | None) -> list[str]:
+               width: int | None, limit: int | None = None) -> list[str]:
     """One aligned row per sender group under a header, or, narrower than
-    the table, a few wrapped lines per group."""
+    the table, a few wrapped lines per group.  With a ``limit``, at most
+    that many lines: as many groups as fit, then a line that says how many
+    more there are (none at all if even that does not fit)."""
+    head, blocks = _group_blocks(groups, style, width)
+    lines = head + [line for block in blocks for line in block]
+    if limit is None or len(lines) <= limit:
+        return lines
+    shown: list[str] = []
+    kept = 0
+    for block in blocks:
+        after = _more_groups(len(blocks) - kept - 1, True, width)
+        if len(head) + len(shown) + len(block) + len(after) > limit:
+            break
+        shown += block
+        kept += 1
+    lines = (head + shown if kept else []) + _more_groups(
+        len(blocks) - kept, kept > 0, width)
+    return lines if len(lines) <= limit else []
+
+
+def _more_groups(left: int, after_some: bool, width: int | None
+                 ) -> list[str]:
+    """The line that stands for ``left`` groups there was no room for."""
+    if not left:
+        return []
+    noun = "group" if left == 1 else "groups"
+    text = (f"... and {count(left)} more {noun}" if after_some
+            else f"... {count(left)} {noun}, too many to show")
+    return wrap("  ", f"{text} (--json has them all)".split(" "), width,
+                sep=" ")
+
+
+def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
+                  width: int | None) -> tuple[list[str], list[list[str]]]:
+    """The group table's header and its rows, each a block of one line;
+    or, narrower than the table, no header and a few lines per group."""
     rows = [(number, snap, _setting(snap))
             for number, snap in enumerate(groups, 1)]
     cells = [[str(number), str(snap.group.count), setting,
@@ -220,25 +266,24 @@ def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
     def joined(row: Sequence[str]) -> str:
         return "  " + " ".join(row[:2]) + "  " + " ".join(row[2:])
 
-    table = [style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))]
+    header = style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))
+    table = []
     for row in cells:
         out = aligned(row)
         out[5] = style.paint(out[5], "green")
         out[6] = style.paint(out[6], "red")
         table.append(joined(out))
-    if width is None or all(visible_width(r) <= width for r in table):
-        return table
-    lines = []
-    for number, snap, setting in rows:
-        lines += wrap(f"  group {number}: ", [
-            f"{snap.group.count} sender{'s' if snap.group.count != 1 else ''}",
-            setting,
-            f"fail {snap.group.failure_rate * 100:.3g}%",
-            f"attempts {count(snap.attempts)}",
-            f"sent {style.paint(count(snap.sent), 'green')}",
-            f"failed {style.paint(count(snap.failed), 'red')}",
-            f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
-    return lines
+    if width is None or visible_width(header) <= width:
+        return [header], [[line] for line in table]
+    return [], [wrap(f"  group {number}: ", [
+        f"{snap.group.count} sender{'s' if snap.group.count != 1 else ''}",
+        setting,
+        f"fail {snap.group.failure_rate * 100:.3g}%",
+        f"attempts {count(snap.attempts)}",
+        f"sent {style.paint(count(snap.sent), 'green')}",
+        f"failed {style.paint(count(snap.failed), 'red')}",
+        f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
+        for number, snap, setting in rows]
 
 
 def _counts(snap: Snapshot, style: Style) -> list[str]:
@@ -289,8 +334,10 @@ def _verdict(snap: Snapshot, style: Style) -> str:
     return "completed"
 
 
-def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
-    """The block a terminal redraws in place every interval."""
+def live_frame(snap: Snapshot, width: int, style: Style,
+               height: int | None = None) -> list[str]:
+    """The block a terminal redraws in place every interval.  With a
+    ``height``, the group rows take no more than what is left of it."""
     head = f" {percent(snap.done_share):>6}  " \
         f"{count(snap.processed)}/{count(snap.total)}"
     bar_width = max(5, min(50, width - len(head) - 9))
@@ -307,8 +354,9 @@ def live_frame(snap: Snapshot, width: int, style: Style) -> list[str]:
         return lines
     lines += wrap("  ", [*timing, f"eta {style.bold(clock_time(snap.eta_s))}"],
                   width)
-    if len(snap.groups) > 1:
-        lines += group_rows(snap.groups, style, width)
+    room = None if height is None else height - len(lines)
+    if len(snap.groups) > 1 and (room is None or room > 0):
+        lines += group_rows(snap.groups, style, width, room)
     return lines
 
 
@@ -319,52 +367,97 @@ def _delivery(snap: Snapshot) -> list[str]:
     return fields + [f"last {moment(snap.last_sent_s)}"]
 
 
+def _figures(snap: Snapshot, style: Style) -> list[tuple[str, list[str]]]:
+    """The final report's labelled rows: each label, and its figures."""
+    rows = [("messages", [f"{count(snap.total)} total", *_counts(snap, style),
+                          f"unsent {count(snap.unsent)}"])]
+    if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
+        rows.append(("attempts", [
+            *(f"{n}: {count(c)}" for n, c in snap.attempts),
+            f"retries {count(snap.retries)}",
+            f"first try failed {count(snap.first_attempt_failed)} "
+            f"({percent(snap.first_attempt_failure_share)})"]))
+    rows.append(("throughput", [f"{rate(snap.throughput_per_s)} simulated"]))
+    if snap.delivery:
+        rows.append(("delivered", _delivery(snap)))
+    return rows + [
+        ("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
+                       f"min {seconds(snap.min_s)}",
+                       f"max {seconds(snap.max_s)}"]),
+        ("", [f"p50 {seconds(snap.p50_s)}", f"p95 {seconds(snap.p95_s)}",
+              f"p99 {seconds(snap.p99_s)}"])]
+
+
+def _labelled(rows: Sequence[tuple[str, Sequence[str]]],
+              width: int | None) -> list[str]:
+    """Labels in a column beside their figures, unless a figure would not
+    fit beside it: then each label heads its figures, in every row alike.
+    """
+    if width is None or all(LABEL + visible_width(field) <= width
+                            for _, fields in rows for field in fields):
+        return [line for label, fields in rows
+                for line in wrap(f"  {label:<{LABEL - 2}}", fields, width)]
+    return [line for label, fields in rows
+            for line in (wrap("  ", [label], width) if label else [])
+            + wrap("    ", fields, width)]
+
+
+def _distribution(bins: Sequence[Bin], width: int | None,
+                  style: Style) -> list[str]:
+    """A row per bin: its range, a bar and its count.  The bar shrinks,
+    then goes, before a figure would not fit; rows that still do not fit
+    are wrapped like any other line."""
+    lows = [(">= " if b.tail else "") + seconds(b.low_s) for b in bins]
+    low_width = max(map(len, lows))
+    highs = [None if b.tail else seconds(b.high_s) for b in bins]
+    ranges = [low.rjust(low_width) + ("" if high is None else f" - {high}")
+              for low, high in zip(lows, highs)]
+    range_width = max(map(len, ranges))
+    numbers = [count(b.count) for b in bins]
+    number_width = max(map(len, numbers))
+    # Two spaces before the range and the bar, one before the count; piped,
+    # the bars are as long as on a terminal 80 columns wide.
+    room = (width or 80) - 2 - range_width - 2 - 1 - number_width
+    bar_width = min(MAX_BAR, room) if room >= MIN_BAR else 0
+    peak = max(b.count for b in bins)
+    block = "\u2588" if style.unicode else "#"
+    lines = []
+    for row_bin, low, high, span, number in zip(bins, lows, highs, ranges,
+                                                numbers):
+        cells = round(bar_width * row_bin.count / peak) if peak else 0
+        cells = max(cells, 1 if row_bin.count and bar_width else 0)
+        drawn = (f"  {style.paint(block * cells, 'cyan')}"
+                 f"{' ' * (bar_width - cells)}" if bar_width else "")
+        line = (f"  {span.ljust(range_width)}{drawn} "
+                f"{number.rjust(number_width)}")
+        if width is None or visible_width(line) <= width:
+            lines.append(line)
+        else:  # the range, on two lines if need be, over its count
+            parts = [low] if high is None else [f"{low} -", high]
+            lines += wrap("  ", parts, width, indent=4, sep=" ")
+            lines += wrap("    ", [number], width)
+    return lines
+
+
 def final_report(snap: Snapshot, width: int | None, style: Style,
                  lag_note_after_s: float = 1.0,
                  checks: Sequence[Check] = ()) -> list[str]:
     """The summary printed once at the end, in every human mode.  Lines
     wrap at ``width`` (never, when it is None); nothing is cut."""
-    lines = wrap(
-        style.bold(f"SMS alert simulation {_verdict(snap, style)}: "), [
-            f"{clock_time(snap.sim_elapsed_s)} simulated",
-            f"{clock_time(snap.elapsed_s)} real"
-            + (f" at {speed_text(snap.speed)}" if snap.speed != 1 else ""),
-            *([] if snap.seed is None else [f"seed {snap.seed}"])],
-        width, indent=2, sep=", ")
-
-    def row(label: str, fields: Sequence[str]) -> None:
-        lines.extend(wrap(f"  {label:<{LABEL - 2}}", fields, width))
-
-    row("messages", [f"{count(snap.total)} total", *_counts(snap, style),
-                     f"unsent {count(snap.unsent)}"])
-    if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
-        row("attempts", [f"{n}: {count(c)}" for n, c in snap.attempts]
-            + [f"retries {count(snap.retries)}",
-               f"first try failed {count(snap.first_attempt_failed)} "
-               f"({percent(snap.first_attempt_failure_share)})"])
-    row("throughput", [f"{rate(snap.throughput_per_s)} simulated"])
-    if snap.delivery:
-        row("delivered", _delivery(snap))
-    row("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
-                      f"min {seconds(snap.min_s)}",
-                      f"max {seconds(snap.max_s)}"])
-    row("", [f"p50 {seconds(snap.p50_s)}", f"p95 {seconds(snap.p95_s)}",
-             f"p99 {seconds(snap.p99_s)}"])
+    title = [*map(style.bold, ("SMS", "alert", "simulation")),
+             style.bold(f"{_verdict(snap, style)}:"),
+             f"{clock_time(snap.sim_elapsed_s)} simulated,",
+             f"{clock_time(snap.elapsed_s)} real"]
+    if snap.speed != 1:
+        title.append(f"at {speed_text(snap.speed)}")
+    if snap.seed is not None:  # all it takes to repeat the run exactly
+        title[-1] += ","
+        title.append(f"seed {snap.seed}")
+    lines = wrap("", title, width, indent=2, sep=" ")
+    lines += _labelled(_figures(snap, style), width)
     if snap.distribution:
-        lines.append("  send time distribution")
-        numbers = [count(b.count) for b in snap.distribution]
-        room = (width or 80) - 2 * 10 - 7 - max(map(len, numbers))
-        bar_width = max(1, min(40, room))
-        peak = max(b.count for b in snap.distribution)
-        block = "\u2588" if style.unicode else "#"
-        for row_bin, number in zip(snap.distribution, numbers):
-            cells = round(bar_width * row_bin.count / peak) if peak else 0
-            cells = max(cells, 1 if row_bin.count else 0)
-            lines.append(
-                f"  {seconds(row_bin.low_s):>10} - "
-                f"{seconds(row_bin.high_s):<10}"
-                f" {style.paint(block * cells, 'cyan')}"
-                f"{' ' * (bar_width - cells)} {number}")
+        lines += wrap("  ", ["send", "time", "distribution"], width, sep=" ")
+        lines += _distribution(snap.distribution, width, style)
     lines += group_rows(snap.groups, style, width)
     if snap.max_lag_s > lag_note_after_s:
         lines += wrap("  ", (
@@ -372,9 +465,8 @@ def final_report(snap: Snapshot, width: int | None, style: Style,
             "behind the simulated clock. The simulated figures are exact; "
             "only the real time is longer than the gateway's.").split(" "),
             width, sep=" ")
-    for check in checks:
-        if not check.ok:
-            lines += wrap("  ", check.describe().split(" "), width, sep=" ")
+    for check in checks:  # passed ones too: a silent check looks skipped
+        lines += wrap("  ", check.describe().split(" "), width, sep=" ")
     return lines
 
 

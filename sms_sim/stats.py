@@ -36,11 +36,13 @@ DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
 @dataclass(frozen=True, slots=True)
 class Bin:
     """One row of a coarse distribution: ``count`` values in
-    ``[low_s, high_s)``."""
+    ``[low_s, high_s)``, the last row's ``high_s`` (the maximum) included.
+    A ``tail`` row holds the slowest values, beyond the equal rows."""
 
     low_s: float
     high_s: float
     count: int
+    tail: bool = False
 
 
 class Histogram:
@@ -125,25 +127,63 @@ class Histogram:
 
     def bins(self, high: float, rows: int = DISTRIBUTION_ROWS
              ) -> tuple[Bin, ...]:
-        """The buckets folded into a few rows for display: equal widths
-        from the minimum to ``high``, then one row for the rest up to the
-        maximum, so that one slow outlier does not squash the picture.
-        Each bucket lands in the row holding its middle."""
+        """The values in ``rows`` rows of equal width from the minimum to
+        the maximum, for display.  When the maximum is so far beyond
+        ``high`` (the p99) that equal rows would leave the values up to it
+        fewer than ``rows - 1`` rows, those get ``rows - 1`` equal rows and
+        one tail row has the rest: one slow outlier does not squash the
+        picture, and the tail row is never narrower than the others.
+
+        A bucket that straddles an edge between rows is shared in
+        proportion to the overlap, as if its values were spread evenly
+        across it (a bucket is 1% wide, so they nearly are); the counts are
+        rounded so that they still add up to the count."""
         if not self.count:
             return ()
         low, top = self.min, self.max
         if top <= low:
             return (Bin(low, top, self.count),)
-        tail = high < top
-        width = (high - low) / (rows - 1 if tail else rows)
-        edges = [low + i * width for i in range(rows - 1 if tail else rows)]
-        edges += [high, top] if tail else [top]
-        counts = [0] * (len(edges) - 1)
+        # The tail row is wider than the others exactly when equal rows
+        # over it all would leave the values up to ``high`` fewer rows.
+        tail = low < high and (top - high) * (rows - 1) > high - low
+        end, equal = (high, rows - 1) if tail else (top, rows)
+        edges = [low + i * (end - low) / equal for i in range(equal)]
+        edges += [end, top] if tail else [top]
+        shares = [0.0] * (len(edges) - 1)
         for index, count in enumerate(self._buckets):
             if count:
-                row = bisect.bisect_right(edges, self._middle(index)) - 1
-                counts[min(row, len(counts) - 1)] += count
-        return tuple(Bin(a, b, c) for a, b, c in zip(edges, edges[1:], counts))
+                self._share(index, count, edges, shares)
+        counts, seen, before = [], 0.0, 0
+        for share in shares[:-1]:  # rounded as running totals: no drift
+            seen += share
+            upto = min(round(seen), self.count)
+            counts.append(upto - before)
+            before = upto
+        counts.append(self.count - before)
+        return tuple(Bin(a, b, c, tail and row == len(counts) - 1)
+                     for row, (a, b, c) in enumerate(zip(edges, edges[1:],
+                                                         counts)))
+
+    def _share(self, index: int, count: int, edges: Sequence[float],
+               shares: list[float]) -> None:
+        """Add bucket ``index``'s ``count`` to the rows between ``edges``
+        that it overlaps, each in proportion to the overlap.  Its bounds
+        are clamped to the values seen: the first and last buckets are open
+        ended, and the others partly empty at the extremes."""
+        log_lowest, log_growth = self._log_lowest, self._log_growth
+        below = math.exp(log_lowest + (index - 1) * log_growth) \
+            if index > 0 else -math.inf
+        above = math.exp(log_lowest + index * log_growth) \
+            if index < self._top else math.inf
+        start, stop = max(below, self.min), min(above, self.max)
+        if stop <= start:  # all at one value (or rounding put it here)
+            row = bisect.bisect_right(edges, min(start, self.max)) - 1
+            shares[min(row, len(shares) - 1)] += count
+            return
+        for row, (a, b) in enumerate(zip(edges, edges[1:])):
+            overlap = min(b, stop) - max(a, start)
+            if overlap > 0:
+                shares[row] += count * overlap / (stop - start)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,12 @@ from types import FrameType
 import pytest
 
 from sms_sim import display
+from sms_sim.checks import Check
 from sms_sim.config import SenderGroup
 from sms_sim.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView, LineView,
                              LiveView, make_view)
-from sms_sim.report import Style
-from sms_sim.stats import GroupSnapshot, Snapshot
+from sms_sim.report import Style, final_report, live_frame
+from sms_sim.stats import Bin, GroupSnapshot, Snapshot
 
 COLOUR = re.compile(r"\x1b\[3\dm")
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -434,10 +435,46 @@ def test_group_rows_go_first_then_all_but_one_line() -> None:
         return visible(frames(draw_three(SNAP, 80, rows))[-1][1]).split("\n")
 
     assert len(shown(7)) == 6 + 1 and "group" in shown(7)[3]
-    assert len(shown(6)) == 3 + 1 and "eta" in shown(6)[2]
-    assert len(shown(4)) == 3 + 1
-    assert shown(3) == ["50.0% 5/10  sent 4  failed 1  eta 1.0s", ""]
-    assert shown(2)[0].startswith("50.0% 5/10")
+    # No room for a group: a line says so, while there is room for it.
+    hint = "  ... 2 groups, too many to show (--json has them all)"
+    assert shown(6) == shown(7)[:3] + [hint, ""]
+    assert shown(5) == shown(7)[:3] + [hint, ""]
+    assert len(shown(4)) == 3 + 1 and "eta" in shown(4)[2]
+    assert shown(3) == ["50.0%  5/10  sent 4  failed 1  eta 1.0s", ""]
+    assert shown(2)[0].startswith("50.0%  5/10")
+
+
+def many_groups(number: int) -> Snapshot:
+    return Snapshot(total=10 * number, elapsed_s=1.0, sim_elapsed_s=1.0,
+                    groups=(GroupSnapshot(G, 4, 3, 1, 0.04),) * number,
+                    rate_per_s=5.0)
+
+
+@pytest.mark.parametrize("groups, shown, more", [
+    (19, 19, ""), (20, 18, "2 more groups"), (30, 18, "12 more groups"),
+    (1000, 18, "982 more groups")])
+def test_as_many_groups_as_fit_then_a_line_for_the_rest(
+        groups: int, shown: int, more: str) -> None:
+    lines = visible(frames(draw_three(many_groups(groups), 80, 24))[-1][1]
+                    ).split("\n")[:-1]
+    assert len(lines) == 23  # the terminal's rows but the cursor's
+    assert lines[3].split() == ["group", "senders", "mean", "+-", "dev",
+                                "fail", "attempts", "sent", "failed", "avg"]
+    assert [line.split()[0] for line in lines[4:4 + shown]] == \
+        [str(n) for n in range(1, shown + 1)]
+    if more:
+        assert lines[-1] == f"  ... and {more} (--json has them all)"
+
+
+def test_narrow_rows_of_many_groups_fit_too() -> None:
+    # Three lines for each group: five fit, with the two that say how
+    # many more, under the frame's five.
+    lines = visible(frames(draw_three(many_groups(30), 40, 24))[-1][1]
+                    ).split("\n")[:-1]
+    assert len(lines) <= 23 and all(len(line) <= 40 for line in lines)
+    assert sum(line.startswith("  group ") for line in lines) == 5
+    assert lines[-2:] == ["  ... and 25 more groups (--json has",
+                          "  them all)"]
 
 
 def test_narrow_frames_wrap_without_cutting_a_number() -> None:
@@ -445,3 +482,54 @@ def test_narrow_frames_wrap_without_cutting_a_number() -> None:
     assert all(len(line) <= 24 for line in out.splitlines())
     for number in ("9,876,543", "1,007,001", "235,220", "1,234,567"):
         assert re.search(rf"(?<![\d,]){number}(?![\d,])", out), number
+
+
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+BIG_FINAL = Snapshot(
+    total=9_876_543, elapsed_s=12.5, sim_elapsed_s=600.0, speed=100.0,
+    groups=(GroupSnapshot(SenderGroup(40, 0.0123, 0.0045, 0.125, 12.5),
+                          1_234_567, 1_000_001, 234_566, 9.0),
+            GroupSnapshot(G, 7_654, 7_000, 654, 1.0)),
+    expired=5, retries=1_111, first_attempts=1_234_567,
+    first_attempt_failed=1_111, min_s=0.005, max_s=1.4, p50_s=0.01,
+    p95_s=0.0145, p99_s=0.0149,
+    distribution=(Bin(0.005, 0.007, 1_003), Bin(0.007, 0.009, 123_456),
+                  Bin(0.009, 0.011, 1_234_567), Bin(0.011, 0.013, 99_999),
+                  Bin(0.013, 0.0149, 10), Bin(0.0149, 1.4, 12_345, True)),
+    delivery=(300.0, 540.0, None, None, None), last_sent_s=599.5,
+    attempts=((1, 1_000_000), (2, 234_567)), max_lag_s=3.5, final=True,
+    stopped="interrupt")
+
+
+def test_the_final_report_on_a_terminal_never_cuts_a_number() -> None:
+    style = Style(colour=True, emphasis=True, unicode=True)
+    checks = [Check("min_delivered", False, 0.1, 0.95)]
+    for width in range(10, 201):
+        stream = Terminal()
+        LiveView(stream, style, never, width=lambda: width,
+                 height=lambda: 24).final(BIG_FINAL, checks)
+        rows = visible(stream.getvalue()).split("\n")[:-1]
+        assert all(len(row) <= width for row in rows), width
+        # What the rows show is the report and the frame, each number whole.
+        lines = live_frame(BIG_FINAL, width, style) + [""] + final_report(
+            BIG_FINAL, width, style, checks=checks)
+        assert NUMBER.findall("\n".join(rows)) == \
+            NUMBER.findall(visible("\n".join(lines))), width
+
+
+@pytest.mark.parametrize("line, width, rows", [
+    # Between words, else before a number, else where it is full.
+    ("sent 1,234,567", 10, ["sent", "1,234,567"]),
+    ("1,241,221/9,876,543", 12, ["1,241,221/", "9,876,543"]),
+    ("(18.6%)", 5, ["(", "18.6%", ")"]),
+    ("123,456,789", 5, ["123,4", "56,78", "9"]),  # wider than the terminal
+    ("10m00s", 4, ["10m0", "0s"]),  # no number starts after a letter
+    # Indentation goes before a word or a number is broken.
+    ("    9,876,543", 10, ["9,876,543"]),
+    ("  a  bc", 3, ["  a", "bc"]),
+    # Escape codes stay, with the character after them.
+    ("\x1b[32m1,234\x1b[0m/5,678", 6, ["\x1b[32m1,234\x1b[0m/", "5,678"]),
+    ("ab \x1b[1mcd\x1b[0m", 2, ["ab", "\x1b[1mcd\x1b[0m"])])
+def test_a_line_wider_than_the_terminal_breaks_between_words_and_numbers(
+        line: str, width: int, rows: list[str]) -> None:
+    assert display._rows([line], width) == rows

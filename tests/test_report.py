@@ -10,7 +10,8 @@ from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.checks import Check
 from sms_sim.config import SenderGroup
 from sms_sim.message import Message
-from sms_sim.report import (PLAIN, Style, bar, clock_time, final_report, fit,
+from sms_sim.report import (GAP, PLAIN, Style, bar, clock_time, final_report,
+                            fit,
                             group_rows, live_frame, moment, progress_json,
                             progress_line, rate, seconds, short_seconds,
                             summary_json, visible_width, wrap)
@@ -120,7 +121,13 @@ def test_wrap_moves_whole_fields_and_keeps_the_indent() -> None:
 
 def test_wrap_puts_a_field_wider_than_the_line_on_a_line_of_its_own() -> None:
     assert wrap("  ", ["1", "123,456,789", "2"], 5) == \
-        ["  1", "  123,456,789", "  2"]
+        ["  1", "123,456,789", "  2"]
+
+
+def test_wrap_moves_a_field_left_rather_than_past_the_width() -> None:
+    assert wrap("  a  ", ["12", "1,234,567"], 10) == ["  a  12", " 1,234,567"]
+    # A blank head is only indentation: no blank line for it.
+    assert wrap("  ", ["sent 1,582"], 10) == ["sent 1,582"]
 
 
 def test_wrap_without_a_width_never_wraps() -> None:
@@ -128,12 +135,11 @@ def test_wrap_without_a_width_never_wraps() -> None:
     assert len(wrap("head: ", fields, None)) == 1
 
 
-def test_wrap_moves_the_first_field_off_a_long_title_only() -> None:
+def test_wrap_moves_a_field_off_a_head_it_does_not_fit_beside() -> None:
     title = wrap("A long title: ", ["first 12", "second 34"], 20, indent=2)
     assert title == ["A long title:", "  first 12", "  second 34"]
-    # A label column: moving the field would gain nothing.
     label = wrap("  label       ", ["first 123,456"], 20)
-    assert label == ["  label       first 123,456"]
+    assert label == ["  label", "       first 123,456"]
 
 
 def test_progress_line_has_the_key_figures_and_no_escapes() -> None:
@@ -224,6 +230,20 @@ def test_final_report_figures_percentiles_histogram_and_groups() -> None:
     assert "attempts" not in text.split("group")[0]  # no retries: no row
 
 
+def test_a_tail_row_is_labelled_and_the_counts_aligned() -> None:
+    snap = dataclasses.replace(DONE, distribution=(
+        Bin(0.005, 0.01, 500), Bin(0.01, 0.015, 1480),
+        Bin(0.015, 1.0, 20, tail=True)))
+    lines = final_report(snap, 80, PLAIN)
+    rows = lines[lines.index("  send time distribution") + 1:][:3]
+    assert rows[0].startswith("      5.00 ms - 10.00 ms  #")
+    assert rows[1].startswith("     10.00 ms - 15.00 ms  #")
+    assert rows[2].startswith("  >= 15.00 ms             #")
+    assert [row.count("#") for row in rows] == [14, 40, 1]
+    assert [row.split()[-1] for row in rows] == ["500", "1,480", "20"]
+    assert len({len(row) for row in rows}) == 1  # the counts end together
+
+
 def test_final_report_of_an_interrupted_run_shows_unsent() -> None:
     stopped = dataclasses.replace(DONE, total=1000, stopped="interrupt")
     text = text_of(final_report(stopped, 80, PLAIN))
@@ -256,21 +276,47 @@ def test_final_report_of_nothing_sent_says_not_reached() -> None:
             "   99% not reached   last not reached") in text
 
 
-@pytest.mark.parametrize("width", [20, 30, 40, 50, 60, 80, 100])
-def test_narrow_reports_never_cut_a_number(width: int) -> None:
-    snap = busy_snapshot()
-    piped = text_of(final_report(snap, None, PLAIN))
-    narrow = final_report(snap, width, COLOURED)
-    # Wrapping moves whole fields: the same numbers, in the same order.
-    assert NUMBER.findall(text_of(narrow)) == NUMBER.findall(piped)
-    for figure in ("1,234,567", "1,234,225", "12.5s", "100x", "10m00s",
-                   "11.8%", "12.3ms", "4.5ms", "@12.5/s", "1.5s", "250ms",
-                   "12.5%", "75%"):
-        assert any(figure in ANSI.sub("", line) for line in narrow), figure
-    # Down to a width that holds the widest field after the labels, every
-    # line fits.
-    if width >= 50:
-        assert all(visible_width(line) <= width for line in narrow)
+CHECKS = (Check("min_delivered", True, 0.9999, 0.95),
+          Check("min_delivered", False, 0.35, 0.9))
+
+
+def big_histogram(snap: Snapshot) -> Snapshot:
+    """``snap`` with the distribution of a big run that had a long tail."""
+    edges = [0.005 + i * 0.002 for i in range(6)]
+    rows = [Bin(low, high, number) for low, high, number in zip(
+        edges, edges[1:], (1_003, 123_456, 1_234_567, 99_999, 10))]
+    return dataclasses.replace(snap, distribution=(
+        *rows, Bin(edges[-1], 1.4, 12_345, tail=True)))
+
+
+def test_no_number_is_cut_at_any_width() -> None:
+    snap = big_histogram(busy_snapshot())
+    piped = text_of(final_report(snap, None, PLAIN, checks=CHECKS))
+    for width in range(10, 201):
+        lines = final_report(snap, width, PLAIN, checks=CHECKS)
+        # Wrapping moves whole fields: the same numbers, each whole, in the
+        # same order.
+        assert NUMBER.findall("\n".join(lines)) == NUMBER.findall(piped)
+        for line in lines:
+            # Only a field wider than the width is wider: on a line of its
+            # own, from column 0.
+            assert len(line) <= width or (
+                not line.startswith(" ") and GAP not in line), (width, line)
+        if width >= len("first try failed 40 (11.8%)"):  # the widest field
+            assert all(len(line) <= width for line in lines), width
+
+
+def test_the_bar_shrinks_then_goes_before_a_count_moves() -> None:
+    def distribution(width: int) -> list[str]:
+        lines = final_report(DONE, width, PLAIN)
+        return lines[lines.index("  send time distribution") + 1:][:2]
+
+    assert distribution(80)[0] == "   9.00 ms - 12.00 ms  " + "#" * 40 + " 380"
+    assert distribution(32)[0] == "   9.00 ms - 12.00 ms  ##### 380"
+    # Fewer than five cells would not show a shape: none at all.
+    assert distribution(31) == ["   9.00 ms - 12.00 ms 380",
+                                "  12.00 ms - 20.00 ms  20"]
+    assert distribution(24) == ["  9.00 ms - 12.00 ms", "    380"]
 
 
 def test_piped_reports_never_wrap() -> None:
@@ -301,6 +347,28 @@ def test_the_group_table_wraps_per_group_when_too_wide() -> None:
     assert sum(line.startswith("  group ") for line in lines) == 2
 
 
+def test_group_rows_within_a_limit_say_how_many_more() -> None:
+    groups = MIDWAY.groups * 15
+    assert len(group_rows(groups, PLAIN, 80)) == 31  # all, with no limit
+    lines = group_rows(groups, PLAIN, 80, limit=20)
+    assert len(lines) == 20 and lines[0].split()[0] == "group"
+    assert [line.split()[0] for line in lines[1:-1]] == \
+        [str(n) for n in range(1, 19)]
+    assert lines[-1] == "  ... and 12 more groups (--json has them all)"
+    assert group_rows(groups, PLAIN, 80, limit=31) == \
+        group_rows(groups, PLAIN, 80)
+    # Room for the line alone, or not even that.
+    assert group_rows(groups, PLAIN, 80, limit=2) == \
+        ["  ... 30 groups, too many to show (--json has them all)"]
+    assert group_rows(groups, PLAIN, 20, limit=1) == []
+
+
+def test_one_group_left_out_is_one_more_group() -> None:
+    lines = group_rows(MIDWAY.groups, PLAIN, 50, limit=5)
+    assert lines == group_rows(MIDWAY.groups, PLAIN, 50)[:3] + [
+        "  ... and 1 more group (--json has them all)"]
+
+
 def test_the_lag_note_appears_only_beyond_its_threshold() -> None:
     snap = busy_snapshot()  # 3.5 s behind
     assert "fell up to 3.5s behind" in text_of(
@@ -309,15 +377,15 @@ def test_the_lag_note_appears_only_beyond_its_threshold() -> None:
         final_report(snap, None, PLAIN, lag_note_after_s=5.0))
 
 
-def test_failed_checks_are_described_and_passed_ones_are_not() -> None:
+def test_every_check_is_described_passed_or_failed() -> None:
     failed = Check("min_delivered", False, 0.35, 0.9)
-    passed = Check("min_delivered", True, 0.35, 0.3)
-    text = text_of(final_report(DONE, 40, PLAIN, checks=[failed, passed]))
-    assert "check min_delivered FAILED" in text
-    assert "35.00%" in text and "90%" in text
-    assert "passed" not in text
-    assert "check" not in text_of(final_report(DONE, 40, PLAIN,
-                                               checks=[passed]))
+    passed = Check("min_delivered", True, 0.9999, 0.95)
+    text = text_of(final_report(DONE, None, PLAIN, checks=[failed, passed]))
+    assert "check min_delivered FAILED: 35.00% of messages" in text
+    assert "(short by 55.00 percentage points)" in text
+    assert text.endswith(
+        "\n  check min_delivered passed: 99.99% sent (limit 95%)")
+    assert "check" not in text_of(final_report(DONE, 40, PLAIN))
 
 
 def test_no_colour_codes_when_colour_is_off() -> None:

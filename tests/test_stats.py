@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import random
@@ -9,8 +10,8 @@ import pytest
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
 from sms_sim.message import Message
-from sms_sim.stats import (DELIVERY_SHARES, GroupSnapshot, Histogram, Stats,
-                           finite_rate)
+from sms_sim.stats import (DELIVERY_SHARES, DISTRIBUTION_ROWS, SEND_DECADES,
+                           Bin, GroupSnapshot, Histogram, Stats, finite_rate)
 
 GROUPS = (SenderGroup(2, 0.01, 0.002, 0.2), SenderGroup(1, 0.02, 0.0, 1.0))
 HALF_A_PERCENT = 0.005
@@ -263,23 +264,69 @@ def test_the_most_attempts_a_run_allows_are_counted() -> None:
     assert stats.snapshot(1.0, 1.0, final=True).attempts == ((101, 1),)
 
 
-def test_distribution_rows_cover_min_to_p99_then_a_tail_row() -> None:
-    rng = random.Random(5)
-    values = [rng.uniform(0.001, 0.002) for _ in range(5000)]
-    stats = Stats(5000, GROUPS)
-    stats.add(sends(0, SENT, *values))
-    snap = stats.snapshot(1.0, 1.0, final=True)
-    bins = snap.distribution
-    assert sum(b.count for b in bins) == 5000
-    assert bins[0].low_s == min(values)
-    assert bins[-2].high_s == pytest.approx(snap.p99_s)
-    assert bins[-1].high_s == max(values)
-    assert all(a.high_s == pytest.approx(b.low_s)
-               for a, b in zip(bins, bins[1:]))
-    # Uniform: ~990 in each of the five equal rows and the slowest 1% in
-    # the tail row, give or take the 1%-wide bucket that straddles p99.
-    assert all(850 < b.count < 1150 for b in bins[:-1])
-    assert 10 < bins[-1].count < 250
+def true_counts(values: list[float], bins: tuple[Bin, ...]) -> list[int]:
+    """How many of ``values`` each row holds: ``[low, high)``, the last
+    row's ``high`` included."""
+    ordered = sorted(values)
+    starts = [bisect.bisect_left(ordered, b.low_s) for b in bins]
+    return [end - start for start, end in zip(starts, starts[1:]
+                                              + [len(ordered)])]
+
+
+def binned(values: list[float], longest_s: float) -> tuple[Bin, ...]:
+    """The rows a final snapshot shows, from a histogram with the bounds
+    that a run whose longest send is ``longest_s`` has."""
+    histogram = Histogram(longest_s * 10.0 ** -SEND_DECADES, longest_s)
+    histogram.add(values)
+    [p99] = histogram.percentiles(0.99)
+    assert p99 is not None
+    return histogram.bins(p99)
+
+
+def test_uniform_values_fill_equal_rows_within_a_percent() -> None:
+    # Sends of 10 ms +- 5 ms: each 1%-wide bucket holds about 1,000, and
+    # rows made of whole buckets would swing by several percent.
+    rng = random.Random(7)
+    values = [rng.uniform(0.005, 0.015) for _ in range(100_000)]
+    bins = binned(values, 0.015)
+    assert len(bins) == DISTRIBUTION_ROWS and not any(b.tail for b in bins)
+    assert (bins[0].low_s, bins[-1].high_s) == (min(values), max(values))
+    widths = [b.high_s - b.low_s for b in bins]
+    assert widths == pytest.approx([widths[0]] * len(bins), rel=1e-9)
+    assert all(a.high_s == b.low_s for a, b in zip(bins, bins[1:]))
+    assert sum(b.count for b in bins) == len(values)
+    for row, truth in zip(bins, true_counts(values, bins)):
+        assert row.count == pytest.approx(truth, rel=0.01)
+
+
+def test_a_long_tail_gets_one_row_no_narrower_than_the_others() -> None:
+    rng = random.Random(8)
+    values = [0.01 * rng.lognormvariate(0, 0.5) for _ in range(50_000)]
+    values.append(1.0)  # one slow outlier, far beyond the rest
+    bins = binned(values, 1.0)
+    *equal, tail = bins
+    assert tail.tail and not any(b.tail for b in equal)
+    assert (tail.high_s, len(equal)) == (1.0, DISTRIBUTION_ROWS - 1)
+    widths = [b.high_s - b.low_s for b in equal]
+    assert widths == pytest.approx([widths[0]] * len(equal), rel=1e-9)
+    assert tail.high_s - tail.low_s >= widths[0]
+    # The equal rows end at the p99: the tail has the slowest 1%.
+    assert tail.low_s == pytest.approx(nearest_rank(values, 0.99),
+                                       rel=HALF_A_PERCENT)
+    for row, truth in zip(bins, true_counts(values, bins)):
+        assert row.count == pytest.approx(truth, rel=0.01)
+
+
+@pytest.mark.parametrize("slowest, tail", [(1.1, False), (1.3, True)])
+def test_a_tail_is_set_apart_only_when_wider_than_a_row(
+        slowest: float, tail: bool) -> None:
+    # 99 values spread evenly from 0 to 1 (the p99), and one beyond: set
+    # apart from five rows 0.2 wide only if further than 0.2 beyond.
+    values = [i / 98 for i in range(99)] + [slowest]
+    bins = binned(values, 2.0)
+    assert [b.tail for b in bins] == [False] * (DISTRIBUTION_ROWS - 1) + [tail]
+    assert (bins[0].low_s, bins[-1].high_s) == (0.0, slowest)
+    assert bins[-1].count >= 1
 
 
 def test_distribution_of_identical_values_is_one_row() -> None:
