@@ -149,6 +149,29 @@ def build_cases(reference: Path | None) -> list[Case]:
         return {"value": run.max_rss_mb, "wall_vs_none": run.wall_s
                 / plain.wall_s, "wall_s": run.wall_s}
 
+    def planner_max() -> Figures:
+        base = measure(ours("100000", "4", "0", "0", "0.1"))
+        run = measure(ours("100000", "20", "0.05", "0.01", "0.1",
+                           "--max-rate", "100", "--retries", "3",
+                           "--deadline", "1200", "--speed", "max"))
+        return {"value": run.wall_s / base.wall_s, "wall_s": run.wall_s,
+                "zero_delay_wall_s": base.wall_s,
+                "sim_s": run.summary["sim_elapsed_s"]}
+
+    def memory_max() -> Figures:
+        run = measure(ours("1000000", "50", "0.5", "0.1", "0.05",
+                           "--retries", "2", "--speed", "max"))
+        return {"value": run.max_rss_mb, "wall_s": run.wall_s}
+
+    def expiry() -> Figures:
+        plain = measure(ours("2000000", "4", "0", "0", "0"))
+        run = measure(ours("2000000", "4", "0.01", "0", "0",
+                           "--deadline", "0.01"))
+        return {"value": run.wall_s / plain.wall_s, "wall_s": run.wall_s,
+                "zero_delay_wall_s": plain.wall_s,
+                "expired": run.summary["expired"],
+                "rss_mb": run.max_rss_mb}
+
     def summary_of(*args: str) -> Figures:
         summary = measure(ours(*args)).summary
         attempts = summary["attempts"]
@@ -235,6 +258,16 @@ def build_cases(reference: Path | None) -> list[Case]:
                  "value": f["sent"]},
              lambda f: abs(f["value"] - 500) <= 5
              and f["value"] + f["expired"] == 1000),
+        Case("planner_max", "100000 20 0.05 0.01 0.1 --max-rate 100 "
+             "--retries 3 --deadline 1200 --speed max: wall / wall of "
+             "100000 4 0 0 0.1", "<= 1.5", planner_max,
+             lambda f: f["value"] <= 1.5),
+        Case("memory_max", "1000000 50 0.5 0.1 0.05 --retries 2 --speed "
+             "max: peak RSS MB", "<= 30", memory_max,
+             lambda f: f["value"] <= 30),
+        Case("expiry", "2000000 4 0.01 0 0 --deadline 0.01: wall / wall of "
+             "2000000 4 0 0 0", "<= 1.0", expiry,
+             lambda f: f["value"] <= 1.0),
         Case("retry_memory", "1000000 4 0 0 0.5 --retries 3 --backoff "
              "0.001: peak RSS MB", "<= 30 MB, wall <= 2x without retries",
              retries, lambda f: f["value"] <= 30 and f["wall_vs_none"] <= 2),

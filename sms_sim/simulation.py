@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import secrets
 import threading
 import time
 import traceback
@@ -40,7 +39,9 @@ def with_seed(config: SimulationConfig) -> SimulationConfig:
     can be repeated exactly."""
     if config.seed is not None:
         return config
-    return dataclasses.replace(config, seed=secrets.randbits(SEED_BITS))
+    # SystemRandom, not secrets: secrets loads OpenSSL, 4 MB of memory.
+    seed = random.SystemRandom().getrandbits(SEED_BITS)
+    return dataclasses.replace(config, seed=seed)
 
 
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,

@@ -1,6 +1,7 @@
 """The performance settings: each within its stated bounds."""
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -79,6 +80,16 @@ def test_results_waiting_for_the_monitor_are_bounded_by_count() -> None:
         tuned = Tuning.of(cfg)
         assert tuned.pending_batches * tuned.batch <= PENDING_RESULTS
         assert tuned.inbox_items * GENERATE_CHUNK <= INBOX_MESSAGES
+
+
+def test_with_a_deadline_the_bound_allows_for_bulk_expiries() -> None:
+    """Past a deadline a take expires a chunk of fresh messages at once:
+    the bound counts such lists, not lists of one decision."""
+    cfg = dataclasses.replace(config(4, 0.01),
+                              gateway=Gateway(deadline_s=1.0))
+    tuned = Tuning.of(cfg)
+    assert tuned.batch == 1
+    assert tuned.pending_batches * GENERATE_CHUNK <= PENDING_RESULTS
 
 
 def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
