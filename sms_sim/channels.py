@@ -75,21 +75,41 @@ NoticeQueue = queue.SimpleQueue["SenderExit | None"]
 take results: either way the monitor should look at the results now."""
 
 
+class Backlog:
+    """How many results wait on the sent and failed queues together: what
+    a sender posts, less what the monitor has taken.  The queues count
+    lists, and a list may hold one result or a chunk of expiries."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # += is not atomic without the GIL
+        self.results = 0
+        """Read without the lock: a snapshot is enough for a bound."""
+
+    def posted(self, count: int) -> None:
+        with self._lock:
+            self.results += count
+
+    def taken(self, count: int) -> None:
+        with self._lock:
+            self.results -= count
+
+
 @dataclass(frozen=True, slots=True)
 class Channels:
     """The queues and the stop signal that every thread of a run shares.
-    Each queue is thread-safe on its own; nothing else is shared."""
+    Each is thread-safe on its own; nothing else is shared."""
 
     inbox: Inbox
     sent: ResultQueue
     failed: ResultQueue
     notices: NoticeQueue
+    backlog: Backlog
     stop: threading.Event
 
     @classmethod
     def create(cls, inbox_items: int, stop: threading.Event) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
-                   queue.SimpleQueue(), queue.SimpleQueue(), stop)
+                   queue.SimpleQueue(), queue.SimpleQueue(), Backlog(), stop)
 
     def take_fresh(self) -> list[Message] | None:
         """The next chunk of fresh messages, or None after the last.
@@ -101,7 +121,3 @@ class Channels:
             except queue.Empty:
                 if self.stop.is_set():
                     raise Stopped from None
-
-    def pending(self) -> int:
-        """Result lists waiting for the monitor, on both queues."""
-        return self.sent.qsize() + self.failed.qsize()

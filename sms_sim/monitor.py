@@ -111,6 +111,7 @@ class Monitor:
                     batch = results.get_nowait()
                 except queue.Empty:
                     break
+                self._channels.backlog.taken(len(batch))
                 self._stats.add(batch)
                 if self._sink is not None:
                     self._write(batch)

@@ -21,7 +21,7 @@ from sms_sim.tuning import Tuning
 
 PENDING_WAIT_S = 0.001
 """How long a sender waits at a time for the monitor to take results when
-too many are waiting (``Tuning.pending_batches``)."""
+too many are waiting (``Tuning.pending_results``)."""
 
 _DONE_AT = attrgetter("done_at_s")
 
@@ -36,7 +36,7 @@ class Sender:
         self._channels = channels
         self._pacing = pacing
         self._batch = tuning.batch
-        self._pending_batches = tuning.pending_batches
+        self._pending_results = tuning.pending_results
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
         its simulated moment: set as the result is queued."""
@@ -120,9 +120,10 @@ class Sender:
         # Results waiting for the monitor hold their messages: when too
         # many wait, wake it (it drains only every MONITOR_POLL_S
         # otherwise) and wait for it, a little at a time.
-        if channels.pending() > self._pending_batches:
+        backlog = channels.backlog
+        if backlog.results > self._pending_results:
             channels.notices.put(None)
-            while channels.pending() > self._pending_batches and \
+            while backlog.results > self._pending_results and \
                     not pacing.wait(PENDING_WAIT_S):
                 pass
         if pacing.clock.paced:
@@ -130,6 +131,7 @@ class Sender:
             if lag > self.lag_s:
                 self.lag_s = lag
             self._earliest_s = math.inf
+        backlog.posted(len(self._sent) + len(self._failed))
         if self._sent:
             channels.sent.put(self._sent)
             self._sent = []

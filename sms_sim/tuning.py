@@ -81,23 +81,18 @@ class Tuning:
     """Most decisions a sender makes per take of the schedule's lock."""
     inbox_items: int
     """Chunks of fresh messages the inbox holds."""
-    pending_batches: int
-    """Result lists on the sent and failed queues together beyond which a
-    sender waits for the monitor to take some before it posts more:
-    ``PENDING_RESULTS`` worth of the largest lists a take can make."""
+    pending_results: int
+    """Results on the sent and failed queues together beyond which a
+    sender waits for the monitor to take some before it posts more."""
     slack_s: float
     """How early, in *simulated* seconds, a sender may release a result."""
 
     @classmethod
     def of(cls, config: SimulationConfig) -> Tuning:
         periods = _release_periods(config)
-        batch = _batch(config, periods)
-        # Past a deadline, a take expires a chunk of messages at once.
-        largest = batch if config.gateway.deadline_s is None \
-            else max(batch, GENERATE_CHUNK)
-        return cls(batch=batch,
+        return cls(batch=_batch(config, periods),
                    inbox_items=max(1, INBOX_MESSAGES // GENERATE_CHUNK),
-                   pending_batches=max(2, PENDING_RESULTS // largest),
+                   pending_results=PENDING_RESULTS,
                    slack_s=_slack_s(config, periods))
 
 

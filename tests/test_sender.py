@@ -28,7 +28,7 @@ class Rig:
     def __init__(self, messages: Sequence[Message], group: SenderGroup,
                  speed: float = 1.0, slack_s: float = 0.0,
                  fake: FakeTime | None = None, wait: Wait | None = None,
-                 batch: int = 1, pending_batches: int = 1 << 30,
+                 batch: int = 1, pending_results: int = 1 << 30,
                  stop: threading.Event | None = None) -> None:
         self.fake = fake or FakeTime()
         self.channels = Channels.create(4, stop or threading.Event())
@@ -39,7 +39,7 @@ class Rig:
             "sender-1", self.schedule, self.channels,
             Pacing(self.clock, wait or self.fake.wait, slack_s),
             Tuning(batch=batch, inbox_items=4,
-                   pending_batches=pending_batches, slack_s=slack_s))
+                   pending_results=pending_results, slack_s=slack_s))
 
     def run(self) -> list[Result]:
         self.sender.run()
@@ -166,13 +166,20 @@ def test_a_fault_stops_the_run_and_is_reported() -> None:
     assert rig.channels.stop.is_set()
 
 
-@pytest.mark.parametrize("failure_rate, queue_name", [
-    (0.0, "sent"), (1.0, "failed")])
+def monitor_takes(channels: Channels) -> list[Result]:
+    """What the monitor does: take every result list off both queues."""
+    taken = results(channels)
+    channels.backlog.taken(len(taken))
+    return taken
+
+
+@pytest.mark.parametrize("failure_rate, outcome", [
+    (0.0, SENT), (1.0, FAILED)])
 def test_a_sender_waits_while_too_many_results_wait_for_the_monitor(
-        failure_rate: float, queue_name: str) -> None:
-    """A monitor that takes nothing until asked: with more result lists
-    waiting than the bound allows, on either queue, the sender wakes the
-    monitor and waits; it posts once they are taken, or the run stops."""
+        failure_rate: float, outcome: str) -> None:
+    """A monitor that takes nothing until the third look: with more
+    results waiting than the bound allows, on either queue, the sender
+    wakes the monitor and waits, and posts once they are taken."""
     nudges: list[int] = []
 
     class Monitor(FakeTime):
@@ -183,19 +190,23 @@ def test_a_sender_waits_while_too_many_results_wait_for_the_monitor(
             nudges.append(sum(n is None for n in
                               drained(rig.channels.notices)))
             if len(nudges) >= 3:
-                taken.extend(results(rig.channels))
+                taken.extend(monitor_takes(rig.channels))
             return super().wait(seconds)
 
     taken: list[Result] = []
-    rig = Rig(MESSAGES[:3], SenderGroup(1, 0.0, 0.0, failure_rate),
-              fake=Monitor(), pending_batches=1)
-    getattr(rig.channels, queue_name).put([])
-    getattr(rig.channels, queue_name).put([])  # over the bound of one
+    rig = Rig(MESSAGES[:12], SenderGroup(1, 0.0, 0.0, failure_rate),
+              fake=Monitor(), pending_results=4, batch=3)
+    waiting = [Result(message=message, group=0, sender=1, attempts=1,
+                      send_s=0.0, done_at_s=0.0, spent_s=0.0, outcome=FAILED)
+               for message in MESSAGES[100:105]]
+    rig.channels.backlog.posted(len(waiting))  # over the bound of four
+    rig.channels.failed.put(waiting)
     posted = rig.run()
-    assert nudges[0] == 1 and len(nudges) >= 3  # woken, then waited
-    posted = taken + posted
-    assert [r.message.id for r in posted] == [m.id for m in MESSAGES[:3]]
-    assert {r.outcome for r in posted} == {FAILED if failure_rate else SENT}
+    assert nudges[:3] == [1, 0, 0]  # woken once, then waited for
+    assert rig.channels.backlog.results == 5 + 12 - len(taken)
+    posted = [r for r in taken + posted if r not in waiting]
+    assert [r.message.id for r in posted] == [m.id for m in MESSAGES[:12]]
+    assert {r.outcome for r in posted} == {outcome}
 
 
 def test_a_sender_held_by_the_bound_gives_up_waiting_on_stop() -> None:
@@ -204,8 +215,7 @@ def test_a_sender_held_by_the_bound_gives_up_waiting_on_stop() -> None:
             return True  # the run was stopped meanwhile
 
     rig = Rig(MESSAGES[:3], SenderGroup(1, 0.0, 0.0, 1.0), fake=Stopped(),
-              pending_batches=1)
-    rig.channels.failed.put([])
-    rig.channels.failed.put([])
+              pending_results=1)
+    rig.channels.backlog.posted(2)  # never taken
     done = rig.run()  # returns: it does not wait forever
     assert len(done) == 3

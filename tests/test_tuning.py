@@ -75,21 +75,11 @@ def test_takes_of_the_schedule_stay_within_their_budget(
     assert batch == 1 or demand / (batch - 1) > DECISIONS_PER_S
 
 
-def test_results_waiting_for_the_monitor_are_bounded_by_count() -> None:
-    for cfg in (config(4, 0.01), config(4, 0.0), config(1000, 0.01)):
+def test_the_inbox_holds_its_messages_in_whole_chunks() -> None:
+    for cfg in (config(4, 0.01), config(1000, 0.0)):
         tuned = Tuning.of(cfg)
-        assert tuned.pending_batches * tuned.batch <= PENDING_RESULTS
-        assert tuned.inbox_items * GENERATE_CHUNK <= INBOX_MESSAGES
-
-
-def test_with_a_deadline_the_bound_allows_for_bulk_expiries() -> None:
-    """Past a deadline a take expires a chunk of fresh messages at once:
-    the bound counts such lists, not lists of one decision."""
-    cfg = dataclasses.replace(config(4, 0.01),
-                              gateway=Gateway(deadline_s=1.0))
-    tuned = Tuning.of(cfg)
-    assert tuned.batch == 1
-    assert tuned.pending_batches * GENERATE_CHUNK <= PENDING_RESULTS
+        assert tuned.inbox_items * GENERATE_CHUNK == INBOX_MESSAGES
+        assert tuned.pending_results == PENDING_RESULTS
 
 
 def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
