@@ -190,7 +190,8 @@ def _sender_spec(text: str) -> SenderGroup:
         zip(("mean_s", "max_deviation_s", "failure_rate"), fields[1:4]))
     tps = _field(text, "tps", _float, fields[4]) if len(fields) > 4 else None
     try:
-        return SenderGroup(count, mean_s, deviation_s, failure_rate, tps)
+        return SenderGroup.uniform(count, mean_s, deviation_s, failure_rate,
+                                   tps)
     except ConfigError as error:
         _spec_error(text, error.field, error)
 
@@ -325,7 +326,7 @@ def parse_options(parser: argparse.ArgumentParser,
                    else args.num_senders)
     groups = list(args.senders)
     try:  # checked even when num_senders is 0: a bad value is never moot
-        positional = SenderGroup(
+        positional = SenderGroup.uniform(
             max(num_senders, 1), args.mean_processing_time,
             args.mean_processing_time / 2 if args.max_deviation is None
             else args.max_deviation, args.failure_rate, args.tps)

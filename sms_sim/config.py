@@ -10,8 +10,9 @@ import math
 from dataclasses import dataclass, field
 
 from sms_sim.gateway import Gateway
+from sms_sim.latency import Latency
 from sms_sim.validation import (HORIZON, HORIZON_S, ConfigError, check_rate,
-                                check_seconds, check_share, finite)
+                                check_share, finite)
 
 MAX_MESSAGES = 10 ** 12
 """A trillion: weeks of work even at full speed; far beyond it a run would
@@ -35,33 +36,32 @@ UNPACED = math.inf
 
 @dataclass(frozen=True, slots=True)
 class SenderGroup:
-    """``count`` senders sharing one mean, deviation, failure rate and cap.
+    """``count`` senders sharing one distribution of send times, failure
+    rate and cap.
 
-    Each send takes a simulated time drawn uniformly from
-    ``[mean_s - max_deviation_s, mean_s + max_deviation_s]`` and then fails
+    Each send takes a simulated time drawn from ``send`` and then fails
     with probability ``failure_rate``.  With ``tps``, each sender of the
     group starts at most that many sends per simulated second.
     """
 
     count: int
-    mean_s: float
-    max_deviation_s: float
+    send: Latency
     failure_rate: float
     tps: float | None = None
+
+    @classmethod
+    def uniform(cls, count: int, mean_s: float, max_deviation_s: float,
+                failure_rate: float, tps: float | None = None
+                ) -> SenderGroup:
+        """The brief's group: sends uniform within the mean plus or minus
+        ``max_deviation_s``."""
+        return cls(count, Latency.uniform(mean_s, max_deviation_s),
+                   failure_rate, tps)
 
     def __post_init__(self) -> None:
         if not 1 <= self.count <= MAX_SENDERS:
             raise ConfigError("count", f"an integer from 1 to {MAX_SENDERS:,}",
                               self.count)
-        check_seconds("mean_s", self.mean_s, positive=False)
-        check_seconds("max_deviation_s", self.max_deviation_s,
-                      positive=False)
-        if self.max_deviation_s > self.mean_s:
-            # A deviation above the mean would have to clip negative times
-            # to zero, and the mean would no longer be the mean.
-            raise ConfigError("max_deviation_s",
-                              f"<= the mean ({self.mean_s:g} s)",
-                              self.max_deviation_s)
         check_share("failure_rate", self.failure_rate)
         check_rate("tps", self.tps, "sends per second")
 
@@ -69,7 +69,7 @@ class SenderGroup:
     def least_period_s(self) -> float:
         """The least simulated time between two starts of one sender: its
         shortest send, or its cap's gap if that is longer."""
-        shortest = self.mean_s - self.max_deviation_s
+        shortest = self.send.shortest_s
         return shortest if self.tps is None else max(shortest, 1 / self.tps)
 
 

@@ -9,12 +9,14 @@ width (a terminal view breaks it into rows between its words).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sms_sim.checks import Check
+from sms_sim.latency import Latency
 from sms_sim.stats import DELIVERY_SHARES, Bin, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -204,11 +206,35 @@ its widest cell, so that a long setting or count keeps the rows aligned.
 """
 
 
+def latency_text(latency: Latency) -> str:
+    """A distribution in a few words: ``10ms +- 5ms`` (uniform),
+    ``lognormal 50ms sd 20ms``, ``exponential 8s``, ``empirical f.csv``."""
+    if latency.shape == "uniform":
+        return (f"{short_seconds(latency.mean_s)} +- "
+                f"{short_seconds(latency.max_deviation_s)}")
+    if latency.shape == "empirical":
+        return f"empirical {os.path.basename(latency.source) or 'values'}"
+    sd = f" sd {short_seconds(latency.sd_s)}" if latency.sd_s else ""
+    return f"{latency.shape} {short_seconds(latency.mean_s)}{sd}"
+
+
 def _setting(snap: GroupSnapshot) -> str:
     group = snap.group
-    text = (f"{short_seconds(group.mean_s)} +- "
-            f"{short_seconds(group.max_deviation_s)}")
-    return text + (f" @{group.tps:g}/s" if group.tps is not None else "")
+    return latency_text(group.send) + (
+        f" @{group.tps:g}/s" if group.tps is not None else "")
+
+
+def latency_json(latency: Latency) -> dict[str, Any]:
+    """A distribution's settings: what its shape reads, None elsewhere."""
+    return {
+        "shape": latency.shape,
+        "mean_s": latency.mean_s,
+        "max_deviation_s": latency.max_deviation_s
+        if latency.shape == "uniform" else None,
+        "sd_s": latency.sd_s
+        if latency.shape in ("normal", "lognormal") else None,
+        "file": latency.source or None,
+    }
 
 
 def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
@@ -527,8 +553,7 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
         "groups": [
             {
                 "senders": g.group.count,
-                "mean_s": g.group.mean_s,
-                "max_deviation_s": g.group.max_deviation_s,
+                **latency_json(g.group.send),
                 "failure_rate": g.group.failure_rate,
                 "tps": g.group.tps,
                 "attempts": g.attempts,

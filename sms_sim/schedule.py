@@ -47,6 +47,7 @@ from typing import NamedTuple
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
 from sms_sim.gateway import Gateway
+from sms_sim.latency import Draw
 from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                              retry_jitter)
 
@@ -67,9 +68,12 @@ class SenderProfile:
     group: int
     """The index of its group."""
     low_s: float
-    """Its shortest send: the mean less the deviation."""
+    """Uniform sends only: the shortest, the mean less the deviation."""
     span_s: float
-    """Its longest send less its shortest."""
+    """Uniform sends only: the longest less the shortest."""
+    draw: Draw | None
+    """Other shapes: a uniform draw to a send time (``Latency.draw``);
+    None for uniform sends, which the schedule draws inline."""
     failure_rate: float
     gap_s: float
     """The least time between the starts of two of its sends (one over its
@@ -77,8 +81,11 @@ class SenderProfile:
 
     @classmethod
     def of(cls, group_index: int, group: SenderGroup) -> SenderProfile:
-        return cls(group_index, group.mean_s - group.max_deviation_s,
-                   2 * group.max_deviation_s, group.failure_rate,
+        send = group.send
+        uniform = send.shape == "uniform"
+        return cls(group_index, send.mean_s - send.max_deviation_s,
+                   2 * send.max_deviation_s, None if uniform else send.draw(),
+                   group.failure_rate,
                    0.0 if group.tps is None else 1 / group.tps)
 
 
@@ -185,8 +192,11 @@ class Schedule:
                 bits = message.seed  # attempt_bits, inlined for attempt 1
                 if attempt > 1:
                     bits = attempt_bits(bits, attempt)
-                send_s = profile.low_s + profile.span_s * (
-                    (bits >> 32) * DRAW_UNIT)
+                if profile.draw is None:  # uniform: Latency.draw, inlined
+                    send_s = profile.low_s + profile.span_s * (
+                        (bits >> 32) * DRAW_UNIT)
+                else:
+                    send_s = profile.draw((bits >> 32) * DRAW_UNIT)
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 done_s = start + send_s
                 if done_s > last_s:

@@ -348,12 +348,10 @@ class Stats:
         """Each group's send time over all attempts, in units of one over
         its ``_unit_scale``: integers, so the sum is exact whatever order
         the results arrive in, and a seed fixes it to the last bit."""
-        self._unit_scale = [_unit_scale(g.mean_s + g.max_deviation_s)
-                            for g in groups]
+        self._unit_scale = [_unit_scale(g.send.longest_s) for g in groups]
         # Send times are known to lie below the longest a group allows:
         # the buckets span SEND_DECADES below it, whatever its scale.
-        longest = max((g.mean_s + g.max_deviation_s for g in groups),
-                      default=0.0)
+        longest = max((g.send.longest_s for g in groups), default=0.0)
         self._send = Histogram(
             max(longest * 10.0 ** -SEND_DECADES, SMALLEST_FLOAT),
             max(longest, SMALLEST_FLOAT))

@@ -102,7 +102,7 @@ def _release_periods(config: SimulationConfig) -> list[float]:
     Zero for a group whose senders never wait."""
     periods = []
     for group in config.groups:
-        period = group.mean_s
+        period = group.send.mean_s
         if group.tps is not None:
             period = max(period, 1 / group.tps)
         if config.gateway.max_rate is not None:

@@ -58,7 +58,7 @@ def config(num_messages: int = 100, *groups: SenderGroup,
            interval_s: float = 1.0, seed: int | None = 1, speed: float = 1.0,
            gateway: Gateway | None = None) -> SimulationConfig:
     return SimulationConfig(num_messages,
-                            groups or (SenderGroup(4, 0.0, 0.0, 0.25),),
+                            groups or (SenderGroup.uniform(4, 0, 0, 0.25),),
                             interval_s, seed, speed, gateway or Gateway())
 
 

@@ -6,7 +6,7 @@ from sms_sim.checks import Check, min_delivered
 from sms_sim.config import SenderGroup
 from sms_sim.stats import GroupSnapshot, Snapshot
 
-GROUP = SenderGroup(1, 0.01, 0.0, 0.1)
+GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.1)
 
 
 def snapshot(total: int, sent: int, failed: int = 0,

@@ -231,7 +231,7 @@ def parse(*argv: str) -> cli.Options:
 def test_defaults_are_a_short_demo() -> None:
     options = parse()
     assert options.config == SimulationConfig(
-        1000, (SenderGroup(4, 0.01, 0.005, 0.1),), 1.0, None, 1.0,
+        1000, (SenderGroup.uniform(4, 0.01, 0.005, 0.1),), 1.0, None, 1.0,
         Gateway())
     assert not options.json and options.min_delivered is None
     assert options.log is None
@@ -248,9 +248,9 @@ def test_the_briefs_example_and_every_option() -> None:
                     "--log", "out.csv")
     config = options.config
     assert config.num_messages == 10000
-    assert config.groups == (SenderGroup(4, 0.01, 0.001, 0.2, 50.0),
-                             SenderGroup(2, 0.1, 0.05, 0.5),
-                             SenderGroup(1, 0.0, 0.0, 1.0, 2.5))
+    assert config.groups == (SenderGroup.uniform(4, 0.01, 0.001, 0.2, 50.0),
+                             SenderGroup.uniform(2, 0.1, 0.05, 0.5),
+                             SenderGroup.uniform(1, 0.0, 0.0, 1.0, 2.5))
     assert (config.interval_s, config.seed, config.speed) == (0.5, 9, 100.0)
     assert config.gateway == Gateway(400.0, 3, Backoff(0.5, 30.0), 0.25,
                                      600.0)
@@ -268,7 +268,7 @@ def test_a_backoff_without_a_cap_keeps_the_default_cap_or_the_base(
 def test_zero_positional_senders_with_a_group_and_zero_messages() -> None:
     config = parse("0", "0", "0.01", "0", "0", "--senders", "3:0:0:0").config
     assert config.num_messages == 0
-    assert config.groups == (SenderGroup(3, 0, 0, 0),)
+    assert config.groups == (SenderGroup.uniform(3, 0, 0, 0),)
 
 
 def test_positional_settings_are_checked_even_with_zero_senders(
@@ -282,7 +282,7 @@ def test_negative_zero_is_read_as_zero() -> None:
     config = parse("10", "1", "-0.0", "-0", "-0.0",
                    "--senders", "1:-0.0:-0:-0.0").config
     for group in config.groups:
-        for value in (group.mean_s, group.max_deviation_s,
+        for value in (group.send.mean_s, group.send.max_deviation_s,
                       group.failure_rate):
             assert value == 0.0 and math.copysign(1.0, value) == 1.0
 
@@ -374,7 +374,7 @@ def test_a_signal_while_the_main_thread_holds_the_stop_lock_is_safe(
     assert (summary["sent"], status) == (20, 0)  # it ran to its end
 
 
-GROUP = SenderGroup(1, 0.01, 0.0, 0.5)
+GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.5)
 
 
 def message(message_id: int) -> Message:

@@ -11,7 +11,7 @@ from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
 from sms_sim.gateway import MAX_RETRIES, Backoff, Gateway
 from sms_sim.validation import ConfigError
 
-ONE = (SenderGroup(1, 0, 0, 0),)
+ONE = (SenderGroup.uniform(1, 0, 0, 0),)
 
 
 def broken_rule(make: Callable[[], object]) -> ConfigError:
@@ -22,8 +22,8 @@ def broken_rule(make: Callable[[], object]) -> ConfigError:
 
 
 def test_a_valid_config_counts_its_senders_over_all_groups() -> None:
-    config = SimulationConfig(0, (SenderGroup(2, 0.01, 0.01, 1.0),
-                                  SenderGroup(3, 0, 0, 0, tps=5.0)))
+    config = SimulationConfig(0, (SenderGroup.uniform(2, 0.01, 0.01, 1.0),
+                                  SenderGroup.uniform(3, 0, 0, 0, tps=5.0)))
     assert config.num_senders == 5
     assert (config.interval_s, config.speed, config.gateway) == \
         (1.0, 1.0, Gateway())
@@ -50,24 +50,24 @@ def test_a_valid_config_counts_its_senders_over_all_groups() -> None:
 def test_group_rules_name_the_field(count: int, mean: float,
                                     deviation: float, rate: float,
                                     tps: float | None, field: str) -> None:
-    error = broken_rule(lambda: SenderGroup(count, mean, deviation, rate,
-                                            tps))
+    error = broken_rule(lambda: SenderGroup.uniform(
+        count, mean, deviation, rate, tps))
     assert error.field == field
 
 
 def test_group_messages_give_the_range_and_the_value() -> None:
-    assert str(broken_rule(lambda: SenderGroup(0, 0, 0, 0))) == \
+    assert str(broken_rule(lambda: SenderGroup.uniform(0, 0, 0, 0))) == \
         f"must be an integer from 1 to {MAX_SENDERS:,}, got 0"
-    error = broken_rule(lambda: SenderGroup(1, 0.01, 0.02, 0))
+    error = broken_rule(lambda: SenderGroup.uniform(1, 0.01, 0.02, 0))
     assert str(error) == "must be <= the mean (0.01 s), got 0.02"
     assert error.requirement == "<= the mean (0.01 s)"
 
 
 @pytest.mark.parametrize("group", [
-    SenderGroup(MAX_SENDERS, 0, 0, 0),
-    SenderGroup(1, 0.01, 0.01, 1.0),  # deviation up to the mean
-    SenderGroup(1, -0.0, -0.0, -0.0),  # negative zero is zero
-    SenderGroup(1, 5.0, 0.0, 0.0, tps=1e-3),
+    SenderGroup.uniform(MAX_SENDERS, 0, 0, 0),
+    SenderGroup.uniform(1, 0.01, 0.01, 1.0),  # deviation up to the mean
+    SenderGroup.uniform(1, -0.0, -0.0, -0.0),  # negative zero is zero
+    SenderGroup.uniform(1, 5.0, 0.0, 0.0, tps=1e-3),
 ])
 def test_groups_at_the_edges_of_their_ranges(group: SenderGroup) -> None:
     assert SimulationConfig(1, (group,)).num_senders == group.count
@@ -128,7 +128,7 @@ def test_gateway_at_the_edges_of_its_ranges() -> None:
     (lambda: SimulationConfig(-1, ONE), "num_messages"),
     (lambda: SimulationConfig(MAX_MESSAGES + 1, ONE), "num_messages"),
     (lambda: SimulationConfig(10, ()), "num_senders"),
-    (lambda: SimulationConfig(10, (SenderGroup(MAX_SENDERS, 0, 0, 0),
+    (lambda: SimulationConfig(10, (SenderGroup.uniform(MAX_SENDERS, 0, 0, 0),
                                    *ONE)), "num_senders"),
     (lambda: SimulationConfig(10, ONE, 0.0), "interval_s"),
     (lambda: SimulationConfig(10, ONE, MIN_INTERVAL_S / 2), "interval_s"),
@@ -167,8 +167,8 @@ def test_max_speed_is_an_unpaced_run() -> None:
 
 
 @pytest.mark.parametrize("make, field", [
-    (lambda: SenderGroup(1, 2e9, 0.0, 0.0), "mean_s"),
-    (lambda: SenderGroup(1, 0.1, 0.0, 0.0, tps=1e-7), "tps"),
+    (lambda: SenderGroup.uniform(1, 2e9, 0.0, 0.0), "mean_s"),
+    (lambda: SenderGroup.uniform(1, 0.1, 0.0, 0.0, tps=1e-7), "tps"),
     (lambda: Backoff(2e9, 2e9), "base_s"),
     (lambda: Backoff(1.0, 2e9), "cap_s"),
     (lambda: Gateway(max_rate=1e-7), "max_rate"),
@@ -180,7 +180,7 @@ def test_nothing_beyond_the_horizon_of_simulated_time(
 
 
 @pytest.mark.parametrize("make, least", [
-    (lambda: SimulationConfig(2000, (SenderGroup(1, 1e6, 0.0, 0.0),)),
+    (lambda: SimulationConfig(2000, (SenderGroup.uniform(1, 1e6, 0.0, 0.0),)),
      "2e+09"),
     (lambda: SimulationConfig(2000, ONE, gateway=Gateway(max_rate=1e-6)),
      "2e+09"),
@@ -197,8 +197,8 @@ def test_a_blast_that_could_not_end_within_the_horizon_is_refused(
 
 
 def test_the_least_duration_counts_every_sender_and_cap() -> None:
-    groups = (SenderGroup(2, 1.0, 0.5, 0.0),
-              SenderGroup(1, 0.1, 0.0, 0.0, tps=0.25))
+    groups = (SenderGroup.uniform(2, 1.0, 0.5, 0.0),
+              SenderGroup.uniform(1, 0.1, 0.0, 0.0, tps=0.25))
     # 2 senders at 0.5 s at best and 1 at one send in 4 s: 4.25 a second.
     assert SimulationConfig(850, groups).least_duration_s == 200.0
     capped = SimulationConfig(850, groups, gateway=Gateway(max_rate=1.0))

@@ -30,7 +30,7 @@ DRAW = re.compile(r"(?:\x1b\[(\d+)F|\x1b\[\?25l)\x1b\[J")
 """Where a frame starts: cursor up over the last one, or a first one."""
 WAIT_S = 5.0
 """Bounds every wait for another thread; a passing test never waits it."""
-G = SenderGroup(2, 0.01, 0.0, 0.1)
+G = SenderGroup.uniform(2, 0.01, 0.0, 0.1)
 SNAP = Snapshot(total=10, elapsed_s=1.0, sim_elapsed_s=1.0,
                 groups=(GroupSnapshot(G, 4, 3, 1, 0.04),
                         GroupSnapshot(G, 1, 1, 0, 0.01)),
@@ -487,7 +487,7 @@ def test_narrow_frames_wrap_without_cutting_a_number() -> None:
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 BIG_FINAL = Snapshot(
     total=9_876_543, elapsed_s=12.5, sim_elapsed_s=600.0, speed=100.0,
-    groups=(GroupSnapshot(SenderGroup(40, 0.0123, 0.0045, 0.125, 12.5),
+    groups=(GroupSnapshot(SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
                           1_234_567, 1_000_001, 234_566, 9.0),
             GroupSnapshot(G, 7_654, 7_000, 654, 1.0)),
     expired=5, retries=1_111, first_attempts=1_234_567,

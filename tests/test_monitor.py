@@ -15,7 +15,7 @@ from sms_sim.monitor import Monitor
 from sms_sim.stats import Snapshot, Stats
 from tests.helpers import FakeTime
 
-GROUPS = (SenderGroup(2, 0.01, 0.0, 0.5),)
+GROUPS = (SenderGroup.uniform(2, 0.01, 0.0, 0.5),)
 MESSAGES = generate_messages(random.Random(3), 0, 20)
 
 

@@ -20,8 +20,8 @@ from sms_sim.stats import Bin, GroupSnapshot, Snapshot, Stats
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOUR = re.compile(r"\x1b\[3\dm")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-G1 = SenderGroup(4, 0.01, 0.001, 0.2)
-G2 = SenderGroup(2, 0.02, 0.0, 0.5)
+G1 = SenderGroup.uniform(4, 0.01, 0.001, 0.2)
+G2 = SenderGroup.uniform(2, 0.02, 0.0, 0.5)
 MIDWAY = Snapshot(
     total=1000, elapsed_s=2.0, sim_elapsed_s=2.0,
     groups=(GroupSnapshot(G1, 300, 80, 220, 3.8),
@@ -48,8 +48,8 @@ def result(message_id: int, outcome: str, group: int, attempts: int,
 def busy_snapshot() -> Snapshot:
     """A final snapshot with large counts, retries, expiries and a long
     group setting: every kind of field the final report has."""
-    groups = (SenderGroup(40, 0.0123, 0.0045, 0.125, 12.5),
-              SenderGroup(3, 1.5, 0.25, 0.75))
+    groups = (SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
+              SenderGroup.uniform(3, 1.5, 0.25, 0.75))
     stats = Stats(1_234_567, groups, speed=100.0)
     batch = [result(i, SENT, i % 2, 1, 0.01 + i * 1e-5, 0.5 + i)
              for i in range(300)]
@@ -330,7 +330,8 @@ def test_piped_reports_never_wrap() -> None:
 
 
 def test_the_group_table_stays_aligned_with_long_settings() -> None:
-    groups = (GroupSnapshot(SenderGroup(2, 0.0105, 0.0005, 0.00012, 1250.0),
+    groups = (GroupSnapshot(SenderGroup.uniform(2, 0.0105, 0.0005, 0.00012,
+                                                1250.0),
                             10 ** 12, 10 ** 12 - 7, 7, 1.0),
               GroupSnapshot(G1, 3, 2, 1, 0.03))
     table = group_rows(groups, PLAIN, None)
@@ -440,7 +441,8 @@ def test_summary_json_names_and_values() -> None:
     assert summary["checks"] == [{"name": "min_delivered", "ok": False,
                                   "value": 0.35, "limit": 0.9}]
     assert summary["groups"][1] == {
-        "senders": 2, "mean_s": 0.02, "max_deviation_s": 0.0,
+        "senders": 2, "shape": "uniform", "mean_s": 0.02,
+        "max_deviation_s": 0.0, "sd_s": None, "file": None,
         "failure_rate": 0.5, "tps": None, "attempts": 100, "sent": 60,
         "failed": 40, "avg_send_s": 0.02}
 

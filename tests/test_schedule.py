@@ -39,7 +39,7 @@ def fresh_source(messages: Sequence[Message], chunk: int = 3
 def schedule(messages: Sequence[Message], *groups: SenderGroup,
              gateway: Gateway | None = None) -> Schedule:
     source = iter(fresh_source(messages))
-    return Schedule(groups or (SenderGroup(1, 0.125, 0.0, 0.0),),
+    return Schedule(groups or (SenderGroup.uniform(1, 0.125, 0.0, 0.0),),
                     gateway or Gateway(), lambda: next(source))
 
 
@@ -60,7 +60,8 @@ def starts(results: Iterable[Result]) -> list[float]:
 
 def test_fixed_send_times_take_ceil_n_over_s_rounds() -> None:
     messages = generate_messages(random.Random(5), 0, 1000)
-    done = decide_all(schedule(messages, SenderGroup(7, 0.125, 0.0, 0.0)))
+    done = decide_all(schedule(messages,
+                               SenderGroup.uniform(7, 0.125, 0.0, 0.0)))
     assert len(done) == 1000 and {r.outcome for r in done} == {SENT}
     assert max(r.done_at_s for r in done) == math.ceil(1000 / 7) * 0.125
     per_sender = Counter(r.sender for r in done)
@@ -73,8 +74,8 @@ def test_senders_tied_at_zero_take_turns_the_one_free_longest_first() -> None:
     sender 1 would make every send, and the first group's failure rate
     would be the run's."""
     done = decide_all(schedule([message(i) for i in range(9)],
-                               SenderGroup(2, 0.0, 0.0, 0.0),
-                               SenderGroup(1, 0.0, 0.0, 1.0)))
+                               SenderGroup.uniform(2, 0.0, 0.0, 0.0),
+                               SenderGroup.uniform(1, 0.0, 0.0, 1.0)))
     assert [r.sender for r in done] == [1, 2, 3] * 3
     assert [r.outcome for r in done] == [SENT, SENT, FAILED] * 3
     assert [r.group for r in done] == [0, 0, 1] * 3
@@ -82,8 +83,8 @@ def test_senders_tied_at_zero_take_turns_the_one_free_longest_first() -> None:
 
 def test_a_message_goes_to_the_sender_free_first_in_any_group() -> None:
     done = decide_all(schedule([message(i) for i in range(6)],
-                               SenderGroup(1, 0.25, 0.0, 0.0),
-                               SenderGroup(1, 0.125, 0.0, 0.0)))
+                               SenderGroup.uniform(1, 0.25, 0.0, 0.0),
+                               SenderGroup.uniform(1, 0.125, 0.0, 0.0)))
     # Both free at 0 (1 first); then 2 at 0.125; at 0.25 both, 1 first
     # (given back first); then 2 at 0.375, as 1 is busy until 0.5.
     assert [(r.message.id, r.sender) for r in done] == [
@@ -95,7 +96,7 @@ def test_every_field_of_a_result_by_value() -> None:
     """A retried message: its first attempt fails (fail draw 0.25 at rate
     0.5), and the draw's place in the window puts its retry half way
     through the backoff, at 0.375 + 0.5 x 1.0."""
-    group = SenderGroup(1, 0.375, 0.125, 0.5)
+    group = SenderGroup.uniform(1, 0.375, 0.125, 0.5)
     first = message(0, delay=0.5, fail=0.25)  # a send of 0.375
     plan = schedule([first], group,
                     gateway=Gateway(retries=1, backoff=Backoff(1.0, 1.0)))
@@ -116,7 +117,7 @@ def test_a_retry_due_by_a_start_goes_before_every_fresh_message() -> None:
     again at 0.125 + 0.75 x 0.5 = 0.5: the send that starts at 0.5 takes
     it, ahead of the fresh messages still in line."""
     messages = [message(0, fail=0.375), *(message(i) for i in range(1, 9))]
-    plan = schedule(messages, SenderGroup(1, 0.125, 0.0, 0.5),
+    plan = schedule(messages, SenderGroup.uniform(1, 0.125, 0.0, 0.5),
                     gateway=Gateway(retries=1, backoff=Backoff(0.5, 0.5)))
     done = decide_all(plan)
     assert [r.message.id for r in done] == [0, 1, 2, 3, 0, 4, 5, 6, 7, 8]
@@ -125,7 +126,7 @@ def test_a_retry_due_by_a_start_goes_before_every_fresh_message() -> None:
 
 def test_a_fresh_message_goes_before_a_retry_not_yet_due() -> None:
     messages = [message(0, fail=0.375), message(1)]
-    plan = schedule(messages, SenderGroup(2, 0.125, 0.0, 0.5),
+    plan = schedule(messages, SenderGroup.uniform(2, 0.125, 0.0, 0.5),
                     gateway=Gateway(retries=1, backoff=Backoff(0.5, 0.5)))
     first, second, retried = decide_all(plan)
     assert (first.message.id, second.message.id) == (0, 1)
@@ -140,7 +141,7 @@ def test_account_slots_are_taken_in_order_of_start_none_skipped() -> None:
     and is due again at 0.75 x 1.0, on a slot: it takes that slot, the
     seventh; no fresh message loses a slot to it, and none is empty."""
     messages = [message(0, fail=0.375), *(message(i) for i in range(1, 12))]
-    plan = schedule(messages, SenderGroup(3, 0.0, 0.0, 0.5),
+    plan = schedule(messages, SenderGroup.uniform(3, 0.0, 0.0, 0.5),
                     gateway=Gateway(max_rate=8.0, retries=1,
                                     backoff=Backoff(1.0, 1.0)))
     done = decide_all(plan)
@@ -150,7 +151,7 @@ def test_account_slots_are_taken_in_order_of_start_none_skipped() -> None:
 
 def test_a_per_sender_cap_spaces_its_starts() -> None:
     done = decide_all(schedule([message(i) for i in range(5)],
-                               SenderGroup(1, 0.125, 0.0, 0.0, tps=2.0)))
+                               SenderGroup.uniform(1, 0.125, 0, 0, tps=2.0)))
     assert starts(done) == [0.0, 0.5, 1.0, 1.5, 2.0]
     assert all(r.send_s == 0.125 for r in done)
 
@@ -172,7 +173,7 @@ def test_what_can_no_longer_start_expires_in_bulk() -> None:
     per message.  One sender; sends of 1.0 x the delay draw."""
     messages = [message(0, delay=0.125, fail=0.375), message(1, delay=0.75),
                 *(message(i) for i in range(2, 9))]
-    plan = schedule(messages, SenderGroup(1, 0.5, 0.5, 0.5),
+    plan = schedule(messages, SenderGroup.uniform(1, 0.5, 0.5, 0.5),
                     gateway=Gateway(retries=1, backoff=Backoff(0.25, 0.25),
                                     deadline_s=0.5))
     first, second = plan.decide(1), plan.decide(1)
@@ -203,7 +204,7 @@ def test_a_failed_attempt_without_a_future_ends_the_message(
     # Fail draw 0.125 at rate 0.5: a quarter of the way into its window,
     # below a permanent share of 0.5; at 0.125 + 0.25 x 8.0 with backoff.
     done = decide_all(schedule([message(0, fail=0.125)],
-                               SenderGroup(1, 0.125, 0.0, 0.5),
+                               SenderGroup.uniform(1, 0.125, 0.0, 0.5),
                                gateway=gateway))
     assert [(r.outcome, r.attempts) for r in done] == [(outcome, 1)]
 
@@ -211,8 +212,8 @@ def test_a_failed_attempt_without_a_future_ends_the_message(
 def test_the_schedule_does_not_depend_on_how_many_decisions_a_take_makes(
         ) -> None:
     messages = generate_messages(random.Random(9), 0, 500)
-    groups = (SenderGroup(3, 0.02, 0.01, 0.3, tps=20.0),
-              SenderGroup(2, 0.1, 0.05, 0.5))
+    groups = (SenderGroup.uniform(3, 0.02, 0.01, 0.3, tps=20.0),
+              SenderGroup.uniform(2, 0.1, 0.05, 0.5))
     gateway = Gateway(max_rate=60.0, retries=2, backoff=Backoff(0.05, 0.2),
                       deadline_s=9.0)
 
@@ -231,6 +232,7 @@ def test_a_stop_while_waiting_for_fresh_messages_is_raised() -> None:
     def stopped() -> list[Message] | None:
         raise Stopped
 
-    plan = Schedule((SenderGroup(1, 0.125, 0.0, 0.0),), Gateway(), stopped)
+    plan = Schedule((SenderGroup.uniform(1, 0.125, 0.0, 0.0),), Gateway(),
+                    stopped)
     with pytest.raises(Stopped):
         plan.decide(5)

@@ -50,7 +50,7 @@ class Rig:
 
 
 def test_results_come_out_when_real_time_reaches_their_end() -> None:
-    rig = Rig(MESSAGES[:20], SenderGroup(1, 0.01, 0.0, 0.0))
+    rig = Rig(MESSAGES[:20], SenderGroup.uniform(1, 0.01, 0.0, 0.0))
     done = rig.run()
     assert rig.fake.waits == pytest.approx([0.01] * 20)
     assert [r.done_at_s for r in done] == pytest.approx(
@@ -60,14 +60,15 @@ def test_results_come_out_when_real_time_reaches_their_end() -> None:
 
 
 def test_speed_scales_the_waits_not_the_figures() -> None:
-    rig = Rig(MESSAGES[:10], SenderGroup(1, 0.5, 0.0, 0.0), speed=100)
+    rig = Rig(MESSAGES[:10], SenderGroup.uniform(1, 0.5, 0.0, 0.0), speed=100)
     done = rig.run()
     assert rig.fake.waits == pytest.approx([0.005] * 10)
     assert done[-1].done_at_s == pytest.approx(5.0)
 
 
 def test_at_max_speed_nothing_waits() -> None:
-    rig = Rig(MESSAGES[:50], SenderGroup(1, 0.5, 0.0, 0.3), speed=math.inf,
+    rig = Rig(MESSAGES[:50], SenderGroup.uniform(1, 0.5, 0.0, 0.3),
+              speed=math.inf,
               batch=7)
     done = rig.run()
     assert rig.fake.waits == []
@@ -76,7 +77,8 @@ def test_at_max_speed_nothing_waits() -> None:
 
 
 def test_the_slack_releases_several_results_per_wake_up() -> None:
-    rig = Rig(MESSAGES[:60], SenderGroup(1, 0.01, 0.0, 0.0), slack_s=0.05)
+    rig = Rig(MESSAGES[:60], SenderGroup.uniform(1, 0.01, 0.0, 0.0),
+              slack_s=0.05)
     done = rig.run()
     # Wake at 0.01, then release up to 0.06 at once: 6 results a wake-up.
     assert len(rig.fake.waits) == 10
@@ -88,7 +90,7 @@ def test_a_take_of_several_decisions_comes_out_in_order_of_end() -> None:
     """Three senders, sends of 0.1 to 0.3 s, decided three at a time: the
     results of a take come out as each falls due, the earliest first, and
     real time ends with the blast."""
-    rig = Rig(MESSAGES[:30], SenderGroup(3, 0.2, 0.1, 0.0), batch=3)
+    rig = Rig(MESSAGES[:30], SenderGroup.uniform(3, 0.2, 0.1, 0.0), batch=3)
     ends = [r.done_at_s for r in rig.run()]
     assert len(ends) == 30
     for take in range(0, 30, 3):
@@ -98,7 +100,7 @@ def test_a_take_of_several_decisions_comes_out_in_order_of_end() -> None:
 
 def test_a_late_starting_thread_catches_up_without_waiting() -> None:
     fake = FakeTime()
-    rig = Rig(MESSAGES[:15], SenderGroup(1, 0.1, 0.0, 0.0), fake=fake)
+    rig = Rig(MESSAGES[:15], SenderGroup.uniform(1, 0.1, 0.0, 0.0), fake=fake)
     fake.advance(1.0)  # the thread starts a second into the run
     done = rig.run()
     # The first ten were due by now: out at once, and the times exact.
@@ -116,7 +118,8 @@ def test_results_are_posted_before_each_wait_not_held() -> None:
             posted_before.append(rig.channels.sent.qsize())
             return super().wait(seconds)
 
-    rig = Rig(MESSAGES[:5], SenderGroup(1, 0.01, 0.0, 0.0), fake=Watching())
+    rig = Rig(MESSAGES[:5], SenderGroup.uniform(1, 0.01, 0.0, 0.0),
+              fake=Watching())
     rig.run()
     assert posted_before == [0, 1, 2, 3, 4]
 
@@ -127,7 +130,7 @@ def test_lag_is_how_late_results_come_out() -> None:
             self.advance(0.002)  # every wake-up is 2 ms late
             return super().wait(seconds)
 
-    rig = Rig(MESSAGES[:30], SenderGroup(1, 0.01, 0.0, 0.0), speed=2.0,
+    rig = Rig(MESSAGES[:30], SenderGroup.uniform(1, 0.01, 0.0, 0.0), speed=2.0,
               fake=LateWake())
     rig.run()
     assert rig.sender.lag_s == pytest.approx(0.004)  # in simulated seconds
@@ -139,7 +142,7 @@ def test_a_stop_during_a_wait_leaves_what_is_not_yet_due_unsent() -> None:
             super().wait(seconds)
             return len(self.waits) == 5
 
-    rig = Rig(MESSAGES[:20], SenderGroup(1, 0.01, 0.0, 0.0),
+    rig = Rig(MESSAGES[:20], SenderGroup.uniform(1, 0.01, 0.0, 0.0),
               fake=Stopping())
     done = rig.run()
     assert [r.message.id for r in done] == [m.id for m in MESSAGES[:4]]
@@ -149,7 +152,7 @@ def test_a_stop_during_a_wait_leaves_what_is_not_yet_due_unsent() -> None:
 def test_nothing_is_decided_after_stop() -> None:
     stop = threading.Event()
     stop.set()
-    rig = Rig(MESSAGES[:5], SenderGroup(1, 0.01, 0.0, 0.0), stop=stop)
+    rig = Rig(MESSAGES[:5], SenderGroup.uniform(1, 0.01, 0.0, 0.0), stop=stop)
     assert rig.run() == []
     assert rig.schedule.decide(10) is not None  # all still in line
 
@@ -158,7 +161,8 @@ def test_a_fault_stops_the_run_and_is_reported() -> None:
     def broken(seconds: float) -> bool:
         raise RuntimeError("injected")
 
-    rig = Rig(MESSAGES[:5], SenderGroup(1, 0.01, 0.0, 0.0), wait=broken)
+    rig = Rig(MESSAGES[:5], SenderGroup.uniform(1, 0.01, 0.0, 0.0),
+              wait=broken)
     rig.run()
     (notice,) = rig.exits()
     assert notice.fault is not None and "RuntimeError: injected" in \
@@ -194,7 +198,7 @@ def test_a_sender_waits_while_too_many_results_wait_for_the_monitor(
             return super().wait(seconds)
 
     taken: list[Result] = []
-    rig = Rig(MESSAGES[:12], SenderGroup(1, 0.0, 0.0, failure_rate),
+    rig = Rig(MESSAGES[:12], SenderGroup.uniform(1, 0.0, 0.0, failure_rate),
               fake=Monitor(), pending_results=4, batch=3)
     waiting = [Result(message=message, group=0, sender=1, attempts=1,
                       send_s=0.0, done_at_s=0.0, spent_s=0.0, outcome=FAILED)
@@ -214,7 +218,8 @@ def test_a_sender_held_by_the_bound_gives_up_waiting_on_stop() -> None:
         def wait(self, seconds: float) -> bool:
             return True  # the run was stopped meanwhile
 
-    rig = Rig(MESSAGES[:3], SenderGroup(1, 0.0, 0.0, 1.0), fake=Stopped(),
+    rig = Rig(MESSAGES[:3], SenderGroup.uniform(1, 0.0, 0.0, 1.0),
+              fake=Stopped(),
               pending_results=1)
     rig.channels.backlog.posted(2)  # never taken
     done = rig.run()  # returns: it does not wait forever

@@ -76,7 +76,7 @@ def seeded_messages(seed: int, total: int) -> list[Message]:
 def test_a_seeded_run_sends_everything_with_predictable_outcomes(
         mean: float) -> None:
     sink = Recorder()
-    cfg = config(1000, SenderGroup(4, mean, mean / 2, 0.3), seed=42)
+    cfg = config(1000, SenderGroup.uniform(4, mean, mean / 2, 0.3), seed=42)
     snap = run_bounded(cfg, sink=sink).snapshot
     assert snap.final and snap.stopped is None
     assert (snap.processed, snap.unsent) == (1000, 0)
@@ -91,8 +91,8 @@ def test_a_seeded_run_sends_everything_with_predictable_outcomes(
 
 
 def test_groups_keep_their_own_settings() -> None:
-    cfg = config(600, SenderGroup(2, 0.001, 0.0, 0.0),
-                 SenderGroup(2, 0.002, 0.0, 1.0))
+    cfg = config(600, SenderGroup.uniform(2, 0.001, 0.0, 0.0),
+                 SenderGroup.uniform(2, 0.002, 0.0, 1.0))
     snap = run_bounded(cfg).snapshot
     first, second = snap.groups
     assert first.failed == 0 and second.sent == 0
@@ -105,11 +105,13 @@ def test_groups_keep_their_own_settings() -> None:
 GATEWAY = Gateway(max_rate=300.0, retries=2, backoff=Backoff(0.05, 0.2),
                   deadline_s=9.0)
 PLANNED = SimulationConfig(
-    3000, (SenderGroup(10, 0.02, 0.01, 0.3), SenderGroup(5, 0.1, 0.05, 0.3)),
+    3000, (SenderGroup.uniform(10, 0.02, 0.01, 0.3),
+           SenderGroup.uniform(5, 0.1, 0.05, 0.3)),
     seed=5, gateway=GATEWAY)
 """Two groups, a cap, retries and a deadline: every rule in play."""
 TIED = SimulationConfig(
-    2000, (SenderGroup(3, 0.125, 0.0, 0.0), SenderGroup(3, 0.125, 0.0, 1.0)),
+    2000, (SenderGroup.uniform(3, 0.125, 0.0, 0.0),
+           SenderGroup.uniform(3, 0.125, 0.0, 1.0)),
     seed=6, gateway=Gateway(retries=1, backoff=Backoff(0.25, 0.25)))
 """Six senders free at the same moments, again and again: which of them
 takes which message decides its fate, by the order of their turns."""
@@ -234,8 +236,8 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
     stopped = 0
     for _ in range(40):
         groups = tuple(
-            SenderGroup(rng.randint(1, 6), mean, mean * rng.random(),
-                        rng.random())
+            SenderGroup.uniform(rng.randint(1, 6), mean,
+                                mean * rng.random(), rng.random())
             for mean in (rng.choice([0.0, 0.001, 0.01])
                          for _ in range(rng.randint(1, 3))))
         gateway = Gateway(retries=rng.choice([0, 0, 2]),
@@ -279,7 +281,7 @@ def test_a_faulty_sender_stops_the_run_with_everything_accounted_for(
                 raise RuntimeError("injected")
         return fake.wait(seconds)
 
-    cfg = config(200, SenderGroup(3, 0.01, 0.0, 0.0))
+    cfg = config(200, SenderGroup.uniform(3, 0.01, 0.0, 0.0))
     outcome = run_bounded(cfg, monotonic=fake.clock, wait=wait)
     snap = outcome.snapshot
     assert snap.stopped == "fault" and not snap.interrupted
@@ -303,7 +305,7 @@ def test_a_producer_fault_stops_the_run_without_hanging(
 
 def test_progress_is_reported_from_the_start() -> None:
     reports: list[Snapshot] = []
-    cfg = config(20, SenderGroup(2, 0.01, 0.0, 0.0))
+    cfg = config(20, SenderGroup.uniform(2, 0.01, 0.0, 0.0))
     outcome = run_bounded(cfg, on_progress=reports.append)
     assert outcome.snapshot.sent == 20
     assert reports and reports[0].processed == 0
@@ -320,7 +322,7 @@ def test_an_interrupt_while_senders_start_stops_the_starting() -> None:
             stop.set()  # as a Ctrl-C arriving here would
         real_start(thread)
 
-    cfg = config(100, SenderGroup(50, 10.0, 0.0, 0.0))  # none ends
+    cfg = config(100, SenderGroup.uniform(50, 10.0, 0.0, 0.0))  # none ends
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(threading.Thread, "start", start)
         snap = run_bounded(cfg, stop=stop, real=True).snapshot
@@ -347,7 +349,7 @@ def test_a_signal_another_thread_takes_is_handled_during_the_run() -> None:
     previous = signal.signal(signal.SIGUSR1, lambda *_: stop.set())
     try:
         # Without the handler the run ends complete, after 3 x 0.3 s.
-        snap = simulation.run(config(3, SenderGroup(1, 0.3, 0.0, 0.0)),
+        snap = simulation.run(config(3, SenderGroup.uniform(1, 0.3, 0.0, 0.0)),
                               lambda snap: None, stop=stop, wait=wait
                               ).snapshot
     finally:
@@ -364,7 +366,7 @@ def test_the_lag_of_late_wake_ups_is_reported_in_real_seconds() -> None:
             return super().wait(seconds)
 
     fake = LateWake()
-    cfg = config(50, SenderGroup(1, 0.5, 0.0, 0.0), speed=100)
+    cfg = config(50, SenderGroup.uniform(1, 0.5, 0.0, 0.0), speed=100)
     snap = run_bounded(cfg, monotonic=fake.clock, wait=fake.wait).snapshot
     assert snap.sent == 50
     assert snap.max_lag_s == pytest.approx(0.002)

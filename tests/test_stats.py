@@ -13,7 +13,8 @@ from sms_sim.message import Message
 from sms_sim.stats import (DELIVERY_SHARES, DISTRIBUTION_ROWS, SEND_DECADES,
                            Bin, GroupSnapshot, Histogram, Stats, finite_rate)
 
-GROUPS = (SenderGroup(2, 0.01, 0.002, 0.2), SenderGroup(1, 0.02, 0.0, 1.0))
+GROUPS = (SenderGroup.uniform(2, 0.01, 0.002, 0.2),
+          SenderGroup.uniform(1, 0.02, 0.0, 1.0))
 HALF_A_PERCENT = 0.005
 """Buckets 1% wide, read at their geometric middle: sqrt(1.01) - 1."""
 
@@ -136,8 +137,8 @@ def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
     # Log-uniform from a microsecond to 20 minutes, in two groups.
     values = [math.exp(rng.uniform(math.log(1e-6), math.log(1200)))
               for _ in range(5000)]
-    stats = Stats(len(values), (SenderGroup(2, 600.0, 600.0, 0.2),
-                                SenderGroup(1, 600.0, 600.0, 1.0)))
+    stats = Stats(len(values), (SenderGroup.uniform(2, 600.0, 600.0, 0.2),
+                                SenderGroup.uniform(1, 600.0, 600.0, 1.0)))
     stats.add(sends(0, SENT, *values[:4000]))
     stats.add(sends(1, FAILED, *values[4000:], first_id=4000))
     snap = stats.snapshot(1.0, 1.0, final=True)
@@ -154,7 +155,8 @@ def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
     microsecond and five hours are resolved alike."""
     rng = random.Random(5)
     values = [rng.uniform(0.2 * mean_s, 1.8 * mean_s) for _ in range(3000)]
-    stats = Stats(len(values), (SenderGroup(4, mean_s, 0.8 * mean_s, 0.0),))
+    group = SenderGroup.uniform(4, mean_s, 0.8 * mean_s, 0.0)
+    stats = Stats(len(values), (group,))
     stats.add(sends(0, SENT, *values))
     snap = stats.snapshot(1.0, 1.0, final=True)
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95)):

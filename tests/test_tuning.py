@@ -1,7 +1,6 @@
 """The performance settings: each within its stated bounds."""
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
@@ -18,10 +17,10 @@ from sms_sim.tuning import (DECISIONS_PER_S, INBOX_MESSAGES, MAX_BATCH,
 def config(count: int, mean_s: float, speed: float = 1.0,
            tps: float | None = None, max_rate: float | None = None,
            retries: int = 0) -> SimulationConfig:
-    return SimulationConfig(1000, (SenderGroup(count, mean_s, 0.0, 0.0,
-                                               tps),),
-                            speed=speed, gateway=Gateway(max_rate=max_rate,
-                                                         retries=retries))
+    group = SenderGroup.uniform(count, mean_s, 0.0, 0.0, tps)
+    return SimulationConfig(1000, (group,), speed=speed,
+                            gateway=Gateway(max_rate=max_rate,
+                                            retries=retries))
 
 
 def of(*args: float, **kwargs: float) -> Tuning:
@@ -33,7 +32,7 @@ def wake_ups_per_s(cfg: SimulationConfig) -> float:
     result and releases those due within the slack with it, so it wakes
     again a send after the slack."""
     slack = Tuning.of(cfg).slack_s
-    return sum(group.count * cfg.speed / (group.mean_s + slack)
+    return sum(group.count * cfg.speed / (group.send.mean_s + slack)
                for group in cfg.groups)
 
 

@@ -1,0 +1,193 @@
+"""Distributions of simulated durations: how long a send takes, and how long
+the carrier then takes to hand the message to the phone.
+
+Every duration is drawn by inverse transform from one uniform draw in
+[0, 1) that the message's own bits give (``message.py``), so a seed fixes
+it whatever thread draws it.  The shapes:
+
+- ``uniform``: the mean, plus or minus up to ``max_deviation_s`` (the
+  brief's "random period of time distributed around a configurable mean");
+- ``normal``: the mean and standard deviation, truncated at 0 (which moves
+  the mean by less than 0.2% while the deviation is at most a third of the
+  mean);
+- ``exponential``: the mean alone;
+- ``lognormal``: the mean and standard deviation of the duration itself,
+  not of its logarithm;
+- ``empirical``: measured durations, sampled with linear interpolation
+  between the sorted measurements.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+
+from sms_sim.message import DRAW_UNIT
+from sms_sim.validation import HORIZON, HORIZON_S, ConfigError, check_seconds
+
+SHAPES = ("uniform", "normal", "exponential", "lognormal", "empirical")
+MIN_MEASUREMENTS = 2
+TABLE_POINTS = 10_001
+"""Most points an empirical table keeps: a larger file is reduced to this
+many of its own quantiles (interpolated exactly between its sorted
+values), so memory stays small and every quantile stays within a
+hundredth of a percent of the file's."""
+_STANDARD = NormalDist()
+
+Draw = Callable[[float], float]
+"""A uniform draw in [0, 1) to a duration in simulated seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """A distribution of simulated durations, valid by construction.  Use
+    the class methods; each shape reads only its own fields."""
+
+    shape: str
+    mean_s: float
+    max_deviation_s: float = 0.0
+    """``uniform`` only: how far a duration may lie from the mean."""
+    sd_s: float = 0.0
+    """``normal`` and ``lognormal`` only: the standard deviation."""
+    table: tuple[float, ...] = field(default=(), repr=False)
+    """``empirical`` only: the measurements, sorted (see ``TABLE_POINTS``).
+    """
+    source: str = ""
+    """``empirical`` only: where the measurements came from."""
+
+    @classmethod
+    def uniform(cls, mean_s: float, max_deviation_s: float) -> Latency:
+        return cls("uniform", mean_s, max_deviation_s=max_deviation_s)
+
+    @classmethod
+    def normal(cls, mean_s: float, sd_s: float) -> Latency:
+        return cls("normal", mean_s, sd_s=sd_s)
+
+    @classmethod
+    def exponential(cls, mean_s: float) -> Latency:
+        return cls("exponential", mean_s)
+
+    @classmethod
+    def lognormal(cls, mean_s: float, sd_s: float) -> Latency:
+        return cls("lognormal", mean_s, sd_s=sd_s)
+
+    @classmethod
+    def empirical(cls, measurements: Sequence[float],
+                  source: str = "") -> Latency:
+        """From measured durations in any order; their mean is the mean."""
+        ordered = sorted(measurements)
+        if len(ordered) < MIN_MEASUREMENTS:
+            raise ConfigError("table", f"at least {MIN_MEASUREMENTS} values",
+                              len(ordered))
+        table = tuple(_reduced(ordered, TABLE_POINTS))
+        return cls("empirical", _table_mean(table), table=table,
+                   source=source)
+
+    def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ConfigError("shape", "one of " + ", ".join(SHAPES),
+                              self.shape)
+        check_seconds("mean_s", self.mean_s, positive=False)
+        check_seconds("max_deviation_s", self.max_deviation_s,
+                      positive=False)
+        check_seconds("sd_s", self.sd_s, positive=False)
+        if self.max_deviation_s and self.shape != "uniform":
+            raise ConfigError("max_deviation_s", "0: a deviation is for the "
+                              "uniform shape", self.max_deviation_s)
+        if self.max_deviation_s > self.mean_s:
+            # A deviation above the mean would have to clip negative times
+            # to zero, and the mean would no longer be the mean.
+            raise ConfigError("max_deviation_s",
+                              f"<= the mean ({self.mean_s:g} s)",
+                              self.max_deviation_s)
+        if self.sd_s and self.shape not in ("normal", "lognormal"):
+            raise ConfigError("sd_s", "0: a standard deviation is for the "
+                              "normal and lognormal shapes", self.sd_s)
+        if self.shape in ("normal", "lognormal") and self.sd_s and \
+                not self.mean_s:
+            raise ConfigError("sd_s", "0 with a mean of 0", self.sd_s)
+        if (self.shape == "empirical") != bool(self.table):
+            raise ConfigError("table", "measurements for the empirical "
+                              "shape only", len(self.table))
+        if self.table and not all(0 <= v <= HORIZON_S for v in self.table):
+            raise ConfigError("table", f"seconds from 0 to {HORIZON}",
+                              self.table)
+
+    @property
+    def shortest_s(self) -> float:
+        """No duration is shorter: the draw of 0 (0 for the unbounded
+        shapes, which reach down to it)."""
+        return self.draw()(0.0) if self.shape in ("uniform", "empirical") \
+            else 0.0
+
+    @property
+    def longest_s(self) -> float:
+        """No duration is longer: the draw of the largest uniform draw a
+        message's bits can give (finite for every shape)."""
+        return self.draw()(1.0 - DRAW_UNIT)
+
+    def draw(self) -> Draw:
+        """The inverse transform: a uniform draw in [0, 1) to a duration.
+
+        The unbounded shapes read the middle of the draw's 2**-32 slot, so
+        that a draw of 0 is not the infinitely unlikely tail.
+        """
+        mean = self.mean_s
+        if self.shape == "uniform":
+            low, span = mean - self.max_deviation_s, 2 * self.max_deviation_s
+            return lambda u: low + span * u
+        if self.shape == "exponential":
+            return lambda u: -mean * math.log1p(-(u + _HALF_SLOT))
+        if self.shape == "empirical":
+            return _interpolated(self.table)
+        if not self.sd_s:
+            return lambda u: mean
+        if self.shape == "lognormal":
+            sigma2 = math.log1p((self.sd_s / mean) ** 2)
+            mu, sigma = math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
+            inv = _STANDARD.inv_cdf
+            return lambda u: math.exp(mu + sigma * inv(u + _HALF_SLOT))
+        return _truncated_normal(mean, self.sd_s)
+
+
+_HALF_SLOT = DRAW_UNIT / 2
+"""Half the step between two 32-bit draws."""
+
+
+def _truncated_normal(mean: float, sd: float) -> Draw:
+    """Inverse transform of a normal truncated at 0: the draw is mapped
+    into the part of the normal's range above 0, so no rejection loop and
+    no clipping pile-up at 0."""
+    normal = NormalDist(mean, sd)
+    below = normal.cdf(0.0)
+    above = 1.0 - below
+    inv = normal.inv_cdf
+    return lambda u: max(0.0, inv(below + (u + _HALF_SLOT) * above))
+
+
+def _interpolated(table: tuple[float, ...]) -> Draw:
+    last = len(table) - 1
+
+    def draw(u: float) -> float:
+        position = u * last
+        index = int(position)
+        low = table[index]
+        return low + (table[index + 1] - low) * (position - index)
+    return draw
+
+
+def _reduced(ordered: list[float], points: int) -> list[float]:
+    """``ordered`` itself if short, else ``points`` of its quantiles, each
+    interpolated exactly as a draw would be."""
+    if len(ordered) <= points:
+        return ordered
+    draw = _interpolated(tuple(ordered))
+    return [draw(i / (points - 1)) for i in range(points - 1)] + \
+        [ordered[-1]]
+
+
+def _table_mean(table: tuple[float, ...]) -> float:
+    """The mean of the interpolated distribution: each step between two
+    neighbours is equally likely, and its mean is their midpoint."""
+    return (math.fsum(table) - (table[0] + table[-1]) / 2) / (len(table) - 1)
