@@ -51,6 +51,9 @@ class Result(NamedTuple):
     spent_s: float
     """Simulated send time over all of the message's attempts so far."""
     outcome: str
+    reached_at_s: float | None
+    """When the phone had it: the send's end plus the carrier's delay.
+    None unless the message was sent and the run models a carrier."""
 
 
 class Stopped(Exception):

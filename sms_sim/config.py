@@ -82,6 +82,9 @@ class SimulationConfig:
     speed: float = 1.0
     """Simulated seconds that pass per real second; ``UNPACED`` for none."""
     gateway: Gateway = field(default_factory=Gateway)
+    carrier: Latency | None = None
+    """The carrier's delay from a send's end to the phone; None for a run
+    that stops at the gateway."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:

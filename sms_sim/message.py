@@ -115,6 +115,14 @@ def failure_draws(seed: int, attempt: int) -> tuple[float, float]:
     return split_draws(_wyrand(seed, 2 * attempt - 1))
 
 
+def carrier_draw(seed: int, attempt: int) -> float:
+    """The draw, uniform in [0, 1), of the carrier's delay after attempt
+    ``attempt`` succeeded.  The same generator output as
+    :func:`failure_draws`, which only a failed attempt reads: an attempt
+    either failed or was sent, so the two never meet."""
+    return (_wyrand(seed, 2 * attempt - 1) >> 32) * DRAW_UNIT
+
+
 RESCALED_FLOOR = 2.0 ** -12
 """The least ``failure rate * (1 - permanent share)`` at which a failure's
 own fail draw decides its future (see :func:`retry_jitter`): it leaves at

@@ -40,6 +40,9 @@ class Monitor:
         (the command line counts from the process's start)."""
         self.faults: list[str] = []
         """What went wrong in a sender or the sink, in order."""
+        self._next_report = interval_s
+        """The real moment, from the run's start, of the next report."""
+        self._last_sim, self._last_ended = 0.0, 0
 
     def run(self) -> None:
         """Monitor until the run is over.
@@ -48,40 +51,60 @@ class Monitor:
         then every interval.  Blocks on the notice queue, which a sender's
         exit or a sender waiting for results to be taken wakes, for at
         most ``MONITOR_POLL_S`` at a time and never beyond the next
-        report.
-        When every message has an outcome it waits, on ``stop``, until
-        real time reaches the blast's simulated end: no run ends sooner
-        than the gateway it models would.
+        report.  When every message has an outcome, it goes on reporting
+        until real time reaches the blast's simulated end, and with a
+        carrier the last phone's: no run ends sooner than the gateway it
+        models would.
         """
         stats, clock = self._stats, self._pacing.clock
-        stop, interval = self._channels.stop, self._interval_s
-        next_report = interval
-        last_sim, last_ended = 0.0, 0
+        stop = self._channels.stop
+        self._next_report = self._interval_s
         if stats.total:
             self._on_progress(stats.snapshot(self._lead_s, 0.0))
         while stats.processed < stats.total and not stop.is_set():
-            timeout = min(next_report - clock.real_elapsed(), MONITOR_POLL_S)
+            timeout = min(self._next_report - clock.real_elapsed(),
+                          MONITOR_POLL_S)
             if timeout > 0:
                 try:
                     self._noticed(self._channels.notices.get(timeout=timeout))
                 except queue.Empty:
                     pass
             self._drain()
-            now = clock.real_elapsed()
-            if now >= next_report:
-                # The gateway's time is as far as its results have got:
-                # a machine that fell behind shows it slower, not faster.
-                sim, ended = stats.latest_s, stats.ended
-                rate = finite_rate(ended - last_ended, sim - last_sim)
-                self._on_progress(stats.snapshot(now + self._lead_s, sim,
-                                                 rate))
-                last_sim, last_ended = sim, ended
-                # Keep the cadence; after a stall, skip the missed reports.
-                next_report += interval
-                if next_report <= now:
-                    next_report = now + interval
+            # The gateway's time is as far as its results have got: a
+            # machine that fell behind shows it slower, not faster.
+            self._report_if_due(stats.latest_s)
         if stats.processed == stats.total:
-            clock.wait_until(stats.latest_s, self._pacing.wait)
+            self._catch_up(stats.end_s)
+
+    def _catch_up(self, end_s: float) -> None:
+        """Wait, on ``stop``, until real time reaches simulated ``end_s``,
+        reporting on the way (phones the carrier reaches meanwhile)."""
+        clock, wait = self._pacing.clock, self._pacing.wait
+        while clock.paced:
+            now_s = clock.now()
+            if now_s >= end_s:
+                return
+            until_report = self._next_report - clock.real_elapsed()
+            step = min((end_s - now_s) / clock.speed, until_report)
+            if step > 0 and wait(step):
+                return  # stopped
+            self._report_if_due(min(clock.now(), end_s))
+
+    def _report_if_due(self, sim_s: float) -> None:
+        """Report if the next report is due, as of simulated ``sim_s``; its
+        rate is over the interval since the last report."""
+        now = self._pacing.clock.real_elapsed()
+        if now < self._next_report:
+            return
+        stats = self._stats
+        ended = stats.ended
+        rate = finite_rate(ended - self._last_ended, sim_s - self._last_sim)
+        self._on_progress(stats.snapshot(now + self._lead_s, sim_s, rate))
+        self._last_sim, self._last_ended = sim_s, ended
+        # Keep the cadence; after a stall, skip the missed reports.
+        self._next_report += self._interval_s
+        if self._next_report <= now:
+            self._next_report = now + self._interval_s
 
     def finish(self, faulted: bool, lag_s: float) -> Snapshot:
         """The exact final snapshot; call once no other thread runs.

@@ -47,9 +47,9 @@ from typing import NamedTuple
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
 from sms_sim.gateway import Gateway
-from sms_sim.latency import Draw
+from sms_sim.latency import Draw, Latency
 from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
-                             retry_jitter)
+                             carrier_draw, retry_jitter)
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -120,7 +120,7 @@ class Schedule:
     state of the modelled gateway, changed one decision at a time."""
 
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
-                 fresh: Fresh) -> None:
+                 fresh: Fresh, carrier: Latency | None = None) -> None:
         self._lock = threading.Lock()
         # All free at 0, in the order of their turns: a sorted list, and
         # so a heap as it stands.  Sender indexes count from 1.
@@ -143,6 +143,7 @@ class Schedule:
         self._ceilings = gateway.backoff_ceilings()
         self._deadline_s = (math.inf if gateway.deadline_s is None
                             else gateway.deadline_s)
+        self._carrier = None if carrier is None else carrier.draw()
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -158,6 +159,7 @@ class Schedule:
         failed: list[Result] = []
         free, retries, fresh = self._free, self._retries, self._fresh
         gap_s, deadline_s = self._gap_s, self._deadline_s
+        carrier = self._carrier
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         try:
@@ -213,15 +215,17 @@ class Schedule:
                 # a zero-delay run (benchmarks/README.md).  The fields in
                 # Result's order; test_schedule checks each by value.
                 if fail >= profile.failure_rate:
-                    sent.append(Result(message, profile.group, index,
-                                       attempt, send_s, done_s, spent_s,
-                                       SENT))
+                    sent.append(Result(
+                        message, profile.group, index, attempt, send_s,
+                        done_s, spent_s, SENT, None if carrier is None
+                        else done_s + carrier(
+                            carrier_draw(message.seed, attempt))))
                 else:
                     failed.append(Result(
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, self._after_failure(
                             message, attempt, done_s, spent_s, fail,
-                            profile.failure_rate)))
+                            profile.failure_rate), None))
         finally:
             self._next_slot_s, self._turn = slot_s, turn
         return Decided(sent, failed, first_s, last_s) \
@@ -265,7 +269,7 @@ class Schedule:
         expired = [Result(message=message, group=NO_GROUP, sender=0,
                           attempts=attempt - 1, send_s=None,
                           done_at_s=deadline_s, spent_s=spent_s,
-                          outcome=EXPIRED)
+                          outcome=EXPIRED, reached_at_s=None)
                    for _, _, message, attempt, spent_s in self._retries]
         self._retries.clear()
         fresh = list(self._fresh)
@@ -274,6 +278,6 @@ class Schedule:
             fresh = [] if first is None else [first, *self._fresh]
         expired += [Result(message=message, group=NO_GROUP, sender=0,
                            attempts=0, send_s=None, done_at_s=deadline_s,
-                           spent_s=0.0, outcome=EXPIRED)
+                           spent_s=0.0, outcome=EXPIRED, reached_at_s=None)
                     for message in fresh]
         return expired

@@ -6,7 +6,7 @@ import random
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -46,6 +46,7 @@ def with_seed(config: SimulationConfig) -> SimulationConfig:
 
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         stop: threading.Event | None = None,
+        marks: Sequence[float] = (),
         signalled: Callable[[], bool] = lambda: False,
         monotonic: Callable[[], float] = time.monotonic,
         wait: Wait | None = None,
@@ -58,6 +59,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     (``Event.set`` takes a lock the main thread may hold): it records the
     signal instead, and ``signalled`` tells the calling thread, which
     looks at it at least every ``POLL_S`` and then sets ``stop`` itself.
+    ``marks`` are simulated moments at which the final snapshot counts
+    the sent and reached exactly (for checks and targets).
     ``monotonic`` and ``wait`` replace time and every real wait in tests.
     A config without a seed gets one (:func:`with_seed`).  ``sink`` sees
     every batch of results, in the monitor's thread.  The real time
@@ -71,9 +74,11 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s)
-    schedule = Schedule(config.groups, config.gateway, channels.take_fresh)
+    schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
+                        config.carrier)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
-                            config.seed),
+                            config.seed, carrier=config.carrier is not None,
+                            marks=marks),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)

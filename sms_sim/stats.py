@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,11 @@ SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
 the longest send any group allows; shorter ones share its first bucket
 (and the exact minimum keeps the shortest true)."""
+MOMENTS = (1e-7, 1e9)
+"""The span of the histograms of simulated moments: the horizon."""
+GROUPS_FOLLOWED = 64
+"""Most sender groups whose own reached counts a run follows (a
+histogram each)."""
 SMALLEST_FLOAT = math.ulp(0.0)
 """5e-324: the histogram's bounds must be positive, and no send is
 shorter than this but zero."""
@@ -57,8 +63,7 @@ class Histogram:
         self._top = math.ceil(
             math.log(highest / lowest) / self._log_growth) + 1
         self._buckets = [0] * (self._top + 1)
-        self._edges = [math.exp(self._log_lowest + i * self._log_growth)
-                       for i in range(self._top)]
+        self._edges = _edges(lowest, self._top)
         """Where each bucket ends: bucket ``i`` holds the values from
         ``edges[i - 1]`` (none for the first) up to ``edges[i]``, the
         last every value from its start."""
@@ -94,6 +99,22 @@ class Histogram:
             after = bisect.bisect_left(ordered, edges[index], first + 1)
             buckets[index] += after - first
             first = after
+
+    def count_upto(self, value: float) -> float:
+        """About how many values are at most ``value``: every bucket below
+        it, and of the bucket it falls in the share below it, as if that
+        bucket's values were spread evenly.  Exact outside the values
+        seen."""
+        if value >= self.max:
+            return self.count
+        if value < self.min:
+            return 0
+        edges = self._edges
+        index = bisect.bisect_right(edges, value)
+        start = max(edges[index - 1] if index else self.min, self.min)
+        end = min(edges[index] if index < self._top else self.max, self.max)
+        inside = (value - start) / (end - start) if end > start else 1.0
+        return sum(self._buckets[:index]) + self._buckets[index] * inside
 
     def _middle(self, index: int) -> float:
         """Bucket ``i`` holds ``[lowest * g**(i-1), lowest * g**i)``; this
@@ -186,6 +207,14 @@ class Histogram:
                 shares[row] += count * overlap / (stop - start)
 
 
+@functools.lru_cache(maxsize=8)
+def _edges(lowest: float, top: int) -> tuple[float, ...]:
+    """The bucket edges of every histogram with these bounds, made once:
+    a run keeps several alike (per group)."""
+    log_lowest, log_growth = math.log(lowest), math.log(HISTOGRAM_GROWTH)
+    return tuple(math.exp(log_lowest + i * log_growth) for i in range(top))
+
+
 @dataclass(frozen=True, slots=True)
 class GroupSnapshot:
     group: SenderGroup
@@ -194,10 +223,24 @@ class GroupSnapshot:
     failed: int
     send_s: float
     """Simulated send time over all attempts."""
+    reached: int | None = None
+    """Of its sent, those the phones had by the snapshot's simulated time;
+    None without a carrier, or for a run of too many groups to follow
+    each (``GROUPS_FOLLOWED``)."""
 
     @property
     def avg_send_s(self) -> float | None:
         return self.send_s / self.attempts if self.attempts else None
+
+
+@dataclass(frozen=True, slots=True)
+class MarkCount:
+    """How many messages had been sent, and had reached the phones, by a
+    simulated moment named before the run (a check's or a target's)."""
+
+    at_s: float
+    sent: int
+    reached: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +288,18 @@ class Snapshot:
     final: bool = False
     stopped: str | None = None
     """Why a run ended early: "interrupt" or "fault"; None otherwise."""
+    carrier: bool = False
+    """Whether the run models the carrier's delay to the phone, and so
+    has the ``reached`` figures."""
+    reached: int = 0
+    """Messages the phones had by ``sim_elapsed_s``: sent, and the
+    carrier's delay passed."""
+    reached_at: tuple[float | None, ...] = ()
+    """Final only: the simulated moment by which each of
+    ``DELIVERY_SHARES`` of all messages had reached the phones."""
+    last_reached_s: float | None = None
+    by_marks: tuple[MarkCount, ...] = ()
+    """Exact counts at each moment the run was asked to watch."""
 
     @property
     def sent(self) -> int:
@@ -336,10 +391,16 @@ class Stats:
     """Accumulates results; only the monitor thread touches it."""
 
     def __init__(self, total: int, groups: Sequence[SenderGroup],
-                 speed: float = 1.0, seed: int | None = None) -> None:
+                 speed: float = 1.0, seed: int | None = None,
+                 carrier: bool = False, marks: Sequence[float] = ()
+                 ) -> None:
         self.total = total
         self.speed = speed
         self.seed = seed
+        self.carrier = carrier
+        self._marks = tuple(marks)
+        self._marked_sent = [0] * len(marks)
+        self._marked_reached = [0] * len(marks)
         self._groups = tuple(groups)
         self._attempts = [0] * len(groups)
         self._sent = [0] * len(groups)
@@ -355,7 +416,11 @@ class Stats:
         self._send = Histogram(
             max(longest * 10.0 ** -SEND_DECADES, SMALLEST_FLOAT),
             max(longest, SMALLEST_FLOAT))
-        self._delivered = Histogram(1e-7, 1e8)
+        self._delivered = Histogram(*MOMENTS)
+        self._reached = Histogram(*MOMENTS)
+        self._group_reached = (
+            [Histogram(*MOMENTS) for _ in groups]
+            if carrier and len(groups) <= GROUPS_FOLLOWED else [])
         self._by_attempts = [0] * (MAX_RETRIES + 2)
         self.expired = 0
         self.retries = 0
@@ -382,10 +447,11 @@ class Stats:
         by_attempts = self._by_attempts
         sends: list[float] = []
         delivered: list[float] = []
+        reached: list[tuple[int, float]] = []
         latest, retries, retrying, expired = (
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
-        for _, group, _, tries, send_s, done, _, outcome in results:
+        for _, group, _, tries, send_s, done, _, outcome, reach in results:
             if done > latest:
                 latest = done
             if send_s is not None:
@@ -403,6 +469,8 @@ class Stats:
             if outcome == SENT:
                 sent[group] += 1
                 delivered.append(done)
+                if reach is not None:
+                    reached.append((group, reach))
             elif outcome == FAILED:
                 failed[group] += 1
             else:
@@ -418,6 +486,45 @@ class Stats:
         self.first_attempts, self.first_attempt_failed = first, first_failed
         self._send.add(sends)
         self._delivered.add(delivered)
+        if reached:
+            self._add_reached(reached)
+        if self._marks:
+            self._count_marks(delivered, reached)
+
+    def _add_reached(self, reached: list[tuple[int, float]]) -> None:
+        self._reached.add(reach for _, reach in reached)
+        if self._group_reached:
+            by_group: list[list[float]] = [[] for _ in self._groups]
+            for group, reach in reached:
+                by_group[group].append(reach)
+            for histogram, moments in zip(self._group_reached, by_group):
+                histogram.add(moments)
+
+    def _count_marks(self, delivered: list[float],
+                     reached: list[tuple[int, float]]) -> None:
+        """Exact counts at each mark: a percentile from a histogram is only
+        within half a percent, and a check or a target must not pass by
+        rounding."""
+        for index, mark in enumerate(self._marks):
+            self._marked_sent[index] += sum(done <= mark
+                                            for done in delivered)
+            self._marked_reached[index] += sum(reach <= mark
+                                               for _, reach in reached)
+
+    def reached_by(self, sim_s: float) -> int:
+        """Messages the phones had by simulated ``sim_s``: as many as were
+        sent, or, with a carrier, as the carrier had delivered by then."""
+        if not self.carrier:
+            return 0
+        return round(self._reached.count_upto(sim_s))
+
+    @property
+    def end_s(self) -> float:
+        """The simulated moment the run is over: its last attempt, or the
+        last phone it reached, whichever is later."""
+        if self._reached.count:
+            return max(self.latest_s, self._reached.max)
+        return self.latest_s
 
     def snapshot(self, elapsed_s: float, sim_elapsed_s: float,
                  rate_per_s: float | None = None, final: bool = False,
@@ -426,12 +533,16 @@ class Stats:
         the histograms and only the final report shows them, so only a
         final snapshot has them; its simulated time is the blast's
         duration."""
+        reached: list[int | None] = [
+            round(h.count_upto(sim_elapsed_s)) for h in self._group_reached
+        ] or [None] * len(self._groups)
         groups = tuple(
             GroupSnapshot(group=group, attempts=attempts, sent=sent,
-                          failed=failed, send_s=units / scale)
-            for group, attempts, sent, failed, units, scale in zip(
-                self._groups, self._attempts, self._sent, self._failed,
-                self._send_units, self._unit_scale))
+                          failed=failed, send_s=units / scale,
+                          reached=group_reached)
+            for group, attempts, sent, failed, units, scale, group_reached
+            in zip(self._groups, self._attempts, self._sent, self._failed,
+                   self._send_units, self._unit_scale, reached))
         base = Snapshot(
             total=self.total, elapsed_s=elapsed_s,
             sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,
@@ -440,19 +551,26 @@ class Stats:
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,
             rate_per_s=rate_per_s, final=final, stopped=stopped,
-            max_lag_s=self.max_lag_s)
+            max_lag_s=self.max_lag_s, carrier=self.carrier,
+            reached=self.reached_by(sim_elapsed_s),
+            by_marks=tuple(map(MarkCount, self._marks, self._marked_sent,
+                               self._marked_reached)))
         if not final:
             return base
         p50, p95, p99 = self._send.percentiles(0.50, 0.95, 0.99)
-        delivered = self._delivered
+        delivered, reached_at = self._delivered, self._reached
+        shares = [max(1, math.ceil(share * self.total))
+                  for share in DELIVERY_SHARES]
         return dataclasses.replace(
             base, min_s=self._send.min if self._send.count else None,
             max_s=self._send.max if self._send.count else None,
             p50_s=p50, p95_s=p95, p99_s=p99,
             distribution=self._send.bins(p99) if p99 is not None else (),
-            delivery=tuple(delivered.at_ranks(
-                [max(1, math.ceil(share * self.total))
-                 for share in DELIVERY_SHARES])) if self.total else (),
+            delivery=tuple(delivered.at_ranks(shares))
+            if self.total else (),
             last_sent_s=delivered.max if delivered.count else None,
+            reached_at=tuple(reached_at.at_ranks(shares))
+            if self.total and self.carrier else (),
+            last_reached_s=reached_at.max if reached_at.count else None,
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c))

@@ -381,16 +381,22 @@ def message(message_id: int) -> Message:
     return Message(message_id, f"555-000-{message_id:04d}", "alert", 0)
 
 
+def result(message_id: int, outcome: str, done_at_s: float) -> Result:
+    """An attempt of 10 ms in the first group (sender 0: none in
+    particular)."""
+    return Result(message=message(message_id), group=0, sender=0,
+                  attempts=1, send_s=0.01, done_at_s=done_at_s, spent_s=0.01,
+                  outcome=outcome, reached_at_s=None)
+
+
 def outcome(total: int, sent: int, stopped: str | None = None,
             faults: tuple[str, ...] = ()) -> Outcome:
     """What a run returns: ``sent`` of ``total`` messages sent, and one
     more failed unless the run was stopped."""
     stats = Stats(total, (GROUP,))
-    stats.add([Result(message(i), 0, 0, 1, 0.01, 0.01 * (i + 1), 0.01, SENT)
-               for i in range(sent)])
+    stats.add([result(i, SENT, 0.01 * (i + 1)) for i in range(sent)])
     if stopped is None and sent < total:
-        stats.add([Result(message(i), 0, 0, 1, 0.01, 1.0, 0.01, FAILED)
-                   for i in range(sent, total)])
+        stats.add([result(i, FAILED, 1.0) for i in range(sent, total)])
     return Outcome(stats.snapshot(1.0, 1.0, final=True, stopped=stopped),
                    faults)
 
@@ -524,8 +530,7 @@ def test_the_log_gets_every_result_the_run_passes_on(
 
     def run_and_log(config: SimulationConfig, on_progress: object,
                     **kwargs: Any) -> Outcome:
-        kwargs["sink"]([Result(message(i), 0, 0, 1, 0.01, 0.5, 0.01, SENT)
-                        for i in range(2)])
+        kwargs["sink"]([result(i, SENT, 0.5) for i in range(2)])
         return run(config, on_progress, **kwargs)
 
     monkeypatch.setattr("sms_sim.simulation.run", run_and_log)

@@ -18,8 +18,9 @@ def result(message_id: int, outcome: str, *, group: int = 0,
            sender: int = 0, attempts: int = 1, send_s: float | None = 0.01,
            done_at_s: float = 1.0, spent_s: float = 0.01) -> Result:
     message = Message(message_id, f"555-000-{message_id:04d}", "alert", 0)
-    return Result(message, group, sender, attempts, send_s, done_at_s,
-                  spent_s, outcome)
+    return Result(message=message, group=group, sender=sender,
+                  attempts=attempts, send_s=send_s, done_at_s=done_at_s,
+                  spent_s=spent_s, outcome=outcome, reached_at_s=None)
 
 
 BATCH = [

@@ -21,8 +21,9 @@ MESSAGES = generate_messages(random.Random(3), 0, 20)
 
 def result(index: int, outcome: str = SENT, send_s: float = 0.01,
            done_at_s: float = 1.0, attempts: int = 1) -> Result:
-    return Result(MESSAGES[index], 0, 1, attempts, send_s, done_at_s,
-                  send_s, outcome)
+    return Result(message=MESSAGES[index], group=0, sender=1,
+                  attempts=attempts, send_s=send_s, done_at_s=done_at_s,
+                  spent_s=send_s, outcome=outcome, reached_at_s=None)
 
 
 class Setup:
@@ -57,8 +58,10 @@ def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:
         (2, 1, 1, 0)
     assert final.stopped is None and final.sim_elapsed_s == 3.0
     assert len(setup.logged) == 5  # the sink saw every result
-    # It waited until real time reached the blast's simulated end.
-    assert setup.fake.waits == pytest.approx([3.0])
+    # It waited until real time reached the blast's simulated end,
+    # reporting every interval on the way.
+    assert setup.fake.waits == pytest.approx([1.0, 1.0, 1.0])
+    assert [r.sim_elapsed_s for r in setup.reports] == [0.0, 1.0, 2.0, 3.0]
 
 
 def test_reports_at_once_then_every_interval_of_real_time() -> None:

@@ -41,8 +41,10 @@ COLOURED = Style(colour=True, emphasis=True, unicode=True)
 
 def result(message_id: int, outcome: str, group: int, attempts: int,
            send_s: float | None, done_at_s: float) -> Result:
-    return Result(Message(message_id, "555-000-0000", "alert", 0), group, 0,
-                  attempts, send_s, done_at_s, send_s or 0.0, outcome)
+    return Result(message=Message(message_id, "555-000-0000", "alert", 0),
+                  group=group, sender=0, attempts=attempts, send_s=send_s,
+                  done_at_s=done_at_s, spent_s=send_s or 0.0,
+                  outcome=outcome, reached_at_s=None)
 
 
 def busy_snapshot() -> Snapshot:

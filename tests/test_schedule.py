@@ -103,13 +103,14 @@ def test_every_field_of_a_result_by_value() -> None:
     retried, final = decide_all(plan)
     assert retried == Result(message=first, group=0, sender=1, attempts=1,
                              send_s=0.375, done_at_s=0.375, spent_s=0.375,
-                             outcome=RETRY)
+                             outcome=RETRY, reached_at_s=None)
     delay, fail = attempt_draws(first.seed, 2)
     send_s = 0.25 + 0.25 * delay
     assert final == Result(message=first, group=0, sender=1, attempts=2,
                            send_s=send_s, done_at_s=0.875 + send_s,
                            spent_s=0.375 + send_s,
-                           outcome=FAILED if fail < 0.5 else SENT)
+                           outcome=FAILED if fail < 0.5 else SENT,
+                           reached_at_s=None)
 
 
 def test_a_retry_due_by_a_start_goes_before_every_fresh_message() -> None:

@@ -201,7 +201,8 @@ def test_a_sender_waits_while_too_many_results_wait_for_the_monitor(
     rig = Rig(MESSAGES[:12], SenderGroup.uniform(1, 0.0, 0.0, failure_rate),
               fake=Monitor(), pending_results=4, batch=3)
     waiting = [Result(message=message, group=0, sender=1, attempts=1,
-                      send_s=0.0, done_at_s=0.0, spent_s=0.0, outcome=FAILED)
+                      send_s=0.0, done_at_s=0.0, spent_s=0.0, outcome=FAILED,
+                      reached_at_s=None)
                for message in MESSAGES[100:105]]
     rig.channels.backlog.posted(len(waiting))  # over the bound of four
     rig.channels.failed.put(waiting)

@@ -23,8 +23,9 @@ def result(message_id: int, outcome: str, *, group: int = 0,
            attempts: int = 1, send_s: float | None = 0.01,
            done_at_s: float = 1.0) -> Result:
     message = Message(message_id, "555-000-0000", "alert", 0)
-    return Result(message, group, 0, attempts, send_s, done_at_s,
-                  send_s or 0.0, outcome)
+    return Result(message=message, group=group, sender=0, attempts=attempts,
+                  send_s=send_s, done_at_s=done_at_s, spent_s=send_s or 0.0,
+                  outcome=outcome, reached_at_s=None)
 
 
 def sends(group: int, outcome: str, *seconds: float,
