@@ -20,15 +20,20 @@ class CsvLog:
 
     COLUMNS = ("id", "phone", "group", "sender", "attempts", "outcome",
                "send_s", "delivered_at_s")
+    CARRIER_COLUMN = "reached_at_s"
+    """The column a run with a carrier adds: when the phone had it (empty
+    for a message not sent)."""
 
-    def __init__(self, fd: int, path: str) -> None:
+    def __init__(self, fd: int, path: str, carrier: bool = False) -> None:
         self._fd = fd
         self._path = path
         self._size = 0
-        self._write(",".join(self.COLUMNS) + "\n")
+        self._carrier = carrier
+        columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ())
+        self._write(",".join(columns) + "\n")
 
     @classmethod
-    def create(cls, path: str) -> CsvLog:
+    def create(cls, path: str, carrier: bool = False) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -36,7 +41,7 @@ class CsvLog:
                      | os.O_NONBLOCK, 0o666)
         try:
             os.set_blocking(fd, True)
-            return cls(fd, path)
+            return cls(fd, path, carrier)
         except OSError:
             os.close(fd)
             raise
@@ -46,7 +51,8 @@ class CsvLog:
         of the attempt that ended it: empty for a message that expired
         waiting for an attempt to start."""
         rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
-                f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g}\n"
+                f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g}"
+                f"{_reached_column(r) if self._carrier else ''}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
             self._write("".join(rows))
@@ -88,3 +94,8 @@ def _sender_columns(result: Result) -> str:
     if result.send_s is None:
         return ","
     return f"{result.group + 1},{result.sender}"
+
+
+def _reached_column(result: Result) -> str:
+    reached = result.reached_at_s
+    return "," if reached is None else f",{reached:.9g}"

@@ -204,6 +204,8 @@ GROUP_COLUMNS = (("group", 5), ("senders", 7), ("mean +- dev", 14),
 """The group table's headings and their least widths; a column grows to
 its widest cell, so that a long setting or count keeps the rows aligned.
 """
+REACHED_COLUMN = ("reached", 9)
+"""The column a run with a carrier adds to the group table."""
 
 
 def latency_text(latency: Latency) -> str:
@@ -278,12 +280,15 @@ def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
     or, narrower than the table, no header and a few lines per group."""
     rows = [(number, snap, _setting(snap))
             for number, snap in enumerate(groups, 1)]
+    reached = any(snap.reached is not None for snap in groups)
+    columns = GROUP_COLUMNS + ((REACHED_COLUMN,) if reached else ())
     cells = [[str(number), str(snap.group.count), setting,
               f"{snap.group.failure_rate * 100:.3g}%", count(snap.attempts),
-              count(snap.sent), count(snap.failed), seconds(snap.avg_send_s)]
+              count(snap.sent), count(snap.failed), seconds(snap.avg_send_s),
+              *([_reached(snap)] if reached else [])]
              for number, snap, setting in rows]
     widths = [max(least, len(heading), *(len(row[i]) for row in cells))
-              for i, (heading, least) in enumerate(GROUP_COLUMNS)]
+              for i, (heading, least) in enumerate(columns)]
 
     def aligned(row: Sequence[str]) -> list[str]:
         return [text.ljust(w) if i == 2 else text.rjust(w)
@@ -292,7 +297,7 @@ def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
     def joined(row: Sequence[str]) -> str:
         return "  " + " ".join(row[:2]) + "  " + " ".join(row[2:])
 
-    header = style.dim(joined(aligned([h for h, _ in GROUP_COLUMNS])))
+    header = style.dim(joined(aligned([h for h, _ in columns])))
     table = []
     for row in cells:
         out = aligned(row)
@@ -308,8 +313,13 @@ def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
         f"attempts {count(snap.attempts)}",
         f"sent {style.paint(count(snap.sent), 'green')}",
         f"failed {style.paint(count(snap.failed), 'red')}",
-        f"avg {seconds(snap.avg_send_s)}"], width, indent=4)
+        f"avg {seconds(snap.avg_send_s)}",
+        *([f"reached {_reached(snap)}"] if reached else [])], width, indent=4)
         for number, snap, setting in rows]
+
+
+def _reached(snap: GroupSnapshot) -> str:
+    return "-" if snap.reached is None else count(snap.reached)
 
 
 def _counts(snap: Snapshot, style: Style) -> list[str]:
@@ -320,6 +330,8 @@ def _counts(snap: Snapshot, style: Style) -> list[str]:
         fields.append(f"expired {style.paint(count(snap.expired), 'yellow')}")
     if snap.retrying:
         fields.append(f"retrying {count(snap.retrying)}")
+    if snap.carrier:
+        fields.insert(1, f"reached {style.paint(count(snap.reached), 'cyan')}")
     return fields
 
 
@@ -386,11 +398,13 @@ def live_frame(snap: Snapshot, width: int, style: Style,
     return lines
 
 
-def _delivery(snap: Snapshot) -> list[str]:
-    fields = [f"{share * 100:g}% "
-              + ("not reached" if at is None else f"by {moment(at)}")
-              for share, at in zip(DELIVERY_SHARES[:-1], snap.delivery)]
-    return fields + [f"last {moment(snap.last_sent_s)}"]
+def _moments(at: Sequence[float | None], last: float | None) -> list[str]:
+    """By when each of ``DELIVERY_SHARES`` of all messages was delivered
+    (or reached), and the last."""
+    fields = [f"{share * 100:g}% " + ("not reached" if when is None
+                                      else f"by {moment(when)}")
+              for share, when in zip(DELIVERY_SHARES[:-1], at)]
+    return fields + [f"last {moment(last)}"]
 
 
 def _figures(snap: Snapshot, style: Style) -> list[tuple[str, list[str]]]:
@@ -405,7 +419,10 @@ def _figures(snap: Snapshot, style: Style) -> list[tuple[str, list[str]]]:
             f"({percent(snap.first_attempt_failure_share)})"]))
     rows.append(("throughput", [f"{rate(snap.throughput_per_s)} simulated"]))
     if snap.delivery:
-        rows.append(("delivered", _delivery(snap)))
+        rows.append(("delivered", _moments(snap.delivery, snap.last_sent_s)))
+    if snap.reached_at:
+        rows.append(("reached", _moments(snap.reached_at,
+                                         snap.last_reached_s)))
     return rows + [
         ("send time", [f"avg {style.bold(seconds(snap.avg_send_s))}",
                        f"min {seconds(snap.min_s)}",
@@ -518,7 +535,15 @@ def progress_json(snap: Snapshot) -> dict[str, Any]:
         "avg_send_s": _round(snap.avg_send_s, 9),
         "rate_per_s": _round(snap.rate_per_s, 1),
         "eta_s": _round(snap.eta_s, 3),
+        **({"reached": snap.reached} if snap.carrier else {}),
     }
+
+
+def _shares_json(at: Sequence[float | None]) -> dict[str, float | None]:
+    """``{"p50": s, ..., "p100": s}``: by when each of ``DELIVERY_SHARES``
+    of all messages was delivered (or reached); None where never."""
+    return {f"p{share * 100:g}": _round(moment_s, 6) for share, moment_s
+            in zip(DELIVERY_SHARES, at or (None,) * len(DELIVERY_SHARES))}
 
 
 def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
@@ -536,11 +561,12 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
         "p95_send_s": _round(snap.p95_s, 9),
         "p99_send_s": _round(snap.p99_s, 9),
         "max_send_s": _round(snap.max_s, 9),
-        "delivery_s": {
-            f"p{share * 100:g}": _round(at, 6)
-            for share, at in zip(DELIVERY_SHARES, snap.delivery or
-                                 (None,) * len(DELIVERY_SHARES))},
+        "delivery_s": _shares_json(snap.delivery),
         "last_sent_s": _round(snap.last_sent_s, 6),
+        **({"reached": snap.reached,
+            "reached_s": _shares_json(snap.reached_at),
+            "last_reached_s": _round(snap.last_reached_s, 6)}
+           if snap.carrier else {}),
         "throughput_per_s": _round(snap.throughput_per_s, 1),
         "attempts": {str(n): c for n, c in snap.attempts},
         "retries": snap.retries,
@@ -560,6 +586,7 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
                 "sent": g.sent,
                 "failed": g.failed,
                 "avg_send_s": _round(g.avg_send_s, 9),
+                **({"reached": g.reached} if snap.carrier else {}),
             }
             for g in snap.groups
         ],

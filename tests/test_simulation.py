@@ -264,7 +264,7 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
         assert 0 <= snap.retrying <= snap.unsent
         assert (snap.stopped == "interrupt") == (snap.unsent > 0)
         stopped += snap.unsent > 0
-    assert 20 < stopped < 40  # stopped early, late, and not at all
+    assert 10 < stopped < 40  # stopped early, late, and not at all
 
 
 def test_a_faulty_sender_stops_the_run_with_everything_accounted_for(
