@@ -14,7 +14,9 @@ import pytest
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result, Stopped
 from sms_sim.config import SenderGroup
 from sms_sim.gateway import Backoff, Gateway
-from sms_sim.message import Message, generate_messages
+from sms_sim.latency import Latency
+from sms_sim.message import (Message, carrier_draw, generate_messages,
+                             split_draws)
 from sms_sim.schedule import NO_GROUP, Schedule
 from tests.helpers import attempt_draws
 
@@ -237,3 +239,31 @@ def test_a_stop_while_waiting_for_fresh_messages_is_raised() -> None:
                     stopped)
     with pytest.raises(Stopped):
         plan.decide(5)
+
+
+def test_other_shapes_draw_each_send_from_the_messages_bits() -> None:
+    lognormal = Latency.lognormal(0.25, 0.125)
+    messages = generate_messages(random.Random(3), 0, 50)
+    done = decide_all(schedule(messages, SenderGroup(1, lognormal, 0.0)))
+    draw = lognormal.draw()
+    assert [r.send_s for r in done] == [
+        draw(split_draws(m.seed)[0]) for m in messages]
+    # One sender: each send starts as the one before ends.
+    assert starts(done)[1:] == pytest.approx([r.done_at_s for r in done][:-1])
+
+
+def test_a_carrier_reaches_the_phone_after_the_send_by_its_own_draw(
+        ) -> None:
+    carrier = Latency.exponential(8.0)
+    messages = [message(0), message(1, fail=0.125)]
+    plan = Schedule((SenderGroup.uniform(1, 0.125, 0.0, 0.5),), Gateway(),
+                    iter(fresh_source(messages)).__next__, carrier)
+    sent, failed = decide_all(plan)
+    assert sent.reached_at_s == 0.125 + carrier.draw()(
+        carrier_draw(messages[0].seed, 1))
+    assert sent.reached_at_s > sent.done_at_s
+    assert failed.outcome == FAILED and failed.reached_at_s is None
+    # Without a carrier, nothing is reached.
+    (plain, _) = decide_all(schedule(messages, SenderGroup.uniform(
+        1, 0.125, 0.0, 0.5)))
+    assert plain.reached_at_s is None

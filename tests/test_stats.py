@@ -21,11 +21,12 @@ HALF_A_PERCENT = 0.005
 
 def result(message_id: int, outcome: str, *, group: int = 0,
            attempts: int = 1, send_s: float | None = 0.01,
-           done_at_s: float = 1.0) -> Result:
+           done_at_s: float = 1.0, reached_at_s: float | None = None
+           ) -> Result:
     message = Message(message_id, "555-000-0000", "alert", 0)
     return Result(message=message, group=group, sender=0, attempts=attempts,
                   send_s=send_s, done_at_s=done_at_s, spent_s=send_s or 0.0,
-                  outcome=outcome, reached_at_s=None)
+                  outcome=outcome, reached_at_s=reached_at_s)
 
 
 def sends(group: int, outcome: str, *seconds: float,
@@ -387,3 +388,53 @@ def test_histogram_percentiles_stay_accurate_over_many_values() -> None:
     for share, found in zip(shares, histogram.percentiles(*shares)):
         assert found == pytest.approx(nearest_rank(values, share),
                                       rel=HALF_A_PERCENT)
+
+
+def reaching(total: int, marks: tuple[float, ...] = ()) -> Stats:
+    """A run with a carrier: messages 0..99 sent at 1.0 s, each reaching
+    its phone at 1 + id / 10 s (1.0 to 10.9), all by group 0 but the last
+    ten, by group 1; message 100 failed."""
+    stats = Stats(total, GROUPS, carrier=True, marks=marks)
+    stats.add([result(i, SENT, group=0 if i < 90 else 1,
+                      reached_at_s=1 + i / 10) for i in range(100)]
+              + [result(100, FAILED, group=1)])
+    return stats
+
+
+def test_a_message_counts_as_reached_once_its_moment_has_passed() -> None:
+    stats = reaching(101)
+    assert stats.reached_by(0.5) == 0
+    assert stats.reached_by(5.95) == pytest.approx(50, abs=1)  # 1.0..5.9
+    assert stats.reached_by(11.0) == 100
+    snap = stats.snapshot(1.0, 5.95)
+    assert snap.carrier and snap.reached == pytest.approx(50, abs=1)
+    assert [g.reached for g in snap.groups] == [pytest.approx(50, abs=1), 0]
+    assert stats.end_s == 10.9  # the last phone, after the last send
+
+
+def test_reached_moments_are_shares_of_all_messages() -> None:
+    snap = reaching(101).snapshot(1.0, 10.9, final=True)
+    p50, p90, p95, p99, p100 = snap.reached_at
+    assert p50 == pytest.approx(6.0, rel=HALF_A_PERCENT)  # the 51st
+    assert p99 == pytest.approx(10.9, rel=HALF_A_PERCENT)  # the 100th
+    assert p100 is None  # message 100 never reached its phone
+    assert snap.last_reached_s == 10.9
+    assert snap.sent == snap.reached == 100
+
+
+def test_counts_at_named_moments_are_exact() -> None:
+    """At 5.9 exactly: a percentile is only within half a percent, and a
+    check at the edge must not pass or fail by rounding."""
+    snap = reaching(101, marks=(5.9, 0.5)).snapshot(1.0, 10.9, final=True)
+    at_59, at_05 = snap.by_marks
+    assert (at_59.at_s, at_59.sent, at_59.reached) == (5.9, 100, 50)
+    assert (at_05.sent, at_05.reached) == (0, 0)
+
+
+def test_without_a_carrier_nothing_is_reached() -> None:
+    stats = Stats(10, GROUPS)
+    stats.add(sends(0, SENT, 0.01, 0.02))
+    snap = stats.snapshot(1.0, 1.0, final=True)
+    assert not snap.carrier and snap.reached == 0
+    assert snap.reached_at == () and snap.last_reached_s is None
+    assert [g.reached for g in snap.groups] == [None, None]
