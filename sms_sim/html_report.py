@@ -69,7 +69,8 @@ class HtmlReport:
     - ``curves``: the reach curve of the run, or one per sender group,
       with a dot and a figure where each crosses ``shares``, and
       ``marks``, vertical lines at moments such as the deadline or a
-      target's time.
+      target's time; ``curves_title`` heads them (say "reached the
+      phones" when the run models the carrier's delay).
     - ``band``: for replications, the least, mean and greatest share
       delivered over time (marks are drawn there too).
     - ``sweep``: for a sweep or a target search, a curve per value and
@@ -88,6 +89,7 @@ class HtmlReport:
     seed: int | None = None
     summary: tuple[tuple[str, str], ...] = ()
     curves: tuple[Curve, ...] = ()
+    curves_title: str = "Share of all messages delivered"
     marks: tuple[Mark, ...] = ()
     shares: tuple[float, ...] = SHARES
     band: Band | None = None
@@ -405,7 +407,7 @@ def render(report: HtmlReport) -> str:
     if report.summary:
         body.append(_section("Summary", _pairs(report.summary)))
     if report.curves:
-        body.append(_section("Share of all messages delivered", (
+        body.append(_section(report.curves_title, (
             _curves_figure("share delivered over simulated time",
                            report.curves, report.marks, report.shares, True)
             + _crossings(report.curves, report.shares))))

@@ -126,6 +126,7 @@ def test_every_text_is_escaped() -> None:
     page = render(sample_report(
         title=HOSTILE, command=HOSTILE, config=(("name", HOSTILE),),
         summary=((HOSTILE, HOSTILE),), marks=(Mark(HOSTILE, 10.0),),
+        curves_title=HOSTILE,
         curves=(blast(HOSTILE, 100.0),), notes=(HOSTILE,),
         groups=Table((HOSTILE,), ((HOSTILE,),))))
     assert "<script" not in page and "alert(\"x\")" not in page
