@@ -1,11 +1,12 @@
 """``--report FILE.html``: one self-contained page that opens offline in
 any browser.
 
-:func:`render` turns an :class:`HtmlReport`, which holds every figure the
-page shows already chosen and formatted by the caller, into HTML5 with
-inline CSS and inline SVG: no script, font, image or style sheet from
-anywhere else, and no address at all.  The page follows the reader's light
-or dark scheme and prints in black on white.  The markup is also
+:func:`render` turns an :class:`HtmlReport`, which holds everything the
+page shows (its texts formatted by the caller), into HTML5 with inline CSS
+and inline SVG: no script, and no font, image or style sheet from
+anywhere else.  The only address in it is the empty ``data:`` icon that
+keeps browsers from asking for one.  The page follows the reader's light
+or dark scheme, and prints in the light one.  The markup is also
 well-formed XML (every element closed, attributes quoted, only XML's
 entities), so a plain XML parser can check it.
 
