@@ -1,0 +1,310 @@
+"""The HTML report: its markup checked by the standard library, and the
+page opened in a real browser (headless Chromium) where one is installed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from sms_sim.curve import Curve, Mark, band
+from sms_sim.html_report import (HtmlReport, Sweep, Table, check_writable,
+                                 render, write_atomically)
+from sms_sim.stats import Bin
+
+HOSTILE = '<script>alert("x")</script> & \'quotes\''
+POINT = re.compile(r"[ML](-?[\d.]+),(-?[\d.]+)")
+VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base",
+        "wbr", "source", "track", "embed"}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_TIMEOUT_S = 30
+"""Only a hang reaches it: a page loads in about a second."""
+
+
+def blast(label: str, end: float, top: float = 1.0,
+          points: int = 100) -> Curve:
+    """A reach curve: slow at first, as when retries pile up late."""
+    return Curve(label, tuple((end * (k / points) ** 0.8, top * k / points)
+                              for k in range(1, points + 1)))
+
+
+def sample_report(**changes: object) -> HtmlReport:
+    """A report with every section: groups, replications and a sweep."""
+    runs = [blast(f"run {i}", 1080.0 + 15 * i) for i in range(5)]
+    fields: dict[str, object] = dict(
+        title="sms-sim: 100,000 messages, 20 senders",
+        command=("python3 start.py 100000 20 0.05 0.01 0.1 --max-rate 100 "
+                 "--retries 3 --deadline 1200 --seed 3 --report out.html"),
+        seed=3,
+        summary=(("simulated duration", "18m32s"),
+                 ("sent", "99,994 (99.99%)"), ("failed", "6 (0.0%)"),
+                 ("check min_delivered", "passed: 99.99% sent (limit 95%)")),
+        curves=(blast("all", 1112.0), blast("group 1", 1112.0, 0.6),
+                blast("group 2", 1050.0, 0.4)),
+        marks=(Mark("deadline", 1200.0), Mark("target 95%", 900.0)),
+        band=band(runs),
+        sweep=Sweep(
+            "Sweep over senders",
+            (blast("senders=10", 2100.0), blast("senders=20", 1112.0),
+             blast("senders=40", 700.0)),
+            Table(("senders", "duration", "p95", "sent"),
+                  (("10", "35m00s", "33m10s", "100.0%"),
+                   ("20", "18m32s", "17m35s", "100.0%"),
+                   ("40", "11m40s", "11m05s", "100.0%"))),
+            answer="the least senders for 95% by 20m00s: 20"),
+        histogram=(Bin(0.04, 0.044, 18_000), Bin(0.044, 0.048, 21_000),
+                   Bin(0.048, 0.052, 20_500), Bin(0.052, 0.056, 19_800),
+                   Bin(0.056, 0.06, 20_700)),
+        attempts=((1, 90_067), (2, 8_946), (3, 889), (4, 98)),
+        groups=Table(("group", "senders", "mean +- dev", "sent"),
+                     (("1", "12", "50ms +- 10ms", "60,000"),
+                      ("2", "8", "50ms +- 10ms", "39,994"))),
+        config=(("messages", "100,000"), ("senders", "20"),
+                ("max rate", "100/s"), ("retries", "3")),
+        notes=("check min_delivered passed: 99.99% sent (limit 95%)",))
+    fields.update(changes)
+    return HtmlReport(**fields)  # type: ignore[arg-type]
+
+
+class TagBalance(HTMLParser):
+    """Every start tag met by its end tag, in order (void ones aside)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: object) -> None:
+        pass  # <path/> closes itself
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.open[-1:]}")
+        else:
+            self.open.pop()
+
+
+def paths(page: str) -> dict[str, list[tuple[float, float]]]:
+    """Each SVG path's points, by the path's title (its curve's label)."""
+    return {path.findtext("title", ""): [
+        (float(x), float(y)) for x, y in POINT.findall(path.get("d", ""))]
+        for path in ElementTree.fromstring(page).iter("path")}
+
+
+def test_the_page_is_well_formed_html_and_xml() -> None:
+    page = render(sample_report())
+    assert page.startswith("<!DOCTYPE html>\n<html")
+    balance = TagBalance()
+    balance.feed(page)
+    balance.close()
+    assert balance.errors == [] and balance.open == []
+    root = ElementTree.fromstring(page)  # raises on any unclosed tag
+    assert root.tag == "html"
+    assert root.find("head/meta").get("charset") == "utf-8"  # type: ignore
+
+
+def test_the_page_needs_nothing_from_anywhere_else() -> None:
+    page = render(sample_report())
+    assert "http://" not in page and "https://" not in page
+    assert "<script" not in page and "@import" not in page
+    assert "url(" not in page and "src=" not in page
+    assert re.findall(r'href="([^"]*)"', page) == ["data:,"]
+
+
+def test_every_text_is_escaped() -> None:
+    page = render(sample_report(
+        title=HOSTILE, command=HOSTILE, config=(("name", HOSTILE),),
+        summary=((HOSTILE, HOSTILE),), marks=(Mark(HOSTILE, 10.0),),
+        curves_title=HOSTILE,
+        curves=(blast(HOSTILE, 100.0),), notes=(HOSTILE,),
+        groups=Table((HOSTILE,), ((HOSTILE,),))))
+    assert "<script" not in page and "alert(\"x\")" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    ElementTree.fromstring(page)  # and still well-formed
+
+
+def test_each_curve_is_a_path_with_a_point_per_curve_point() -> None:
+    report = sample_report()
+    found = paths(render(report))
+    assert report.sweep is not None
+    for curve in (*report.curves, *report.sweep.curves):
+        assert len(found[curve.label]) == len(curve.points)
+    assert report.band is not None
+    assert len(found["mean of 5 runs"]) == len(report.band.times)
+    # The band's outline goes along the greatest share and back along the
+    # least: twice the points.
+    assert len(found["least to greatest share of 5 runs"]) \
+        == 2 * len(report.band.times)
+
+
+def test_a_curve_climbs_from_left_to_right_and_upwards() -> None:
+    points = paths(render(sample_report()))["all"]
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    assert xs == sorted(xs) and ys == sorted(ys, reverse=True)  # y is down
+    assert xs[0] < xs[-1] and ys[-1] < ys[0]
+
+
+def test_marks_crossings_and_tables_are_shown() -> None:
+    page = render(sample_report())
+    assert "deadline 20m00s" in page and "target 95% 15m00s" in page
+    assert page.count('class="mark"') == 2 * 3  # reach, band and sweep
+    # A dot at each crossing: four for all, 50% for the group with 60% of
+    # all messages, none for the one with 40%.
+    assert page.count("<circle") == 4 + 1
+    assert "<td>all</td><td>10m38s</td><td>17m02s</td>" in page
+    assert "the least senders for 95% by 20m00s: 20" in page
+    assert "50ms +- 10ms" in page and "90,067" in page
+
+
+def test_sections_with_nothing_to_show_are_left_out() -> None:
+    page = render(HtmlReport(title="t", command="python3 start.py 10"))
+    ElementTree.fromstring(page)
+    assert "<svg" not in page and "<section" not in page
+    assert "python3 start.py 10" in page
+
+
+def test_a_blast_over_at_zero_still_has_an_axis() -> None:
+    page = render(sample_report(curves=(Curve("all", ((0.0, 1.0),)),),
+                                marks=()))
+    assert paths(page)["all"] == [(48.0, 28.0)]  # the plot's top left
+
+
+def test_the_page_follows_dark_mode_and_prints() -> None:
+    page = render(sample_report())
+    assert "prefers-color-scheme: dark" in page
+    assert "@media print" in page
+
+
+def test_a_table_row_must_match_its_headers() -> None:
+    with pytest.raises(ValueError):
+        Table(("a", "b"), (("1",),))
+
+
+def test_writing_replaces_the_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("old")
+    write_atomically(str(target), "new \u2713")
+    assert target.read_text(encoding="utf-8") == "new \u2713"
+    assert os.listdir(tmp_path) == ["report.html"]  # no temporary left
+    # Made with the umask's permissions, as open() would, not 0600.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    fresh = tmp_path / "fresh.html"
+    write_atomically(str(fresh), "x")
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(
+        tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    target.write_text("old")
+    with pytest.raises(UnicodeEncodeError):  # fails half way through
+        write_atomically(str(target), "a" * 100_000 + "\ud800")
+    assert target.read_text() == "old"
+    assert os.listdir(tmp_path) == ["report.html"]
+
+
+def test_paths_that_cannot_be_written_are_named_before_the_run(
+        tmp_path: Path) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    assert check_writable(str(tmp_path / "report.html")) is None
+    assert check_writable(str(afile)) is None  # replaced whole
+    assert os.listdir(tmp_path) == ["afile"]  # the probe is gone
+    assert check_writable(str(tmp_path)) == f"{tmp_path} is a directory"
+    assert check_writable(str(tmp_path / "no" / "r.html")) \
+        == f"no such directory: {tmp_path / 'no'}"
+    assert check_writable(str(afile / "r.html")) \
+        == f"{afile} is not a directory"
+    assert check_writable("") == "the path is empty"
+
+
+def test_a_folder_without_permission_is_named(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o500)
+    elif os.path.isdir("/sys"):
+        folder = Path("/sys")  # sysfs refuses new files even to root
+    else:
+        pytest.skip("root may write in any folder, and there is no /sys")
+    reason = check_writable(str(folder / "r.html"))
+    assert reason is not None and reason.startswith(f"cannot write in "
+                                                    f"{folder}: ")
+
+
+# The browser: the page as a person opens it.
+
+def chromium(tmp_path: Path, *args: str) -> tuple[str, str]:
+    """Run headless Chromium on ``args``; its stdout and stderr.  In a
+    process group of its own, all killed if it hangs."""
+    assert CHROMIUM is not None
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-quic", "--no-first-run",
+               "--disable-background-networking",
+               "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}",
+               "--enable-logging=stderr", "--v=0", *args]
+    with subprocess.Popen(command, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as browser:
+        try:
+            out, err = browser.communicate(timeout=BROWSER_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(browser.pid, signal.SIGKILL)
+            browser.communicate()
+            raise
+    assert browser.returncode == 0, err
+    return out, err
+
+
+def console_messages(stderr: str) -> list[str]:
+    """What the page wrote to the console, as Chromium logs it: lines such
+    as ``[...:INFO:CONSOLE:1] "Uncaught Error: ...", source: ...``."""
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no chromium installed (apt-get install "
+    "chromium; .ci/run installs it)")
+
+
+@needs_chromium
+def test_the_browser_sees_console_errors(tmp_path: Path) -> None:
+    """The check below could fail: a page with an error shows in the log.
+    """
+    page = tmp_path / "broken.html"
+    page.write_text("<!DOCTYPE html><title>x</title>"
+                    "<script>undefinedFunction()</script>")
+    _, err = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert any("undefinedFunction" in line
+               for line in console_messages(err))
+
+
+@needs_chromium
+def test_the_report_loads_in_a_browser_with_its_curves(
+        tmp_path: Path) -> None:
+    report = sample_report()
+    page = tmp_path / "report.html"
+    write_atomically(str(page), render(report))
+    dom, err = chromium(tmp_path, "--dump-dom", page.as_uri())
+    assert console_messages(err) == []
+    # The browser's own DOM: the curves are SVG paths with every point.
+    found = {match.group(2): POINT.findall(match.group(1)) for match in
+             re.finditer(r'<path class="curve c\d" d="([^"]*)">'
+                         r'<title>([^<]*)</title>', dom)}
+    assert len(found["all"]) == len(report.curves[0].points) == 100
+    assert report.sweep is not None
+    assert len(found["senders=40"]) == 100
+    assert "<svg" in dom and "deadline 20m00s" in dom
