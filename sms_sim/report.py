@@ -17,7 +17,8 @@ from typing import Any
 
 from sms_sim.checks import Check
 from sms_sim.latency import Latency
-from sms_sim.stats import DELIVERY_SHARES, Bin, GroupSnapshot, Snapshot
+from sms_sim.curve import DELIVERY_SHARES
+from sms_sim.stats import Bin, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
+from sms_sim.curve import DELIVERY_SHARES, Curve, curve_ranks, reach_curve
 from sms_sim.gateway import MAX_RETRIES
 
 HISTOGRAM_GROWTH = 1.01
@@ -35,8 +36,6 @@ histogram each)."""
 SMALLEST_FLOAT = math.ulp(0.0)
 """5e-324: the histogram's bounds must be positive, and no send is
 shorter than this but zero."""
-DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
-"""Shares of *all* messages whose delivery moment a final report gives."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +297,12 @@ class Snapshot:
     """Final only: the simulated moment by which each of
     ``DELIVERY_SHARES`` of all messages had reached the phones."""
     last_reached_s: float | None = None
+    curves: tuple[Curve, ...] = ()
+    """Final only: the share of all messages sent by each simulated
+    moment, the whole run's first, then each group's when there are
+    several (and at most ``GROUPS_FOLLOWED``)."""
+    reached_curves: tuple[Curve, ...] = ()
+    """Final only, with a carrier: the same for the phones reached."""
     by_marks: tuple[MarkCount, ...] = ()
     """Exact counts at each moment the run was asked to watch."""
 
@@ -418,6 +423,9 @@ class Stats:
             max(longest, SMALLEST_FLOAT))
         self._delivered = Histogram(*MOMENTS)
         self._reached = Histogram(*MOMENTS)
+        followed = 1 < len(groups) <= GROUPS_FOLLOWED
+        self._group_delivered = (
+            [Histogram(*MOMENTS) for _ in groups] if followed else [])
         self._group_reached = (
             [Histogram(*MOMENTS) for _ in groups]
             if carrier and len(groups) <= GROUPS_FOLLOWED else [])
@@ -447,6 +455,8 @@ class Stats:
         by_attempts = self._by_attempts
         sends: list[float] = []
         delivered: list[float] = []
+        by_group: list[list[float]] | None = (
+            [[] for _ in self._groups] if self._group_delivered else None)
         reached: list[tuple[int, float]] = []
         latest, retries, retrying, expired = (
             self.latest_s, self.retries, self.retrying, self.expired)
@@ -469,6 +479,8 @@ class Stats:
             if outcome == SENT:
                 sent[group] += 1
                 delivered.append(done)
+                if by_group is not None:
+                    by_group[group].append(done)
                 if reach is not None:
                     reached.append((group, reach))
             elif outcome == FAILED:
@@ -486,6 +498,9 @@ class Stats:
         self.first_attempts, self.first_attempt_failed = first, first_failed
         self._send.add(sends)
         self._delivered.add(delivered)
+        if by_group is not None:
+            for histogram, moments in zip(self._group_delivered, by_group):
+                histogram.add(moments)
         if reached:
             self._add_reached(reached)
         if self._marks:
@@ -510,6 +525,24 @@ class Stats:
                                             for done in delivered)
             self._marked_reached[index] += sum(reach <= mark
                                                for _, reach in reached)
+
+    def _curves(self, whole: Histogram, groups: Sequence[Histogram]
+                ) -> tuple[Curve, ...]:
+        """The run's curve from ``whole``, then each group's, if followed:
+        a point per percent of all messages, through the moments of
+        ``DELIVERY_SHARES`` the report gives."""
+        if not self.total:
+            return ()
+
+        def curve(label: str, histogram: Histogram) -> Curve:
+            ranks = curve_ranks(self.total, histogram.count)
+            return reach_curve(label, self.total, ranks,
+                               histogram.at_ranks(ranks))
+
+        return (curve("all", whole), *(
+            curve(f"group {number}", histogram)
+            for number, histogram in enumerate(groups, 1)
+            if len(groups) > 1))
 
     def reached_by(self, sim_s: float) -> int:
         """Messages the phones had by simulated ``sim_s``: as many as were
@@ -572,5 +605,8 @@ class Stats:
             reached_at=tuple(reached_at.at_ranks(shares))
             if self.total and self.carrier else (),
             last_reached_s=reached_at.max if reached_at.count else None,
+            curves=self._curves(delivered, self._group_delivered),
+            reached_curves=self._curves(reached_at, self._group_reached)
+            if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c))

@@ -5,11 +5,12 @@ import re
 
 import pytest
 
-from sms_sim.curve import (CURVE_POINTS, MIN_WIDTH, ROWS, Curve, Mark, band,
-                           chart, crossing, curve_json, curve_ranks,
-                           reach_curve, share_at)
+from sms_sim.chart import MIN_WIDTH, ROWS, chart
+from sms_sim.curve import (CURVE_POINTS, DELIVERY_SHARES, Curve, Mark, band,
+                           crossing, curve_json, curve_ranks, reach_curve,
+                           share_at)
 from sms_sim.report import PLAIN, Style, visible_width
-from sms_sim.stats import DELIVERY_SHARES, Histogram
+from sms_sim.stats import Histogram
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOURED = Style(colour=True, emphasis=True, unicode=True)

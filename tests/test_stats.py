@@ -10,7 +10,8 @@ import pytest
 from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.config import SenderGroup
 from sms_sim.message import Message
-from sms_sim.stats import (DELIVERY_SHARES, DISTRIBUTION_ROWS, SEND_DECADES,
+from sms_sim.curve import DELIVERY_SHARES
+from sms_sim.stats import (DISTRIBUTION_ROWS, SEND_DECADES,
                            Bin, GroupSnapshot, Histogram, Stats, finite_rate)
 
 GROUPS = (SenderGroup.uniform(2, 0.01, 0.002, 0.2),
