@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 LONGEST_ECHO = 40
 """Most characters of a bad value that an error message repeats."""
+INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
+                     r"|[0-9]{1,3}(?:_[0-9]{3})+)")
+"""How an integer argument is written: see ``_int``."""
 
 ARGUMENTS = {
     # config field: (argument, its name inside --senders or --backoff)
@@ -86,6 +89,9 @@ examples:
 
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0.  Times are simulated seconds.
+Integers are written in ASCII digits, optionally grouped in threes by
+commas or underscores: 1000, 1,000 or 1_000.
+
 exit codes: 0 completed, 1 a fault (or the output or log could not be
 written), 2 usage error, 3 a --min-delivered check failed, 129/130/143
 stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe closed.
@@ -100,16 +106,18 @@ def _echo(text: str) -> str:
 
 
 def _int(text: str, limit: int | None = None) -> int:
-    digits = text.strip().lstrip("+-").replace("_", "")
-    if limit is not None and digits.isdigit() and \
-            len(digits.lstrip("0")) > len(str(limit)):
+    """An integer as people write one: ASCII digits, in threes split by
+    commas or underscores if at all.  (``int`` alone would take ``1_0``
+    and other scripts' digits, Arabic-Indic or full-width.)"""
+    if not INTEGER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"must be an integer in digits (1000, 1,000 or 1_000), got "
+            f"{_echo(text)}")
+    digits = text.replace(",", "").replace("_", "")
+    if limit is not None and len(digits.lstrip("+-0")) > len(str(limit)):
         raise argparse.ArgumentTypeError(
             f"too large (at most {limit:,}), got {_echo(text)}")
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be an integer, got {_echo(text)}") from None
+    return int(digits)
 
 
 def _float(text: str) -> float:

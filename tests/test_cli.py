@@ -7,7 +7,7 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +22,16 @@ from sms_sim.simulation import Outcome
 from sms_sim.stats import Stats
 
 LONG_NUMBER = "9" * 5000
+DIGITS = "must be an integer in digits (1000, 1,000 or 1_000), got"
 MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     # Positional arguments.
-    (["abc"], "argument num_messages: must be an integer, got 'abc'"),
+    (["abc"], f"argument num_messages: {DIGITS} 'abc'"),
     (["-5"], "argument num_messages: must be an integer from 0 to "
      "1,000,000,000,000, got -5"),
-    (["1.5"], "argument num_messages: must be an integer, got '1.5'"),
+    (["1.5"], f"argument num_messages: {DIGITS} '1.5'"),
     ([LONG_NUMBER], "argument num_messages: too large (at most "
      "1,000,000,000,000), got '999"),
-    (["10", "x"], "argument num_senders: must be an integer, got 'x'"),
+    (["10", "x"], f"argument num_senders: {DIGITS} 'x'"),
     (["10", "0"], "argument num_senders: must be >= 1 unless --senders "
      "adds a group, got 0"),
     (["10", str(MAX_SENDERS + 1)], ("argument num_senders: ",
@@ -65,7 +66,7 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--senders", "-1:0:0:0"], "argument --senders: '-1:0:0:0': COUNT "
      f"must be an integer from 1 to {MAX_SENDERS:,}, got -1"),
     (["--senders", "x:0.01:0.001:0.1"],
-     "argument --senders: 'x:0.01:0.001:0.1': COUNT must be an integer"),
+     f"argument --senders: 'x:0.01:0.001:0.1': COUNT {DIGITS} 'x'"),
     (["--senders", "2:0.01:0.02:0.1"], "DEVIATION must be <= the mean"),
     (["--senders", "2:0.01:0.001:2"], "FAILURE_RATE must be a number from "
      "0 to 1, got 2.0"),
@@ -102,8 +103,8 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "to 100, got 101"),
     (["--retries", "-1"], "argument --retries: must be an integer from 0 "
      "to 100, got -1"),
-    (["--retries", "x"], "argument --retries: must be an integer, got 'x'"),
-    (["--retries", "1.5"], "argument --retries: must be an integer"),
+    (["--retries", "x"], f"argument --retries: {DIGITS} 'x'"),
+    (["--retries", "1.5"], f"argument --retries: {DIGITS} '1.5'"),
     (["--backoff", "0"], "argument --backoff: '0': BASE must be a finite "
      "number of seconds > 0, got 0.0"),
     (["--backoff", "-1"], "argument --backoff: '-1': BASE must be"),
@@ -135,7 +136,7 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--interval", "nan"], "argument --interval: must be a finite number"),
     (["--interval", "soon"], "argument --interval: must be a number"),
     (["--interval"], "argument --interval: expected one argument"),
-    (["--seed", "abc"], "argument --seed: must be an integer, got 'abc'"),
+    (["--seed", "abc"], f"argument --seed: {DIGITS} 'abc'"),
     (["--seed", LONG_NUMBER], "argument --seed: too large (at most "),
     # random.Random(-1) is Random(1): a negative seed would repeat another.
     (["--seed", "-1"], "argument --seed: must be an integer >= 0, got -1"),
@@ -204,6 +205,60 @@ def test_a_long_bad_value_is_shortened_in_the_message(
 
 def parse(*argv: str) -> cli.Options:
     return cli.parse_options(cli.build_parser("start.py"), list(argv))
+
+
+INTEGERS: dict[str, tuple[tuple[str, ...], str,
+                          Callable[[cli.Options], int | None]]] = {
+    # each place an integer is read: the arguments that give it, its name
+    # in an error, and where its value is found
+    "num_messages": (("{}",), "argument num_messages:",
+                     lambda o: o.config.num_messages),
+    "num_senders": (("10", "{}"), "argument num_senders:",
+                    lambda o: o.config.groups[0].count),
+    "COUNT": (("10", "0", "--senders", "{}:0:0:0"), "COUNT",
+              lambda o: o.config.groups[0].count),
+    "--retries": (("--retries", "{}"), "argument --retries:",
+                  lambda o: o.config.gateway.retries),
+    "--seed": (("--seed", "{}"), "argument --seed:", lambda o: o.config.seed),
+}
+
+
+def integer(where: str, text: str) -> tuple[str, ...]:
+    return tuple(arg.format(text) for arg in INTEGERS[where][0])
+
+
+@pytest.mark.parametrize("where", INTEGERS)
+@pytest.mark.parametrize("text", ["12", "012", "+12"])
+def test_an_integer_is_ascii_digits(where: str, text: str) -> None:
+    assert INTEGERS[where][2](parse(*integer(where, text))) == 12
+
+
+@pytest.mark.parametrize("where", [w for w in INTEGERS if w != "--retries"])
+@pytest.mark.parametrize("text, value", [
+    ("1,000", 1000), ("1_000", 1000), ("10,000", 10_000)])
+def test_an_integers_digits_may_be_grouped_in_threes(
+        where: str, text: str, value: int) -> None:
+    assert INTEGERS[where][2](parse(*integer(where, text))) == value
+
+
+def test_a_grouped_integer_is_range_checked_like_any_other(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    error = usage_error(["--retries", "1,000"], monkeypatch, capsys)
+    assert error.endswith("argument --retries: too large (at most 100), "
+                          "got '1,000'")
+
+
+@pytest.mark.parametrize("where", INTEGERS)
+@pytest.mark.parametrize("text", [
+    "1e3", "0x10", "1.0", "\u0661\u0662", "\uff15", " 5", "5 ", "1_0",
+    "1,00", "1,,000", ",100", "100,", "1,000_000", "1__000", "_1",
+    "+-1", ""])
+def test_anything_else_is_not_an_integer(
+        where: str, text: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    error = usage_error(list(integer(where, text)), monkeypatch, capsys)
+    assert f"{INTEGERS[where][1]} {DIGITS} {text!r}" in error
 
 
 def test_defaults_are_a_short_demo() -> None:
@@ -276,7 +331,9 @@ def test_help_gives_units_ranges_and_an_example(
                      "--json", "--speed", "--tps", "--max-rate", "--retries",
                      "--backoff", "--permanent", "--deadline",
                      "--min-delivered", "--log", "10000 4 0.01 0.001 0.2",
-                     "exit codes", "129/130/143", "141"):
+                     "exit codes", "129/130/143", "141",
+                     "Integers are written in ASCII digits",
+                     "1000, 1,000 or 1_000"):
         assert fragment in text
 
 
