@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -230,12 +231,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_FAULT)
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Fills each paragraph of the description and the epilog to the
+    help's width, as argparse fills an option's help; a paragraph with
+    indented lines (the examples) stays as it is written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        as_written = super()._fill_text
+        return "\n\n".join(
+            as_written(paragraph, width, indent) if "\n " in paragraph else
+            textwrap.fill(" ".join(paragraph.split()), width,
+                          initial_indent=indent, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False)
+            for paragraph in text.split("\n\n"))
+
+
 def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = _Parser(  # its errors exit with EXIT_USAGE
         prog=prog, usage=USAGE, description=DESCRIPTION, allow_abbrev=False,
         epilog=EPILOG.replace("%(command)s", command),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     add = parser.add_argument
     add("num_messages", nargs="?", type=_count, default=1000,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
@@ -268,9 +284,12 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     add("--retries", metavar="N", type=_retries, default=0,
         help="retry a failed attempt up to N more times, 0 to 100 "
         "(default: %(default)s)")
-    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=Backoff(),
+    backoff = Backoff()
+    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=backoff,
         help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
-        "simulated seconds, 0 < BASE <= CAP (default: 1:60)")
+        f"simulated seconds, 0 < BASE <= CAP; BASE alone sets CAP to "
+        f"max(BASE, {backoff.cap_s:g}) (default: {backoff.base_s:g}:"
+        f"{backoff.cap_s:g})")
     add("--permanent", metavar="P", type=_float, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
         "0 to 1 (default: %(default)s)")

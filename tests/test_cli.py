@@ -20,6 +20,7 @@ from sms_sim.config import (MAX_SENDERS, Backoff, Gateway, SenderGroup,
 from sms_sim.message import Message
 from sms_sim.simulation import Outcome
 from sms_sim.stats import Stats
+from tests.helpers import assert_filled
 
 LONG_NUMBER = "9" * 5000
 DIGITS = "must be an integer in digits (1000, 1,000 or 1_000), got"
@@ -325,16 +326,32 @@ def test_help_gives_units_ranges_and_an_example(
     with pytest.raises(SystemExit) as caught:
         cli.main(["--help"])
     assert caught.value.code == 0
-    text = capsys.readouterr().out
+    text = " ".join(capsys.readouterr().out.split())  # as if not wrapped
     for fragment in ("num_messages", "mean_processing_time", "seconds",
                      "from 0 to 1", "--senders", "--interval", "--seed",
                      "--json", "--speed", "--tps", "--max-rate", "--retries",
                      "--backoff", "--permanent", "--deadline",
                      "--min-delivered", "--log", "10000 4 0.01 0.001 0.2",
                      "exit codes", "129/130/143", "141",
+                     "BASE alone sets CAP to max(BASE, 60)",
                      "Integers are written in ASCII digits",
                      "1000, 1,000 or 1_000"):
         assert fragment in text
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100, 200])
+def test_help_fills_its_paragraphs_to_the_width_but_not_the_examples(
+        columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))  # argparse uses 2 fewer
+    paragraphs = cli.build_parser("start.py").format_help().split("\n\n")
+    examples, *notes = cli.EPILOG.split("\n\n")
+    assert examples.replace("%(command)s", "python3 start.py") in paragraphs
+    prose = [p for p in paragraphs
+             if p.startswith(("Simulate", "Senders", "exit codes"))]
+    assert [p.split() for p in prose] == [
+        p.split() for p in (cli.DESCRIPTION, *notes)]
+    for paragraph in prose:
+        assert_filled(paragraph, columns - 2)
 
 
 def test_help_names_the_log_columns_whole(

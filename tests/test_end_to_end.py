@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import assert_filled
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
 COLOUR = re.compile(r"\x1b\[3\dm")
@@ -143,6 +145,18 @@ def test_ctrl_c_outside_the_run_ends_quietly() -> None:
                           env=environ(), capture_output=True, text=True,
                           timeout=TIMEOUT_S)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+def test_help_fills_the_terminals_width() -> None:
+    done = subprocess.run(start("--help"), cwd=ROOT,
+                          env=environ(COLUMNS="100"), capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+    assert done.returncode == 0
+    [notes] = [paragraph for paragraph in done.stdout.split("\n\n")
+               if paragraph.startswith("Senders over all groups")]
+    assert_filled(notes, 98)
+    assert notes.startswith("Senders over all groups: 1 to 10,000; the 4 "
+                            "default senders count unless num_senders is 0.")
 
 
 def test_a_seed_repeats_the_totals() -> None:
