@@ -6,6 +6,7 @@ import gc
 import os
 import re
 import signal
+import stat
 import sys
 import textwrap
 import threading
@@ -440,11 +441,29 @@ def _open_log(parser: argparse.ArgumentParser, path: str | None
               ) -> CsvLog | None:
     if path is None:
         return None
+    for name, stream in (("output", sys.stdout), ("error", sys.stderr)):
+        if _same_file(path, stream):  # checked before it is emptied
+            parser.error(f"argument --log: {_echo(path)} is also the "
+                         f"standard {name}; give the log a file of its own")
     try:
         return CsvLog.create(path)
     except OSError as error:
         parser.error(f"argument --log: cannot write {_echo(path)}: "
                      f"{CsvLog.reason(error)}")
+
+
+def _same_file(path: str, stream: TextIO | None) -> bool:
+    """Whether ``path``, its links followed, is the file that ``stream``
+    writes to, so that what one writes would mix with the other's: a
+    file, a pipe or a terminal, not a sink such as /dev/null."""
+    if stream is None:
+        return False
+    try:
+        target, own = os.stat(path), os.fstat(stream.fileno())
+    except (OSError, ValueError):
+        return False  # no such file yet, or a stream that is no file
+    return os.path.samestat(target, own) and (
+        not stat.S_ISCHR(own.st_mode) or stream.isatty())
 
 
 def main(argv: Sequence[str] | None = None,

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import json
 import math
+import os
 import signal
 import sys
 import threading
@@ -566,6 +568,50 @@ def test_the_log_gets_every_result_the_run_passes_on(
         "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s",
         "0,555-000-0000,1,0,1,sent,0.01,0.5",
         "1,555-000-0001,1,0,1,sent,0.01,0.5"]
+
+
+def test_the_same_file_is_found_behind_links_and_names(
+        tmp_path: Path) -> None:
+    path, other = tmp_path / "out.txt", tmp_path / "other.txt"
+    other.touch()
+    (tmp_path / "link").symlink_to(path)
+    reader, writer = os.pipe()
+    with open(path, "w") as stream, open(writer, "w") as pipe, \
+            open(os.devnull, "w") as sink:
+        assert cli._same_file(str(path), stream)
+        assert cli._same_file(str(tmp_path / "link"), stream)
+        assert cli._same_file(f"/dev/fd/{writer}", pipe)
+        assert not cli._same_file(str(other), stream)
+        assert not cli._same_file(str(tmp_path / "new.txt"), stream)
+        # Nothing written to /dev/null mixes with anything.
+        assert not cli._same_file(os.devnull, sink)
+        assert not cli._same_file(str(path), None)
+        assert not cli._same_file(str(path), io.StringIO())
+    os.close(reader)
+
+
+@pytest.mark.parametrize("stream, name", [("stdout", "output"),
+                                          ("stderr", "error")])
+def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
+        stream: str, name: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    run = FakeRun(outcome(1, 1))
+    monkeypatch.setattr("sms_sim.simulation.run", run)
+    Path("out.txt").write_text("kept\n")
+    with open("out.txt", "a") as file:
+        monkeypatch.setattr(f"sys.{stream}", file)
+        with pytest.raises(SystemExit) as caught:
+            cli.main(["1", "--json", "--log", "out.txt"])
+    assert caught.value.code == cli.EXIT_USAGE
+    written = Path("out.txt").read_text() + capsys.readouterr().err
+    assert written.startswith("kept\nusage: start.py ")
+    assert written.endswith(
+        f"\nstart.py: error: argument --log: 'out.txt' is also the standard "
+        f"{name}; give the log a file of its own\n")
+    assert run.config is None  # nothing ran
 
 
 def test_a_group_of_negative_zero_seconds_shows_as_zero(

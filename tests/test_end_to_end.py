@@ -147,6 +147,35 @@ def test_ctrl_c_outside_the_run_ends_quietly() -> None:
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
 
 
+@pytest.mark.parametrize("log, stream", [
+    ("out.txt", "output"), ("link.txt", "output"), ("/dev/stdout", "output"),
+    ("/dev/stderr", "error")])
+def test_the_log_never_shares_a_file_with_the_output(
+        tmp_path: Path, log: str, stream: str) -> None:
+    out = tmp_path / "out.txt"
+    out.write_text("kept\n")
+    (tmp_path / "link.txt").symlink_to(out)
+    with open(out, "a") as appended:  # as `>> out.txt` opens it
+        done = subprocess.run(
+            start("200", "4", "0", "0", "0.2", "--json", "--log", log),
+            cwd=tmp_path, env=environ(), stdout=appended,
+            stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_S)
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: ")
+    assert done.stderr.splitlines()[-1] == (
+        f"start.py: error: argument --log: {log!r} is also the standard "
+        f"{stream}; give the log a file of its own")
+    assert out.read_text() == "kept\n"  # not emptied, nothing written
+
+
+def test_a_log_may_be_discarded_with_the_output() -> None:
+    done = subprocess.run(start("20", "--log", os.devnull), cwd=ROOT,
+                          env=environ(), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True,
+                          timeout=TIMEOUT_S)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_help_fills_the_terminals_width() -> None:
     done = subprocess.run(start("--help"), cwd=ROOT,
                           env=environ(COLUMNS="100"), capture_output=True,
