@@ -23,8 +23,13 @@ def main():
     try:
         from sms_sim import cli
         return cli.main(started_at=started_at)
-    except KeyboardInterrupt:  # Ctrl-C while the run's own handler is not
-        return INTERRUPTED  # installed (before the run, or after it)
+    except KeyboardInterrupt:
+        # A Ctrl-C before the run's own handler is in place: while Python
+        # imports the program or reads its arguments.  From then until
+        # the report is out, the run is stopped and reported instead (see
+        # cli.main); after that, nothing is left to interrupt.
+        _say("sms-sim: interrupted before the run started\n")
+        return INTERRUPTED
 
 
 def _say(text):

@@ -486,17 +486,17 @@ def main(argv: Sequence[str] | None = None,
     view: View = make_view(options.json, on_closed=stop.set,
                            interval_s=config.interval_s)
     checks: list[Check] = []
-    try:
-        with _stop_on_signals(stop, view.abandon) as received, \
-                view.running(), _interpreter_tuned(config.num_senders + 2):
-            outcome = simulation.run(
-                config, view.progress, stop=stop,
-                sink=None if log is None else log.write,
-                started_at=started_at)
-        if options.min_delivered is not None:
-            checks.append(min_delivered(outcome.snapshot,
-                                        options.min_delivered))
-        view.final(outcome.snapshot, checks)
+    try:  # signals are handled until the report is out: see __main__
+        with _stop_on_signals(stop, view.abandon) as received:
+            with view.running(), _interpreter_tuned(config.num_senders + 2):
+                outcome = simulation.run(
+                    config, view.progress, stop=stop,
+                    sink=None if log is None else log.write,
+                    started_at=started_at)
+            if options.min_delivered is not None:
+                checks.append(min_delivered(outcome.snapshot,
+                                            options.min_delivered))
+            view.final(outcome.snapshot, checks)
     finally:
         view.close()
         if log is not None:

@@ -17,6 +17,7 @@ import pytest
 
 from sms_sim import cli, tuning
 from sms_sim.channels import FAILED, SENT, Result
+from sms_sim.checks import Check, min_delivered
 from sms_sim.config import (MAX_SENDERS, Backoff, Gateway, SenderGroup,
                             SimulationConfig)
 from sms_sim.message import Message
@@ -612,6 +613,21 @@ def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
         f"\nstart.py: error: argument --log: 'out.txt' is also the standard "
         f"{name}; give the log a file of its own\n")
     assert run.config is None  # nothing ran
+
+
+def test_a_signal_after_the_run_does_not_cut_its_report(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(2, 2)))
+
+    def interrupted_check(*args: Any) -> Check:
+        signal.raise_signal(signal.SIGINT)  # as the report is written
+        return min_delivered(*args)
+
+    monkeypatch.setattr("sms_sim.cli.min_delivered", interrupted_check)
+    assert cli.main(["2", "--json", "--min-delivered", "1"]) == cli.EXIT_OK
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["sent"] == 2 and summary["checks"][0]["ok"]
 
 
 def test_a_group_of_negative_zero_seconds_shows_as_zero(

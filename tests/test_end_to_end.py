@@ -134,9 +134,12 @@ def test_a_log_pipe_that_nothing_reads_is_refused_not_waited_for(
     assert "it is a pipe that nothing reads" in done.stderr
 
 
-def test_ctrl_c_outside_the_run_ends_quietly() -> None:
-    # Parsing thousands of --senders takes a while, and a log pipe could
-    # block: a Ctrl-C then comes before the run's own handler is in place.
+INTERRUPTED_EARLY = "sms-sim: interrupted before the run started\n"
+
+
+def test_ctrl_c_while_the_arguments_are_read_says_so() -> None:
+    # Parsing thousands of --senders takes a while: a Ctrl-C then comes
+    # before the run's own handler is in place.
     code = ("import runpy, sms_sim.cli\n"
             "def interrupted(**kwargs): raise KeyboardInterrupt\n"
             "sms_sim.cli.main = interrupted\n"
@@ -144,7 +147,39 @@ def test_ctrl_c_outside_the_run_ends_quietly() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=environ(), capture_output=True, text=True,
                           timeout=TIMEOUT_S)
-    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        130, "", INTERRUPTED_EARLY)
+
+
+SLOW_START = """\
+import runpy, sys
+class Pause:
+    # Stands for a slow start: says that the program is being imported,
+    # then waits for a line that never comes.
+    def find_spec(self, name, path, target=None):
+        if name == "sms_sim.cli":
+            print("importing", flush=True)
+            sys.stdin.readline()
+sys.meta_path.insert(0, Pause())
+sys.argv = ["start.py", "100", "--json"]
+runpy.run_path("start.py", run_name="__main__")
+"""
+
+
+def test_a_ctrl_c_as_the_program_starts_says_so() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-c", SLOW_START], cwd=ROOT, env=environ(),
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "importing\n"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    finally:
+        process.kill()
+        process.communicate()
+    assert (process.returncode, out, err) == (130, "", INTERRUPTED_EARLY)
 
 
 @pytest.mark.parametrize("log, stream", [
