@@ -10,7 +10,7 @@ from sms_sim.clock import LONGEST_WAIT_S, SimClock
 from sms_sim.config import Backoff
 from sms_sim.gateway import RateLimit
 from sms_sim.message import failure_draws, generate_messages
-from tests.helpers import FakeTime, attempt_draws
+from tests.helpers import TIMEOUT_S, FakeTime, attempt_draws
 
 
 def test_simulated_time_runs_speed_times_as_fast() -> None:
@@ -57,11 +57,12 @@ def test_rate_limit_slots_are_evenly_spaced_and_never_shared() -> None:
             with lock:
                 slots.append(slot)
 
-    threads = [threading.Thread(target=take) for _ in range(4)]
+    threads = [threading.Thread(target=take, daemon=True) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(TIMEOUT_S)
+    assert not any(thread.is_alive() for thread in threads)
     assert sorted(slots) == pytest.approx(
         [10.5 + 0.25 * i for i in range(800)])
 

@@ -5,10 +5,14 @@ import json
 import os
 import pty
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +40,21 @@ def start(*args: str, module: bool = False) -> list[str]:
 def run(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(start(*args, module=module), cwd=ROOT, env=environ(),
                           capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+@contextmanager
+def started(command: list[str], **kwargs: Any
+            ) -> Iterator[subprocess.Popen[str]]:
+    """``command`` running, its outputs piped; killed when the test is
+    done if it still runs then (the test failed), not left behind."""
+    process = subprocess.Popen(command, cwd=ROOT, env=environ(),
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, **kwargs)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.communicate()
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
@@ -167,18 +186,12 @@ runpy.run_path("start.py", run_name="__main__")
 
 
 def test_a_ctrl_c_as_the_program_starts_says_so() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SLOW_START], cwd=ROOT, env=environ(),
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    try:
+    with started([sys.executable, "-c", SLOW_START],
+                 stdin=subprocess.PIPE) as process:
         assert process.stdout is not None
         assert process.stdout.readline() == "importing\n"
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=TIMEOUT_S)
-    finally:
-        process.kill()
-        process.communicate()
     assert (process.returncode, out, err) == (130, "", INTERRUPTED_EARLY)
 
 
@@ -271,15 +284,13 @@ def test_bad_input_through_a_real_process(argv: list[str]) -> None:
                                           (signal.SIGHUP, 129)])
 def test_a_signal_interrupts_with_an_exact_report(signum: int,
                                                   code: int) -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--json", "--interval",
-              "0.1"), cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    first = json.loads(process.stdout.readline())  # the run is under way
-    assert first["event"] == "progress"
-    process.send_signal(signum)
-    out, err = process.communicate(timeout=TIMEOUT_S)
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--json",
+                       "--interval", "0.1")) as process:
+        assert process.stdout is not None
+        first = json.loads(process.stdout.readline())  # under way
+        assert first["event"] == "progress"
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == code, err
     assert "Traceback" not in err
     summary = json_lines(out)[-1]
@@ -289,14 +300,12 @@ def test_a_signal_interrupts_with_an_exact_report(signum: int,
 
 
 def test_an_interrupted_human_report_shows_the_unsent() -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.1"),
-        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    process.stdout.readline()
-    process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=TIMEOUT_S)
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--interval",
+                       "0.1")) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == 130
     match = re.search(r"interrupted: .*\n.*100,000 total .* unsent ([\d,]+)",
                       out)
@@ -304,16 +313,13 @@ def test_an_interrupted_human_report_shows_the_unsent() -> None:
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.02"),
-        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.readline()
-    process.stdout.close()  # as `| head -1` does
-    process.wait(timeout=TIMEOUT_S)
-    assert process.stderr.read() == ""
-    process.stderr.close()
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--interval",
+                       "0.02")) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # as `| head -1` does
+        process.wait(timeout=TIMEOUT_S)
+        assert process.stderr.read() == ""
     assert process.returncode == 141
 
 
@@ -326,16 +332,22 @@ def run_in_terminal(*args: str, **env: str) -> str:
                                            **{"TERM": "xterm", **env}))
     os.close(terminal)
     chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    assert process.wait(timeout=TIMEOUT_S) == 0
+    deadline = time.monotonic() + TIMEOUT_S
+    try:
+        while select.select([controller], [], [],
+                            max(0.0, deadline - time.monotonic()))[0]:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the other side closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=TIMEOUT_S) == 0
+    finally:
+        process.kill()
+        process.wait()
+        os.close(controller)
     return b"".join(chunks).decode()
 
 
