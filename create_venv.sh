@@ -81,8 +81,8 @@ else
         [ "$_sms_status" -ne 0 ]
     then
         _sms_v=$(printf '%s\n' "$_sms_v" | head -n 1)
-        echo "create_venv: $_sms_py does not run (status $_sms_status):" \
-            "$_sms_v" >&2
+        echo "create_venv: $_sms_py does not run" \
+            "(status $_sms_status)${_sms_v:+: $_sms_v}" >&2
     else
         case $_sms_v in
             3.1[0-9] | 3.[2-9][0-9] | [4-9].[0-9]*) ;;

@@ -38,8 +38,9 @@ elif _sms_v=$("$_sms_dir/.venv/bin/python" -c \
     _sms_status=$?
     [ "$_sms_status" -ne 0 ]
 then
-    echo "pin_reqs: .venv/bin/python does not run (status $_sms_status):" \
-        "$(printf '%s\n' "$_sms_v" | head -n 1)" >&2
+    _sms_v=$(printf '%s\n' "$_sms_v" | head -n 1)
+    echo "pin_reqs: .venv/bin/python does not run" \
+        "(status $_sms_status)${_sms_v:+: $_sms_v}" >&2
 elif [ "$_sms_v" != 3.10 ]; then
     echo "pin_reqs: .venv runs Python $_sms_v; pins must come from" \
         "Python 3.10, the oldest supported, to install on 3.10 to 3.13:" \

@@ -226,6 +226,9 @@ def test_create_venv_builds_with_PYTHON(project: Project, shell: str,
     ((), {"STUB_VERSION": "3.9"}, 1, "is Python 3.9; sms-sim needs 3.10"),
     ((), {"STUB_BROKEN": "pyenv: python3.10: command not found"}, 127,
      "does not run (status 127): pyenv: python3.10: command not found"),
+    # One that fails without a word: no colon with nothing after it.
+    ((), {"PYTHON": "false"}, 1, "create_venv: false does not run "
+     "(status 1)\n"),
     (("typo.txt",), {}, 2, "no requirements file"),
     (("a.txt", "b.txt"), {}, 2, "usage:"),
 ])
@@ -295,6 +298,19 @@ def test_pin_reqs_pins_from_python_3_10_only(project: Project, shell: str,
                   if "requirements" in p.name) == [
         "requirements.txt", "static_requirements.txt"]
     assert_sourced_cleanly(done, mode)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_pin_reqs_says_why_the_venvs_python_does_not_run(
+        project: Project, shell: str) -> None:
+    pins = project.text("static_requirements.txt")
+    done = project.run(shell, "sourced", "pin_reqs.sh",
+                       env={"STUB_BROKEN": "error while loading libpython"})
+    assert done.returncode == 127
+    assert done.stderr == ("pin_reqs: .venv/bin/python does not run (status "
+                           "127): error while loading libpython\n")
+    assert project.text("static_requirements.txt") == pins
+    assert_sourced_cleanly(done, "sourced")
 
 
 def test_the_pins_hold_what_python_3_10_needs() -> None:
