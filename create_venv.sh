@@ -15,24 +15,17 @@
 # where this file is (dash, the usual sh), it must be sourced from the
 # project folder, and words after its name are ignored silently: dash's "."
 # passes no arguments, so the script sees the calling shell's own ones.
-_sms_me=create_venv.sh
-if [ -n "${BASH_SOURCE:-}" ]; then
-    _sms_file=$BASH_SOURCE
-elif [ "${0##*/}" = "$_sms_me" ]; then
-    _sms_file=$0
-elif [ -f "./$_sms_me" ] && [ -f ./start.py ]; then
-    _sms_file=./$_sms_me
-else
-    _sms_file=
-fi
-_sms_status=0
-if [ -z "$_sms_file" ]; then
-    echo "$_sms_me: this shell cannot tell where the script is;" \
-        "source it from the project folder: . ./$_sms_me" >&2
-    _sms_status=1
-elif ! _sms_dir=$(CDPATH='' cd -- "$(dirname -- "$_sms_file")" && pwd); then
-    _sms_status=1
-elif [ "$#" -gt 1 ]; then
+
+# The project folder is this script's: bash says where that is, other
+# shells may in $0, and one that cannot tell (dash sourcing the script)
+# must be in it.  There, .ci/preamble.sh has what all the scripts share.
+_sms_me=create_venv.sh _sms_dir=${BASH_SOURCE:-$0}
+case $_sms_dir in */$_sms_me) _sms_dir=${_sms_dir%/*} ;; *) _sms_dir=. ;; esac
+if [ -f "$_sms_dir/.ci/preamble.sh" ]; then . "$_sms_dir/.ci/preamble.sh"; else
+    echo "$_sms_me: this shell cannot tell where the script is; source it from the project folder: . ./$_sms_me" >&2
+    unset _sms_me _sms_dir; return 1 2>/dev/null || exit 1; fi
+
+if [ "$#" -gt 1 ]; then
     echo "usage: [PYTHON=python3.10] ./$_sms_me" \
         "[REQUIREMENTS | --if-needed]" >&2
     _sms_status=2
@@ -75,14 +68,8 @@ else
         echo "create_venv: $_sms_py not found; set PYTHON to a Python 3.10" \
             "or newer, e.g. PYTHON=python3.10 ./$_sms_me" >&2
         _sms_status=127
-    elif _sms_v=$("$_sms_py" -c \
-            'import sys; print("%d.%d" % sys.version_info[:2])' 2>&1)
-        _sms_status=$?
-        [ "$_sms_status" -ne 0 ]
-    then
-        _sms_v=$(printf '%s\n' "$_sms_v" | head -n 1)
-        echo "create_venv: $_sms_py does not run (status $_sms_status):" \
-            "$_sms_v" >&2
+    elif ! _sms_version "$_sms_py"; then
+        :
     else
         case $_sms_v in
             3.1[0-9] | 3.[2-9][0-9] | [4-9].[0-9]*) ;;
@@ -108,6 +95,4 @@ else
         fi
     fi
 fi
-# The status is the last command's: keep it, and leave no variables behind.
-eval "unset _sms_me _sms_file _sms_dir _sms_verb _sms_why _sms_reqs" \
-    "_sms_path _sms_py _sms_v _sms_status; (exit $_sms_status)"
+_sms_end _sms_verb _sms_why _sms_reqs _sms_path _sms_py

@@ -12,34 +12,22 @@
 # shell and leaves no variables behind.  Sourced by a shell that cannot tell
 # where this file is (dash, the usual sh), it must be sourced from the
 # project folder.
-_sms_me=pin_reqs.sh
-if [ -n "${BASH_SOURCE:-}" ]; then
-    _sms_file=$BASH_SOURCE
-elif [ "${0##*/}" = "$_sms_me" ]; then
-    _sms_file=$0
-elif [ -f "./$_sms_me" ] && [ -f ./start.py ]; then
-    _sms_file=./$_sms_me
-else
-    _sms_file=
-fi
-_sms_status=0
-if [ -z "$_sms_file" ]; then
-    echo "$_sms_me: this shell cannot tell where the script is;" \
-        "source it from the project folder: . ./$_sms_me" >&2
-    _sms_status=1
-elif ! _sms_dir=$(CDPATH='' cd -- "$(dirname -- "$_sms_file")" && pwd); then
-    _sms_status=1
-elif [ ! -x "$_sms_dir/.venv/bin/python" ]; then
+
+# The project folder is this script's: bash says where that is, other
+# shells may in $0, and one that cannot tell (dash sourcing the script)
+# must be in it.  There, .ci/preamble.sh has what all the scripts share.
+_sms_me=pin_reqs.sh _sms_dir=${BASH_SOURCE:-$0}
+case $_sms_dir in */$_sms_me) _sms_dir=${_sms_dir%/*} ;; *) _sms_dir=. ;; esac
+if [ -f "$_sms_dir/.ci/preamble.sh" ]; then . "$_sms_dir/.ci/preamble.sh"; else
+    echo "$_sms_me: this shell cannot tell where the script is; source it from the project folder: . ./$_sms_me" >&2
+    unset _sms_me _sms_dir; return 1 2>/dev/null || exit 1; fi
+
+if [ ! -x "$_sms_dir/.venv/bin/python" ]; then
     echo "pin_reqs: no .venv here; build one first:" \
         "PYTHON=python3.10 ./create_venv.sh" >&2
     _sms_status=1
-elif _sms_v=$("$_sms_dir/.venv/bin/python" -c \
-        'import sys; print("%d.%d" % sys.version_info[:2])' 2>&1)
-    _sms_status=$?
-    [ "$_sms_status" -ne 0 ]
-then
-    echo "pin_reqs: .venv/bin/python does not run (status $_sms_status):" \
-        "$(printf '%s\n' "$_sms_v" | head -n 1)" >&2
+elif ! _sms_version "$_sms_dir/.venv/bin/python" .venv/bin/python; then
+    :
 elif [ "$_sms_v" != 3.10 ]; then
     echo "pin_reqs: .venv runs Python $_sms_v; pins must come from" \
         "Python 3.10, the oldest supported, to install on 3.10 to 3.13:" \
@@ -60,6 +48,4 @@ else
     _sms_status=$?
     rm -f "$_sms_tmp"
 fi
-# The status is the last command's: keep it, and leave no variables behind.
-eval "unset _sms_me _sms_file _sms_dir _sms_v _sms_tmp _sms_status;" \
-    "(exit $_sms_status)"
+_sms_end _sms_tmp

@@ -6,7 +6,9 @@ import gc
 import os
 import re
 import signal
+import stat
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +41,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 LONGEST_ECHO = 40
 """Most characters of a bad value that an error message repeats."""
+INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
+                     r"|[0-9]{1,3}(?:_[0-9]{3})+)")
+"""How an integer argument is written: see ``_int``."""
 
 ARGUMENTS = {
     # config field: (argument, its name inside --senders or --backoff)
@@ -86,6 +91,9 @@ examples:
 
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0.  Times are simulated seconds.
+Integers are written in ASCII digits, optionally grouped in threes by
+commas or underscores: 1000, 1,000 or 1_000.
+
 exit codes: 0 completed, 1 a fault (or the output or log could not be
 written), 2 usage error, 3 a --min-delivered check failed, 129/130/143
 stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe closed.
@@ -100,16 +108,18 @@ def _echo(text: str) -> str:
 
 
 def _int(text: str, limit: int | None = None) -> int:
-    digits = text.strip().lstrip("+-").replace("_", "")
-    if limit is not None and digits.isdigit() and \
-            len(digits.lstrip("0")) > len(str(limit)):
+    """An integer as people write one: ASCII digits, in threes split by
+    commas or underscores if at all.  (``int`` alone would take ``1_0``
+    and other scripts' digits, Arabic-Indic or full-width.)"""
+    if not INTEGER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"must be an integer in digits (1000, 1,000 or 1_000), got "
+            f"{_echo(text)}")
+    digits = text.replace(",", "").replace("_", "")
+    if limit is not None and len(digits.lstrip("+-0")) > len(str(limit)):
         raise argparse.ArgumentTypeError(
             f"too large (at most {limit:,}), got {_echo(text)}")
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be an integer, got {_echo(text)}") from None
+    return int(digits)
 
 
 def _speed(text: str) -> float:
@@ -236,12 +246,27 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_FAULT)
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Fills each paragraph of the description and the epilog to the
+    help's width, as argparse fills an option's help; a paragraph with
+    indented lines (the examples) stays as it is written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        as_written = super()._fill_text
+        return "\n\n".join(
+            as_written(paragraph, width, indent) if "\n " in paragraph else
+            textwrap.fill(" ".join(paragraph.split()), width,
+                          initial_indent=indent, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False)
+            for paragraph in text.split("\n\n"))
+
+
 def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = _Parser(  # its errors exit with EXIT_USAGE
         prog=prog, usage=USAGE, description=DESCRIPTION, allow_abbrev=False,
         epilog=EPILOG.replace("%(command)s", command),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Formatter)
     add = parser.add_argument
     add("num_messages", nargs="?", type=_count, default=1000,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
@@ -276,9 +301,12 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     add("--retries", metavar="N", type=_retries, default=0,
         help="retry a failed attempt up to N more times, 0 to 100 "
         "(default: %(default)s)")
-    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=Backoff(),
+    backoff = Backoff()
+    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=backoff,
         help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
-        "simulated seconds, 0 < BASE <= CAP (default: 1:60)")
+        f"simulated seconds, 0 < BASE <= CAP; BASE alone sets CAP to "
+        f"max(BASE, {backoff.cap_s:g}) (default: {backoff.base_s:g}:"
+        f"{backoff.cap_s:g})")
     add("--permanent", metavar="P", type=_float, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
         "0 to 1 (default: %(default)s)")
@@ -430,11 +458,29 @@ def _open_log(parser: argparse.ArgumentParser, path: str | None
               ) -> CsvLog | None:
     if path is None:
         return None
+    for name, stream in (("output", sys.stdout), ("error", sys.stderr)):
+        if _same_file(path, stream):  # checked before it is emptied
+            parser.error(f"argument --log: {_echo(path)} is also the "
+                         f"standard {name}; give the log a file of its own")
     try:
         return CsvLog.create(path)
     except OSError as error:
         parser.error(f"argument --log: cannot write {_echo(path)}: "
                      f"{CsvLog.reason(error)}")
+
+
+def _same_file(path: str, stream: TextIO | None) -> bool:
+    """Whether ``path``, its links followed, is the file that ``stream``
+    writes to, so that what one writes would mix with the other's: a
+    file, a pipe or a terminal, not a sink such as /dev/null."""
+    if stream is None:
+        return False
+    try:
+        target, own = os.stat(path), os.fstat(stream.fileno())
+    except (OSError, ValueError):
+        return False  # no such file yet, or a stream that is no file
+    return os.path.samestat(target, own) and (
+        not stat.S_ISCHR(own.st_mode) or stream.isatty())
 
 
 def main(argv: Sequence[str] | None = None,
@@ -457,18 +503,18 @@ def main(argv: Sequence[str] | None = None,
     view: View = make_view(options.json, on_closed=stop.set,
                            interval_s=config.interval_s)
     checks: list[Check] = []
-    try:
-        with _signals_recorded(view.abandon) as received, \
-                view.running(), _interpreter_tuned(config.num_senders + 2):
-            outcome = simulation.run(
-                config, view.progress, stop=stop,
-                signalled=lambda: bool(received),
-                sink=None if log is None else log.write,
-                started_at=started_at)
-        if options.min_delivered is not None:
-            checks.append(min_delivered(outcome.snapshot,
-                                        options.min_delivered))
-        view.final(outcome.snapshot, checks)
+    try:  # signals are handled until the report is out: see __main__
+        with _signals_recorded(view.abandon) as received:
+            with view.running(), _interpreter_tuned(config.num_senders + 2):
+                outcome = simulation.run(
+                    config, view.progress, stop=stop,
+                    signalled=lambda: bool(received),
+                    sink=None if log is None else log.write,
+                    started_at=started_at)
+            if options.min_delivered is not None:
+                checks.append(min_delivered(outcome.snapshot,
+                                            options.min_delivered))
+            view.final(outcome.snapshot, checks)
     finally:
         view.close()
         if log is not None:

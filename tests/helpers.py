@@ -82,3 +82,12 @@ def results(channels: Channels) -> list[Result]:
     """Every result the senders posted, sent and failed queues both."""
     return [result for queue_ in (channels.sent, channels.failed)
             for batch in drained(queue_) for result in batch]
+
+
+def assert_filled(paragraph: str, width: int) -> None:
+    """``paragraph`` is filled to ``width``: no line is longer, and none
+    ends where the next line's first word would have fitted."""
+    lines = paragraph.splitlines()
+    assert all(len(line) <= width for line in lines), lines
+    for line, following in zip(lines, lines[1:]):
+        assert len(line) + 1 + len(following.split()[0]) > width, lines

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import errno
 import gc
+import io
 import json
 import math
+import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,23 +17,26 @@ import pytest
 
 from sms_sim import cli, tuning
 from sms_sim.channels import FAILED, SENT, Result
+from sms_sim.checks import Check, min_delivered
 from sms_sim.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.gateway import Backoff, Gateway
 from sms_sim.message import Message
 from sms_sim.simulation import Outcome
 from sms_sim.stats import Stats
 from sms_sim.stop import StopEvent
+from tests.helpers import assert_filled
 
 LONG_NUMBER = "9" * 5000
+DIGITS = "must be an integer in digits (1000, 1,000 or 1_000), got"
 MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     # Positional arguments.
-    (["abc"], "argument num_messages: must be an integer, got 'abc'"),
+    (["abc"], f"argument num_messages: {DIGITS} 'abc'"),
     (["-5"], "argument num_messages: must be an integer from 0 to "
      "1,000,000,000,000, got -5"),
-    (["1.5"], "argument num_messages: must be an integer, got '1.5'"),
+    (["1.5"], f"argument num_messages: {DIGITS} '1.5'"),
     ([LONG_NUMBER], "argument num_messages: too large (at most "
      "1,000,000,000,000), got '999"),
-    (["10", "x"], "argument num_senders: must be an integer, got 'x'"),
+    (["10", "x"], f"argument num_senders: {DIGITS} 'x'"),
     (["10", "0"], "argument num_senders: must be >= 1 unless --senders "
      "adds a group, got 0"),
     (["10", str(MAX_SENDERS + 1)], ("argument num_senders: ",
@@ -67,7 +72,7 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--senders", "-1:0:0:0"], "argument --senders: '-1:0:0:0': COUNT "
      f"must be an integer from 1 to {MAX_SENDERS:,}, got -1"),
     (["--senders", "x:0.01:0.001:0.1"],
-     "argument --senders: 'x:0.01:0.001:0.1': COUNT must be an integer"),
+     f"argument --senders: 'x:0.01:0.001:0.1': COUNT {DIGITS} 'x'"),
     (["--senders", "2:0.01:0.02:0.1"], "DEVIATION must be <= the mean"),
     (["--senders", "2:0.01:0.001:2"], "FAILURE_RATE must be a number from "
      "0 to 1, got 2.0"),
@@ -123,8 +128,8 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "to 100, got 101"),
     (["--retries", "-1"], "argument --retries: must be an integer from 0 "
      "to 100, got -1"),
-    (["--retries", "x"], "argument --retries: must be an integer, got 'x'"),
-    (["--retries", "1.5"], "argument --retries: must be an integer"),
+    (["--retries", "x"], f"argument --retries: {DIGITS} 'x'"),
+    (["--retries", "1.5"], f"argument --retries: {DIGITS} '1.5'"),
     (["--backoff", "0"], "argument --backoff: '0': BASE must be a number "
      "of seconds > 0 and <= 1e9, got 0.0"),
     (["--backoff", "-1"], "argument --backoff: '-1': BASE must be"),
@@ -157,7 +162,7 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--interval", "nan"], "argument --interval: must be a finite number"),
     (["--interval", "soon"], "argument --interval: must be a number"),
     (["--interval"], "argument --interval: expected one argument"),
-    (["--seed", "abc"], "argument --seed: must be an integer, got 'abc'"),
+    (["--seed", "abc"], f"argument --seed: {DIGITS} 'abc'"),
     (["--seed", LONG_NUMBER], "argument --seed: too large (at most "),
     # random.Random(-1) is Random(1): a negative seed would repeat another.
     (["--seed", "-1"], "argument --seed: must be an integer >= 0, got -1"),
@@ -228,6 +233,60 @@ def parse(*argv: str) -> cli.Options:
     return cli.parse_options(cli.build_parser("start.py"), list(argv))
 
 
+INTEGERS: dict[str, tuple[tuple[str, ...], str,
+                          Callable[[cli.Options], int | None]]] = {
+    # each place an integer is read: the arguments that give it, its name
+    # in an error, and where its value is found
+    "num_messages": (("{}",), "argument num_messages:",
+                     lambda o: o.config.num_messages),
+    "num_senders": (("10", "{}"), "argument num_senders:",
+                    lambda o: o.config.groups[0].count),
+    "COUNT": (("10", "0", "--senders", "{}:0:0:0"), "COUNT",
+              lambda o: o.config.groups[0].count),
+    "--retries": (("--retries", "{}"), "argument --retries:",
+                  lambda o: o.config.gateway.retries),
+    "--seed": (("--seed", "{}"), "argument --seed:", lambda o: o.config.seed),
+}
+
+
+def integer(where: str, text: str) -> tuple[str, ...]:
+    return tuple(arg.format(text) for arg in INTEGERS[where][0])
+
+
+@pytest.mark.parametrize("where", INTEGERS)
+@pytest.mark.parametrize("text", ["12", "012", "+12"])
+def test_an_integer_is_ascii_digits(where: str, text: str) -> None:
+    assert INTEGERS[where][2](parse(*integer(where, text))) == 12
+
+
+@pytest.mark.parametrize("where", [w for w in INTEGERS if w != "--retries"])
+@pytest.mark.parametrize("text, value", [
+    ("1,000", 1000), ("1_000", 1000), ("10,000", 10_000)])
+def test_an_integers_digits_may_be_grouped_in_threes(
+        where: str, text: str, value: int) -> None:
+    assert INTEGERS[where][2](parse(*integer(where, text))) == value
+
+
+def test_a_grouped_integer_is_range_checked_like_any_other(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    error = usage_error(["--retries", "1,000"], monkeypatch, capsys)
+    assert error.endswith("argument --retries: too large (at most 100), "
+                          "got '1,000'")
+
+
+@pytest.mark.parametrize("where", INTEGERS)
+@pytest.mark.parametrize("text", [
+    "1e3", "0x10", "1.0", "\u0661\u0662", "\uff15", " 5", "5 ", "1_0",
+    "1,00", "1,,000", ",100", "100,", "1,000_000", "1__000", "_1",
+    "+-1", ""])
+def test_anything_else_is_not_an_integer(
+        where: str, text: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    error = usage_error(list(integer(where, text)), monkeypatch, capsys)
+    assert f"{INTEGERS[where][1]} {DIGITS} {text!r}" in error
+
+
 def test_defaults_are_a_short_demo() -> None:
     options = parse()
     assert options.config == SimulationConfig(
@@ -292,14 +351,32 @@ def test_help_gives_units_ranges_and_an_example(
     with pytest.raises(SystemExit) as caught:
         cli.main(["--help"])
     assert caught.value.code == 0
-    text = capsys.readouterr().out
+    text = " ".join(capsys.readouterr().out.split())  # as if not wrapped
     for fragment in ("num_messages", "mean_processing_time", "seconds",
                      "from 0 to 1", "--senders", "--interval", "--seed",
                      "--json", "--speed", "--tps", "--max-rate", "--retries",
                      "--backoff", "--permanent", "--deadline",
                      "--min-delivered", "--log", "10000 4 0.01 0.001 0.2",
-                     "exit codes", "129/130/143", "141"):
+                     "exit codes", "129/130/143", "141",
+                     "BASE alone sets CAP to max(BASE, 60)",
+                     "Integers are written in ASCII digits",
+                     "1000, 1,000 or 1_000"):
         assert fragment in text
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100, 200])
+def test_help_fills_its_paragraphs_to_the_width_but_not_the_examples(
+        columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))  # argparse uses 2 fewer
+    paragraphs = cli.build_parser("start.py").format_help().split("\n\n")
+    examples, *notes = cli.EPILOG.split("\n\n")
+    assert examples.replace("%(command)s", "python3 start.py") in paragraphs
+    prose = [p for p in paragraphs
+             if p.startswith(("Simulate", "Senders", "exit codes"))]
+    assert [p.split() for p in prose] == [
+        p.split() for p in (cli.DESCRIPTION, *notes)]
+    for paragraph in prose:
+        assert_filled(paragraph, columns - 2)
 
 
 def test_help_names_the_log_columns_whole(
@@ -540,6 +617,65 @@ def test_the_log_gets_every_result_the_run_passes_on(
         "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s",
         "0,555-000-0000,1,0,1,sent,0.01,0.5",
         "1,555-000-0001,1,0,1,sent,0.01,0.5"]
+
+
+def test_the_same_file_is_found_behind_links_and_names(
+        tmp_path: Path) -> None:
+    path, other = tmp_path / "out.txt", tmp_path / "other.txt"
+    other.touch()
+    (tmp_path / "link").symlink_to(path)
+    reader, writer = os.pipe()
+    with open(path, "w") as stream, open(writer, "w") as pipe, \
+            open(os.devnull, "w") as sink:
+        assert cli._same_file(str(path), stream)
+        assert cli._same_file(str(tmp_path / "link"), stream)
+        assert cli._same_file(f"/dev/fd/{writer}", pipe)
+        assert not cli._same_file(str(other), stream)
+        assert not cli._same_file(str(tmp_path / "new.txt"), stream)
+        # Nothing written to /dev/null mixes with anything.
+        assert not cli._same_file(os.devnull, sink)
+        assert not cli._same_file(str(path), None)
+        assert not cli._same_file(str(path), io.StringIO())
+    os.close(reader)
+
+
+@pytest.mark.parametrize("stream, name", [("stdout", "output"),
+                                          ("stderr", "error")])
+def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
+        stream: str, name: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    run = FakeRun(outcome(1, 1))
+    monkeypatch.setattr("sms_sim.simulation.run", run)
+    Path("out.txt").write_text("kept\n")
+    with open("out.txt", "a") as file:
+        monkeypatch.setattr(f"sys.{stream}", file)
+        with pytest.raises(SystemExit) as caught:
+            cli.main(["1", "--json", "--log", "out.txt"])
+    assert caught.value.code == cli.EXIT_USAGE
+    written = Path("out.txt").read_text() + capsys.readouterr().err
+    assert written.startswith("kept\nusage: start.py ")
+    assert written.endswith(
+        f"\nstart.py: error: argument --log: 'out.txt' is also the standard "
+        f"{name}; give the log a file of its own\n")
+    assert run.config is None  # nothing ran
+
+
+def test_a_signal_after_the_run_does_not_cut_its_report(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(2, 2)))
+
+    def interrupted_check(*args: Any) -> Check:
+        signal.raise_signal(signal.SIGINT)  # as the report is written
+        return min_delivered(*args)
+
+    monkeypatch.setattr("sms_sim.cli.min_delivered", interrupted_check)
+    assert cli.main(["2", "--json", "--min-delivered", "1"]) == cli.EXIT_OK
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["sent"] == 2 and summary["checks"][0]["ok"]
 
 
 def test_a_group_of_negative_zero_seconds_shows_as_zero(

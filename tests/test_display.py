@@ -332,11 +332,12 @@ def test_no_frame_is_drawn_across_a_stop(
     def meanwhile() -> None:
         # The monitor's draw, started while the process stops, waits for
         # the resume, and then starts below what the shell printed.
-        draws.append(threading.Thread(target=view.progress, args=(SNAP,)))
+        draws.append(threading.Thread(target=view.progress, args=(SNAP,),
+                                      daemon=True))
         draws[0].start()
-        probe = threading.Thread(target=try_drawing)
+        probe = threading.Thread(target=try_drawing, daemon=True)
         probe.start()
-        probe.join()
+        probe.join(WAIT_S)
 
     def try_drawing() -> None:
         free = view._drawing.acquire(blocking=False)
@@ -397,10 +398,10 @@ def test_outside_the_main_thread_no_handler_is_set(
                 pass
         except BaseException as error:  # pragma: no cover - the failure
             errors.append(error)
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(WAIT_S)
-    assert not errors
+    assert not thread.is_alive() and not errors
 
 
 # -- A frame fits the terminal ---------------------------------------------

@@ -5,14 +5,20 @@ import json
 import os
 import pty
 import re
+import select
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers import assert_filled
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -34,6 +40,21 @@ def start(*args: str, module: bool = False) -> list[str]:
 def run(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(start(*args, module=module), cwd=ROOT, env=environ(),
                           capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+@contextmanager
+def started(command: list[str], **kwargs: Any
+            ) -> Iterator[subprocess.Popen[str]]:
+    """``command`` running, its outputs piped; killed when the test is
+    done if it still runs then (the test failed), not left behind."""
+    process = subprocess.Popen(command, cwd=ROOT, env=environ(),
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, **kwargs)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.communicate()
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
@@ -132,9 +153,12 @@ def test_a_log_pipe_that_nothing_reads_is_refused_not_waited_for(
     assert "it is a pipe that nothing reads" in done.stderr
 
 
-def test_ctrl_c_outside_the_run_ends_quietly() -> None:
-    # Parsing thousands of --senders takes a while, and a log pipe could
-    # block: a Ctrl-C then comes before the run's own handler is in place.
+INTERRUPTED_EARLY = "sms-sim: interrupted before the run started\n"
+
+
+def test_ctrl_c_while_the_arguments_are_read_says_so() -> None:
+    # Parsing thousands of --senders takes a while: a Ctrl-C then comes
+    # before the run's own handler is in place.
     code = ("import runpy, sms_sim.cli\n"
             "def interrupted(**kwargs): raise KeyboardInterrupt\n"
             "sms_sim.cli.main = interrupted\n"
@@ -142,7 +166,74 @@ def test_ctrl_c_outside_the_run_ends_quietly() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=environ(), capture_output=True, text=True,
                           timeout=TIMEOUT_S)
-    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        130, "", INTERRUPTED_EARLY)
+
+
+SLOW_START = """\
+import runpy, sys
+class Pause:
+    # Stands for a slow start: says that the program is being imported,
+    # then waits for a line that never comes.
+    def find_spec(self, name, path, target=None):
+        if name == "sms_sim.cli":
+            print("importing", flush=True)
+            sys.stdin.readline()
+sys.meta_path.insert(0, Pause())
+sys.argv = ["start.py", "100", "--json"]
+runpy.run_path("start.py", run_name="__main__")
+"""
+
+
+def test_a_ctrl_c_as_the_program_starts_says_so() -> None:
+    with started([sys.executable, "-c", SLOW_START],
+                 stdin=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "importing\n"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    assert (process.returncode, out, err) == (130, "", INTERRUPTED_EARLY)
+
+
+@pytest.mark.parametrize("log, stream", [
+    ("out.txt", "output"), ("link.txt", "output"), ("/dev/stdout", "output"),
+    ("/dev/stderr", "error")])
+def test_the_log_never_shares_a_file_with_the_output(
+        tmp_path: Path, log: str, stream: str) -> None:
+    out = tmp_path / "out.txt"
+    out.write_text("kept\n")
+    (tmp_path / "link.txt").symlink_to(out)
+    with open(out, "a") as appended:  # as `>> out.txt` opens it
+        done = subprocess.run(
+            start("200", "4", "0", "0", "0.2", "--json", "--log", log),
+            cwd=tmp_path, env=environ(), stdout=appended,
+            stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_S)
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: ")
+    assert done.stderr.splitlines()[-1] == (
+        f"start.py: error: argument --log: {log!r} is also the standard "
+        f"{stream}; give the log a file of its own")
+    assert out.read_text() == "kept\n"  # not emptied, nothing written
+
+
+def test_a_log_may_be_discarded_with_the_output() -> None:
+    done = subprocess.run(start("20", "--log", os.devnull), cwd=ROOT,
+                          env=environ(), stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True,
+                          timeout=TIMEOUT_S)
+    assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_help_fills_the_terminals_width() -> None:
+    done = subprocess.run(start("--help"), cwd=ROOT,
+                          env=environ(COLUMNS="100"), capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+    assert done.returncode == 0
+    [notes] = [paragraph for paragraph in done.stdout.split("\n\n")
+               if paragraph.startswith("Senders over all groups")]
+    assert_filled(notes, 98)
+    assert notes.startswith("Senders over all groups: 1 to 10,000; the 4 "
+                            "default senders count unless num_senders is 0.")
 
 
 def test_a_seed_repeats_the_totals() -> None:
@@ -193,15 +284,13 @@ def test_bad_input_through_a_real_process(argv: list[str]) -> None:
                                           (signal.SIGHUP, 129)])
 def test_a_signal_interrupts_with_an_exact_report(signum: int,
                                                   code: int) -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--json", "--interval",
-              "0.1"), cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    first = json.loads(process.stdout.readline())  # the run is under way
-    assert first["event"] == "progress"
-    process.send_signal(signum)
-    out, err = process.communicate(timeout=TIMEOUT_S)
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--json",
+                       "--interval", "0.1")) as process:
+        assert process.stdout is not None
+        first = json.loads(process.stdout.readline())  # under way
+        assert first["event"] == "progress"
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == code, err
     assert "Traceback" not in err
     summary = json_lines(out)[-1]
@@ -211,14 +300,12 @@ def test_a_signal_interrupts_with_an_exact_report(signum: int,
 
 
 def test_an_interrupted_human_report_shows_the_unsent() -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.1"),
-        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None
-    process.stdout.readline()
-    process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=TIMEOUT_S)
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--interval",
+                       "0.1")) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        out, _ = process.communicate(timeout=TIMEOUT_S)
     assert process.returncode == 130
     match = re.search(r"interrupted: .*\n.*100,000 total .* unsent ([\d,]+)",
                       out)
@@ -226,16 +313,13 @@ def test_an_interrupted_human_report_shows_the_unsent() -> None:
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    process = subprocess.Popen(
-        start("100000", "4", "0.01", "0.001", "0.2", "--interval", "0.02"),
-        cwd=ROOT, env=environ(), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert process.stdout is not None and process.stderr is not None
-    process.stdout.readline()
-    process.stdout.close()  # as `| head -1` does
-    process.wait(timeout=TIMEOUT_S)
-    assert process.stderr.read() == ""
-    process.stderr.close()
+    with started(start("100000", "4", "0.01", "0.001", "0.2", "--interval",
+                       "0.02")) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.readline()
+        process.stdout.close()  # as `| head -1` does
+        process.wait(timeout=TIMEOUT_S)
+        assert process.stderr.read() == ""
     assert process.returncode == 141
 
 
@@ -248,16 +332,22 @@ def run_in_terminal(*args: str, **env: str) -> str:
                                            **{"TERM": "xterm", **env}))
     os.close(terminal)
     chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the other side closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    assert process.wait(timeout=TIMEOUT_S) == 0
+    deadline = time.monotonic() + TIMEOUT_S
+    try:
+        while select.select([controller], [], [],
+                            max(0.0, deadline - time.monotonic()))[0]:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the other side closed
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert process.wait(timeout=TIMEOUT_S) == 0
+    finally:
+        process.kill()
+        process.wait()
+        os.close(controller)
     return b"".join(chunks).decode()
 
 

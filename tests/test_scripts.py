@@ -8,6 +8,7 @@ really runs."""
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -45,7 +46,12 @@ esac
 """
 # After a sourced script: name any variable it left behind, then show that
 # the calling shell goes on.
+FUNCTIONS = re.findall(r"^(_sms_\w+)\(\)", (ROOT / ".ci/preamble.sh")
+                       .read_text(), re.M)
+"""The functions the scripts' shared preamble defines."""
 AFTER = ('status=$?; set | sed -n "s/^_sms_/leaked: _sms_/p"; '
+         f'for name in {" ".join(FUNCTIONS)}; do '
+         'command -v "$name" >/dev/null && echo "leaked: $name"; done; '
          'echo "still here, VIRTUAL_ENV=${VIRTUAL_ENV:-}"; exit $status')
 
 
@@ -53,11 +59,11 @@ class Project:
     """A copy of the scripts with a stand-in .venv, built as if from the
     pins, and a stand-in python for create_venv.sh to build with."""
 
-    def __init__(self, root: Path) -> None:
-        self.dir = root / "project"
+    def __init__(self, root: Path, name: str = "project") -> None:
+        self.dir = root / name
         (self.dir / ".ci").mkdir(parents=True)
-        for name in (*SCRIPTS, ".ci/run", "requirements.txt",
-                     "static_requirements.txt"):
+        for name in (*SCRIPTS, ".ci/run", ".ci/preamble.sh",
+                     "requirements.txt", "static_requirements.txt"):
             shutil.copy2(ROOT / name, self.dir / name)
         (self.dir / "start.py").write_text("")
         self.python = root / "python3"
@@ -226,6 +232,9 @@ def test_create_venv_builds_with_PYTHON(project: Project, shell: str,
     ((), {"STUB_VERSION": "3.9"}, 1, "is Python 3.9; sms-sim needs 3.10"),
     ((), {"STUB_BROKEN": "pyenv: python3.10: command not found"}, 127,
      "does not run (status 127): pyenv: python3.10: command not found"),
+    # One that fails without a word: no colon with nothing after it.
+    ((), {"PYTHON": "false"}, 1, "create_venv: false does not run "
+     "(status 1)\n"),
     (("typo.txt",), {}, 2, "no requirements file"),
     (("a.txt", "b.txt"), {}, 2, "usage:"),
 ])
@@ -295,6 +304,44 @@ def test_pin_reqs_pins_from_python_3_10_only(project: Project, shell: str,
                   if "requirements" in p.name) == [
         "requirements.txt", "static_requirements.txt"]
     assert_sourced_cleanly(done, mode)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_pin_reqs_says_why_the_venvs_python_does_not_run(
+        project: Project, shell: str) -> None:
+    pins = project.text("static_requirements.txt")
+    done = project.run(shell, "sourced", "pin_reqs.sh",
+                       env={"STUB_BROKEN": "error while loading libpython"})
+    assert done.returncode == 127
+    assert done.stderr == ("pin_reqs: .venv/bin/python does not run (status "
+                           "127): error while loading libpython\n")
+    assert project.text("static_requirements.txt") == pins
+    assert_sourced_cleanly(done, "sourced")
+
+
+WHAT_RUNS = {
+    # script: the tools its stand-in python was asked to run, in order
+    "create_venv.sh": ["venv", "pip"],
+    "activate_venv.sh": [],
+    "pin_reqs.sh": ["pip"],
+    "run_tests.sh": ["pytest"],
+    "lint.sh": ["flake8", "mypy"],
+}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_executed_from_elsewhere_each_script_finds_its_project(
+        tmp_path: Path, shell: str, script: str) -> None:
+    # A folder name that quoting mistakes would split or expand.
+    project = Project(tmp_path, "my project [1] *")
+    done = project.run(shell, "executed", script, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "cannot tell" not in done.stderr
+    assert [call.split()[1] for call in project.calls()
+            if call.startswith("-m ")] == WHAT_RUNS[script]
+    assert all(str(project.dir) in call for call in project.calls()
+               if call.startswith("-m venv"))
 
 
 def test_the_pins_hold_what_python_3_10_needs() -> None:

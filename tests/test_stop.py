@@ -23,7 +23,8 @@ def test_set_wakes_every_waiting_thread_at_once() -> None:
         ready.wait(timeout=5)
         woken.append(stop.wait(60))
 
-    threads = [threading.Thread(target=waiter) for _ in range(20)]
+    threads = [threading.Thread(target=waiter, daemon=True)
+               for _ in range(20)]
     for thread in threads:
         thread.start()
     ready.wait(timeout=5)
@@ -38,7 +39,8 @@ def test_waits_after_set_return_at_once_even_for_new_threads() -> None:
     stop.set()
     assert stop.wait(60) is True and stop.wait(60) is True
     seen: list[bool] = []
-    thread = threading.Thread(target=lambda: seen.append(stop.wait(60)))
+    thread = threading.Thread(target=lambda: seen.append(stop.wait(60)),
+                              daemon=True)
     thread.start()
     thread.join(timeout=5)
     assert seen == [True]

@@ -184,6 +184,9 @@ ON_TERMINALS: dict[str, tuple[tuple[str, ...], int, int, dict[str, str]]] = {
     "no TERM": (SHORT, 24, 80, {}),
     "4 rows": (TWO_GROUPS, 4, 80, XTERM),
     "24 columns": (TWO_GROUPS, 24, 24, XTERM),
+    "--log /dev/stdout": (("10", "--log", "/dev/stdout"), 24, 80, XTERM),
+    # Standard error is the terminal too: so is /dev/stderr.
+    "--log /dev/stderr": (("10", "--log", "/dev/stderr"), 24, 80, XTERM),
 }
 
 
@@ -239,6 +242,16 @@ def test_a_frame_never_outgrows_the_terminal(
     if rows < 6:  # the group rows went first
         assert not any("group" in drawn for _, drawn in draws[:-1])
     assert screen.endswith(SHOW_CURSOR)
+
+
+@pytest.mark.parametrize("case", ["--log /dev/stdout", "--log /dev/stderr"])
+def test_a_log_onto_the_terminal_is_refused(
+        runs: dict[str, tuple[int, str]], case: str) -> None:
+    status, screen = runs[case]
+    assert status == 2
+    assert screen.replace("\r", "").endswith(
+        f"start.py: error: argument --log: {case.split()[1]!r} is also the "
+        f"standard output; give the log a file of its own\n")
 
 
 def wait_stopped(pid: int) -> None:
