@@ -25,6 +25,9 @@ class Check:
     """Exact, not rounded: ``ok`` is ``value >= limit``, and a rounded
     value could equal the limit of a check that failed."""
     limit: float
+    figure: str = "sent"
+    """What ``value`` is the share of all messages that were: "sent", or
+    "reached by 1200 s"."""
 
     def describe(self) -> str:
         """One line: whether the check passed, on what figure; a failure
@@ -32,10 +35,11 @@ class Check:
         value, short = _percents(self.value, self.limit)
         limit = f"{self.limit * 100:.10g}%"
         if self.ok:
-            return f"check {self.name} passed: {value}% sent (limit {limit})"
+            return (f"check {self.name} passed: {value}% {self.figure} "
+                    f"(limit {limit})")
         return (f"check {self.name} FAILED: {value}% of messages were "
-                f"sent, below the {limit} required (short by {short} "
-                "percentage points)")
+                f"{self.figure}, below the {limit} required (short by "
+                f"{short} percentage points)")
 
 
 def min_delivered(snap: Snapshot, share: float) -> Check:
@@ -43,3 +47,15 @@ def min_delivered(snap: Snapshot, share: float) -> Check:
     send started within it)."""
     value = snap.sent / snap.total if snap.total else 1.0
     return Check("min_delivered", value >= share, value, share)
+
+
+def min_reached(snap: Snapshot, share: float, by_s: float | None) -> Check:
+    """At least ``share`` of all messages reached their phones (by
+    simulated ``by_s``, if given, counted exactly at that moment)."""
+    if by_s is None:
+        reached, figure = snap.reached, "reached"
+    else:
+        (reached,) = [m.reached for m in snap.by_marks if m.at_s == by_s]
+        figure = f"reached by {by_s:g} s"
+    value = reached / snap.total if snap.total else 1.0
+    return Check("min_reached", value >= share, value, share, figure)

@@ -1,10 +1,16 @@
-"""The command line: arguments to a config, a view, signals, exit codes."""
+"""The command line: arguments to options, a view, signals, exit codes.
+
+One run reports as it goes (``simulation.run``); replications, a sweep or
+a target search run many, each at ``--speed max`` unless a speed is given
+(``plans.py``).  The values of the arguments are read by ``specs.py``.
+"""
 from __future__ import annotations
 
 import argparse
 import gc
 import os
 import re
+import shlex
 import signal
 import stat
 import sys
@@ -14,16 +20,20 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from sms_sim import simulation, tuning
-from sms_sim.checks import Check, min_delivered
+from sms_sim import html_pages, plans, simulation, specs, tuning
+from sms_sim.checks import Check, min_delivered, min_reached
 from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                             MIN_INTERVAL_S, MIN_SPEED, UNPACED, SenderGroup,
                             SimulationConfig)
 from sms_sim.csvlog import CsvLog
 from sms_sim.display import View, make_view
-from sms_sim.gateway import MAX_RETRIES, Backoff, Gateway
+from sms_sim.gateway import Backoff, Gateway
+from sms_sim.html_report import check_writable, write_atomically
+from sms_sim.latency import SHAPES, Latency
+from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES,
+                             Target, configured, with_value)
 from sms_sim.stop import StopEvent
 from sms_sim.validation import ConfigError
 
@@ -35,186 +45,77 @@ EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `| head`
 STOP_SIGNALS = tuple(getattr(signal, name) for name in
                      ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 DEFAULT_SENDERS = 4
+DEFAULT_MEAN_S = 0.01
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-T = TypeVar("T")
-LONGEST_ECHO = 40
-"""Most characters of a bad value that an error message repeats."""
-INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
-                     r"|[0-9]{1,3}(?:_[0-9]{3})+)")
-"""How an integer argument is written: see ``_int``."""
-
 ARGUMENTS = {
-    # config field: (argument, its name inside --senders or --backoff)
-    "num_messages": ("num_messages", ""),
-    "count": ("num_senders", "COUNT"),
-    "mean_s": ("mean_processing_time", "MEAN"),
-    "max_deviation_s": ("max_deviation", "DEVIATION"),
-    "failure_rate": ("failure_rate", "FAILURE_RATE"),
-    "tps": ("--tps", "TPS"),
-    "num_senders": ("num_senders", ""),
-    "interval_s": ("--interval", ""),
-    "speed": ("--speed", ""),
-    "max_rate": ("--max-rate", ""),
-    "retries": ("--retries", ""),
-    "base_s": ("--backoff", "BASE"),
-    "cap_s": ("--backoff", "CAP"),
-    "permanent": ("--permanent", ""),
-    "deadline_s": ("--deadline", ""),
-    "seed": ("--seed", ""),
+    # config field: the argument that sets it for the positional senders
+    # or the gateway (a --senders group's own fields are named in its
+    # error by specs.py)
+    "num_messages": "num_messages",
+    "count": "num_senders",
+    "mean_s": "mean_processing_time",
+    "max_deviation_s": "max_deviation",
+    "sd_s": "max_deviation",  # the standard deviation, with --dist
+    "failure_rate": "failure_rate",
+    "tps": "--tps",
+    "num_senders": "num_senders",
+    "interval_s": "--interval",
+    "speed": "--speed",
+    "max_rate": "--max-rate",
+    "retries": "--retries",
+    "base_s": "--backoff",
+    "cap_s": "--backoff",
+    "permanent": "--permanent",
+    "deadline_s": "--deadline",
+    "seed": "--seed",
 }
 """The one table from config fields to what the user typed."""
 
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
-           [max_deviation] [failure_rate] [--senders C:M:D:F[:TPS]]...
-           [--speed X] [--tps X] [--max-rate R] [--retries N]
-           [--backoff BASE[:CAP]] [--permanent P] [--deadline S]
-           [--min-delivered P] [--log FILE] [--interval S] [--seed N]
-           [--json]"""
+           [max_deviation] [failure_rate] [--dist SHAPE]
+           [--senders GROUP]... [--carrier-delay SPEC] [--speed X|max]
+           [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
+           [--permanent P] [--deadline S] [--min-delivered P]
+           [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
+           [--target SHARE@TIME --solve NAME] [--jobs N] [--report FILE]
+           [--log FILE] [--interval S] [--seed N] [--json]"""
 DESCRIPTION = """\
 Simulate an emergency SMS alert blast: a producer generates messages to
 random phone numbers, sender threads 'send' them, each taking a random time
 around a mean and failing at a given rate, and a monitor reports progress.
 Every time is simulated: the gateway's own clock, which real time follows
-(--speed sets how fast)."""
+(--speed sets how fast). A seed fixes every simulated figure."""
 EPILOG = f"""\
 examples:
   %(command)s 10000 4 0.01 0.001 0.2
       10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20% failing
-  %(command)s 300 2 0.001 0 0 --senders 2:0.002:0:1 --json
+  %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1 --json
       two groups of senders with different settings, JSON lines out
+  %(command)s 20000 50 0.05 0.02 0.1 --dist lognormal \\
+      --carrier-delay lognormal:mean=8,sd=20
+      lognormal send times, and the carrier's delay to the phone
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --retries 3 \\
-      --deadline 1200 --min-delivered 0.95 --speed 100
-      a 100/s account cap, 3 retries, a 20-minute validity, and exit 3
-      unless 95% are sent: about 11 s of real time
+      --deadline 20m --target 0.95@15m --solve max-rate --seed 3
+      the least account cap that gets 95% out within 15 minutes
 
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
-senders count unless num_senders is 0.  Times are simulated seconds.
-Integers are written in ASCII digits, optionally grouped in threes by
-commas or underscores: 1000, 1,000 or 1_000.
+senders count unless num_senders is 0. Times are simulated seconds, and
+take s, m or h where a time is asked for (20m). Integers are written in
+ASCII digits, optionally grouped in threes by commas or underscores: 1000,
+1,000 or 1_000. No run may model more than 1e9 simulated seconds.
 
-exit codes: 0 completed, 1 a fault (or the output or log could not be
-written), 2 usage error, 3 a --min-delivered check failed, 129/130/143
-stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe closed.
+Shapes of send times and of the carrier's delay: uniform (mean,
+dev), normal (mean, sd, truncated at 0), exponential (mean), lognormal
+(mean, sd of the time itself), empirical (file, column: one number a line,
+or a CSV column, sampled between the sorted values).
+
+exit codes: 0 completed, 1 a fault (or the output, log or report could not
+be written), 2 usage error, 3 a check failed (in any run), or no value met
+the target, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe
+closed.
 """
-
-
-def _echo(text: str) -> str:
-    """``text`` quoted, shortened if long: error messages stay one line."""
-    if len(text) <= LONGEST_ECHO:
-        return repr(text)
-    return f"{text[:24]!r}...{text[-8:]!r} ({len(text):,} characters)"
-
-
-def _int(text: str, limit: int | None = None) -> int:
-    """An integer as people write one: ASCII digits, in threes split by
-    commas or underscores if at all.  (``int`` alone would take ``1_0``
-    and other scripts' digits, Arabic-Indic or full-width.)"""
-    if not INTEGER.fullmatch(text):
-        raise argparse.ArgumentTypeError(
-            f"must be an integer in digits (1000, 1,000 or 1_000), got "
-            f"{_echo(text)}")
-    digits = text.replace(",", "").replace("_", "")
-    if limit is not None and len(digits.lstrip("+-0")) > len(str(limit)):
-        raise argparse.ArgumentTypeError(
-            f"too large (at most {limit:,}), got {_echo(text)}")
-    return int(digits)
-
-
-def _speed(text: str) -> float:
-    """A number, or ``max`` for no pacing at all; ``inf`` is refused, so
-    that the error can say what to type instead."""
-    if text.strip().lower() == "max":
-        return UNPACED
-    value = _float(text)
-    if not (MIN_SPEED <= value <= MAX_SPEED):  # also false for nan
-        raise argparse.ArgumentTypeError(
-            f"must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}, or max "
-            f"for no pacing, got {_echo(text)}")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        return float(text) + 0.0  # + 0.0: -0.0 becomes 0.0
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a number, got {_echo(text)}") from None
-
-
-def _count(text: str) -> int:
-    return _int(text, MAX_MESSAGES)
-
-
-def _senders(text: str) -> int:
-    return _int(text, MAX_SENDERS)
-
-
-def _num_senders(text: str) -> int:
-    """Unlike a group's COUNT, the positional senders may be 0."""
-    value = _senders(text)
-    if not 0 <= value <= MAX_SENDERS:
-        raise argparse.ArgumentTypeError(
-            f"must be an integer from 0 to {MAX_SENDERS:,}, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    return _int(text, 10 ** LONGEST_ECHO - 1)
-
-
-def _retries(text: str) -> int:
-    return _int(text, MAX_RETRIES)  # the rule itself is the config's
-
-
-def _fields(text: str, names: Sequence[str], optional: int) -> list[str]:
-    fields = text.split(":")
-    if not len(names) - optional <= len(fields) <= len(names):
-        spec = ":".join(names[:len(names) - optional]) + "".join(
-            f"[:{name}]" for name in names[len(names) - optional:])
-        raise argparse.ArgumentTypeError(
-            f"must be {spec}, got {_echo(text)}")
-    return fields
-
-
-def _spec_error(text: str, field: str, error: Exception) -> NoReturn:
-    raise argparse.ArgumentTypeError(
-        f"{_echo(text)}: {ARGUMENTS[field][1]} {error}") from None
-
-
-def _field(text: str, name: str, parse: Callable[[str], T],
-           field: str) -> T:
-    try:
-        return parse(field)
-    except argparse.ArgumentTypeError as error:
-        _spec_error(text, name, error)
-
-
-def _sender_spec(text: str) -> SenderGroup:
-    fields = _fields(text, ("COUNT", "MEAN", "DEVIATION", "FAILURE_RATE",
-                            "TPS"), optional=1)
-    count = _field(text, "count", _senders, fields[0])
-    mean_s, deviation_s, failure_rate = (
-        _field(text, name, _float, field) for name, field in
-        zip(("mean_s", "max_deviation_s", "failure_rate"), fields[1:4]))
-    tps = _field(text, "tps", _float, fields[4]) if len(fields) > 4 else None
-    try:
-        return SenderGroup.uniform(count, mean_s, deviation_s, failure_rate,
-                                   tps)
-    except ConfigError as error:
-        _spec_error(text, error.field, error)
-
-
-def _backoff(text: str) -> Backoff:
-    fields = _fields(text, ("BASE", "CAP"), optional=1)
-    base_s = _field(text, "base_s", _float, fields[0])
-    cap_s = (_field(text, "cap_s", _float, fields[1]) if len(fields) > 1
-             else max(base_s, Backoff().cap_s))
-    try:
-        return Backoff(base_s, cap_s)
-    except ConfigError as error:
-        _spec_error(text, error.field, error)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -261,6 +162,18 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             for paragraph in text.split("\n\n"))
 
 
+class _Once(argparse.Action):
+    """An option that may be given once only (a sweep is of one name)."""
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"argument {option_string}: may be given once; "
+                         "a sweep is of one setting")
+        setattr(namespace, self.dest, values)
+
+
 def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = _Parser(  # its errors exit with EXIT_USAGE
@@ -268,61 +181,99 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         epilog=EPILOG.replace("%(command)s", command),
         formatter_class=_Formatter)
     add = parser.add_argument
-    add("num_messages", nargs="?", type=_count, default=1000,
+    add("num_messages", nargs="?", type=specs.messages, default=1000,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
         "(default: %(default)s)")
-    add("num_senders", nargs="?", type=_num_senders, default=None,
+    add("num_senders", nargs="?", type=specs.num_senders, default=None,
         help=f"senders with the settings below, an integer from 0 to "
         f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
-    add("mean_processing_time", nargs="?", type=_float, default=0.01,
-        help="mean simulated seconds to send one message, >= 0 "
-        "(default: %(default)s)")
-    add("max_deviation", nargs="?", type=_float, default=None,
+    add("mean_processing_time", nargs="?", type=specs.number, default=None,
+        help=f"mean simulated seconds to send one message, >= 0 (default: "
+        f"{DEFAULT_MEAN_S})")
+    add("max_deviation", nargs="?", type=specs.number, default=None,
         help="seconds a send may differ from the mean, uniformly, from 0 to "
-        "the mean (default: half the mean)")
-    add("failure_rate", nargs="?", type=_float, default=0.1,
+        "the mean; with --dist normal or lognormal, the standard deviation "
+        "(default: half the mean)")
+    add("failure_rate", nargs="?", type=specs.number,
+        default=specs.DEFAULT_FAILURE_RATE,
         help="share of sends that fail, from 0 to 1 (default: %(default)s)")
-    add("--senders", metavar="COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS]",
-        type=_sender_spec, action="append", default=[],
-        help="add a group of COUNT (>= 1) senders with their own settings, "
-        "same units and ranges as above; TPS caps each one's sends per "
-        "second; repeatable")
-    add("--speed", metavar="X", type=_speed, default=1.0,
+    add("--dist", metavar="SHAPE", default=None,
+        help=f"the shape of the positional senders' send times: "
+        f"{', '.join(SHAPES[:-1])}, or empirical:file=PATH[,column=NAME] "
+        "(default: uniform)")
+    add("--senders", metavar="GROUP", type=specs.sender_group,
+        action="append", default=[],
+        help="add a group of senders with their own settings: "
+        "COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS], uniform, or named, "
+        "count=N,mean=S,sd=S,fail=P,tps=X,dist=SHAPE (dev=S for uniform; "
+        "dist=empirical,file=PATH for measured times; fail is "
+        f"{specs.DEFAULT_FAILURE_RATE} unless given); repeatable")
+    add("--carrier-delay", metavar="SPEC", type=specs.latency, default=None,
+        help="the carrier's delay from a send to the phone: "
+        "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
+        "or a file of measured delays; adds when each phone had it")
+    add("--speed", metavar="X", type=specs.speed, default=None,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
-        "every simulated figure is the same at any speed "
-        "(default: %(default)s)")
-    add("--tps", metavar="X", type=_float, default=None,
+        "every simulated figure is the same at any speed (default: 1, or "
+        "max for --runs, --sweep and --target)")
+    add("--tps", metavar="X", type=specs.number, default=None,
         help="each positional sender starts at most X sends per simulated "
-        "second, > 0")
-    add("--max-rate", metavar="R", type=_float, default=None,
+        "second, >= 1e-06")
+    add("--max-rate", metavar="R", type=specs.number, default=None,
         help="all senders together start at most R sends per simulated "
-        "second, evenly spaced, > 0")
-    add("--retries", metavar="N", type=_retries, default=0,
+        "second, evenly spaced, >= 1e-06")
+    add("--retries", metavar="N", type=specs.retries, default=0,
         help="retry a failed attempt up to N more times, 0 to 100 "
         "(default: %(default)s)")
     backoff = Backoff()
-    add("--backoff", metavar="BASE[:CAP]", type=_backoff, default=backoff,
+    add("--backoff", metavar="BASE[:CAP]", type=specs.backoff,
+        default=backoff,
         help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
         f"simulated seconds, 0 < BASE <= CAP; BASE alone sets CAP to "
         f"max(BASE, {backoff.cap_s:g}) (default: {backoff.base_s:g}:"
         f"{backoff.cap_s:g})")
-    add("--permanent", metavar="P", type=_float, default=0.0,
+    add("--permanent", metavar="P", type=specs.number, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
         "0 to 1 (default: %(default)s)")
-    add("--deadline", metavar="S", type=_float, default=None,
-        help="no attempt starts after S simulated seconds; what is not sent "
-        "by then expires, > 0")
-    add("--min-delivered", metavar="P", type=_float, default=None,
+    add("--deadline", metavar="S", type=specs.duration, default=None,
+        help="no attempt starts after S simulated seconds (or 20m, 1h); "
+        "what is not sent by then expires")
+    add("--min-delivered", metavar="P", type=specs.share, default=None,
         help="exit 3 after the report unless at least this share of all "
         "messages was sent, 0 to 1")
+    add("--min-reached", metavar="P[@T]", type=specs.reach_check,
+        default=None,
+        help="with --carrier-delay: exit 3 unless at least this share of "
+        "all messages reached the phones (by simulated time T, if given)")
+    add("--runs", metavar="R", type=specs.runs, default=None,
+        help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
+        "from --seed: each figure's mean, 95%% interval, min and max")
+    add("--sweep", metavar="NAME=VALUES", type=specs.sweep, action=_Once,
+        default=None,
+        help=f"a run per value of one setting, NAME one of "
+        f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
+        "positional senders'); VALUES as 5,10,20 or 10..50/10")
+    add("--target", metavar="SHARE@TIME", type=specs.target, default=None,
+        help="with --solve: the share of all messages to be delivered "
+        "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
+    add("--solve", metavar="NAME", choices=SOLVE_NAMES, default=None,
+        help=f"with --target: find the least value of NAME, one of "
+        f"{', '.join(SOLVE_NAMES)}, that meets it (in every run, with "
+        "--runs), doubling from its setting, then narrowing")
+    add("--jobs", metavar="N", type=specs.jobs, default=None,
+        help="worker processes for --runs, --sweep and --target; the same "
+        "figures with any number (default: the machine's CPUs)")
+    add("--report", metavar="FILE", default=None,
+        help="also write a self-contained HTML report, with charts, to FILE")
     add("--log", metavar="FILE", default=None,
         help="write one CSV row per message as it ends, with columns "
-        + ", ".join(CsvLog.COLUMNS))
-    add("--interval", metavar="S", type=_float, default=1.0,
+        + ", ".join(CsvLog.COLUMNS) + f" (and {CsvLog.CARRIER_COLUMN} with "
+        "--carrier-delay)")
+    add("--interval", metavar="S", type=specs.number, default=1.0,
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")
-    add("--seed", metavar="N", type=_seed, default=None,
+    add("--seed", metavar="N", type=specs.seed, default=None,
         help="seed the random generator, an integer >= 0 of at most 40 "
         "digits: the same seed and settings give the same simulated "
         "figures and log, at any speed (default: a seed drawn and shown "
@@ -335,29 +286,97 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
 @dataclass(frozen=True, slots=True)
 class Options:
     config: SimulationConfig
+    """With its seed: the one given, or one drawn for this run."""
     json: bool
     min_delivered: float | None
+    min_reached: tuple[float, float | None] | None
+    """A share of all messages, and the time by which, if any."""
     log: str | None
+    report: str | None
+    runs: int | None
+    sweep: specs.Sweep | None
+    target: Target | None
+    solve: str | None
+    jobs: int
+    command: str
+    """The command line that repeats the run, its seed included."""
+
+    @property
+    def plan(self) -> bool:
+        """Many runs rather than one."""
+        return bool(self.runs or self.sweep or self.target)
+
+    @property
+    def marks(self) -> tuple[float, ...]:
+        """The moments the runs count exactly: the target's and the reach
+        check's."""
+        moments = [self.target.by_s] if self.target else []
+        if self.min_reached and self.min_reached[1] is not None:
+            moments.append(self.min_reached[1])
+        return tuple(dict.fromkeys(moments))
+
+    def checks(self, snap: Any) -> list[Check]:
+        """The checks asked for, of one run's final snapshot."""
+        checks = []
+        if self.min_delivered is not None:
+            checks.append(min_delivered(snap, self.min_delivered))
+        if self.min_reached is not None:
+            checks.append(min_reached(snap, *self.min_reached))
+        return checks
 
 
 def _fail(parser: argparse.ArgumentParser, field: str,
           error: Exception) -> NoReturn:
-    parser.error(f"argument {ARGUMENTS.get(field, (field, ''))[0]}: {error}")
+    parser.error(f"argument {ARGUMENTS.get(field, field)}: {error}")
+
+
+def _positional_send(parser: argparse.ArgumentParser,
+                     args: argparse.Namespace) -> Latency:
+    """The positional senders' send times, of ``--dist``'s shape: the
+    mean and max_deviation (the standard deviation, for normal and
+    lognormal) as given; an empirical shape takes neither."""
+    dist = args.dist or "uniform"
+    mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
+        else args.mean_processing_time
+    spread = mean / 2 if args.max_deviation is None else args.max_deviation
+    if dist in ("uniform", "normal", "exponential", "lognormal"):
+        if dist == "exponential" and args.max_deviation is not None:
+            parser.error("argument max_deviation: the exponential shape "
+                         "has its mean alone; leave max_deviation out")
+        try:
+            if dist == "uniform":
+                return Latency.uniform(mean, spread)
+            if dist == "exponential":
+                return Latency.exponential(mean)
+            return Latency(dist, mean, sd_s=spread)
+        except ConfigError as error:
+            _fail(parser, error.field, error)
+    if args.mean_processing_time is not None or \
+            args.max_deviation is not None:
+        parser.error("argument mean_processing_time: an empirical shape "
+                     "takes its times from its file; leave the mean and "
+                     "max_deviation out")
+    try:
+        return specs.latency(dist if ":" in dist or os.path.exists(dist)
+                             else f"{dist}:")
+    except argparse.ArgumentTypeError as error:
+        parser.error(f"argument --dist: {error}")
 
 
 def parse_options(parser: argparse.ArgumentParser,
                   argv: Sequence[str] | None) -> Options:
     """Validated options; a broken rule exits through ``parser.error``
     (usage, one line, status 2)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     num_senders = (DEFAULT_SENDERS if args.num_senders is None
                    else args.num_senders)
     groups = list(args.senders)
-    try:  # checked even when num_senders is 0: a bad value is never moot
-        positional = SenderGroup.uniform(
-            max(num_senders, 1), args.mean_processing_time,
-            args.mean_processing_time / 2 if args.max_deviation is None
-            else args.max_deviation, args.failure_rate, args.tps)
+    # Checked even when num_senders is 0: a bad value is never moot.
+    send = _positional_send(parser, args)
+    try:
+        positional = SenderGroup(max(num_senders, 1), send,
+                                 args.failure_rate, args.tps)
     except ConfigError as error:
         _fail(parser, error.field, error)
     if num_senders:
@@ -365,26 +384,74 @@ def parse_options(parser: argparse.ArgumentParser,
     elif not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
-    elif args.tps is not None:
-        parser.error("argument --tps: caps the positional senders, and "
-                     "num_senders is 0; give a group's cap as the TPS of "
-                     "its --senders")
+    elif args.tps is not None or args.dist is not None:
+        option = "--tps" if args.tps is not None else "--dist"
+        parser.error(f"argument {option}: is for the positional senders, "
+                     "and num_senders is 0; give a group's own in its "
+                     "--senders")
+    plan = bool(args.runs or args.sweep or args.target)
+    speed = args.speed if args.speed is not None \
+        else UNPACED if plan else 1.0
     try:
         gateway = Gateway(args.max_rate, args.retries, args.backoff,
                           args.permanent, args.deadline)
-        config = SimulationConfig(args.num_messages, tuple(groups),
-                                  args.interval, args.seed, args.speed,
-                                  gateway)
+        config = simulation.with_seed(SimulationConfig(
+            args.num_messages, tuple(groups), args.interval, args.seed,
+            speed, gateway, args.carrier_delay))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(
                 f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
                 "senders count too (give num_senders 0 to leave them out)")
         _fail(parser, error.field, error)
-    if args.min_delivered is not None and not 0 <= args.min_delivered <= 1:
-        parser.error(f"argument --min-delivered: must be a number from 0 to "
-                     f"1, got {args.min_delivered!r}")
-    return Options(config, args.json, args.min_delivered, args.log)
+    _check_plan(parser, args, num_senders, config)
+    if args.min_reached is not None and args.carrier_delay is None:
+        parser.error("argument --min-reached: counts the phones reached, "
+                     "which needs --carrier-delay")
+    if args.report is not None:
+        reason = check_writable(args.report)
+        if reason is not None:
+            parser.error(f"argument --report: {reason}")
+    program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
+        else parser.prog
+    command = f"{program} " + shlex.join(argv + (
+        [] if args.seed is not None else ["--seed", str(config.seed)]))
+    return Options(config, args.json, args.min_delivered, args.min_reached,
+                   args.log, args.report, args.runs, args.sweep, args.target,
+                   args.solve, args.jobs or os.cpu_count() or 1, command)
+
+
+def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                num_senders: int, config: SimulationConfig) -> None:
+    """The rules of replications, sweeps and searches together."""
+    if (args.target is None) != (args.solve is None):
+        given, missing = (("--target", "--solve") if args.solve is None
+                          else ("--solve", "--target"))
+        parser.error(f"argument {given}: needs {missing} (the target and "
+                     "the setting to solve for go together)")
+    if args.sweep is not None and args.solve is not None:
+        parser.error("argument --sweep: a sweep and a --solve search each "
+                     "vary a setting; give one or the other")
+    plan = args.runs or args.sweep or args.target
+    if plan and args.log is not None:
+        parser.error("argument --log: logs one run; repeat a run of the "
+                     "plan alone, with its --seed, to log it")
+    name = args.sweep.name if args.sweep else args.solve
+    if name in ("senders", "tps", "mean") and not num_senders:
+        parser.error(f"argument {'--sweep' if args.sweep else '--solve'}: "
+                     f"{name} is the positional senders', and num_senders "
+                     "is 0")
+    if args.solve is not None and configured(config, args.solve) is None:
+        option = {"tps": "--tps", "max-rate": "--max-rate"}[args.solve]
+        parser.error(f"argument --solve: {args.solve} starts from its "
+                     f"setting; give {option}")
+    if args.sweep is not None:
+        for value in args.sweep.values:
+            try:
+                with_value(config, args.sweep.name, value)
+            except ConfigError as error:
+                parser.error(f"argument --sweep: {args.sweep.name}={value:g}"
+                             f": {error}")
 
 
 REPEAT_GRACE_S = 0.5
@@ -454,18 +521,18 @@ def _say(stream: TextIO | None, text: str) -> None:
         pass
 
 
-def _open_log(parser: argparse.ArgumentParser, path: str | None
-              ) -> CsvLog | None:
+def _open_log(parser: argparse.ArgumentParser, path: str | None,
+              carrier: bool) -> CsvLog | None:
     if path is None:
         return None
     for name, stream in (("output", sys.stdout), ("error", sys.stderr)):
         if _same_file(path, stream):  # checked before it is emptied
-            parser.error(f"argument --log: {_echo(path)} is also the "
+            parser.error(f"argument --log: {specs.echo(path)} is also the "
                          f"standard {name}; give the log a file of its own")
     try:
-        return CsvLog.create(path)
+        return CsvLog.create(path, carrier)
     except OSError as error:
-        parser.error(f"argument --log: cannot write {_echo(path)}: "
+        parser.error(f"argument --log: cannot write {specs.echo(path)}: "
                      f"{CsvLog.reason(error)}")
 
 
@@ -497,39 +564,66 @@ def main(argv: Sequence[str] | None = None,
         _say(sys.stderr, "sms-sim: cannot write the output: standard "
              "output is closed\n")
         return EXIT_FAULT
-    log = _open_log(parser, options.log)
-    config = options.config
+    log = _open_log(parser, options.log, options.config.carrier is not None)
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set,
-                           interval_s=config.interval_s)
-    checks: list[Check] = []
+                           interval_s=options.config.interval_s)
     try:  # signals are handled until the report is out: see __main__
         with _signals_recorded(view.abandon) as received:
-            with view.running(), _interpreter_tuned(config.num_senders + 2):
-                outcome = simulation.run(
-                    config, view.progress, stop=stop,
-                    signalled=lambda: bool(received),
-                    sink=None if log is None else log.write,
-                    started_at=started_at)
-            if options.min_delivered is not None:
-                checks.append(min_delivered(outcome.snapshot,
-                                            options.min_delivered))
-            view.final(outcome.snapshot, checks)
+            if options.plan:
+                with view.running():
+                    result = plans.run(options, view, lambda: bool(received),
+                                       started_at)
+            else:
+                result = _one_run(options, view, stop, log,
+                                  lambda: bool(received), started_at)
     finally:
         view.close()
         if log is not None:
             log.close()
-    for fault in outcome.faults:
+    for fault in result.faults:
         _say(sys.stderr, f"sms-sim: {fault}")
     if view.error is not None:
         _say(sys.stderr, f"sms-sim: cannot write the output: {view.error}\n")
         return EXIT_FAULT
     if view.closed:
         return EXIT_CLOSED_PIPE
-    if received and outcome.snapshot.interrupted:
+    if received and result.interrupted:
         return 128 + received[0]
-    if outcome.faults:
+    if result.faults:
         return EXIT_FAULT
-    if not all(check.ok for check in checks):
+    if not result.ok:
         return EXIT_CHECK_FAILED
     return EXIT_OK
+
+
+def _one_run(options: Options, view: View, stop: StopEvent,
+             log: CsvLog | None, signalled: Callable[[], bool],
+             started_at: float) -> plans.Result:
+    """The run, reported as it goes; its checks; its HTML report."""
+    config = options.config
+    with view.running(), _interpreter_tuned(config.num_senders + 2):
+        outcome = simulation.run(
+            config, view.progress, stop=stop, signalled=signalled,
+            marks=options.marks, sink=None if log is None else log.write,
+            started_at=started_at)
+    snap = outcome.snapshot
+    checks = options.checks(snap)
+    view.final(snap, checks, html_pages.marks(config, options.target))
+    faults = list(outcome.faults)
+    if options.report is not None and snap.stopped is None:
+        faults += _write_report(options.report, html_pages.one_run(
+            snap, config, options.command, checks, options.target))
+    return plans.Result(interrupted=snap.interrupted,
+                        ok=all(check.ok for check in checks),
+                        faults=tuple(faults))
+
+
+def _write_report(path: str, page: str) -> list[str]:
+    """Write the HTML report whole, or nothing: the fault, if any."""
+    try:
+        write_atomically(path, page)
+    except OSError as error:
+        return [f"cannot write the report {path!r}: "
+                f"{error.strerror or error}\n"]
+    return []

@@ -27,7 +27,11 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from types import FrameType
 from typing import Any, Protocol, TextIO
 
+from sms_sim.chart import chart
 from sms_sim.checks import Check
+from sms_sim.curve import Curve, Mark
+from sms_sim.plan_report import (PlanReport, PlanStatus, status_frame,
+                                 status_line)
 from sms_sim.report import (PLAIN, Style, clock_time, count, final_report,
                             fit, live_frame, percent, progress_json,
                             progress_line, summary_json, wrap)
@@ -58,7 +62,14 @@ class View(Protocol):
         (signal handlers, watchers); entered in the main thread."""
 
     def progress(self, snap: Snapshot) -> None: ...
-    def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None: ...
+
+    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+              marks: Sequence[Mark] = ()) -> None:
+        """The final report; a completed run's with its reach curve, and
+        ``marks`` (the deadline, a target) on it."""
+
+    def plan_progress(self, status: PlanStatus) -> None: ...
+    def plan_final(self, report: PlanReport) -> None: ...
     def close(self) -> None: ...
 
     def abandon(self) -> None:
@@ -265,15 +276,28 @@ class LiveView(_Output):
             # leave the group rows that much less room.
             height -= len(fitted) - limit
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None:
+    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+              marks: Sequence[Mark] = ()) -> None:
         # The block is drawn a last time with the final figures and stays
         # on screen; the report goes below it.
         width = max(1, self._width())
         with self._drawing:
             self._draw(_rows(live_frame(snap, width, self._style)
                              + [""] + final_report(snap, width, self._style,
-                                                   self._interval_s, checks),
+                                                   self._interval_s, checks)
+                             + _curve_chart(snap, width, self._style, marks),
                              width))
+            self._height = 0
+
+    def plan_progress(self, status: PlanStatus) -> None:
+        width = max(1, self._width())
+        with self._drawing:
+            self._draw([status_frame(status, width, self._style)])
+
+    def plan_final(self, report: PlanReport) -> None:
+        width = max(1, self._width())
+        with self._drawing:
+            self._draw(_rows(report.lines(width, self._style), width))
             self._height = 0
 
     def close(self) -> None:
@@ -442,8 +466,17 @@ class LineView(_Output):
     def progress(self, snap: Snapshot) -> None:
         self.write(progress_line(snap) + "\n")
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None:
+    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+              marks: Sequence[Mark] = ()) -> None:
         lines = final_report(snap, None, PLAIN, self._interval_s, checks)
+        lines += _curve_chart(snap, PIPED_CHART_WIDTH, PLAIN, marks)
+        self.write("".join(f"{line}\n" for line in lines))
+
+    def plan_progress(self, status: PlanStatus) -> None:
+        self.write(status_line(status) + "\n")
+
+    def plan_final(self, report: PlanReport) -> None:
+        lines = report.lines(None, PLAIN)
         self.write("".join(f"{line}\n" for line in lines))
 
 
@@ -451,11 +484,44 @@ class JsonView(_Output):
     def progress(self, snap: Snapshot) -> None:
         self._emit(progress_json(snap))
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = ()) -> None:
+    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+              marks: Sequence[Mark] = ()) -> None:
         self._emit(summary_json(snap, checks))
+
+    def plan_progress(self, status: PlanStatus) -> None:
+        self._emit({"event": "progress", "runs_done": status.done,
+                    "runs": status.total,
+                    "elapsed_s": round(status.elapsed_s, 3),
+                    "eta_s": None if status.eta_s is None
+                    else round(status.eta_s, 3)})
+
+    def plan_final(self, report: PlanReport) -> None:
+        for obj in report.json():
+            self._emit(obj)
 
     def _emit(self, obj: dict[str, Any]) -> None:
         self.write(json.dumps(obj) + "\n")
+
+
+PIPED_CHART_WIDTH = 80
+"""The width of the reach curve's chart where no terminal sets one."""
+
+
+def _curve_chart(snap: Snapshot, width: int, style: Style,
+                 marks: Sequence[Mark]) -> list[str]:
+    """A completed run's reach curve (the phones reached, with a carrier),
+    under a blank line; nothing for a run stopped early, or too narrow a
+    terminal."""
+    curves = snap.reached_curves if snap.carrier else snap.curves
+    if snap.stopped is not None or not curves:
+        return []
+    if len(curves) == 1:  # no legend label needed: it is the run's
+        curves = (Curve("", curves[0].points),)
+    lines = chart(curves, width, style, marks)
+    title = ("reached the phones" if snap.carrier else "delivered") + \
+        ", share of all messages by simulated time"
+    return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
+        if lines else []
 
 
 def terminal_style(stream: TextIO, environ: Mapping[str, str]) -> Style:

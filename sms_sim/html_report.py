@@ -20,7 +20,7 @@ import contextlib
 import html
 import math
 import os
-import secrets
+import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -497,7 +497,9 @@ def _create_temporary(path: str) -> tuple[str, int]:
     renamed report is as readable as any other file written there."""
     folder, base = os.path.split(path)
     while True:
-        name = os.path.join(folder, f".{base}.{secrets.token_hex(6)}.tmp")
+        # random, not secrets: secrets loads OpenSSL, 4 MB of memory.
+        token = random.SystemRandom().getrandbits(48)
+        name = os.path.join(folder, f".{base}.{token:012x}.tmp")
         try:
             return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
                                  0o666)

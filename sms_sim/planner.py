@@ -144,9 +144,13 @@ class Runs:
     ``signalled`` tells) stops the runs in progress and starts no more."""
 
     def __init__(self, jobs: int,
-                 signalled: Callable[[], bool] = lambda: False) -> None:
+                 signalled: Callable[[], bool] = lambda: False,
+                 on_tick: Callable[[], None] = lambda: None) -> None:
         self._jobs = jobs
         self._signalled = signalled
+        self._on_tick = on_tick
+        """Called at least every ``POLL_S`` while runs go on in workers,
+        and between runs here: for progress reports."""
         self.interrupted = False
         self._pool: concurrent.futures.ProcessPoolExecutor | None = None
         self._stop: EventLike | None = \
@@ -171,6 +175,7 @@ class Runs:
 
     def _here(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Snapshot]]:
         for index, task in enumerate(tasks):
+            self._on_tick()
             snapshot = _run(task, signalled=self._signalled)
             if snapshot.stopped is not None:
                 self.interrupted = True
@@ -190,6 +195,7 @@ class Runs:
             done, _ = concurrent.futures.wait(
                 pending, timeout=POLL_S,
                 return_when=concurrent.futures.FIRST_COMPLETED)
+            self._on_tick()
             if self._signalled() and not self.interrupted:
                 self.interrupted = True
                 self._stop.set()  # the runs in progress end at once

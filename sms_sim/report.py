@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sms_sim.checks import Check
+from sms_sim.curve import DELIVERY_SHARES, curve_json
 from sms_sim.latency import Latency
-from sms_sim.curve import DELIVERY_SHARES
 from sms_sim.stats import Bin, GroupSnapshot, Snapshot
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -564,9 +564,12 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
         "max_send_s": _round(snap.max_s, 9),
         "delivery_s": _shares_json(snap.delivery),
         "last_sent_s": _round(snap.last_sent_s, 6),
+        "curve": curve_json(snap.curves[0]) if snap.curves else [],
         **({"reached": snap.reached,
             "reached_s": _shares_json(snap.reached_at),
-            "last_reached_s": _round(snap.last_reached_s, 6)}
+            "last_reached_s": _round(snap.last_reached_s, 6),
+            "reached_curve": curve_json(snap.reached_curves[0])
+            if snap.reached_curves else []}
            if snap.carrier else {}),
         "throughput_per_s": _round(snap.throughput_per_s, 1),
         "attempts": {str(n): c for n, c in snap.attempts},

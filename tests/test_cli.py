@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import errno
 import gc
 import io
@@ -116,8 +117,13 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "number of seconds > 0 and <= 1e9, got 1e+308"),
     (["--senders", "1:1e308:0:0"], "argument --senders: '1:1e308:0:0': "
      "MEAN must be a number of seconds from 0 to 1e9, got 1e+308"),
-    (["--deadline", "2e9"], "argument --deadline: must be a number of "
-     "seconds > 0 and <= 1e9, got 2000000000.0"),
+    (["--deadline", "2e9"], "argument --deadline: must be a time > 0 and "
+     "at most 1e9 s, in seconds or with s, m or h (20m), got '2e9'"),
+    (["--deadline", "20x"], "argument --deadline: must be a number, got "
+     "'20x'"),
+    (["--deadline", "-1m"], "argument --deadline: must be a time > 0"),
+    (["--deadline", "2e9m"], "argument --deadline: must be a time > 0 and "
+     "at most 1e9 s"),
     (["1000000000000", "1", "1", "0"], "argument num_messages: "
      "1,000,000,000,000 messages need at least 1e+12 simulated seconds "
      "with these senders and caps; a run may model at most 1e9 s (about "
@@ -145,10 +151,9 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "0 to 1, got 1.5"),
     (["--permanent", "-0.5"], "argument --permanent: must be a number from "
      "0 to 1"),
-    (["--deadline", "0"], "argument --deadline: must be a number of "
-     "seconds > 0 and <= 1e9, got 0.0"),
-    (["--deadline", "nan"], "argument --deadline: must be a number of "
-     "seconds > 0"),
+    (["--deadline", "0"], "argument --deadline: must be a time > 0 and at "
+     "most 1e9 s, in seconds or with s, m or h (20m), got '0'"),
+    (["--deadline", "nan"], "argument --deadline: must be a time > 0"),
     (["--min-delivered", "2"], "argument --min-delivered: must be a number "
      "from 0 to 1, got 2.0"),
     (["--min-delivered", "nan"], "argument --min-delivered: must be a "
@@ -167,7 +172,9 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     # random.Random(-1) is Random(1): a negative seed would repeat another.
     (["--seed", "-1"], "argument --seed: must be an integer >= 0, got -1"),
     (["10", "0", "--tps", "5", "--senders", "2:0.01:0:0"], "argument --tps: "
-     "caps the positional senders, and num_senders is 0"),
+     "is for the positional senders, and num_senders is 0"),
+    (["10", "0", "--dist", "exponential", "--senders", "2:0.01:0:0"],
+     "argument --dist: is for the positional senders"),
     (["--log", "/nonexistent-dir/x.csv"], "argument --log: cannot write "
      "'/nonexistent-dir/x.csv': No such file or directory"),
     (["--bogus"], "unrecognized arguments: --bogus"),
@@ -289,9 +296,12 @@ def test_anything_else_is_not_an_integer(
 
 def test_defaults_are_a_short_demo() -> None:
     options = parse()
+    seed = options.config.seed
+    assert seed is not None  # drawn, and shown, so the run can be repeated
     assert options.config == SimulationConfig(
-        1000, (SenderGroup.uniform(4, 0.01, 0.005, 0.1),), 1.0, None, 1.0,
+        1000, (SenderGroup.uniform(4, 0.01, 0.005, 0.1),), 1.0, seed, 1.0,
         Gateway())
+    assert options.command == f"python3 start.py --seed {seed}"
     assert not options.json and options.min_delivered is None
     assert options.log is None
 
@@ -372,7 +382,8 @@ def test_help_fills_its_paragraphs_to_the_width_but_not_the_examples(
     examples, *notes = cli.EPILOG.split("\n\n")
     assert examples.replace("%(command)s", "python3 start.py") in paragraphs
     prose = [p for p in paragraphs
-             if p.startswith(("Simulate", "Senders", "exit codes"))]
+             if p.startswith(("Simulate", "Senders", "Shapes",
+                              "exit codes"))]
     assert [p.split() for p in prose] == [
         p.split() for p in (cli.DESCRIPTION, *notes)]
     for paragraph in prose:
@@ -593,7 +604,8 @@ def test_the_run_gets_the_parsed_config_and_a_stop_event(
     run = FakeRun(outcome(5, 5))
     monkeypatch.setattr("sms_sim.simulation.run", run)
     assert cli.main(["5", "2", "--speed", "50", "--json"]) == cli.EXIT_OK
-    assert run.config == parse("5", "2", "--speed", "50").config
+    assert run.config is not None and run.config == dataclasses.replace(
+        parse("5", "2", "--speed", "50").config, seed=run.config.seed)
     assert isinstance(run.kwargs["stop"], threading.Event)
     assert run.kwargs["sink"] is None  # no --log
     capsys.readouterr()

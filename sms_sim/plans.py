@@ -1,0 +1,122 @@
+"""The command line's plans: replications (``--runs``), a sweep
+(``--sweep``) and a target search (``--target`` with ``--solve``), carried
+out by ``planner.py`` and shown by the view, then as an HTML report."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sms_sim import html_pages
+from sms_sim.html_report import write_atomically
+from sms_sim.plan_report import PlanReport, PlanStatus
+from sms_sim.planner import (Cell, Runs, Search, configured, evaluate,
+                             limit_of, replication_seeds, solve, with_value)
+
+if TYPE_CHECKING:
+    from sms_sim.cli import Options
+    from sms_sim.display import View
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What the command line needs of a run or a plan to exit as it
+    should."""
+
+    interrupted: bool
+    ok: bool
+    """Every check passed in every run, and a target search found its
+    answer."""
+    faults: tuple[str, ...] = ()
+
+
+class _Progress:
+    """Counts the runs that ended and reports, at most every interval, to
+    the view."""
+
+    def __init__(self, view: View, total: int | None, interval_s: float,
+                 started_at: float) -> None:
+        self._view = view
+        self._total = total
+        self._interval_s = interval_s
+        self._started_at = started_at
+        self._next = 0.0
+        self.done = 0
+
+    def one_done(self) -> None:
+        self.done += 1
+        self.tick()
+
+    def tick(self, force: bool = False) -> None:
+        elapsed = time.monotonic() - self._started_at
+        if force or elapsed >= self._next:
+            self._view.plan_progress(PlanStatus(self.done, self._total,
+                                                elapsed))
+            self._next = elapsed + self._interval_s
+
+
+def run(options: Options, view: View, signalled: Callable[[], bool],
+        started_at: float) -> Result:
+    """Carry out the plan the options ask for, show it, and write its
+    report."""
+    config = options.config
+    assert config.seed is not None
+    seeds = (replication_seeds(config.seed, options.runs) if options.runs
+             else [config.seed])
+    marks = options.marks
+    sweep = options.sweep
+    total = (len(seeds) * len(sweep.values) if sweep
+             else None if options.target else len(seeds))
+    progress = _Progress(view, total, config.interval_s, started_at)
+    progress.tick(force=True)
+    search: Search | None = None
+    with Runs(options.jobs, signalled, progress.tick) as runs:
+        if options.target is not None and options.solve is not None:
+            name = options.solve
+
+            def try_values(values: list[float]) -> list[Cell]:
+                return evaluate(runs, [with_value(config, name, v)
+                                       for v in values], values, seeds,
+                                marks, progress.one_done)
+
+            start = configured(config, name)
+            assert start is not None
+            search = solve(name, start, options.target, try_values,
+                           limit_of(name, config))
+            cells = list(search.cells)
+            kind = "target"
+        elif sweep is not None:
+            name = sweep.name
+            cells = evaluate(runs, [with_value(config, name, v)
+                                    for v in sweep.values],
+                             list(sweep.values), seeds, marks,
+                             progress.one_done)
+            kind = "sweep"
+        else:
+            name = None
+            cells = evaluate(runs, [config], [None], seeds, marks,
+                             progress.one_done)
+            kind = "replications"
+        interrupted = runs.interrupted
+    checks = tuple((seed, tuple(options.checks(snap)))
+                   for cell in cells for seed, snap in cell.runs)
+    report = PlanReport(
+        kind=kind, cells=tuple(cells), name=name, checks=checks,
+        carrier=config.carrier is not None,
+        elapsed_s=time.monotonic() - started_at, speed=config.speed,
+        base_seed=config.seed, target=options.target, search=search,
+        interrupted=interrupted)
+    view.plan_final(report)
+    faults: list[str] = []
+    if options.report is not None and not interrupted:
+        try:
+            write_atomically(options.report, html_pages.plan(
+                report, config, options.command))
+        except OSError as error:
+            faults.append(f"cannot write the report {options.report!r}: "
+                          f"{error.strerror or error}\n")
+    found = search is None or search.answer is not None
+    return Result(interrupted=interrupted,
+                  ok=found and not report.failed_checks,
+                  faults=tuple(faults))

@@ -1,0 +1,358 @@
+"""The command line's values: text as typed to settings, with one-line
+errors that say what is allowed (argparse shows them with the usage).
+
+Each public function takes one argument's text and returns its value, or
+raises ``argparse.ArgumentTypeError``; the parser (``cli.py``) names the
+argument.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import NoReturn, TypeVar
+
+from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED, MIN_SPEED,
+                            UNPACED, SenderGroup)
+from sms_sim.gateway import MAX_RETRIES, Backoff
+from sms_sim.latency import SHAPES, Latency, MeasurementsError, \
+    read_measurements
+from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target)
+from sms_sim.validation import HORIZON, HORIZON_S, ConfigError
+
+T = TypeVar("T")
+LONGEST_ECHO = 40
+"""Most characters of a bad value that an error message repeats."""
+INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
+                     r"|[0-9]{1,3}(?:_[0-9]{3})+)")
+"""How an integer is written: see :func:`integer`."""
+COLON_FIELDS = {
+    # config field: its name in a colon spec (--senders, --backoff)
+    "count": "COUNT", "mean_s": "MEAN", "max_deviation_s": "DEVIATION",
+    "failure_rate": "FAILURE_RATE", "tps": "TPS", "base_s": "BASE",
+    "cap_s": "CAP", "sd_s": "SD",
+}
+NAMED_FIELDS = {
+    # config field: its key in a named spec (count=...,mean=...)
+    "count": "count", "mean_s": "mean", "max_deviation_s": "dev",
+    "sd_s": "sd", "failure_rate": "fail", "tps": "tps", "shape": "dist",
+    "table": "file",
+}
+GROUP_KEYS = ("count", "mean", "dev", "sd", "fail", "tps", "dist", "file",
+              "column")
+LATENCY_KEYS = ("mean", "dev", "sd", "file", "column")
+DEFAULT_FAILURE_RATE = 0.1
+UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+JOBS_LIMIT = 256
+
+
+def fail(text: str) -> NoReturn:
+    raise argparse.ArgumentTypeError(text)
+
+
+def echo(text: str) -> str:
+    """``text`` quoted, shortened if long: error messages stay one line."""
+    if len(text) <= LONGEST_ECHO:
+        return repr(text)
+    return f"{text[:24]!r}...{text[-8:]!r} ({len(text):,} characters)"
+
+
+def integer(text: str, limit: int | None = None) -> int:
+    """An integer as people write one: ASCII digits, in threes split by
+    commas or underscores if at all.  (``int`` alone would take ``1_0``
+    and other scripts' digits, Arabic-Indic or full-width.)"""
+    if not INTEGER.fullmatch(text):
+        fail(f"must be an integer in digits (1000, 1,000 or 1_000), got "
+             f"{echo(text)}")
+    digits = text.replace(",", "").replace("_", "")
+    if limit is not None and len(digits.lstrip("+-0")) > len(str(limit)):
+        fail(f"too large (at most {limit:,}), got {echo(text)}")
+    return int(digits)
+
+
+def number(text: str) -> float:
+    try:
+        return float(text) + 0.0  # + 0.0: -0.0 becomes 0.0
+    except ValueError:
+        fail(f"must be a number, got {echo(text)}")
+
+
+def speed(text: str) -> float:
+    """A number, or ``max`` for no pacing at all; ``inf`` is refused, so
+    that the error can say what to type instead."""
+    if text.strip().lower() == "max":
+        return UNPACED
+    value = number(text)
+    if not MIN_SPEED <= value <= MAX_SPEED:  # also false for nan
+        fail(f"must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}, or max "
+             f"for no pacing, got {echo(text)}")
+    return value
+
+
+def messages(text: str) -> int:
+    return integer(text, MAX_MESSAGES)
+
+
+def senders(text: str) -> int:
+    return integer(text, MAX_SENDERS)
+
+
+def num_senders(text: str) -> int:
+    """Unlike a group's COUNT, the positional senders may be 0."""
+    value = senders(text)
+    if not 0 <= value <= MAX_SENDERS:
+        fail(f"must be an integer from 0 to {MAX_SENDERS:,}, got {value}")
+    return value
+
+
+def seed(text: str) -> int:
+    return integer(text, 10 ** LONGEST_ECHO - 1)
+
+
+def retries(text: str) -> int:
+    return integer(text, MAX_RETRIES)  # the rule itself is the config's
+
+
+def runs(text: str) -> int:
+    value = integer(text, MAX_RUNS)
+    if not MIN_RUNS <= value <= MAX_RUNS:
+        fail(f"must be an integer from {MIN_RUNS} to {MAX_RUNS:,}, got "
+             f"{value}")
+    return value
+
+
+def jobs(text: str) -> int:
+    value = integer(text, JOBS_LIMIT)
+    if not 1 <= value <= JOBS_LIMIT:
+        fail(f"must be an integer from 1 to {JOBS_LIMIT}, got {value}")
+    return value
+
+
+def share(text: str) -> float:
+    value = number(text)
+    if not 0 <= value <= 1:
+        fail(f"must be a number from 0 to 1, got {value!r}")
+    return value
+
+
+def duration(text: str) -> float:
+    """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``."""
+    unit = text[-1:].lower()
+    scale = UNITS.get(unit)
+    value = number(text[:-1] if scale else text) * (scale or 1.0)
+    if not (math.isfinite(value) and 0 < value <= HORIZON_S):
+        fail(f"must be a time > 0 and at most {HORIZON} s, in seconds or "
+             f"with s, m or h (20m), got {echo(text)}")
+    return value
+
+
+def _colon_fields(text: str, names: Sequence[str],
+                  optional: int) -> list[str]:
+    fields = text.split(":")
+    if not len(names) - optional <= len(fields) <= len(names):
+        spec = ":".join(names[:len(names) - optional]) + "".join(
+            f"[:{name}]" for name in names[len(names) - optional:])
+        fail(f"must be {spec}, got {echo(text)}")
+    return fields
+
+
+def _in_spec(text: str, field: str, error: Exception,
+             names: dict[str, str] = COLON_FIELDS) -> NoReturn:
+    name = names.get(field, field)
+    fail(f"{echo(text)}: {name} {error}")
+
+
+def _field(text: str, name: str, parse: Callable[[str], T],
+           value: str, names: dict[str, str] = COLON_FIELDS) -> T:
+    try:
+        return parse(value)
+    except argparse.ArgumentTypeError as error:
+        _in_spec(text, name, error, names)
+
+
+def sender_group(text: str) -> SenderGroup:
+    """A group of senders: ``COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS]``,
+    uniform; or named, ``count=20,mean=0.05,sd=0.02,fail=0.1,tps=5,
+    dist=lognormal`` (``dist=empirical,file=PATH[,column=NAME]`` for
+    measured send times)."""
+    if "=" in text:
+        return _named_group(text)
+    fields = _colon_fields(text, ("COUNT", "MEAN", "DEVIATION",
+                                  "FAILURE_RATE", "TPS"), optional=1)
+    count = _field(text, "count", senders, fields[0])
+    mean_s, deviation_s, failure_rate = (
+        _field(text, name, number, value) for name, value in
+        zip(("mean_s", "max_deviation_s", "failure_rate"), fields[1:4]))
+    tps = _field(text, "tps", number, fields[4]) if len(fields) > 4 else None
+    try:
+        return SenderGroup.uniform(count, mean_s, deviation_s, failure_rate,
+                                   tps)
+    except ConfigError as error:
+        _in_spec(text, error.field, error)
+
+
+def _pairs(text: str, allowed: Sequence[str]) -> dict[str, str]:
+    """``key=value,...`` as a dict: each key once, each one allowed."""
+    pairs: dict[str, str] = {}
+    for item in text.split(","):
+        key, equals, value = item.partition("=")
+        key = key.strip()
+        if not equals or not key:
+            fail(f"{echo(text)}: {echo(item)} is not key=value")
+        if key not in allowed:
+            fail(f"{echo(text)}: unknown key {key!r} (keys: "
+                 f"{', '.join(allowed)})")
+        if key in pairs:
+            fail(f"{echo(text)}: {key} is given twice")
+        pairs[key] = value.strip()
+    return pairs
+
+
+def _named_group(text: str) -> SenderGroup:
+    pairs = _pairs(text, GROUP_KEYS)
+    if "count" not in pairs:
+        fail(f"{echo(text)}: count is missing (count=N)")
+    count = _field(text, "count", senders, pairs.pop("count"), NAMED_FIELDS)
+    rate = _field(text, "failure_rate", share, pairs.pop(
+        "fail", str(DEFAULT_FAILURE_RATE)), NAMED_FIELDS)
+    tps = (_field(text, "tps", number, pairs.pop("tps"), NAMED_FIELDS)
+           if "tps" in pairs else None)
+    send = _latency(text, pairs.pop("dist", "uniform"), pairs)
+    try:
+        return SenderGroup(count, send, rate, tps)
+    except ConfigError as error:
+        _in_spec(text, error.field, error, NAMED_FIELDS)
+
+
+def latency(text: str) -> Latency:
+    """A distribution of durations: ``SHAPE:key=value,...`` (for example
+    ``lognormal:mean=8,sd=20``, ``exponential:mean=8``,
+    ``empirical:file=PATH``), or the path of a file of measurements."""
+    shape, colon, rest = text.partition(":")
+    if shape not in SHAPES:
+        if os.path.exists(text):
+            return _latency(text, "empirical", {"file": text})
+        fail(f"must be SHAPE:key=value,... with SHAPE one of "
+             f"{', '.join(SHAPES)} (lognormal:mean=8,sd=20), or a file of "
+             f"measurements, got {echo(text)}")
+    return _latency(text, shape, _pairs(rest, LATENCY_KEYS) if rest else {})
+
+
+def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
+    """The shape's distribution from its keys; any key it does not take is
+    an error, named."""
+    if shape not in SHAPES:
+        fail(f"{echo(text)}: dist must be one of {', '.join(SHAPES)}, got "
+             f"{shape!r}")
+    takes = {"uniform": ("mean", "dev"), "normal": ("mean", "sd"),
+             "exponential": ("mean",), "lognormal": ("mean", "sd"),
+             "empirical": ("file", "column")}[shape]
+    extra = [key for key in pairs if key not in takes]
+    if extra:
+        fail(f"{echo(text)}: {extra[0]} is not for the {shape} shape (it "
+             f"takes {', '.join(takes)})")
+    if shape == "empirical":
+        if "file" not in pairs:
+            fail(f"{echo(text)}: the empirical shape needs file=PATH")
+        try:
+            values = read_measurements(pairs["file"], pairs.get("column"))
+            return Latency.empirical(values, pairs["file"])
+        except MeasurementsError as error:
+            fail(str(error))
+    for key in takes:
+        if key not in pairs and key != "dev":
+            fail(f"{echo(text)}: the {shape} shape needs {key}=")
+    numbers = {key: _field(text, key, number, value, NAMED_FIELDS)
+               for key, value in pairs.items()}
+    mean = numbers["mean"]
+    try:
+        if shape == "uniform":
+            return Latency.uniform(mean, numbers.get("dev", mean / 2))
+        if shape == "exponential":
+            return Latency.exponential(mean)
+        return Latency(shape, mean, sd_s=numbers["sd"])
+    except ConfigError as error:
+        _in_spec(text, error.field, error, NAMED_FIELDS)
+
+
+def backoff(text: str) -> Backoff:
+    fields = _colon_fields(text, ("BASE", "CAP"), optional=1)
+    base_s = _field(text, "base_s", number, fields[0])
+    cap_s = (_field(text, "cap_s", number, fields[1]) if len(fields) > 1
+             else max(base_s, Backoff().cap_s))
+    try:
+        return Backoff(base_s, cap_s)
+    except ConfigError as error:
+        _in_spec(text, error.field, error)
+
+
+def target(text: str) -> Target:
+    """``SHARE@TIME``: a share of all messages, by a simulated time."""
+    share_text, at, time_text = text.partition("@")
+    if not at:
+        fail(f"must be SHARE@TIME (0.95@20m), got {echo(text)}")
+    value = _field(text, "SHARE", number, share_text, {})
+    if not 0 < value <= 1:
+        fail(f"{echo(text)}: SHARE must be a number > 0 and at most 1, got "
+             f"{value!r}")
+    return Target(value, _field(text, "TIME", duration, time_text, {}))
+
+
+def reach_check(text: str) -> tuple[float, float | None]:
+    """``P`` or ``P@T``: a share of all messages, by a time if given."""
+    share_text, at, time_text = text.partition("@")
+    value = _field(text, "P", share, share_text, {})
+    return value, (_field(text, "T", duration, time_text, {}) if at
+                   else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """``--sweep NAME=V1,V2,...``: a setting and its values, in order."""
+
+    name: str
+    values: tuple[float, ...]
+
+
+def sweep(text: str) -> Sweep:
+    """``NAME=V1,V2,...`` or ``NAME=FIRST..LAST/STEP``, with NAME one of
+    ``SWEEP_NAMES``.  Times take s, m or h."""
+    name, equals, rest = text.partition("=")
+    if not equals or name not in SWEEP_NAMES:
+        fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
+             f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")
+    parse = duration if name == "deadline" else number
+    if ".." in rest:
+        values = _range(text, rest, parse)
+    else:
+        items = [item for item in rest.split(",") if item.strip()]
+        values = [_field(text, "a value", parse, item.strip(), {})
+                  for item in items]
+    if not values:
+        fail(f"{echo(text)}: no values to sweep")
+    if len(set(values)) < len(values):
+        fail(f"{echo(text)}: a value is given twice")
+    return Sweep(name, tuple(values))
+
+
+MAX_SWEEP_VALUES = 1000
+
+
+def _range(text: str, rest: str, parse: Callable[[str], float]
+           ) -> list[float]:
+    bounds, slash, step_text = rest.partition("/")
+    first_text, _, last_text = bounds.partition("..")
+    first = _field(text, "FIRST", parse, first_text, {})
+    last = _field(text, "LAST", parse, last_text, {})
+    step = _field(text, "STEP", parse, step_text, {}) if slash else 1.0
+    if not (step > 0 and math.isfinite(step)) or last < first:
+        fail(f"{echo(text)}: must be FIRST..LAST/STEP with FIRST <= LAST "
+             f"and STEP > 0")
+    count = math.floor((last - first) / step + 1e-9) + 1
+    if count > MAX_SWEEP_VALUES:
+        fail(f"{echo(text)}: {count:,} values; at most "
+             f"{MAX_SWEEP_VALUES:,}")
+    return [first + step * k for k in range(count)]
