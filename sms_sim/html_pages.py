@@ -10,8 +10,8 @@ from sms_sim.curve import Curve, Mark, band
 from sms_sim.html_report import HtmlReport, Sweep, Table, render
 from sms_sim.plan_report import PlanReport, cell_text, columns, value_text
 from sms_sim.planner import Target
-from sms_sim.report import (PLAIN, count, latency_text, moment, percent,
-                            rate, seconds, speed_text)
+from sms_sim.report import (count, latency_text, moment, percent, rate,
+                            seconds, speed_text)
 from sms_sim.stats import GroupSnapshot, Snapshot
 
 
@@ -110,7 +110,7 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
     the replications' curves, or a curve per value, with the table."""
     cells = [cell for cell in report.cells if cell.runs]
     moments = marks(config, report.target)
-    notes = tuple(report.lines(None, PLAIN)[1:])
+    notes = tuple(report.notes())
     summary = (("runs", count(report.runs)),
                ("base seed", str(report.base_seed)),
                ("real time", moment(report.elapsed_s)))
@@ -129,7 +129,7 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
             groups=_groups(first.groups, first.carrier) if first else None,
             config=settings(config), notes=notes))
     name = report.name or ""
-    cols = columns(report.carrier)
+    cols = columns(report.carrier, report.target)
     table = Table((name, *(c.heading for c in cols),
                    *(["target"] if report.target else [])),
                   tuple((value_text(name, cell.value),

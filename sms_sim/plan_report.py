@@ -15,7 +15,7 @@ from sms_sim.checks import Check
 from sms_sim.curve import DELIVERY_SHARES
 from sms_sim.intervals import Stat
 from sms_sim.planner import Cell, Search, Target
-from sms_sim.report import (Style, clock_time, count, fit, moment, rate,
+from sms_sim.report import (Style, clock_time, count, fit, moment,
                             speed_text, summary_json, visible_width, wrap)
 from sms_sim.stats import Snapshot
 
@@ -49,13 +49,17 @@ def _percent(share: float) -> str:
     return f"{share * 100:.2f}%"
 
 
-def columns(carrier: bool) -> list[Column]:
-    """The figures a plan reports of each run, in order: duration, when
-    each share of all messages was delivered (and reached, with a
-    carrier), and the shares sent, failed and expired."""
+def columns(carrier: bool, target: Target | None = None) -> list[Column]:
+    """The figures a plan reports of each run, in order: duration, the
+    share delivered (reached, with a carrier) by a target's time, counted
+    exactly, when each share of all messages was delivered (and reached),
+    and the shares sent, failed and expired."""
     shares = DELIVERY_SHARES[:-1]
     cols = [Column("duration", "sim_elapsed_s", lambda s: s.sim_elapsed_s,
                    moment)]
+    if target is not None:
+        cols.append(Column(f"by {moment(target.by_s)}", "target_share",
+                           lambda snap: target.share_of(snap), _percent))
     cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
                     _delivered(i), moment) for i, share in enumerate(shares)]
     if carrier:
@@ -83,7 +87,8 @@ def cell_text(cell: Cell, column: Column) -> str:
     if figure.runs == 1:
         return column.show(figure.mean)
     half = (figure.high - figure.low) / 2
-    text = f"{column.show(figure.mean)} +-{column.show(half)}"
+    text = f"{column.show(figure.mean)} +-" + (
+        column.show(half) if half else "0")
     if figure.reached_in < figure.runs:
         text += f" ({figure.reached_in}/{figure.runs})"
     return text
@@ -168,10 +173,15 @@ class PlanReport:
         else:
             lines += _table(self.cells, self.name or "", self.carrier,
                             self.target, width)
-        lines += self._check_lines(width)
-        if self.search is not None:
-            lines += wrap("  ", self.answer().split(" "), width, sep=" ")
-        return lines
+        return lines + [line for note in self.notes()
+                        for line in wrap("  ", note.split(" "), width,
+                                         sep=" ")]
+
+    def notes(self) -> list[str]:
+        """The verdicts, a line each: the checks over the runs, and a
+        search's answer."""
+        return self._check_lines() + (
+            [self.answer()] if self.search is not None else [])
 
     def _title(self) -> str:
         what = {"replications": f"{count(self.runs)} runs",
@@ -180,19 +190,19 @@ class PlanReport:
                 "target": f"a search for the least {self.name}"}[self.kind]
         return what + (" (interrupted)" if self.interrupted else "")
 
-    def _check_lines(self, width: int | None) -> list[str]:
+    def _check_lines(self) -> list[str]:
         names = dict.fromkeys(check.name for _, checks in self.checks
                               for check in checks)
         lines = []
         for name in names:
             failed = [seed for seed, check in self.failed_checks
                       if check.name == name]
-            text = (f"check {name}: failed in {count(len(failed))} of "
-                    f"{count(len(self.checks))} runs"
-                    + (f" (seeds {', '.join(map(str, failed[:5]))}"
-                       + (", ..." if len(failed) > 5 else "") + ")"
-                       if failed else ""))
-            lines += wrap("  ", text.split(" "), width, sep=" ")
+            lines.append(
+                f"check {name}: failed in {count(len(failed))} of "
+                f"{count(len(self.checks))} runs"
+                + (f" (seeds {', '.join(map(str, failed[:5]))}"
+                   + (", ..." if len(failed) > 5 else "") + ")"
+                   if failed else ""))
         return lines
 
     def answer(self) -> str:
@@ -217,7 +227,7 @@ class PlanReport:
     def json(self) -> list[dict[str, Any]]:
         """The JSON lines: a run line per run (with replications), a line
         per value (a sweep, a search), then the summary."""
-        cols = columns(self.carrier)
+        cols = columns(self.carrier, self.target)
         objects: list[dict[str, Any]] = []
         checks = dict(self.checks)
         if self.kind == "replications":
@@ -241,6 +251,9 @@ class PlanReport:
                              **_cell_json(cell, cols)})
             if self.target is not None:
                 line["met"] = cell.met(self.target)
+                if len(cell.runs) == 1:
+                    line["target_share"] = self.target.share_of(
+                        cell.runs[0][1])
             objects.append(line)
         if self.search is not None and self.target is not None:
             objects.append({"event": "target", "name": self.name,
@@ -258,7 +271,7 @@ def value_text(name: str | None, value: float | None) -> str:
     if name == "senders":
         return count(int(value))
     if name in ("tps", "max-rate"):
-        return rate(value)
+        return f"{value:.4g}/s"  # a search finds rates to 1%
     if name in ("deadline", "mean"):
         return moment(value)
     return f"{value:g}"
@@ -316,8 +329,7 @@ def _replications(cell: Cell, carrier: bool,
 def _table(cells: Sequence[Cell], name: str, carrier: bool,
            target: Target | None, width: int | None) -> list[str]:
     """A row per value: its figures, and whether it met the target."""
-    cols = [c for c in columns(carrier) if not c.heading.endswith("reached")
-            or carrier]
+    cols = columns(carrier, target)
     head = (name, *(c.heading for c in cols),
             *(["target"] if target else []))
     rows = [head] + [

@@ -51,11 +51,21 @@ class Target:
     share: float
     by_s: float
 
-    def met(self, snap: Snapshot) -> bool:
-        """Whether ``snap``'s run met it, counted exactly at ``by_s``."""
+    def count(self, snap: Snapshot) -> int:
+        """The messages ``snap``'s run delivered (reached, with a carrier)
+        by ``by_s``, counted exactly."""
         (count,) = [(m.reached if snap.carrier else m.sent)
                     for m in snap.by_marks if m.at_s == self.by_s]
-        return snap.unsent == 0 and count >= self.share * snap.total
+        return count
+
+    def share_of(self, snap: Snapshot) -> float:
+        return self.count(snap) / snap.total if snap.total else 1.0
+
+    def met(self, snap: Snapshot) -> bool:
+        """Whether ``snap``'s run met it: every message has an outcome,
+        and enough had them by ``by_s``."""
+        return snap.unsent == 0 and \
+            self.count(snap) >= self.share * snap.total
 
 
 def replication_seeds(base: int, runs: int) -> list[int]:

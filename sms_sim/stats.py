@@ -566,8 +566,10 @@ class Stats:
         the histograms and only the final report shows them, so only a
         final snapshot has them; its simulated time is the blast's
         duration."""
+        # A completed run is over when its last phone is reached.
+        reach_s = self.end_s if final and stopped is None else sim_elapsed_s
         reached: list[int | None] = [
-            round(h.count_upto(sim_elapsed_s)) for h in self._group_reached
+            round(h.count_upto(reach_s)) for h in self._group_reached
         ] or [None] * len(self._groups)
         groups = tuple(
             GroupSnapshot(group=group, attempts=attempts, sent=sent,
@@ -585,7 +587,7 @@ class Stats:
             first_attempt_failed=self.first_attempt_failed,
             rate_per_s=rate_per_s, final=final, stopped=stopped,
             max_lag_s=self.max_lag_s, carrier=self.carrier,
-            reached=self.reached_by(sim_elapsed_s),
+            reached=self.reached_by(reach_s),
             by_marks=tuple(map(MarkCount, self._marks, self._marked_sent,
                                self._marked_reached)))
         if not final:
