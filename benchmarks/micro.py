@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""Micro-benchmarks of the performance tricks in sms-sim's code, each
+against the plain way it replaces, in this process.
+
+    python3 benchmarks/micro.py [--case NAME]... [--repeat N]
+
+Each case times both ways ``--repeat`` times (alternating) and prints the
+medians and their ratio: how many times as long the plain way takes.
+``tuning.py`` lists every trick and where it lives; ``benchmarks/README.md``
+holds the figures.  Not part of the test suite: no test asserts a timing.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import heapq
+import random
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sms_sim.channels import SENT, Result  # noqa: E402
+from sms_sim.config import SenderGroup  # noqa: E402
+from sms_sim.gateway import Gateway  # noqa: E402
+from sms_sim.message import (PRINTABLE, Message, attempt_bits,  # noqa: E402
+                             generate_messages)
+from sms_sim.schedule import Schedule  # noqa: E402
+from sms_sim.stats import Histogram  # noqa: E402
+from sms_sim.stop import StopEvent  # noqa: E402
+
+Timed = Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    what: str
+    trick: Timed
+    plain: Timed
+
+
+def _waits(event: threading.Event, threads: int, waits: int) -> None:
+    """``threads`` threads each doing ``waits`` timed waits that time out."""
+    def body() -> None:
+        for _ in range(waits):
+            event.wait(0.0001)
+
+    pool = [threading.Thread(target=body) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
+def _plain_messages(rng: random.Random, count: int) -> list[Message]:
+    """What generation costs one message at a time with ``choices``."""
+    digits = "0123456789"
+    out = []
+    for i in range(count):
+        d = "".join(rng.choices(digits, k=10))
+        text = "".join(rng.choices(PRINTABLE, k=rng.randint(1, 100)))
+        out.append(Message(i, f"{d[:3]}-{d[3:6]}-{d[6:]}", text,
+                           rng.getrandbits(64)))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _SlotsMessage:
+    id: int
+    phone: str
+    text: str
+    seed: int
+
+
+_MASK64 = (1 << 64) - 1
+
+
+def _splitmix(seed: int, output: int) -> int:
+    """SplitMix64's output ``output``, computed from the seed (two
+    multiplications), as the draws after a first attempt once were."""
+    z = (seed + output * 0x9E3779B97F4A7C15) & _MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def _decide_all(limit: int, messages: list[Message]) -> None:
+    parts: list[list[Message] | None] = [
+        messages[i:i + 256] for i in range(0, len(messages), 256)]
+    chunks = iter(parts + [None])
+    plan = Schedule((SenderGroup.uniform(4, 0.0, 0.0, 0.2),), Gateway(),
+                    lambda: next(chunks))
+    while plan.decide(limit) is not None:
+        pass
+
+
+def _start_threads(count: int, daemon: bool) -> None:
+    gate = threading.Event()
+    pool = [threading.Thread(target=gate.wait, daemon=daemon)
+            for _ in range(count)]
+    for thread in pool:
+        thread.start()
+    gate.set()
+    for thread in pool:
+        thread.join()
+
+
+def _churn(threshold: int) -> Timed:
+    """A zero-delay run's allocations: decisions and their results kept
+    for a while, then dropped, under a collector threshold."""
+    messages = generate_messages(random.Random(3), 0, 100_000)
+
+    def run() -> None:
+        old = gc.get_threshold()
+        gc.set_threshold(threshold, old[1], old[2])
+        try:
+            kept = []
+            for start in range(0, len(messages), 128):
+                kept.append([Result(m, 0, 1, 1, 0.0, 0.0, 0.0, SENT, None)
+                             for m in messages[start:start + 128]])
+                if len(kept) > 32:
+                    kept.pop(0)
+        finally:
+            gc.set_threshold(*old)
+    return run
+
+
+def build_cases() -> list[Case]:
+    rng = random.Random(1)
+    messages = generate_messages(rng, 0, 200_000)
+    values = [rng.uniform(0.005, 0.015) for _ in range(200_000)]
+    batches = [sorted(values[i:i + 128]) for i in range(0, len(values), 128)]
+    seeds = [m.seed for m in messages]
+
+    def histogram_batches() -> None:
+        histogram = Histogram(1e-9, 0.02)
+        for batch in batches:
+            histogram.add(batch)
+
+    def histogram_values() -> None:
+        histogram = Histogram(1e-9, 0.02)
+        for value in values:
+            histogram.add((value,))
+
+    def chunks() -> None:
+        for first in range(0, 20_000, 256):
+            generate_messages(rng, first, 256)
+
+    def one_by_one() -> None:
+        _plain_messages(rng, 20_000)
+
+    def named_tuples() -> None:
+        for m in messages:
+            Message(m.id, m.phone, m.text, m.seed)
+
+    def dataclasses() -> None:
+        for m in messages:
+            _SlotsMessage(m.id, m.phone, m.text, m.seed)
+
+    def by_position() -> None:
+        for m in messages:
+            Result(m, 0, 1, 1, 0.01, 0.01, 0.01, SENT, None)
+
+    def by_keyword() -> None:
+        for m in messages:
+            Result(message=m, group=0, sender=1, attempts=1, send_s=0.01,
+                   done_at_s=0.01, spent_s=0.01, outcome=SENT,
+                   reached_at_s=None)
+
+    def wyrand() -> None:
+        for seed in seeds:
+            attempt_bits(seed, 2)
+
+    def splitmix() -> None:
+        for seed in seeds:
+            _splitmix(seed, 2)
+
+    def heap_tuples() -> None:
+        heap: list[tuple[float, int, Message, int, float]] = []
+        for m in messages[:100_000]:
+            heapq.heappush(heap, (m.seed * 1e-20, m.id, m, 2, 0.0))
+        while heap:
+            heapq.heappop(heap)
+
+    def heap_namedtuples() -> None:
+        heap: list[Retry] = []
+        for m in messages[:100_000]:
+            heapq.heappush(heap, Retry(m.seed * 1e-20, m.id, m, 2, 0.0))
+        while heap:
+            heapq.heappop(heap)
+
+    return [
+        Case("stop_event", "200 threads x 50 timed waits: StopEvent vs "
+             "threading.Event",
+             lambda: _waits(StopEvent(), 200, 50),
+             lambda: _waits(threading.Event(), 200, 50)),
+        Case("generation", "20,000 messages: a chunk at a time in C vs "
+             "random.choices per message", chunks, one_by_one),
+        Case("message_tuple", "200,000 messages: NamedTuple vs frozen "
+             "slotted dataclass", named_tuples, dataclasses),
+        Case("result_by_position", "200,000 results: built by position vs "
+             "by keyword", by_position, by_keyword),
+        Case("retry_tuple", "100,000 retries through a heap: plain tuples "
+             "vs NamedTuples", heap_tuples, heap_namedtuples),
+        Case("wyrand", "200,000 draws after a first attempt: wyrand vs "
+             "SplitMix64", wyrand, splitmix),
+        Case("histogram_batches", "200,000 send times: sorted batches of "
+             "128 vs one at a time", histogram_batches, histogram_values),
+        Case("decision_batches", "200,000 decisions: 128 a take of the "
+             "schedule's lock vs one",
+             lambda: _decide_all(128, messages),
+             lambda: _decide_all(1, messages)),
+        Case("daemon_threads", "2,000 threads started: daemons vs not",
+             lambda: _start_threads(2000, True),
+             lambda: _start_threads(2000, False)),
+        Case("gc_threshold", "100,000 results made and dropped: youngest "
+             "threshold 10,000 vs 700", _churn(10_000), _churn(700)),
+    ]
+
+
+class Retry(tuple):  # type: ignore[type-arg]
+    """A NamedTuple-like retry, to compare with the plain tuples used."""
+
+    __slots__ = ()
+
+    def __new__(cls, ready: float, id_: int, message: Message, attempt: int,
+                spent: float) -> Retry:
+        return tuple.__new__(cls, (ready, id_, message, attempt, spent))
+
+
+def _median(timed: Timed, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        timed()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--case", action="append", default=[])
+    args = parser.parse_args(argv)
+    cases = [c for c in build_cases() if not args.case or c.name in args.case]
+    print(f"python {sys.version.split()[0]}; {args.repeat} rounds, "
+          "alternating; medians")
+    for case in cases:
+        trick: list[float] = []
+        plain: list[float] = []
+        for _ in range(args.repeat):
+            trick += _median(case.trick, 1)
+            plain += _median(case.plain, 1)
+        t, p = statistics.median(trick), statistics.median(plain)
+        print(f"{case.name:<20} trick {t * 1e3:8.1f} ms  plain "
+              f"{p * 1e3:8.1f} ms  plain/trick {p / t:5.2f}x\n"
+              f"{'':<20} {case.what}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
