@@ -196,10 +196,10 @@ def build_cases() -> list[Case]:
             heapq.heappop(heap)
 
     return [
-        Case("stop_event", "200 threads x 50 timed waits: StopEvent vs "
+        Case("stop_event", "1000 threads x 50 timed waits: StopEvent vs "
              "threading.Event",
-             lambda: _waits(StopEvent(), 200, 50),
-             lambda: _waits(threading.Event(), 200, 50)),
+             lambda: _waits(StopEvent(), 1000, 50),
+             lambda: _waits(threading.Event(), 1000, 50)),
         Case("generation", "20,000 messages: a chunk at a time in C vs "
              "random.choices per message", chunks, one_by_one),
         Case("message_tuple", "200,000 messages: NamedTuple vs frozen "
@@ -216,9 +216,9 @@ def build_cases() -> list[Case]:
              "schedule's lock vs one",
              lambda: _decide_all(128, messages),
              lambda: _decide_all(1, messages)),
-        Case("daemon_threads", "2,000 threads started: daemons vs not",
-             lambda: _start_threads(2000, True),
-             lambda: _start_threads(2000, False)),
+        Case("daemon_threads", "5,000 threads started: daemons vs not",
+             lambda: _start_threads(5000, True),
+             lambda: _start_threads(5000, False)),
         Case("gc_threshold", "100,000 results made and dropped: youngest "
              "threshold 10,000 vs 700", _churn(10_000), _churn(700)),
     ]

@@ -497,7 +497,7 @@ def _create_temporary(path: str) -> tuple[str, int]:
     renamed report is as readable as any other file written there."""
     folder, base = os.path.split(path)
     while True:
-        # random, not secrets: secrets loads OpenSSL, 4 MB of memory.
+        # random, not secrets: secrets loads OpenSSL, megabytes of memory.
         token = random.SystemRandom().getrandbits(48)
         name = os.path.join(folder, f".{base}.{token:012x}.tmp")
         try:

@@ -1,7 +1,8 @@
 """Messages and their random generation.
 
 Generation works on a whole chunk of messages at once, in C wherever it
-can, because it is a large share of a zero-delay run (see the README):
+can, because it is a large share of a zero-delay run
+(``benchmarks/micro.py``, case ``generation``):
 
 - text, lengths and phone digits are drawn in bulk with ``randbytes`` and
   mapped through ``bytes.translate``, several times cheaper per message
@@ -58,8 +59,9 @@ class Message(NamedTuple):
     generator.  Every attempt's chance values derive from it (see
     :func:`attempt_bits`), so a seeded run's outcomes do not depend on
     which sender happens to take which message, or which attempt.
-    (A NamedTuple: measured about 40% cheaper to build than a frozen,
-    slotted dataclass, and immutable all the same.)
+    (A NamedTuple: cheaper to build than a frozen, slotted dataclass,
+    and immutable all the same; ``benchmarks/micro.py``, case
+    ``message_tuple``.)
     """
 
     id: int
@@ -140,7 +142,7 @@ def retry_jitter(seed: int, attempt: int, fail: float, rate: float,
     draw depends on it, so both come from it: below ``permanent`` the
     failure is for good, and above, its place in ``[permanent, 1)`` is the
     jitter.  That saves a draw from the message's generator, the largest
-    cost of a retry (see the README).  Where ``rate * (1 - permanent)`` is
+    cost of a retry (``benchmarks/README.md``).  Where ``rate * (1 - permanent)`` is
     below ``RESCALED_FLOOR``, too few distinct values would remain, and
     :func:`failure_draws` decides instead.
     """

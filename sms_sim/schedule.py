@@ -211,9 +211,10 @@ class Schedule:
                     done_s if done_s > next_start else next_start,
                     turn, index, profile))
                 spent_s += send_s
-                # Built by position, here only: by keyword cost a tenth of
-                # a zero-delay run (benchmarks/README.md).  The fields in
-                # Result's order; test_schedule checks each by value.
+                # Built by position, here only: by keyword is measurably
+                # slower on this path (benchmarks/micro.py, case
+                # result_by_position).  The fields in Result's order;
+                # test_schedule checks each by value.
                 if fail >= profile.failure_rate:
                     sent.append(Result(
                         message, profile.group, index, attempt, send_s,

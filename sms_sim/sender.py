@@ -42,8 +42,8 @@ class Sender:
         its simulated moment: set as the result is queued."""
         self._horizon_s = -math.inf
         """Results due by then may come out without a wait: the clock as
-        last read, plus the slack.  (Reading the clock for every result
-        cost about a tenth of a zero-delay send.)"""
+        last read, plus the slack: the clock is read only when a result
+        may lie beyond it."""
         self._sent: list[Result] = []
         self._failed: list[Result] = []
         self._earliest_s = math.inf

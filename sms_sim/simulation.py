@@ -39,7 +39,8 @@ def with_seed(config: SimulationConfig) -> SimulationConfig:
     can be repeated exactly."""
     if config.seed is not None:
         return config
-    # SystemRandom, not secrets: secrets loads OpenSSL, 4 MB of memory.
+    # SystemRandom, not secrets: secrets loads OpenSSL, megabytes of
+    # memory that a run has no other use for.
     seed = random.SystemRandom().getrandbits(SEED_BITS)
     return dataclasses.replace(config, seed=seed)
 

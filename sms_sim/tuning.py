@@ -2,23 +2,33 @@
 trick in the code, each with the reason it exists.
 
 A run's settings are computed once, from its config, as one frozen
-:class:`Tuning` that the threads receive.  The measurements behind the
-numbers are in ``benchmarks/README.md``.  Tricks that live in code rather
-than in a number:
+:class:`Tuning` that the threads receive.  Each is measured by a case of
+``benchmarks/bench.py`` (whole runs) or ``benchmarks/micro.py`` (the trick
+against the plain way); ``benchmarks/README.md`` holds the figures.  The
+tricks that live in code rather than in a number, and their micro cases:
 
-- the stop Event's per-thread locks: ``stop.StopEvent``;
-- bulk generation of messages in C: ``message.generate_messages``;
-- draws from the message's own bits, a failure's future from its own fail
-  draw, wyrand after the first attempt: ``message``;
-- decisions made in batches under the schedule's one lock, the first
-  attempt's draws inlined: ``schedule.Schedule._decide``;
-- the clock read only when a result may lie beyond the slack:
-  ``sender.Sender._release``;
-- histograms fed sorted batches, one search per bucket a batch touches:
-  ``stats.Histogram.add``;
-- senders as daemon threads: ``simulation.run``;
+- the stop Event's per-thread locks: ``stop.StopEvent`` (``stop_event``);
+- generation a chunk at a time in C: ``message.generate_messages``
+  (``generation``); messages as NamedTuples: ``message.Message``
+  (``message_tuple``);
+- draws from the message's own bits, wyrand after the first attempt, a
+  failure's future from its own fail draw: ``message`` (``wyrand``);
+- decisions in batches under the schedule's one lock, the first attempt's
+  draws and the uniform shape inlined, results built by position there
+  only: ``schedule.Schedule._decide`` (``decision_batches``,
+  ``result_by_position``); retries as plain tuples in its heap
+  (``retry_tuple``);
+- the clock read only when a result may lie beyond the slack, a batch
+  taken whole when all of it is due: ``sender.Sender._release``;
+- histograms fed sorted batches, two searches per bucket a batch touches:
+  ``stats.Histogram.add`` (``histogram_batches``);
+- senders as daemon threads: ``simulation.run`` (``daemon_threads``);
+- no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
+  ``html_report``;
 - the switch interval and the collector's threshold below, set by the
-  command line only (``cli``), as they are process-wide.
+  command line only (``cli``), as they are process-wide
+  (``gc_threshold``; the switch interval by ``bench.py``'s saturation and
+  many-senders cases).
 """
 from __future__ import annotations
 
@@ -55,7 +65,7 @@ moment."""
 INBOX_MESSAGES = 1024
 """Fresh messages the inbox holds at most (about 250 kB): enough that the
 producer works in bursts, few enough that memory stays flat whatever the
-run's size (4096 took a million messages from 22 to 33 MB)."""
+run's size (``benchmarks/README.md``, the memory case)."""
 
 MAX_BATCH = 128
 DECISIONS_PER_S = 10_000
