@@ -142,9 +142,10 @@ def retry_jitter(seed: int, attempt: int, fail: float, rate: float,
     draw depends on it, so both come from it: below ``permanent`` the
     failure is for good, and above, its place in ``[permanent, 1)`` is the
     jitter.  That saves a draw from the message's generator, the largest
-    cost of a retry (``benchmarks/README.md``).  Where ``rate * (1 - permanent)`` is
-    below ``RESCALED_FLOOR``, too few distinct values would remain, and
-    :func:`failure_draws` decides instead.
+    cost of a retry (``benchmarks/README.md``).  Where
+    ``rate * (1 - permanent)`` is below ``RESCALED_FLOOR``, too few
+    distinct values would remain, and :func:`failure_draws` decides
+    instead.
     """
     temporary = 1.0 - permanent
     if rate * temporary < RESCALED_FLOOR:
