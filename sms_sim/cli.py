@@ -302,7 +302,8 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         "messages was sent, 0 to 1")
     add("--log", metavar="FILE", default=None,
         help="write one CSV row per message as it ends, with columns "
-        + ", ".join(CsvLog.COLUMNS))
+        + ", ".join(CsvLog.COLUMNS) + " (a file of its own, not where "
+        "the output or errors go)")
     add("--interval", metavar="S", type=_float, default=1.0,
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")
