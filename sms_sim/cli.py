@@ -269,7 +269,8 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     add("--log", metavar="FILE", default=None,
         help="write one CSV row per message as it ends, with columns "
         + ", ".join(CsvLog.COLUMNS) + f" (and {CsvLog.CARRIER_COLUMN} with "
-        "--carrier-delay)")
+        "--carrier-delay); a file of its own, not where the output or "
+        "errors go")
     add("--interval", metavar="S", type=specs.number, default=1.0,
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")

@@ -369,6 +369,7 @@ def test_help_gives_units_ranges_and_an_example(
                      "--min-delivered", "--log", "10000 4 0.01 0.001 0.2",
                      "exit codes", "129/130/143", "141",
                      "BASE alone sets CAP to max(BASE, 60)",
+                     "not where the output or errors go",
                      "Integers are written in ASCII digits",
                      "1000, 1,000 or 1_000"):
         assert fragment in text
