@@ -7,7 +7,6 @@ a target search run many, each at ``--speed max`` unless a speed is given
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import re
 import shlex
@@ -497,21 +496,6 @@ def _signals_recorded(abandon: Callable[[], None],
             signal.signal(sig, handler)
 
 
-@contextmanager
-def _interpreter_tuned(num_threads: int) -> Iterator[None]:
-    """The interpreter's switch interval suited to the run's threads, and
-    the garbage collector's thresholds to its allocations (see
-    ``tuning``), process-wide; both restored after."""
-    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
-    sys.setswitchinterval(tuning.switch_interval_s(num_threads, interval))
-    gc.set_threshold(*tuning.gc_thresholds(thresholds))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(interval)
-        gc.set_threshold(*thresholds)
-
-
 def _say(stream: TextIO | None, text: str) -> None:
     """Write to stderr if it can be written at all; never raise."""
     try:
@@ -603,7 +587,7 @@ def _one_run(options: Options, view: View, stop: StopEvent,
              started_at: float) -> plans.Result:
     """The run, reported as it goes; its checks; its HTML report."""
     config = options.config
-    with view.running(), _interpreter_tuned(config.num_senders + 2):
+    with view.running(), tuning.interpreter_tuned(config.num_senders + 2):
         outcome = simulation.run(
             config, view.progress, stop=stop, signalled=signalled,
             marks=options.marks, sink=None if log is None else log.write,

@@ -24,7 +24,7 @@ from sms_sim.config import MAX_SENDERS, SimulationConfig
 from sms_sim.gateway import MAX_RETRIES
 from sms_sim.latency import Latency
 from sms_sim.stats import Snapshot
-from sms_sim.tuning import POLL_S
+from sms_sim.tuning import POLL_S, interpreter_tuned
 from sms_sim.validation import ConfigError
 
 MIN_RUNS = 2
@@ -253,9 +253,10 @@ def _worker(stop: EventLike) -> None:
 def _run(task: Task, signalled: Callable[[], bool] | None = None
          ) -> Snapshot:
     """One run to its end, quietly: its final snapshot."""
-    return simulation.run(task.config, lambda snap: None,
-                          signalled=signalled or _stopped_by_parent,
-                          marks=task.marks).snapshot
+    with interpreter_tuned(task.config.num_senders + 2):
+        return simulation.run(task.config, lambda snap: None,
+                              signalled=signalled or _stopped_by_parent,
+                              marks=task.marks).snapshot
 
 
 def unpaced(config: SimulationConfig, speed_given: bool

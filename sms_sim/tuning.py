@@ -32,7 +32,11 @@ tricks that live in code rather than in a number, and their micro cases:
 """
 from __future__ import annotations
 
+import gc
 import math
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sms_sim.config import SimulationConfig
@@ -183,3 +187,20 @@ def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:
     """The collector's thresholds for a run: the youngest generation's
     raised to ``GC_YOUNG_THRESHOLD``, never lowered; the others kept."""
     return (max(current[0], GC_YOUNG_THRESHOLD), current[1], current[2])
+
+
+@contextmanager
+def interpreter_tuned(num_threads: int) -> Iterator[None]:
+    """The interpreter's switch interval suited to a run of
+    ``num_threads`` threads, and the collector's thresholds to its
+    allocations, process-wide; both restored after.  For the command line
+    and the planner's runs, which own their process; never the library's
+    ``simulation.run``."""
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
+    sys.setswitchinterval(switch_interval_s(num_threads, interval))
+    gc.set_threshold(*gc_thresholds(thresholds))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(interval)
+        gc.set_threshold(*thresholds)

@@ -1,0 +1,135 @@
+"""The README against the program: its examples, options and JSON fields
+are checked on real runs, so that they cannot drift."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_sim import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+TIMEOUT_S = 30
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "start.py"), *args],
+                          capture_output=True, text=True, cwd=ROOT,
+                          timeout=TIMEOUT_S)
+
+
+def block_after(marker: str) -> list[str]:
+    """The lines of the README's code block that follows ``marker``."""
+    after = README[README.index(marker):]
+    start = after.index("```\n") + 4
+    return after[start:after.index("```", start)].splitlines()
+
+
+def test_the_readme_is_for_users_and_links_the_rest() -> None:
+    assert len(README.splitlines()) <= 300
+    for page in ("docs/design.md", "benchmarks/README.md"):
+        assert f"]({page})" in README
+        assert (ROOT / page).exists()
+
+
+def test_the_demo_block_is_what_its_seed_gives() -> None:
+    """A seed fixes every simulated figure, so the demo at --speed max
+    prints the README's report but for its real time."""
+    shown = block_after("The demo, piped")
+    out = run("--seed", "7", "--speed", "max").stdout.splitlines()
+    first = next(i for i, line in enumerate(out)
+                 if line.startswith("  messages"))
+    report = shown[shown.index(out[first]):]
+    for line in report[:report.index("")]:  # up to the chart
+        assert line in out
+    title = next(line for line in out if line.startswith("SMS alert"))
+    assert title.startswith("SMS alert simulation completed: 2.5s "
+                            "simulated, ")
+    assert title.endswith(", seed 7")
+
+
+def test_the_worked_examples_delivery_line_is_what_it_gives() -> None:
+    shown = block_after("A worked example")
+    command = shown[0].removeprefix("$ python3 start.py ")
+    for line in shown[1:]:
+        if not command.endswith("\\"):
+            break
+        command = command.rstrip("\\") + line
+    args = command.split()
+    assert args[args.index("--speed") + 1] == "max"
+    out = run(*args).stdout.splitlines()
+    delivered = next(line for line in shown
+                     if line.startswith("  delivered"))
+    assert delivered in out
+    assert next(line for line in shown if line.startswith("  check")) in out
+
+
+def test_the_target_search_has_the_shape_the_readme_shows() -> None:
+    """The README's search takes seconds; a small one has its shape: the
+    table's heading, a row per value tried, and the answer."""
+    shown = block_after("Which cap would do?")
+    assert shown[-1].startswith("  answer: max-rate 117.6/s is the least")
+    out = run("2000", "20", "0.05", "0.01", "0.1", "--retries", "3",
+              "--backoff", "0.5", "--max-rate", "50",
+              "--target", "0.95@1m", "--solve", "max-rate", "--seed", "3",
+              "--jobs", "1").stdout.splitlines()
+    heading = next(line for line in out if "duration" in line).split()
+    assert heading[:4] == ["max-rate", "duration", "by", "1m00s"]
+    assert heading[-1] == "target"
+    shown_heading = next(line for line in shown if "duration" in line)
+    assert shown_heading.split()[:4] == ["max-rate", "duration", "by",
+                                         "15m00s"]
+    rows = [line for line in out if re.match(r"  [0-9.]+/s ", line)]
+    assert len(rows) >= 3
+    assert {row.split()[-1] for row in rows} == {"met"} | {
+        row.split()[-1] for row in rows if row.endswith("not met")}
+    assert re.fullmatch(r"  answer: max-rate [0-9.]+/s is the least that "
+                        r"delivers 95% by 1m00s", out[-1])
+
+
+def documented_fields() -> set[str]:
+    table = README[README.index("| field | meaning |"):]
+    rows = table[:table.index("\n\n")].splitlines()[2:]
+    return {name for row in rows
+            for name in re.findall(r"`([a-z_0-9]+)`", row.split("|")[1])}
+
+
+def test_every_json_field_is_documented_and_every_documented_one_is_real(
+        ) -> None:
+    plain = run("200", "4", "0.01", "0.005", "0.2", "--retries", "1",
+                "--json", "--speed", "max")
+    carried = run("200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
+                  "max", "--carrier-delay", "exponential:mean=2")
+    lines = [json.loads(line) for output in (plain, carried)
+             for line in output.stdout.splitlines()]
+    fields = {key for line in lines for key in line}
+    group_fields = {key for line in lines for group in line.get("groups", [])
+                    for key in group}
+    documented = documented_fields()
+    assert fields <= documented, "undocumented JSON fields"
+    groups_row = next(line for line in README.splitlines()
+                      if line.startswith("| `groups` |"))
+    assert group_fields == set(re.findall(r"`([a-z_0-9]+)`",
+                                          groups_row)) - {"groups"}
+    assert documented - fields == set(), \
+        "documented fields that no run writes"
+
+
+@pytest.mark.parametrize("option", [
+    action.option_strings[0] for action in cli.build_parser()._actions
+    if action.option_strings and action.option_strings[0] != "-h"])
+def test_every_option_is_in_the_readme(option: str) -> None:
+    assert f"`{option}" in README
+
+
+def test_every_exit_code_is_in_the_readme() -> None:
+    table = README[README.index("| code | meaning |"):]
+    for code in (cli.EXIT_OK, cli.EXIT_FAULT, cli.EXIT_USAGE,
+                 cli.EXIT_CHECK_FAILED, cli.EXIT_CLOSED_PIPE, 129, 130, 143):
+        assert re.search(rf"\| ({code}|[0-9, ]*\b{code}\b[0-9, ]*) \|",
+                         table)
