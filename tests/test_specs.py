@@ -524,3 +524,23 @@ def test_a_range_of_a_thousand_values_is_the_most() -> None:
     assert len(specs.sweep("retries=1..1000").values) == 1000
     assert error(specs.sweep, "retries=1..1001").endswith(
         "1,001 values; at most 1,000")
+
+
+@pytest.mark.parametrize("text, message", [
+    # once a traceback: int(nan) and int(inf) when the value was tried
+    ("senders=1,nan", "a value must be a finite number, got 'nan'"),
+    ("retries=1,inf", "a value must be a finite number, got 'inf'"),
+    ("max-rate=-inf,1", "a value must be a finite number, got '-inf'"),
+    ("max-rate=1..inf", "LAST must be a finite number, got 'inf'"),
+    ("senders=1..nan", "LAST must be a finite number, got 'nan'"),
+    ("tps=nan..1", "FIRST must be a finite number, got 'nan'"),
+    ("tps=1..2/inf", "STEP must be a finite number, got 'inf'"),
+    # finite bounds, but more values than a float can count
+    ("max-rate=0.1..1e308/1e-300", "too many values; at most 1,000")])
+def test_a_sweep_value_must_be_finite(text: str, message: str) -> None:
+    assert error(specs.sweep, text) == f"{text!r}: {message}"
+
+
+def test_finite_is_a_number_that_is_not_inf_or_nan() -> None:
+    assert specs.finite("-1e308") == -1e308
+    assert error(specs.finite, "inf") == "must be a finite number, got 'inf'"
