@@ -201,10 +201,12 @@ def sender_group(text: str) -> SenderGroup:
         _in_spec(text, error.field, error)
 
 
-def _pairs(text: str, allowed: Sequence[str]) -> dict[str, str]:
-    """``key=value,...`` as a dict: each key once, each one allowed."""
+def _pairs(text: str, allowed: Sequence[str],
+           keys: str | None = None) -> dict[str, str]:
+    """``key=value,...`` (``keys``, else all of ``text``) as a dict: each
+    key once, each one allowed.  Errors quote the whole spec, ``text``."""
     pairs: dict[str, str] = {}
-    for item in text.split(","):
+    for item in (text if keys is None else keys).split(","):
         key, equals, value = item.partition("=")
         key = key.strip()
         if not equals or not key:
@@ -245,7 +247,8 @@ def latency(text: str) -> Latency:
         fail(f"must be SHAPE:key=value,... with SHAPE one of "
              f"{', '.join(SHAPES)} (lognormal:mean=8,sd=20), or a file of "
              f"measurements, got {echo(text)}")
-    return _latency(text, shape, _pairs(rest, LATENCY_KEYS) if rest else {})
+    return _latency(text, shape, _pairs(text, LATENCY_KEYS, rest) if rest
+                    else {})
 
 
 def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:

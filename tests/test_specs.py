@@ -386,6 +386,18 @@ def test_an_unknown_shape_that_is_no_file_says_what_is_allowed(
         f"file of measurements, got {text!r}")
 
 
+@pytest.mark.parametrize("keys, message", [
+    ("mean=8,mean=9", "mean is given twice"),
+    ("mean=8,speed=1", "unknown key 'speed' (keys: mean, dev, sd, file, "
+     "column)"),
+    ("mean=8,", "'' is not key=value"),
+    ("=8", "'=8' is not key=value")])
+def test_a_latencys_keys_are_named_with_the_whole_spec(
+        keys: str, message: str) -> None:
+    text = f"exponential:{keys}"
+    assert error(specs.latency, text) == f"{text!r}: {message}"
+
+
 @pytest.mark.parametrize("content, message", [
     ("", "{path} is empty"),
     ("0.5\n", "{path} has 1 value; at least 2 are needed"),
