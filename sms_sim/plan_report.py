@@ -144,7 +144,8 @@ class PlanReport:
     name: str | None
     """The swept or searched setting."""
     checks: tuple[tuple[int, tuple[Check, ...]], ...]
-    """Each run's checks, by its seed."""
+    """Each run's seed and checks, in the order of the cells' runs (the
+    values of a sweep share their seeds)."""
     carrier: bool
     elapsed_s: float
     speed: float
@@ -229,12 +230,12 @@ class PlanReport:
         per value (a sweep, a search), then the summary."""
         cols = columns(self.carrier, self.target)
         objects: list[dict[str, Any]] = []
-        checks = dict(self.checks)
+        checks = iter(self.checks)
         if self.kind == "replications":
             for cell in self.cells:
-                for index, (seed, snap) in enumerate(cell.runs):
+                for index, (_, snap) in enumerate(cell.runs):
                     objects.append({"event": "run", "index": index,
-                                    **_run_json(snap, checks.get(seed, ()))})
+                                    **_run_json(snap, next(checks)[1])})
             if self.cells:
                 objects.append({"event": "replications",
                                 "runs": len(self.cells[0].runs),
@@ -243,9 +244,10 @@ class PlanReport:
         for cell in self.cells:
             line: dict[str, Any] = {"event": "sweep", "name": self.name,
                                     "value": cell.value}
+            own = [next(checks)[1] for _ in cell.runs]  # its runs' checks
             if len(cell.runs) == 1:
-                (seed, snap), = cell.runs
-                line.update(_run_json(snap, checks.get(seed, ())))
+                (_, snap), = cell.runs
+                line.update(_run_json(snap, own[0]))
             else:
                 line.update({"runs": len(cell.runs),
                              **_cell_json(cell, cols)})

@@ -583,6 +583,24 @@ def test_a_sweep_in_text_is_a_table_of_a_row_per_value(
     assert expired[0] > 0 and expired[1] == 0  # the deadline cut the first
 
 
+def test_each_value_of_a_sweep_has_its_own_checks(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Every value runs with the same seed: a value's checks are its own
+    run's, not those of another value with that seed."""
+    status, lines = json_main(
+        [*SMALL[:4], "0", *SMALL[5:], "--deadline", "0.5", "--sweep",
+         "senders=1,8", "--min-delivered", "0.9", "--seed", "3"],
+        monkeypatch, capsys)
+    assert status == cli.EXIT_CHECK_FAILED
+    for line in lines:
+        sent = line["sent"] / line["total"]
+        assert line["checks"] == [{"name": "min_delivered",
+                                   "ok": sent >= 0.9, "value": sent,
+                                   "limit": 0.9}]
+    assert [line["checks"][0]["ok"] for line in lines] == [False, True]
+
+
 # Target searches.
 
 SEARCH = ["300", "1", "0.01", "0.005", "0", "--jobs", "1", "--seed", "7",
