@@ -5,6 +5,7 @@ in JSON.  Plans here run in this process (``--jobs 1``), a few hundred
 messages each; ``test_plans_end_to_end.py`` runs the program itself."""
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -16,11 +17,16 @@ from typing import Any
 
 import pytest
 
-from sms_sim import cli, latency
+from sms_sim import cli, html_pages, latency
 from sms_sim.checks import min_reached
 from sms_sim.config import SenderGroup
+from sms_sim.curve import Mark
 from sms_sim.latency import Latency
-from sms_sim.planner import Target, replication_seeds
+from sms_sim.plan_report import (PlanReport, PlanStatus, cell_text, columns,
+                                 status_frame, status_line)
+from sms_sim.planner import (Runs, Target, evaluate, replication_seeds,
+                             with_value)
+from sms_sim.report import PLAIN
 from sms_sim.stats import GroupSnapshot, MarkCount, Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -583,6 +589,48 @@ def test_a_sweep_in_text_is_a_table_of_a_row_per_value(
     assert expired[0] > 0 and expired[1] == 0  # the deadline cut the first
 
 
+def test_a_sweep_with_runs_in_text_gives_means_and_half_intervals(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _, lines = json_main([*SMALL, "--sweep", "tps=50,100", "--runs", "3",
+                          "--seed", "3"], monkeypatch, capsys)
+    status, out = main([*SMALL, "--sweep", "tps=50,100", "--runs", "3",
+                        "--seed", "3"], monkeypatch, capsys)
+    assert status == cli.EXIT_OK
+    rows = out.splitlines()[-2:]
+    assert [row.split()[0] for row in rows] == ["50/s", "100/s"]
+    for row, line in zip(rows, lines):
+        duration = line["sim_elapsed_s"]
+        mean, unit, half, half_unit = row.split()[1:5]
+        assert (unit, half_unit) == ("s", "ms")
+        assert float(mean) == pytest.approx(duration["mean"], abs=5e-4)
+        assert half.startswith("+-") and float(half[2:]) == pytest.approx(
+            (duration["high"] - duration["low"]) / 2 * 1e3, abs=0.01)
+        p90 = line["delivery_s"]["p90"]  # some runs only, with this seed
+        assert f" ({p90['reached_in']}/3) " in row
+        assert row.split()[-2:] == ["0.00%", "+-0"]  # nothing expired
+
+
+def test_a_table_too_wide_for_the_terminal_becomes_lines_of_fields(
+        ) -> None:
+    config = parse(*SMALL, "--speed", "max", "--seed", "3").config
+    values = [2.0, 4.0]
+    with Runs(1) as runs:
+        cells = evaluate(runs, [with_value(config, "senders", value)
+                                for value in values], values, [3], ())
+    report = PlanReport("sweep", tuple(cells), "senders", (), False, 1.0,
+                        math.inf, 3)
+    wide = report.lines(None, PLAIN)
+    assert len(wide[1]) > 60  # the heading row of the table
+    narrow = report.lines(60, PLAIN)
+    assert all(len(line) <= 60 for line in narrow)
+    text = " ".join(" ".join(narrow).split())
+    for cell, value in zip(cells, ("2", "4")):
+        figures = [f"{column.heading} {cell_text(cell, column)}"
+                   for column in columns(False)]
+        assert f"{value}: {' '.join(figures)}" in text
+
+
 def test_each_value_of_a_sweep_has_its_own_checks(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -678,6 +726,49 @@ def test_a_search_with_a_carrier_counts_the_phones_reached(
                      r"by 2\.000 s$", out, re.MULTILINE)
 
 
+# Progress over the runs.
+
+@pytest.mark.parametrize("done, total, elapsed, eta", [
+    (0, 4, 1.0, None), (1, 4, 3.0, 9.0), (2, 4, 10.0, 10.0),
+    (4, 4, 5.0, None), (3, None, 5.0, None)])
+def test_the_eta_is_the_pace_of_the_runs_done(
+        done: int, total: int | None, elapsed: float,
+        eta: float | None) -> None:
+    assert PlanStatus(done, total, elapsed).eta_s == eta
+
+
+def test_a_progress_line_counts_the_runs() -> None:
+    assert status_line(PlanStatus(2, 4, 10.0)) == \
+        "[  10.0s] runs 2/4 (50%)  eta 10.0s"
+    assert status_line(PlanStatus(3, None, 75.0)) == \
+        "[  1m15s] runs 3  eta -"  # a search does not know how many
+
+
+def test_the_terminals_frame_is_a_bar_of_the_runs_done() -> None:
+    for width, bar in ((100, 40), (80, 36)):  # at most 40 wide
+        frame = status_frame(PlanStatus(1, 4, 10.0), width, PLAIN)
+        match = re.fullmatch(r"sms-sim (#*)(-*) runs 1/4  elapsed 10.0s  "
+                             r"eta 30.0s", frame)
+        assert match and len(frame) <= width
+        done, left = (len(part) for part in match.groups())
+        assert (done + left, done) == (bar, round(bar / 4))
+
+
+def test_plans_report_their_progress_in_json_and_text(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = main([*SMALL, "--runs", "3", "--json"], monkeypatch, capsys)
+    first = json.loads(out.splitlines()[0])
+    assert set(first) == {"event", "runs_done", "runs", "elapsed_s",
+                          "eta_s"}
+    assert (first["event"], first["runs_done"], first["runs"],
+            first["eta_s"]) == ("progress", 0, 3, None)
+    _, out = main([*SMALL, "--sweep", "senders=2,4", "--runs", "2"],
+                  monkeypatch, capsys)
+    assert re.fullmatch(r"\[ *\d+\.\ds\] runs 0/4 \(0%\)  eta -",
+                        out.splitlines()[0])
+
+
 # The reach check.
 
 def reached_snapshot(total: int, reached: int,
@@ -752,6 +843,70 @@ def test_a_plan_writes_its_report(
     assert "<title>sms-sim: target of senders, 300 messages</title>" in page
     assert "Values tried of senders" in page
     assert re.search(r"answer: senders \d+ is the least", page)
+
+
+def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def full_disk(path: str, page: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sms_sim.plans.write_atomically", full_disk)
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    path = str(tmp_path / "plan.html")
+    assert cli.main([*SMALL, "--runs", "2", "--report", path, "--json"]) \
+        == cli.EXIT_FAULT
+    out, err = capsys.readouterr()
+    assert err == (f"sms-sim: cannot write the report {path!r}: No space "
+                   "left on device\n")
+    assert json.loads(out.splitlines()[-1])["event"] == "replications"
+
+
+def test_the_pages_settings_name_every_setting() -> None:
+    config = parse("1000", "4", "0.02", "0.01", "0.2", "--senders",
+                   "count=3,mean=0.05,sd=0.02,dist=lognormal,tps=5",
+                   "--carrier-delay", "exponential:mean=8", "--max-rate",
+                   "100", "--retries", "2", "--backoff", "0.5:10",
+                   "--permanent", "0.25", "--deadline", "20m", "--seed",
+                   "3", "--speed", "max").config
+    assert html_pages.settings(config) == (
+        ("messages", "1,000"),
+        ("group 1", "4 senders, 20ms +- 10ms, 20% failing"),
+        ("group 2", "3 senders, lognormal 50ms sd 20ms, 10% failing, at "
+         "most 5/s each"),
+        ("carrier's delay", "exponential 8s"),
+        ("account cap", "100/s"),
+        ("retries", "2, backoff 0.5 s to 10 s, 25% permanent"),
+        ("deadline", "20m00s"), ("speed", "max speed"), ("seed", "3"))
+    plain = html_pages.settings(parse("--seed", "3").config)
+    assert dict(plain)["account cap"] == "none"
+    assert dict(plain)["retries"] == "0" and dict(plain)["deadline"] == \
+        "none"
+    assert "carrier's delay" not in dict(plain)
+
+
+def test_the_curves_mark_the_deadline_and_the_target() -> None:
+    config = parse("--deadline", "20m").config
+    assert html_pages.marks(config, None) == (Mark("deadline", 1200.0),)
+    assert html_pages.marks(config, Target(0.95, 900.0)) == (
+        Mark("deadline", 1200.0), Mark("target 95%", 900.0))
+    assert html_pages.marks(parse().config, None) == ()
+
+
+def test_a_runs_report_with_a_carrier_shows_the_phones_reached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "run.html"
+    status, _ = main([*SMALL[:4], "0", "--speed", "max", "--seed", "3",
+                      "--carrier-delay", "exponential:mean=1", "--deadline",
+                      "5", "--report", str(path)], monkeypatch, capsys)
+    assert status == cli.EXIT_OK
+    page = path.read_text()
+    assert "<h2>Share of all messages that reached the phones</h2>" in page
+    assert '<th scope="row">reached the phones</th><td>200 (100.0%)</td>' \
+        in page
+    assert "<th>reached</th>" in page  # the groups' column
+    assert "<title>deadline 5.000 s</title>" in page
 
 
 def test_a_run_writes_its_report_with_the_seed_it_drew(
