@@ -122,16 +122,18 @@ def status_line(status: PlanStatus) -> str:
 
 def status_frame(status: PlanStatus, width: int, style: Style) -> str:
     """The line a terminal redraws: a bar of the runs done, the count and
-    the ETA."""
-    text = (f" runs {count(status.done)}"
-            + (f"/{count(status.total)}" if status.total else "")
-            + f"  elapsed {clock_time(status.elapsed_s)}"
-            + f"  eta {style.bold(clock_time(status.eta_s))}")
-    room = max(0, min(40, width - visible_width(text) - 9))
+    the ETA; as many whole fields as fit ``width``, cut only on a
+    terminal narrower than the first."""
+    fields = [f"runs {count(status.done)}"
+              + (f"/{count(status.total)}" if status.total else ""),
+              f"elapsed {clock_time(status.elapsed_s)}",
+              f"eta {style.bold(clock_time(status.eta_s))}"]
+    room = max(0, min(40, width - visible_width("  ".join(fields)) - 10))
     done = round(room * status.done / status.total) if status.total else 0
     full, empty = ("\u2588", "\u2591") if style.unicode else ("#", "-")
     bar = style.paint(full * done, "green") + style.dim(empty * (room - done))
-    return fit(f"{style.bold('sms-sim')} {bar}{text}", width)
+    head = f"{style.bold('sms-sim')} {bar} {fields[0]}"
+    return fit(wrap("", [head, *fields[1:]], width, sep="  ")[0], width)
 
 
 @dataclass(frozen=True, slots=True)

@@ -754,6 +754,19 @@ def test_the_terminals_frame_is_a_bar_of_the_runs_done() -> None:
         assert (done + left, done) == (bar, round(bar / 4))
 
 
+def test_a_narrow_frame_shows_whole_fields_only() -> None:
+    """Fields are left out from the end, never cut: a cut "10." would
+    read as ten seconds."""
+    shown = set()
+    for width in range(len("sms-sim  runs 2/4"), 60):
+        frame = status_frame(PlanStatus(2, 4, 10.0), width, PLAIN)
+        assert len(frame) <= width
+        head, fields = frame.split(" runs 2/4")
+        assert set(head) <= set("sms-im #-")
+        shown.add(fields)
+    assert shown == {"", "  elapsed 10.0s", "  elapsed 10.0s  eta 10.0s"}
+
+
 def test_plans_report_their_progress_in_json_and_text(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
