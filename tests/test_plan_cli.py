@@ -191,18 +191,20 @@ def test_report_to_a_directory_is_refused_before_the_run(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_rule_broken_through_main_exits_2_before_anything_runs(
-        monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("argv, message", RULES)
+def test_a_broken_rule_ends_the_program_before_anything_runs(
+        argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
+    runs: list[object] = []
+    monkeypatch.setattr("sms_sim.simulation.run",
+                        lambda *args, **kwargs: runs.append(args))
     monkeypatch.setattr("sys.argv", ["start.py"])
     with pytest.raises(SystemExit) as caught:
-        cli.main(["--runs", "1", "--json"])
-    assert caught.value.code == cli.EXIT_USAGE
+        cli.main([*argv, "--json"])
+    assert caught.value.code == cli.EXIT_USAGE and runs == []
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines()[-1] == ("start.py: error: argument --runs: "
-                                    "must be an integer from 2 to 1,000, "
-                                    "got 1")
+    assert err.splitlines()[-1].startswith(f"start.py: error: {message}")
 
 
 # Issue 17's bad group specs, and the carrier's, through the command line.
