@@ -357,8 +357,7 @@ def _positional_send(parser: argparse.ArgumentParser,
                      "takes its times from its file; leave the mean and "
                      "max_deviation out")
     try:
-        return specs.latency(dist if ":" in dist or os.path.exists(dist)
-                             else f"{dist}:")
+        return specs.latency(dist)
     except argparse.ArgumentTypeError as error:
         parser.error(f"argument --dist: {error}")
 

@@ -122,16 +122,18 @@ def status_line(status: PlanStatus) -> str:
 
 def status_frame(status: PlanStatus, width: int, style: Style) -> str:
     """The line a terminal redraws: a bar of the runs done, the count and
-    the ETA."""
-    text = (f" runs {count(status.done)}"
-            + (f"/{count(status.total)}" if status.total else "")
-            + f"  elapsed {clock_time(status.elapsed_s)}"
-            + f"  eta {style.bold(clock_time(status.eta_s))}")
-    room = max(0, min(40, width - visible_width(text) - 9))
+    the ETA; as many whole fields as fit ``width``, cut only on a
+    terminal narrower than the first."""
+    fields = [f"runs {count(status.done)}"
+              + (f"/{count(status.total)}" if status.total else ""),
+              f"elapsed {clock_time(status.elapsed_s)}",
+              f"eta {style.bold(clock_time(status.eta_s))}"]
+    room = max(0, min(40, width - visible_width("  ".join(fields)) - 10))
     done = round(room * status.done / status.total) if status.total else 0
     full, empty = ("\u2588", "\u2591") if style.unicode else ("#", "-")
     bar = style.paint(full * done, "green") + style.dim(empty * (room - done))
-    return fit(f"{style.bold('sms-sim')} {bar}{text}", width)
+    head = f"{style.bold('sms-sim')} {bar} {fields[0]}"
+    return fit(wrap("", [head, *fields[1:]], width, sep="  ")[0], width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,8 @@ class PlanReport:
     name: str | None
     """The swept or searched setting."""
     checks: tuple[tuple[int, tuple[Check, ...]], ...]
-    """Each run's checks, by its seed."""
+    """Each run's seed and checks, in the order of the cells' runs (the
+    values of a sweep share their seeds)."""
     carrier: bool
     elapsed_s: float
     speed: float
@@ -229,12 +232,12 @@ class PlanReport:
         per value (a sweep, a search), then the summary."""
         cols = columns(self.carrier, self.target)
         objects: list[dict[str, Any]] = []
-        checks = dict(self.checks)
+        checks = iter(self.checks)
         if self.kind == "replications":
             for cell in self.cells:
-                for index, (seed, snap) in enumerate(cell.runs):
+                for index, (_, snap) in enumerate(cell.runs):
                     objects.append({"event": "run", "index": index,
-                                    **_run_json(snap, checks.get(seed, ()))})
+                                    **_run_json(snap, next(checks)[1])})
             if self.cells:
                 objects.append({"event": "replications",
                                 "runs": len(self.cells[0].runs),
@@ -243,9 +246,10 @@ class PlanReport:
         for cell in self.cells:
             line: dict[str, Any] = {"event": "sweep", "name": self.name,
                                     "value": cell.value}
+            own = [next(checks)[1] for _ in cell.runs]  # its runs' checks
             if len(cell.runs) == 1:
-                (seed, snap), = cell.runs
-                line.update(_run_json(snap, checks.get(seed, ())))
+                (_, snap), = cell.runs
+                line.update(_run_json(snap, own[0]))
             else:
                 line.update({"runs": len(cell.runs),
                              **_cell_json(cell, cols)})

@@ -138,6 +138,13 @@ def share(text: str) -> float:
     return value
 
 
+def finite(text: str) -> float:
+    value = number(text)
+    if not math.isfinite(value):
+        fail(f"must be a finite number, got {echo(text)}")
+    return value
+
+
 def duration(text: str) -> float:
     """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``."""
     unit = text[-1:].lower()
@@ -194,10 +201,12 @@ def sender_group(text: str) -> SenderGroup:
         _in_spec(text, error.field, error)
 
 
-def _pairs(text: str, allowed: Sequence[str]) -> dict[str, str]:
-    """``key=value,...`` as a dict: each key once, each one allowed."""
+def _pairs(text: str, allowed: Sequence[str],
+           keys: str | None = None) -> dict[str, str]:
+    """``key=value,...`` (``keys``, else all of ``text``) as a dict: each
+    key once, each one allowed.  Errors quote the whole spec, ``text``."""
     pairs: dict[str, str] = {}
-    for item in text.split(","):
+    for item in (text if keys is None else keys).split(","):
         key, equals, value = item.partition("=")
         key = key.strip()
         if not equals or not key:
@@ -238,7 +247,8 @@ def latency(text: str) -> Latency:
         fail(f"must be SHAPE:key=value,... with SHAPE one of "
              f"{', '.join(SHAPES)} (lognormal:mean=8,sd=20), or a file of "
              f"measurements, got {echo(text)}")
-    return _latency(text, shape, _pairs(rest, LATENCY_KEYS) if rest else {})
+    return _latency(text, shape, _pairs(text, LATENCY_KEYS, rest) if rest
+                    else {})
 
 
 def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
@@ -324,7 +334,7 @@ def sweep(text: str) -> Sweep:
     if not equals or name not in SWEEP_NAMES:
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")
-    parse = duration if name == "deadline" else number
+    parse = duration if name == "deadline" else finite
     if ".." in rest:
         values = _range(text, rest, parse)
     else:
@@ -351,7 +361,10 @@ def _range(text: str, rest: str, parse: Callable[[str], float]
     if not (step > 0 and math.isfinite(step)) or last < first:
         fail(f"{echo(text)}: must be FIRST..LAST/STEP with FIRST <= LAST "
              f"and STEP > 0")
-    count = math.floor((last - first) / step + 1e-9) + 1
+    span = (last - first) / step
+    if not math.isfinite(span):
+        fail(f"{echo(text)}: too many values; at most {MAX_SWEEP_VALUES:,}")
+    count = math.floor(span + 1e-9) + 1
     if count > MAX_SWEEP_VALUES:
         fail(f"{echo(text)}: {count:,} values; at most "
              f"{MAX_SWEEP_VALUES:,}")
