@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from sms_sim import html_pages, plans, simulation, specs, tuning
+from sms_sim import simulation, specs, tuning
 from sms_sim.checks import Check, min_delivered, min_reached
 from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                             MIN_INTERVAL_S, MIN_SPEED, UNPACED, SenderGroup,
                             SimulationConfig)
 from sms_sim.csvlog import CsvLog
+from sms_sim.curve import marks
 from sms_sim.display import View, make_view
 from sms_sim.gateway import Backoff, Gateway
-from sms_sim.html_report import check_writable, write_atomically
 from sms_sim.latency import SHAPES, Latency
 from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES,
                              Target, configured, with_value)
@@ -408,6 +408,7 @@ def parse_options(parser: argparse.ArgumentParser,
         parser.error("argument --min-reached: counts the phones reached, "
                      "which needs --carrier-delay")
     if args.report is not None:
+        from sms_sim.html_report import check_writable  # see _one_run
         reason = check_writable(args.report)
         if reason is not None:
             parser.error(f"argument --report: {reason}")
@@ -555,6 +556,7 @@ def main(argv: Sequence[str] | None = None,
     try:  # signals are handled until the report is out: see __main__
         with _signals_recorded(view.abandon) as received:
             if options.plan:
+                from sms_sim import plans  # see _one_run
                 with view.running():
                     result = plans.run(options, view, lambda: bool(received),
                                        started_at)
@@ -581,9 +583,21 @@ def main(argv: Sequence[str] | None = None,
     return EXIT_OK
 
 
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What the command line needs of a run or a plan to exit as it
+    should."""
+
+    interrupted: bool
+    ok: bool
+    """Every check passed in every run, and a target search found its
+    answer."""
+    faults: tuple[str, ...] = ()
+
+
 def _one_run(options: Options, view: View, stop: StopEvent,
              log: CsvLog | None, signalled: Callable[[], bool],
-             started_at: float) -> plans.Result:
+             started_at: float) -> Result:
     """The run, reported as it goes; its checks; its HTML report."""
     config = options.config
     with view.running(), tuning.interpreter_tuned(config.num_senders + 2):
@@ -593,21 +607,16 @@ def _one_run(options: Options, view: View, stop: StopEvent,
             started_at=started_at)
     snap = outcome.snapshot
     checks = options.checks(snap)
-    view.final(snap, checks, html_pages.marks(config, options.target))
+    target = options.target
+    view.final(snap, checks, marks(
+        config.gateway.deadline_s,
+        None if target is None else (target.share, target.by_s)))
     faults = list(outcome.faults)
     if options.report is not None and snap.stopped is None:
-        faults += _write_report(options.report, html_pages.one_run(
+        # Imported only for a report, as the plans are: a run of the
+        # command line that needs neither starts faster without them.
+        from sms_sim import html_pages
+        faults += html_pages.write(options.report, html_pages.one_run(
             snap, config, options.command, checks, options.target))
-    return plans.Result(interrupted=snap.interrupted,
-                        ok=all(check.ok for check in checks),
-                        faults=tuple(faults))
-
-
-def _write_report(path: str, page: str) -> list[str]:
-    """Write the HTML report whole, or nothing: the fault, if any."""
-    try:
-        write_atomically(path, page)
-    except OSError as error:
-        return [f"cannot write the report {path!r}: "
-                f"{error.strerror or error}\n"]
-    return []
+    return Result(interrupted=snap.interrupted,
+                  ok=all(check.ok for check in checks), faults=tuple(faults))

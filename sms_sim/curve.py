@@ -137,3 +137,16 @@ def curve_json(curve: Curve) -> list[list[float]]:
     """The points as ``[[time_s, share], ...]``, to the microsecond and to
     a millionth of a share, as the JSON summary's ``curve``."""
     return [[round(t, 6), round(share, 6)] for t, share in curve.points]
+
+
+def marks(deadline_s: float | None,
+          target: tuple[float, float] | None) -> tuple[Mark, ...]:
+    """The moments a run's curve marks: its deadline, and a target's time
+    (``target`` is its share and that time)."""
+    found = []
+    if deadline_s is not None:
+        found.append(Mark("deadline", deadline_s))
+    if target is not None:
+        share, by_s = target
+        found.append(Mark(f"target {share * 100:g}%", by_s))
+    return tuple(found)

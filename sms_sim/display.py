@@ -25,17 +25,19 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from types import FrameType
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from sms_sim.chart import chart
 from sms_sim.checks import Check
 from sms_sim.curve import Curve, Mark
-from sms_sim.plan_report import (PlanReport, PlanStatus, status_frame,
-                                 status_line)
-from sms_sim.report import (PLAIN, Style, clock_time, count, final_report,
-                            fit, live_frame, percent, progress_json,
-                            progress_line, summary_json, wrap)
+from sms_sim.report import (PLAIN, PlanStatus, Style, clock_time, count,
+                            final_report, fit, live_frame, percent,
+                            progress_json, progress_line, status_frame,
+                            status_line, summary_json, wrap)
 from sms_sim.stats import Snapshot
+
+if TYPE_CHECKING:  # plans alone need it: not imported for one run
+    from sms_sim.plan_report import PlanReport
 
 HIDE_CURSOR = "\x1b[?25l"
 SHOW_CURSOR = "\x1b[?25h"

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from sms_sim.checks import Check
 from sms_sim.config import SimulationConfig
-from sms_sim.curve import Curve, Mark, band
-from sms_sim.html_report import HtmlReport, Sweep, Table, render
+from sms_sim.curve import Curve, Mark, band, marks
+from sms_sim.html_report import (HtmlReport, Sweep, Table, render,
+                                 write_atomically)
 from sms_sim.plan_report import PlanReport, cell_text, columns, value_text
 from sms_sim.planner import Target
 from sms_sim.report import (count, latency_text, moment, percent, rate,
@@ -41,15 +42,10 @@ def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
-def marks(config: SimulationConfig, target: Target | None
-          ) -> tuple[Mark, ...]:
-    """The moments a reach curve marks: the deadline, and a target's."""
-    marks = []
-    if config.gateway.deadline_s is not None:
-        marks.append(Mark("deadline", config.gateway.deadline_s))
-    if target is not None:
-        marks.append(Mark(f"target {target.share * 100:g}%", target.by_s))
-    return tuple(marks)
+def _marks(config: SimulationConfig, target: Target | None
+           ) -> tuple[Mark, ...]:
+    return marks(config.gateway.deadline_s,
+                 None if target is None else (target.share, target.by_s))
 
 
 def _groups(groups: Sequence[GroupSnapshot], carrier: bool) -> Table:
@@ -89,7 +85,7 @@ def one_run(snap: Snapshot, config: SimulationConfig, command: str,
               f"{count(config.num_senders)} senders",
         command=command, seed=snap.seed, summary=tuple(_summary(snap)),
         curves=curves, curves_title=_curves_title(snap.carrier),
-        marks=marks(config, target), histogram=snap.distribution,
+        marks=_marks(config, target), histogram=snap.distribution,
         attempts=snap.attempts, groups=_groups(snap.groups, snap.carrier),
         config=settings(config),
         notes=tuple(check.describe() for check in checks)))
@@ -109,7 +105,7 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
     """The page of replications, a sweep or a target search: the band of
     the replications' curves, or a curve per value, with the table."""
     cells = [cell for cell in report.cells if cell.runs]
-    moments = marks(config, report.target)
+    moments = _marks(config, report.target)
     notes = tuple(report.notes())
     summary = (("runs", count(report.runs)),
                ("base seed", str(report.base_seed)),
@@ -149,3 +145,14 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
                     f"{name}", curves, table,
                     report.answer() if report.search else ""),
         config=settings(config), notes=notes))
+
+
+def write(path: str, page: str) -> list[str]:
+    """Write the page whole, or nothing: the fault, if any, as the
+    command line reports it."""
+    try:
+        write_atomically(path, page)
+    except OSError as error:
+        return [f"cannot write the report {path!r}: "
+                f"{error.strerror or error}\n"]
+    return []

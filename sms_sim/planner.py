@@ -9,15 +9,13 @@ run, so the answers are the same whatever the number of workers.
 """
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import math
-import multiprocessing
 import random
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sms_sim import simulation
 from sms_sim.config import MAX_SENDERS, SimulationConfig
@@ -26,6 +24,10 @@ from sms_sim.latency import Latency
 from sms_sim.stats import Snapshot
 from sms_sim.tuning import POLL_S, interpreter_tuned
 from sms_sim.validation import ConfigError
+
+if TYPE_CHECKING:
+    import concurrent.futures
+    import multiprocessing.context
 
 MIN_RUNS = 2
 MAX_RUNS = 1000
@@ -194,6 +196,9 @@ class Runs:
 
     def _pooled(self, tasks: Sequence[Task]
                 ) -> Iterator[tuple[int, Snapshot]]:
+        # Imported here, as in _context: one run never needs them, and they
+        # are a large share of the program's start-up.
+        import concurrent.futures
         assert self._stop is not None
         if self._pool is None:
             self._pool = concurrent.futures.ProcessPoolExecutor(
@@ -227,6 +232,7 @@ def _context() -> multiprocessing.context.BaseContext:
     """Workers forked from a clean server where the platform has one, else
     spawned: never forked from this process, whose threads (the output's
     watcher) a fork would copy mid-step."""
+    import multiprocessing
     method = ("forkserver" if "forkserver" in
               multiprocessing.get_all_start_methods() else "spawn")
     return multiprocessing.get_context(method)

@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sms_sim import html_pages
-from sms_sim.html_report import write_atomically
-from sms_sim.plan_report import PlanReport, PlanStatus
+from sms_sim.cli import Result
+from sms_sim.plan_report import PlanReport
+from sms_sim.report import PlanStatus
 from sms_sim.planner import (Cell, Runs, Search, configured, evaluate,
                              limit_of, replication_seeds, solve, with_value)
 
 if TYPE_CHECKING:
     from sms_sim.cli import Options
     from sms_sim.display import View
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    """What the command line needs of a run or a plan to exit as it
-    should."""
-
-    interrupted: bool
-    ok: bool
-    """Every check passed in every run, and a target search found its
-    answer."""
-    faults: tuple[str, ...] = ()
 
 
 class _Progress:
@@ -110,12 +98,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
     view.plan_final(report)
     faults: list[str] = []
     if options.report is not None and not interrupted:
-        try:
-            write_atomically(options.report, html_pages.plan(
-                report, config, options.command))
-        except OSError as error:
-            faults.append(f"cannot write the report {options.report!r}: "
-                          f"{error.strerror or error}\n")
+        faults = html_pages.write(options.report, html_pages.plan(
+            report, config, options.command))
     found = search is None or search.answer is not None
     return Result(interrupted=interrupted,
                   ok=found and not report.failed_checks,

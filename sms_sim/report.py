@@ -595,3 +595,45 @@ def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
             for g in snap.groups
         ],
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    """How far a plan has got: runs done, of how many (None while a search
+    does not know), in how much real time."""
+
+    done: int
+    total: int | None
+    elapsed_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.total or not self.done or self.done >= self.total:
+            return None
+        return self.elapsed_s * (self.total - self.done) / self.done
+
+
+def status_line(status: PlanStatus) -> str:
+    """One plain line per interval, for logs and pipes."""
+    of = f"/{count(status.total)}" if status.total else ""
+    share = (f" ({status.done * 100 / status.total:.0f}%)"
+             if status.total else "")
+    return (f"[{clock_time(status.elapsed_s):>7}] runs "
+            f"{count(status.done)}{of}{share}  eta "
+            f"{clock_time(status.eta_s)}")
+
+
+def status_frame(status: PlanStatus, width: int, style: Style) -> str:
+    """The line a terminal redraws: a bar of the runs done, the count and
+    the ETA; as many whole fields as fit ``width``, cut only on a
+    terminal narrower than the first."""
+    fields = [f"runs {count(status.done)}"
+              + (f"/{count(status.total)}" if status.total else ""),
+              f"elapsed {clock_time(status.elapsed_s)}",
+              f"eta {style.bold(clock_time(status.eta_s))}"]
+    room = max(0, min(40, width - visible_width("  ".join(fields)) - 10))
+    done = round(room * status.done / status.total) if status.total else 0
+    full, empty = ("\u2588", "\u2591") if style.unicode else ("#", "-")
+    bar = style.paint(full * done, "green") + style.dim(empty * (room - done))
+    head = f"{style.bold('sms-sim')} {bar} {fields[0]}"
+    return fit(wrap("", [head, *fields[1:]], width, sep="  ")[0], width)

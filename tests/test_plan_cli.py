@@ -20,13 +20,12 @@ import pytest
 from sms_sim import cli, html_pages, latency
 from sms_sim.checks import min_reached
 from sms_sim.config import SenderGroup
-from sms_sim.curve import Mark
+from sms_sim.curve import Mark, marks
 from sms_sim.latency import Latency
-from sms_sim.plan_report import (PlanReport, PlanStatus, cell_text, columns,
-                                 status_frame, status_line)
+from sms_sim.plan_report import PlanReport, cell_text, columns
 from sms_sim.planner import (Runs, Target, evaluate, replication_seeds,
                              with_value)
-from sms_sim.report import PLAIN
+from sms_sim.report import PLAIN, PlanStatus, status_frame, status_line
 from sms_sim.stats import GroupSnapshot, MarkCount, Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -866,7 +865,7 @@ def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
     def full_disk(path: str, page: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sms_sim.plans.write_atomically", full_disk)
+    monkeypatch.setattr("sms_sim.html_pages.write_atomically", full_disk)
     monkeypatch.setattr("sys.argv", ["start.py"])
     path = str(tmp_path / "plan.html")
     assert cli.main([*SMALL, "--runs", "2", "--report", path, "--json"]) \
@@ -901,11 +900,11 @@ def test_the_pages_settings_name_every_setting() -> None:
 
 
 def test_the_curves_mark_the_deadline_and_the_target() -> None:
-    config = parse("--deadline", "20m").config
-    assert html_pages.marks(config, None) == (Mark("deadline", 1200.0),)
-    assert html_pages.marks(config, Target(0.95, 900.0)) == (
+    deadline = parse("--deadline", "20m").config.gateway.deadline_s
+    assert marks(deadline, None) == (Mark("deadline", 1200.0),)
+    assert marks(deadline, (0.95, 900.0)) == (
         Mark("deadline", 1200.0), Mark("target 95%", 900.0))
-    assert html_pages.marks(parse().config, None) == ()
+    assert marks(None, None) == ()
 
 
 def test_a_runs_report_with_a_carrier_shows_the_phones_reached(
