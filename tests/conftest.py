@@ -1,19 +1,24 @@
 """A time limit on every test: one that hangs fails, with the traceback
 of every thread, and the run goes on to the next test.
 
-A watchdog thread waits out the limit; if the test is still running, it
-dumps every thread's stack to stderr (which pytest shows with the
-failure) and sends SIGALRM to the main thread, whose handler fails the
-test where it stands.  A real signal, unlike ``_thread.interrupt_main``,
-also breaks a wait the main thread is blocked in (a join, a lock, a
-read); ``faulthandler.dump_traceback_later(exit=True)`` would end the
-whole run instead of failing one test.
+One watchdog thread serves the whole run: each test tells it when its
+limit falls, and it waits for that moment or the next test, whichever
+comes first.  If a test is still running at its limit, it dumps every
+thread's stack to stderr (which pytest shows with the failure) and sends
+SIGALRM to the main thread, whose handler fails the test where it stands.
+A real signal, unlike ``_thread.interrupt_main``, also breaks a wait the
+main thread is blocked in (a join, a lock, a read);
+``faulthandler.dump_traceback_later(exit=True)`` would end the whole run
+instead of failing one test.  (A thread per test cost a second of the
+suite.)
 """
 from __future__ import annotations
 
 import faulthandler
+import math
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from types import FrameType
 
@@ -26,37 +31,69 @@ STDERR = 2
 for each test whatever ``sys.stderr`` is at the time."""
 
 
+class Watchdog:
+    """Waits out the limit of the test running now, if one is."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._deadline = math.inf  # no test running
+        self.limit_s = TIME_LIMIT_S
+        """The limit of the test running now."""
+        self._main = threading.get_ident()
+        threading.Thread(target=self._watch, name="time-limit",
+                         daemon=True).start()
+
+    def start(self, limit_s: float) -> None:
+        self.limit_s = limit_s
+        with self._changed:
+            self._deadline = time.monotonic() + limit_s
+            self._changed.notify()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._deadline = math.inf
+            self._changed.notify()
+
+    def _watch(self) -> None:
+        with self._changed:  # held but while waiting: a test's end waits
+            while True:
+                left = self._deadline - time.monotonic()
+                if left > 0:
+                    self._changed.wait(None if math.isinf(left) else left)
+                    continue
+                self._deadline = math.inf
+                faulthandler.dump_traceback(STDERR, all_threads=True)
+                signal.pthread_kill(self._main, signal.SIGALRM)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"time_limit(seconds): fail the test if it runs longer "
         f"(default {TIME_LIMIT_S:g} s)")
 
 
-@pytest.fixture(autouse=True)
-def time_limit(request: pytest.FixtureRequest) -> Iterator[None]:
-    marker = request.node.get_closest_marker("time_limit")
-    limit_s = TIME_LIMIT_S if marker is None else float(marker.args[0])
-    done = threading.Event()
-    main = threading.get_ident()
+@pytest.fixture(scope="session")
+def watchdog() -> Iterator[Watchdog]:
+    """The watchdog, and the handler of its signal, for the whole run."""
+    dog = Watchdog()
 
     def expire(signum: int, frame: FrameType | None) -> None:
-        pytest.fail(f"ran past its time limit of {limit_s:g} s; the stack "
-                    f"of every thread then is in its stderr")
-
-    def watch() -> None:
-        if not done.wait(limit_s):
-            faulthandler.dump_traceback(STDERR, all_threads=True)
-            signal.pthread_kill(main, signal.SIGALRM)
+        pytest.fail(f"ran past its time limit of {dog.limit_s:g} s; the "
+                    "stack of every thread then is in its stderr")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    watchdog = threading.Thread(target=watch, name="time-limit",
-                                daemon=True)
-    watchdog.start()
+    try:
+        yield dog
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(autouse=True)
+def time_limit(request: pytest.FixtureRequest,
+               watchdog: Watchdog) -> Iterator[None]:
+    marker = request.node.get_closest_marker("time_limit")
+    watchdog.start(TIME_LIMIT_S if marker is None else float(marker.args[0]))
     try:
         yield
     finally:
-        done.set()
-        try:
-            watchdog.join()
-        finally:  # once any signal it sent has been handled
-            signal.signal(signal.SIGALRM, previous)
+        watchdog.stop()

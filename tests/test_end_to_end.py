@@ -12,7 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,27 @@ def run(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
+def run_together(*commands: list[str]
+                 ) -> list[subprocess.CompletedProcess[str]]:
+    """Each of ``commands`` (as :func:`start` makes them) run to its end,
+    side by side: the suite waits for the slowest, not for them all."""
+    processes = [subprocess.Popen(command, cwd=ROOT, env=environ(),
+                                  stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+                 for command in commands]
+    done = []
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=TIMEOUT_S)
+            done.append(subprocess.CompletedProcess(
+                process.args, process.returncode, out, err))
+    finally:
+        for process in processes:
+            process.kill()
+            process.communicate()
+    return done
+
+
 @contextmanager
 def started(command: list[str], **kwargs: Any
             ) -> Iterator[subprocess.Popen[str]]:
@@ -57,12 +78,30 @@ def started(command: list[str], **kwargs: Any
         process.communicate()
 
 
+SIMPLE = {
+    "brief": ("400", "4", "0.001", "0.0001", "0.2", "--interval", "0.05"),
+    "json": ("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed", "3",
+             "--speed", "10"),
+    "groups": ("300", "2", "0.001", "0", "0", "--senders", "2:0.002:0:1",
+               "--json"),
+    "zero": ("0", "--json"),
+}
+"""Runs that only need their output read: run side by side, once."""
+
+
+@pytest.fixture(scope="module")
+def finished() -> dict[str, subprocess.CompletedProcess[str]]:
+    return dict(zip(SIMPLE, run_together(*(start(*args)
+                                           for args in SIMPLE.values()))))
+
+
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
-def test_the_briefs_example_at_a_small_scale() -> None:
-    done = run("400", "4", "0.001", "0.0001", "0.2", "--interval", "0.05")
+def test_the_briefs_example_at_a_small_scale(
+        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    done = finished["brief"]
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "\x1b" not in done.stdout and "\r" not in done.stdout
@@ -72,9 +111,9 @@ def test_the_briefs_example_at_a_small_scale() -> None:
         assert figure in done.stdout
 
 
-def test_json_totals_add_up_and_times_are_simulated() -> None:
-    done = run("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed", "3",
-               "--speed", "10")
+def test_json_totals_add_up_and_times_are_simulated(
+        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    done = finished["json"]
     assert done.returncode == 0, done.stderr
     events = json_lines(done.stdout)
     summary = events[-1]
@@ -99,11 +138,13 @@ def test_json_totals_add_up_and_times_are_simulated() -> None:
 
 
 def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
-    capped = json_lines(run("300", "10", "0.01", "0", "0", "--tps", "1",
-                            "--speed", "100", "--json").stdout)[-1]
-    assert 29.0 <= capped["sim_elapsed_s"] <= 29.6  # a start a second each
-    late = run("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
-               "100", "--json", "--min-delivered", "0.9")
+    capped, late = run_together(
+        start("300", "10", "0.01", "0", "0", "--tps", "1", "--speed", "max",
+              "--json"),
+        start("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
+              "100", "--json", "--min-delivered", "0.9"))
+    figures = json_lines(capped.stdout)[-1]
+    assert 29.0 <= figures["sim_elapsed_s"] <= 29.6  # a start a second each
     assert late.returncode == 3, late.stderr
     summary = json_lines(late.stdout)[-1]
     assert summary["sent"] + summary["expired"] == 1000
@@ -114,14 +155,15 @@ def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
 
 
 def test_a_failed_check_is_named_in_the_report() -> None:
-    done = run("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
-               "100", "--min-delivered", "0.9")
+    done, passed = run_together(*(
+        start("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
+              "max", "--min-delivered", share) for share in ("0.9", "0.4")))
     assert done.returncode == 3
     assert re.search(r"check min_delivered FAILED: 50\.\d+% .* below the "
                      r"90% required", done.stdout)
-    passed = run("1000", "1", "0.01", "0", "0", "--deadline", "5",
-                 "--speed", "100", "--min-delivered", "0.4")
     assert passed.returncode == 0, passed.stderr
+    assert re.search(r"check min_delivered passed: 50\.\d+% sent \(limit "
+                     r"40%\)", passed.stdout)
 
 
 def test_the_log_has_a_row_per_message(tmp_path: Path) -> None:
@@ -238,15 +280,16 @@ def test_help_fills_the_terminals_width() -> None:
 
 def test_a_seed_repeats_the_totals() -> None:
     totals = {(s["sent"], s["failed"]) for s in (
-        json_lines(run("500", "4", "0", "0", "0.3", "--json", "--seed",
-                       "7").stdout)[-1] for _ in range(3))}
+        json_lines(done.stdout)[-1] for done in run_together(*(
+            start("500", "4", "0", "0", "0.3", "--json", "--seed", "7")
+            for _ in range(3))))}
     assert len(totals) == 1
     assert 100 < totals.pop()[1] < 200
 
 
-def test_sender_groups_with_their_own_settings() -> None:
-    done = run("300", "2", "0.001", "0", "0", "--senders", "2:0.002:0:1",
-               "--json")
+def test_sender_groups_with_their_own_settings(
+        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    done = finished["groups"]
     assert done.returncode == 0, done.stderr
     first, second = json_lines(done.stdout)[-1]["groups"]
     assert first["failed"] == 0 and second["sent"] == 0
@@ -255,48 +298,55 @@ def test_sender_groups_with_their_own_settings() -> None:
 
 
 def test_python_m_sms_sim_is_the_same_program() -> None:
-    done = run("50", "2", "0", "0", "0", "--json", module=True)
+    done, bad = run_together(
+        start("50", "2", "0", "0", "0", "--json", module=True),
+        start("-1", module=True))
     assert done.returncode == 0 and json_lines(done.stdout)[-1]["sent"] == 50
-    bad = run("-1", module=True)
     assert bad.returncode == 2
     assert "python3 -m sms_sim: error: argument num_messages" in bad.stderr
 
 
-def test_zero_messages_is_an_immediate_empty_report() -> None:
-    done = run("0", "--json")
+def test_zero_messages_is_an_immediate_empty_report(
+        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    done = finished["zero"]
     assert done.returncode == 0
     summary = json_lines(done.stdout)[-1]
     assert (summary["sent"], summary["unsent"], summary["avg_send_s"]) == \
         (0, 0, None)
 
 
-@pytest.mark.parametrize("argv", [["abc"], ["10", "2", "nan"],
-                                  ["--senders", "1:2:3"], ["--nope"]])
-def test_bad_input_through_a_real_process(argv: list[str]) -> None:
-    done = run(*argv)
-    assert done.returncode == 2 and done.stdout == ""
-    assert done.stderr.startswith("usage: ")
-    assert "Traceback" not in done.stderr
+def test_bad_input_through_a_real_process() -> None:
+    for done in run_together(*(start(*argv) for argv in (
+            ["abc"], ["10", "2", "nan"], ["--senders", "1:2:3"], ["--nope"],
+            ["--sweep", "senders=1,nan"], ["--target", "2@1m"]))):
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.startswith("usage: ")
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()[-1]) < 200
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130),
-                                          (signal.SIGTERM, 143),
-                                          (signal.SIGHUP, 129)])
-def test_a_signal_interrupts_with_an_exact_report(signum: int,
-                                                  code: int) -> None:
-    with started(start("100000", "4", "0.01", "0.001", "0.2", "--json",
-                       "--interval", "0.1")) as process:
-        assert process.stdout is not None
-        first = json.loads(process.stdout.readline())  # under way
-        assert first["event"] == "progress"
-        process.send_signal(signum)
-        out, err = process.communicate(timeout=TIMEOUT_S)
-    assert process.returncode == code, err
-    assert "Traceback" not in err
-    summary = json_lines(out)[-1]
-    assert summary["interrupted"] is True
-    assert summary["sent"] + summary["failed"] + summary["unsent"] == 100000
-    assert summary["unsent"] > 0
+def test_a_signal_interrupts_with_an_exact_report() -> None:
+    """SIGINT, SIGTERM and SIGHUP, each to a run under way (three runs
+    side by side): each ends with its status and an exact report."""
+    signals = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGHUP: 129}
+    with ExitStack() as stack:
+        processes = {signum: stack.enter_context(started(start(
+            "100000", "4", "0.01", "0.001", "0.2", "--json", "--interval",
+            "0.1"))) for signum in signals}
+        for signum, process in processes.items():
+            assert process.stdout is not None
+            first = json.loads(process.stdout.readline())  # under way
+            assert first["event"] == "progress"
+            process.send_signal(signum)
+        for signum, process in processes.items():
+            out, err = process.communicate(timeout=TIMEOUT_S)
+            assert process.returncode == signals[signum], err
+            assert "Traceback" not in err
+            summary = json_lines(out)[-1]
+            assert summary["interrupted"] is True
+            assert summary["sent"] + summary["failed"] + \
+                summary["unsent"] == 100000
+            assert summary["unsent"] > 0
 
 
 def test_an_interrupted_human_report_shows_the_unsent() -> None:
@@ -378,9 +428,9 @@ def test_help_that_cannot_be_written_is_an_error() -> None:
 
 def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
         ) -> None:
-    zero = run("10", "4", "0", "--json")
+    zero, guessed = run_together(start("10", "4", "0", "--json"),
+                                 start("10", "--jso"))
     assert zero.returncode == 0, zero.stderr  # the deviation: half of 0
     assert json_lines(zero.stdout)[-1]["groups"][0]["max_deviation_s"] == 0
-    guessed = run("10", "--jso")
     assert guessed.returncode == 2
     assert "unrecognized arguments: --jso" in guessed.stderr

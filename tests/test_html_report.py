@@ -246,27 +246,45 @@ def test_a_folder_without_permission_is_named(tmp_path: Path) -> None:
 
 # The browser: the page as a person opens it.
 
-def chromium(tmp_path: Path, *args: str) -> tuple[str, str]:
-    """Run headless Chromium on ``args``; its stdout and stderr.  In a
-    process group of its own, all killed if it hangs."""
+def chromium(profile: Path, *pages: Path) -> list[tuple[str, str]]:
+    """Headless Chromium's DOM of each page, and what it logged: a
+    browser for each, side by side, each in a process group of its own,
+    all killed if one hangs."""
     assert CHROMIUM is not None
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-               "--disable-quic", "--no-first-run",
-               "--disable-background-networking",
-               "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}",
-               "--enable-logging=stderr", "--v=0", *args]
-    with subprocess.Popen(command, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True,
-                          start_new_session=True) as browser:
-        try:
-            out, err = browser.communicate(timeout=BROWSER_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(browser.pid, signal.SIGKILL)
-            browser.communicate()
-            raise
-    assert browser.returncode == 0, err
-    return out, err
+    browsers = [subprocess.Popen(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile / str(index)}", "--enable-logging=stderr",
+         "--v=0", "--dump-dom", page.as_uri()],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True) for index, page in enumerate(pages)]
+    try:
+        done = [browser.communicate(timeout=BROWSER_TIMEOUT_S)
+                for browser in browsers]
+    finally:
+        for browser in browsers:
+            if browser.poll() is None:
+                os.killpg(browser.pid, signal.SIGKILL)
+                browser.communicate()
+    for browser, (_, err) in zip(browsers, done):
+        assert browser.returncode == 0, err
+    return done
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory
+           ) -> dict[str, tuple[str, str]]:
+    """The sample report, and a page with a script error, as the browser
+    loads them."""
+    folder = tmp_path_factory.mktemp("browser")
+    broken = folder / "broken.html"
+    broken.write_text("<!DOCTYPE html><title>x</title>"
+                      "<script>undefinedFunction()</script>")
+    report = folder / "report.html"
+    write_atomically(str(report), render(sample_report()))
+    return dict(zip(("broken", "report"),
+                    chromium(folder, broken, report)))
 
 
 def console_messages(stderr: str) -> list[str]:
@@ -281,24 +299,20 @@ needs_chromium = pytest.mark.skipif(
 
 
 @needs_chromium
-def test_the_browser_sees_console_errors(tmp_path: Path) -> None:
+def test_the_browser_sees_console_errors(
+        loaded: dict[str, tuple[str, str]]) -> None:
     """The check below could fail: a page with an error shows in the log.
     """
-    page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><title>x</title>"
-                    "<script>undefinedFunction()</script>")
-    _, err = chromium(tmp_path, "--dump-dom", page.as_uri())
+    _, err = loaded["broken"]
     assert any("undefinedFunction" in line
                for line in console_messages(err))
 
 
 @needs_chromium
 def test_the_report_loads_in_a_browser_with_its_curves(
-        tmp_path: Path) -> None:
+        loaded: dict[str, tuple[str, str]]) -> None:
     report = sample_report()
-    page = tmp_path / "report.html"
-    write_atomically(str(page), render(report))
-    dom, err = chromium(tmp_path, "--dump-dom", page.as_uri())
+    dom, err = loaded["report"]
     assert console_messages(err) == []
     # The browser's own DOM: the curves are SVG paths with every point.
     found = {match.group(2): POINT.findall(match.group(1)) for match in

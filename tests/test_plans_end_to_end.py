@@ -87,7 +87,8 @@ def summary(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
 def test_each_replications_seed_repeats_its_run_alone() -> None:
     seeds = replication_seeds(21, 3)
     plan, *alone = run_all(
-        start(*SMALL, "--runs", "3", "--json", "--seed", "21"),
+        start(*SMALL, "--runs", "3", "--json", "--seed", "21", "--jobs",
+              "1"),
         *(start(*SMALL, "--speed", "max", "--json", "--seed", str(seed))
           for seed in seeds))
     assert plan.returncode == 0, plan.stderr
@@ -134,7 +135,8 @@ def test_a_searchs_answer_meets_the_target_and_one_fewer_does_not(
     least number of senders, and one fewer, run alone and logged."""
     blast = ("300", "1", "0.01", "0.005", "0")
     (search,) = run_all(start(*blast, "--target", "0.9@0.5s", "--solve",
-                              "senders", "--seed", "7", "--json"))
+                              "senders", "--seed", "7", "--json", "--jobs",
+                              "1"))
     assert search.returncode == 0, search.stderr
     *tried, target = json_lines(search.stdout)
     assert target["event"] == "target" and target["met"]
@@ -166,7 +168,8 @@ def test_the_report_is_one_self_contained_file(tmp_path: Path) -> None:
     one, plan = tmp_path / "run.html", tmp_path / "plan.html"
     runs = run_all(
         start(*SMALL, "--speed", "max", "--seed", "4", "--report", str(one)),
-        start(*SMALL, "--runs", "2", "--seed", "4", "--report", str(plan)))
+        start(*SMALL, "--runs", "2", "--seed", "4", "--report", str(plan),
+              "--jobs", "1"))
     assert [run.returncode for run in runs] == [0, 0]
     for path, title in ((one, "300 messages, 2 senders"),
                         (plan, "2 runs of 300 messages")):

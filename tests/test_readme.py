@@ -17,17 +17,53 @@ README = (ROOT / "README.md").read_text()
 TIMEOUT_S = 30
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "start.py"), *args],
-                          capture_output=True, text=True, cwd=ROOT,
-                          timeout=TIMEOUT_S)
-
-
 def block_after(marker: str) -> list[str]:
     """The lines of the README's code block that follows ``marker``."""
     after = README[README.index(marker):]
     start = after.index("```\n") + 4
     return after[start:after.index("```", start)].splitlines()
+
+
+def worked_example() -> list[str]:
+    """The arguments of the worked example's command, as the README
+    writes it over several lines."""
+    shown = block_after("A worked example")
+    command = shown[0].removeprefix("$ python3 start.py ")
+    for line in shown[1:]:
+        if not command.endswith("\\"):
+            break
+        command = command.rstrip("\\") + line
+    return command.split()
+
+
+COMMANDS = {
+    "demo": ["--seed", "7", "--speed", "max"],
+    "example": worked_example(),
+    "search": ["2000", "20", "0.05", "0.01", "0.1", "--retries", "3",
+               "--backoff", "0.5", "--max-rate", "50", "--target", "0.95@1m",
+               "--solve", "max-rate", "--seed", "3", "--jobs", "1"],
+    "plain": ["200", "4", "0.01", "0.005", "0.2", "--retries", "1", "--json",
+              "--speed", "max"],
+    "carried": ["200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
+                "max", "--carrier-delay", "exponential:mean=2"],
+}
+"""The runs the README's claims are checked on."""
+
+
+@pytest.fixture(scope="module")
+def outputs() -> dict[str, str]:
+    """Each command's standard output, all run side by side."""
+    processes = {name: subprocess.Popen(
+        [sys.executable, str(ROOT / "start.py"), *args], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for name, args in COMMANDS.items()}
+    try:
+        return {name: process.communicate(timeout=TIMEOUT_S)[0]
+                for name, process in processes.items()}
+    finally:
+        for process in processes.values():
+            process.kill()
+            process.communicate()
 
 
 def test_the_readme_is_for_users_and_links_the_rest() -> None:
@@ -37,11 +73,12 @@ def test_the_readme_is_for_users_and_links_the_rest() -> None:
         assert (ROOT / page).exists()
 
 
-def test_the_demo_block_is_what_its_seed_gives() -> None:
+def test_the_demo_block_is_what_its_seed_gives(
+        outputs: dict[str, str]) -> None:
     """A seed fixes every simulated figure, so the demo at --speed max
     prints the README's report but for its real time."""
     shown = block_after("The demo, piped")
-    out = run("--seed", "7", "--speed", "max").stdout.splitlines()
+    out = outputs["demo"].splitlines()
     first = next(i for i, line in enumerate(out)
                  if line.startswith("  messages"))
     report = shown[shown.index(out[first]):]
@@ -53,31 +90,25 @@ def test_the_demo_block_is_what_its_seed_gives() -> None:
     assert title.endswith(", seed 7")
 
 
-def test_the_worked_examples_delivery_line_is_what_it_gives() -> None:
+def test_the_worked_examples_delivery_line_is_what_it_gives(
+        outputs: dict[str, str]) -> None:
     shown = block_after("A worked example")
-    command = shown[0].removeprefix("$ python3 start.py ")
-    for line in shown[1:]:
-        if not command.endswith("\\"):
-            break
-        command = command.rstrip("\\") + line
-    args = command.split()
+    args = COMMANDS["example"]
     assert args[args.index("--speed") + 1] == "max"
-    out = run(*args).stdout.splitlines()
+    out = outputs["example"].splitlines()
     delivered = next(line for line in shown
                      if line.startswith("  delivered"))
     assert delivered in out
     assert next(line for line in shown if line.startswith("  check")) in out
 
 
-def test_the_target_search_has_the_shape_the_readme_shows() -> None:
+def test_the_target_search_has_the_shape_the_readme_shows(
+        outputs: dict[str, str]) -> None:
     """The README's search takes seconds; a small one has its shape: the
     table's heading, a row per value tried, and the answer."""
     shown = block_after("Which cap would do?")
     assert shown[-1].startswith("  answer: max-rate 117.6/s is the least")
-    out = run("2000", "20", "0.05", "0.01", "0.1", "--retries", "3",
-              "--backoff", "0.5", "--max-rate", "50",
-              "--target", "0.95@1m", "--solve", "max-rate", "--seed", "3",
-              "--jobs", "1").stdout.splitlines()
+    out = outputs["search"].splitlines()
     heading = next(line for line in out if "duration" in line).split()
     assert heading[:4] == ["max-rate", "duration", "by", "1m00s"]
     assert heading[-1] == "target"
@@ -100,13 +131,9 @@ def documented_fields() -> set[str]:
 
 
 def test_every_json_field_is_documented_and_every_documented_one_is_real(
-        ) -> None:
-    plain = run("200", "4", "0.01", "0.005", "0.2", "--retries", "1",
-                "--json", "--speed", "max")
-    carried = run("200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
-                  "max", "--carrier-delay", "exponential:mean=2")
-    lines = [json.loads(line) for output in (plain, carried)
-             for line in output.stdout.splitlines()]
+        outputs: dict[str, str]) -> None:
+    lines = [json.loads(line) for name in ("plain", "carried")
+             for line in outputs[name].splitlines()]
     fields = {key for line in lines for key in line}
     group_fields = {key for line in lines for group in line.get("groups", [])
                     for key in group}
