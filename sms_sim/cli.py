@@ -351,6 +351,11 @@ def _positional_send(parser: argparse.ArgumentParser,
             return Latency(dist, mean, sd_s=spread)
         except ConfigError as error:
             _fail(parser, error.field, error)
+    if not (dist.startswith("empirical") or os.path.exists(dist)):
+        parser.error(f"argument --dist: must be uniform, normal, "
+                     f"exponential, lognormal, empirical:file=PATH"
+                     f"[,column=NAME] or a file of measured send times, got "
+                     f"{specs.echo(dist)}")
     if args.mean_processing_time is not None or \
             args.max_deviation is not None:
         parser.error("argument mean_processing_time: an empirical shape "

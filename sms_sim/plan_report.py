@@ -154,14 +154,20 @@ class PlanReport:
     def _check_lines(self) -> list[str]:
         names = dict.fromkeys(check.name for _, checks in self.checks
                               for check in checks)
+        # The checks come in the order of the cells' runs: each run's,
+        # named by its value (in a sweep or search) and its seed.
+        runs = [(f"{self.name}={value_text(self.name, cell.value)} "
+                 if cell.value is not None else "") + f"seed {seed}"
+                for cell in self.cells for seed, _ in cell.runs]
         lines = []
         for name in names:
-            failed = [seed for seed, check in self.failed_checks
-                      if check.name == name]
+            failed = [run for run, (_, checks) in zip(runs, self.checks)
+                      for check in checks
+                      if check.name == name and not check.ok]
             lines.append(
                 f"check {name}: failed in {count(len(failed))} of "
                 f"{count(len(self.checks))} runs"
-                + (f" (seeds {', '.join(map(str, failed[:5]))}"
+                + (f" ({', '.join(failed[:5])}"
                    + (", ..." if len(failed) > 5 else "") + ")"
                    if failed else ""))
         return lines
@@ -199,11 +205,15 @@ class PlanReport:
             if self.cells:
                 objects.append({"event": "replications",
                                 "runs": len(self.cells[0].runs),
+                                "interrupted": self.interrupted,
                                 **_cell_json(self.cells[0], cols)})
             return objects
         for cell in self.cells:
+            if not cell.runs:
+                continue  # a value the plan was interrupted before
             line: dict[str, Any] = {"event": "sweep", "name": self.name,
-                                    "value": cell.value}
+                                    "value": _json_value(self.name,
+                                                         cell.value)}
             own = [next(checks)[1] for _ in cell.runs]  # its runs' checks
             if len(cell.runs) == 1:
                 (_, snap), = cell.runs
@@ -219,10 +229,12 @@ class PlanReport:
             objects.append(line)
         if self.search is not None and self.target is not None:
             objects.append({"event": "target", "name": self.name,
-                            "value": self.search.answer,
+                            "value": _json_value(self.name,
+                                                 self.search.answer),
                             "share": self.target.share,
                             "by_s": self.target.by_s,
-                            "met": self.search.answer is not None})
+                            "met": self.search.answer is not None,
+                            "interrupted": self.interrupted})
         return objects
 
 
@@ -237,6 +249,13 @@ def value_text(name: str | None, value: float | None) -> str:
     if name in ("deadline", "mean"):
         return moment(value)
     return f"{value:g}"
+
+
+def _json_value(name: str | None, value: float | None) -> float | None:
+    """A value as JSON gives it: whole for the settings that count."""
+    if value is not None and name in ("senders", "retries"):
+        return int(value)
+    return value
 
 
 def _run_json(snap: Snapshot, checks: Sequence[Check]) -> dict[str, Any]:
@@ -298,7 +317,7 @@ def _table(cells: Sequence[Cell], name: str, carrier: bool,
         (value_text(name, cell.value),
          *(cell_text(cell, c) for c in cols),
          *(["met" if cell.met(target) else "not met"] if target else []))
-        for cell in cells]
+        for cell in cells if cell.runs]  # none: interrupted before it
     return _aligned(rows, width)
 
 

@@ -162,6 +162,7 @@ class Schedule:
         carrier = self._carrier
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
+        fresh_done = self._fresh_done  # once done, never asked again
         try:
             for _ in range(limit):
                 free_at, _, index, profile = free[0]
@@ -177,10 +178,10 @@ class Schedule:
                     _, _, message, attempt, spent_s = heapq.heappop(retries)
                     start = earliest
                 else:
-                    taken = next(fresh, None)
-                    if taken is None:
+                    taken = None if fresh_done else next(fresh, None)
+                    if taken is None and not fresh_done:
                         taken = self._next_fresh()
-                        fresh = self._fresh
+                        fresh, fresh_done = self._fresh, self._fresh_done
                     if taken is not None:
                         message, attempt, spent_s, start = \
                             taken, 1, 0.0, earliest

@@ -241,6 +241,8 @@ def latency(text: str) -> Latency:
     ``lognormal:mean=8,sd=20``, ``exponential:mean=8``,
     ``empirical:file=PATH``), or the path of a file of measurements."""
     shape, colon, rest = text.partition(":")
+    if text == "empirical":
+        return _latency(text, shape, {})  # which says what it lacks
     if shape not in SHAPES:
         if os.path.exists(text):
             return _latency(text, "empirical", {"file": text})
@@ -368,4 +370,6 @@ def _range(text: str, rest: str, parse: Callable[[str], float]
     if count > MAX_SWEEP_VALUES:
         fail(f"{echo(text)}: {count:,} values; at most "
              f"{MAX_SWEEP_VALUES:,}")
-    return [first + step * k for k in range(count)]
+    # Rounded to 12 digits: 0.1..0.3/0.1 is 0.1, 0.2, 0.3, not
+    # 0.30000000000000004.
+    return [float(f"{first + step * k:.12g}") for k in range(count)]

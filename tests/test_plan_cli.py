@@ -170,9 +170,11 @@ RULES: list[tuple[list[str], str]] = [
      "max_deviation: must be a number of seconds from 0 to 1e9, got -0.5"),
     (["--dist", "empirical"], "argument --dist: 'empirical': the empirical "
      "shape needs file=PATH"),
-    (["--dist", "weibull"], "argument --dist: must be SHAPE:key=value,... "
-     "with SHAPE one of uniform, normal, exponential, lognormal, empirical "
-     "(lognormal:mean=8,sd=20), or a file of measurements, got 'weibull'"),
+    (["--dist", "weibull"], "argument --dist: must be uniform, normal, "
+     "exponential, lognormal, empirical:file=PATH[,column=NAME] or a file "
+     "of measured send times, got 'weibull'"),
+    (["--dist", "lognormal:mean=1,sd=1"], "argument --dist: must be "
+     "uniform, normal,"),
 ]
 
 
@@ -433,9 +435,10 @@ def test_replications_write_a_run_line_each_and_one_summary(
     assert all(set(run) == keys | {"event", "index"} for run in runs)
     assert summary["event"] == "replications" and summary["runs"] == 3
     assert summary["seeds"] == seeds
-    assert set(summary) == {"event", "runs", "seeds", "sim_elapsed_s",
-                            "delivery_s", "sent_share", "failed_share",
-                            "expired_share"}
+    assert set(summary) == {"event", "runs", "interrupted", "seeds",
+                            "sim_elapsed_s", "delivery_s", "sent_share",
+                            "failed_share", "expired_share"}
+    assert summary["interrupted"] is False
     assert set(summary["delivery_s"]) == {"p50", "p90", "p95", "p99"}
     durations = [run["sim_elapsed_s"] for run in runs]
     duration = summary["sim_elapsed_s"]
@@ -526,8 +529,8 @@ def test_a_check_over_replications_names_the_runs_it_failed_in(
     status, out = main(argv, monkeypatch, capsys)
     assert status == cli.EXIT_CHECK_FAILED
     assert out.splitlines()[-1] == (
-        f"  check min_delivered: failed in {len(failed)} of 4 runs (seeds "
-        f"{', '.join(map(str, failed))})")
+        f"  check min_delivered: failed in {len(failed)} of 4 runs ("
+        + ", ".join(f"seed {seed}" for seed in failed) + ")")
     status, _ = json_main([*argv[:-1], "0.5"], monkeypatch, capsys)
     assert status == cli.EXIT_OK
 
@@ -666,7 +669,8 @@ def test_a_search_writes_its_candidates_then_its_answer(
     *tried, answer = lines
     assert answer == {"event": "target", "name": "senders",
                       "value": answer["value"], "share": 0.9, "by_s": 0.5,
-                      "met": True}
+                      "met": True, "interrupted": False}
+    assert isinstance(answer["value"], int)  # senders are counted
     keys = summary_keys(monkeypatch, capsys)
     for line in tried:
         assert (line["event"], line["name"]) == ("sweep", "senders")
@@ -708,7 +712,8 @@ def test_a_search_with_no_answer_says_why_and_exits_3(
                               capsys)
     assert status == cli.EXIT_CHECK_FAILED
     assert lines[-1] == {"event": "target", "name": "senders", "value": None,
-                         "share": 0.95, "by_s": 1.0, "met": False}
+                         "share": 0.95, "by_s": 1.0, "met": False,
+                         "interrupted": False}
     assert not any(line["met"] for line in lines[:-1])
     status, out = main([*failing, "--target", "0.95@1"], monkeypatch, capsys)
     assert status == cli.EXIT_CHECK_FAILED

@@ -492,6 +492,7 @@ def test_a_bad_reach_check_names_its_part(text: str, message: str) -> None:
     ("senders=10..45/10", "senders", (10.0, 20.0, 30.0, 40.0)),
     ("senders=7..7", "senders", (7.0,)),
     ("tps=0.5..1.5/0.5", "tps", (0.5, 1.0, 1.5)),
+    ("mean=0.1..0.3/0.1", "mean", (0.1, 0.2, 0.3)),  # not 0.30000000000000004
     ("max-rate=100,150", "max-rate", (100.0, 150.0)),
     ("retries=0..3", "retries", (0.0, 1.0, 2.0, 3.0)),
     ("deadline=10m,1h,90", "deadline", (600.0, 3600.0, 90.0)),
