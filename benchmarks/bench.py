@@ -7,6 +7,7 @@ reports medians over ``--repeat`` rounds.  Ratios, not absolute figures,
 are the result: run it on an otherwise idle machine.
 
     python3 benchmarks/bench.py [--repeat N] [--case NAME]... [--reference P]
+                                [--tune NAME=VALUE]...
 
 Not part of the test suite: no test asserts a timing.
 """
@@ -75,8 +76,31 @@ def first_line_after(argv: list[str]) -> float:
     return elapsed
 
 
-def ours(*args: str) -> list[str]:
-    return [sys.executable, START, *args, "--json"]
+TUNED = """\
+import json, sys
+from sms_sim import tuning
+for name, value in json.loads(sys.argv.pop(1)).items():
+    setattr(tuning, name, value)
+from sms_sim.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+"""start.py with settings of ``sms_sim/tuning.py`` changed (``--tune``)."""
+
+
+def tune_setting(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` naming one of the settings in ``sms_sim/tuning.py``.
+    """
+    name, _, value = text.partition("=")
+    sys.path.insert(0, str(ROOT))
+    from sms_sim import tuning
+    current = getattr(tuning, name, None)
+    if not name.isupper() or not isinstance(current, (int, float)):
+        raise argparse.ArgumentTypeError(
+            f"{name!r} is not a setting of sms_sim/tuning.py")
+    try:
+        return name, type(current)(float(value))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number")
 
 
 Figures = dict[str, float]
@@ -96,7 +120,14 @@ def within(value: float, expected: float, share: float) -> bool:
     return abs(value - expected) <= share * expected
 
 
-def build_cases(reference: Path | None) -> list[Case]:
+def build_cases(reference: Path | None,
+                tune: dict[str, float]) -> list[Case]:
+    def ours(*args: str) -> list[str]:
+        if tune:
+            return [sys.executable, "-c", TUNED, json.dumps(tune), *args,
+                    "--json"]
+        return [sys.executable, START, *args, "--json"]
+
     def reference_run(*args: str) -> Run:
         assert reference is not None
         return measure([sys.executable, str(reference), *args])
@@ -157,6 +188,13 @@ def build_cases(reference: Path | None) -> list[Case]:
         return {"value": run.wall_s / base.wall_s, "wall_s": run.wall_s,
                 "zero_delay_wall_s": base.wall_s,
                 "sim_s": run.summary["sim_elapsed_s"]}
+
+    def planner_search() -> Figures:
+        run = measure(ours("100000", "20", "0.05", "0.01", "0.1",
+                           "--max-rate", "100", "--retries", "3",
+                           "--deadline", "20m", "--target", "0.95@15m",
+                           "--solve", "max-rate", "--seed", "3"))
+        return {"value": run.wall_s}
 
     def memory_max() -> Figures:
         run = measure(ours("1000000", "50", "0.5", "0.1", "0.05",
@@ -262,6 +300,10 @@ def build_cases(reference: Path | None) -> list[Case]:
              "--retries 3 --deadline 1200 --speed max: wall / wall of "
              "100000 4 0 0 0.1", "<= 1.5", planner_max,
              lambda f: f["value"] <= 1.5),
+        Case("planner_search", "the README's target search: 100000 20 "
+             "0.05 0.01 0.1 --max-rate 100 --retries 3 --deadline 20m "
+             "--target 0.95@15m --solve max-rate --seed 3: wall s", "< 30",
+             planner_search, lambda f: f["value"] < 30),
         Case("memory_max", "1000000 50 0.5 0.1 0.05 --retries 2 --speed "
              "max: peak RSS MB", "<= 30", memory_max,
              lambda f: f["value"] <= 30),
@@ -285,14 +327,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--case", action="append", default=[],
                         help="run only these cases (repeatable)")
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
+    parser.add_argument("--tune", action="append", default=[],
+                        type=tune_setting, metavar="NAME=VALUE",
+                        help="run with a setting of sms_sim/tuning.py "
+                        "changed, to measure what it is for (repeatable)")
     args = parser.parse_args(argv)
+    tune = dict(args.tune)
     reference = args.reference if args.reference.exists() else None
     if reference is None:
         print(f"note: {args.reference} not found; reference cases skipped")
-    cases = [c for c in build_cases(reference)
+    cases = [c for c in build_cases(reference, tune)
              if not args.case or c.name in args.case]
     print(f"python {platform.python_version()} on {platform.machine()}, "
-          f"{os.cpu_count()} cores; {args.repeat} rounds; medians")
+          f"{os.cpu_count()} cores; {args.repeat} rounds; medians"
+          + "".join(f"; {name}={value:g}" for name, value in tune.items()))
     rounds: dict[str, list[dict[str, float]]] = {c.name: [] for c in cases}
     for _ in range(args.repeat):
         for case in cases:  # alternate the cases round by round

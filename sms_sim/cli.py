@@ -605,7 +605,7 @@ def _one_run(options: Options, view: View, stop: StopEvent,
              started_at: float) -> Result:
     """The run, reported as it goes; its checks; its HTML report."""
     config = options.config
-    with view.running(), tuning.interpreter_tuned(config.num_senders + 2):
+    with view.running(), tuning.collector_tuned():
         outcome = simulation.run(
             config, view.progress, stop=stop, signalled=signalled,
             marks=options.marks, sink=None if log is None else log.write,

@@ -22,7 +22,7 @@ from sms_sim.config import MAX_SENDERS, SimulationConfig
 from sms_sim.gateway import MAX_RETRIES
 from sms_sim.latency import Latency
 from sms_sim.stats import Snapshot
-from sms_sim.tuning import POLL_S, interpreter_tuned
+from sms_sim.tuning import POLL_S, collector_tuned
 from sms_sim.validation import ConfigError
 
 if TYPE_CHECKING:
@@ -259,7 +259,7 @@ def _worker(stop: EventLike) -> None:
 def _run(task: Task, signalled: Callable[[], bool] | None = None
          ) -> Snapshot:
     """One run to its end, quietly: its final snapshot."""
-    with interpreter_tuned(task.config.num_senders + 2):
+    with collector_tuned():
         return simulation.run(task.config, lambda snap: None,
                               signalled=signalled or _stopped_by_parent,
                               marks=task.marks).snapshot

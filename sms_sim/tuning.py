@@ -25,16 +25,13 @@ tricks that live in code rather than in a number, and their micro cases:
 - senders as daemon threads: ``simulation.run`` (``daemon_threads``);
 - no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
   ``html_report``;
-- the switch interval and the collector's threshold below, set by the
-  command line only (``cli``), as they are process-wide
-  (``gc_threshold``; the switch interval by ``bench.py``'s saturation and
-  many-senders cases).
+- the collector's threshold below, set by the command line only
+  (``cli``), as it is process-wide (``gc_threshold``).
 """
 from __future__ import annotations
 
 import gc
 import math
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,10 +63,11 @@ MAX_SLACK_S = 0.05
 """The most real time by which a result may come out before its simulated
 moment."""
 
-INBOX_MESSAGES = 1024
-"""Fresh messages the inbox holds at most (about 250 kB): enough that the
-producer works in bursts, few enough that memory stays flat whatever the
-run's size (``benchmarks/README.md``, the memory case)."""
+INBOX_MESSAGES = 4096
+"""Fresh messages the inbox holds at most (about 1 MB): enough that the
+producer works in long bursts, few enough that memory stays flat whatever
+the run's size (``benchmarks/README.md``, the memory and zero-delay
+cases)."""
 
 MAX_BATCH = 128
 DECISIONS_PER_S = 10_000
@@ -154,33 +152,14 @@ def _batch(config: SimulationConfig, periods: list[float]) -> int:
     return max(1, math.ceil(demand_per_s / DECISIONS_PER_S))
 
 
-SWITCH_INTERVAL_PER_THREAD_S = 50e-6
-MAX_SWITCH_INTERVAL_S = 0.05
-
-
-def switch_interval_s(num_threads: int, current_s: float) -> float:
-    """The interpreter's switch interval for a run of ``num_threads``
-    threads: 50 us each, up to 50 ms, and never shorter than it was.
-
-    The switch interval is also how often each thread that waits for the
-    interpreter lock asks for it.  With a thousand senders, hundreds may
-    wait at once, and at the default 5 ms their futile requests fill both
-    cores and starve the thread that holds the lock.  No sender waits
-    longer for its turn: senders let go of the lock long before an
-    interval runs out.  A process-wide setting: the command line applies
-    it, never the library.
-    """
-    return max(current_s, min(num_threads * SWITCH_INTERVAL_PER_THREAD_S,
-                              MAX_SWITCH_INTERVAL_S))
-
-
 GC_YOUNG_THRESHOLD = 10_000
 """Allocations between collections of the youngest generation (CPython's
 default is 700).  A run allocates several tuples and lists per message and
 frees every one by reference counting, none in a cycle, so the collector
 finds nothing to collect, however often it looks; each look costs the
-run time.  A process-wide setting, like the switch interval: the command
-line applies it, never the library."""
+run time (``benchmarks/micro.py``, case ``gc_threshold``: a whole run,
+as the gain is in its mix of work).  A process-wide setting: the command
+line and the planner's runs apply it, never the library."""
 
 
 def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -190,17 +169,14 @@ def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:
 
 
 @contextmanager
-def interpreter_tuned(num_threads: int) -> Iterator[None]:
-    """The interpreter's switch interval suited to a run of
-    ``num_threads`` threads, and the collector's thresholds to its
-    allocations, process-wide; both restored after.  For the command line
-    and the planner's runs, which own their process; never the library's
+def collector_tuned() -> Iterator[None]:
+    """The collector's thresholds suited to a run's allocations,
+    process-wide, and restored after.  For the command line and the
+    planner's runs, which own their process; never the library's
     ``simulation.run``."""
-    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
-    sys.setswitchinterval(switch_interval_s(num_threads, interval))
+    thresholds = gc.get_threshold()
     gc.set_threshold(*gc_thresholds(thresholds))
     try:
         yield
     finally:
-        sys.setswitchinterval(interval)
         gc.set_threshold(*thresholds)

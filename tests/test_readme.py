@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim import cli
+from sms_sim import cli, tuning
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -71,6 +71,23 @@ def test_the_readme_is_for_users_and_links_the_rest() -> None:
     for page in ("docs/design.md", "benchmarks/README.md"):
         assert f"]({page})" in README
         assert (ROOT / page).exists()
+
+
+def test_the_benchmark_page_covers_every_case_and_setting() -> None:
+    """Each case of the two scripts and each setting of ``tuning.py`` has
+    its figures on the benchmark page, so none is added unmeasured."""
+    page = (ROOT / "benchmarks" / "README.md").read_text()
+    for script in ("bench.py", "micro.py"):
+        source = (ROOT / "benchmarks" / script).read_text()
+        names = re.findall(r'Case\(\s*"(\w+)"', source)
+        assert names
+        for name in names:
+            assert f"`{name}`" in page, f"{script} case {name}"
+    settings = [name for name, value in vars(tuning).items()
+                if name.isupper() and isinstance(value, (int, float))]
+    assert "GC_YOUNG_THRESHOLD" in settings
+    for name in settings:
+        assert f"`{name}`" in page, f"setting {name}"
 
 
 def test_the_demo_block_is_what_its_seed_gives(

@@ -81,15 +81,6 @@ def test_the_inbox_holds_its_messages_in_whole_chunks() -> None:
         assert tuned.pending_results == PENDING_RESULTS
 
 
-def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
-        ) -> None:
-    assert tuning.switch_interval_s(6, 0.005) == 0.005
-    assert tuning.switch_interval_s(502, 0.005) == pytest.approx(0.0251)
-    assert tuning.switch_interval_s(10_002, 0.005) == \
-        tuning.MAX_SWITCH_INTERVAL_S
-    assert tuning.switch_interval_s(502, 0.2) == 0.2
-
-
 def test_only_the_youngest_collection_threshold_is_raised() -> None:
     young = tuning.GC_YOUNG_THRESHOLD
     assert tuning.gc_thresholds((700, 10, 10)) == (young, 10, 10)
