@@ -589,7 +589,7 @@ def main(argv: Sequence[str] | None = None,
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
+class Ending:
     """What the command line needs of a run or a plan to exit as it
     should."""
 
@@ -602,7 +602,7 @@ class Result:
 
 def _one_run(options: Options, view: View, stop: StopEvent,
              log: CsvLog | None, signalled: Callable[[], bool],
-             started_at: float) -> Result:
+             started_at: float) -> Ending:
     """The run, reported as it goes; its checks; its HTML report."""
     config = options.config
     with view.running(), tuning.collector_tuned():
@@ -623,5 +623,5 @@ def _one_run(options: Options, view: View, stop: StopEvent,
         from sms_sim import html_pages
         faults += html_pages.write(options.report, html_pages.one_run(
             snap, config, options.command, checks, options.target))
-    return Result(interrupted=snap.interrupted,
+    return Ending(interrupted=snap.interrupted,
                   ok=all(check.ok for check in checks), faults=tuple(faults))

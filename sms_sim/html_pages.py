@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sms_sim.checks import Check
 from sms_sim.config import SimulationConfig
 from sms_sim.curve import Curve, Mark, band, marks
-from sms_sim.html_report import (HtmlReport, Sweep, Table, render,
+from sms_sim.html_report import (HtmlReport, SweepSection, Table, render,
                                  write_atomically)
 from sms_sim.plan_report import PlanReport, cell_text, columns, value_text
 from sms_sim.planner import Target
@@ -141,9 +141,9 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
               f"{count(config.num_messages)} messages",
         command=command, seed=report.base_seed, summary=summary,
         curves_title=_curves_title(report.carrier), marks=moments,
-        sweep=Sweep(f"{'Values tried' if report.target else 'Sweep'} of "
-                    f"{name}", curves, table,
-                    report.answer() if report.search else ""),
+        sweep=SweepSection(
+            f"{'Values tried' if report.target else 'Sweep'} of {name}",
+            curves, table, report.answer() if report.search else ""),
         config=settings(config), notes=notes))
 
 

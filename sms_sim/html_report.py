@@ -47,7 +47,7 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class Sweep:
+class SweepSection:
     """Runs that differ in one setting (``--sweep``, or the candidates of
     ``--target``): a curve per value, labelled with it (``senders=20``),
     the table of their figures, and for a target search the answer line.
@@ -94,7 +94,7 @@ class HtmlReport:
     marks: tuple[Mark, ...] = ()
     shares: tuple[float, ...] = SHARES
     band: Band | None = None
-    sweep: Sweep | None = None
+    sweep: SweepSection | None = None
     histogram: tuple[Bin, ...] = ()
     attempts: tuple[tuple[int, int], ...] = ()
     groups: Table | None = None

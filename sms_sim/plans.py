@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sms_sim import html_pages
-from sms_sim.cli import Result
+from sms_sim.cli import Ending
 from sms_sim.plan_report import PlanReport
 from sms_sim.report import PlanStatus
 from sms_sim.planner import (Cell, Runs, Search, configured, evaluate,
@@ -45,7 +45,7 @@ class _Progress:
 
 
 def run(options: Options, view: View, signalled: Callable[[], bool],
-        started_at: float) -> Result:
+        started_at: float) -> Ending:
     """Carry out the plan the options ask for, show it, and write its
     report."""
     config = options.config
@@ -101,6 +101,6 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         faults = html_pages.write(options.report, html_pages.plan(
             report, config, options.command))
     found = search is None or search.answer is not None
-    return Result(interrupted=interrupted,
+    return Ending(interrupted=interrupted,
                   ok=found and not report.failed_checks,
                   faults=tuple(faults))

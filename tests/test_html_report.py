@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from sms_sim.curve import Curve, Mark, band
-from sms_sim.html_report import (HtmlReport, Sweep, Table, check_writable,
-                                 render, write_atomically)
+from sms_sim.html_report import (HtmlReport, SweepSection, Table,
+                                 check_writable, render, write_atomically)
 from sms_sim.stats import Bin
 
 HOSTILE = '<script>alert("x")</script> & \'quotes\''
@@ -50,7 +50,7 @@ def sample_report(**changes: object) -> HtmlReport:
                 blast("group 2", 1050.0, 0.4)),
         marks=(Mark("deadline", 1200.0), Mark("target 95%", 900.0)),
         band=band(runs),
-        sweep=Sweep(
+        sweep=SweepSection(
             "Sweep over senders",
             (blast("senders=10", 2100.0), blast("senders=20", 1112.0),
              blast("senders=40", 700.0)),
