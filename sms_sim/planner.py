@@ -265,13 +265,6 @@ def _run(task: Task, signalled: Callable[[], bool] | None = None
                               marks=task.marks).snapshot
 
 
-def unpaced(config: SimulationConfig, speed_given: bool
-            ) -> SimulationConfig:
-    """Runs of a plan go at ``--speed max`` unless a speed was given."""
-    return config if speed_given else dataclasses.replace(config,
-                                                          speed=math.inf)
-
-
 @dataclass(frozen=True, slots=True)
 class Cell:
     """The runs of one configuration: a value of a sweep or a search, or
