@@ -118,9 +118,12 @@ class Channels:
         """The next chunk of fresh messages, or None after the last.
         Blocks until the producer has made it, looking at ``stop`` every
         ``POLL_S``; raises :class:`Stopped` once it is set."""
-        while True:
+        # Stop is looked at before each wait, not only after one: a
+        # stopped run's senders pass through here one at a time, under
+        # the schedule's lock, and must not wait out a poll each.
+        while not self.stop.is_set():
             try:
                 return self.inbox.get(timeout=POLL_S)
             except queue.Empty:
-                if self.stop.is_set():
-                    raise Stopped from None
+                continue
+        raise Stopped

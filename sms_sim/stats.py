@@ -12,6 +12,7 @@ import bisect
 import dataclasses
 import functools
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -370,6 +371,7 @@ class Snapshot:
 
 SUM_BITS = 62
 """Binary digits that a group's longest send keeps in its exact sum."""
+MAX_EXPONENT = sys.float_info.max_exp - 1
 
 
 def _unit_scale(longest_s: float) -> float:
@@ -377,10 +379,11 @@ def _unit_scale(longest_s: float) -> float:
     integer units: its longest send becomes just under ``2**SUM_BITS``.
     Shorter sends keep as many digits as a float has down to 2**-10 of
     it; what lies below a unit, at most 2**-62 of the longest send, is
-    dropped."""
+    dropped.  Never beyond the largest power of two a float holds, which
+    sends shorter than about 1e-280 s would ask for."""
     if longest_s <= 0:
         return 1.0
-    return 2.0 ** (SUM_BITS - math.frexp(longest_s)[1])
+    return 2.0 ** min(SUM_BITS - math.frexp(longest_s)[1], MAX_EXPONENT)
 
 
 def finite_rate(count: int, seconds: float) -> float | None:

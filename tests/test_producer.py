@@ -6,7 +6,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sms_sim.channels import Channels
+import pytest
+
+from sms_sim.channels import Channels, Stopped
 from sms_sim.message import GENERATE_CHUNK, Message, generate_messages
 from sms_sim.producer import produce
 from tests.helpers import TIMEOUT_S, until
@@ -66,3 +68,15 @@ def test_memory_stays_flat_with_a_bounded_inbox() -> None:
 def test_zero_messages_is_the_end_at_once() -> None:
     with producing(0) as (channels, _):
         assert channels.take_fresh() is None
+
+
+def test_a_stopped_run_takes_no_more_fresh_messages_and_never_waits() -> None:
+    """Once stopped, taking raises at once, even with messages in the
+    inbox: senders pass through it one at a time under the schedule's
+    lock, and a wait each made a stop with 1000 senders take minutes."""
+    channels = Channels.create(2, threading.Event())
+    channels.inbox.put(generate_messages(random.Random(1), 0, 3))
+    channels.stop.set()
+    with pytest.raises(Stopped):
+        channels.take_fresh()
+    assert channels.inbox.qsize() == 1  # nothing was taken, or waited for

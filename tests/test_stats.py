@@ -152,10 +152,11 @@ def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
     assert (snap.min_s, snap.max_s) == (min(values), max(values))
 
 
-@pytest.mark.parametrize("mean_s", [5e-8, 0.01, 2e4])
+@pytest.mark.parametrize("mean_s", [1e-300, 5e-8, 0.01, 2e4])
 def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
-    """The buckets follow the longest send the groups allow: a tenth of a
-    microsecond and five hours are resolved alike."""
+    """The buckets and the exact sums follow the longest send the groups
+    allow: a tenth of a microsecond and five hours are resolved alike, and
+    a sliver near the float's smallest stays exact too."""
     rng = random.Random(5)
     values = [rng.uniform(0.2 * mean_s, 1.8 * mean_s) for _ in range(3000)]
     group = SenderGroup.uniform(4, mean_s, 0.8 * mean_s, 0.0)
@@ -165,6 +166,8 @@ def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95)):
         assert value == pytest.approx(nearest_rank(values, share),
                                       rel=HALF_A_PERCENT)
+    assert snap.avg_send_s == pytest.approx(math.fsum(values) / len(values),
+                                            rel=1e-12)
 
 
 @pytest.mark.parametrize("value", [0.0, 1e-9, 3e-7, 0.5, 12.0, 5e4])
