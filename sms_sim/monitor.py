@@ -43,6 +43,9 @@ class Monitor:
         self._next_report = interval_s
         """The real moment, from the run's start, of the next report."""
         self._last_sim, self._last_ended = 0.0, 0
+        self._cut_at_s: float | None = None
+        """Where in simulated time a stop cut short the wait for the
+        blast's end, once every message had its outcome."""
 
     def run(self) -> None:
         """Monitor until the run is over.
@@ -87,7 +90,8 @@ class Monitor:
             until_report = self._next_report - clock.real_elapsed()
             step = min((end_s - now_s) / clock.speed, until_report)
             if step > 0 and wait(step):
-                return  # stopped
+                self._cut_at_s = min(clock.now(), end_s)
+                return
             self._report_if_due(min(clock.now(), end_s))
 
     def _report_if_due(self, sim_s: float) -> None:
@@ -114,11 +118,17 @@ class Monitor:
         self._drain()
         stats, clock = self._stats, self._pacing.clock
         stats.max_lag_s = lag_s
-        stopped = None
+        stopped, sim_s = None, stats.latest_s
         if stats.processed < stats.total:
             stopped = "fault" if faulted or self.faults else "interrupt"
+        elif (self._cut_at_s is not None and stats.carrier
+              and stats.reached_by(self._cut_at_s)
+              < stats.reached_by(stats.end_s)):
+            # Every message had its outcome, but the run was stopped while
+            # the carrier still had some on the way: as far as it got.
+            stopped, sim_s = "interrupt", max(sim_s, self._cut_at_s)
         return stats.snapshot(clock.real_elapsed() + self._lead_s,
-                              stats.latest_s, final=True, stopped=stopped)
+                              sim_s, final=True, stopped=stopped)
 
     def _drain(self) -> None:
         """Take everything already queued, without blocking."""

@@ -298,6 +298,9 @@ class Snapshot:
     """Final only: the simulated moment by which each of
     ``DELIVERY_SHARES`` of all messages had reached the phones."""
     last_reached_s: float | None = None
+    ends_at_s: float | None = None
+    """Once every message has its outcome, the simulated moment the blast
+    ends: its last attempt's end, or its last phone reached."""
     curves: tuple[Curve, ...] = ()
     """Final only: the share of all messages sent by each simulated
     moment, the whole run's first, then each group's when there are
@@ -363,9 +366,13 @@ class Snapshot:
 
     @property
     def eta_s(self) -> float | None:
-        """Real seconds to go, at the real pace of the run so far."""
+        """Real seconds to go: at the real pace of the run so far, or, once
+        every message has its outcome, until real time reaches the blast's
+        end (its last phone, with a carrier delay)."""
         if self.final or not self.processed or self.elapsed_s <= 0:
             return None
+        if self.ends_at_s is not None and math.isfinite(self.speed):
+            return max(0.0, self.ends_at_s - self.sim_elapsed_s) / self.speed
         return self.unsent * self.elapsed_s / self.processed
 
 
@@ -384,6 +391,13 @@ def _unit_scale(longest_s: float) -> float:
     if longest_s <= 0:
         return 1.0
     return 2.0 ** min(SUM_BITS - math.frexp(longest_s)[1], MAX_EXPONENT)
+
+
+def _upto(moments: Iterable[float | None], until_s: float
+          ) -> tuple[float | None, ...]:
+    """``moments``, each None where it falls after ``until_s``."""
+    return tuple(None if at is None or at > until_s else at
+                 for at in moments)
 
 
 def finite_rate(count: int, seconds: float) -> float | None:
@@ -529,18 +543,18 @@ class Stats:
             self._marked_reached[index] += sum(reach <= mark
                                                for _, reach in reached)
 
-    def _curves(self, whole: Histogram, groups: Sequence[Histogram]
-                ) -> tuple[Curve, ...]:
+    def _curves(self, whole: Histogram, groups: Sequence[Histogram],
+                until_s: float = math.inf) -> tuple[Curve, ...]:
         """The run's curve from ``whole``, then each group's, if followed:
         a point per percent of all messages, through the moments of
-        ``DELIVERY_SHARES`` the report gives."""
+        ``DELIVERY_SHARES`` the report gives; none after ``until_s``."""
         if not self.total:
             return ()
 
         def curve(label: str, histogram: Histogram) -> Curve:
             ranks = curve_ranks(self.total, histogram.count)
             return reach_curve(label, self.total, ranks,
-                               histogram.at_ranks(ranks))
+                               _upto(histogram.at_ranks(ranks), until_s))
 
         return (curve("all", whole), *(
             curve(f"group {number}", histogram)
@@ -592,13 +606,22 @@ class Stats:
             max_lag_s=self.max_lag_s, carrier=self.carrier,
             reached=self.reached_by(reach_s),
             by_marks=tuple(map(MarkCount, self._marks, self._marked_sent,
-                               self._marked_reached)))
+                               self._marked_reached)),
+            ends_at_s=self.end_s if self.processed == self.total else None)
         if not final:
             return base
         p50, p95, p99 = self._send.percentiles(0.50, 0.95, 0.99)
         delivered, reached_at = self._delivered, self._reached
         shares = [max(1, math.ceil(share * self.total))
                   for share in DELIVERY_SHARES]
+        # Sends come out as they happen, but a phone's moment is known
+        # from its send on: a run stopped early shows the phones reached
+        # by then, not those the carrier would have reached after.
+        reach_until_s = math.inf if stopped is None else reach_s
+        last_reached = base.reached if stopped else reached_at.count
+        last_reached_s = (min(reached_at.at_ranks([last_reached])[0]
+                              or 0.0, reach_until_s)
+                          if last_reached else None)
         return dataclasses.replace(
             base, min_s=self._send.min if self._send.count else None,
             max_s=self._send.max if self._send.count else None,
@@ -607,11 +630,12 @@ class Stats:
             delivery=tuple(delivered.at_ranks(shares))
             if self.total else (),
             last_sent_s=delivered.max if delivered.count else None,
-            reached_at=tuple(reached_at.at_ranks(shares))
+            reached_at=_upto(reached_at.at_ranks(shares), reach_until_s)
             if self.total and self.carrier else (),
-            last_reached_s=reached_at.max if reached_at.count else None,
+            last_reached_s=last_reached_s,
             curves=self._curves(delivered, self._group_delivered),
-            reached_curves=self._curves(reached_at, self._group_reached)
+            reached_curves=self._curves(reached_at, self._group_reached,
+                                        reach_until_s)
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c))

@@ -28,15 +28,24 @@ def result(index: int, outcome: str = SENT, send_s: float = 0.01,
 
 class Setup:
     def __init__(self, total: int, fake: FakeTime | None = None,
-                 speed: float = 1.0) -> None:
+                 speed: float = 1.0, carrier: bool = False,
+                 stoppable: bool = False) -> None:
+        """``stoppable``: the monitor's waits end when the run is stopped,
+        as real ones do; else they run their course, so that a test sees
+        every report."""
         self.fake = fake or FakeTime()
         self.channels = Channels.create(10, threading.Event())
         self.reports: list[Snapshot] = []
         self.logged: list[Result] = []
         self.monitor = Monitor(
-            Stats(total, GROUPS, speed), self.channels,
-            Pacing(SimClock.started(speed, self.fake.clock), self.fake.wait),
+            Stats(total, GROUPS, speed, carrier=carrier), self.channels,
+            Pacing(SimClock.started(speed, self.fake.clock),
+                   self.stoppable_wait if stoppable else self.fake.wait),
             1.0, self.report, self.logged.extend)
+
+    def stoppable_wait(self, seconds: float) -> bool:
+        self.fake.wait(seconds)
+        return self.channels.stop.is_set()
 
     def report(self, snap: Snapshot) -> None:
         """Keep the report; stop the run after the second, as an
@@ -88,6 +97,33 @@ def test_reports_at_once_then_every_interval_of_real_time() -> None:
     assert progress.sim_elapsed_s == 1.0
     assert progress.rate_per_s == pytest.approx(5.0)
     assert setup.monitor.finish(False, 0.25).max_lag_s == 0.25
+
+
+def test_a_stop_while_the_carrier_has_phones_to_reach_is_an_interrupt(
+        ) -> None:
+    """Every message sent by 1 s; phones reached at 1.5, 1.8 and 9 s.  The
+    wait for the last phone is cut short at 2 s (the second report stops
+    the run): the report says so, and counts only the phones reached by
+    then."""
+    setup = Setup(3, carrier=True, stoppable=True)
+    setup.channels.sent.put([
+        result(index)._replace(reached_at_s=at)
+        for index, at in enumerate((1.5, 1.8, 9.0))])
+    setup.monitor.run()
+    final = setup.monitor.finish(False, 0.0)
+    catching_up = setup.reports[1]
+    assert (catching_up.unsent, catching_up.reached) == (0, 0)
+    # Real seconds to the last phone, not to the last message.
+    assert catching_up.eta_s == pytest.approx(8.0)
+    assert (final.sent, final.unsent) == (3, 0)
+    assert final.stopped == "interrupt" and final.sim_elapsed_s == 2.0
+    assert final.reached == 2
+    # 50% is the second phone; 90% and on, the third, not reached by 2 s.
+    assert final.reached_at[0] == pytest.approx(1.8, rel=0.01)
+    assert final.reached_at[1:] == (None,) * (len(final.reached_at) - 1)
+    assert final.last_reached_s == pytest.approx(1.8, rel=0.01)
+    assert all(at <= 2.0 for curve in final.reached_curves
+               for at, _ in curve.points)
 
 
 def test_a_stop_with_messages_left_is_an_interrupt_or_a_fault() -> None:
