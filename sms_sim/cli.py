@@ -415,6 +415,9 @@ def parse_options(parser: argparse.ArgumentParser,
     if args.report is not None:
         from sms_sim.html_report import check_writable  # see _one_run
         reason = check_writable(args.report)
+        if reason is None and args.log is not None and \
+                os.path.realpath(args.log) == os.path.realpath(args.report):
+            reason = "the same file as --log; give each its own"
         if reason is not None:
             parser.error(f"argument --report: {reason}")
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
@@ -588,6 +591,12 @@ def main(argv: Sequence[str] | None = None,
     return EXIT_OK
 
 
+def no_report(path: str) -> str:
+    """The line that says why an interrupted run or plan left ``path`` as
+    it was: a report of part of it would pass for the whole."""
+    return f"no report written to {path}: the run was interrupted\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Ending:
     """What the command line needs of a run or a plan to exit as it
@@ -623,5 +632,7 @@ def _one_run(options: Options, view: View, stop: StopEvent,
         from sms_sim import html_pages
         faults += html_pages.write(options.report, html_pages.one_run(
             snap, config, options.command, checks, options.target))
+    elif options.report is not None and snap.interrupted:
+        faults.append(no_report(options.report))
     return Ending(interrupted=snap.interrupted,
                   ok=all(check.ok for check in checks), faults=tuple(faults))

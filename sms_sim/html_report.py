@@ -457,6 +457,15 @@ def check_writable(path: str) -> str | None:
         return "the path is empty"
     if os.path.isdir(path):
         return f"{path} is a directory"
+    if os.path.exists(path):
+        # A report replaces a file; a device, a pipe or a terminal it
+        # would destroy (/dev/null, as root), and a read-only file is
+        # read-only for a reason.
+        if not os.path.isfile(path):
+            return f"{path} is not a regular file"
+        if not os.access(path, os.W_OK):
+            return f"{path} is read-only"
+    path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."
     if not os.path.exists(folder):
         return f"no such directory: {folder}"
@@ -476,7 +485,9 @@ def write_atomically(path: str, text: str) -> None:
     beside it, synced, then renamed over it.  A reader sees the old file or
     the whole new one; if anything fails (a full disk, an interrupt), the
     temporary file is removed, ``path`` is as it was, and the error is
-    raised."""
+    raised.  A symbolic link stays one: the file it points to is
+    replaced."""
+    path = os.path.realpath(path)
     name, handle = _create_temporary(path)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:

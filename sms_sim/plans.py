@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sms_sim import html_pages
-from sms_sim.cli import Ending
+from sms_sim.cli import Ending, no_report
 from sms_sim.plan_report import PlanReport
 from sms_sim.report import PlanStatus
 from sms_sim.planner import (Cell, Runs, Search, configured, evaluate,
@@ -97,9 +97,10 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         interrupted=interrupted)
     view.plan_final(report)
     faults: list[str] = []
-    if options.report is not None and not interrupted:
-        faults = html_pages.write(options.report, html_pages.plan(
-            report, config, options.command))
+    if options.report is not None:
+        faults = [no_report(options.report)] if interrupted else \
+            html_pages.write(options.report, html_pages.plan(
+                report, config, options.command))
     found = search is None or search.answer is not None
     return Ending(interrupted=interrupted,
                   ok=found and not report.failed_checks,

@@ -325,6 +325,20 @@ def test_bad_input_through_a_real_process() -> None:
         assert len(done.stderr.strip().splitlines()[-1]) < 200
 
 
+def test_a_report_that_would_destroy_a_file_is_refused(
+        tmp_path: Path) -> None:
+    """Its output (a pipe here), or the log's own file."""
+    same = str(tmp_path / "same.html")
+    refused = run_together(
+        start("10", "1", "--speed", "max", "--report", "/dev/stdout"),
+        start("10", "1", "--speed", "max", "--log", same, "--report", same))
+    for done, reason in zip(refused, ("/dev/stdout is not a regular file",
+                                      "the same file as --log")):
+        assert done.returncode == 2 and done.stdout == ""
+        assert f"argument --report: {reason}" in done.stderr
+    assert os.listdir(tmp_path) == []
+
+
 def test_a_signal_interrupts_with_an_exact_report() -> None:
     """SIGINT, SIGTERM and SIGHUP, each to a run under way (three runs
     side by side): each ends with its status and an exact report."""

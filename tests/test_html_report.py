@@ -231,6 +231,36 @@ def test_paths_that_cannot_be_written_are_named_before_the_run(
     assert check_writable("") == "the path is empty"
 
 
+def test_a_report_never_replaces_a_device_a_pipe_or_a_read_only_file(
+        tmp_path: Path) -> None:
+    """As root, renaming over /dev/null made it a file, system-wide."""
+    for special in ("/dev/null", "/dev/full"):
+        if os.path.exists(special):
+            assert check_writable(special) == \
+                f"{special} is not a regular file"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert check_writable(str(fifo)) == f"{fifo} is not a regular file"
+    kept = tmp_path / "kept.html"
+    kept.write_text("mine")
+    kept.chmod(0o444)
+    if os.geteuid() != 0:  # root may write a read-only file all the same
+        assert check_writable(str(kept)) == f"{kept} is read-only"
+
+
+def test_a_report_through_a_link_replaces_the_file_and_keeps_the_link(
+        tmp_path: Path) -> None:
+    target = tmp_path / "reports" / "r.html"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "latest.html"
+    link.symlink_to(target)
+    assert check_writable(str(link)) is None
+    write_atomically(str(link), "new")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert sorted(os.listdir(target.parent)) == ["r.html"]
+
+
 def test_a_folder_without_permission_is_named(tmp_path: Path) -> None:
     if os.geteuid() != 0:
         folder = tmp_path / "locked"

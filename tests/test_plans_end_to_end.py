@@ -200,6 +200,9 @@ def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
     assert run["interrupted"] and run["unsent"] > 0
     assert plan["event"] == "replications" and plan["runs"] < 1000
     assert list(tmp_path.iterdir()) == []
+    for (_, err), report in zip(ends, reports):  # and each says so
+        assert err == f"sms-sim: no report written to {report}: the run " \
+            "was interrupted\n"
 
 
 def test_the_carrier_delay_is_logged_and_checked(tmp_path: Path) -> None:
