@@ -181,6 +181,10 @@ class PlanReport:
         every = " in every run" if self.cells and \
             len(self.cells[0].runs) > 1 else ""
         value = self.search.answer
+        if value is not None and self.search.reason == "interrupted":
+            return (f"answer: interrupted; {self.name} "
+                    f"{value_text(self.name, value)} is the least tried "
+                    f"that {goal}{every}, not narrowed down")
         if value is not None:
             return (f"answer: {self.name} {value_text(self.name, value)} "
                     f"is the least that {goal}{every}")

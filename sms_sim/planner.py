@@ -305,9 +305,11 @@ class Search:
 
     cells: tuple[Cell, ...]
     answer: float | None
-    """The least value that met the target; None if none did."""
+    """The least value that met the target; None if none did.  In an
+    interrupted search, the least that met it so far, in every run."""
     reason: str = ""
-    """Why there is no answer."""
+    """Why there is no answer, or "interrupted" if the answer is one the
+    search had not finished narrowing."""
 
 
 def solve(name: str, start: float, target: Target,
@@ -353,8 +355,10 @@ def solve(name: str, start: float, target: Target,
             if high is None and _stalled(tried):
                 return Search(tuple(tried), None, "stalled")
     if high is None:
-        return Search(tuple(tried), None,
-                      "interrupted" if _interrupted(tried) else "limit")
+        if _interrupted(tried):
+            return Search(tuple(tried), _least_met(tried, target),
+                          "interrupted")
+        return Search(tuple(tried), None, "limit")
     while low is not None and not _close(low, high, integer):
         values = _between(low, high, integer)
         results = round_of(values)
@@ -363,7 +367,8 @@ def solve(name: str, start: float, target: Target,
         high = min(passing, default=high)
         low = max([v for v in failing if v < high], default=low)
         if _interrupted(tried):
-            return Search(tuple(tried), None, "interrupted")
+            return Search(tuple(tried), _least_met(tried, target),
+                          "interrupted")
     return Search(tuple(tried), high)
 
 
@@ -400,6 +405,16 @@ def _close(low: float, high: float, integer: bool) -> bool:
 
 def _interrupted(cells: Sequence[Cell]) -> bool:
     return any(not cell.runs for cell in cells)
+
+
+def _least_met(cells: Sequence[Cell], target: Target) -> float | None:
+    """The least value whose runs all ended and all met ``target``: a
+    value the interrupt cut short has not proved itself."""
+    full = max((len(cell.runs) for cell in cells), default=0)
+    return min((cell.value for cell in cells
+                if cell.value is not None and full
+                and len(cell.runs) == full and cell.met(target)),
+               default=None)
 
 
 def _stalled(cells: Sequence[Cell]) -> bool:

@@ -23,8 +23,8 @@ from sms_sim.config import SenderGroup
 from sms_sim.curve import Mark, marks
 from sms_sim.latency import Latency
 from sms_sim.plan_report import PlanReport, cell_text, columns
-from sms_sim.planner import (Runs, Target, evaluate, replication_seeds,
-                             with_value)
+from sms_sim.planner import (Runs, Search, Target, evaluate,
+                             replication_seeds, with_value)
 from sms_sim.report import PLAIN, PlanStatus, status_frame, status_line
 from sms_sim.stats import GroupSnapshot, MarkCount, Snapshot
 
@@ -720,6 +720,19 @@ def test_a_search_with_no_answer_says_why_and_exits_3(
     assert out.splitlines()[-1] == (
         "  answer: no value of senders delivers 95% by 1.000 s (more of it "
         "stopped helping: another setting holds the run back)")
+
+
+def test_an_interrupted_search_gives_the_least_met_so_far_as_such() -> None:
+    report = PlanReport(
+        "target", (), "max-rate", (), False, 3.0, math.inf, 3,
+        target=Target(0.95, 900.0),
+        search=Search((), 125.0, "interrupted"), interrupted=True)
+    assert report.answer() == (
+        "answer: interrupted; max-rate 125/s is the least tried that "
+        "delivers 95% by 15m00s, not narrowed down")
+    assert report.json()[-1] == {
+        "event": "target", "name": "max-rate", "value": 125.0,
+        "share": 0.95, "by_s": 900.0, "met": True, "interrupted": True}
 
 
 def test_a_search_with_a_carrier_counts_the_phones_reached(

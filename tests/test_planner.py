@@ -195,6 +195,30 @@ def test_a_setting_that_stops_helping_ends_the_search() -> None:
     assert len(search.cells) <= 4
 
 
+def test_an_interrupted_search_answers_with_the_least_met_so_far() -> None:
+    """Interrupted in its second round of narrowing (one value left
+    without runs, one cut short): the least value whose runs all ended
+    and met the target, flagged as not narrowed down."""
+    trials = fake_trials(137.3, [])
+    rounds = 0
+
+    def try_values(values: list[float]) -> list[Cell]:
+        nonlocal rounds
+        rounds += 1
+        cells = trials(values)
+        if rounds < 4:
+            return cells
+        cut = Cell(cells[0].value, ())  # never ran
+        return [cut, *cells[1:]]
+
+    search = solve("max-rate", 100.0, Target(0.95, 10.0), try_values,
+                   MAX_RATE_SOLVED)
+    assert search.reason == "interrupted"
+    met = [cell.value for cell in search.cells
+           if cell.value is not None and cell.met(Target(0.95, 10.0))]
+    assert search.answer == min(met) and search.answer >= 137.3
+
+
 def test_the_search_tries_the_same_values_whatever_the_jobs() -> None:
     """Its rounds are a fixed number of values, not the number of
     workers: the answer is the same with any --jobs."""
