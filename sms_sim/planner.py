@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import random
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -238,6 +240,10 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context(method)
 
 
+EXIT_ORPHANED = 1
+"""A worker's status when its parent ended first; nobody waits for it."""
+
+
 def _not_stopped() -> bool:
     return False
 
@@ -250,10 +256,26 @@ _stopped_by_parent: Callable[[], bool] = _not_stopped
 def _worker(stop: EventLike) -> None:
     """A worker's start: Ctrl-C is the parent's to handle (the terminal
     sends it to every process of the group); the parent's stop ends the
-    run in progress, which looks at it as at a signal."""
+    run in progress, which looks at it as at a signal; and the parent's
+    end, however abrupt, ends the worker."""
     global _stopped_by_parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _stopped_by_parent = stop.is_set
+    import multiprocessing
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,),
+                         name="parent-watch", daemon=True).start()
+
+
+def _end_with(parent_sentinel: int) -> None:
+    """End this worker once its parent has ended.  A second signal ends
+    the parent at once (``os._exit``), without a word to its pool; a
+    worker would then wait for work forever, holding the output open, and
+    ``start.py ... | cat`` would never end."""
+    from multiprocessing.connection import wait
+    wait([parent_sentinel])
+    os._exit(EXIT_ORPHANED)
 
 
 def _run(task: Task, signalled: Callable[[], bool] | None = None

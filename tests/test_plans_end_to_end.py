@@ -3,8 +3,10 @@ a process.  Every run is a few hundred messages at ``--speed max``, and
 the runs a test compares go at once, side by side."""
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
 import re
 import signal
 import subprocess
@@ -203,6 +205,30 @@ def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
     for (_, err), report in zip(ends, reports):  # and each says so
         assert err == f"sms-sim: no report written to {report}: the run " \
             "was interrupted\n"
+
+
+def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
+    """The parent ends without a word to its pool: its workers must end
+    too, or they hold the output open and a reader never sees its end."""
+    plan = subprocess.Popen(
+        start(*SMALL, "--runs", "1000", "--jobs", "2", "--json",
+              "--interval", "0.1"), cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True)  # its own group, to clean up after a fail
+    try:
+        assert plan.stdout is not None
+        while json.loads(plan.stdout.readline())["runs_done"] == 0:
+            pass  # until the workers are at work
+        plan.send_signal(signal.SIGTERM)
+        plan.send_signal(signal.SIGHUP)
+        out, _ = plan.communicate(timeout=TIMEOUT_S)  # the output's end
+        # (Python handles pending signals in the order of their numbers.)
+        assert plan.returncode in (128 + signal.SIGHUP, 128 + signal.SIGTERM)
+        assert '"replications"' not in out  # at once: no summary
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(plan.pid, signal.SIGKILL)
+        plan.communicate()
 
 
 def test_the_carrier_delay_is_logged_and_checked(tmp_path: Path) -> None:
