@@ -71,6 +71,9 @@ ARGUMENTS = {
     "seed": "--seed",
 }
 """The one table from config fields to what the user typed."""
+SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
+                          "deadline_s", "mean_s"))
+"""The config fields that ``--sweep`` and ``--solve`` set."""
 
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
@@ -100,10 +103,10 @@ examples:
       the least account cap that gets 95% out within 15 minutes
 
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
-senders count unless num_senders is 0. Times are simulated seconds, and
-take s, m or h where a time is asked for (20m). Integers are written in
-ASCII digits, optionally grouped in threes by commas or underscores: 1000,
-1,000 or 1_000. No run may model more than 1e9 simulated seconds.
+senders count unless num_senders is 0. Times are simulated seconds, or
+take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
+Integers are written in ASCII digits, optionally grouped in threes by commas
+or underscores: 1000, 1,000 or 1_000. No run may model more than 1e9 simulated seconds.
 
 Shapes of send times and of the carrier's delay: uniform (mean,
 dev), normal (mean, sd, truncated at 0), exponential (mean), lognormal
@@ -186,10 +189,10 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
     add("num_senders", nargs="?", type=specs.num_senders, default=None,
         help=f"senders with the settings below, an integer from 0 to "
         f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
-    add("mean_processing_time", nargs="?", type=specs.number, default=None,
+    add("mean_processing_time", nargs="?", type=specs.seconds, default=None,
         help=f"mean simulated seconds to send one message, >= 0 (default: "
         f"{DEFAULT_MEAN_S})")
-    add("max_deviation", nargs="?", type=specs.number, default=None,
+    add("max_deviation", nargs="?", type=specs.seconds, default=None,
         help="seconds a send may differ from the mean, uniformly, from 0 to "
         "the mean; with --dist normal or lognormal, the standard deviation "
         "(default: half the mean)")
@@ -234,7 +237,7 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         f"{backoff.cap_s:g})")
     add("--permanent", metavar="P", type=specs.number, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
-        "0 to 1 (default: %(default)s)")
+        "0 to 1 (default: %(default)g)")
     add("--deadline", metavar="S", type=specs.duration, default=None,
         help="no attempt starts after S simulated seconds (or 20m, 1h); "
         "what is not sent by then expires")
@@ -335,7 +338,9 @@ def _positional_send(parser: argparse.ArgumentParser,
     """The positional senders' send times, of ``--dist``'s shape: the
     mean and max_deviation (the standard deviation, for normal and
     lognormal) as given; an empirical shape takes neither."""
-    dist = args.dist or "uniform"
+    dist = "uniform" if args.dist is None else args.dist
+    if dist.lower() in ("uniform", "normal", "exponential", "lognormal"):
+        dist = dist.lower()  # names, like max for --speed, in any case
     mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
         else args.mean_processing_time
     spread = mean / 2 if args.max_deviation is None else args.max_deviation
@@ -351,7 +356,7 @@ def _positional_send(parser: argparse.ArgumentParser,
             return Latency(dist, mean, sd_s=spread)
         except ConfigError as error:
             _fail(parser, error.field, error)
-    if not (dist.startswith("empirical") or os.path.exists(dist)):
+    if not (dist.lower().startswith("empirical") or os.path.exists(dist)):
         parser.error(f"argument --dist: must be uniform, normal, "
                      f"exponential, lognormal, empirical:file=PATH"
                      f"[,column=NAME] or a file of measured send times, got "
@@ -458,8 +463,12 @@ def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
             try:
                 with_value(config, args.sweep.name, value)
             except ConfigError as error:
+                # A rule of another setting is named: mean=0 breaks the
+                # deviation's, not its own.
+                other = "" if error.field in SWEPT_FIELDS else \
+                    f"{ARGUMENTS.get(error.field, error.field)} "
                 parser.error(f"argument --sweep: {args.sweep.name}={value:g}"
-                             f": {error}")
+                             f": {other}{error}")
 
 
 REPEAT_GRACE_S = 0.5

@@ -3,10 +3,11 @@ cap, retries with backoff, and a validity deadline, all in simulated time.
 ``schedule.py`` applies them."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
-from sms_sim.validation import (ConfigError, check_rate, check_seconds,
-                                check_share)
+from sms_sim.validation import (HORIZON, HORIZON_S, ConfigError, check_rate,
+                                check_seconds, check_share)
 
 MAX_RETRIES = 100
 
@@ -58,6 +59,16 @@ class Gateway:
                               self.retries)
         check_share("permanent", self.permanent)
         check_seconds("deadline_s", self.deadline_s, positive=True)
+        waits_s = math.fsum(self.backoff_ceilings())
+        if self.deadline_s is None and waits_s > HORIZON_S:
+            # A message could then outlive the horizon, past which nothing
+            # is measured; a deadline would end it first.
+            raise ConfigError(
+                "retries", f"waits within {HORIZON} s", self.retries,
+                f"{self.retries} retries with backoff "
+                f"{self.backoff.base_s:g}:{self.backoff.cap_s:g} could wait "
+                f"{waits_s:.3g} s in all; at most {HORIZON} s, unless a "
+                f"--deadline ends them first")
 
     def backoff_ceilings(self) -> tuple[float, ...]:
         """The longest backoff before each retry, from the first."""

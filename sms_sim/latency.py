@@ -194,6 +194,9 @@ def _table_mean(table: tuple[float, ...]) -> float:
 
 
 MAX_LINES = 10_000_000
+MAX_LINE_CHARS = 65_536
+"""Longer, a line is no measurement: the file is refused at that line,
+before reading more (``/dev/zero`` is one endless line)."""
 
 
 class MeasurementsError(ValueError):
@@ -209,10 +212,15 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     index: int | None = None
     try:
         with open(path, encoding="utf-8", newline="") as file:
-            for number, line in enumerate(file, 1):
+            lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
+            for number, line in enumerate(lines, 1):
                 if number > MAX_LINES:
                     raise MeasurementsError(
                         f"{path!r} has more than {MAX_LINES:,} lines")
+                if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
+                    raise MeasurementsError(
+                        f"{path!r}: line {number} is longer than "
+                        f"{MAX_LINE_CHARS:,} characters")
                 text = line.strip()
                 if not text:
                     continue

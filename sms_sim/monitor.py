@@ -40,6 +40,8 @@ class Monitor:
         (the command line counts from the process's start)."""
         self.faults: list[str] = []
         """What went wrong in a sender or the sink, in order."""
+        self._sink_error: str | None = None
+        """Why the sink failed; :meth:`finish` says what it cost."""
         self._next_report = interval_s
         """The real moment, from the run's start, of the next report."""
         self._last_sim, self._last_ended = 0.0, 0
@@ -119,14 +121,23 @@ class Monitor:
         stats, clock = self._stats, self._pacing.clock
         stats.max_lag_s = lag_s
         stopped, sim_s = None, stats.latest_s
+        cause = "fault" if faulted or self.faults or self._sink_error \
+            else "interrupt"
         if stats.processed < stats.total:
-            stopped = "fault" if faulted or self.faults else "interrupt"
+            stopped = cause
         elif (self._cut_at_s is not None and stats.carrier
               and stats.reached_by(self._cut_at_s)
               < stats.reached_by(stats.end_s)):
             # Every message had its outcome, but the run was stopped while
             # the carrier still had some on the way: as far as it got.
-            stopped, sim_s = "interrupt", max(sim_s, self._cut_at_s)
+            stopped, sim_s = cause, max(sim_s, self._cut_at_s)
+        if self._sink_error is not None:
+            # The stop comes too late if the senders had already finished
+            # (at --speed max, the log's writes trail them): then only the
+            # log is short.
+            self.faults.append(self._sink_error + (
+                "; the run stopped\n" if stopped else
+                "; the run completed, but the log lacks its last rows\n"))
         return stats.snapshot(clock.real_elapsed() + self._lead_s,
                               sim_s, final=True, stopped=stopped)
 
@@ -156,8 +167,7 @@ class Monitor:
         except OSError as error:
             # The log can no longer be trusted: stop the run, and say why.
             self._sink = None
-            self.faults.append(f"{error.strerror or error}; the run "
-                               "stopped\n")
+            self._sink_error = f"{error.strerror or error}"
             self._channels.stop.set()
 
     def _noticed(self, notice: SenderExit | None) -> None:

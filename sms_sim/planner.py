@@ -121,8 +121,10 @@ def configured(config: SimulationConfig, name: str) -> float | None:
 
 
 def _integer(value: float, most: int) -> int:
-    if value != int(value) or not 0 <= value <= most:
-        raise ConfigError("count", f"an integer from 0 to {most:,}", value)
+    whole = float(value).is_integer()  # (a search's values are ints)
+    if not (whole and 0 <= value <= most):
+        raise ConfigError("count", f"an integer from 0 to {most:,}",
+                          int(value) if whole else value)
     return int(value)
 
 

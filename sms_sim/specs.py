@@ -8,6 +8,7 @@ argument.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import re
@@ -138,18 +139,28 @@ def share(text: str) -> float:
     return value
 
 
-def finite(text: str) -> float:
-    value = number(text)
+def finite(text: str, parse: Callable[[str], float] = number) -> float:
+    value = parse(text)
     if not math.isfinite(value):
         fail(f"must be a finite number, got {echo(text)}")
     return value
 
 
+def seconds(text: str) -> float:
+    """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``;
+    the setting checks the range."""
+    scale = UNITS.get(text.strip()[-1:].lower())
+    try:
+        return float(text.strip()[:-1] if scale else text) * (scale or 1.0) \
+            + 0.0  # + 0.0: -0.0 becomes 0.0
+    except ValueError:
+        fail(f"must be a number of seconds, or with s, m or h (20m), got "
+             f"{echo(text)}")
+
+
 def duration(text: str) -> float:
-    """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``."""
-    unit = text[-1:].lower()
-    scale = UNITS.get(unit)
-    value = number(text[:-1] if scale else text) * (scale or 1.0)
+    """Simulated seconds above 0, within the horizon."""
+    value = seconds(text)
     if not (math.isfinite(value) and 0 < value <= HORIZON_S):
         fail(f"must be a time > 0 and at most {HORIZON} s, in seconds or "
              f"with s, m or h (20m), got {echo(text)}")
@@ -191,8 +202,9 @@ def sender_group(text: str) -> SenderGroup:
                                   "FAILURE_RATE", "TPS"), optional=1)
     count = _field(text, "count", senders, fields[0])
     mean_s, deviation_s, failure_rate = (
-        _field(text, name, number, value) for name, value in
-        zip(("mean_s", "max_deviation_s", "failure_rate"), fields[1:4]))
+        _field(text, name, parse, value) for name, parse, value in
+        zip(("mean_s", "max_deviation_s", "failure_rate"),
+            (seconds, seconds, number), fields[1:4]))
     tps = _field(text, "tps", number, fields[4]) if len(fields) > 4 else None
     try:
         return SenderGroup.uniform(count, mean_s, deviation_s, failure_rate,
@@ -241,9 +253,9 @@ def latency(text: str) -> Latency:
     ``lognormal:mean=8,sd=20``, ``exponential:mean=8``,
     ``empirical:file=PATH``), or the path of a file of measurements."""
     shape, colon, rest = text.partition(":")
-    if text == "empirical":
+    if text.lower() == "empirical":
         return _latency(text, shape, {})  # which says what it lacks
-    if shape not in SHAPES:
+    if shape.lower() not in SHAPES:
         if os.path.exists(text):
             return _latency(text, "empirical", {"file": text})
         fail(f"must be SHAPE:key=value,... with SHAPE one of "
@@ -255,7 +267,8 @@ def latency(text: str) -> Latency:
 
 def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
     """The shape's distribution from its keys; any key it does not take is
-    an error, named."""
+    an error, named.  Shapes are names, taken in any case."""
+    shape = shape.lower()
     if shape not in SHAPES:
         fail(f"{echo(text)}: dist must be one of {', '.join(SHAPES)}, got "
              f"{shape!r}")
@@ -277,7 +290,7 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
     for key in takes:
         if key not in pairs and key != "dev":
             fail(f"{echo(text)}: the {shape} shape needs {key}=")
-    numbers = {key: _field(text, key, number, value, NAMED_FIELDS)
+    numbers = {key: _field(text, key, seconds, value, NAMED_FIELDS)
                for key, value in pairs.items()}
     mean = numbers["mean"]
     try:
@@ -292,8 +305,8 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
 
 def backoff(text: str) -> Backoff:
     fields = _colon_fields(text, ("BASE", "CAP"), optional=1)
-    base_s = _field(text, "base_s", number, fields[0])
-    cap_s = (_field(text, "cap_s", number, fields[1]) if len(fields) > 1
+    base_s = _field(text, "base_s", seconds, fields[0])
+    cap_s = (_field(text, "cap_s", seconds, fields[1]) if len(fields) > 1
              else max(base_s, Backoff().cap_s))
     try:
         return Backoff(base_s, cap_s)
@@ -336,15 +349,20 @@ def sweep(text: str) -> Sweep:
     if not equals or name not in SWEEP_NAMES:
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")
-    parse = duration if name == "deadline" else finite
+    parse: Callable[[str], float] = (
+        duration if name == "deadline"
+        else functools.partial(finite, parse=seconds) if name == "mean"
+        else finite)
+    if not rest.strip():
+        fail(f"{echo(text)}: no values to sweep")
     if ".." in rest:
         values = _range(text, rest, parse)
     else:
-        items = [item for item in rest.split(",") if item.strip()]
-        values = [_field(text, "a value", parse, item.strip(), {})
-                  for item in items]
-    if not values:
-        fail(f"{echo(text)}: no values to sweep")
+        items = [item.strip() for item in rest.split(",")]
+        if "" in items:
+            fail(f"{echo(text)}: a value is empty (two commas in a row, or "
+                 f"one at an end)")
+        values = [_field(text, "a value", parse, item, {}) for item in items]
     if len(set(values)) < len(values):
         fail(f"{echo(text)}: a value is given twice")
     return Sweep(name, tuple(values))

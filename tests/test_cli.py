@@ -43,7 +43,9 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
                                     "got 10001")),
     (["10", "-1"], ("argument num_senders: ", "got -1")),
     (["10", "4", "abc"], "argument mean_processing_time: "
-     "must be a number, got 'abc'"),
+     "must be a number of seconds, or with s, m or h (20m), got 'abc'"),
+    (["10", "4", "10ms"], "argument mean_processing_time: "
+     "must be a number of seconds, or with s, m or h (20m), got '10ms'"),
     (["10", "4", "nan"], ("argument mean_processing_time: ",
                           "must be a number of seconds from 0 to 1e9, got "
                           "nan")),
@@ -118,8 +120,8 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "MEAN must be a number of seconds from 0 to 1e9, got 1e+308"),
     (["--deadline", "2e9"], "argument --deadline: must be a time > 0 and "
      "at most 1e9 s, in seconds or with s, m or h (20m), got '2e9'"),
-    (["--deadline", "20x"], "argument --deadline: must be a number, got "
-     "'20x'"),
+    (["--deadline", "20x"], "argument --deadline: must be a number of "
+     "seconds, or with s, m or h (20m), got '20x'"),
     (["--deadline", "-1m"], "argument --deadline: must be a time > 0"),
     (["--deadline", "2e9m"], "argument --deadline: must be a time > 0 and "
      "at most 1e9 s"),
@@ -131,6 +133,9 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "messages need at least 1e+09 simulated seconds"),
     (["--retries", "101"], "argument --retries: must be an integer from 0 "
      "to 100, got 101"),
+    (["--retries", "100", "--backoff", "1e9"], "argument --retries: 100 "
+     "retries with backoff 1e+09:1e+09 could wait 1e+11 s in all; at most "
+     "1e9 s, unless a --deadline ends them first"),
     (["--retries", "-1"], "argument --retries: must be an integer from 0 "
      "to 100, got -1"),
     (["--retries", "x"], f"argument --retries: {DIGITS} 'x'"),
@@ -142,8 +147,8 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "base (2 s), got 1.0"),
     (["--backoff", "1:2:3"], "argument --backoff: must be BASE[:CAP], got "
      "'1:2:3'"),
-    (["--backoff", "x"], "argument --backoff: 'x': BASE must be a number, "
-     "got 'x'"),
+    (["--backoff", "x"], "argument --backoff: 'x': BASE must be a number "
+     "of seconds, or with s, m or h (20m), got 'x'"),
     (["--backoff", "1:inf"], "argument --backoff: '1:inf': CAP must be a "
      "number of seconds > 0 and <= 1e9, got inf"),
     (["--permanent", "1.5"], "argument --permanent: must be a number from "

@@ -114,6 +114,18 @@ def test_gateway_rules(make: Callable[[], Gateway], field: str) -> None:
     assert broken_rule(make).field == field
 
 
+def test_retries_may_wait_up_to_the_horizon_unless_a_deadline_ends_them(
+        ) -> None:
+    Gateway(retries=2, backoff=Backoff(5e8, 5e8))
+    Gateway(retries=MAX_RETRIES, backoff=Backoff(1e9, 1e9), deadline_s=60.0)
+    with pytest.raises(ConfigError) as caught:
+        Gateway(retries=2, backoff=Backoff(6e8, 6e8))
+    assert caught.value.field == "retries"
+    assert str(caught.value) == (
+        "2 retries with backoff 6e+08:6e+08 could wait 1.2e+09 s in all; at "
+        "most 1e9 s, unless a --deadline ends them first")
+
+
 def test_gateway_at_the_edges_of_its_ranges() -> None:
     gateway = Gateway(max_rate=1e-3, retries=MAX_RETRIES,
                       backoff=Backoff(1.0, 1.0), permanent=1.0,

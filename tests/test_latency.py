@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import statistics
 from collections.abc import Callable
@@ -197,3 +198,19 @@ def test_a_file_longer_than_the_limit_is_refused(
     with pytest.raises(MeasurementsError, match="more than 5 lines"):
         read_measurements(path)
     assert MAX_LINES == 10_000_000  # the limit the README states
+
+
+def test_a_line_longer_than_the_limit_is_refused_before_the_rest_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sms_sim.latency.MAX_LINE_CHARS", 8)
+    path = write(tmp_path, "1.5\n12345678\n123456789\n")
+    with pytest.raises(MeasurementsError, match=r"line 3 is longer than 8 "
+                       "characters"):
+        read_measurements(path)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_an_endless_line_is_refused_not_read_into_memory() -> None:
+    with pytest.raises(MeasurementsError, match="'/dev/zero': line 1 is "
+                       "longer than 65,536 characters"):
+        read_measurements("/dev/zero")

@@ -142,7 +142,9 @@ RULES: list[tuple[list[str], str]] = [
     (["--sweep", "tps=0,5"], "argument --sweep: tps=0: must be a finite "
      "number of sends per second >= 1e-06, got 0.0"),
     (["--sweep", "retries=1,101"], "argument --sweep: retries=101: must be "
-     "an integer from 0 to 100, got 101.0"),
+     "an integer from 0 to 100, got 101"),
+    (["10", "4", "0.01", "0.005", "--sweep", "mean=0,0.01"], "argument "
+     "--sweep: mean=0: max_deviation must be <= the mean (0 s), got 0.005"),
     (["--sweep", "senders=1,nan"], "argument --sweep: 'senders=1,nan': a "
      "value must be a finite number, got 'nan'"),
     (["--dist", SEND_TIMES, "--sweep", "mean=0.1"], "argument --sweep: "
@@ -175,6 +177,9 @@ RULES: list[tuple[list[str], str]] = [
      "of measured send times, got 'weibull'"),
     (["--dist", "lognormal:mean=1,sd=1"], "argument --dist: must be "
      "uniform, normal,"),
+    (["--dist", ""], "argument --dist: must be uniform, normal, exponential, "
+     "lognormal, empirical:file=PATH[,column=NAME] or a file of measured "
+     "send times, got ''"),
 ]
 
 
@@ -331,7 +336,8 @@ def test_a_file_of_too_many_lines_is_refused(
     (["10", "4", "0.02", "--dist", "lognormal"],
      Latency.lognormal(0.02, 0.01)),  # half the mean unless given
     (["10", "4", "0.02", "--dist", "exponential"], Latency.exponential(0.02)),
-    (["--dist", "exponential"], Latency.exponential(0.01))])
+    (["--dist", "exponential"], Latency.exponential(0.01)),
+    (["--dist", "EXPONENTIAL"], Latency.exponential(0.01))])  # as max
 def test_dist_shapes_the_positional_senders(argv: list[str],
                                             send: Latency) -> None:
     assert parse(*argv).config.groups[0].send == send

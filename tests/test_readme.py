@@ -73,6 +73,16 @@ def test_the_readme_is_for_users_and_links_the_rest() -> None:
         assert (ROOT / page).exists()
 
 
+def test_the_design_page_names_every_module_once() -> None:
+    table = (ROOT / "docs" / "design.md").read_text().split(
+        "| module | job |")[1].split("\n\n")[0]
+    firsts = [row.split("|")[1] for row in table.splitlines()[2:]]
+    named = re.findall(r"`([a-z_]+\.py)`", "".join(firsts))
+    assert sorted(named) == sorted(
+        path.name for path in (ROOT / "sms_sim").glob("*.py")
+        if path.name != "__init__.py")
+
+
 def test_the_benchmark_page_covers_every_case_and_setting() -> None:
     """Each case of the two scripts and each setting of ``tuning.py`` has
     its figures on the benchmark page, so none is added unmeasured."""
