@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim.latency import (MAX_LINES, Latency, MeasurementsError,
-                             read_measurements)
+from sms_sim.latency import (MAX_LINE_CHARS, MAX_LINES, Latency,
+                             MeasurementsError, read_measurements)
 from sms_sim.message import DRAW_UNIT, generate_messages, split_draws
 from sms_sim.validation import ConfigError
 
+ROOT = Path(__file__).resolve().parent.parent
 MEAN = 0.05
 SD = 0.02
 DRAWS = 200_000
@@ -197,7 +198,8 @@ def test_a_file_longer_than_the_limit_is_refused(
     path = write(tmp_path, "1\n" * 6)
     with pytest.raises(MeasurementsError, match="more than 5 lines"):
         read_measurements(path)
-    assert MAX_LINES == 10_000_000  # the limit the README states
+    assert f"at most {MAX_LINES:,} lines of {MAX_LINE_CHARS:,} characters" \
+        in (ROOT / "README.md").read_text()  # the limits the README states
 
 
 def test_a_line_longer_than_the_limit_is_refused_before_the_rest_is_read(
