@@ -106,7 +106,8 @@ Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0. Times are simulated seconds, or
 take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
 Integers are written in ASCII digits, optionally grouped in threes by commas
-or underscores: 1000, 1,000 or 1_000. No run may model more than 1e9 simulated seconds.
+or underscores: 1000, 1,000 or 1_000. No run may model more than 1e9
+simulated seconds.
 
 Shapes of send times and of the carrier's delay: uniform (mean,
 dev), normal (mean, sd, truncated at 0), exponential (mean), lognormal
@@ -339,7 +340,7 @@ def _positional_send(parser: argparse.ArgumentParser,
     mean and max_deviation (the standard deviation, for normal and
     lognormal) as given; an empirical shape takes neither."""
     dist = "uniform" if args.dist is None else args.dist
-    if dist.lower() in ("uniform", "normal", "exponential", "lognormal"):
+    if dist.lower() in SHAPES:
         dist = dist.lower()  # names, like max for --speed, in any case
     mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
         else args.mean_processing_time

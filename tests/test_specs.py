@@ -162,6 +162,7 @@ def test_jobs_are_from_1_to_256() -> None:
 
 U = "must be a number of seconds, or with s, m or h (20m), got"
 
+
 @pytest.mark.parametrize("text, seconds", [
     ("90", 90.0), ("90s", 90.0), ("20m", 1200.0), ("1.5h", 5400.0),
     ("20M", 1200.0), ("2H", 7200.0), ("0.5", 0.5), ("1e9", 1e9),
