@@ -506,7 +506,10 @@ def _signals_recorded(abandon: Callable[[], None],
         first_at.append(monotonic())
         received.append(signum)
 
-    previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
+    # A signal this process was started ignoring (nohup's SIGHUP, a
+    # shell's trap '' INT) stays ignored: whoever started it asked that.
+    previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS
+                if signal.getsignal(sig) != signal.SIG_IGN}
     try:
         yield received
     finally:

@@ -427,6 +427,20 @@ def test_a_signal_is_recorded_and_a_second_one_ends_at_once(
     assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == before
 
 
+def test_a_signal_the_process_was_started_ignoring_stays_ignored() -> None:
+    """As under nohup (SIGHUP) or a shell's ``trap '' INT``."""
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with cli._signals_recorded(lambda: None) as received:
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            signal.raise_signal(signal.SIGHUP)
+            signal.raise_signal(signal.SIGTERM)
+            assert received == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+
+
 def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
         monkeypatch: pytest.MonkeyPatch) -> None:
     exits: list[int] = []

@@ -363,6 +363,22 @@ def test_a_signal_interrupts_with_an_exact_report() -> None:
             assert summary["unsent"] > 0
 
 
+def test_a_signal_ignored_by_whoever_started_the_run_stays_ignored() -> None:
+    """``nohup start.py ...``: the run outlives a SIGHUP, and still stops
+    on SIGTERM."""
+    nohup = ["sh", "-c", 'trap "" HUP; exec "$0" "$@"']  # as nohup does
+    with started([*nohup, *start("100000", "4", "0.01", "0.001", "0.2",
+                                 "--json", "--interval", "0.1")]) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        process.send_signal(signal.SIGHUP)
+        process.stdout.readline()  # a report after it: still running
+        process.send_signal(signal.SIGTERM)
+        out, _ = process.communicate(timeout=TIMEOUT_S)
+    assert process.returncode == 143
+    assert json_lines(out)[-1]["interrupted"] is True
+
+
 def test_an_interrupted_human_report_shows_the_unsent() -> None:
     with started(start("100000", "4", "0.01", "0.001", "0.2", "--interval",
                        "0.1")) as process:
