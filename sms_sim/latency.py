@@ -211,7 +211,7 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     values: list[float] = []
     index: int | None = None
     try:
-        with open(path, encoding="utf-8", newline="") as file:
+        with open(path, encoding="utf-8-sig", newline="") as file:
             lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
             for number, line in enumerate(lines, 1):
                 if number > MAX_LINES:

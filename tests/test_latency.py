@@ -161,6 +161,16 @@ def test_a_csv_file_names_its_column_of_seconds(tmp_path: Path) -> None:
     assert read_measurements(single) == [0.5, 1.0]
 
 
+def test_a_byte_order_mark_is_no_part_of_the_first_line(
+        tmp_path: Path) -> None:
+    """As Excel's "CSV UTF-8" writes: the mark would make the first value
+    a header, or the first column's name another."""
+    plain = write(tmp_path, "\ufeff0.1\n0.2\n0.3\n")
+    assert read_measurements(plain) == [0.1, 0.2, 0.3]
+    table = write(tmp_path, "\ufeffa,delay_s\n1,0.5\n2,1.5\n", "t.csv")
+    assert read_measurements(table, "a") == [1.0, 2.0]
+
+
 @pytest.mark.parametrize("text, column, message", [
     ("", None, "is empty"),
     ("\n\n", None, "is empty"),
