@@ -418,14 +418,7 @@ def parse_options(parser: argparse.ArgumentParser,
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "
                      "which needs --carrier-delay")
-    if args.report is not None:
-        from sms_sim.html_report import check_writable  # see _one_run
-        reason = check_writable(args.report)
-        if reason is None and args.log is not None and \
-                os.path.realpath(args.log) == os.path.realpath(args.report):
-            reason = "the same file as --log; give each its own"
-        if reason is not None:
-            parser.error(f"argument --report: {reason}")
+    _check_outputs(parser, args.log, args.report, config)
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
         else parser.prog
     command = f"{program} " + shlex.join(argv + (
@@ -527,14 +520,50 @@ def _say(stream: TextIO | None, text: str) -> None:
         pass
 
 
+def _check_outputs(parser: argparse.ArgumentParser, log: str | None,
+                   report: str | None, config: SimulationConfig) -> None:
+    """The log and the report each need a file of their own, checked
+    before either is opened: not standard output or error, whose text they
+    would mix with or replace; not a file of measurements the run read,
+    which they would destroy; and not each other's."""
+    inputs = [latency.source for latency in
+              (*(group.send for group in config.groups), config.carrier)
+              if latency is not None and latency.source]
+    for option, path, noun in (("--log", log, "log"),
+                               ("--report", report, "report")):
+        if path is None:
+            continue
+        for name, stream in (("output", sys.stdout), ("error", sys.stderr)):
+            if _same_file(path, stream):
+                parser.error(f"argument {option}: {specs.echo(path)} is "
+                             f"also the standard {name}; give the {noun} a "
+                             "file of its own")
+        if any(_same_path(path, source) for source in inputs):
+            parser.error(f"argument {option}: {specs.echo(path)} is a file "
+                         f"of measurements the run reads; give the {noun} a "
+                         "file of its own")
+    if report is not None:
+        from sms_sim.html_report import check_writable  # see _one_run
+        reason = check_writable(report)
+        if reason is None and log is not None and \
+                os.path.realpath(log) == os.path.realpath(report):
+            reason = "the same file as --log; give each its own"
+        if reason is not None:
+            parser.error(f"argument --report: {reason}")
+
+
+def _same_path(path: str, other: str) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:
+        return False  # one of them is not there (yet)
+
+
 def _open_log(parser: argparse.ArgumentParser, path: str | None,
               carrier: bool) -> CsvLog | None:
+    """The log, emptied; ``_check_outputs`` has made sure it may be."""
     if path is None:
         return None
-    for name, stream in (("output", sys.stdout), ("error", sys.stderr)):
-        if _same_file(path, stream):  # checked before it is emptied
-            parser.error(f"argument --log: {specs.echo(path)} is also the "
-                         f"standard {name}; give the log a file of its own")
     try:
         return CsvLog.create(path, carrier)
     except OSError as error:

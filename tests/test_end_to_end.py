@@ -237,25 +237,49 @@ def test_a_ctrl_c_as_the_program_starts_says_so() -> None:
     assert (process.returncode, out, err) == (130, "", INTERRUPTED_EARLY)
 
 
-@pytest.mark.parametrize("log, stream", [
+@pytest.mark.parametrize("option", ["--log", "--report"])
+@pytest.mark.parametrize("path, stream", [
     ("out.txt", "output"), ("link.txt", "output"), ("/dev/stdout", "output"),
     ("/dev/stderr", "error")])
-def test_the_log_never_shares_a_file_with_the_output(
-        tmp_path: Path, log: str, stream: str) -> None:
+def test_the_log_and_report_never_share_a_file_with_the_output(
+        tmp_path: Path, option: str, path: str, stream: str) -> None:
     out = tmp_path / "out.txt"
     out.write_text("kept\n")
     (tmp_path / "link.txt").symlink_to(out)
     with open(out, "a") as appended:  # as `>> out.txt` opens it
         done = subprocess.run(
-            start("200", "4", "0", "0", "0.2", "--json", "--log", log),
+            start("200", "4", "0", "0", "0.2", "--json", option, path),
             cwd=tmp_path, env=environ(), stdout=appended,
             stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_S)
     assert done.returncode == 2
     assert done.stderr.startswith("usage: ")
     assert done.stderr.splitlines()[-1] == (
-        f"start.py: error: argument --log: {log!r} is also the standard "
-        f"{stream}; give the log a file of its own")
+        f"start.py: error: argument {option}: {path!r} is also the standard "
+        f"{stream}; give the {option[2:]} a file of its own")
     assert out.read_text() == "kept\n"  # not emptied, nothing written
+
+
+def test_the_log_and_report_never_replace_a_file_the_run_reads(
+        tmp_path: Path) -> None:
+    """Send times or carrier delays, by name or through a link."""
+    times, delays = tmp_path / "times.txt", tmp_path / "delays.csv"
+    times.write_text("0.01\n0.02\n")
+    delays.write_text("delay_s\n1\n2\n")
+    (tmp_path / "link.html").symlink_to(delays)
+    refused = run_together(
+        start("20", "--dist", str(times), "--log", str(times)),
+        start("20", "0", "--senders", f"count=1,dist=empirical,file={times}",
+              "--report", str(times)),
+        start("20", "--carrier-delay", f"empirical:file={delays},"
+              "column=delay_s", "--report", str(tmp_path / "link.html")))
+    for done, option in zip(refused, ("--log", "--report", "--report")):
+        assert done.returncode == 2 and done.stdout == ""
+        line = done.stderr.splitlines()[-1]
+        assert line.startswith(f"start.py: error: argument {option}: '")
+        assert line.endswith(" is a file of measurements the run reads; "
+                             f"give the {option[2:]} a file of its own")
+    assert times.read_text() == "0.01\n0.02\n"
+    assert delays.read_text() == "delay_s\n1\n2\n"
 
 
 def test_a_log_may_be_discarded_with_the_output() -> None:
@@ -332,8 +356,8 @@ def test_a_report_that_would_destroy_a_file_is_refused(
     refused = run_together(
         start("10", "1", "--speed", "max", "--report", "/dev/stdout"),
         start("10", "1", "--speed", "max", "--log", same, "--report", same))
-    for done, reason in zip(refused, ("/dev/stdout is not a regular file",
-                                      "the same file as --log")):
+    for done, reason in zip(refused, ("'/dev/stdout' is also the standard "
+                                      "output", "the same file as --log")):
         assert done.returncode == 2 and done.stdout == ""
         assert f"argument --report: {reason}" in done.stderr
     assert os.listdir(tmp_path) == []
