@@ -7,6 +7,7 @@ a target search run many, each at ``--speed max`` unless a speed is given
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import re
 import shlex
@@ -30,7 +31,7 @@ from sms_sim.csvlog import CsvLog
 from sms_sim.curve import marks
 from sms_sim.display import View, make_view
 from sms_sim.gateway import Backoff, Gateway
-from sms_sim.latency import SHAPES, Latency
+from sms_sim.latency import DEFAULT_SPREAD, SHAPES, Latency
 from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES,
                              Target, configured, with_value)
 from sms_sim.stop import StopEvent
@@ -256,7 +257,9 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
-        "positional senders'); VALUES as 5,10,20 or 10..50/10")
+        "positional senders'; a mean swept without max_deviation takes "
+        "half of itself, as one given alone does); VALUES as 5,10,20 or "
+        "10..50/10")
     add("--target", metavar="SHARE@TIME", type=specs.target, default=None,
         help="with --solve: the share of all messages to be delivered "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
@@ -344,7 +347,8 @@ def _positional_send(parser: argparse.ArgumentParser,
         dist = dist.lower()  # names, like max for --speed, in any case
     mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
         else args.mean_processing_time
-    spread = mean / 2 if args.max_deviation is None else args.max_deviation
+    spread = mean * DEFAULT_SPREAD if args.max_deviation is None \
+        else args.max_deviation
     if dist in ("uniform", "normal", "exponential", "lognormal"):
         if dist == "exponential" and args.max_deviation is not None:
             parser.error("argument max_deviation: the exponential shape "
@@ -414,6 +418,11 @@ def parse_options(parser: argparse.ArgumentParser,
                 f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
                 "senders count too (give num_senders 0 to leave them out)")
         _fail(parser, error.field, error)
+    if args.sweep is not None and args.max_deviation is None:
+        # A mean given alone takes a spread in proportion; so does each
+        # swept one, or the sweep's runs would differ from the same runs
+        # given alone.
+        args.sweep = dataclasses.replace(args.sweep, spread_follows=True)
     _check_plan(parser, args, num_senders, config)
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "
@@ -455,7 +464,8 @@ def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if args.sweep is not None:
         for value in args.sweep.values:
             try:
-                with_value(config, args.sweep.name, value)
+                with_value(config, args.sweep.name, value,
+                           args.sweep.spread_follows)
             except ConfigError as error:
                 # A rule of another setting is named: mean=0 breaks the
                 # deviation's, not its own.

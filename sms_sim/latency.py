@@ -27,6 +27,9 @@ from sms_sim.message import DRAW_UNIT
 from sms_sim.validation import HORIZON, HORIZON_S, ConfigError, check_seconds
 
 SHAPES = ("uniform", "normal", "exponential", "lognormal", "empirical")
+DEFAULT_SPREAD = 0.5
+"""A uniform deviation, or a normal or lognormal sd, not given: this
+share of the mean."""
 MIN_MEASUREMENTS = 2
 TABLE_POINTS = 10_001
 """Most points an empirical table keeps: a larger file is reduced to this

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from sms_sim import simulation
 from sms_sim.config import MAX_SENDERS, SimulationConfig
 from sms_sim.gateway import MAX_RETRIES
-from sms_sim.latency import Latency
+from sms_sim.latency import DEFAULT_SPREAD, Latency
 from sms_sim.stats import Snapshot
 from sms_sim.tuning import POLL_S, collector_tuned
 from sms_sim.validation import ConfigError
@@ -80,12 +80,13 @@ def replication_seeds(base: int, runs: int) -> list[int]:
     return [rng.getrandbits(simulation.SEED_BITS) for _ in range(runs)]
 
 
-def with_value(config: SimulationConfig, name: str,
-               value: float) -> SimulationConfig:
+def with_value(config: SimulationConfig, name: str, value: float,
+               spread_follows: bool = False) -> SimulationConfig:
     """``config`` with the setting ``name`` (one of ``SWEEP_NAMES``) set to
     ``value``.  ``senders``, ``tps`` and ``mean`` are the positional
-    group's, the first.  Raises ConfigError as the setting's own rule
-    does."""
+    group's, the first; with ``spread_follows``, a mean sets the spread
+    too, as a mean given alone does.  Raises ConfigError as the setting's
+    own rule does."""
     gateway = config.gateway
     if name == "max-rate":
         return dataclasses.replace(
@@ -103,7 +104,8 @@ def with_value(config: SimulationConfig, name: str,
     elif name == "tps":
         group = dataclasses.replace(first, tps=value)
     elif name == "mean":
-        group = dataclasses.replace(first, send=_with_mean(first.send, value))
+        group = dataclasses.replace(first, send=_with_mean(
+            first.send, value, spread_follows))
     else:
         raise ValueError(f"no setting {name!r}")
     return dataclasses.replace(config, groups=(group, *rest))
@@ -128,12 +130,18 @@ def _integer(value: float, most: int) -> int:
     return int(value)
 
 
-def _with_mean(send: Latency, mean_s: float) -> Latency:
+def _with_mean(send: Latency, mean_s: float, spread_follows: bool
+               ) -> Latency:
     if send.shape == "empirical":
         raise ConfigError("mean_s", "the uniform, normal, exponential or "
                           "lognormal shape's: an empirical one has the "
                           "file's", mean_s)
-    return dataclasses.replace(send, mean_s=mean_s)
+    if not spread_follows or send.shape == "exponential":
+        return dataclasses.replace(send, mean_s=mean_s)
+    spread = mean_s * DEFAULT_SPREAD
+    if send.shape == "uniform":
+        return Latency.uniform(mean_s, spread)
+    return Latency(send.shape, mean_s, sd_s=spread)
 
 
 @dataclass(frozen=True, slots=True)

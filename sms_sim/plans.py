@@ -76,7 +76,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             kind = "target"
         elif sweep is not None:
             name = sweep.name
-            cells = evaluate(runs, [with_value(config, name, v)
+            cells = evaluate(runs, [with_value(config, name, v,
+                                               sweep.spread_follows)
                                     for v in sweep.values],
                              list(sweep.values), seeds, marks,
                              progress.one_done)

@@ -19,8 +19,8 @@ from typing import NoReturn, TypeVar
 from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED, MIN_SPEED,
                             UNPACED, SenderGroup)
 from sms_sim.gateway import MAX_RETRIES, Backoff
-from sms_sim.latency import SHAPES, Latency, MeasurementsError, \
-    read_measurements
+from sms_sim.latency import (DEFAULT_SPREAD, SHAPES, Latency,
+                             MeasurementsError, read_measurements)
 from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target)
 from sms_sim.validation import HORIZON, HORIZON_S, ConfigError
 
@@ -295,7 +295,8 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
     mean = numbers["mean"]
     try:
         if shape == "uniform":
-            return Latency.uniform(mean, numbers.get("dev", mean / 2))
+            return Latency.uniform(mean, numbers.get(
+                "dev", mean * DEFAULT_SPREAD))
         if shape == "exponential":
             return Latency.exponential(mean)
         return Latency(shape, mean, sd_s=numbers["sd"])
@@ -340,6 +341,9 @@ class Sweep:
 
     name: str
     values: tuple[float, ...]
+    spread_follows: bool = False
+    """A swept mean sets the spread too (``DEFAULT_SPREAD`` of it), as a
+    mean given alone does."""
 
 
 def sweep(text: str) -> Sweep:

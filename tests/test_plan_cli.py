@@ -350,6 +350,28 @@ def test_dist_of_measured_send_times(dist: str) -> None:
     assert len(send.table) == 400
 
 
+@pytest.mark.parametrize("dist", ["uniform", "normal", "lognormal",
+                                  "exponential"])
+def test_a_swept_mean_given_alone_takes_its_spread_as_a_mean_alone_does(
+        dist: str) -> None:
+    """Half of each swept mean, as ``start.py 10 4 1m`` has: a row of the
+    sweep is then the run of its value alone."""
+    options = parse("10", "4", "0.01", "--dist", dist,
+                    "--sweep", "mean=0.02,1m")
+    assert options.sweep is not None and options.sweep.spread_follows
+    for value, alone in ((0.02, "0.02"), (60.0, "1m")):
+        swept = with_value(options.config, "mean", value, True)
+        assert swept.groups == parse("10", "4", alone, "--dist",
+                                     dist).config.groups
+
+
+def test_a_swept_mean_keeps_the_spread_given() -> None:
+    options = parse("10", "4", "0.01", "0.001", "--sweep", "mean=0.02")
+    assert options.sweep is not None and not options.sweep.spread_follows
+    assert with_value(options.config, "mean", 0.02).groups[0].send == \
+        Latency.uniform(0.02, 0.001)
+
+
 def test_named_groups_and_the_carrier_delay_join_the_config() -> None:
     config = parse("10", "2", "--senders",
                    "count=3,mean=0.05,sd=0.02,dist=lognormal,tps=5",
