@@ -6,21 +6,20 @@ lacks (see ``python_version``) before anything else is imported.
 """
 import sys
 
-from sms_sim.python_version import refusal
-
 INTERRUPTED = 130  # 128 + SIGINT, as from the run itself
 
 
 def main():
     # type: () -> int
     """Run the program; its exit status."""
-    too_old = refusal(sys.version_info)
-    if too_old is not None:
-        _say(too_old + "\n")
-        return 2  # as for any other usage error
-    import time
-    started_at = time.monotonic()  # before the imports: the run's real time
     try:
+        from sms_sim.python_version import refusal
+        too_old = refusal(sys.version_info)
+        if too_old is not None:
+            _say(too_old + "\n")
+            return 2  # as for any other usage error
+        import time
+        started_at = time.monotonic()  # before the imports: the run's time
         from sms_sim import cli
         return cli.main(started_at=started_at)
     except KeyboardInterrupt:

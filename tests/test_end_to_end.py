@@ -217,18 +217,25 @@ import runpy, sys
 class Pause:
     # Stands for a slow start: says that the program is being imported,
     # then waits for a line that never comes.
+    def __init__(self, module):
+        self.module = module
     def find_spec(self, name, path, target=None):
-        if name == "sms_sim.cli":
+        if name == self.module:
             print("importing", flush=True)
             sys.stdin.readline()
-sys.meta_path.insert(0, Pause())
+sys.meta_path.insert(0, Pause(sys.argv[1]))
 sys.argv = ["start.py", "100", "--json"]
 runpy.run_path("start.py", run_name="__main__")
 """
+"""Run as ``python -c SLOW_START MODULE``: the import that pauses."""
 
 
-def test_a_ctrl_c_as_the_program_starts_says_so() -> None:
-    with started([sys.executable, "-c", SLOW_START],
+@pytest.mark.parametrize("module", [
+    "sms_sim",  # in runpy, before the program's first line
+    "sms_sim.python_version",  # its first import
+    "sms_sim.cli"])
+def test_a_ctrl_c_as_the_program_starts_says_so(module: str) -> None:
+    with started([sys.executable, "-c", SLOW_START, module],
                  stdin=subprocess.PIPE) as process:
         assert process.stdout is not None
         assert process.stdout.readline() == "importing\n"
