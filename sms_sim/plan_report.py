@@ -15,8 +15,8 @@ from sms_sim.checks import Check
 from sms_sim.curve import DELIVERY_SHARES
 from sms_sim.intervals import Stat
 from sms_sim.planner import Cell, Search, Target
-from sms_sim.report import (Style, clock_time, count, moment, speed_text,
-                            summary_json, wrap)
+from sms_sim.report import (Style, clock_time, count, moment, percent,
+                            speed_text, summary_json, wrap)
 from sms_sim.stats import Snapshot
 
 Figure = Callable[[Snapshot], "float | None"]
@@ -46,7 +46,7 @@ def _share(read: Callable[[Snapshot], int]) -> Figure:
 
 
 def _percent(share: float) -> str:
-    return f"{share * 100:.2f}%"
+    return percent(share, 2)
 
 
 def columns(carrier: bool, target: Target | None = None) -> list[Column]:

@@ -159,11 +159,16 @@ def rate(value: float | None) -> str:
     return f"{value:,.0f}/s" if value >= 99.95 else f"{value:.3g}/s"
 
 
-def percent(share: float | None) -> str:
-    """A share to a tenth of a percent; 100.0% only when it is all."""
+def percent(share: float | None, digits: int = 1) -> str:
+    """A share to ``digits`` decimals of a percent; 0.0% only when it is
+    none and 100.0% only when it is all (8 failed of a million is 0.1%)."""
     if share is None:
         return "-"
-    return f"{min(share * 100, 99.9) if share < 1 else share * 100:.1f}%"
+    step = 10.0 ** -digits
+    value = share * 100
+    if 0 < share < 1:
+        value = min(max(value, step), 100 - step)
+    return f"{value:.{digits}f}%"
 
 
 def short_seconds(value: float) -> str:

@@ -11,10 +11,9 @@ from sms_sim.checks import Check
 from sms_sim.config import SenderGroup
 from sms_sim.message import Message
 from sms_sim.report import (GAP, PLAIN, Style, bar, clock_time, final_report,
-                            fit,
-                            group_rows, live_frame, moment, progress_json,
-                            progress_line, rate, seconds, short_seconds,
-                            summary_json, visible_width, wrap)
+                            fit, group_rows, live_frame, moment, percent,
+                            progress_json, progress_line, rate, seconds,
+                            short_seconds, summary_json, visible_width, wrap)
 from sms_sim.stats import Bin, GroupSnapshot, Snapshot, Stats
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -104,6 +103,15 @@ def test_clock_time(value: float | None, text: str) -> None:
 def test_rate_shows_slow_simulated_rates(value: float | None,
                                          text: str) -> None:
     assert rate(value) == text
+
+
+@pytest.mark.parametrize("share, digits, text", [
+    (None, 1, "-"), (0.0, 1, "0.0%"), (1.0, 1, "100.0%"), (0.25, 1, "25.0%"),
+    (0.1234, 1, "12.3%"), (8e-6, 1, "0.1%"), (0.99996, 1, "99.9%"),
+    (8e-6, 2, "0.01%"), (0.99999, 2, "99.99%"), (0.5, 2, "50.00%")])
+def test_a_percent_is_none_or_all_only_when_it_is(
+        share: float | None, digits: int, text: str) -> None:
+    assert percent(share, digits) == text
 
 
 @pytest.mark.parametrize("value, text", [
