@@ -264,6 +264,7 @@ def build_parser(prog: str = "start.py") -> argparse.ArgumentParser:
         help="with --solve: the share of all messages to be delivered "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
     add("--solve", metavar="NAME", choices=SOLVE_NAMES, default=None,
+        type=str.lower,
         help=f"with --target: find the least value of NAME, one of "
         f"{', '.join(SOLVE_NAMES)}, that meets it (in every run, with "
         "--runs), doubling from its setting, then narrowing")

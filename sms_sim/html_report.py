@@ -463,7 +463,10 @@ def check_writable(path: str) -> str | None:
         # read-only for a reason.
         if not os.path.isfile(path):
             return f"{path} is not a regular file"
-        if not os.access(path, os.W_OK):
+        # Its mode too: root may write any file, but no one should write
+        # one that nobody may.
+        if not (os.access(path, os.W_OK)
+                and os.stat(path).st_mode & 0o222):
             return f"{path} is read-only"
     path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."

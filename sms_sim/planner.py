@@ -100,7 +100,7 @@ def with_value(config: SimulationConfig, name: str, value: float,
     first, *rest = config.groups
     if name == "senders":
         group = dataclasses.replace(first, count=_integer(value,
-                                                          MAX_SENDERS))
+                                                          MAX_SENDERS, 1))
     elif name == "tps":
         group = dataclasses.replace(first, tps=value)
     elif name == "mean":
@@ -122,10 +122,10 @@ def configured(config: SimulationConfig, name: str) -> float | None:
             "mean": first.send.mean_s}[name]
 
 
-def _integer(value: float, most: int) -> int:
+def _integer(value: float, most: int, least: int = 0) -> int:
     whole = float(value).is_integer()  # (a search's values are ints)
-    if not (whole and 0 <= value <= most):
-        raise ConfigError("count", f"an integer from 0 to {most:,}",
+    if not (whole and least <= value <= most):
+        raise ConfigError("count", f"an integer from {least} to {most:,}",
                           int(value) if whole else value)
     return int(value)
 

@@ -220,7 +220,7 @@ def _pairs(text: str, allowed: Sequence[str],
     pairs: dict[str, str] = {}
     for item in (text if keys is None else keys).split(","):
         key, equals, value = item.partition("=")
-        key = key.strip()
+        key = key.strip().lower()  # names, in any case
         if not equals or not key:
             fail(f"{echo(text)}: {echo(item)} is not key=value")
         if key not in allowed:
@@ -287,11 +287,11 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
             return Latency.empirical(values, pairs["file"])
         except MeasurementsError as error:
             fail(str(error))
+    numbers = {key: _field(text, key, seconds, value, NAMED_FIELDS)
+               for key, value in pairs.items()}
     for key in takes:
         if key not in pairs and key != "dev":
             fail(f"{echo(text)}: the {shape} shape needs {key}=")
-    numbers = {key: _field(text, key, seconds, value, NAMED_FIELDS)
-               for key, value in pairs.items()}
     mean = numbers["mean"]
     try:
         if shape == "uniform":
@@ -350,6 +350,7 @@ def sweep(text: str) -> Sweep:
     """``NAME=V1,V2,...`` or ``NAME=FIRST..LAST/STEP``, with NAME one of
     ``SWEEP_NAMES``.  Times take s, m or h."""
     name, equals, rest = text.partition("=")
+    name = name.strip().lower()
     if not equals or name not in SWEEP_NAMES:
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")

@@ -136,7 +136,7 @@ RULES: list[tuple[list[str], str]] = [
      "invalid choice: 'retries' (choose from 'senders', 'tps', 'max-rate')"),
     # a value the setting itself refuses, named with the value
     (["--sweep", "senders=2,2.5"], "argument --sweep: senders=2.5: must be "
-     "an integer from 0 to 10,000, got 2.5"),
+     "an integer from 1 to 10,000, got 2.5"),
     (["--sweep", "senders=0,2"], "argument --sweep: senders=0: must be an "
      "integer from 1 to 10,000, got 0"),
     (["--sweep", "tps=0,5"], "argument --sweep: tps=0: must be a finite "
@@ -363,6 +363,11 @@ def test_a_swept_mean_given_alone_takes_its_spread_as_a_mean_alone_does(
         swept = with_value(options.config, "mean", value, True)
         assert swept.groups == parse("10", "4", alone, "--dist",
                                      dist).config.groups
+
+
+def test_the_setting_to_solve_is_named_in_any_case() -> None:
+    assert parse("--target", "0.9@1", "--solve", "Senders").solve == \
+        "senders"
 
 
 def test_a_swept_mean_keeps_the_spread_given() -> None:

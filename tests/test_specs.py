@@ -267,6 +267,8 @@ def test_the_issues_named_group() -> None:
     ("count=1_000,mean=0.05,sd=0,dist=lognormal",
      SenderGroup(1000, Latency.lognormal(0.05, 0.0), 0.1)),
     ("count=1,mean=0.05,dist=Exponential",  # a shape's name in any case
+     SenderGroup(1, Latency.exponential(0.05), 0.1)),
+    ("COUNT=1,Mean=0.05,DIST=exponential",  # and a key's
      SenderGroup(1, Latency.exponential(0.05), 0.1))])
 def test_a_named_group_in_each_shape(text: str, group: SenderGroup) -> None:
     assert specs.sender_group(text) == group
@@ -379,6 +381,8 @@ def test_a_latency_of_measurements_by_shape_or_by_path() -> None:
     ("lognormal:mean=8", "'lognormal:mean=8': the lognormal shape needs "
      "sd="),
     ("lognormal:sd=8", "'lognormal:sd=8': the lognormal shape needs mean="),
+    # the value at fault, not the key its typo hides
+    ("lognormal:mean=8=sd=2", f"'lognormal:mean=8=sd=2': mean {U} '8=sd=2'"),
     ("exponential:", "'exponential:': the exponential shape needs mean="),
     ("exponential:mean=-8", "'exponential:mean=-8': mean must be a number "
      "of seconds from 0 to 1e9, got -8.0"),
@@ -514,13 +518,14 @@ def test_a_bad_reach_check_names_its_part(text: str, message: str) -> None:
     ("retries=0..3", "retries", (0.0, 1.0, 2.0, 3.0)),
     ("deadline=10m,1h,90", "deadline", (600.0, 3600.0, 90.0)),
     ("deadline=1m..3m/1m", "deadline", (60.0, 120.0, 180.0)),
-    ("mean=0.01, 0.02", "mean", (0.01, 0.02))])
+    ("mean=0.01, 0.02", "mean", (0.01, 0.02)),
+    ("Max-Rate=100", "max-rate", (100.0,))])  # a name in any case
 def test_a_sweep_is_a_name_and_its_values(
         text: str, name: str, values: tuple[float, ...]) -> None:
     assert specs.sweep(text) == specs.Sweep(name, values)
 
 
-@pytest.mark.parametrize("text", ["speed=1,2", "senders", "Senders=1",
+@pytest.mark.parametrize("text", ["speed=1,2", "senders", "sender=1",
                                   "=1,2", ""])
 def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     assert error(specs.sweep, text) == (
