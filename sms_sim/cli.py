@@ -630,13 +630,15 @@ def main(argv: Sequence[str] | None = None,
             log.close()
     for fault in result.faults:
         _say(sys.stderr, f"sms-sim: {fault}")
+    if received and (result.interrupted or view.error is not None):
+        # A closed terminal signals SIGHUP as it fails the next write:
+        # the failed write is the hangup's doing, not a fault.
+        return 128 + received[0]
     if view.error is not None:
         _say(sys.stderr, f"sms-sim: cannot write the output: {view.error}\n")
         return EXIT_FAULT
     if view.closed:
         return EXIT_CLOSED_PIPE
-    if received and result.interrupted:
-        return 128 + received[0]
     if result.faults:
         return EXIT_FAULT
     if not result.ok:

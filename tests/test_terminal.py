@@ -119,14 +119,18 @@ class Terminal:
     what it drew so far."""
 
     def __init__(self, *args: str, rows: int = 24, columns: int = 80,
-                 env: dict[str, str] | None = None) -> None:
+                 env: dict[str, str] | None = None,
+                 session: bool = False) -> None:
+        """``session``: the program leads a session of its own, with this
+        terminal its controlling one, as in a terminal window of its own:
+        closing the terminal hangs it up."""
         self.controller, terminal = pty.openpty()
         fcntl.ioctl(terminal, termios.TIOCSWINSZ,
                     struct.pack("HHHH", rows, columns, 0, 0))
         self.process = subprocess.Popen(
             command(*args), cwd=ROOT, stdin=terminal, stdout=terminal,
             stderr=terminal, env=environ(**(env or {})),
-            preexec_fn=os.setpgrp)
+            preexec_fn=_leads_a_session if session else os.setpgrp)
         os.close(terminal)
         self._screen = b""
         self.ended = False
@@ -158,11 +162,23 @@ class Terminal:
         self.read_until(lambda _: False)
         return self.process.wait(WAIT_S)
 
+    def close_window(self) -> None:
+        """As closing a terminal window does: the terminal ends."""
+        os.close(self.controller)
+        self.controller = -1
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
-        os.close(self.controller)
+        if self.controller >= 0:
+            os.close(self.controller)
+            self.controller = -1
+
+
+def _leads_a_session() -> None:
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # stdin is the terminal
 
 
 def finish_all(terminals: list[Terminal]) -> None:
@@ -263,6 +279,18 @@ def wait_stopped(pid: int) -> None:
             return
         time.sleep(0.005)  # a poll: the deadline only bounds it
     raise AssertionError("the program did not stop")
+
+
+def test_closing_the_terminal_is_a_hangup_not_a_fault() -> None:
+    """The terminal's end fails the next write as it sends SIGHUP: the
+    status is the hangup's, 129, not the failed write's, 1."""
+    terminal = Terminal(*LONG, "--interval", "0.02", session=True)
+    try:
+        terminal.read_until(lambda screen: "sent" in screen)
+        terminal.close_window()
+        assert terminal.process.wait(WAIT_S) == 128 + signal.SIGHUP
+    finally:
+        terminal.close()
 
 
 def test_ctrl_z_shows_the_cursor_and_fg_draws_below_the_shell() -> None:
