@@ -1,5 +1,7 @@
 """A time limit on every test: one that hangs fails, with the traceback
-of every thread, and the run goes on to the next test.
+of every thread, and the run goes on to the next test.  Also, between
+tests, the runs in the background go on (see ``background.py``), and the
+program's processes share a cache of its bytecode (``pytest_configure``).
 
 One watchdog thread serves the whole run: each test tells it when its
 limit falls, and it waits for that moment or the next test, whichever
@@ -15,14 +17,20 @@ suite.)
 from __future__ import annotations
 
 import faulthandler
+import functools
 import math
+import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from types import FrameType
 
 import pytest
+
+from tests.background import BACKGROUND
 
 TIME_LIMIT_S = 60.0
 """How long a test may run, unless marked ``time_limit(seconds)``."""
@@ -66,7 +74,29 @@ class Watchdog:
                 signal.pthread_kill(self._main, signal.SIGALRM)
 
 
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    BACKGROUND.pump()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    BACKGROUND.end()
+
+
+def _restore(environ: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(environ)
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # The suite starts the program in a hundred processes: they share one
+    # cache of its bytecode, in a folder of the session's own, removed at
+    # its end.  Under PYTHONDONTWRITEBYTECODE each would compile the whole
+    # program again; without it, they would write into the project.
+    cache = tempfile.mkdtemp(prefix="sms-sim-bytecode-")
+    config.add_cleanup(functools.partial(shutil.rmtree, cache, True))
+    config.add_cleanup(functools.partial(_restore, dict(os.environ)))
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = cache
     config.addinivalue_line(
         "markers", f"time_limit(seconds): fail the test if it runs longer "
         f"(default {TIME_LIMIT_S:g} s)")

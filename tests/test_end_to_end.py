@@ -11,13 +11,14 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.background import BACKGROUND, Job
 from tests.helpers import assert_filled
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,30 +79,44 @@ def started(command: list[str], **kwargs: Any
         process.communicate()
 
 
-SIMPLE = {
-    "brief": ("400", "4", "0.001", "0.0001", "0.2", "--interval", "0.05"),
-    "json": ("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed", "3",
-             "--speed", "10"),
-    "groups": ("300", "2", "0.001", "0", "0", "--senders", "2:0.002:0:1",
-               "--json"),
-    "zero": ("0", "--json"),
-}
-"""Runs that only need their output read: run side by side, once."""
+def ahead(command: list[str], **env: str) -> Job:
+    """A run that only needs its output read, started ahead of its test
+    (see ``tests/background.py``)."""
+    return BACKGROUND.add(command, env=environ(**env))
 
 
-@pytest.fixture(scope="module")
-def finished() -> dict[str, subprocess.CompletedProcess[str]]:
-    return dict(zip(SIMPLE, run_together(*(start(*args)
-                                           for args in SIMPLE.values()))))
+BRIEF = ahead(start("400", "4", "0.001", "0.0001", "0.2", "--interval",
+                    "0.05"))
+PACED = ahead(start("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed",
+                    "3", "--speed", "10"))
+GROUPS = ahead(start("300", "2", "0.001", "0", "0", "--senders",
+                     "2:0.002:0:1", "--json"))
+NOTHING = ahead(start("0", "--json"))
+CAPPED = ahead(start("300", "10", "0.01", "0", "0", "--tps", "1", "--speed",
+                     "max", "--json"))
+LATE = ahead(start("1000", "1", "0.01", "0", "0", "--deadline", "5",
+                   "--speed", "100", "--json", "--min-delivered", "0.9"))
+CHECKED = [ahead(start("1000", "1", "0.01", "0", "0", "--deadline", "5",
+                       "--speed", "max", "--min-delivered", share))
+           for share in ("0.9", "0.4")]
+SEEDED = [ahead(start("500", "4", "0", "0", "0.3", "--json", "--seed", "7"))
+          for _ in range(3)]
+AS_MODULE = [ahead(start("50", "2", "0", "0", "0", "--json", module=True)),
+             ahead(start("-1", module=True))]
+BAD_INPUT = [ahead(start(*argv)) for argv in (
+    ["abc"], ["10", "2", "nan"], ["--senders", "1:2:3"], ["--nope"],
+    ["--sweep", "senders=1,nan"], ["--target", "2@1m"])]
+ZERO_MEAN = ahead(start("10", "4", "0", "--json"))
+GUESSED = ahead(start("10", "--jso"))
+HELP = ahead(start("--help"), COLUMNS="100")
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in stdout.splitlines()]
 
 
-def test_the_briefs_example_at_a_small_scale(
-        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    done = finished["brief"]
+def test_the_briefs_example_at_a_small_scale() -> None:
+    done = BRIEF.result()
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert "\x1b" not in done.stdout and "\r" not in done.stdout
@@ -111,9 +126,8 @@ def test_the_briefs_example_at_a_small_scale(
         assert figure in done.stdout
 
 
-def test_json_totals_add_up_and_times_are_simulated(
-        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    done = finished["json"]
+def test_json_totals_add_up_and_times_are_simulated() -> None:
+    done = PACED.result()
     assert done.returncode == 0, done.stderr
     events = json_lines(done.stdout)
     summary = events[-1]
@@ -138,11 +152,7 @@ def test_json_totals_add_up_and_times_are_simulated(
 
 
 def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
-    capped, late = run_together(
-        start("300", "10", "0.01", "0", "0", "--tps", "1", "--speed", "max",
-              "--json"),
-        start("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
-              "100", "--json", "--min-delivered", "0.9"))
+    capped, late = CAPPED.result(), LATE.result()
     figures = json_lines(capped.stdout)[-1]
     assert 29.0 <= figures["sim_elapsed_s"] <= 29.6  # a start a second each
     assert late.returncode == 3, late.stderr
@@ -155,9 +165,7 @@ def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
 
 
 def test_a_failed_check_is_named_in_the_report() -> None:
-    done, passed = run_together(*(
-        start("1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed",
-              "max", "--min-delivered", share) for share in ("0.9", "0.4")))
+    done, passed = (job.result() for job in CHECKED)
     assert done.returncode == 3
     assert re.search(r"check min_delivered FAILED: 50\.\d+% .* below the "
                      r"90% required", done.stdout)
@@ -266,27 +274,40 @@ def test_the_log_and_report_never_share_a_file_with_the_output(
     assert out.read_text() == "kept\n"  # not emptied, nothing written
 
 
-def test_the_log_and_report_never_replace_a_file_the_run_reads(
-        tmp_path: Path) -> None:
-    """Send times or carrier delays, by name or through a link."""
-    times, delays = tmp_path / "times.txt", tmp_path / "delays.csv"
-    times.write_text("0.01\n0.02\n")
-    delays.write_text("delay_s\n1\n2\n")
-    (tmp_path / "link.html").symlink_to(delays)
-    refused = run_together(
-        start("20", "--dist", str(times), "--log", str(times)),
-        start("20", "0", "--senders", f"count=1,dist=empirical,file={times}",
-              "--report", str(times)),
-        start("20", "--carrier-delay", f"empirical:file={delays},"
-              "column=delay_s", "--report", str(tmp_path / "link.html")))
-    for done, option in zip(refused, ("--log", "--report", "--report")):
+def measured(argv: list[str]) -> Callable[[Path], list[str]]:
+    """``argv`` run in a folder with files of measurements: times.txt,
+    delays.csv, and link.html, a link to delays.csv."""
+    def make(folder: Path) -> list[str]:
+        (folder / "times.txt").write_text(TIMES)
+        (folder / "delays.csv").write_text(DELAYS)
+        (folder / "link.html").symlink_to(folder / "delays.csv")
+        return start(*argv)
+    return make
+
+
+TIMES, DELAYS = "0.01\n0.02\n", "delay_s\n1\n2\n"
+OVERWRITING = [BACKGROUND.add(measured(argv), environ(), in_folder=True)
+               for argv in (
+    ["20", "--dist", "times.txt", "--log", "times.txt"],
+    ["20", "0", "--senders", "count=1,dist=empirical,file=times.txt",
+     "--report", "times.txt"],
+    ["20", "--carrier-delay", "empirical:file=delays.csv,column=delay_s",
+     "--report", "link.html"])]
+"""Send times or carrier delays, by name or through a link, also given
+as the log or the report."""
+
+
+def test_the_log_and_report_never_replace_a_file_the_run_reads() -> None:
+    for job in OVERWRITING:
+        done = job.result()
         assert done.returncode == 2 and done.stdout == ""
-        line = done.stderr.splitlines()[-1]
-        assert line.startswith(f"start.py: error: argument {option}: '")
-        assert line.endswith(" is a file of measurements the run reads; "
-                             f"give the {option[2:]} a file of its own")
-    assert times.read_text() == "0.01\n0.02\n"
-    assert delays.read_text() == "delay_s\n1\n2\n"
+        option, path = done.args[-2:]
+        assert done.stderr.splitlines()[-1] == (
+            f"start.py: error: argument {option}: {path!r} is a file of "
+            f"measurements the run reads; give the {option[2:]} a file of "
+            "its own")
+        assert (job.dir / "times.txt").read_text() == TIMES
+        assert (job.dir / "delays.csv").read_text() == DELAYS
 
 
 def test_a_log_may_be_discarded_with_the_output() -> None:
@@ -298,9 +319,7 @@ def test_a_log_may_be_discarded_with_the_output() -> None:
 
 
 def test_help_fills_the_terminals_width() -> None:
-    done = subprocess.run(start("--help"), cwd=ROOT,
-                          env=environ(COLUMNS="100"), capture_output=True,
-                          text=True, timeout=TIMEOUT_S)
+    done = HELP.result()
     assert done.returncode == 0
     [notes] = [paragraph for paragraph in done.stdout.split("\n\n")
                if paragraph.startswith("Senders over all groups")]
@@ -311,16 +330,13 @@ def test_help_fills_the_terminals_width() -> None:
 
 def test_a_seed_repeats_the_totals() -> None:
     totals = {(s["sent"], s["failed"]) for s in (
-        json_lines(done.stdout)[-1] for done in run_together(*(
-            start("500", "4", "0", "0", "0.3", "--json", "--seed", "7")
-            for _ in range(3))))}
+        json_lines(job.result().stdout)[-1] for job in SEEDED)}
     assert len(totals) == 1
     assert 100 < totals.pop()[1] < 200
 
 
-def test_sender_groups_with_their_own_settings(
-        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    done = finished["groups"]
+def test_sender_groups_with_their_own_settings() -> None:
+    done = GROUPS.result()
     assert done.returncode == 0, done.stderr
     first, second = json_lines(done.stdout)[-1]["groups"]
     assert first["failed"] == 0 and second["sent"] == 0
@@ -329,17 +345,14 @@ def test_sender_groups_with_their_own_settings(
 
 
 def test_python_m_sms_sim_is_the_same_program() -> None:
-    done, bad = run_together(
-        start("50", "2", "0", "0", "0", "--json", module=True),
-        start("-1", module=True))
+    done, bad = (job.result() for job in AS_MODULE)
     assert done.returncode == 0 and json_lines(done.stdout)[-1]["sent"] == 50
     assert bad.returncode == 2
     assert "python3 -m sms_sim: error: argument num_messages" in bad.stderr
 
 
-def test_zero_messages_is_an_immediate_empty_report(
-        finished: dict[str, subprocess.CompletedProcess[str]]) -> None:
-    done = finished["zero"]
+def test_zero_messages_is_an_immediate_empty_report() -> None:
+    done = NOTHING.result()
     assert done.returncode == 0
     summary = json_lines(done.stdout)[-1]
     assert (summary["sent"], summary["unsent"], summary["avg_send_s"]) == \
@@ -347,9 +360,7 @@ def test_zero_messages_is_an_immediate_empty_report(
 
 
 def test_bad_input_through_a_real_process() -> None:
-    for done in run_together(*(start(*argv) for argv in (
-            ["abc"], ["10", "2", "nan"], ["--senders", "1:2:3"], ["--nope"],
-            ["--sweep", "senders=1,nan"], ["--target", "2@1m"]))):
+    for done in (job.result() for job in BAD_INPUT):
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.startswith("usage: ")
         assert "Traceback" not in done.stderr
@@ -489,8 +500,7 @@ def test_help_that_cannot_be_written_is_an_error() -> None:
 
 def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
         ) -> None:
-    zero, guessed = run_together(start("10", "4", "0", "--json"),
-                                 start("10", "--jso"))
+    zero, guessed = ZERO_MEAN.result(), GUESSED.result()
     assert zero.returncode == 0, zero.stderr  # the deviation: half of 0
     assert json_lines(zero.stdout)[-1]["groups"][0]["max_deviation_s"] == 0
     assert guessed.returncode == 2

@@ -6,10 +6,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import xml.etree.ElementTree as ElementTree
 from html.parser import HTMLParser
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,13 @@ from sms_sim.curve import Curve, Mark, band
 from sms_sim.html_report import (HtmlReport, SweepSection, Table,
                                  check_writable, render, write_atomically)
 from sms_sim.stats import Bin
+from tests.background import BACKGROUND, Job
 
 HOSTILE = '<script>alert("x")</script> & \'quotes\''
 POINT = re.compile(r"[ML](-?[\d.]+),(-?[\d.]+)")
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base",
         "wbr", "source", "track", "embed"}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-BROWSER_TIMEOUT_S = 30
-"""Only a hang reaches it: a page loads in about a second."""
 
 
 def blast(label: str, end: float, top: float = 1.0,
@@ -275,45 +273,47 @@ def test_a_folder_without_permission_is_named(tmp_path: Path) -> None:
 
 # The browser: the page as a person opens it.
 
-def chromium(profile: Path, *pages: Path) -> list[tuple[str, str]]:
-    """Headless Chromium's DOM of each page, and what it logged: a
-    browser for each, side by side, each in a process group of its own,
-    all killed if one hangs."""
-    assert CHROMIUM is not None
-    browsers = [subprocess.Popen(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile / str(index)}", "--enable-logging=stderr",
-         "--v=0", "--dump-dom", page.as_uri()],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True) for index, page in enumerate(pages)]
-    try:
-        done = [browser.communicate(timeout=BROWSER_TIMEOUT_S)
-                for browser in browsers]
-    finally:
-        for browser in browsers:
-            if browser.poll() is None:
-                os.killpg(browser.pid, signal.SIGKILL)
-                browser.communicate()
-    for browser, (_, err) in zip(browsers, done):
-        assert browser.returncode == 0, err
-    return done
+def browse(write: Callable[[Path], object]) -> Job | None:
+    """Headless Chromium loading the page that ``write`` writes, started
+    ahead of the tests that read its DOM and log (``tests/background.py``):
+    in a folder of its own, with its profile."""
+    if CHROMIUM is None:
+        return None
+    browser = CHROMIUM
+
+    def command(folder: Path) -> list[str]:
+        page = folder / "page.html"
+        write(page)
+        return [browser, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={folder / 'profile'}",
+                "--enable-logging=stderr", "--v=0", "--dump-dom",
+                page.as_uri()]
+
+    return BACKGROUND.add(command)
+
+
+BROWSED = {
+    "broken": browse(lambda page: page.write_text(
+        "<!DOCTYPE html><title>x</title>"
+        "<script>undefinedFunction()</script>")),
+    "report": browse(lambda page: write_atomically(
+        str(page), render(sample_report())))}
+"""The sample report, and a page with a script error."""
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory
-           ) -> dict[str, tuple[str, str]]:
-    """The sample report, and a page with a script error, as the browser
-    loads them."""
-    folder = tmp_path_factory.mktemp("browser")
-    broken = folder / "broken.html"
-    broken.write_text("<!DOCTYPE html><title>x</title>"
-                      "<script>undefinedFunction()</script>")
-    report = folder / "report.html"
-    write_atomically(str(report), render(sample_report()))
-    return dict(zip(("broken", "report"),
-                    chromium(folder, broken, report)))
+def loaded() -> dict[str, tuple[str, str]]:
+    """Each page's DOM, and what the browser logged as it loaded it."""
+    pages = {}
+    for name, job in BROWSED.items():
+        assert job is not None
+        done = job.result()
+        assert done.returncode == 0, done.stderr
+        pages[name] = (done.stdout, done.stderr)
+    return pages
 
 
 def console_messages(stderr: str) -> list[str]:

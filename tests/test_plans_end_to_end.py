@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sms_sim.planner import replication_seeds
+from tests.background import BACKGROUND, Job
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -86,13 +87,28 @@ def summary(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     return line
 
 
+def ahead(*commands: Sequence[str]) -> list[Job]:
+    """Runs started ahead of their test (see ``tests/background.py``)."""
+    return [BACKGROUND.add(command) for command in commands]
+
+
+def results(jobs: list[Job]) -> list[subprocess.CompletedProcess[str]]:
+    """The runs ended, none with a traceback."""
+    done = [job.result() for job in jobs]
+    for run in done:
+        assert "Traceback" not in run.stderr, run.stderr
+    return done
+
+
+REPLICATIONS = ahead(
+    start(*SMALL, "--runs", "3", "--json", "--seed", "21", "--jobs", "1"),
+    *(start(*SMALL, "--speed", "max", "--json", "--seed", str(seed))
+      for seed in replication_seeds(21, 3)))
+
+
 def test_each_replications_seed_repeats_its_run_alone() -> None:
     seeds = replication_seeds(21, 3)
-    plan, *alone = run_all(
-        start(*SMALL, "--runs", "3", "--json", "--seed", "21", "--jobs",
-              "1"),
-        *(start(*SMALL, "--speed", "max", "--json", "--seed", str(seed))
-          for seed in seeds))
+    plan, *alone = results(REPLICATIONS)
     assert plan.returncode == 0, plan.stderr
     *runs, replications = json_lines(plan.stdout)
     assert [(run["event"], run["index"], run["seed"]) for run in runs] == \
@@ -104,13 +120,15 @@ def test_each_replications_seed_repeats_its_run_alone() -> None:
     assert len({run["sim_elapsed_s"] for run in runs}) == 3
 
 
+SWEEP = ("--sweep", "senders=2,4", "--seed", "8", "--json")
+SWEPT = ahead(
+    start(*SMALL, *SWEEP, "--jobs", "1"), start(*SMALL, *SWEEP, "--jobs", "2"),
+    *(start(SMALL[0], senders, *SMALL[2:], "--speed", "max", "--seed", "8",
+            "--json") for senders in ("2", "4")))
+
+
 def test_a_sweep_is_the_runs_of_its_values_whatever_the_jobs() -> None:
-    sweep = ("--sweep", "senders=2,4", "--seed", "8", "--json")
-    one_job, two_jobs, *alone = run_all(
-        start(*SMALL, *sweep, "--jobs", "1"),
-        start(*SMALL, *sweep, "--jobs", "2"),
-        *(start(SMALL[0], senders, *SMALL[2:], "--speed", "max", "--seed",
-                "8", "--json") for senders in ("2", "4")))
+    one_job, two_jobs, *alone = results(SWEPT)
     assert one_job.returncode == two_jobs.returncode == 0
     lines = json_lines(one_job.stdout)
     assert [simulated(line) for line in lines] == \
@@ -131,14 +149,18 @@ def sent_by(log: Path, moment_s: float) -> int:
                    for row in csv.DictReader(file))
 
 
+SEARCHED = ("300", "1", "0.01", "0.005", "0")
+"""300 messages, none failing."""
+SEARCH = ahead(start(*SEARCHED, "--target", "0.9@0.5s", "--solve", "senders",
+                     "--seed", "7", "--json", "--jobs", "1"))
+
+
 def test_a_searchs_answer_meets_the_target_and_one_fewer_does_not(
         tmp_path: Path) -> None:
-    """300 messages, none failing, 90% of them by 0.5 s: the search's
-    least number of senders, and one fewer, run alone and logged."""
-    blast = ("300", "1", "0.01", "0.005", "0")
-    (search,) = run_all(start(*blast, "--target", "0.9@0.5s", "--solve",
-                              "senders", "--seed", "7", "--json", "--jobs",
-                              "1"))
+    """90% of them by 0.5 s: the search's least number of senders, and
+    one fewer, run alone and logged."""
+    blast = SEARCHED
+    (search,) = results(SEARCH)
     assert search.returncode == 0, search.stderr
     *tried, target = json_lines(search.stdout)
     assert target["event"] == "target" and target["met"]
@@ -166,19 +188,25 @@ def assert_self_contained(page: str) -> None:
     assert set(re.findall(r'href="([^"]*)"', page)) <= {"data:,"}
 
 
-def test_the_report_is_one_self_contained_file(tmp_path: Path) -> None:
-    one, plan = tmp_path / "run.html", tmp_path / "plan.html"
-    runs = run_all(
-        start(*SMALL, "--speed", "max", "--seed", "4", "--report", str(one)),
-        start(*SMALL, "--runs", "2", "--seed", "4", "--report", str(plan),
-              "--jobs", "1"))
+REPORTED = [
+    BACKGROUND.add(lambda folder: start(*SMALL, "--speed", "max", "--seed",
+                                        "4", "--report",
+                                        str(folder / "run.html"))),
+    BACKGROUND.add(lambda folder: start(*SMALL, "--runs", "2", "--seed", "4",
+                                        "--report", str(folder / "plan.html"),
+                                        "--jobs", "1"))]
+
+
+def test_the_report_is_one_self_contained_file() -> None:
+    runs = results(REPORTED)
     assert [run.returncode for run in runs] == [0, 0]
-    for path, title in ((one, "300 messages, 2 senders"),
-                        (plan, "2 runs of 300 messages")):
-        page = path.read_text(encoding="utf-8")
+    for job, name, title in zip(REPORTED, ("run.html", "plan.html"),
+                                ("300 messages, 2 senders",
+                                 "2 runs of 300 messages")):
+        page = (job.dir / name).read_text(encoding="utf-8")
         assert f"<title>sms-sim: {title}</title>" in page
         assert_self_contained(page)
-    assert sorted(tmp_path.iterdir()) == [plan, one]  # no temporary left
+        assert os.listdir(job.dir) == [name]  # no temporary left
 
 
 def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
@@ -231,14 +259,18 @@ def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
         plan.communicate()
 
 
-def test_the_carrier_delay_is_logged_and_checked(tmp_path: Path) -> None:
-    log = tmp_path / "run.csv"
-    blast = ("300", "2", "0.01", "0.005", "0", "--carrier-delay",
-             "lognormal:mean=2,sd=3", "--speed", "max", "--seed", "3",
-             "--json")
-    logged, late = run_all(
-        start(*blast, "--log", str(log), "--min-reached", "0.5"),
-        start(*blast, "--min-reached", "1.0@1s"))
+CARRIED = ("300", "2", "0.01", "0.005", "0", "--carrier-delay",
+           "lognormal:mean=2,sd=3", "--speed", "max", "--seed", "3", "--json")
+CARRIED_RUNS = [
+    BACKGROUND.add(lambda folder: start(*CARRIED, "--log",
+                                        str(folder / "run.csv"),
+                                        "--min-reached", "0.5")),
+    BACKGROUND.add(start(*CARRIED, "--min-reached", "1.0@1s"))]
+
+
+def test_the_carrier_delay_is_logged_and_checked() -> None:
+    logged, late = results(CARRIED_RUNS)
+    log = CARRIED_RUNS[0].dir / "run.csv"
     figures = summary(logged)
     with open(log, newline="") as file:
         rows = list(csv.DictReader(file))
@@ -256,11 +288,14 @@ def test_the_carrier_delay_is_logged_and_checked(tmp_path: Path) -> None:
     assert (check["ok"], check["value"]) == (False, by_1s / 300)
 
 
+SHAPED = (*SMALL, "--dist", "lognormal", "--senders",
+          "count=2,mean=0.02,dist=exponential,fail=0", "--speed", "max",
+          "--seed", "4")
+SHAPED_RUNS = ahead(start(*SHAPED, "--json"), start(*SHAPED))
+
+
 def test_each_group_says_its_shape() -> None:
-    blast = (*SMALL, "--dist", "lognormal", "--senders",
-             "count=2,mean=0.02,dist=exponential,fail=0", "--speed", "max",
-             "--seed", "4")
-    as_json, as_text = run_all(start(*blast, "--json"), start(*blast))
+    as_json, as_text = results(SHAPED_RUNS)
     groups = summary(as_json)["groups"]
     assert [{key: group[key] for key in ("senders", "shape", "mean_s",
                                          "sd_s", "failure_rate")}
@@ -276,13 +311,16 @@ def test_each_group_says_its_shape() -> None:
     assert re.search(r"^ +2 +2 +exponential ", as_text.stdout, re.MULTILINE)
 
 
+EXAMPLES = ahead(start(
+    "300", "2", "--dist", SEND_TIMES, "--carrier-delay",
+    f"empirical:file={CARRIER_DELAYS},column=delay_s", "--speed", "max",
+    "--seed", "5", "--json"))
+
+
 def test_the_example_files_load_through_the_command_line() -> None:
     """The project's samples: measured send times for the senders, and
     the carrier's measured delays from a column of a CSV file."""
-    (done,) = run_all(start(
-        "300", "2", "--dist", SEND_TIMES, "--carrier-delay",
-        f"empirical:file={CARRIER_DELAYS},column=delay_s", "--speed", "max",
-        "--seed", "5", "--json"))
+    (done,) = results(EXAMPLES)
     figures = summary(done)
     (group,) = figures["groups"]
     assert (group["shape"], group["file"]) == ("empirical", SEND_TIMES)

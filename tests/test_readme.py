@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from sms_sim import cli, tuning
+from tests.background import BACKGROUND
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
-TIMEOUT_S = 30
 
 
 def block_after(marker: str) -> list[str]:
@@ -48,22 +47,15 @@ COMMANDS = {
                 "max", "--carrier-delay", "exponential:mean=2"],
 }
 """The runs the README's claims are checked on."""
+RUNS = {name: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args])
+        for name, args in COMMANDS.items()}
+"""Started ahead of the tests (see ``tests/background.py``)."""
 
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
-    """Each command's standard output, all run side by side."""
-    processes = {name: subprocess.Popen(
-        [sys.executable, str(ROOT / "start.py"), *args], cwd=ROOT,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        for name, args in COMMANDS.items()}
-    try:
-        return {name: process.communicate(timeout=TIMEOUT_S)[0]
-                for name, process in processes.items()}
-    finally:
-        for process in processes.values():
-            process.kill()
-            process.communicate()
+    """Each command's standard output."""
+    return {name: job.result().stdout for name, job in RUNS.items()}
 
 
 def test_the_readme_is_for_users_and_links_the_rest() -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-TIMEOUT_S = 15
+from tests.background import BACKGROUND
+
 HANGING = '''\
 import threading
 
@@ -34,14 +34,24 @@ def test_in_time() -> None:
 '''
 
 
-def test_a_test_that_hangs_fails_at_its_limit_and_the_run_goes_on(
-        tmp_path: Path) -> None:
-    shutil.copy(Path(__file__).with_name("conftest.py"), tmp_path)
-    (tmp_path / "test_hanging.py").write_text(HANGING)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
-         "test_hanging.py"], cwd=tmp_path, capture_output=True, text=True,
-        timeout=TIMEOUT_S)
+def hanging_suite(folder: Path) -> list[str]:
+    """The suite above with this one's conftest, in ``folder``; the
+    command that runs it there."""
+    shutil.copy(Path(__file__).with_name("conftest.py"), folder)
+    (folder / "tests").mkdir()  # what the conftest imports
+    (folder / "tests" / "__init__.py").touch()
+    shutil.copy(Path(__file__).with_name("background.py"), folder / "tests")
+    (folder / "test_hanging.py").write_text(HANGING)
+    return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
+            "test_hanging.py"]
+
+
+HANGING_RUN = BACKGROUND.add(hanging_suite, in_folder=True)
+"""Started ahead (see ``tests/background.py``)."""
+
+
+def test_a_test_that_hangs_fails_at_its_limit_and_the_run_goes_on() -> None:
+    done = HANGING_RUN.result()
     assert done.returncode == 1, done.stdout
     assert "1 failed, 2 passed" in done.stdout
     assert ("FAILED test_hanging.py::test_hangs - Failed: ran past its time "
