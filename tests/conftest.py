@@ -1,7 +1,9 @@
 """A time limit on every test: one that hangs fails, with the traceback
 of every thread, and the run goes on to the next test.  Also, between
-tests, the runs in the background go on (see ``background.py``), and the
-program's processes share a cache of its bytecode (``pytest_configure``).
+tests, the runs in the background go on (see ``background.py``); and the
+program's processes share a cache of its bytecode, and start with the
+signals a shell gives, whatever the suite was started with
+(``pytest_configure``).
 
 One watchdog thread serves the whole run: each test tells it when its
 limit falls, and it waits for that moment or the next test, whichever
@@ -82,6 +84,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     BACKGROUND.end()
 
 
+def _ignore(signum: int) -> None:
+    signal.signal(signum, signal.SIG_IGN)
+
+
 def _restore(environ: dict[str, str]) -> None:
     os.environ.clear()
     os.environ.update(environ)
@@ -97,6 +103,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.add_cleanup(functools.partial(_restore, dict(os.environ)))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = cache
+    # The tests signal the program as a terminal does, and its processes
+    # keep what they were started ignoring (as under nohup).  A suite
+    # started as a script's background job, which ignores SIGINT, or
+    # under nohup would pass that on to them: they start as from a shell.
+    for signum, wanted in ((signal.SIGINT, signal.default_int_handler),
+                           (signal.SIGTERM, signal.SIG_DFL),
+                           (signal.SIGHUP, signal.SIG_DFL)):
+        if signal.getsignal(signum) == signal.SIG_IGN:
+            signal.signal(signum, wanted)
+            config.add_cleanup(functools.partial(_ignore, signum))
     config.addinivalue_line(
         "markers", f"time_limit(seconds): fail the test if it runs longer "
         f"(default {TIME_LIMIT_S:g} s)")
