@@ -419,7 +419,8 @@ def parse_options(parser: argparse.ArgumentParser,
                 f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
                 "senders count too (give num_senders 0 to leave them out)")
         _fail(parser, error.field, error)
-    if args.sweep is not None and args.max_deviation is None:
+    if args.sweep is not None and args.sweep.name == "mean" and \
+            args.max_deviation is None:
         # A mean given alone takes a spread in proportion; so does each
         # swept one, or the sweep's runs would differ from the same runs
         # given alone.
