@@ -384,7 +384,8 @@ def solve(name: str, start: float, target: Target,
                 high = min(passing)
             low = max([v for v in failing if high is None or v < high],
                       default=low)
-            if high is None and _stalled(tried):
+            if high is None and not _interrupted(tried) and \
+                    _stalled(tried):
                 return Search(tuple(tried), None, "stalled")
     if high is None:
         if _interrupted(tried):

@@ -219,6 +219,22 @@ def test_an_interrupted_search_answers_with_the_least_met_so_far() -> None:
     assert search.answer == min(met) and search.answer >= 137.3
 
 
+def test_a_search_interrupted_while_doubling_is_not_a_stall() -> None:
+    """Cut in its first doubling round, two values left without runs:
+    their empty runs are alike, but nothing stopped helping."""
+    trials = fake_trials(1000.0, [])
+
+    def try_values(values: list[float]) -> list[Cell]:
+        cells = trials(values)
+        if len(values) == 1:  # the start
+            return cells
+        return [cells[0], *(Cell(cell.value, ()) for cell in cells[1:])]
+
+    search = solve("max-rate", 100.0, Target(0.95, 10.0), try_values,
+                   MAX_RATE_SOLVED)
+    assert (search.answer, search.reason) == (None, "interrupted")
+
+
 def test_the_search_tries_the_same_values_whatever_the_jobs() -> None:
     """Its rounds are a fixed number of values, not the number of
     workers: the answer is the same with any --jobs."""

@@ -69,7 +69,9 @@ def test_an_old_python_says_what_it_needs(version: str,
     python = old_python(version)
     if python is None:
         pytest.skip(f"no Python {version} here")
-    done = subprocess.run([python, *entry, "10"], cwd=ROOT,
+    # -B: Python 2 would write its bytecode beside the sources, where no
+    # shared cache (PYTHONPYCACHEPREFIX, see conftest.py) reaches.
+    done = subprocess.run([python, "-B", *entry, "10"], cwd=ROOT,
                           capture_output=True, text=True, timeout=TIMEOUT_S)
     assert (done.returncode, done.stdout) == (2, "")
     assert re.fullmatch(
