@@ -229,7 +229,7 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
                     continue
                 if not values and index is None and (
                         column is not None
-                        or not _is_number(text.split(",")[0])):
+                        or _is_name(text.split(",")[0])):
                     index = _column_index(path, text, column)
                     continue
                 values.append(_value(path, number, text, index))
@@ -248,12 +248,16 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     return values
 
 
-def _is_number(text: str) -> bool:
+def _is_name(text: str) -> bool:
+    """Whether a first field is a column's name, so its line a header:
+    no number, nor what starts as one (``1m`` or ``0x10`` is a value
+    written wrong, to be named as such, not dropped as a header)."""
+    field = text.strip().strip('"')
     try:
-        float(text)
+        float(field)
     except ValueError:
-        return False
-    return True
+        return field[:1] not in ("+", "-", ".") and not field[:1].isdigit()
+    return False
 
 
 def _column_index(path: str, header: str, column: str | None) -> int:

@@ -176,6 +176,9 @@ def test_a_byte_order_mark_is_no_part_of_the_first_line(
     ("\n\n", None, "is empty"),
     ("0.5\n", None, "has 1 value; at least 2 are needed"),
     ("0.5\nfast\n", None, "line 2: 'fast' is not a number of seconds"),
+    # a first value written wrong is named, not dropped as a header
+    ("1m\n2\n3\n", None, "line 1: '1m' is not a number of seconds"),
+    ("0x10\n2\n3\n", None, "line 1: '0x10' is not a number of seconds"),
     ("0.5\n-1\n", None, "line 2: '-1' is not from 0 to 1e9"),
     ("0.5\ninf\n", None, "line 2: 'inf' is not a number of seconds"),
     ("a,b\n1,2\n3,4\n", None, "has columns a, b: name the one of seconds "
