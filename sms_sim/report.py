@@ -161,14 +161,17 @@ def rate(value: float | None) -> str:
 
 def percent(share: float | None, digits: int = 1) -> str:
     """A share to ``digits`` decimals of a percent; 0.0% only when it is
-    none and 100.0% only when it is all (8 failed of a million is 0.1%)."""
+    none and 100.0% only when it is all: 8 failed of a million is <0.1%,
+    and all but those >99.9%."""
     if share is None:
         return "-"
-    step = 10.0 ** -digits
-    value = share * 100
-    if 0 < share < 1:
-        value = min(max(value, step), 100 - step)
-    return f"{value:.{digits}f}%"
+    text = f"{share * 100:.{digits}f}%"
+    step = f"{10.0 ** -digits:.{digits}f}"
+    if 0 < share and float(text[:-1]) == 0:
+        return f"<{step}%"
+    if share < 1 and float(text[:-1]) == 100:
+        return f">{100 - float(step):.{digits}f}%"
+    return text
 
 
 def short_seconds(value: float) -> str:

@@ -107,8 +107,9 @@ def test_rate_shows_slow_simulated_rates(value: float | None,
 
 @pytest.mark.parametrize("share, digits, text", [
     (None, 1, "-"), (0.0, 1, "0.0%"), (1.0, 1, "100.0%"), (0.25, 1, "25.0%"),
-    (0.1234, 1, "12.3%"), (8e-6, 1, "0.1%"), (0.99996, 1, "99.9%"),
-    (8e-6, 2, "0.01%"), (0.99999, 2, "99.99%"), (0.5, 2, "50.00%")])
+    (0.1234, 1, "12.3%"), (8e-6, 1, "<0.1%"), (0.99996, 1, ">99.9%"),
+    (0.0006, 1, "0.1%"), (0.9994, 1, "99.9%"),  # rounded as usual
+    (8e-6, 2, "<0.01%"), (0.99999, 2, ">99.99%"), (0.5, 2, "50.00%")])
 def test_a_percent_is_none_or_all_only_when_it_is(
         share: float | None, digits: int, text: str) -> None:
     assert percent(share, digits) == text
