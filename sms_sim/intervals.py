@@ -108,9 +108,9 @@ class Stat:
     of that mean, and its extremes, over the runs that had a value.
 
     ``low`` and ``high`` bound the interval by Student's t with
-    ``reached_in - 1`` degrees of freedom; they are not clamped to what the
-    figure can be (a share's interval can pass 100% when the runs vary
-    and are few).  With one value, or values all equal, ``low == high ==
+    ``reached_in - 1`` degrees of freedom, within what the figure can be
+    (a share's interval from few runs that vary would pass 100%, a time's
+    go below 0).  With one value, or values all equal, ``low == high ==
     mean``.  ``reached_in`` is how many of the ``runs`` had a value: a
     delivery percentile that a run never reached is None in that run."""
 
@@ -123,9 +123,12 @@ class Stat:
     runs: int
 
     @classmethod
-    def of(cls, values: Sequence[float | None]) -> Stat | None:
+    def of(cls, values: Sequence[float | None],
+           within: tuple[float, float] = (-math.inf, math.inf)
+           ) -> Stat | None:
         """The statistic of one figure, one value per run (None where a
-        run had none), or None when no run had a value.
+        run had none), or None when no run had a value; ``within``, the
+        least and most the figure can be.
 
         The mean, interval and extremes are over the runs that had a value
         only: the figure's distribution among the runs that reached it.
@@ -150,7 +153,9 @@ class Stat:
                                  for value in present) / (count - 1)
             half = t_quantile(0.5 + CONFIDENCE / 2.0, count - 1) \
                 * math.sqrt(variance / count)
-        return cls(mean=mean, low=mean - half, high=mean + half,
+        least, most = within
+        return cls(mean=mean, low=max(mean - half, least),
+                   high=min(mean + half, most),
                    min=low_value, max=high_value, reached_in=count,
                    runs=len(values))
 

@@ -7,6 +7,8 @@ their mean with its 95% interval (``intervals.Stat``).
 """
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +33,8 @@ class Column:
     """Its JSON name."""
     read: Figure
     show: Callable[[float], str]
+    most: float = math.inf
+    """The most it can be (a share's 1); the least is 0 for all."""
 
 
 def _delivered(index: int) -> Figure:
@@ -59,7 +63,8 @@ def columns(carrier: bool, target: Target | None = None) -> list[Column]:
                    moment)]
     if target is not None:
         cols.append(Column(f"by {moment(target.by_s)}", "target_share",
-                           lambda snap: target.share_of(snap), _percent))
+                           lambda snap: target.share_of(snap), _percent,
+                           1.0))
     cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
                     _delivered(i), moment) for i, share in enumerate(shares)]
     if carrier:
@@ -67,15 +72,17 @@ def columns(carrier: bool, target: Target | None = None) -> list[Column]:
                         _reached(i), moment)
                  for i, share in enumerate(shares)]
     return cols + [
-        Column("sent", "sent_share", _share(lambda s: s.sent), _percent),
+        Column("sent", "sent_share", _share(lambda s: s.sent), _percent,
+               1.0),
         Column("failed", "failed_share", _share(lambda s: s.failed),
-               _percent),
+               _percent, 1.0),
         Column("expired", "expired_share", _share(lambda s: s.expired),
-               _percent)]
+               _percent, 1.0)]
 
 
 def stat(cell: Cell, column: Column) -> Stat | None:
-    return Stat.of([column.read(snap) for _, snap in cell.runs])
+    return Stat.of([column.read(snap) for _, snap in cell.runs],
+                   (0.0, column.most))
 
 
 def cell_text(cell: Cell, column: Column) -> str:

@@ -59,6 +59,20 @@ def test_a_stat_has_the_students_t_interval_of_the_mean() -> None:
     assert (stat.reached_in, stat.runs) == (5, 5)
 
 
+def test_an_interval_stays_within_what_the_figure_can_be() -> None:
+    """Two shares that differ much: Student's t would reach from -29% to
+    129%; a share is from 0 to 1."""
+    free = Stat.of([0.6, 0.7, 0.1])
+    share = Stat.of([0.6, 0.7, 0.1], (0.0, 1.0))
+    assert free is not None and share is not None
+    assert free.low < 0 and 1 < free.high
+    assert (share.low, share.high) == (0.0, 1.0)
+    assert (share.mean, share.min, share.max) == \
+        (free.mean, free.min, free.max)
+    narrow = Stat.of([0.5, 0.52], (0.0, 1.0))
+    assert narrow is not None and 0 < narrow.low < narrow.high < 1
+
+
 def test_intervals_cover_the_true_mean_about_95_times_in_100() -> None:
     draw = random.Random(7)
     covered = 0
