@@ -496,9 +496,15 @@ def final_report(snap: Snapshot, width: int | None, style: Style,
                  checks: Sequence[Check] = ()) -> list[str]:
     """The summary printed once at the end, in every human mode.  Lines
     wrap at ``width`` (never, when it is None); nothing is cut."""
+    simulated = [f"{clock_time(snap.sim_elapsed_s)} simulated,"]
+    if snap.last_reached_s is not None and \
+            snap.last_reached_s > snap.sim_elapsed_s:
+        # The progress went on through the carrier's phase: say both.
+        simulated = [f"{clock_time(snap.sim_elapsed_s)} simulated to send,",
+                     f"{clock_time(snap.last_reached_s)} to reach the "
+                     "phones,"]
     title = [*map(style.bold, ("SMS", "alert", "simulation")),
-             style.bold(f"{_verdict(snap, style)}:"),
-             f"{clock_time(snap.sim_elapsed_s)} simulated,",
+             style.bold(f"{_verdict(snap, style)}:"), *simulated,
              f"{clock_time(snap.elapsed_s)} real"]
     if snap.speed != 1:
         title.append(f"at {speed_text(snap.speed)}")

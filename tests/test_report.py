@@ -221,6 +221,17 @@ def test_the_final_frame_says_how_the_run_ended(stopped: str | None,
         assert "completed" not in text
 
 
+def test_a_carriers_phase_is_in_the_title_as_the_progress_showed_it(
+        ) -> None:
+    """Its progress reports went on to the last phone: the title gives
+    that moment beside the sending's own."""
+    carried = dataclasses.replace(DONE, carrier=True, reached=140,
+                                  last_reached_s=35.5)
+    assert text_of(final_report(carried, None, PLAIN)).startswith(
+        "SMS alert simulation completed: 2.0s simulated to send, 35.5s to "
+        "reach the phones, 2.0s real\n")
+
+
 def test_final_report_figures_percentiles_histogram_and_groups() -> None:
     text = text_of(final_report(DONE, 80, PLAIN))
     assert text.startswith("SMS alert simulation completed: 2.0s simulated, "
