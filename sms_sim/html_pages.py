@@ -111,7 +111,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
                ("base seed", str(report.base_seed)),
                ("real time", moment(report.elapsed_s)))
     if report.kind == "replications":
-        runs = [snap for cell in cells for _, snap in cell.runs]
+        seeded = [run for cell in cells for run in cell.runs]
+        runs = [snap for _, snap in seeded]
         first = runs[0] if runs else None
         return render(HtmlReport(
             title=f"sms-sim: {count(len(runs))} runs of "
@@ -123,6 +124,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
             histogram=first.distribution if first else (),
             attempts=first.attempts if first else (),
             groups=_groups(first.groups, first.carrier) if first else None,
+            one_of=(f"run 1 of {count(len(runs))}, seed {seeded[0][0]}"
+                    if len(runs) > 1 else ""),
             config=settings(config), notes=notes))
     name = report.name or ""
     cols = columns(report.carrier, report.target)

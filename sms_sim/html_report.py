@@ -79,6 +79,8 @@ class HtmlReport:
     - ``histogram``: the send time distribution, as ``stats.Bin`` rows.
     - ``attempts``: (attempts, messages) pairs.
     - ``groups``: the per-group table.
+    - ``one_of``: on a page of several runs, which one the three sections
+      above show (``run 1 of 3, seed 42``), named in their headings.
     - ``config``: the settings as (name, value) rows.
     - ``notes``: lines shown last, such as the checks' verdicts.
 
@@ -98,6 +100,7 @@ class HtmlReport:
     histogram: tuple[Bin, ...] = ()
     attempts: tuple[tuple[int, int], ...] = ()
     groups: Table | None = None
+    one_of: str = ""
     config: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
 
@@ -424,14 +427,15 @@ def render(report: HtmlReport) -> str:
             answer + _curves_figure(sweep.title, sweep.curves, report.marks,
                                     report.shares, False)
             + _table(sweep.table))))
+    of = f" ({report.one_of})" if report.one_of else ""
     if report.histogram:
-        body.append(_section("Send time distribution",
+        body.append(_section(f"Send time distribution{of}",
                              _histogram_figure(report.histogram)))
     if report.attempts:
-        body.append(_section("Attempts per message",
+        body.append(_section(f"Attempts per message{of}",
                              _attempts_table(report.attempts)))
     if report.groups is not None:
-        body.append(_section("Sender groups", _table(report.groups)))
+        body.append(_section(f"Sender groups{of}", _table(report.groups)))
     if report.config:
         body.append(_section("Configuration", _pairs(report.config)))
     if report.notes:

@@ -207,6 +207,10 @@ def test_the_report_is_one_self_contained_file() -> None:
         assert f"<title>sms-sim: {title}</title>" in page
         assert_self_contained(page)
         assert os.listdir(job.dir) == [name]  # no temporary left
+    # The plan's page says whose figures its per-run sections show.
+    plan = (REPORTED[1].dir / "plan.html").read_text(encoding="utf-8")
+    assert re.search(r"<h2>Sender groups \(run 1 of 2, seed \d+\)</h2>",
+                     plan)
 
 
 def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
