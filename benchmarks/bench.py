@@ -80,25 +80,25 @@ def first_line_after(argv: list[str]) -> float:
 
 TUNED = """\
 import json, sys
-from sms_sim import tuning
+from sms_sim.run import tuning
 for name, value in json.loads(sys.argv.pop(1)).items():
     setattr(tuning, name, value)
-from sms_sim.cli import main
+from sms_sim.cli.main import main
 raise SystemExit(main(sys.argv[1:]))
 """
-"""start.py with settings of ``sms_sim/tuning.py`` changed (``--tune``)."""
+"""start.py with settings of ``sms_sim/run/tuning.py`` changed (``--tune``)."""
 
 
 def tune_setting(text: str) -> tuple[str, float]:
-    """``NAME=VALUE`` naming one of the settings in ``sms_sim/tuning.py``.
+    """``NAME=VALUE`` naming one of the settings in ``sms_sim/run/tuning.py``.
     """
     name, _, value = text.partition("=")
     sys.path.insert(0, str(ROOT))
-    from sms_sim import tuning
+    from sms_sim.run import tuning
     current = getattr(tuning, name, None)
     if not name.isupper() or not isinstance(current, (int, float)):
         raise argparse.ArgumentTypeError(
-            f"{name!r} is not a setting of sms_sim/tuning.py")
+            f"{name!r} is not a setting of sms_sim/run/tuning.py")
     try:
         return name, type(current)(float(value))
     except ValueError:
@@ -331,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference", type=Path, default=DEFAULT_REFERENCE)
     parser.add_argument("--tune", action="append", default=[],
                         type=tune_setting, metavar="NAME=VALUE",
-                        help="run with a setting of sms_sim/tuning.py "
+                        help="run with a setting of sms_sim/run/tuning.py "
                         "changed, to measure what it is for (repeatable)")
     args = parser.parse_args(argv)
     tune = dict(args.tune)

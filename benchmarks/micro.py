@@ -25,15 +25,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sms_sim import simulation  # noqa: E402
-from sms_sim.channels import SENT, Result  # noqa: E402
-from sms_sim.config import SenderGroup, SimulationConfig  # noqa: E402
-from sms_sim.gateway import Backoff, Gateway  # noqa: E402
-from sms_sim.message import (PRINTABLE, Message, attempt_bits,  # noqa: E402
-                             generate_messages)
-from sms_sim.schedule import Schedule  # noqa: E402
-from sms_sim.stats import Histogram  # noqa: E402
-from sms_sim.stop import StopEvent  # noqa: E402
+from sms_sim.measure.stats import Histogram  # noqa: E402
+from sms_sim.model.config import SenderGroup, SimulationConfig  # noqa: E402
+from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
+from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
+                                   attempt_bits, generate_messages)
+from sms_sim.model.result import SENT, Result  # noqa: E402
+from sms_sim.model.schedule import Schedule  # noqa: E402
+from sms_sim.run import simulation  # noqa: E402
+from sms_sim.run.stop import StopEvent  # noqa: E402
 
 Timed = Callable[[], "float | None"]
 """One way of doing the work; returns the seconds that count, or None

@@ -13,14 +13,14 @@ def main():
     # type: () -> int
     """Run the program; its exit status."""
     try:
-        from sms_sim.python_version import refusal
+        from sms_sim.cli.python_version import refusal
         too_old = refusal(sys.version_info)
         if too_old is not None:
             _say(too_old + "\n")
             return 2  # as for any other usage error
         import time
         started_at = time.monotonic()  # before the imports: the run's time
-        from sms_sim import cli
+        from sms_sim.cli import main as cli
         return cli.main(started_at=started_at)
     except KeyboardInterrupt:
         # A Ctrl-C before the run's own handler is in place: while Python

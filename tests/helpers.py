@@ -7,10 +7,11 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sms_sim.channels import Channels, Result
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.gateway import Gateway
-from sms_sim.message import attempt_bits, split_draws
+from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.message import attempt_bits, split_draws
+from sms_sim.model.result import Result
+from sms_sim.run.channels import Channels
 
 T = TypeVar("T")
 TIMEOUT_S = 10

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from sms_sim.checks import Check, min_delivered
-from sms_sim.config import SenderGroup
-from sms_sim.stats import GroupSnapshot, Snapshot
+from sms_sim.measure.checks import Check, min_delivered
+from sms_sim.measure.stats import GroupSnapshot, Snapshot
+from sms_sim.model.config import SenderGroup
 
 GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.1)
 

@@ -15,15 +15,16 @@ from typing import Any
 
 import pytest
 
-from sms_sim import cli, tuning
-from sms_sim.channels import FAILED, SENT, Result
-from sms_sim.checks import Check, min_delivered
-from sms_sim.config import MAX_SENDERS, SenderGroup, SimulationConfig
-from sms_sim.gateway import Backoff, Gateway
-from sms_sim.message import Message
-from sms_sim.simulation import Outcome
-from sms_sim.stats import Stats
-from sms_sim.stop import StopEvent
+from sms_sim.cli import main as cli
+from sms_sim.measure.checks import Check, min_delivered
+from sms_sim.measure.stats import Stats
+from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.message import Message
+from sms_sim.model.result import FAILED, SENT, Result
+from sms_sim.run import tuning
+from sms_sim.run.simulation import Outcome
+from sms_sim.run.stop import StopEvent
 from tests.helpers import assert_filled
 
 LONG_NUMBER = "9" * 5000
@@ -545,7 +546,7 @@ class FakeRun:
 def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
                     code: int, monkeypatch: pytest.MonkeyPatch,
                     capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(result, signals))
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(result, signals))
     assert cli.main(["2", "--json", *options]) == code
     out, err = capsys.readouterr()
     summary = json.loads(out)
@@ -563,7 +564,7 @@ def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
 def test_a_failed_check_is_reported_in_text_too(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(4, 3)))
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(4, 3)))
     assert cli.main(["4", "--min-delivered", "0.8"]) == cli.EXIT_CHECK_FAILED
     out = capsys.readouterr().out
     assert ("check min_delivered FAILED: 75.00% of messages were sent, "
@@ -589,7 +590,7 @@ class Unwritable:
 def test_a_closed_output_pipe_exits_141_quietly(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(1, 1)))
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(1, 1)))
     monkeypatch.setattr("sys.stdout", Unwritable(BrokenPipeError()))
     assert cli.main(["1", "--json"]) == cli.EXIT_CLOSED_PIPE
     assert capsys.readouterr().err == ""
@@ -598,7 +599,7 @@ def test_a_closed_output_pipe_exits_141_quietly(
 def test_an_output_that_cannot_be_written_is_a_fault(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(1, 1)))
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(1, 1)))
     monkeypatch.setattr("sys.stdout", Unwritable(
         OSError(errno.ENOSPC, "No space left on device")))
     assert cli.main(["1"]) == cli.EXIT_FAULT
@@ -610,7 +611,7 @@ def test_no_standard_output_at_all_is_a_fault(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     run = FakeRun(outcome(1, 1))
-    monkeypatch.setattr("sms_sim.simulation.run", run)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run)
     monkeypatch.setattr("sys.stdout", None)
     assert cli.main(["1"]) == cli.EXIT_FAULT
     assert "standard output is closed" in capsys.readouterr().err
@@ -621,7 +622,7 @@ def test_the_run_gets_the_parsed_config_and_a_stop_event(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     run = FakeRun(outcome(5, 5))
-    monkeypatch.setattr("sms_sim.simulation.run", run)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run)
     assert cli.main(["5", "2", "--speed", "50", "--json"]) == cli.EXIT_OK
     assert run.config is not None and run.config == dataclasses.replace(
         parse("5", "2", "--speed", "50").config, seed=run.config.seed)
@@ -641,7 +642,7 @@ def test_the_log_gets_every_result_the_run_passes_on(
         kwargs["sink"]([result(i, SENT, 0.5) for i in range(2)])
         return run(config, on_progress, **kwargs)
 
-    monkeypatch.setattr("sms_sim.simulation.run", run_and_log)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run_and_log)
     assert cli.main(["2", "--log", str(path), "--json"]) == cli.EXIT_OK
     capsys.readouterr()
     assert path.read_text().splitlines() == [
@@ -679,7 +680,7 @@ def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr("sys.argv", ["start.py"])
     run = FakeRun(outcome(1, 1))
-    monkeypatch.setattr("sms_sim.simulation.run", run)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run)
     Path("out.txt").write_text("kept\n")
     with open("out.txt", "a") as file:
         monkeypatch.setattr(f"sys.{stream}", file)
@@ -697,13 +698,13 @@ def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
 def test_a_signal_after_the_run_does_not_cut_its_report(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sms_sim.simulation.run", FakeRun(outcome(2, 2)))
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(2, 2)))
 
     def interrupted_check(*args: Any) -> Check:
         signal.raise_signal(signal.SIGINT)  # as the report is written
         return min_delivered(*args)
 
-    monkeypatch.setattr("sms_sim.cli.min_delivered", interrupted_check)
+    monkeypatch.setattr("sms_sim.cli.main.min_delivered", interrupted_check)
     assert cli.main(["2", "--json", "--min-delivered", "1"]) == cli.EXIT_OK
     summary = json.loads(capsys.readouterr().out)
     assert summary["sent"] == 2 and summary["checks"][0]["ok"]
@@ -717,7 +718,7 @@ def test_a_group_of_negative_zero_seconds_shows_as_zero(
         stats = Stats(config.num_messages, config.groups)
         return Outcome(stats.snapshot(1.0, 1.0, final=True), ())
 
-    monkeypatch.setattr("sms_sim.simulation.run", run)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run)
     assert cli.main(["0", "0", "--senders", "1:-0.0:0:-0"]) == cli.EXIT_OK
     out = capsys.readouterr().out
     assert "0s +- 0s" in out and "-0" not in out
@@ -735,7 +736,7 @@ def test_main_tunes_the_collector_for_the_run_and_restores_it(
         seen.append(gc.get_threshold())
         return outcome(1, 1)
 
-    monkeypatch.setattr("sms_sim.simulation.run", run)
+    monkeypatch.setattr("sms_sim.run.simulation.run", run)
     assert cli.main(["1", "500", "--json"]) == cli.EXIT_OK
     capsys.readouterr()
     (tuned_thresholds,) = seen

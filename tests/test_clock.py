@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from sms_sim.clock import LONGEST_WAIT_S, SimClock
-from sms_sim.gateway import Backoff
-from sms_sim.message import failure_draws, generate_messages
+from sms_sim.model.gateway import Backoff
+from sms_sim.model.message import failure_draws, generate_messages
+from sms_sim.run.clock import LONGEST_WAIT_S, SimClock
 from tests.helpers import FakeTime, attempt_draws
 
 

@@ -5,11 +5,11 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
-                            MIN_INTERVAL_S, UNPACED, SenderGroup,
-                            SimulationConfig)
-from sms_sim.gateway import MAX_RETRIES, Backoff, Gateway
-from sms_sim.validation import ConfigError
+from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                                  MIN_INTERVAL_S, UNPACED, SenderGroup,
+                                  SimulationConfig)
+from sms_sim.model.gateway import MAX_RETRIES, Backoff, Gateway
+from sms_sim.model.validation import ConfigError
 
 ONE = (SenderGroup.uniform(1, 0, 0, 0),)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.csvlog import CsvLog
-from sms_sim.message import Message
+from sms_sim.model.message import Message
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.output.csvlog import CsvLog
 
 HEADER = "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s\n"
 
@@ -114,7 +114,7 @@ def test_a_full_disk_leaves_no_partial_row_and_says_so(
     log = CsvLog.create(str(path))
     log.write([result(1, SENT)])
     before = written(path)
-    monkeypatch.setattr("sms_sim.csvlog.os.write", FullDisk(room=30))
+    monkeypatch.setattr("sms_sim.output.csvlog.os.write", FullDisk(room=30))
     with pytest.raises(OSError) as caught:
         log.write([result(n, SENT) for n in range(2, 6)])
     assert caught.value.errno == errno.ENOSPC
@@ -132,7 +132,7 @@ def test_an_error_without_a_description_still_says_what_went_wrong(
     def failing(fd: int, data: bytes) -> int:
         raise OSError(errno.EIO, "")
 
-    monkeypatch.setattr("sms_sim.csvlog.os.write", failing)
+    monkeypatch.setattr("sms_sim.output.csvlog.os.write", failing)
     with pytest.raises(OSError) as caught:
         log.write([result(1, SENT)])
     log.close()
@@ -144,7 +144,7 @@ def test_a_write_after_a_failed_one_continues_the_file_cleanly(
     path = tmp_path / "log.csv"
     log = CsvLog.create(str(path))
     with monkeypatch.context() as patch:
-        patch.setattr("sms_sim.csvlog.os.write", FullDisk(room=20))
+        patch.setattr("sms_sim.output.csvlog.os.write", FullDisk(room=20))
         with pytest.raises(OSError):
             log.write([result(n, SENT) for n in range(5)])
     log.write([result(9, SENT)])  # room again
@@ -163,8 +163,8 @@ def test_a_log_that_cannot_take_its_header_is_closed(
         closed.append(fd)
         real_close(fd)
 
-    monkeypatch.setattr("sms_sim.csvlog.os.write", FullDisk(room=10))
-    monkeypatch.setattr("sms_sim.csvlog.os.close", close)
+    monkeypatch.setattr("sms_sim.output.csvlog.os.write", FullDisk(room=10))
+    monkeypatch.setattr("sms_sim.output.csvlog.os.close", close)
     with pytest.raises(OSError, match="No space left on device"):
         CsvLog.create(str(tmp_path / "log.csv"))
     assert len(closed) == 1

@@ -16,13 +16,13 @@ from types import FrameType
 
 import pytest
 
-from sms_sim import display
-from sms_sim.checks import Check
-from sms_sim.config import SenderGroup
-from sms_sim.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView, LineView,
-                             LiveView, make_view)
-from sms_sim.report import Style, final_report, live_frame
-from sms_sim.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.measure.checks import Check
+from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.model.config import SenderGroup
+from sms_sim.output import display
+from sms_sim.output.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView,
+                                    LineView, LiveView, make_view)
+from sms_sim.output.report import Style, final_report, live_frame
 
 COLOUR = re.compile(r"\x1b\[3\dm")
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")

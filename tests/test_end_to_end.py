@@ -209,9 +209,9 @@ INTERRUPTED_EARLY = "sms-sim: interrupted before the run started\n"
 def test_ctrl_c_while_the_arguments_are_read_says_so() -> None:
     # Parsing thousands of --senders takes a while: a Ctrl-C then comes
     # before the run's own handler is in place.
-    code = ("import runpy, sms_sim.cli\n"
+    code = ("import runpy, sms_sim.cli.main\n"
             "def interrupted(**kwargs): raise KeyboardInterrupt\n"
-            "sms_sim.cli.main = interrupted\n"
+            "sms_sim.cli.main.main = interrupted\n"
             "runpy.run_module('sms_sim', run_name='__main__')\n")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT,
                           env=environ(), capture_output=True, text=True,
@@ -240,8 +240,8 @@ runpy.run_path("start.py", run_name="__main__")
 
 @pytest.mark.parametrize("module", [
     "sms_sim",  # in runpy, before the program's first line
-    "sms_sim.python_version",  # its first import
-    "sms_sim.cli"])
+    "sms_sim.cli.python_version",  # its first import
+    "sms_sim.cli.main"])
 def test_a_ctrl_c_as_the_program_starts_says_so(module: str) -> None:
     with started([sys.executable, "-c", SLOW_START, module],
                  stdin=subprocess.PIPE) as process:

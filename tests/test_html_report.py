@@ -7,16 +7,17 @@ import os
 import re
 import shutil
 import xml.etree.ElementTree as ElementTree
-from html.parser import HTMLParser
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from sms_sim.curve import Curve, Mark, band
-from sms_sim.html_report import (HtmlReport, SweepSection, Table,
-                                 check_writable, render, write_atomically)
-from sms_sim.stats import Bin
+from sms_sim.measure.curve import Curve, Mark, band
+from sms_sim.measure.stats import Bin
+from sms_sim.output.html_report import (HtmlReport, SweepSection, Table,
+                                        check_writable, render,
+                                        write_atomically)
 from tests.background import BACKGROUND, Job
 
 HOSTILE = '<script>alert("x")</script> & \'quotes\''

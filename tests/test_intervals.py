@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from sms_sim.intervals import Stat, t_quantile
+from sms_sim.measure.intervals import Stat, t_quantile
 
 # Two-sided 95% factors from a printed t table (four decimals).
 TABLE = {1: 12.7062, 2: 4.3027, 5: 2.5706, 10: 2.2281, 30: 2.0423,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim.latency import (MAX_LINE_CHARS, MAX_LINES, Latency,
-                             MeasurementsError, read_measurements)
-from sms_sim.message import DRAW_UNIT, generate_messages, split_draws
-from sms_sim.validation import ConfigError
+from sms_sim.model.latency import (MAX_LINE_CHARS, MAX_LINES, Latency,
+                                   MeasurementsError, read_measurements)
+from sms_sim.model.message import DRAW_UNIT, generate_messages, split_draws
+from sms_sim.model.validation import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 MEAN = 0.05
@@ -207,7 +207,7 @@ def test_a_missing_or_unreadable_file_says_so(tmp_path: Path) -> None:
 
 def test_a_file_longer_than_the_limit_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sms_sim.latency.MAX_LINES", 5)
+    monkeypatch.setattr("sms_sim.model.latency.MAX_LINES", 5)
     path = write(tmp_path, "1\n" * 6)
     with pytest.raises(MeasurementsError, match="more than 5 lines"):
         read_measurements(path)
@@ -217,7 +217,7 @@ def test_a_file_longer_than_the_limit_is_refused(
 
 def test_a_line_longer_than_the_limit_is_refused_before_the_rest_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sms_sim.latency.MAX_LINE_CHARS", 8)
+    monkeypatch.setattr("sms_sim.model.latency.MAX_LINE_CHARS", 8)
     path = write(tmp_path, "1.5\n12345678\n123456789\n")
     with pytest.raises(MeasurementsError, match=r"line 3 is longer than 8 "
                        "characters"):

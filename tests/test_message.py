@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_sim.message import (MAX_TEXT_LENGTH, MIN_TEXT_LENGTH, PRINTABLE,
-                             RESCALED_FLOOR, Message, failure_draws,
-                             generate_messages, retry_jitter)
+from sms_sim.model.message import (MAX_TEXT_LENGTH, MIN_TEXT_LENGTH, PRINTABLE,
+                                   RESCALED_FLOOR, Message, failure_draws,
+                                   generate_messages, retry_jitter)
 from tests.helpers import attempt_draws
 
 PHONE = re.compile(r"\d{3}-\d{3}-\d{4}")

@@ -6,13 +6,13 @@ import threading
 
 import pytest
 
-from sms_sim.channels import (EXPIRED, FAILED, RETRY, SENT, Channels, Result,
-                              SenderExit)
-from sms_sim.clock import Pacing, SimClock
-from sms_sim.config import SenderGroup
-from sms_sim.message import generate_messages
-from sms_sim.monitor import Monitor
-from sms_sim.stats import Snapshot, Stats
+from sms_sim.measure.stats import Snapshot, Stats
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.message import generate_messages
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.run.channels import Channels, SenderExit
+from sms_sim.run.clock import Pacing, SimClock
+from sms_sim.run.monitor import Monitor
 from tests.helpers import FakeTime
 
 GROUPS = (SenderGroup.uniform(2, 0.01, 0.0, 0.5),)

@@ -17,16 +17,18 @@ from typing import Any
 
 import pytest
 
-from sms_sim import cli, html_pages, latency
-from sms_sim.checks import min_reached
-from sms_sim.config import SenderGroup
-from sms_sim.curve import Mark, marks
-from sms_sim.latency import Latency
-from sms_sim.plan_report import PlanReport, cell_text, columns
-from sms_sim.planner import (Runs, Search, Target, evaluate,
-                             replication_seeds, with_value)
-from sms_sim.report import PLAIN, PlanStatus, status_frame, status_line
-from sms_sim.stats import GroupSnapshot, MarkCount, Snapshot
+from sms_sim.cli import main as cli
+from sms_sim.measure.checks import min_reached
+from sms_sim.measure.curve import Mark, marks
+from sms_sim.measure.stats import GroupSnapshot, MarkCount, Snapshot
+from sms_sim.model import latency
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.latency import Latency
+from sms_sim.output import html_pages
+from sms_sim.output.plan_report import PlanReport, cell_text, columns
+from sms_sim.output.report import PLAIN, PlanStatus, status_frame, status_line
+from sms_sim.plan.planner import (Runs, Search, Target, evaluate,
+                                  replication_seeds, with_value)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND_TIMES = str(ROOT / "examples" / "send_times.txt")
@@ -202,7 +204,7 @@ def test_a_broken_rule_ends_the_program_before_anything_runs(
         argv: list[str], message: str, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     runs: list[object] = []
-    monkeypatch.setattr("sms_sim.simulation.run",
+    monkeypatch.setattr("sms_sim.run.simulation.run",
                         lambda *args, **kwargs: runs.append(args))
     monkeypatch.setattr("sys.argv", ["start.py"])
     with pytest.raises(SystemExit) as caught:
@@ -916,7 +918,8 @@ def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
     def full_disk(path: str, page: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sms_sim.html_pages.write_atomically", full_disk)
+    monkeypatch.setattr("sms_sim.output.html_pages.write_atomically",
+                        full_disk)
     monkeypatch.setattr("sys.argv", ["start.py"])
     path = str(tmp_path / "plan.html")
     assert cli.main([*SMALL, "--runs", "2", "--report", path, "--json"]) \

@@ -8,14 +8,14 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.gateway import Gateway
-from sms_sim.latency import Latency
-from sms_sim.planner import (MAX_RATE_SOLVED, Cell, Runs, Target, Task,
-                             configured, evaluate, limit_of,
-                             replication_seeds, solve, with_value)
-from sms_sim.stats import GroupSnapshot, MarkCount, Snapshot
-from sms_sim.validation import ConfigError
+from sms_sim.measure.stats import GroupSnapshot, MarkCount, Snapshot
+from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import Latency
+from sms_sim.model.validation import ConfigError
+from sms_sim.plan.planner import (MAX_RATE_SOLVED, Cell, Runs, Target, Task,
+                                  configured, evaluate, limit_of,
+                                  replication_seeds, solve, with_value)
 
 BASE = SimulationConfig(
     400, (SenderGroup.uniform(4, 0.01, 0.005, 0.2),
@@ -253,7 +253,7 @@ def test_the_search_limits() -> None:
 
 
 def test_workers_leave_ctrl_c_to_the_parent() -> None:
-    from sms_sim import planner
+    from sms_sim.plan import planner
 
     previous = signal.getsignal(signal.SIGINT)
 

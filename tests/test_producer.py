@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from sms_sim.channels import Channels, Stopped
-from sms_sim.message import GENERATE_CHUNK, Message, generate_messages
-from sms_sim.producer import produce
+from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
+from sms_sim.run.channels import Channels, Stopped
+from sms_sim.run.producer import produce
 from tests.helpers import TIMEOUT_S, until
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sms_sim import __main__ as program
-from sms_sim.python_version import refusal
+from sms_sim.cli.python_version import refusal
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -41,7 +41,7 @@ def test_an_old_python_is_refused_before_anything_runs(
     def run(**_: object) -> int:
         raise AssertionError("the program ran on an old Python")
 
-    monkeypatch.setattr("sms_sim.cli.main", run)
+    monkeypatch.setattr("sms_sim.cli.main.main", run)
     monkeypatch.setattr(sys, "version_info", (3, 9, 18, "final", 0))
     assert program.main() == 2
     assert capsys.readouterr() == (

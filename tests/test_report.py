@@ -6,15 +6,16 @@ import re
 
 import pytest
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.checks import Check
-from sms_sim.config import SenderGroup
-from sms_sim.message import Message
-from sms_sim.report import (GAP, PLAIN, Style, bar, clock_time, final_report,
-                            fit, group_rows, live_frame, moment, percent,
-                            progress_json, progress_line, rate, seconds,
-                            short_seconds, summary_json, visible_width, wrap)
-from sms_sim.stats import Bin, GroupSnapshot, Snapshot, Stats
+from sms_sim.measure.checks import Check
+from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot, Stats
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.message import Message
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.output.report import (GAP, PLAIN, Style, bar, clock_time,
+                                   final_report, fit, group_rows, live_frame,
+                                   moment, percent, progress_json,
+                                   progress_line, rate, seconds, short_seconds,
+                                   summary_json, visible_width, wrap)
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOUR = re.compile(r"\x1b\[3\dm")

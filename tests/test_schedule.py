@@ -11,13 +11,14 @@ from collections.abc import Iterable, Sequence
 
 import pytest
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result, Stopped
-from sms_sim.config import SenderGroup
-from sms_sim.gateway import Backoff, Gateway
-from sms_sim.latency import Latency
-from sms_sim.message import (Message, carrier_draw, generate_messages,
-                             split_draws)
-from sms_sim.schedule import NO_GROUP, Schedule
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.latency import Latency
+from sms_sim.model.message import (Message, carrier_draw, generate_messages,
+                                   split_draws)
+from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
+from sms_sim.model.schedule import Schedule
+from sms_sim.run.channels import Stopped
 from tests.helpers import attempt_draws
 
 UNIT = 2.0 ** -32

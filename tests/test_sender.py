@@ -8,14 +8,15 @@ from collections.abc import Sequence
 
 import pytest
 
-from sms_sim.channels import FAILED, SENT, Channels, Result, SenderExit
-from sms_sim.clock import Pacing, SimClock, Wait
-from sms_sim.config import SenderGroup
-from sms_sim.gateway import Gateway
-from sms_sim.message import Message, generate_messages
-from sms_sim.schedule import Schedule
-from sms_sim.sender import Sender
-from sms_sim.tuning import Tuning
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.message import Message, generate_messages
+from sms_sim.model.result import FAILED, SENT, Result
+from sms_sim.model.schedule import Schedule
+from sms_sim.run.channels import Channels, SenderExit
+from sms_sim.run.clock import Pacing, SimClock, Wait
+from sms_sim.run.sender import Sender
+from sms_sim.run.tuning import Tuning
 from tests.helpers import FakeTime, drained, results
 
 MESSAGES = generate_messages(random.Random(11), 0, 200)

@@ -13,15 +13,15 @@ from typing import Any
 
 import pytest
 
-from sms_sim import simulation
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.clock import Wait
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.gateway import Backoff, Gateway
-from sms_sim.message import GENERATE_CHUNK, Message, generate_messages
-from sms_sim.simulation import Outcome
-from sms_sim.stats import Snapshot
-from sms_sim.stop import StopEvent
+from sms_sim.measure.stats import Snapshot
+from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.run import simulation
+from sms_sim.run.clock import Wait
+from sms_sim.run.simulation import Outcome
+from sms_sim.run.stop import StopEvent
 from tests.helpers import TIMEOUT_S, FakeTime, attempt_draws, config
 
 
@@ -295,7 +295,7 @@ def test_a_producer_fault_stops_the_run_without_hanging(
     def broken(*args: object) -> None:
         raise OSError("no entropy")
 
-    monkeypatch.setattr("sms_sim.producer.generate_messages", broken)
+    monkeypatch.setattr("sms_sim.run.producer.generate_messages", broken)
     outcome = run_bounded(config(100))
     assert outcome.snapshot.unsent == 100
     assert outcome.snapshot.stopped == "fault"

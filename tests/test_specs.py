@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from sms_sim import specs
-from sms_sim.config import UNPACED, SenderGroup
-from sms_sim.gateway import Backoff
-from sms_sim.latency import Latency
-from sms_sim.planner import Target
+from sms_sim.cli import specs
+from sms_sim.model.config import UNPACED, SenderGroup
+from sms_sim.model.gateway import Backoff
+from sms_sim.model.latency import Latency
+from sms_sim.plan.planner import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND_TIMES = str(ROOT / "examples" / "send_times.txt")

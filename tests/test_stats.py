@@ -7,12 +7,13 @@ import random
 
 import pytest
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.config import SenderGroup
-from sms_sim.message import Message
-from sms_sim.curve import DELIVERY_SHARES
-from sms_sim.stats import (DISTRIBUTION_ROWS, SEND_DECADES,
-                           Bin, GroupSnapshot, Histogram, Stats, finite_rate)
+from sms_sim.measure.curve import DELIVERY_SHARES
+from sms_sim.measure.stats import (DISTRIBUTION_ROWS, SEND_DECADES, Bin,
+                                   GroupSnapshot, Histogram, Stats,
+                                   finite_rate)
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.message import Message
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 
 GROUPS = (SenderGroup.uniform(2, 0.01, 0.002, 0.2),
           SenderGroup.uniform(1, 0.02, 0.0, 1.0))

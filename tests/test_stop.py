@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from sms_sim.stop import StopEvent
+from sms_sim.run.stop import StopEvent
 
 
 def test_is_an_event_and_times_out_false() -> None:

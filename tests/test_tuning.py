@@ -5,13 +5,13 @@ import math
 
 import pytest
 
-from sms_sim import tuning
-from sms_sim.config import SenderGroup, SimulationConfig
-from sms_sim.gateway import Gateway
-from sms_sim.message import GENERATE_CHUNK
-from sms_sim.tuning import (DECISIONS_PER_S, INBOX_MESSAGES, MAX_BATCH,
-                            MAX_SLACK_S, PENDING_RESULTS, WAKE_BUDGET_PER_S,
-                            Tuning)
+from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.message import GENERATE_CHUNK
+from sms_sim.run import tuning
+from sms_sim.run.tuning import (DECISIONS_PER_S, INBOX_MESSAGES, MAX_BATCH,
+                                MAX_SLACK_S, PENDING_RESULTS,
+                                WAKE_BUDGET_PER_S, Tuning)
 
 
 def config(count: int, mean_s: float, speed: float = 1.0,

@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sms_sim.gateway import Gateway
-from sms_sim.latency import Latency
-from sms_sim.validation import (HORIZON, HORIZON_S, ConfigError, check_rate,
-                                check_share, finite)
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import Latency
+from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
+                                      check_rate, check_share, finite)
 
 MAX_MESSAGES = 10 ** 12
 """A trillion: weeks of work even at full speed; far beyond it a run would

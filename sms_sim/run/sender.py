@@ -14,10 +14,11 @@ import math
 import traceback
 from operator import attrgetter
 
-from sms_sim.channels import SENT, Channels, Result, SenderExit, Stopped
-from sms_sim.clock import Pacing
-from sms_sim.schedule import Decided, Schedule
-from sms_sim.tuning import Tuning
+from sms_sim.model.result import SENT, Result
+from sms_sim.model.schedule import Decided, Schedule
+from sms_sim.run.channels import Channels, SenderExit, Stopped
+from sms_sim.run.clock import Pacing
+from sms_sim.run.tuning import Tuning
 
 PENDING_WAIT_S = 0.001
 """How long a sender waits at a time for the monitor to take results when

@@ -6,7 +6,7 @@ import errno
 import os
 from collections.abc import Iterable
 
-from sms_sim.channels import RETRY, Result
+from sms_sim.model.result import RETRY, Result
 
 
 class CsvLog:

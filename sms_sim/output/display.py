@@ -27,17 +27,17 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from sms_sim.chart import chart
-from sms_sim.checks import Check
-from sms_sim.curve import Curve, Mark
-from sms_sim.report import (PLAIN, PlanStatus, Style, clock_time, count,
-                            final_report, fit, live_frame, percent,
-                            progress_json, progress_line, status_frame,
-                            status_line, summary_json, wrap)
-from sms_sim.stats import Snapshot
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import Curve, Mark
+from sms_sim.measure.stats import Snapshot
+from sms_sim.output.chart import chart
+from sms_sim.output.report import (PLAIN, PlanStatus, Style, clock_time, count,
+                                   final_report, fit, live_frame, percent,
+                                   progress_json, progress_line, status_frame,
+                                   status_line, summary_json, wrap)
 
 if TYPE_CHECKING:  # plans alone need it: not imported for one run
-    from sms_sim.plan_report import PlanReport
+    from sms_sim.output.plan_report import PlanReport
 
 HIDE_CURSOR = "\x1b[?25l"
 SHOW_CURSOR = "\x1b[?25h"

@@ -23,8 +23,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
-from sms_sim.message import DRAW_UNIT
-from sms_sim.validation import HORIZON, HORIZON_S, ConfigError, check_seconds
+from sms_sim.model.message import DRAW_UNIT
+from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
+                                      check_seconds)
 
 SHAPES = ("uniform", "normal", "exponential", "lognormal", "empirical")
 DEFAULT_SPREAD = 0.5

@@ -36,8 +36,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sms_sim.config import SimulationConfig
-from sms_sim.message import GENERATE_CHUNK
+from sms_sim.model.config import SimulationConfig
+from sms_sim.model.message import GENERATE_CHUNK
 
 POLL_S = 0.1
 """Longest the producer blocks on the inbox, a sender on the producer,

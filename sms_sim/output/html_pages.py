@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sms_sim.checks import Check
-from sms_sim.config import SimulationConfig
-from sms_sim.curve import Curve, Mark, band, marks
-from sms_sim.html_report import (HtmlReport, SweepSection, Table, render,
-                                 write_atomically)
-from sms_sim.plan_report import PlanReport, cell_text, columns, value_text
-from sms_sim.planner import Target
-from sms_sim.report import (count, latency_text, moment, percent, rate,
-                            seconds, speed_text)
-from sms_sim.stats import GroupSnapshot, Snapshot
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import Curve, Mark, band, marks
+from sms_sim.measure.stats import GroupSnapshot, Snapshot
+from sms_sim.model.config import SimulationConfig
+from sms_sim.output.html_report import (HtmlReport, SweepSection, Table,
+                                        render, write_atomically)
+from sms_sim.output.plan_report import (PlanReport, cell_text, columns,
+                                        value_text)
+from sms_sim.output.report import (count, latency_text, moment, percent, rate,
+                                   seconds, speed_text)
+from sms_sim.plan.planner import Target
 
 
 def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:

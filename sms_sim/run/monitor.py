@@ -5,10 +5,11 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Iterable
 
-from sms_sim.channels import Channels, Result, SenderExit
-from sms_sim.clock import Pacing
-from sms_sim.stats import Snapshot, Stats, finite_rate
-from sms_sim.tuning import MONITOR_POLL_S
+from sms_sim.measure.stats import Snapshot, Stats, finite_rate
+from sms_sim.model.result import Result
+from sms_sim.run.channels import Channels, SenderExit
+from sms_sim.run.clock import Pacing
+from sms_sim.run.tuning import MONITOR_POLL_S
 
 ProgressCallback = Callable[[Snapshot], None]
 ResultSink = Callable[[Iterable[Result]], None]

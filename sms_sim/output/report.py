@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sms_sim.checks import Check
-from sms_sim.curve import DELIVERY_SHARES, curve_json
-from sms_sim.latency import Latency
-from sms_sim.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
+from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.model.latency import Latency
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36"}

@@ -44,20 +44,17 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.config import SenderGroup
-from sms_sim.gateway import Gateway
-from sms_sim.latency import Draw, Latency
-from sms_sim.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
-                             carrier_draw, retry_jitter)
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import Draw, Latency
+from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
+                                   carrier_draw, retry_jitter)
+from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
 May block; raises ``Stopped`` if the run is stopped meanwhile
 (``Channels.take_fresh``)."""
-
-NO_GROUP = -1
-"""The group of a result without an attempt: an expiry."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,20 +22,21 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from sms_sim import simulation, specs, tuning
-from sms_sim.checks import Check, min_delivered, min_reached
-from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
-                            MIN_INTERVAL_S, MIN_SPEED, UNPACED, SenderGroup,
-                            SimulationConfig)
-from sms_sim.csvlog import CsvLog
-from sms_sim.curve import marks
-from sms_sim.display import View, make_view
-from sms_sim.gateway import Backoff, Gateway
-from sms_sim.latency import DEFAULT_SPREAD, SHAPES, Latency
-from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES,
-                             Target, configured, with_value)
-from sms_sim.stop import StopEvent
-from sms_sim.validation import ConfigError
+from sms_sim.cli import specs
+from sms_sim.measure.checks import Check, min_delivered, min_reached
+from sms_sim.measure.curve import marks
+from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                                  MIN_INTERVAL_S, MIN_SPEED, UNPACED,
+                                  SenderGroup, SimulationConfig)
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.latency import DEFAULT_SPREAD, SHAPES, Latency
+from sms_sim.model.validation import ConfigError
+from sms_sim.output.csvlog import CsvLog
+from sms_sim.output.display import View, make_view
+from sms_sim.plan.planner import (MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES,
+                                  Target, configured, with_value)
+from sms_sim.run import simulation, tuning
+from sms_sim.run.stop import StopEvent
 
 EXIT_OK = 0
 EXIT_FAULT = 1
@@ -555,7 +556,7 @@ def _check_outputs(parser: argparse.ArgumentParser, log: str | None,
                          f"of measurements the run reads; give the {noun} a "
                          "file of its own")
     if report is not None:
-        from sms_sim.html_report import check_writable  # see _one_run
+        from sms_sim.output.html_report import check_writable  # see _one_run
         reason = check_writable(report)
         if reason is None and log is not None and \
                 os.path.realpath(log) == os.path.realpath(report):
@@ -618,7 +619,7 @@ def main(argv: Sequence[str] | None = None,
     try:  # signals are handled until the report is out: see __main__
         with _signals_recorded(view.abandon) as received:
             if options.plan:
-                from sms_sim import plans  # see _one_run
+                from sms_sim.cli import plans  # see _one_run
                 with view.running():
                     result = plans.run(options, view, lambda: bool(received),
                                        started_at)
@@ -685,7 +686,7 @@ def _one_run(options: Options, view: View, stop: StopEvent,
     if options.report is not None and snap.stopped is None:
         # Imported only for a report, as the plans are: a run of the
         # command line that needs neither starts faster without them.
-        from sms_sim import html_pages
+        from sms_sim.output import html_pages
         faults += html_pages.write(options.report, html_pages.one_run(
             snap, config, options.command, checks, options.target))
     elif options.report is not None and snap.interrupted:

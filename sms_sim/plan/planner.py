@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from sms_sim import simulation
-from sms_sim.config import MAX_SENDERS, SimulationConfig
-from sms_sim.gateway import MAX_RETRIES
-from sms_sim.latency import DEFAULT_SPREAD, Latency
-from sms_sim.stats import Snapshot
-from sms_sim.tuning import POLL_S, collector_tuned
-from sms_sim.validation import ConfigError
+from sms_sim.measure.stats import Snapshot
+from sms_sim.model.config import MAX_SENDERS, SimulationConfig
+from sms_sim.model.gateway import MAX_RETRIES
+from sms_sim.model.latency import DEFAULT_SPREAD, Latency
+from sms_sim.model.validation import ConfigError
+from sms_sim.run import simulation
+from sms_sim.run.tuning import POLL_S, collector_tuned
 
 if TYPE_CHECKING:
     import concurrent.futures

@@ -16,13 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn, TypeVar
 
-from sms_sim.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED, MIN_SPEED,
-                            UNPACED, SenderGroup)
-from sms_sim.gateway import MAX_RETRIES, Backoff
-from sms_sim.latency import (DEFAULT_SPREAD, SHAPES, Latency,
-                             MeasurementsError, read_measurements)
-from sms_sim.planner import (MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target)
-from sms_sim.validation import HORIZON, HORIZON_S, ConfigError
+from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                                  MIN_SPEED, UNPACED, SenderGroup)
+from sms_sim.model.gateway import MAX_RETRIES, Backoff
+from sms_sim.model.latency import (DEFAULT_SPREAD, SHAPES, Latency,
+                                   MeasurementsError, read_measurements)
+from sms_sim.model.validation import HORIZON, HORIZON_S, ConfigError
+from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target
 
 T = TypeVar("T")
 LONGEST_ECHO = 40

@@ -9,8 +9,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sms_sim.curve import SHARES, Curve, Mark, crossing, share_at
-from sms_sim.report import Style, moment, visible_width, wrap
+from sms_sim.measure.curve import SHARES, Curve, Mark, crossing, share_at
+from sms_sim.output.report import Style, moment, visible_width, wrap
 
 ROWS = 8
 """Rows of a chart's plot, above its time axis."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 import queue
 import random
 
-from sms_sim.channels import Channels
-from sms_sim.message import GENERATE_CHUNK, Message, generate_messages
-from sms_sim.tuning import POLL_S
+from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
+from sms_sim.run.channels import Channels
+from sms_sim.run.tuning import POLL_S
 
 
 def produce(channels: Channels, rng: random.Random,

@@ -10,16 +10,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from sms_sim.channels import Channels
-from sms_sim.clock import Pacing, SimClock, Wait
-from sms_sim.config import SimulationConfig
-from sms_sim.monitor import Monitor, ProgressCallback, ResultSink
-from sms_sim.producer import produce
-from sms_sim.schedule import Schedule
-from sms_sim.sender import Sender
-from sms_sim.stats import Snapshot, Stats
-from sms_sim.stop import StopEvent
-from sms_sim.tuning import POLL_S, Tuning
+from sms_sim.measure.stats import Snapshot, Stats
+from sms_sim.model.config import SimulationConfig
+from sms_sim.model.schedule import Schedule
+from sms_sim.run.channels import Channels
+from sms_sim.run.clock import Pacing, SimClock, Wait
+from sms_sim.run.monitor import Monitor, ProgressCallback, ResultSink
+from sms_sim.run.producer import produce
+from sms_sim.run.sender import Sender
+from sms_sim.run.stop import StopEvent
+from sms_sim.run.tuning import POLL_S, Tuning
 
 SEED_BITS = 32
 """Bits of a seed drawn for a run that was given none: short enough to

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sms_sim.validation import (HORIZON, HORIZON_S, ConfigError, check_rate,
-                                check_seconds, check_share)
+from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
+                                      check_rate, check_seconds, check_share)
 
 MAX_RETRIES = 100
 

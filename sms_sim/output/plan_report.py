@@ -8,18 +8,17 @@ their mean with its 95% interval (``intervals.Stat``).
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sms_sim.checks import Check
-from sms_sim.curve import DELIVERY_SHARES
-from sms_sim.intervals import Stat
-from sms_sim.planner import Cell, Search, Target
-from sms_sim.report import (Style, clock_time, count, moment, percent,
-                            speed_text, summary_json, wrap)
-from sms_sim.stats import Snapshot
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import DELIVERY_SHARES
+from sms_sim.measure.intervals import Stat
+from sms_sim.measure.stats import Snapshot
+from sms_sim.output.report import (Style, clock_time, count, moment, percent,
+                                   speed_text, summary_json, wrap)
+from sms_sim.plan.planner import Cell, Search, Target
 
 Figure = Callable[[Snapshot], "float | None"]
 

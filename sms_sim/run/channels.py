@@ -13,47 +13,10 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass
-from typing import NamedTuple
 
-from sms_sim.message import Message
-from sms_sim.tuning import POLL_S
-
-SENT = "sent"
-FAILED = "failed"
-RETRY = "retry"
-"""A failed attempt that will be retried: not an outcome of the message."""
-EXPIRED = "expired"
-
-
-class Result(NamedTuple):
-    """One attempt, or one expiry, of one message.  Build it by keyword:
-    several fields are numbers of the same kind.
-
-    Which queue holds it says whether the attempt succeeded; ``outcome``
-    says what became of the message: ``SENT``, ``FAILED``, ``EXPIRED``
-    (its deadline passed), or ``RETRY`` (not yet decided).
-    """
-
-    message: Message
-    group: int
-    """The index of the sending group; ``NO_GROUP`` (-1) for an expiry
-    that made no attempt."""
-    sender: int
-    """The sender's number, from 1; 0 for an expiry that made no
-    attempt."""
-    attempts: int
-    """Attempts the message has had, this one included."""
-    send_s: float | None
-    """This attempt's simulated send time; None for an expiry that made
-    no attempt."""
-    done_at_s: float
-    """The simulated moment this attempt ended, or the message expired."""
-    spent_s: float
-    """Simulated send time over all of the message's attempts so far."""
-    outcome: str
-    reached_at_s: float | None
-    """When the phone had it: the send's end plus the carrier's delay.
-    None unless the message was sent and the run models a carrier."""
+from sms_sim.model.message import Message
+from sms_sim.model.result import Result
+from sms_sim.run.tuning import POLL_S
 
 
 class Stopped(Exception):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sms_sim.stats import Snapshot
+from sms_sim.measure.stats import Snapshot
 
 
 def _percents(value: float, limit: float) -> tuple[str, str]:

@@ -7,16 +7,17 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sms_sim import html_pages
-from sms_sim.cli import Ending, no_report
-from sms_sim.plan_report import PlanReport
-from sms_sim.report import PlanStatus
-from sms_sim.planner import (Cell, Runs, Search, configured, evaluate,
-                             limit_of, replication_seeds, solve, with_value)
+from sms_sim.cli.main import Ending, no_report
+from sms_sim.output import html_pages
+from sms_sim.output.plan_report import PlanReport
+from sms_sim.output.report import PlanStatus
+from sms_sim.plan.planner import (Cell, Runs, Search, configured, evaluate,
+                                  limit_of, replication_seeds, solve,
+                                  with_value)
 
 if TYPE_CHECKING:
-    from sms_sim.cli import Options
-    from sms_sim.display import View
+    from sms_sim.cli.main import Options
+    from sms_sim.output.display import View
 
 
 class _Progress:

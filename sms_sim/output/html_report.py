@@ -24,10 +24,10 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sms_sim.curve import SHARES, Band, Curve, Mark, crossing
-from sms_sim.report import (clock_time, count, moment, percent, seconds,
-                            short_seconds)
-from sms_sim.stats import Bin
+from sms_sim.measure.curve import SHARES, Band, Curve, Mark, crossing
+from sms_sim.measure.stats import Bin
+from sms_sim.output.report import (clock_time, count, moment, percent, seconds,
+                                   short_seconds)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-
 DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
 """Shares of *all* messages whose delivery moment a final report gives."""
 SHARES = DELIVERY_SHARES[:-1]

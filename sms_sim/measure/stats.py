@@ -16,10 +16,11 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sms_sim.channels import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.config import SenderGroup
-from sms_sim.curve import DELIVERY_SHARES, Curve, curve_ranks, reach_curve
-from sms_sim.gateway import MAX_RETRIES
+from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
+                                   reach_curve)
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.gateway import MAX_RETRIES
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 
 HISTOGRAM_GROWTH = 1.01
 """Each bucket is 1% wider than the one before, so reporting a bucket's

@@ -1,0 +1,5 @@
+"""Planning: many runs of one scenario (replications, sweeps, a target
+search).
+
+Imports run and the layers below it.
+"""
