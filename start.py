@@ -13,4 +13,4 @@ if __name__ == "__main__":  # not when a worker process imports this file
             sys.stderr.write("sms-sim: interrupted before the run started\n")
         except Exception:  # no stderr to say it on
             pass
-        sys.exit(130)
+        sys.exit(130)  # ExitStatus.INTERRUPTED, as sms_sim.__main__ says

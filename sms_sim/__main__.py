@@ -6,7 +6,10 @@ lacks (see ``python_version``) before anything else is imported.
 """
 import sys
 
-INTERRUPTED = 130  # 128 + SIGINT, as from the run itself
+# Statuses said before the program's ExitStatus (cli/status.py) can be
+# imported, when the Python may be too old to read it: the same numbers.
+INTERRUPTED = 130  # ExitStatus.INTERRUPTED: SIGINT, as from the run itself
+USAGE = 2  # ExitStatus.USAGE, as for any other usage error
 
 
 def main():
@@ -17,7 +20,7 @@ def main():
         too_old = refusal(sys.version_info)
         if too_old is not None:
             _say(too_old + "\n")
-            return 2  # as for any other usage error
+            return USAGE
         import time
         started_at = time.monotonic()  # before the imports: the run's time
         from sms_sim.cli import main as cli

@@ -16,6 +16,11 @@ from typing import Any
 import pytest
 
 from sms_sim.cli import main as cli
+from sms_sim.cli.options import Options, parse_options
+from sms_sim.cli.parser import DESCRIPTION, EPILOG, build_parser
+from sms_sim.cli.paths import same_file
+from sms_sim.cli.signals import STOP_SIGNALS
+from sms_sim.cli.status import ExitStatus
 from sms_sim.measure.checks import Check, min_delivered
 from sms_sim.measure.stats import Stats
 from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
@@ -193,7 +198,7 @@ def usage_error(argv: list[str], monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr("sys.argv", ["start.py"])
     with pytest.raises(SystemExit) as caught:
         cli.main(argv)
-    assert caught.value.code == cli.EXIT_USAGE
+    assert caught.value.code == ExitStatus.USAGE
     out, err = capsys.readouterr()
     assert out == ""
     *usage, error = err.splitlines()
@@ -241,12 +246,12 @@ def test_a_long_bad_value_is_shortened_in_the_message(
     assert error.endswith("'...'99999999' (5,000 characters)")
 
 
-def parse(*argv: str) -> cli.Options:
-    return cli.parse_options(cli.build_parser("start.py"), list(argv))
+def parse(*argv: str) -> Options:
+    return parse_options(build_parser("start.py"), list(argv))
 
 
 INTEGERS: dict[str, tuple[tuple[str, ...], str,
-                          Callable[[cli.Options], int | None]]] = {
+                          Callable[[Options], int | None]]] = {
     # each place an integer is read: the arguments that give it, its name
     # in an error, and where its value is found
     "num_messages": (("{}",), "argument num_messages:",
@@ -384,14 +389,14 @@ def test_help_gives_units_ranges_and_an_example(
 def test_help_fills_its_paragraphs_to_the_width_but_not_the_examples(
         columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", str(columns))  # argparse uses 2 fewer
-    paragraphs = cli.build_parser("start.py").format_help().split("\n\n")
-    examples, *notes = cli.EPILOG.split("\n\n")
+    paragraphs = build_parser("start.py").format_help().split("\n\n")
+    examples, *notes = EPILOG.split("\n\n")
     assert examples.replace("%(command)s", "python3 start.py") in paragraphs
     prose = [p for p in paragraphs
              if p.startswith(("Simulate", "Senders", "Shapes",
                               "exit codes"))]
     assert [p.split() for p in prose] == [
-        p.split() for p in (cli.DESCRIPTION, *notes)]
+        p.split() for p in (DESCRIPTION, *notes)]
     for paragraph in prose:
         assert_filled(paragraph, columns - 2)
 
@@ -404,57 +409,6 @@ def test_help_names_the_log_columns_whole(
     assert all(column in words or column + "," in words
                for column in ("id", "phone", "group", "sender", "attempts",
                               "outcome", "send_s", "delivered_at_s"))
-
-
-@pytest.mark.parametrize("first, second, code", [
-    (signal.SIGTERM, signal.SIGINT, 130),
-    (signal.SIGINT, signal.SIGTERM, 143),
-    (signal.SIGINT, signal.SIGHUP, 129)])
-def test_a_signal_is_recorded_and_a_second_one_ends_at_once(
-        first: int, second: int, code: int,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-
-    def fake_exit(status: int) -> None:
-        calls.append(f"exit {status}")
-
-    monkeypatch.setattr("os._exit", fake_exit)
-    before = [signal.getsignal(s) for s in cli.STOP_SIGNALS]
-    with cli._signals_recorded(lambda: calls.append("abandon")) as received:
-        signal.raise_signal(first)
-        assert received == [first] and calls == []
-        signal.raise_signal(second)
-        assert calls == ["abandon", f"exit {code}"]
-    assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == before
-
-
-def test_a_signal_the_process_was_started_ignoring_stays_ignored() -> None:
-    """As under nohup (SIGHUP) or a shell's ``trap '' INT``."""
-    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    try:
-        with cli._signals_recorded(lambda: None) as received:
-            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
-            signal.raise_signal(signal.SIGHUP)
-            signal.raise_signal(signal.SIGTERM)
-            assert received == [signal.SIGTERM]
-        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGHUP, before)
-
-
-def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    exits: list[int] = []
-    now = [100.0]
-    monkeypatch.setattr("os._exit", exits.append)
-    with cli._signals_recorded(lambda: None, lambda: now[0]) as received:
-        signal.raise_signal(signal.SIGINT)
-        now[0] += cli.REPEAT_GRACE_S / 2
-        signal.raise_signal(signal.SIGINT)  # as `timeout` sends it
-        assert received == [signal.SIGINT] and exits == []
-        now[0] += cli.REPEAT_GRACE_S
-        signal.raise_signal(signal.SIGINT)  # a person, pressing again
-        assert exits == [130]
 
 
 def test_a_signal_while_the_main_thread_holds_the_stop_lock_is_safe(
@@ -528,20 +482,20 @@ class FakeRun:
 
 
 @pytest.mark.parametrize("options, result, signals, code", [
-    ([], outcome(1, 1), [], cli.EXIT_OK),
-    ([], outcome(1, 0, "fault", ("Traceback\n",)), [], cli.EXIT_FAULT),
-    (["--min-delivered", "0.9"], outcome(2, 1), [], cli.EXIT_CHECK_FAILED),
-    (["--min-delivered", "0.5"], outcome(2, 1), [], cli.EXIT_OK),
+    ([], outcome(1, 1), [], ExitStatus.OK),
+    ([], outcome(1, 0, "fault", ("Traceback\n",)), [], ExitStatus.FAULT),
+    (["--min-delivered", "0.9"], outcome(2, 1), [], ExitStatus.CHECK_FAILED),
+    (["--min-delivered", "0.5"], outcome(2, 1), [], ExitStatus.OK),
     ([], outcome(2, 1, "interrupt"), [signal.SIGINT], 130),
     ([], outcome(2, 1, "interrupt"), [signal.SIGTERM], 143),
     ([], outcome(2, 1, "interrupt"), [signal.SIGHUP], 129),
     # A signal that arrives as the run completes does not fail it.
-    ([], outcome(1, 1), [signal.SIGINT], cli.EXIT_OK),
+    ([], outcome(1, 1), [signal.SIGINT], ExitStatus.OK),
     # An interrupt outranks a check; a fault outranks a check too.
     (["--min-delivered", "1"], outcome(2, 1, "interrupt"), [signal.SIGTERM],
      143),
     (["--min-delivered", "1"], outcome(2, 1, "fault", ("Traceback\n",)), [],
-     cli.EXIT_FAULT),
+     ExitStatus.FAULT),
 ])
 def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
                     code: int, monkeypatch: pytest.MonkeyPatch,
@@ -555,7 +509,7 @@ def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
     assert (err == "sms-sim: Traceback\n") == bool(result.faults)
     if options:
         [check] = summary["checks"]
-        assert check["ok"] == (code == cli.EXIT_OK)
+        assert check["ok"] == (code == ExitStatus.OK)
         assert check["limit"] == float(options[1])
     else:
         assert summary["checks"] == []
@@ -565,7 +519,7 @@ def test_a_failed_check_is_reported_in_text_too(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(4, 3)))
-    assert cli.main(["4", "--min-delivered", "0.8"]) == cli.EXIT_CHECK_FAILED
+    assert cli.main(["4", "--min-delivered", "0.8"]) == ExitStatus.CHECK_FAILED
     out = capsys.readouterr().out
     assert ("check min_delivered FAILED: 75.00% of messages were sent, "
             "below the 80% required") in out
@@ -592,7 +546,7 @@ def test_a_closed_output_pipe_exits_141_quietly(
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(1, 1)))
     monkeypatch.setattr("sys.stdout", Unwritable(BrokenPipeError()))
-    assert cli.main(["1", "--json"]) == cli.EXIT_CLOSED_PIPE
+    assert cli.main(["1", "--json"]) == ExitStatus.CLOSED_PIPE
     assert capsys.readouterr().err == ""
 
 
@@ -602,7 +556,7 @@ def test_an_output_that_cannot_be_written_is_a_fault(
     monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(outcome(1, 1)))
     monkeypatch.setattr("sys.stdout", Unwritable(
         OSError(errno.ENOSPC, "No space left on device")))
-    assert cli.main(["1"]) == cli.EXIT_FAULT
+    assert cli.main(["1"]) == ExitStatus.FAULT
     assert capsys.readouterr().err == (
         "sms-sim: cannot write the output: No space left on device\n")
 
@@ -613,7 +567,7 @@ def test_no_standard_output_at_all_is_a_fault(
     run = FakeRun(outcome(1, 1))
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
     monkeypatch.setattr("sys.stdout", None)
-    assert cli.main(["1"]) == cli.EXIT_FAULT
+    assert cli.main(["1"]) == ExitStatus.FAULT
     assert "standard output is closed" in capsys.readouterr().err
     assert run.config is None  # nothing ran
 
@@ -623,7 +577,7 @@ def test_the_run_gets_the_parsed_config_and_a_stop_event(
         capsys: pytest.CaptureFixture[str]) -> None:
     run = FakeRun(outcome(5, 5))
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
-    assert cli.main(["5", "2", "--speed", "50", "--json"]) == cli.EXIT_OK
+    assert cli.main(["5", "2", "--speed", "50", "--json"]) == ExitStatus.OK
     assert run.config is not None and run.config == dataclasses.replace(
         parse("5", "2", "--speed", "50").config, seed=run.config.seed)
     assert isinstance(run.kwargs["stop"], threading.Event)
@@ -643,7 +597,7 @@ def test_the_log_gets_every_result_the_run_passes_on(
         return run(config, on_progress, **kwargs)
 
     monkeypatch.setattr("sms_sim.run.simulation.run", run_and_log)
-    assert cli.main(["2", "--log", str(path), "--json"]) == cli.EXIT_OK
+    assert cli.main(["2", "--log", str(path), "--json"]) == ExitStatus.OK
     capsys.readouterr()
     assert path.read_text().splitlines() == [
         "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s",
@@ -659,15 +613,15 @@ def test_the_same_file_is_found_behind_links_and_names(
     reader, writer = os.pipe()
     with open(path, "w") as stream, open(writer, "w") as pipe, \
             open(os.devnull, "w") as sink:
-        assert cli._same_file(str(path), stream)
-        assert cli._same_file(str(tmp_path / "link"), stream)
-        assert cli._same_file(f"/dev/fd/{writer}", pipe)
-        assert not cli._same_file(str(other), stream)
-        assert not cli._same_file(str(tmp_path / "new.txt"), stream)
+        assert same_file(str(path), stream)
+        assert same_file(str(tmp_path / "link"), stream)
+        assert same_file(f"/dev/fd/{writer}", pipe)
+        assert not same_file(str(other), stream)
+        assert not same_file(str(tmp_path / "new.txt"), stream)
         # Nothing written to /dev/null mixes with anything.
-        assert not cli._same_file(os.devnull, sink)
-        assert not cli._same_file(str(path), None)
-        assert not cli._same_file(str(path), io.StringIO())
+        assert not same_file(os.devnull, sink)
+        assert not same_file(str(path), None)
+        assert not same_file(str(path), io.StringIO())
     os.close(reader)
 
 
@@ -686,7 +640,7 @@ def test_a_log_on_a_standard_stream_is_refused_before_it_is_emptied(
         monkeypatch.setattr(f"sys.{stream}", file)
         with pytest.raises(SystemExit) as caught:
             cli.main(["1", "--json", "--log", "out.txt"])
-    assert caught.value.code == cli.EXIT_USAGE
+    assert caught.value.code == ExitStatus.USAGE
     written = Path("out.txt").read_text() + capsys.readouterr().err
     assert written.startswith("kept\nusage: start.py ")
     assert written.endswith(
@@ -704,8 +658,8 @@ def test_a_signal_after_the_run_does_not_cut_its_report(
         signal.raise_signal(signal.SIGINT)  # as the report is written
         return min_delivered(*args)
 
-    monkeypatch.setattr("sms_sim.cli.main.min_delivered", interrupted_check)
-    assert cli.main(["2", "--json", "--min-delivered", "1"]) == cli.EXIT_OK
+    monkeypatch.setattr("sms_sim.cli.options.min_delivered", interrupted_check)
+    assert cli.main(["2", "--json", "--min-delivered", "1"]) == ExitStatus.OK
     summary = json.loads(capsys.readouterr().out)
     assert summary["sent"] == 2 and summary["checks"][0]["ok"]
 
@@ -719,7 +673,7 @@ def test_a_group_of_negative_zero_seconds_shows_as_zero(
         return Outcome(stats.snapshot(1.0, 1.0, final=True), ())
 
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
-    assert cli.main(["0", "0", "--senders", "1:-0.0:0:-0"]) == cli.EXIT_OK
+    assert cli.main(["0", "0", "--senders", "1:-0.0:0:-0"]) == ExitStatus.OK
     out = capsys.readouterr().out
     assert "0s +- 0s" in out and "-0" not in out
 
@@ -728,7 +682,7 @@ def test_main_tunes_the_collector_for_the_run_and_restores_it(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     thresholds = gc.get_threshold()
-    handlers = [signal.getsignal(s) for s in cli.STOP_SIGNALS]
+    handlers = [signal.getsignal(s) for s in STOP_SIGNALS]
     seen: list[tuple[int, int, int]] = []
 
     def run(config: SimulationConfig, on_progress: object,
@@ -737,10 +691,10 @@ def test_main_tunes_the_collector_for_the_run_and_restores_it(
         return outcome(1, 1)
 
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
-    assert cli.main(["1", "500", "--json"]) == cli.EXIT_OK
+    assert cli.main(["1", "500", "--json"]) == ExitStatus.OK
     capsys.readouterr()
     (tuned_thresholds,) = seen
     assert tuned_thresholds == tuning.gc_thresholds(thresholds)
     assert tuned_thresholds[0] > thresholds[0]
     assert gc.get_threshold() == thresholds
-    assert [signal.getsignal(s) for s in cli.STOP_SIGNALS] == handlers
+    assert [signal.getsignal(s) for s in STOP_SIGNALS] == handlers

@@ -1,5 +1,5 @@
 """The command line of shapes, the carrier, replications, sweeps and
-target searches (``cli.py``, ``plans.py``, ``plan_report.py``): its rules,
+target searches (``options.py``, ``plans.py``, ``plan_report.py``): its rules,
 each broken one a line and status 2, and what a plan writes, in text and
 in JSON.  Plans here run in this process (``--jobs 1``), a few hundred
 messages each; ``test_plans_end_to_end.py`` runs the program itself."""
@@ -18,6 +18,9 @@ from typing import Any
 import pytest
 
 from sms_sim.cli import main as cli
+from sms_sim.cli.options import Options, parse_options
+from sms_sim.cli.parser import build_parser
+from sms_sim.cli.status import ExitStatus
 from sms_sim.measure.checks import min_reached
 from sms_sim.measure.curve import Mark, marks
 from sms_sim.measure.stats import GroupSnapshot, MarkCount, Snapshot
@@ -40,16 +43,16 @@ REAL = {"elapsed_s", "max_lag_s"}
 """The fields of a summary that are real time, not simulated."""
 
 
-def parse(*argv: str) -> cli.Options:
-    return cli.parse_options(cli.build_parser("start.py"), list(argv))
+def parse(*argv: str) -> Options:
+    return parse_options(build_parser("start.py"), list(argv))
 
 
 def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     """The one line a malformed invocation gets, after the usage, with
     status 2 and nothing on standard output."""
     with pytest.raises(SystemExit) as caught:
-        cli.parse_options(cli.build_parser("start.py"), argv)
-    assert caught.value.code == cli.EXIT_USAGE
+        parse_options(build_parser("start.py"), argv)
+    assert caught.value.code == ExitStatus.USAGE
     out, err = capsys.readouterr()
     assert out == "" and "Traceback" not in err
     *usage, error = err.splitlines()
@@ -209,7 +212,7 @@ def test_a_broken_rule_ends_the_program_before_anything_runs(
     monkeypatch.setattr("sys.argv", ["start.py"])
     with pytest.raises(SystemExit) as caught:
         cli.main([*argv, "--json"])
-    assert caught.value.code == cli.EXIT_USAGE and runs == []
+    assert caught.value.code == ExitStatus.USAGE and runs == []
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines()[-1].startswith(f"start.py: error: {message}")
@@ -449,8 +452,8 @@ def test_a_given_seed_is_not_repeated_in_the_command() -> None:
 
 
 def test_the_command_names_the_program_as_run() -> None:
-    parser = cli.build_parser("python3 -m sms_sim")
-    options = cli.parse_options(parser, ["--seed", "1"])
+    parser = build_parser("python3 -m sms_sim")
+    options = parse_options(parser, ["--seed", "1"])
     assert options.command == "python3 -m sms_sim --seed 1"
 
 
@@ -461,7 +464,7 @@ def test_replications_write_a_run_line_each_and_one_summary(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, lines = json_main([*SMALL, "--runs", "3", "--seed", "5"],
                               monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     *runs, summary = lines
     seeds = replication_seeds(5, 3)
     assert [(run["event"], run["index"], run["seed"]) for run in runs] == \
@@ -528,7 +531,7 @@ def test_replications_in_text_give_each_figures_interval(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, out = main([*SMALL, "--runs", "4", "--seed", "11"], monkeypatch,
                        capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     lines = out.splitlines()
     title = next(i for i, line in enumerate(lines)
                  if line.startswith("SMS alert simulation: 4 runs: "))
@@ -551,7 +554,7 @@ def test_a_check_over_replications_names_the_runs_it_failed_in(
         capsys: pytest.CaptureFixture[str]) -> None:
     argv = [*SMALL, "--runs", "4", "--seed", "11", "--min-delivered", "0.9"]
     status, lines = json_main(argv, monkeypatch, capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     *runs, _ = lines
     failed = [run["seed"] for run in runs
               if run["sent"] / run["total"] < 0.9]
@@ -562,12 +565,12 @@ def test_a_check_over_replications_names_the_runs_it_failed_in(
                          "ok": run["seed"] not in failed,
                          "value": run["sent"] / run["total"], "limit": 0.9}
     status, out = main(argv, monkeypatch, capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     assert out.splitlines()[-1] == (
         f"  check min_delivered: failed in {len(failed)} of 4 runs ("
         + ", ".join(f"seed {seed}" for seed in failed) + ")")
     status, _ = json_main([*argv[:-1], "0.5"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
 
 
 # Sweeps.
@@ -577,7 +580,7 @@ def test_a_sweep_writes_a_line_per_value_with_the_summarys_fields(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, lines = json_main([*SMALL, "--sweep", "senders=4,2",
                                "--seed", "3"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     assert [(line["event"], line["name"], line["value"]) for line in lines] \
         == [("sweep", "senders", 4), ("sweep", "senders", 2)]
     keys = summary_keys(monkeypatch, capsys)
@@ -615,7 +618,7 @@ def test_a_sweep_in_text_is_a_table_of_a_row_per_value(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, out = main([*SMALL, "--sweep", "deadline=0.5,1m", "--seed",
                         "3"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     lines = out.splitlines()
     title = next(i for i, line in enumerate(lines) if line.startswith(
         "SMS alert simulation: a sweep of deadline over 2 values: "))
@@ -635,7 +638,7 @@ def test_a_sweep_with_runs_in_text_gives_means_and_half_intervals(
                           "--seed", "3"], monkeypatch, capsys)
     status, out = main([*SMALL, "--sweep", "tps=50,100", "--runs", "3",
                         "--seed", "3"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     rows = out.splitlines()[-2:]
     assert [row.split()[0] for row in rows] == ["50/s", "100/s"]
     for row, line in zip(rows, lines):
@@ -679,7 +682,7 @@ def test_each_value_of_a_sweep_has_its_own_checks(
         [*SMALL[:4], "0", *SMALL[5:], "--deadline", "0.5", "--sweep",
          "senders=1,8", "--min-delivered", "0.9", "--seed", "3"],
         monkeypatch, capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     for line in lines:
         sent = line["sent"] / line["total"]
         assert line["checks"] == [{"name": "min_delivered",
@@ -700,7 +703,7 @@ def test_a_search_writes_its_candidates_then_its_answer(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, lines = json_main([*SEARCH, "--target", "0.9@0.5s"],
                               monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     *tried, answer = lines
     assert answer == {"event": "target", "name": "senders",
                       "value": answer["value"], "share": 0.9, "by_s": 0.5,
@@ -726,7 +729,7 @@ def test_a_search_in_text_is_a_table_and_an_answer(
     value = int(lines[-1]["value"])
     status, out = main([*SEARCH, "--target", "0.9@0.5s"], monkeypatch,
                        capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     text = out.splitlines()
     head = next(i for i, line in enumerate(text)
                 if line.split()[:3] == ["senders", "duration", "by"])
@@ -745,13 +748,13 @@ def test_a_search_with_no_answer_says_why_and_exits_3(
     failing = [*SEARCH[:4], "0.1", *SEARCH[5:]]
     status, lines = json_main([*failing, "--target", "0.95@1"], monkeypatch,
                               capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     assert lines[-1] == {"event": "target", "name": "senders", "value": None,
                          "share": 0.95, "by_s": 1.0, "met": False,
                          "interrupted": False}
     assert not any(line["met"] for line in lines[:-1])
     status, out = main([*failing, "--target", "0.95@1"], monkeypatch, capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     assert out.splitlines()[-1] == (
         "  answer: no value of senders delivers 95% by 1.000 s (more of it "
         "stopped helping: another setting holds the run back)")
@@ -775,7 +778,7 @@ def test_a_search_with_a_carrier_counts_the_phones_reached(
         capsys: pytest.CaptureFixture[str]) -> None:
     status, out = main([*SEARCH, "--target", "0.5@2", "--carrier-delay",
                         "exponential:mean=1"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     assert re.search(r"^  answer: senders \d+ is the least that reaches 50% "
                      r"by 2\.000 s$", out, re.MULTILINE)
 
@@ -874,18 +877,18 @@ def test_min_reached_through_the_command_line(
     status, lines = json_main([*carrier, "--min-reached", "0.5"],
                               monkeypatch, capsys)
     (summary,) = lines
-    assert status == cli.EXIT_OK and summary["reached"] == 200
+    assert status == ExitStatus.OK and summary["reached"] == 200
     assert summary["checks"] == [{"name": "min_reached", "ok": True,
                                   "value": 1.0, "limit": 0.5}]
     status, lines = json_main([*carrier, "--min-reached", "1.0@1s"],
                               monkeypatch, capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     ((check,),) = [line["checks"] for line in lines]
     assert check["name"] == "min_reached" and not check["ok"]
     assert 0 < check["value"] < 1
     status, out = main([*carrier, "--min-reached", "1.0@1s"], monkeypatch,
                        capsys)
-    assert status == cli.EXIT_CHECK_FAILED
+    assert status == ExitStatus.CHECK_FAILED
     assert f"check min_reached FAILED: {check['value'] * 100:.2f}% of " \
         "messages were reached by 1 s, below the 100% required" in out
 
@@ -898,7 +901,7 @@ def test_a_plan_writes_its_report(
     path = tmp_path / "plan.html"
     status, _ = main([*SMALL, "--runs", "2", "--seed", "5", "--report",
                       str(path)], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     page = path.read_text()
     assert "<title>sms-sim: 2 runs of 200 messages</title>" in page
     assert f"python3 start.py {' '.join(SMALL)} --runs 2 --seed 5 " \
@@ -923,7 +926,7 @@ def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
     monkeypatch.setattr("sys.argv", ["start.py"])
     path = str(tmp_path / "plan.html")
     assert cli.main([*SMALL, "--runs", "2", "--report", path, "--json"]) \
-        == cli.EXIT_FAULT
+        == ExitStatus.FAULT
     out, err = capsys.readouterr()
     assert err == (f"sms-sim: cannot write the report {path!r}: No space "
                    "left on device\n")
@@ -968,7 +971,7 @@ def test_a_runs_report_with_a_carrier_shows_the_phones_reached(
     status, _ = main([*SMALL[:4], "0", "--speed", "max", "--seed", "3",
                       "--carrier-delay", "exponential:mean=1", "--deadline",
                       "5", "--report", str(path)], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     page = path.read_text()
     assert "<h2>Share of all messages that reached the phones</h2>" in page
     assert '<th scope="row">reached the phones</th><td>200 (100.0%)</td>' \
@@ -983,7 +986,7 @@ def test_a_run_writes_its_report_with_the_seed_it_drew(
     path = tmp_path / "run.html"
     status, out = main([*SMALL, "--speed", "max", "--report", str(path),
                         "--json"], monkeypatch, capsys)
-    assert status == cli.EXIT_OK
+    assert status == ExitStatus.OK
     seed = json.loads(out.splitlines()[-1])["seed"]
     page = path.read_text()
     assert (f"<code>python3 start.py {' '.join(SMALL)} --speed max --report "

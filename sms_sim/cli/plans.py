@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sms_sim.cli.main import Ending, no_report
+from sms_sim.cli.status import Ending, no_report
 from sms_sim.output import html_pages
 from sms_sim.output.plan_report import PlanReport
 from sms_sim.output.report import PlanStatus
@@ -16,7 +16,7 @@ from sms_sim.plan.planner import (Cell, Runs, Search, configured, evaluate,
                                   with_value)
 
 if TYPE_CHECKING:
-    from sms_sim.cli.main import Options
+    from sms_sim.cli.options import Options
     from sms_sim.output.display import View
 
 

@@ -1,0 +1,238 @@
+"""The options of a run or a plan, read from the arguments and checked
+together: what one argument alone cannot tell (the senders' groups, the
+plan's rules, the outputs' files) is a usage error here, before anything
+runs.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+from sms_sim.cli import specs
+from sms_sim.cli.parser import DEFAULT_MEAN_S, DEFAULT_SENDERS, Parser
+from sms_sim.cli.paths import check_outputs
+from sms_sim.measure.checks import Check, min_delivered, min_reached
+from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import DEFAULT_SPREAD, SHAPES, Latency
+from sms_sim.model.validation import ConfigError
+from sms_sim.plan.planner import Target, configured, with_value
+from sms_sim.run import simulation
+
+ARGUMENTS = {
+    # config field: the argument that sets it for the positional senders
+    # or the gateway (a --senders group's own fields are named in its
+    # error by specs.py)
+    "num_messages": "num_messages",
+    "count": "num_senders",
+    "mean_s": "mean_processing_time",
+    "max_deviation_s": "max_deviation",
+    "sd_s": "max_deviation",  # the standard deviation, with --dist
+    "failure_rate": "failure_rate",
+    "tps": "--tps",
+    "num_senders": "num_senders",
+    "interval_s": "--interval",
+    "speed": "--speed",
+    "max_rate": "--max-rate",
+    "retries": "--retries",
+    "base_s": "--backoff",
+    "cap_s": "--backoff",
+    "permanent": "--permanent",
+    "deadline_s": "--deadline",
+    "seed": "--seed",
+}
+"""The one table from config fields to what the user typed."""
+SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
+                          "deadline_s", "mean_s"))
+"""The config fields that ``--sweep`` and ``--solve`` set."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    config: SimulationConfig
+    """With its seed: the one given, or one drawn for this run."""
+    json: bool
+    min_delivered: float | None
+    min_reached: tuple[float, float | None] | None
+    """A share of all messages, and the time by which, if any."""
+    log: str | None
+    report: str | None
+    runs: int | None
+    sweep: specs.Sweep | None
+    target: Target | None
+    solve: str | None
+    jobs: int
+    command: str
+    """The command line that repeats the run, its seed included."""
+
+    @property
+    def plan(self) -> bool:
+        """Many runs rather than one."""
+        return bool(self.runs or self.sweep or self.target)
+
+    @property
+    def marks(self) -> tuple[float, ...]:
+        """The moments the runs count exactly: the target's and the reach
+        check's."""
+        moments = [self.target.by_s] if self.target else []
+        if self.min_reached and self.min_reached[1] is not None:
+            moments.append(self.min_reached[1])
+        return tuple(dict.fromkeys(moments))
+
+    def checks(self, snap: Any) -> list[Check]:
+        """The checks asked for, of one run's final snapshot."""
+        checks = []
+        if self.min_delivered is not None:
+            checks.append(min_delivered(snap, self.min_delivered))
+        if self.min_reached is not None:
+            checks.append(min_reached(snap, *self.min_reached))
+        return checks
+
+
+def _fail(parser: argparse.ArgumentParser, field: str,
+          error: Exception) -> NoReturn:
+    parser.error(f"argument {ARGUMENTS.get(field, field)}: {error}")
+
+
+def _positional_send(parser: argparse.ArgumentParser,
+                     args: argparse.Namespace) -> Latency:
+    """The positional senders' send times, of ``--dist``'s shape: the
+    mean and max_deviation (the standard deviation, for normal and
+    lognormal) as given; an empirical shape takes neither."""
+    dist = "uniform" if args.dist is None else args.dist
+    if dist.lower() in SHAPES:
+        dist = dist.lower()  # names, like max for --speed, in any case
+    mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
+        else args.mean_processing_time
+    spread = mean * DEFAULT_SPREAD if args.max_deviation is None \
+        else args.max_deviation
+    if dist in ("uniform", "normal", "exponential", "lognormal"):
+        if dist == "exponential" and args.max_deviation is not None:
+            parser.error("argument max_deviation: the exponential shape "
+                         "has its mean alone; leave max_deviation out")
+        try:
+            if dist == "uniform":
+                return Latency.uniform(mean, spread)
+            if dist == "exponential":
+                return Latency.exponential(mean)
+            return Latency(dist, mean, sd_s=spread)
+        except ConfigError as error:
+            _fail(parser, error.field, error)
+    if not (dist.lower().startswith("empirical") or os.path.exists(dist)):
+        parser.error(f"argument --dist: must be uniform, normal, "
+                     f"exponential, lognormal, empirical:file=PATH"
+                     f"[,column=NAME] or a file of measured send times, got "
+                     f"{specs.echo(dist)}")
+    if args.mean_processing_time is not None or \
+            args.max_deviation is not None:
+        parser.error("argument mean_processing_time: an empirical shape "
+                     "takes its times from its file; leave the mean and "
+                     "max_deviation out")
+    try:
+        return specs.latency(dist)
+    except argparse.ArgumentTypeError as error:
+        parser.error(f"argument --dist: {error}")
+
+
+def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
+    """Validated options; a broken rule exits through ``parser.error``
+    (usage, one line, status 2)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(argv)
+    num_senders = (DEFAULT_SENDERS if args.num_senders is None
+                   else args.num_senders)
+    groups = list(args.senders)
+    # Checked even when num_senders is 0: a bad value is never moot.
+    send = _positional_send(parser, args)
+    try:
+        positional = SenderGroup(max(num_senders, 1), send,
+                                 args.failure_rate, args.tps)
+    except ConfigError as error:
+        _fail(parser, error.field, error)
+    if num_senders:
+        groups.insert(0, positional)
+    elif not groups:
+        parser.error("argument num_senders: must be >= 1 unless --senders "
+                     "adds a group, got 0")
+    elif args.tps is not None or args.dist is not None:
+        option = "--tps" if args.tps is not None else "--dist"
+        parser.error(f"argument {option}: is for the positional senders, "
+                     "and num_senders is 0; give a group's own in its "
+                     "--senders")
+    plan = bool(args.runs or args.sweep or args.target)
+    speed = args.speed if args.speed is not None \
+        else UNPACED if plan else 1.0
+    try:
+        gateway = Gateway(args.max_rate, args.retries, args.backoff,
+                          args.permanent, args.deadline)
+        config = simulation.with_seed(SimulationConfig(
+            args.num_messages, tuple(groups), args.interval, args.seed,
+            speed, gateway, args.carrier_delay))
+    except ConfigError as error:
+        if error.field == "num_senders" and args.num_senders is None:
+            parser.error(
+                f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
+                "senders count too (give num_senders 0 to leave them out)")
+        _fail(parser, error.field, error)
+    if args.sweep is not None and args.sweep.name == "mean" and \
+            args.max_deviation is None:
+        # A mean given alone takes a spread in proportion; so does each
+        # swept one, or the sweep's runs would differ from the same runs
+        # given alone.
+        args.sweep = dataclasses.replace(args.sweep, spread_follows=True)
+    _check_plan(parser, args, num_senders, config)
+    if args.min_reached is not None and args.carrier_delay is None:
+        parser.error("argument --min-reached: counts the phones reached, "
+                     "which needs --carrier-delay")
+    check_outputs(parser, args.log, args.report, config, parser.env)
+    program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
+        else parser.prog
+    command = f"{program} " + shlex.join(argv + (
+        [] if args.seed is not None else ["--seed", str(config.seed)]))
+    return Options(config, args.json, args.min_delivered, args.min_reached,
+                   args.log, args.report, args.runs, args.sweep, args.target,
+                   args.solve, args.jobs or os.cpu_count() or 1, command)
+
+
+def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                num_senders: int, config: SimulationConfig) -> None:
+    """The rules of replications, sweeps and searches together."""
+    if (args.target is None) != (args.solve is None):
+        given, missing = (("--target", "--solve") if args.solve is None
+                          else ("--solve", "--target"))
+        parser.error(f"argument {given}: needs {missing} (the target and "
+                     "the setting to solve for go together)")
+    if args.sweep is not None and args.solve is not None:
+        parser.error("argument --sweep: a sweep and a --solve search each "
+                     "vary a setting; give one or the other")
+    plan = args.runs or args.sweep or args.target
+    if plan and args.log is not None:
+        parser.error("argument --log: logs one run; repeat a run of the "
+                     "plan alone, with its --seed, to log it")
+    name = args.sweep.name if args.sweep else args.solve
+    if name in ("senders", "tps", "mean") and not num_senders:
+        parser.error(f"argument {'--sweep' if args.sweep else '--solve'}: "
+                     f"{name} is the positional senders', and num_senders "
+                     "is 0")
+    if args.solve is not None and configured(config, args.solve) is None:
+        option = {"tps": "--tps", "max-rate": "--max-rate"}[args.solve]
+        parser.error(f"argument --solve: {args.solve} starts from its "
+                     f"setting; give {option}")
+    if args.sweep is not None:
+        for value in args.sweep.values:
+            try:
+                with_value(config, args.sweep.name, value,
+                           args.sweep.spread_follows)
+            except ConfigError as error:
+                # A rule of another setting is named: mean=0 breaks the
+                # deviation's, not its own.
+                other = "" if error.field in SWEPT_FIELDS else \
+                    f"{ARGUMENTS.get(error.field, error.field)} "
+                parser.error(f"argument --sweep: {args.sweep.name}={value:g}"
+                             f": {other}{error}")

@@ -1,0 +1,251 @@
+"""The command line's text and its reader: the usage, the description and
+the epilog of ``--help``, and the argparse parser that reads the arguments
+(their values by ``specs.py``), prints the help and says a usage error.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+from sms_sim.cli import specs
+from sms_sim.cli.status import ExitStatus, say
+from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
+                                  MIN_INTERVAL_S, MIN_SPEED)
+from sms_sim.model.gateway import Backoff
+from sms_sim.model.latency import SHAPES
+from sms_sim.output.csvlog import CsvLog
+from sms_sim.output.environment import Environment
+from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+DEFAULT_SENDERS = 4
+DEFAULT_MEAN_S = 0.01
+"""The positional senders' defaults: the help says them, ``options.py``
+applies them."""
+
+USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
+           [max_deviation] [failure_rate] [--dist SHAPE]
+           [--senders GROUP]... [--carrier-delay SPEC] [--speed X|max]
+           [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
+           [--permanent P] [--deadline S] [--min-delivered P]
+           [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
+           [--target SHARE@TIME --solve NAME] [--jobs N] [--report FILE]
+           [--log FILE] [--interval S] [--seed N] [--json]"""
+DESCRIPTION = """\
+Simulate an emergency SMS alert blast: a producer generates messages to
+random phone numbers, sender threads 'send' them, each taking a random time
+around a mean and failing at a given rate, and a monitor reports progress.
+Every time is simulated: the gateway's own clock, which real time follows
+(--speed sets how fast). A seed fixes every simulated figure."""
+EPILOG = f"""\
+examples:
+  %(command)s 10000 4 0.01 0.001 0.2
+      10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20% failing
+  %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1 --json
+      two groups of senders with different settings, JSON lines out
+  %(command)s 20000 50 0.05 0.02 0.1 --dist lognormal \\
+      --carrier-delay lognormal:mean=8,sd=20
+      lognormal send times, and the carrier's delay to the phone
+  %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --retries 3 \\
+      --deadline 20m --target 0.95@15m --solve max-rate --seed 3
+      the least account cap that gets 95% out within 15 minutes
+
+Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
+senders count unless num_senders is 0. Times are simulated seconds, or
+take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
+Integers are written in ASCII digits, optionally grouped in threes by commas
+or underscores: 1000, 1,000 or 1_000. No run may model more than 1e9
+simulated seconds.
+
+Shapes of send times and of the carrier's delay: uniform (mean,
+dev), normal (mean, sd, truncated at 0), exponential (mean), lognormal
+(mean, sd of the time itself), empirical (file, column: one number a line,
+or a CSV column, sampled between the sorted values).
+
+exit codes: 0 completed, 1 a fault (or the output, log or report could not
+be written), 2 usage error, 3 a check failed (in any run), or no value met
+the target, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe
+closed.
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """Reads ``-inf``, ``-1:0:0:0`` and ``-1e3`` as values, not options, so
+    that they get the range message like every other bad value; takes no
+    abbreviated options; and writes to the program's own streams, those of
+    ``env``: the help to its standard output, failing, as a run does, when
+    that cannot be written, and an error to its standard error."""
+
+    def __init__(self, env: Environment, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.env = env
+        self._negative_number_matcher = re.compile(
+            r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
+
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        # --help asks with no file: standard output, None if it is closed.
+        stream = self.env.stdout if file is None else file
+        reason = "standard output is closed"
+        if stream is not None:
+            try:
+                stream.write(self.format_help())
+                getattr(stream, "flush", lambda: None)()
+                return
+            except OSError as error:
+                reason = error.strerror or str(error)
+        say(self.env.stderr, f"sms-sim: cannot write the output: {reason}\n")
+        raise SystemExit(ExitStatus.FAULT)
+
+    def _print_message(self, message: str,
+                       file: SupportsWrite[str] | None = None) -> None:
+        # All else argparse prints is an error's usage and message, which
+        # go to standard error: status 2 follows, whatever.
+        super()._print_message(message, self.env.stderr)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Fills each paragraph of the description and the epilog to the
+    help's width, as argparse fills an option's help; a paragraph with
+    indented lines (the examples) stays as it is written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        as_written = super()._fill_text
+        return "\n\n".join(
+            as_written(paragraph, width, indent) if "\n " in paragraph else
+            textwrap.fill(" ".join(paragraph.split()), width,
+                          initial_indent=indent, subsequent_indent=indent,
+                          break_long_words=False, break_on_hyphens=False)
+            for paragraph in text.split("\n\n"))
+
+
+class _Once(argparse.Action):
+    """An option that may be given once only (a sweep is of one name)."""
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        if getattr(namespace, self.dest) is not None:
+            parser.error(f"argument {option_string}: may be given once; "
+                         "a sweep is of one setting")
+        setattr(namespace, self.dest, values)
+
+
+def build_parser(prog: str = "start.py",
+                 env: Environment | None = None) -> Parser:
+    """The parser of the program run as ``prog``, that writes to ``env``'s
+    streams (None: the process's own, as they are now)."""
+    command = f"python3 {prog}" if prog.endswith(".py") else prog
+    parser = Parser(  # its errors exit with ExitStatus.USAGE, argparse's 2
+        Environment.of_process() if env is None else env,
+        prog=prog, usage=USAGE, description=DESCRIPTION, allow_abbrev=False,
+        epilog=EPILOG.replace("%(command)s", command),
+        formatter_class=_Formatter)
+    add = parser.add_argument
+    add("num_messages", nargs="?", type=specs.messages, default=1000,
+        help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
+        "(default: %(default)s)")
+    add("num_senders", nargs="?", type=specs.num_senders, default=None,
+        help=f"senders with the settings below, an integer from 0 to "
+        f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
+    add("mean_processing_time", nargs="?", type=specs.seconds, default=None,
+        help=f"mean simulated seconds to send one message, >= 0 (default: "
+        f"{DEFAULT_MEAN_S})")
+    add("max_deviation", nargs="?", type=specs.seconds, default=None,
+        help="seconds a send may differ from the mean, uniformly, from 0 to "
+        "the mean; with --dist normal or lognormal, the standard deviation "
+        "(default: half the mean)")
+    add("failure_rate", nargs="?", type=specs.number,
+        default=specs.DEFAULT_FAILURE_RATE,
+        help="share of sends that fail, from 0 to 1 (default: %(default)s)")
+    add("--dist", metavar="SHAPE", default=None,
+        help=f"the shape of the positional senders' send times: "
+        f"{', '.join(SHAPES[:-1])}, or empirical:file=PATH[,column=NAME] "
+        "(default: uniform)")
+    add("--senders", metavar="GROUP", type=specs.sender_group,
+        action="append", default=[],
+        help="add a group of senders with their own settings: "
+        "COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS], uniform, or named, "
+        "count=N,mean=S,sd=S,fail=P,tps=X,dist=SHAPE (dev=S for uniform; "
+        "dist=empirical,file=PATH for measured times; fail is "
+        f"{specs.DEFAULT_FAILURE_RATE} unless given); repeatable")
+    add("--carrier-delay", metavar="SPEC", type=specs.latency, default=None,
+        help="the carrier's delay from a send to the phone: "
+        "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
+        "or a file of measured delays; adds when each phone had it")
+    add("--speed", metavar="X", type=specs.speed, default=None,
+        help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
+        f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
+        "every simulated figure is the same at any speed (default: 1, or "
+        "max for --runs, --sweep and --target)")
+    add("--tps", metavar="X", type=specs.number, default=None,
+        help="each positional sender starts at most X sends per simulated "
+        "second, >= 1e-06")
+    add("--max-rate", metavar="R", type=specs.number, default=None,
+        help="all senders together start at most R sends per simulated "
+        "second, evenly spaced, >= 1e-06")
+    add("--retries", metavar="N", type=specs.retries, default=0,
+        help="retry a failed attempt up to N more times, 0 to 100 "
+        "(default: %(default)s)")
+    backoff = Backoff()
+    add("--backoff", metavar="BASE[:CAP]", type=specs.backoff,
+        default=backoff,
+        help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
+        f"simulated seconds, 0 < BASE <= CAP; BASE alone sets CAP to "
+        f"max(BASE, {backoff.cap_s:g}) (default: {backoff.base_s:g}:"
+        f"{backoff.cap_s:g})")
+    add("--permanent", metavar="P", type=specs.number, default=0.0,
+        help="share of failed attempts that fail for good, never retried, "
+        "0 to 1 (default: %(default)g)")
+    add("--deadline", metavar="S", type=specs.duration, default=None,
+        help="no attempt starts after S simulated seconds (or 20m, 1h); "
+        "what is not sent by then expires")
+    add("--min-delivered", metavar="P", type=specs.share, default=None,
+        help="exit 3 after the report unless at least this share of all "
+        "messages was sent, 0 to 1")
+    add("--min-reached", metavar="P[@T]", type=specs.reach_check,
+        default=None,
+        help="with --carrier-delay: exit 3 unless at least this share of "
+        "all messages reached the phones (by simulated time T, if given)")
+    add("--runs", metavar="R", type=specs.runs, default=None,
+        help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
+        "from --seed: each figure's mean, 95%% interval, min and max")
+    add("--sweep", metavar="NAME=VALUES", type=specs.sweep, action=_Once,
+        default=None,
+        help=f"a run per value of one setting, NAME one of "
+        f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
+        "positional senders'; a mean swept without max_deviation takes "
+        "half of itself, as one given alone does); VALUES as 5,10,20 or "
+        "10..50/10")
+    add("--target", metavar="SHARE@TIME", type=specs.target, default=None,
+        help="with --solve: the share of all messages to be delivered "
+        "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
+    add("--solve", metavar="NAME", choices=SOLVE_NAMES, default=None,
+        type=str.lower,
+        help=f"with --target: find the least value of NAME, one of "
+        f"{', '.join(SOLVE_NAMES)}, that meets it (in every run, with "
+        "--runs), doubling from its setting, then narrowing")
+    add("--jobs", metavar="N", type=specs.jobs, default=None,
+        help="worker processes for --runs, --sweep and --target; the same "
+        "figures with any number (default: the machine's CPUs)")
+    add("--report", metavar="FILE", default=None,
+        help="also write a self-contained HTML report, with charts, to FILE")
+    add("--log", metavar="FILE", default=None,
+        help="write one CSV row per message as it ends, with columns "
+        + ", ".join(CsvLog.COLUMNS) + f" (and {CsvLog.CARRIER_COLUMN} with "
+        "--carrier-delay); a file of its own, not where the output or "
+        "errors go")
+    add("--interval", metavar="S", type=specs.number, default=1.0,
+        help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
+        "(default: %(default)s)")
+    add("--seed", metavar="N", type=specs.seed, default=None,
+        help="seed the random generator, an integer >= 0 of at most 40 "
+        "digits: the same seed and settings give the same simulated "
+        "figures and log, at any speed (default: a seed drawn and shown "
+        "in the report)")
+    add("--json", action="store_true",
+        help="write one JSON object per line instead of text")
+    return parser
