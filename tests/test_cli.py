@@ -27,6 +27,7 @@ from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.message import Message
 from sms_sim.model.result import FAILED, SENT, Result
+from sms_sim.output.environment import Environment
 from sms_sim.run import tuning
 from sms_sim.run.simulation import Outcome
 from sms_sim.run.stop import StopEvent
@@ -698,3 +699,34 @@ def test_main_tunes_the_collector_for_the_run_and_restores_it(
     assert tuned_thresholds[0] > thresholds[0]
     assert gc.get_threshold() == thresholds
     assert [signal.getsignal(s) for s in STOP_SIGNALS] == handlers
+
+
+def test_every_line_goes_to_the_streams_of_the_environment_given(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help, a usage error, the run's output and its faults: none of
+    them to the process's own streams."""
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(
+        outcome(1, 0, "fault", ("Traceback\n",))))
+    process_out, process_err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", process_out)
+    monkeypatch.setattr("sys.stderr", process_err)
+
+    def program(*argv: str) -> tuple[object, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            status: object = cli.main(list(argv), env=Environment(out, err))
+        except SystemExit as exit:
+            status = exit.code
+        return status, out.getvalue(), err.getvalue()
+
+    status, out, err = program("--help")
+    assert (status, err) == (0, "") and out.startswith("usage: start.py ")
+    status, out, err = program("abc")
+    assert (status, out) == (ExitStatus.USAGE, "")
+    assert err.startswith("usage: start.py ")
+    assert err.endswith(f"argument num_messages: {DIGITS} 'abc'\n")
+    status, out, err = program("1", "--json")
+    assert (status, err) == (ExitStatus.FAULT, "sms-sim: Traceback\n")
+    assert json.loads(out)["event"] == "summary"
+    assert process_out.getvalue() == process_err.getvalue() == ""
