@@ -8,8 +8,8 @@ import pytest
 from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                                   MIN_INTERVAL_S, UNPACED, SenderGroup,
                                   SimulationConfig)
-from sms_sim.model.gateway import MAX_RETRIES, Backoff, Gateway
-from sms_sim.model.validation import ConfigError
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.validation import MAX_RETRIES, ConfigError
 
 ONE = (SenderGroup.uniform(1, 0, 0, 0),)
 

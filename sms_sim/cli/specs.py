@@ -18,10 +18,11 @@ from typing import NoReturn, TypeVar
 
 from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                                   MIN_SPEED, UNPACED, SenderGroup)
-from sms_sim.model.gateway import MAX_RETRIES, Backoff
+from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import (DEFAULT_SPREAD, SHAPES, Latency,
                                    MeasurementsError, read_measurements)
-from sms_sim.model.validation import HORIZON, HORIZON_S, ConfigError
+from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
+                                      ConfigError)
 from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target
 
 T = TypeVar("T")

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.model.config import SenderGroup
-from sms_sim.model.gateway import MAX_RETRIES
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.validation import MAX_RETRIES
 
 HISTOGRAM_GROWTH = 1.01
 """Each bucket is 1% wider than the one before, so reporting a bucket's

@@ -6,10 +6,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
-                                      check_rate, check_seconds, check_share)
-
-MAX_RETRIES = 100
+from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
+                                      ConfigError, check_rate, check_seconds,
+                                      check_share)
 
 
 @dataclass(frozen=True, slots=True)

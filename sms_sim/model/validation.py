@@ -14,6 +14,10 @@ send, backoff, deadline or gap between capped sends is refused, and so is
 a blast that could not end within it (see ``SimulationConfig``)."""
 HORIZON = "1e9"
 """``HORIZON_S`` as error messages write it, as a user would type it."""
+MAX_RETRIES = 100
+"""The most retries a message may have (``Gateway.retries``): the
+statistics keep a count of messages per number of attempts, up to this
+many plus the first."""
 MIN_RATE = 1e-6
 """The slowest cap, in sends per simulated second: one send every 11.6
 days."""

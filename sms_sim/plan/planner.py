@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from sms_sim.measure.stats import Snapshot
 from sms_sim.model.config import MAX_SENDERS, SimulationConfig
-from sms_sim.model.gateway import MAX_RETRIES
 from sms_sim.model.latency import DEFAULT_SPREAD, Latency
-from sms_sim.model.validation import ConfigError
+from sms_sim.model.validation import MAX_RETRIES, ConfigError
 from sms_sim.run import simulation
 from sms_sim.run.tuning import POLL_S, collector_tuned
 
