@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sms_sim.measure.stats import Histogram  # noqa: E402
+from sms_sim.measure.histogram import Histogram  # noqa: E402
 from sms_sim.model.config import SenderGroup, SimulationConfig  # noqa: E402
 from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402

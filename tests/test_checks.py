@@ -3,18 +3,19 @@ from __future__ import annotations
 import pytest
 
 from sms_sim.measure.checks import Check, min_delivered
-from sms_sim.measure.stats import GroupSnapshot, Snapshot
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 
 GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.1)
 
 
 def snapshot(total: int, sent: int, failed: int = 0,
-             expired: int = 0) -> Snapshot:
-    return Snapshot(total=total, elapsed_s=1.0, sim_elapsed_s=1.0,
-                    groups=(GroupSnapshot(GROUP, sent + failed, sent, failed,
-                                          0.01 * (sent + failed)),),
-                    expired=expired, final=True)
+             expired: int = 0) -> Summary:
+    return Summary(total=total, elapsed_s=1.0, sim_elapsed_s=1.0,
+                   groups=(GroupCounts(GROUP, sent + failed, sent, failed,
+                                       0.01 * (sent + failed)),),
+                   expired=expired)
 
 
 @pytest.mark.parametrize("sent, share, ok", [

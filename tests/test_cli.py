@@ -460,7 +460,7 @@ def outcome(total: int, sent: int, stopped: str | None = None,
     stats.add([result(i, SENT, 0.01 * (i + 1)) for i in range(sent)])
     if stopped is None and sent < total:
         stats.add([result(i, FAILED, 1.0) for i in range(sent, total)])
-    return Outcome(stats.snapshot(1.0, 1.0, final=True, stopped=stopped),
+    return Outcome(stats.summary(1.0, 1.0, stopped=stopped),
                    faults)
 
 
@@ -671,7 +671,7 @@ def test_a_group_of_negative_zero_seconds_shows_as_zero(
     def run(config: SimulationConfig, on_progress: object,
             **kwargs: Any) -> Outcome:
         stats = Stats(config.num_messages, config.groups)
-        return Outcome(stats.snapshot(1.0, 1.0, final=True), ())
+        return Outcome(stats.summary(1.0, 1.0), ())
 
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
     assert cli.main(["0", "0", "--senders", "1:-0.0:0:-0"]) == ExitStatus.OK

@@ -8,7 +8,7 @@ import pytest
 from sms_sim.measure.curve import (CURVE_POINTS, DELIVERY_SHARES, Curve, Mark,
                                    band, crossing, curve_json, curve_ranks,
                                    reach_curve, share_at)
-from sms_sim.measure.stats import Histogram
+from sms_sim.measure.histogram import Histogram
 from sms_sim.output.chart import MIN_WIDTH, ROWS, chart
 from sms_sim.output.report import PLAIN, Style, visible_width
 

@@ -17,7 +17,9 @@ from types import FrameType
 import pytest
 
 from sms_sim.measure.checks import Check
-from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.measure.histogram import Bin
+from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.output import display
 from sms_sim.output.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView,
@@ -31,15 +33,15 @@ DRAW = re.compile(r"(?:\x1b\[(\d+)F|\x1b\[\?25l)\x1b\[J")
 WAIT_S = 5.0
 """Bounds every wait for another thread; a passing test never waits it."""
 G = SenderGroup.uniform(2, 0.01, 0.0, 0.1)
-SNAP = Snapshot(total=10, elapsed_s=1.0, sim_elapsed_s=1.0,
-                groups=(GroupSnapshot(G, 4, 3, 1, 0.04),
-                        GroupSnapshot(G, 1, 1, 0, 0.01)),
+SNAP = Progress(total=10, elapsed_s=1.0, sim_elapsed_s=1.0,
+                groups=(GroupCounts(G, 4, 3, 1, 0.04),
+                        GroupCounts(G, 1, 1, 0, 0.01)),
                 rate_per_s=5.0)
-FINAL = Snapshot(total=10, elapsed_s=2.0, sim_elapsed_s=2.0,
-                 groups=SNAP.groups, final=True, stopped="interrupt")
-BIG = Snapshot(total=9_876_543, elapsed_s=1.0, sim_elapsed_s=1.0,
-               groups=(GroupSnapshot(G, 1_234_567, 1_000_001, 234_566, 9.0),
-                       GroupSnapshot(G, 7_654, 7_000, 654, 1.0)),
+FINAL = Summary(total=10, elapsed_s=2.0, sim_elapsed_s=2.0,
+                groups=SNAP.groups, stopped="interrupt")
+BIG = Progress(total=9_876_543, elapsed_s=1.0, sim_elapsed_s=1.0,
+               groups=(GroupCounts(G, 1_234_567, 1_000_001, 234_566, 9.0),
+                       GroupCounts(G, 7_654, 7_000, 654, 1.0)),
                rate_per_s=123_456.0)
 XTERM = {"TERM": "xterm-256color"}
 
@@ -406,7 +408,7 @@ def test_outside_the_main_thread_no_handler_is_set(
 
 # -- A frame fits the terminal ---------------------------------------------
 
-def draw_three(snap: Snapshot, width: int, rows: int) -> str:
+def draw_three(snap: Progress, width: int, rows: int) -> str:
     stream = Terminal()
     view = LiveView(stream, Style(colour=True, emphasis=True, unicode=True),
                     never, width=lambda: width, height=lambda: rows)
@@ -417,7 +419,7 @@ def draw_three(snap: Snapshot, width: int, rows: int) -> str:
 
 @pytest.mark.parametrize("snap", [SNAP, BIG], ids=["small", "big"])
 def test_every_frame_fits_the_terminal_and_is_redrawn_exactly(
-        snap: Snapshot) -> None:
+        snap: Progress) -> None:
     for width in (1, 8, 12, 16, 20, 30, 40, 60, 80, 200):
         for rows in (1, 2, 3, 4, 5, 8, 12, 24, 60):
             draws = frames(draw_three(snap, width, rows))
@@ -445,9 +447,9 @@ def test_group_rows_go_first_then_all_but_one_line() -> None:
     assert shown(2)[0].startswith("50.0%  5/10")
 
 
-def many_groups(number: int) -> Snapshot:
-    return Snapshot(total=10 * number, elapsed_s=1.0, sim_elapsed_s=1.0,
-                    groups=(GroupSnapshot(G, 4, 3, 1, 0.04),) * number,
+def many_groups(number: int) -> Progress:
+    return Progress(total=10 * number, elapsed_s=1.0, sim_elapsed_s=1.0,
+                    groups=(GroupCounts(G, 4, 3, 1, 0.04),) * number,
                     rate_per_s=5.0)
 
 
@@ -486,11 +488,11 @@ def test_narrow_frames_wrap_without_cutting_a_number() -> None:
 
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-BIG_FINAL = Snapshot(
+BIG_FINAL = Summary(
     total=9_876_543, elapsed_s=12.5, sim_elapsed_s=600.0, speed=100.0,
-    groups=(GroupSnapshot(SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
-                          1_234_567, 1_000_001, 234_566, 9.0),
-            GroupSnapshot(G, 7_654, 7_000, 654, 1.0)),
+    groups=(GroupCounts(SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
+                        1_234_567, 1_000_001, 234_566, 9.0),
+            GroupCounts(G, 7_654, 7_000, 654, 1.0)),
     expired=5, retries=1_111, first_attempts=1_234_567,
     first_attempt_failed=1_111, min_s=0.005, max_s=1.4, p50_s=0.01,
     p95_s=0.0145, p99_s=0.0149,
@@ -498,7 +500,7 @@ BIG_FINAL = Snapshot(
                   Bin(0.009, 0.011, 1_234_567), Bin(0.011, 0.013, 99_999),
                   Bin(0.013, 0.0149, 10), Bin(0.0149, 1.4, 12_345, True)),
     delivery=(300.0, 540.0, None, None, None), last_sent_s=599.5,
-    attempts=((1, 1_000_000), (2, 234_567)), max_lag_s=3.5, final=True,
+    attempts=((1, 1_000_000), (2, 234_567)), max_lag_s=3.5,
     stopped="interrupt")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sms_sim.measure.curve import Curve, Mark, band
-from sms_sim.measure.stats import Bin
+from sms_sim.measure.histogram import Bin
 from sms_sim.output.html_report import (HtmlReport, SweepSection, Table,
                                         check_writable, render,
                                         write_atomically)

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from sms_sim.measure.stats import Snapshot, Stats
+from sms_sim.measure.progress import Progress
+from sms_sim.measure.stats import Stats
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.message import generate_messages
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
@@ -35,7 +36,7 @@ class Setup:
         every report."""
         self.fake = fake or FakeTime()
         self.channels = Channels.create(10, threading.Event())
-        self.reports: list[Snapshot] = []
+        self.reports: list[Progress] = []
         self.logged: list[Result] = []
         self.monitor = Monitor(
             Stats(total, GROUPS, speed, carrier=carrier), self.channels,
@@ -47,7 +48,7 @@ class Setup:
         self.fake.wait(seconds)
         return self.channels.stop.is_set()
 
-    def report(self, snap: Snapshot) -> None:
+    def report(self, snap: Progress) -> None:
         """Keep the report; stop the run after the second, as an
         interrupt would, so that a test sees exactly two."""
         self.reports.append(snap)

@@ -23,7 +23,8 @@ from sms_sim.cli.parser import build_parser
 from sms_sim.cli.status import ExitStatus
 from sms_sim.measure.checks import min_reached
 from sms_sim.measure.curve import Mark, marks
-from sms_sim.measure.stats import GroupSnapshot, MarkCount, Snapshot
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model import latency
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.latency import Latency
@@ -423,13 +424,13 @@ def test_the_plans_settings_are_kept() -> None:
 def test_the_moments_counted_exactly_are_the_targets_and_the_checks(
         ) -> None:
     carrier = ["--carrier-delay", "exponential:mean=1"]
-    assert parse().marks == ()
-    assert parse(*carrier, "--min-reached", "0.5").marks == ()
-    assert parse(*carrier, "--min-reached", "0.5@2m").marks == (120.0,)
+    assert parse().checkpoints == ()
+    assert parse(*carrier, "--min-reached", "0.5").checkpoints == ()
+    assert parse(*carrier, "--min-reached", "0.5@2m").checkpoints == (120.0,)
     assert parse(*carrier, "--min-reached", "0.5@2m", "--target", "0.9@30",
-                 "--solve", "senders").marks == (30.0, 120.0)
+                 "--solve", "senders").checkpoints == (30.0, 120.0)
     assert parse(*carrier, "--min-reached", "0.5@2m", "--target", "0.9@2m",
-                 "--solve", "senders").marks == (120.0,)  # once
+                 "--solve", "senders").checkpoints == (120.0,)  # once
 
 
 # The command line that repeats the run.
@@ -842,18 +843,17 @@ def test_plans_report_their_progress_in_json_and_text(
 # The reach check.
 
 def reached_snapshot(total: int, reached: int,
-                     marks: tuple[MarkCount, ...] = ()) -> Snapshot:
+                     checkpoints: tuple[Checkpoint, ...] = ()) -> Summary:
     group = SenderGroup.uniform(1, 0.01, 0.0, 0.0)
-    return Snapshot(total=total, elapsed_s=1.0, sim_elapsed_s=10.0,
-                    groups=(GroupSnapshot(group, total, total, 0, 0.0),),
-                    carrier=True, reached=reached, by_marks=marks,
-                    final=True)
+    return Summary(total=total, elapsed_s=1.0, sim_elapsed_s=10.0,
+                   groups=(GroupCounts(group, total, total, 0, 0.0),),
+                   carrier=True, reached=reached, checkpoints=checkpoints)
 
 
 def test_min_reached_counts_the_phones_reached_at_the_end_or_by_a_time(
         ) -> None:
-    snap = reached_snapshot(100, 95, (MarkCount(5.0, 100, 80),
-                                      MarkCount(8.0, 100, 90)))
+    snap = reached_snapshot(100, 95, (Checkpoint(5.0, 100, 80),
+                                      Checkpoint(8.0, 100, 90)))
     assert min_reached(snap, 0.95, None).ok
     assert not min_reached(snap, 0.96, None).ok
     by_8 = min_reached(snap, 0.9, 8.0)

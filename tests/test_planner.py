@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 import pytest
 
-from sms_sim.measure.stats import GroupSnapshot, MarkCount, Snapshot
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
@@ -76,7 +77,7 @@ def test_runs_in_workers_give_what_runs_in_this_process_do() -> None:
     def figures(jobs: int) -> dict[int, tuple[object, ...]]:
         with Runs(jobs) as runs:
             return {index: (snap.sim_elapsed_s, snap.sent, snap.failed,
-                            snap.expired, snap.delivery, snap.by_marks,
+                            snap.expired, snap.delivery, snap.checkpoints,
                             snap.avg_send_s)
                     for index, snap in runs.run(tasks)}
 
@@ -120,17 +121,17 @@ def test_cells_group_runs_by_config_in_seed_order() -> None:
     assert [cell.value for cell in cells] == [2, 4]
     assert [[seed for seed, _ in cell.runs] for cell in cells] == \
         [[5, 6, 7]] * 2
-    assert all(snap.by_marks[0].at_s == 2.0
+    assert all(snap.checkpoints[0].at_s == 2.0
                for cell in cells for _, snap in cell.runs)
 
 
-def snapshot(sent_by: int, total: int = 100, unsent: int = 0) -> Snapshot:
-    """A run's snapshot with ``sent_by`` of ``total`` sent by 10 s."""
+def snapshot(sent_by: int, total: int = 100, unsent: int = 0) -> Summary:
+    """A run's summary with ``sent_by`` of ``total`` sent by 10 s."""
     group = SenderGroup.uniform(1, 0.0, 0.0, 0.0)
-    return Snapshot(total=total, elapsed_s=1.0, sim_elapsed_s=10.0,
-                    groups=(GroupSnapshot(group, total - unsent,
-                                          total - unsent, 0, 0.0),),
-                    by_marks=(MarkCount(10.0, sent_by, 0),))
+    return Summary(total=total, elapsed_s=1.0, sim_elapsed_s=10.0,
+                   groups=(GroupCounts(group, total - unsent,
+                                       total - unsent, 0, 0.0),),
+                   checkpoints=(Checkpoint(10.0, sent_by, 0),))
 
 
 def test_a_target_is_met_by_exact_counts_at_its_moment() -> None:

@@ -7,7 +7,10 @@ import re
 import pytest
 
 from sms_sim.measure.checks import Check
-from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot, Stats
+from sms_sim.measure.histogram import Bin
+from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.stats import Stats
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.message import Message
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
@@ -22,20 +25,19 @@ COLOUR = re.compile(r"\x1b\[3\dm")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 G1 = SenderGroup.uniform(4, 0.01, 0.001, 0.2)
 G2 = SenderGroup.uniform(2, 0.02, 0.0, 0.5)
-MIDWAY = Snapshot(
+MIDWAY = Progress(
     total=1000, elapsed_s=2.0, sim_elapsed_s=2.0,
-    groups=(GroupSnapshot(G1, 300, 80, 220, 3.8),
-            GroupSnapshot(G2, 20, 10, 10, 0.4)),
+    groups=(GroupCounts(G1, 300, 80, 220, 3.8),
+            GroupCounts(G2, 20, 10, 10, 0.4)),
     rate_per_s=190.0)
-DONE = Snapshot(
+DONE = Summary(
     total=400, elapsed_s=2.0, sim_elapsed_s=2.0,
-    groups=(GroupSnapshot(G1, 300, 80, 220, 3.8),
-            GroupSnapshot(G2, 100, 60, 40, 2.0)),
+    groups=(GroupCounts(G1, 300, 80, 220, 3.8),
+            GroupCounts(G2, 100, 60, 40, 2.0)),
     min_s=0.009, max_s=0.02, p50_s=0.01, p95_s=0.011, p99_s=0.0199,
     distribution=(Bin(0.009, 0.012, 380), Bin(0.012, 0.02, 20)),
     delivery=(0.8, 1.5, 1.8, None, None), last_sent_s=1.9,
-    attempts=((1, 400),), first_attempts=400, first_attempt_failed=260,
-    final=True)
+    attempts=((1, 400),), first_attempts=400, first_attempt_failed=260)
 COLOURED = Style(colour=True, emphasis=True, unicode=True)
 
 
@@ -47,8 +49,8 @@ def result(message_id: int, outcome: str, group: int, attempts: int,
                   outcome=outcome, reached_at_s=None)
 
 
-def busy_snapshot() -> Snapshot:
-    """A final snapshot with large counts, retries, expiries and a long
+def busy_snapshot() -> Summary:
+    """A summary with large counts, retries, expiries and a long
     group setting: every kind of field the final report has."""
     groups = (SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
               SenderGroup.uniform(3, 1.5, 0.25, 0.75))
@@ -61,8 +63,7 @@ def busy_snapshot() -> Snapshot:
     batch += [result(400 + i, EXPIRED, 0, 0, None, 600.0) for i in range(5)]
     stats.add(batch)
     stats.max_lag_s = 3.5
-    return stats.snapshot(12.5, stats.latest_s, final=True,
-                          stopped="interrupt")
+    return stats.summary(12.5, stats.latest_s, stopped="interrupt")
 
 
 def text_of(lines: list[str]) -> str:
@@ -180,8 +181,8 @@ def test_bar_shares_and_colours() -> None:
 
 
 def test_bar_keeps_a_single_failure_visible() -> None:
-    snap = Snapshot(total=1000, elapsed_s=1.0, sim_elapsed_s=1.0,
-                    groups=(GroupSnapshot(G1, 900, 899, 1, 1.0),))
+    snap = Progress(total=1000, elapsed_s=1.0, sim_elapsed_s=1.0,
+                    groups=(GroupCounts(G1, 900, 899, 1, 1.0),))
     assert bar(snap, 20, PLAIN).count("x") == 1
 
 
@@ -284,7 +285,7 @@ def test_final_report_of_a_run_with_retries_and_expiries() -> None:
 
 
 def test_final_report_of_nothing() -> None:
-    snap = Stats(0, (G1,)).snapshot(0.0, 0.0, final=True)
+    snap = Stats(0, (G1,)).summary(0.0, 0.0)
     text = text_of(final_report(snap, 80, COLOURED))
     assert "0 total" in text and "avg -" in text and "p99 -" in text
     assert "distribution" not in text and "delivered" not in text
@@ -293,7 +294,7 @@ def test_final_report_of_nothing() -> None:
 def test_final_report_of_nothing_sent_says_not_reached() -> None:
     stats = Stats(3, (G1,))
     stats.add([result(i, FAILED, 0, 1, 0.01, 0.01) for i in range(3)])
-    text = text_of(final_report(stats.snapshot(1.0, 1.0, final=True), None,
+    text = text_of(final_report(stats.summary(1.0, 1.0), None,
                                 PLAIN))
     assert ("delivered   50% not reached   90% not reached   95% not reached"
             "   99% not reached   last not reached") in text
@@ -303,7 +304,7 @@ CHECKS = (Check("min_delivered", True, 0.9999, 0.95),
           Check("min_delivered", False, 0.35, 0.9))
 
 
-def big_histogram(snap: Snapshot) -> Snapshot:
+def big_histogram(snap: Summary) -> Summary:
     """``snap`` with the distribution of a big run that had a long tail."""
     edges = [0.005 + i * 0.002 for i in range(6)]
     rows = [Bin(low, high, number) for low, high, number in zip(
@@ -353,10 +354,10 @@ def test_piped_reports_never_wrap() -> None:
 
 
 def test_the_group_table_stays_aligned_with_long_settings() -> None:
-    groups = (GroupSnapshot(SenderGroup.uniform(2, 0.0105, 0.0005, 0.00012,
-                                                1250.0),
-                            10 ** 12, 10 ** 12 - 7, 7, 1.0),
-              GroupSnapshot(G1, 3, 2, 1, 0.03))
+    groups = (GroupCounts(SenderGroup.uniform(2, 0.0105, 0.0005, 0.00012,
+                                              1250.0),
+                          10 ** 12, 10 ** 12 - 7, 7, 1.0),
+              GroupCounts(G1, 3, 2, 1, 0.03))
     table = group_rows(groups, PLAIN, None)
     assert len({len(line) for line in table}) == 1  # right-aligned ends
     assert "10.5ms +- 500us @1250/s" in table[1] and "0.012%" in table[1]
@@ -485,7 +486,7 @@ def test_summary_json_of_a_run_with_retries_and_an_interrupt() -> None:
 
 
 def test_summary_json_of_nothing_has_nulls_not_errors() -> None:
-    summary = summary_json(Stats(0, (G1,)).snapshot(0.0, 0.0, final=True))
+    summary = summary_json(Stats(0, (G1,)).summary(0.0, 0.0))
     for key in ("avg_send_s", "p50_send_s", "p99_send_s", "max_send_s",
                 "last_sent_s", "throughput_per_s"):
         assert summary[key] is None

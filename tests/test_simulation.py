@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from sms_sim.measure.stats import Snapshot
+from sms_sim.measure.progress import Progress
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
@@ -45,7 +46,7 @@ class Recorder:
 def run_bounded(cfg: SimulationConfig, stop: StopEvent | None = None,
                 monotonic: Callable[[], float] | None = None,
                 wait: Wait | None = None, sink: Recorder | None = None,
-                on_progress: Callable[[Snapshot], None] | None = None,
+                on_progress: Callable[[Progress], None] | None = None,
                 real: bool = False) -> Outcome:
     """Run in a helper thread so that a hang fails the test, not the suite.
     Made-up time unless ``real`` or told otherwise."""
@@ -78,7 +79,7 @@ def test_a_seeded_run_sends_everything_with_predictable_outcomes(
     sink = Recorder()
     cfg = config(1000, SenderGroup.uniform(4, mean, mean / 2, 0.3), seed=42)
     snap = run_bounded(cfg, sink=sink).snapshot
-    assert snap.final and snap.stopped is None
+    assert isinstance(snap, Summary) and snap.stopped is None
     assert (snap.processed, snap.unsent) == (1000, 0)
     assert sink.outcomes() == Counter(range(1000))  # each exactly once
     messages = seeded_messages(42, 1000)
@@ -200,7 +201,8 @@ def test_a_seed_fixes_the_figures_whatever_order_threads_start_in(
 
 def test_zero_messages() -> None:
     snap = run_bounded(config(0)).snapshot
-    assert snap.processed == 0 and snap.unsent == 0 and snap.final
+    assert snap.processed == 0 and snap.unsent == 0
+    assert isinstance(snap, Summary)
 
 
 class Interrupter(FakeTime):
@@ -304,7 +306,7 @@ def test_a_producer_fault_stops_the_run_without_hanging(
 
 
 def test_progress_is_reported_from_the_start() -> None:
-    reports: list[Snapshot] = []
+    reports: list[Progress] = []
     cfg = config(20, SenderGroup.uniform(2, 0.01, 0.0, 0.0))
     outcome = run_bounded(cfg, on_progress=reports.append)
     assert outcome.snapshot.sent == 20

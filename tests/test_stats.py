@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import math
 import random
@@ -8,9 +7,9 @@ import random
 import pytest
 
 from sms_sim.measure.curve import DELIVERY_SHARES
-from sms_sim.measure.stats import (DISTRIBUTION_ROWS, SEND_DECADES, Bin,
-                                   GroupSnapshot, Histogram, Stats,
-                                   finite_rate)
+from sms_sim.measure.progress import GroupCounts, Progress, finite_rate
+from sms_sim.measure.stats import Stats
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.message import Message
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
@@ -48,7 +47,7 @@ def test_counts_and_averages_per_group_and_overall() -> None:
     stats.add(sends(0, SENT, 0.01, 0.03))
     stats.add(sends(0, FAILED, 0.02, first_id=2))
     stats.add(sends(1, FAILED, 0.04, 0.05, first_id=3))
-    snap = stats.snapshot(2.0, 2.0, final=True)
+    snap = stats.summary(2.0, 2.0)
     assert (snap.sent, snap.failed, snap.expired) == (2, 3, 0)
     assert (snap.processed, snap.unsent) == (5, 5)
     assert snap.avg_send_s == pytest.approx(0.03)
@@ -65,7 +64,7 @@ def test_a_retried_attempt_counts_as_an_attempt_but_not_an_outcome() -> None:
     stats = Stats(1, GROUPS)
     stats.add([result(0, RETRY, send_s=0.03, done_at_s=0.03),
                result(0, SENT, attempts=2, send_s=0.01, done_at_s=2.0)])
-    snap = stats.snapshot(1.0, 2.0, final=True)
+    snap = stats.summary(1.0, 2.0)
     assert (snap.sent, snap.failed, snap.processed) == (1, 0, 1)
     assert snap.attempt_count == snap.groups[0].attempts == 2
     assert snap.avg_send_s == pytest.approx(0.02)  # over both attempts
@@ -76,12 +75,12 @@ def test_a_retried_attempt_counts_as_an_attempt_but_not_an_outcome() -> None:
 def test_progress_eta_and_rate_use_real_time_and_the_processed() -> None:
     stats = Stats(10, GROUPS)
     stats.add(sends(0, SENT, *[0.01] * 4))
-    snap = stats.snapshot(2.0, 50.0, rate_per_s=7.5)
+    snap = stats.progress(2.0, 50.0, rate_per_s=7.5)
     assert snap.eta_s == pytest.approx(3.0)  # 6 left at 2 a real second
     assert snap.rate_per_s == 7.5 and snap.sim_elapsed_s == 50.0
     assert snap.throughput_per_s == pytest.approx(4 / 50.0)
-    assert snap.p50_s is None and snap.delivery == ()  # final only
-    assert stats.snapshot(2.0, 50.0, final=True).eta_s is None
+    assert not isinstance(snap, Summary)  # no pass over the histograms
+    assert stats.summary(2.0, 50.0).eta_s is None
 
 
 def test_the_blast_has_got_as_far_as_its_last_attempt() -> None:
@@ -91,46 +90,51 @@ def test_the_blast_has_got_as_far_as_its_last_attempt() -> None:
                result(2, SENT, done_at_s=7.0),
                result(3, EXPIRED, send_s=None, done_at_s=5.0)])
     assert stats.latest_s == 9.5
-    final = stats.snapshot(1.0, stats.latest_s, final=True)
+    final = stats.summary(1.0, stats.latest_s)
     assert final.sim_elapsed_s == 9.5
     # The expired message took none of the gateway's time.
     assert final.throughput_per_s == pytest.approx(3 / 9.5)
 
 
-def test_the_speed_and_the_lag_pass_through_to_the_snapshot() -> None:
+def test_the_speed_and_the_lag_pass_through_to_the_summary() -> None:
     stats = Stats(1, GROUPS, speed=250.0)
     stats.max_lag_s = 1.25
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert snap.speed == 250.0 and snap.max_lag_s == 1.25
 
 
 @pytest.mark.parametrize("final", [False, True])
 def test_an_empty_run_is_safe_everywhere(final: bool) -> None:
-    snap = Stats(0, GROUPS).snapshot(0.0, 0.0, final=final)
+    stats = Stats(0, GROUPS)
+    snap: Progress = stats.summary(0.0, 0.0) if final \
+        else stats.progress(0.0, 0.0)
     assert (snap.processed, snap.unsent, snap.done_share) == (0, 0, 1.0)
-    for value in (snap.avg_send_s, snap.min_s, snap.p50_s, snap.p95_s,
-                  snap.p99_s, snap.max_s, snap.failure_share,
+    for value in (snap.avg_send_s, snap.failure_share,
                   snap.first_attempt_failure_share, snap.throughput_per_s,
-                  snap.eta_s, snap.last_sent_s, snap.groups[0].avg_send_s):
+                  snap.eta_s, snap.groups[0].avg_send_s):
         assert value is None
-    assert snap.distribution == () and snap.delivery == ()
-    assert snap.attempts == ()
+    if isinstance(snap, Summary):
+        for end in (snap.min_s, snap.p50_s, snap.p95_s, snap.p99_s,
+                    snap.max_s, snap.last_sent_s):
+            assert end is None
+        assert snap.distribution == () and snap.delivery == ()
+        assert snap.attempts == ()
 
 
 def test_rates_over_a_sliver_of_time_are_none_not_infinite() -> None:
     assert finite_rate(10, 5e-324) is None  # 10 / 5e-324 overflows
     assert finite_rate(10, 0.0) is None
     assert finite_rate(10, 2.0) == 5.0
-    snap = dataclasses.replace(Stats(10, GROUPS).snapshot(0.0, 5e-324),
-                               groups=(GroupSnapshot(GROUPS[0], 10, 10, 0,
-                                                     0.0),))
+    snap = dataclasses.replace(Stats(10, GROUPS).progress(0.0, 5e-324),
+                               groups=(GroupCounts(GROUPS[0], 10, 10, 0,
+                                                   0.0),))
     assert snap.throughput_per_s is None
 
 
 def test_a_run_with_nothing_sent_reaches_no_delivery_share() -> None:
     stats = Stats(4, GROUPS)
     stats.add(sends(0, FAILED, 0.01, 0.01))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert snap.delivery == (None,) * len(DELIVERY_SHARES)
     assert snap.last_sent_s is None
     assert snap.failure_share == 1.0 and snap.eta_s is None
@@ -145,7 +149,7 @@ def test_percentiles_are_within_half_a_percent_of_the_truth() -> None:
                                 SenderGroup.uniform(1, 600.0, 600.0, 1.0)))
     stats.add(sends(0, SENT, *values[:4000]))
     stats.add(sends(1, FAILED, *values[4000:], first_id=4000))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95),
                          (snap.p99_s, 0.99)):
         assert value == pytest.approx(nearest_rank(values, share),
@@ -163,7 +167,7 @@ def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
     group = SenderGroup.uniform(4, mean_s, 0.8 * mean_s, 0.0)
     stats = Stats(len(values), (group,))
     stats.add(sends(0, SENT, *values))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     for value, share in ((snap.p50_s, 0.5), (snap.p95_s, 0.95)):
         assert value == pytest.approx(nearest_rank(values, share),
                                       rel=HALF_A_PERCENT)
@@ -175,7 +179,7 @@ def test_send_percentiles_hold_at_any_scale(mean_s: float) -> None:
 def test_percentiles_of_one_repeated_value_are_exact(value: float) -> None:
     stats = Stats(3, GROUPS)
     stats.add(sends(0, SENT, value, value, value))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert snap.p50_s == snap.p95_s == snap.p99_s == value
 
 
@@ -185,7 +189,7 @@ def test_delivery_moments_are_shares_of_all_messages() -> None:
     stats = Stats(100, GROUPS)
     stats.add([result(i, SENT, done_at_s=float(i)) for i in range(1, 96)])
     stats.add(sends(0, FAILED, *[0.01] * 5, first_id=96))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     p50, p90, p95, p99, p100 = snap.delivery
     assert p50 == pytest.approx(50.0, rel=HALF_A_PERCENT)
     assert p90 == pytest.approx(90.0, rel=HALF_A_PERCENT)
@@ -197,7 +201,7 @@ def test_delivery_moments_are_shares_of_all_messages() -> None:
 def test_every_delivery_share_is_reached_when_all_are_sent() -> None:
     stats = Stats(10, GROUPS)
     stats.add([result(i, SENT, done_at_s=10.0 * (i + 1)) for i in range(10)])
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert snap.delivery[0] == pytest.approx(50.0, rel=HALF_A_PERCENT)
     for at, truth in zip(snap.delivery[1:], (90.0, 100.0, 100.0, 100.0)):
         assert at == pytest.approx(truth, rel=HALF_A_PERCENT)
@@ -208,7 +212,7 @@ def test_retries_open_and_final_outcomes_close_retrying() -> None:
 
     def retrying_after(*batch: Result) -> int:
         stats.add(batch)
-        return stats.snapshot(1.0, 1.0).retrying
+        return stats.progress(1.0, 1.0).retrying
 
     assert retrying_after(result(0, RETRY), result(1, RETRY)) == 2
     # A second retry of the same message opens nothing new.
@@ -222,7 +226,7 @@ def test_retries_open_and_final_outcomes_close_retrying() -> None:
     assert retrying_after(
         result(2, EXPIRED, attempts=0, send_s=None, done_at_s=60.0),
         result(3, FAILED), result(4, EXPIRED, attempts=1)) == 0
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     # Message 0 was retried twice; message 1's retry expired unmade.
     assert (snap.retries, snap.retrying) == (2, 0)
     assert (snap.sent, snap.failed, snap.expired, snap.unsent) == \
@@ -233,11 +237,10 @@ def test_an_interrupted_run_counts_its_tried_but_unsent_as_retrying() -> None:
     stats = Stats(3, GROUPS)
     stats.add([result(0, RETRY), result(1, RETRY),
                result(1, FAILED, attempts=2)])
-    snap = stats.snapshot(1.0, 1.0, final=True, stopped="interrupt")
+    snap = stats.summary(1.0, 1.0, stopped="interrupt")
     assert snap.retrying == 1 and snap.unsent == 2
     assert snap.interrupted and snap.stopped == "interrupt"
-    assert not stats.snapshot(1.0, 1.0, final=True,
-                              stopped="fault").interrupted
+    assert not stats.summary(1.0, 1.0, stopped="fault").interrupted
 
 
 def test_retrying_never_shows_negative_and_settles_when_all_arrive() -> None:
@@ -245,9 +248,9 @@ def test_retrying_never_shows_negative_and_settles_when_all_arrive() -> None:
     # attempt it came from, when two senders post in the other order.
     stats = Stats(2, GROUPS)
     stats.add([result(0, SENT, attempts=2)])
-    assert stats.snapshot(1.0, 1.0).retrying == 0
+    assert stats.progress(1.0, 1.0).retrying == 0
     stats.add([result(0, RETRY)])
-    assert stats.snapshot(1.0, 1.0).retrying == 0
+    assert stats.progress(1.0, 1.0).retrying == 0
 
 
 def test_attempts_distribution_and_first_attempt_failures() -> None:
@@ -258,7 +261,7 @@ def test_attempts_distribution_and_first_attempt_failures() -> None:
                result(3, FAILED, attempts=3),
                result(4, EXPIRED, attempts=0, send_s=None),
                result(5, EXPIRED, attempts=1)])
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert snap.attempts == ((0, 1), (1, 3), (2, 1), (3, 1))
     assert sum(n for _, n in snap.attempts) == snap.processed == 6
     # First attempts: 0, 1, 2, 3, 5; those of 2, 3 and 5 failed.
@@ -270,136 +273,22 @@ def test_attempts_distribution_and_first_attempt_failures() -> None:
 def test_the_most_attempts_a_run_allows_are_counted() -> None:
     stats = Stats(1, GROUPS)
     stats.add([result(0, FAILED, attempts=101)])  # 100 retries
-    assert stats.snapshot(1.0, 1.0, final=True).attempts == ((101, 1),)
-
-
-def true_counts(values: list[float], bins: tuple[Bin, ...]) -> list[int]:
-    """How many of ``values`` each row holds: ``[low, high)``, the last
-    row's ``high`` included."""
-    ordered = sorted(values)
-    starts = [bisect.bisect_left(ordered, b.low_s) for b in bins]
-    return [end - start for start, end in zip(starts, starts[1:]
-                                              + [len(ordered)])]
-
-
-def binned(values: list[float], longest_s: float) -> tuple[Bin, ...]:
-    """The rows a final snapshot shows, from a histogram with the bounds
-    that a run whose longest send is ``longest_s`` has."""
-    histogram = Histogram(longest_s * 10.0 ** -SEND_DECADES, longest_s)
-    histogram.add(values)
-    [p99] = histogram.percentiles(0.99)
-    assert p99 is not None
-    return histogram.bins(p99)
-
-
-def test_uniform_values_fill_equal_rows_within_a_percent() -> None:
-    # Sends of 10 ms +- 5 ms: each 1%-wide bucket holds about 1,000, and
-    # rows made of whole buckets would swing by several percent.
-    rng = random.Random(7)
-    values = [rng.uniform(0.005, 0.015) for _ in range(100_000)]
-    bins = binned(values, 0.015)
-    assert len(bins) == DISTRIBUTION_ROWS and not any(b.tail for b in bins)
-    assert (bins[0].low_s, bins[-1].high_s) == (min(values), max(values))
-    widths = [b.high_s - b.low_s for b in bins]
-    assert widths == pytest.approx([widths[0]] * len(bins), rel=1e-9)
-    assert all(a.high_s == b.low_s for a, b in zip(bins, bins[1:]))
-    assert sum(b.count for b in bins) == len(values)
-    for row, truth in zip(bins, true_counts(values, bins)):
-        assert row.count == pytest.approx(truth, rel=0.01)
-
-
-def test_a_long_tail_gets_one_row_no_narrower_than_the_others() -> None:
-    rng = random.Random(8)
-    values = [0.01 * rng.lognormvariate(0, 0.5) for _ in range(50_000)]
-    values.append(1.0)  # one slow outlier, far beyond the rest
-    bins = binned(values, 1.0)
-    *equal, tail = bins
-    assert tail.tail and not any(b.tail for b in equal)
-    assert (tail.high_s, len(equal)) == (1.0, DISTRIBUTION_ROWS - 1)
-    widths = [b.high_s - b.low_s for b in equal]
-    assert widths == pytest.approx([widths[0]] * len(equal), rel=1e-9)
-    assert tail.high_s - tail.low_s >= widths[0]
-    # The equal rows end at the p99: the tail has the slowest 1%.
-    assert tail.low_s == pytest.approx(nearest_rank(values, 0.99),
-                                       rel=HALF_A_PERCENT)
-    for row, truth in zip(bins, true_counts(values, bins)):
-        assert row.count == pytest.approx(truth, rel=0.01)
-
-
-@pytest.mark.parametrize("slowest, tail", [(1.1, False), (1.3, True)])
-def test_a_tail_is_set_apart_only_when_wider_than_a_row(
-        slowest: float, tail: bool) -> None:
-    # 99 values spread evenly from 0 to 1 (the p99), and one beyond: set
-    # apart from five rows 0.2 wide only if further than 0.2 beyond.
-    values = [i / 98 for i in range(99)] + [slowest]
-    bins = binned(values, 2.0)
-    assert [b.tail for b in bins] == [False] * (DISTRIBUTION_ROWS - 1) + [tail]
-    assert (bins[0].low_s, bins[-1].high_s) == (0.0, slowest)
-    assert bins[-1].count >= 1
+    assert stats.summary(1.0, 1.0).attempts == ((101, 1),)
 
 
 def test_distribution_of_identical_values_is_one_row() -> None:
     stats = Stats(3, GROUPS)
     stats.add(sends(0, SENT, 0.01, 0.01, 0.01))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert [(b.low_s, b.high_s, b.count) for b in snap.distribution] == \
         [(0.01, 0.01, 3)]
 
 
-def test_histogram_ranks_beyond_the_count_are_none() -> None:
-    histogram = Histogram(1e-3, 1e3)
-    histogram.add([3.0, 1.0, 2.0])
-    ranked = histogram.at_ranks([1, 2, 3, 4])
-    assert ranked[3] is None
-    for found, truth in zip(ranked, (1.0, 2.0, 3.0)):
-        assert found == pytest.approx(truth, rel=HALF_A_PERCENT)
-    assert (histogram.count, histogram.min, histogram.max) == (3, 1.0, 3.0)
-    assert Histogram(1e-3, 1e3).percentiles(0.5, 0.99) == [None, None]
-
-
-def test_a_value_lands_in_the_same_bucket_whatever_its_batch() -> None:
-    rng = random.Random(8)
-    # Zero, and values below, at and above the histogram's bounds.
-    values = [0.0, 1e-5, 1e-3, 1e3, 5e3]
-    values += [rng.lognormvariate(0, 2) for _ in range(3000)]
-    rng.shuffle(values)
-    one_by_one, batched = Histogram(1e-3, 1e3), Histogram(1e-3, 1e3)
-    for value in values:
-        one_by_one.add([value])
-    batched.add(values[:1000])
-    batched.add(values[1000:])
-    ranks = list(range(1, len(values) + 1))
-    assert batched.at_ranks(ranks) == one_by_one.at_ranks(ranks)
-    assert (batched.count, batched.min, batched.max) == \
-        (len(values), 0.0, 5e3)
-
-
-def test_the_first_and_last_ranks_are_the_exact_extremes() -> None:
-    # So that, with every message sent, the 100% delivery moment is the
-    # last one sent, as the report's "last" says.
-    histogram = Histogram(1e-3, 1e3)
-    histogram.add([3.0, 1.0, 2.0])
-    assert histogram.at_ranks([1, 3]) == [1.0, 3.0]
-
-
-def test_histogram_percentiles_stay_accurate_over_many_values() -> None:
-    rng = random.Random(6)
-    values = [rng.expovariate(10.0) for _ in range(20000)]
-    histogram = Histogram(1e-7, 1e4)
-    histogram.add(values[:5000])
-    histogram.add(values[5000:])
-    histogram.add([])
-    shares = (0.01, 0.25, 0.5, 0.75, 0.9, 0.999)
-    for share, found in zip(shares, histogram.percentiles(*shares)):
-        assert found == pytest.approx(nearest_rank(values, share),
-                                      rel=HALF_A_PERCENT)
-
-
-def reaching(total: int, marks: tuple[float, ...] = ()) -> Stats:
+def reaching(total: int, checkpoints: tuple[float, ...] = ()) -> Stats:
     """A run with a carrier: messages 0..99 sent at 1.0 s, each reaching
     its phone at 1 + id / 10 s (1.0 to 10.9), all by group 0 but the last
     ten, by group 1; message 100 failed."""
-    stats = Stats(total, GROUPS, carrier=True, marks=marks)
+    stats = Stats(total, GROUPS, carrier=True, checkpoints=checkpoints)
     stats.add([result(i, SENT, group=0 if i < 90 else 1,
                       reached_at_s=1 + i / 10) for i in range(100)]
               + [result(100, FAILED, group=1)])
@@ -411,14 +300,14 @@ def test_a_message_counts_as_reached_once_its_moment_has_passed() -> None:
     assert stats.reached_by(0.5) == 0
     assert stats.reached_by(5.95) == pytest.approx(50, abs=1)  # 1.0..5.9
     assert stats.reached_by(11.0) == 100
-    snap = stats.snapshot(1.0, 5.95)
+    snap = stats.progress(1.0, 5.95)
     assert snap.carrier and snap.reached == pytest.approx(50, abs=1)
     assert [g.reached for g in snap.groups] == [pytest.approx(50, abs=1), 0]
     assert stats.end_s == 10.9  # the last phone, after the last send
 
 
 def test_reached_moments_are_shares_of_all_messages() -> None:
-    snap = reaching(101).snapshot(1.0, 10.9, final=True)
+    snap = reaching(101).summary(1.0, 10.9)
     p50, p90, p95, p99, p100 = snap.reached_at
     assert p50 == pytest.approx(6.0, rel=HALF_A_PERCENT)  # the 51st
     assert p99 == pytest.approx(10.9, rel=HALF_A_PERCENT)  # the 100th
@@ -430,8 +319,8 @@ def test_reached_moments_are_shares_of_all_messages() -> None:
 def test_counts_at_named_moments_are_exact() -> None:
     """At 5.9 exactly: a percentile is only within half a percent, and a
     check at the edge must not pass or fail by rounding."""
-    snap = reaching(101, marks=(5.9, 0.5)).snapshot(1.0, 10.9, final=True)
-    at_59, at_05 = snap.by_marks
+    snap = reaching(101, checkpoints=(5.9, 0.5)).summary(1.0, 10.9)
+    at_59, at_05 = snap.checkpoints
     assert (at_59.at_s, at_59.sent, at_59.reached) == (5.9, 100, 50)
     assert (at_05.sent, at_05.reached) == (0, 0)
 
@@ -439,7 +328,7 @@ def test_counts_at_named_moments_are_exact() -> None:
 def test_without_a_carrier_nothing_is_reached() -> None:
     stats = Stats(10, GROUPS)
     stats.add(sends(0, SENT, 0.01, 0.02))
-    snap = stats.snapshot(1.0, 1.0, final=True)
+    snap = stats.summary(1.0, 1.0)
     assert not snap.carrier and snap.reached == 0
     assert snap.reached_at == () and snap.last_reached_s is None
     assert [g.reached for g in snap.groups] == [None, None]

@@ -77,7 +77,8 @@ def _one_run(options: Options, view: View, stop: StopEvent,
     with view.running(), tuning.collector_tuned():
         outcome = simulation.run(
             config, view.progress, stop=stop, signalled=signalled,
-            marks=options.marks, sink=None if log is None else log.write,
+            checkpoints=options.checkpoints,
+            sink=None if log is None else log.write,
             started_at=started_at)
     snap = outcome.snapshot
     checks = options.checks(snap)

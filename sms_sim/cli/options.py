@@ -77,7 +77,7 @@ class Options:
         return bool(self.runs or self.sweep or self.target)
 
     @property
-    def marks(self) -> tuple[float, ...]:
+    def checkpoints(self) -> tuple[float, ...]:
         """The moments the runs count exactly: the target's and the reach
         check's."""
         moments = [self.target.by_s] if self.target else []

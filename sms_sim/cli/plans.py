@@ -53,7 +53,7 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
     assert config.seed is not None
     seeds = (replication_seeds(config.seed, options.runs) if options.runs
              else [config.seed])
-    marks = options.marks
+    checkpoints = options.checkpoints
     sweep = options.sweep
     total = (len(seeds) * len(sweep.values) if sweep
              else None if options.target else len(seeds))
@@ -67,7 +67,7 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             def try_values(values: list[float]) -> list[Cell]:
                 return evaluate(runs, [with_value(config, name, v)
                                        for v in values], values, seeds,
-                                marks, progress.one_done)
+                                checkpoints, progress.one_done)
 
             start = configured(config, name)
             assert start is not None
@@ -80,12 +80,12 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             cells = evaluate(runs, [with_value(config, name, v,
                                                sweep.spread_follows)
                                     for v in sweep.values],
-                             list(sweep.values), seeds, marks,
+                             list(sweep.values), seeds, checkpoints,
                              progress.one_done)
             kind = "sweep"
         else:
             name = None
-            cells = evaluate(runs, [config], [None], seeds, marks,
+            cells = evaluate(runs, [config], [None], seeds, checkpoints,
                              progress.one_done)
             kind = "replications"
         interrupted = runs.interrupted

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sms_sim.measure.stats import Snapshot
+from sms_sim.measure.summary import Summary
 
 
 def _percents(value: float, limit: float) -> tuple[str, str]:
@@ -42,20 +42,20 @@ class Check:
                 f"{short} percentage points)")
 
 
-def min_delivered(snap: Snapshot, share: float) -> Check:
+def min_delivered(snap: Summary, share: float) -> Check:
     """At least ``share`` of all messages sent (with a deadline, every
     send started within it)."""
     value = snap.sent / snap.total if snap.total else 1.0
     return Check("min_delivered", value >= share, value, share)
 
 
-def min_reached(snap: Snapshot, share: float, by_s: float | None) -> Check:
+def min_reached(snap: Summary, share: float, by_s: float | None) -> Check:
     """At least ``share`` of all messages reached their phones (by
     simulated ``by_s``, if given, counted exactly at that moment)."""
     if by_s is None:
         reached, figure = snap.reached, "reached"
     else:
-        (reached,) = [m.reached for m in snap.by_marks if m.at_s == by_s]
+        (reached,) = [m.reached for m in snap.checkpoints if m.at_s == by_s]
         figure = f"reached by {by_s:g} s"
     value = reached / snap.total if snap.total else 1.0
     return Check("min_reached", value >= share, value, share, figure)

@@ -1,31 +1,28 @@
-"""Running statistics over results, and immutable snapshots of them.
+"""The accumulator: running statistics over a run's results, from which
+its live :class:`Progress` and its final :class:`Summary` are read.
 
-Only aggregates are kept: per-group counters and time sums, and two
-histograms with log-spaced buckets, one of simulated send times and one of
-the simulated moments messages were sent.  Memory is the same for a
-thousand messages as for a billion, and any percentile read from a
-histogram is within half a percent of the true value.
+Only aggregates are kept: per-group counters and time sums, and
+histograms (``histogram.py``), one of simulated send times and one of the
+simulated moments messages were sent.  Memory is the same for a thousand
+messages as for a billion.
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import functools
 import math
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
+from sms_sim.measure.histogram import Histogram
+from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.validation import MAX_RETRIES
 
-HISTOGRAM_GROWTH = 1.01
-"""Each bucket is 1% wider than the one before, so reporting a bucket's
-geometric middle is off by at most sqrt(1.01) - 1, about 0.5%."""
-DISTRIBUTION_ROWS = 6
 SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
 the longest send any group allows; shorter ones share its first bucket
@@ -38,345 +35,6 @@ histogram each)."""
 SMALLEST_FLOAT = math.ulp(0.0)
 """5e-324: the histogram's bounds must be positive, and no send is
 shorter than this but zero."""
-
-
-@dataclass(frozen=True, slots=True)
-class Bin:
-    """One row of a coarse distribution: ``count`` values in
-    ``[low_s, high_s)``, the last row's ``high_s`` (the maximum) included.
-    A ``tail`` row holds the slowest values, beyond the equal rows."""
-
-    low_s: float
-    high_s: float
-    count: int
-    tail: bool = False
-
-
-class Histogram:
-    """Counts of values in buckets 1% wide from ``lowest`` to ``highest``,
-    with the exact count, minimum and maximum.  Values below ``lowest``
-    (zero included) share the first bucket, values above ``highest`` the
-    last; the minimum and maximum keep percentiles true at both ends."""
-
-    def __init__(self, lowest: float, highest: float) -> None:
-        self._log_lowest = math.log(lowest)
-        self._log_growth = math.log(HISTOGRAM_GROWTH)
-        self._top = math.ceil(
-            math.log(highest / lowest) / self._log_growth) + 1
-        self._buckets = [0] * (self._top + 1)
-        self._edges = _edges(lowest, self._top)
-        """Where each bucket ends: bucket ``i`` holds the values from
-        ``edges[i - 1]`` (none for the first) up to ``edges[i]``, the
-        last every value from its start."""
-        self.count = 0
-        self.min = math.inf
-        self.max = -math.inf
-
-    def add(self, values: Iterable[float]) -> None:
-        """Count ``values``.
-
-        Sorts them (in C), then counts each bucket's share with two
-        searches: one for the bucket of its first value, one for the first
-        value past it.  Per bucket a batch touches, not per value; a batch
-        of results, which end close together, touches few (per value, this
-        was the monitor's largest cost).  Each value's bucket is found
-        against the same edges whatever else is in its batch, so the
-        counts do not depend on how results were batched.
-        """
-        ordered = sorted(values)
-        if not ordered:
-            return
-        end = len(ordered)
-        self.count += end
-        self.min = min(self.min, ordered[0])
-        self.max = max(self.max, ordered[-1])
-        buckets, edges, top = self._buckets, self._edges, self._top
-        first = 0
-        while first < end:
-            index = bisect.bisect_right(edges, ordered[first])
-            if index >= top:
-                buckets[top] += end - first
-                return
-            after = bisect.bisect_left(ordered, edges[index], first + 1)
-            buckets[index] += after - first
-            first = after
-
-    def count_upto(self, value: float) -> float:
-        """About how many values are at most ``value``: every bucket below
-        it, and of the bucket it falls in the share below it, as if that
-        bucket's values were spread evenly.  Exact outside the values
-        seen."""
-        if value >= self.max:
-            return self.count
-        if value < self.min:
-            return 0
-        edges = self._edges
-        index = bisect.bisect_right(edges, value)
-        start = max(edges[index - 1] if index else self.min, self.min)
-        end = min(edges[index] if index < self._top else self.max, self.max)
-        inside = (value - start) / (end - start) if end > start else 1.0
-        return sum(self._buckets[:index]) + self._buckets[index] * inside
-
-    def _middle(self, index: int) -> float:
-        """Bucket ``i`` holds ``[lowest * g**(i-1), lowest * g**i)``; this
-        is its geometric middle, clamped to the values seen."""
-        middle = math.exp(self._log_lowest + (index - 0.5) * self._log_growth)
-        return min(max(middle, self.min), self.max)
-
-    def at_ranks(self, ranks: Sequence[int]) -> list[float | None]:
-        """For each rank in ascending order (1 for the smallest value), the
-        value of that rank, or None beyond the count; one pass."""
-        found: list[float | None] = []
-        pending = iter(ranks)
-        rank = next(pending, None)
-        seen = 0
-        for index, count in enumerate(self._buckets):
-            seen += count
-            while rank is not None and rank <= seen:
-                found.append(self.min if rank == 1 else self.max
-                             if rank == self.count else self._middle(index))
-                rank = next(pending, None)
-            if rank is None:
-                break
-        return found + [None] * (len(ranks) - len(found))
-
-    def percentiles(self, *shares: float) -> list[float | None]:
-        """Nearest-rank percentiles of the values added."""
-        if not self.count:
-            return [None] * len(shares)
-        return self.at_ranks([max(1, math.ceil(s * self.count))
-                              for s in shares])
-
-    def bins(self, high: float, rows: int = DISTRIBUTION_ROWS
-             ) -> tuple[Bin, ...]:
-        """The values in ``rows`` rows of equal width from the minimum to
-        the maximum, for display.  When the maximum is so far beyond
-        ``high`` (the p99) that equal rows would leave the values up to it
-        fewer than ``rows - 1`` rows, those get ``rows - 1`` equal rows and
-        one tail row has the rest: one slow outlier does not squash the
-        picture, and the tail row is never narrower than the others.
-
-        A bucket that straddles an edge between rows is shared in
-        proportion to the overlap, as if its values were spread evenly
-        across it (a bucket is 1% wide, so they nearly are); the counts are
-        rounded so that they still add up to the count."""
-        if not self.count:
-            return ()
-        low, top = self.min, self.max
-        if top <= low:
-            return (Bin(low, top, self.count),)
-        # The tail row is wider than the others exactly when equal rows
-        # over it all would leave the values up to ``high`` fewer rows.
-        tail = low < high and (top - high) * (rows - 1) > high - low
-        end, equal = (high, rows - 1) if tail else (top, rows)
-        edges = [low + i * (end - low) / equal for i in range(equal)]
-        edges += [end, top] if tail else [top]
-        shares = [0.0] * (len(edges) - 1)
-        for index, count in enumerate(self._buckets):
-            if count:
-                self._share(index, count, edges, shares)
-        counts, seen, before = [], 0.0, 0
-        for share in shares[:-1]:  # rounded as running totals: no drift
-            seen += share
-            upto = min(round(seen), self.count)
-            counts.append(upto - before)
-            before = upto
-        counts.append(self.count - before)
-        return tuple(Bin(a, b, c, tail and row == len(counts) - 1)
-                     for row, (a, b, c) in enumerate(zip(edges, edges[1:],
-                                                         counts)))
-
-    def _share(self, index: int, count: int, edges: Sequence[float],
-               shares: list[float]) -> None:
-        """Add bucket ``index``'s ``count`` to the rows between ``edges``
-        that it overlaps, each in proportion to the overlap.  Its bounds
-        are clamped to the values seen: the first and last buckets are open
-        ended, and the others partly empty at the extremes."""
-        log_lowest, log_growth = self._log_lowest, self._log_growth
-        below = math.exp(log_lowest + (index - 1) * log_growth) \
-            if index > 0 else -math.inf
-        above = math.exp(log_lowest + index * log_growth) \
-            if index < self._top else math.inf
-        start, stop = max(below, self.min), min(above, self.max)
-        if stop <= start:  # all at one value (or rounding put it here)
-            row = bisect.bisect_right(edges, min(start, self.max)) - 1
-            shares[min(row, len(shares) - 1)] += count
-            return
-        for row, (a, b) in enumerate(zip(edges, edges[1:])):
-            overlap = min(b, stop) - max(a, start)
-            if overlap > 0:
-                shares[row] += count * overlap / (stop - start)
-
-
-@functools.lru_cache(maxsize=8)
-def _edges(lowest: float, top: int) -> tuple[float, ...]:
-    """The bucket edges of every histogram with these bounds, made once:
-    a run keeps several alike (per group)."""
-    log_lowest, log_growth = math.log(lowest), math.log(HISTOGRAM_GROWTH)
-    return tuple(math.exp(log_lowest + i * log_growth) for i in range(top))
-
-
-@dataclass(frozen=True, slots=True)
-class GroupSnapshot:
-    group: SenderGroup
-    attempts: int
-    sent: int
-    failed: int
-    send_s: float
-    """Simulated send time over all attempts."""
-    reached: int | None = None
-    """Of its sent, those the phones had by the snapshot's simulated time;
-    None without a carrier, or for a run of too many groups to follow
-    each (``GROUPS_FOLLOWED``)."""
-
-    @property
-    def avg_send_s(self) -> float | None:
-        return self.send_s / self.attempts if self.attempts else None
-
-
-@dataclass(frozen=True, slots=True)
-class MarkCount:
-    """How many messages had been sent, and had reached the phones, by a
-    simulated moment named before the run (a check's or a target's)."""
-
-    at_s: float
-    sent: int
-    reached: int
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The state of a run at one moment.  Derived values are properties and
-    are ``None`` (never a division by zero) while they are undefined.
-    Times are simulated, except ``elapsed_s``, ``eta_s`` and
-    ``max_lag_s``, which are real."""
-
-    total: int
-    elapsed_s: float
-    sim_elapsed_s: float
-    """How far the blast has got in simulated time: the moment its latest
-    attempt ended (at the end, its simulated duration)."""
-    groups: tuple[GroupSnapshot, ...]
-    speed: float = 1.0
-    """Simulated seconds per real second; ``inf`` at ``--speed max``."""
-    seed: int | None = None
-    """The seed of the run's generator: the same seed and settings give
-    the same simulated figures."""
-    expired: int = 0
-    retries: int = 0
-    retrying: int = 0
-    """Messages with a retry ahead of them: after an interrupt, those of
-    the unsent that had been tried."""
-    first_attempts: int = 0
-    first_attempt_failed: int = 0
-    rate_per_s: float | None = None
-    """Messages sent or failed per simulated second over the last
-    interval."""
-    # The fields from min_s on are set in final snapshots only.
-    min_s: float | None = None
-    max_s: float | None = None
-    p50_s: float | None = None
-    p95_s: float | None = None
-    p99_s: float | None = None
-    distribution: tuple[Bin, ...] = ()
-    delivery: tuple[float | None, ...] = ()
-    """The simulated moment by which each of ``DELIVERY_SHARES`` of all
-    messages had been sent, or None where that share never was."""
-    last_sent_s: float | None = None
-    attempts: tuple[tuple[int, int], ...] = ()
-    """(attempts, messages) for every message with an outcome."""
-    max_lag_s: float = 0.0
-    final: bool = False
-    stopped: str | None = None
-    """Why a run ended early: "interrupt" or "fault"; None otherwise."""
-    carrier: bool = False
-    """Whether the run models the carrier's delay to the phone, and so
-    has the ``reached`` figures."""
-    reached: int = 0
-    """Messages the phones had by ``sim_elapsed_s``: sent, and the
-    carrier's delay passed."""
-    reached_at: tuple[float | None, ...] = ()
-    """Final only: the simulated moment by which each of
-    ``DELIVERY_SHARES`` of all messages had reached the phones."""
-    last_reached_s: float | None = None
-    ends_at_s: float | None = None
-    """Once every message has its outcome, the simulated moment the blast
-    ends: its last attempt's end, or its last phone reached."""
-    curves: tuple[Curve, ...] = ()
-    """Final only: the share of all messages sent by each simulated
-    moment, the whole run's first, then each group's when there are
-    several (and at most ``GROUPS_FOLLOWED``)."""
-    reached_curves: tuple[Curve, ...] = ()
-    """Final only, with a carrier: the same for the phones reached."""
-    by_marks: tuple[MarkCount, ...] = ()
-    """Exact counts at each moment the run was asked to watch."""
-
-    @property
-    def sent(self) -> int:
-        return sum(g.sent for g in self.groups)
-
-    @property
-    def failed(self) -> int:
-        return sum(g.failed for g in self.groups)
-
-    @property
-    def processed(self) -> int:
-        """Messages with an outcome: sent, failed or expired."""
-        return self.sent + self.failed + self.expired
-
-    @property
-    def unsent(self) -> int:
-        return self.total - self.processed
-
-    @property
-    def interrupted(self) -> bool:
-        return self.stopped == "interrupt"
-
-    @property
-    def done_share(self) -> float:
-        return self.processed / self.total if self.total else 1.0
-
-    @property
-    def failure_share(self) -> float | None:
-        return self.failed / self.processed if self.processed else None
-
-    @property
-    def first_attempt_failure_share(self) -> float | None:
-        if not self.first_attempts:
-            return None
-        return self.first_attempt_failed / self.first_attempts
-
-    @property
-    def attempt_count(self) -> int:
-        return sum(g.attempts for g in self.groups)
-
-    @property
-    def avg_send_s(self) -> float | None:
-        """Mean simulated send time of every attempt, whatever its outcome:
-        the 'average time per message' of the brief."""
-        attempts = self.attempt_count
-        return sum(g.send_s for g in self.groups) / attempts \
-            if attempts else None
-
-    @property
-    def throughput_per_s(self) -> float | None:
-        """Messages sent or failed per simulated second, over the whole
-        run (an expired message took none of the gateway's time); None
-        while no time has passed, or too little to give a finite rate."""
-        return finite_rate(self.sent + self.failed, self.sim_elapsed_s)
-
-    @property
-    def eta_s(self) -> float | None:
-        """Real seconds to go: at the real pace of the run so far, or, once
-        every message has its outcome, until real time reaches the blast's
-        end (its last phone, with a carrier delay)."""
-        if self.final or not self.processed or self.elapsed_s <= 0:
-            return None
-        if self.ends_at_s is not None and math.isfinite(self.speed):
-            return max(0.0, self.ends_at_s - self.sim_elapsed_s) / self.speed
-        return self.unsent * self.elapsed_s / self.processed
-
-
 SUM_BITS = 62
 """Binary digits that a group's longest send keeps in its exact sum."""
 MAX_EXPONENT = sys.float_info.max_exp - 1
@@ -401,29 +59,20 @@ def _upto(moments: Iterable[float | None], until_s: float
                  for at in moments)
 
 
-def finite_rate(count: int, seconds: float) -> float | None:
-    """``count`` per second over ``seconds``, or None when that is not a
-    finite number (no time, or a subnormal sliver of it)."""
-    if seconds <= 0:
-        return None
-    rate = count / seconds
-    return rate if math.isfinite(rate) else None
-
-
 class Stats:
     """Accumulates results; only the monitor thread touches it."""
 
     def __init__(self, total: int, groups: Sequence[SenderGroup],
                  speed: float = 1.0, seed: int | None = None,
-                 carrier: bool = False, marks: Sequence[float] = ()
+                 carrier: bool = False, checkpoints: Sequence[float] = ()
                  ) -> None:
         self.total = total
         self.speed = speed
         self.seed = seed
         self.carrier = carrier
-        self._marks = tuple(marks)
-        self._marked_sent = [0] * len(marks)
-        self._marked_reached = [0] * len(marks)
+        self._checkpoints = tuple(checkpoints)
+        self._sent_by_checkpoint = [0] * len(checkpoints)
+        self._reached_by_checkpoint = [0] * len(checkpoints)
         self._groups = tuple(groups)
         self._attempts = [0] * len(groups)
         self._sent = [0] * len(groups)
@@ -521,8 +170,8 @@ class Stats:
                 histogram.add(moments)
         if reached:
             self._add_reached(reached)
-        if self._marks:
-            self._count_marks(delivered, reached)
+        if self._checkpoints:
+            self._count_checkpoints(delivered, reached)
 
     def _add_reached(self, reached: list[tuple[int, float]]) -> None:
         self._reached.add(reach for _, reach in reached)
@@ -533,16 +182,16 @@ class Stats:
             for histogram, moments in zip(self._group_reached, by_group):
                 histogram.add(moments)
 
-    def _count_marks(self, delivered: list[float],
-                     reached: list[tuple[int, float]]) -> None:
-        """Exact counts at each mark: a percentile from a histogram is only
-        within half a percent, and a check or a target must not pass by
-        rounding."""
-        for index, mark in enumerate(self._marks):
-            self._marked_sent[index] += sum(done <= mark
-                                            for done in delivered)
-            self._marked_reached[index] += sum(reach <= mark
-                                               for _, reach in reached)
+    def _count_checkpoints(self, delivered: list[float],
+                           reached: list[tuple[int, float]]) -> None:
+        """Exact counts at each checkpoint, a message ending on it
+        included: a percentile from a histogram is only within half a
+        percent, and a check or a target must not pass by rounding."""
+        for index, at_s in enumerate(self._checkpoints):
+            self._sent_by_checkpoint[index] += sum(done <= at_s
+                                                   for done in delivered)
+            self._reached_by_checkpoint[index] += sum(
+                reach <= at_s for _, reach in reached)
 
     def _curves(self, whole: Histogram, groups: Sequence[Histogram],
                 until_s: float = math.inf) -> tuple[Curve, ...]:
@@ -577,40 +226,45 @@ class Stats:
             return max(self.latest_s, self._reached.max)
         return self.latest_s
 
-    def snapshot(self, elapsed_s: float, sim_elapsed_s: float,
-                 rate_per_s: float | None = None, final: bool = False,
-                 stopped: str | None = None) -> Snapshot:
-        """The figures now.  Percentiles and distributions take a pass over
-        the histograms and only the final report shows them, so only a
-        final snapshot has them; its simulated time is the blast's
-        duration."""
-        # A completed run is over when its last phone is reached.
-        reach_s = self.end_s if final and stopped is None else sim_elapsed_s
+    def progress(self, elapsed_s: float, sim_elapsed_s: float,
+                 rate_per_s: float | None = None) -> Progress:
+        """The figures now, as the monitor reports them: counters only,
+        no pass over the histograms but the carrier's for ``reached``."""
+        return self._progress(elapsed_s, sim_elapsed_s, rate_per_s,
+                              sim_elapsed_s)
+
+    def _progress(self, elapsed_s: float, sim_elapsed_s: float,
+                  rate_per_s: float | None, reach_s: float) -> Progress:
+        """The figures now, with the phones reached by ``reach_s``."""
         reached: list[int | None] = [
             round(h.count_upto(reach_s)) for h in self._group_reached
         ] or [None] * len(self._groups)
         groups = tuple(
-            GroupSnapshot(group=group, attempts=attempts, sent=sent,
-                          failed=failed, send_s=units / scale,
-                          reached=group_reached)
+            GroupCounts(group=group, attempts=attempts, sent=sent,
+                        failed=failed, send_s=units / scale,
+                        reached=group_reached)
             for group, attempts, sent, failed, units, scale, group_reached
             in zip(self._groups, self._attempts, self._sent, self._failed,
                    self._send_units, self._unit_scale, reached))
-        base = Snapshot(
+        return Progress(
             total=self.total, elapsed_s=elapsed_s,
             sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,
             seed=self.seed, expired=self.expired,
             retries=self.retries, retrying=max(0, self.retrying),
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,
-            rate_per_s=rate_per_s, final=final, stopped=stopped,
-            max_lag_s=self.max_lag_s, carrier=self.carrier,
+            rate_per_s=rate_per_s, carrier=self.carrier,
             reached=self.reached_by(reach_s),
-            by_marks=tuple(map(MarkCount, self._marks, self._marked_sent,
-                               self._marked_reached)),
             ends_at_s=self.end_s if self.processed == self.total else None)
-        if not final:
-            return base
+
+    def summary(self, elapsed_s: float, sim_elapsed_s: float,
+                stopped: str | None = None) -> Summary:
+        """The final figures, ``sim_elapsed_s`` the blast's duration, with
+        what takes a pass over the histograms: percentiles, distributions
+        and curves.  ``stopped`` says why a run ended early, if it did."""
+        # A completed run is over when its last phone is reached.
+        reach_s = self.end_s if stopped is None else sim_elapsed_s
+        base = self._progress(elapsed_s, sim_elapsed_s, None, reach_s)
         p50, p95, p99 = self._send.percentiles(0.50, 0.95, 0.99)
         delivered, reached_at = self._delivered, self._reached
         shares = [max(1, math.ceil(share * self.total))
@@ -623,8 +277,12 @@ class Stats:
         last_reached_s = (min(reached_at.at_ranks([last_reached])[0]
                               or 0.0, reach_until_s)
                           if last_reached else None)
-        return dataclasses.replace(
-            base, min_s=self._send.min if self._send.count else None,
+        return Summary(
+            **_fields(base), stopped=stopped, max_lag_s=self.max_lag_s,
+            checkpoints=tuple(map(Checkpoint, self._checkpoints,
+                                  self._sent_by_checkpoint,
+                                  self._reached_by_checkpoint)),
+            min_s=self._send.min if self._send.count else None,
             max_s=self._send.max if self._send.count else None,
             p50_s=p50, p95_s=p95, p99_s=p99,
             distribution=self._send.bins(p99) if p99 is not None else (),
@@ -640,3 +298,9 @@ class Stats:
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c))
+
+
+def _fields(progress: Progress) -> dict[str, Any]:
+    """``progress``'s fields by name, for the summary that extends it."""
+    return {field.name: getattr(progress, field.name)
+            for field in dataclasses.fields(progress)}

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import Curve, Mark
-from sms_sim.measure.stats import Snapshot
+from sms_sim.measure.progress import Progress
+from sms_sim.measure.summary import Summary
 from sms_sim.output.chart import chart
 from sms_sim.output.report import (PLAIN, PlanStatus, Style, clock_time, count,
                                    final_report, fit, live_frame, percent,
@@ -63,9 +64,9 @@ class View(Protocol):
         """A context for the run: installs what the view needs meanwhile
         (signal handlers, watchers); entered in the main thread."""
 
-    def progress(self, snap: Snapshot) -> None: ...
+    def progress(self, snap: Progress) -> None: ...
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+    def final(self, snap: Summary, checks: Sequence[Check] = (),
               marks: Sequence[Mark] = ()) -> None:
         """The final report; a completed run's with its reach curve, and
         ``marks`` (the deadline, a target) on it."""
@@ -256,12 +257,12 @@ class LiveView(_Output):
         self._own_stop = False
         """Set by the SIGTSTP handler: the SIGCONT that follows is its."""
 
-    def progress(self, snap: Snapshot) -> None:
+    def progress(self, snap: Progress) -> None:
         width = self._width()
         with self._drawing:
             self._draw(self._frame(snap, width, self._rows()))
 
-    def _frame(self, snap: Snapshot, width: int, rows: int) -> list[str]:
+    def _frame(self, snap: Progress, width: int, rows: int) -> list[str]:
         """The frame for a terminal ``width`` columns by ``rows`` rows (no
         limit when <= 0), one string per row."""
         width = max(1, width)
@@ -278,7 +279,7 @@ class LiveView(_Output):
             # leave the group rows that much less room.
             height -= len(fitted) - limit
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+    def final(self, snap: Summary, checks: Sequence[Check] = (),
               marks: Sequence[Mark] = ()) -> None:
         # The block is drawn a last time with the final figures and stays
         # on screen; the report goes below it.
@@ -450,7 +451,7 @@ def _spans(text: str, width: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _one_line(snap: Snapshot, width: int, style: Style) -> str:
+def _one_line(snap: Progress, width: int, style: Style) -> str:
     """The least a frame can be: done, counts and eta, as many whole fields
     as fit ``width``; cut only on a terminal narrower than the first."""
     line = wrap("", [
@@ -465,10 +466,10 @@ def _one_line(snap: Snapshot, width: int, style: Style) -> str:
 class LineView(_Output):
     """Plain lines, never wrapped or cut: whatever reads them does that."""
 
-    def progress(self, snap: Snapshot) -> None:
+    def progress(self, snap: Progress) -> None:
         self.write(progress_line(snap) + "\n")
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+    def final(self, snap: Summary, checks: Sequence[Check] = (),
               marks: Sequence[Mark] = ()) -> None:
         lines = final_report(snap, None, PLAIN, self._interval_s, checks)
         lines += _curve_chart(snap, PIPED_CHART_WIDTH, PLAIN, marks)
@@ -483,10 +484,10 @@ class LineView(_Output):
 
 
 class JsonView(_Output):
-    def progress(self, snap: Snapshot) -> None:
+    def progress(self, snap: Progress) -> None:
         self._emit(progress_json(snap))
 
-    def final(self, snap: Snapshot, checks: Sequence[Check] = (),
+    def final(self, snap: Summary, checks: Sequence[Check] = (),
               marks: Sequence[Mark] = ()) -> None:
         self._emit(summary_json(snap, checks))
 
@@ -509,7 +510,7 @@ PIPED_CHART_WIDTH = 80
 """The width of the reach curve's chart where no terminal sets one."""
 
 
-def _curve_chart(snap: Snapshot, width: int, style: Style,
+def _curve_chart(snap: Summary, width: int, style: Style,
                  marks: Sequence[Mark]) -> list[str]:
     """A completed run's reach curve (the phones reached, with a carrier),
     under a blank line; nothing for a run stopped early, or too narrow a

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import Curve, Mark, band, marks
-from sms_sim.measure.stats import GroupSnapshot, Snapshot
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.output.html_report import (HtmlReport, SweepSection, Table,
                                         render, write_atomically)
@@ -49,7 +50,7 @@ def _marks(config: SimulationConfig, target: Target | None
                  None if target is None else (target.share, target.by_s))
 
 
-def _groups(groups: Sequence[GroupSnapshot], carrier: bool) -> Table:
+def _groups(groups: Sequence[GroupCounts], carrier: bool) -> Table:
     headers = ("group", "senders", "send time", "fail", "attempts", "sent",
                "failed", "avg send", *(["reached"] if carrier else []))
     rows = tuple((str(number), count(g.group.count),
@@ -62,7 +63,7 @@ def _groups(groups: Sequence[GroupSnapshot], carrier: bool) -> Table:
     return Table(headers, rows)
 
 
-def _summary(snap: Snapshot) -> list[tuple[str, str]]:
+def _summary(snap: Summary) -> list[tuple[str, str]]:
     def share(part: int) -> str:
         return f" ({percent(part / snap.total)})" if snap.total else ""
 
@@ -77,7 +78,7 @@ def _summary(snap: Snapshot) -> list[tuple[str, str]]:
                    ("throughput", rate(snap.throughput_per_s))]
 
 
-def one_run(snap: Snapshot, config: SimulationConfig, command: str,
+def one_run(snap: Summary, config: SimulationConfig, command: str,
             checks: Sequence[Check], target: Target | None = None) -> str:
     """The page of one run."""
     curves = snap.reached_curves if snap.carrier else snap.curves
@@ -97,7 +98,7 @@ def _curves_title(carrier: bool) -> str:
             else "Share of all messages delivered")
 
 
-def _curve(snap: Snapshot, label: str) -> Curve:
+def _curve(snap: Summary, label: str) -> Curve:
     curve = (snap.reached_curves if snap.carrier else snap.curves)[0]
     return Curve(label, curve.points)
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Band, Curve, Mark, crossing
-from sms_sim.measure.stats import Bin
+from sms_sim.measure.histogram import Bin
 from sms_sim.output.report import (clock_time, count, moment, percent, seconds,
                                    short_seconds)
 
@@ -76,7 +76,7 @@ class HtmlReport:
       delivered over time (marks are drawn there too).
     - ``sweep``: for a sweep or a target search, a curve per value and
       its table.
-    - ``histogram``: the send time distribution, as ``stats.Bin`` rows.
+    - ``histogram``: the send time distribution, as ``histogram.Bin`` rows.
     - ``attempts``: (attempts, messages) pairs.
     - ``groups``: the per-group table.
     - ``one_of``: on a page of several runs, which one the three sections

@@ -15,12 +15,12 @@ from typing import Any
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import DELIVERY_SHARES
 from sms_sim.measure.intervals import Stat
-from sms_sim.measure.stats import Snapshot
+from sms_sim.measure.summary import Summary
 from sms_sim.output.report import (Style, clock_time, count, moment, percent,
                                    speed_text, summary_json, wrap)
 from sms_sim.plan.planner import Cell, Search, Target
 
-Figure = Callable[[Snapshot], "float | None"]
+Figure = Callable[[Summary], "float | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def _reached(index: int) -> Figure:
     return lambda snap: snap.reached_at[index] if snap.reached_at else None
 
 
-def _share(read: Callable[[Snapshot], int]) -> Figure:
+def _share(read: Callable[[Summary], int]) -> Figure:
     return lambda snap: read(snap) / snap.total if snap.total else None
 
 
@@ -268,7 +268,7 @@ def _json_value(name: str | None, value: float | None) -> float | None:
     return value
 
 
-def _run_json(snap: Snapshot, checks: Sequence[Check]) -> dict[str, Any]:
+def _run_json(snap: Summary, checks: Sequence[Check]) -> dict[str, Any]:
     """A run's summary, as one run's ``--json`` would end."""
     summary = summary_json(snap, checks)
     del summary["event"]

@@ -1,4 +1,4 @@
-"""Pure formatting: from a Snapshot to lines of text or a JSON object.
+"""Pure formatting: from a run's figures to lines of text or a JSON object.
 
 Nothing here writes, reads the clock or knows about threads; the views in
 ``display.py`` decide where the lines go.  Numbers are never cut: a line
@@ -17,7 +17,9 @@ from typing import Any
 
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
-from sms_sim.measure.stats import Bin, GroupSnapshot, Snapshot
+from sms_sim.measure.histogram import Bin
+from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.summary import Summary
 from sms_sim.model.latency import Latency
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -198,7 +200,7 @@ def speed_text(speed: float) -> str:
     return "max speed" if speed == math.inf else f"{speed:g}x"
 
 
-def elapsed_text(snap: Snapshot) -> str:
+def elapsed_text(snap: Progress) -> str:
     """Simulated elapsed time, and the real time too when they differ."""
     text = clock_time(snap.sim_elapsed_s)
     if snap.speed != 1:
@@ -229,7 +231,7 @@ def latency_text(latency: Latency) -> str:
     return f"{latency.shape} {short_seconds(latency.mean_s)}{sd}"
 
 
-def _setting(snap: GroupSnapshot) -> str:
+def _setting(snap: GroupCounts) -> str:
     group = snap.group
     return latency_text(group.send) + (
         f" @{group.tps:g}/s" if group.tps is not None else "")
@@ -248,7 +250,7 @@ def latency_json(latency: Latency) -> dict[str, Any]:
     }
 
 
-def group_rows(groups: tuple[GroupSnapshot, ...], style: Style,
+def group_rows(groups: tuple[GroupCounts, ...], style: Style,
                width: int | None, limit: int | None = None) -> list[str]:
     """One aligned row per sender group under a header, or, narrower than
     the table, a few wrapped lines per group.  With a ``limit``, at most
@@ -283,7 +285,7 @@ def _more_groups(left: int, after_some: bool, width: int | None
                 sep=" ")
 
 
-def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
+def _group_blocks(groups: tuple[GroupCounts, ...], style: Style,
                   width: int | None) -> tuple[list[str], list[list[str]]]:
     """The group table's header and its rows, each a block of one line;
     or, narrower than the table, no header and a few lines per group."""
@@ -327,11 +329,11 @@ def _group_blocks(groups: tuple[GroupSnapshot, ...], style: Style,
         for number, snap, setting in rows]
 
 
-def _reached(snap: GroupSnapshot) -> str:
+def _reached(snap: GroupCounts) -> str:
     return "-" if snap.reached is None else count(snap.reached)
 
 
-def _counts(snap: Snapshot, style: Style) -> list[str]:
+def _counts(snap: Progress, style: Style) -> list[str]:
     fields = [f"sent {style.paint(count(snap.sent), 'green')}",
               f"failed {style.paint(count(snap.failed), 'red')} "
               f"({percent(snap.failure_share)})"]
@@ -344,7 +346,7 @@ def _counts(snap: Snapshot, style: Style) -> list[str]:
     return fields
 
 
-def progress_line(snap: Snapshot) -> str:
+def progress_line(snap: Progress) -> str:
     """One plain line per interval, for logs and pipes."""
     fields = [f"{count(snap.processed)}/{count(snap.total)} "
               f"({percent(snap.done_share)})", *_counts(snap, PLAIN),
@@ -353,7 +355,7 @@ def progress_line(snap: Snapshot) -> str:
     return f"[{elapsed_text(snap):>7}] " + "  ".join(fields)
 
 
-def bar(snap: Snapshot, width: int, style: Style) -> str:
+def bar(snap: Progress, width: int, style: Style) -> str:
     """Sent, failed and remaining shares of the total, in that order."""
     total = snap.total or 1
     sent_cells = round(width * snap.sent / total)
@@ -373,7 +375,7 @@ def bar(snap: Snapshot, width: int, style: Style) -> str:
             + style.dim(marks[2] * rest))
 
 
-def _verdict(snap: Snapshot, style: Style) -> str:
+def _verdict(snap: Summary, style: Style) -> str:
     if snap.stopped == "interrupt":
         return style.paint("interrupted", "yellow")
     if snap.stopped == "fault":
@@ -381,7 +383,7 @@ def _verdict(snap: Snapshot, style: Style) -> str:
     return "completed"
 
 
-def live_frame(snap: Snapshot, width: int, style: Style,
+def live_frame(snap: Progress, width: int, style: Style,
                height: int | None = None) -> list[str]:
     """The block a terminal redraws in place every interval.  With a
     ``height``, the group rows take no more than what is left of it."""
@@ -396,7 +398,7 @@ def live_frame(snap: Snapshot, width: int, style: Style,
     timing = [f"rate {rate(snap.rate_per_s)}",
               f"overall {rate(snap.throughput_per_s)}",
               f"elapsed {elapsed_text(snap)}"]
-    if snap.final:  # the report below has the groups
+    if isinstance(snap, Summary):  # the report below has the groups
         lines += wrap("  ", [*timing[1:], _verdict(snap, style)], width)
         return lines
     lines += wrap("  ", [*timing, f"eta {style.bold(clock_time(snap.eta_s))}"],
@@ -416,7 +418,7 @@ def _moments(at: Sequence[float | None], last: float | None) -> list[str]:
     return fields + [f"last {moment(last)}"]
 
 
-def _figures(snap: Snapshot, style: Style) -> list[tuple[str, list[str]]]:
+def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
     """The final report's labelled rows: each label, and its figures."""
     rows = [("messages", [f"{count(snap.total)} total", *_counts(snap, style),
                           f"unsent {count(snap.unsent)}"])]
@@ -491,7 +493,7 @@ def _distribution(bins: Sequence[Bin], width: int | None,
     return lines
 
 
-def final_report(snap: Snapshot, width: int | None, style: Style,
+def final_report(snap: Summary, width: int | None, style: Style,
                  lag_note_after_s: float = 1.0,
                  checks: Sequence[Check] = ()) -> list[str]:
     """The summary printed once at the end, in every human mode.  Lines
@@ -532,7 +534,7 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _header(event: str, snap: Snapshot) -> dict[str, Any]:
+def _header(event: str, snap: Progress) -> dict[str, Any]:
     """The fields every JSON line starts with."""
     return {"event": event, "elapsed_s": round(snap.elapsed_s, 3),
             "sim_elapsed_s": round(snap.sim_elapsed_s, 6),
@@ -541,7 +543,7 @@ def _header(event: str, snap: Snapshot) -> dict[str, Any]:
             "failed": snap.failed}
 
 
-def progress_json(snap: Snapshot) -> dict[str, Any]:
+def progress_json(snap: Progress) -> dict[str, Any]:
     return {
         **_header("progress", snap),
         "expired": snap.expired,
@@ -561,7 +563,7 @@ def _shares_json(at: Sequence[float | None]) -> dict[str, float | None]:
             in zip(DELIVERY_SHARES, at or (None,) * len(DELIVERY_SHARES))}
 
 
-def summary_json(snap: Snapshot, checks: Sequence[Check] = ()
+def summary_json(snap: Summary, checks: Sequence[Check] = ()
                  ) -> dict[str, Any]:
     return {
         **_header("summary", snap),

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from sms_sim.measure.stats import Snapshot
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import MAX_SENDERS, SimulationConfig
 from sms_sim.model.latency import DEFAULT_SPREAD, Latency
 from sms_sim.model.validation import MAX_RETRIES, ConfigError
@@ -54,17 +54,17 @@ class Target:
     share: float
     by_s: float
 
-    def count(self, snap: Snapshot) -> int:
+    def count(self, snap: Summary) -> int:
         """The messages ``snap``'s run delivered (reached, with a carrier)
         by ``by_s``, counted exactly."""
         (count,) = [(m.reached if snap.carrier else m.sent)
-                    for m in snap.by_marks if m.at_s == self.by_s]
+                    for m in snap.checkpoints if m.at_s == self.by_s]
         return count
 
-    def share_of(self, snap: Snapshot) -> float:
+    def share_of(self, snap: Summary) -> float:
         return self.count(snap) / snap.total if snap.total else 1.0
 
-    def met(self, snap: Snapshot) -> bool:
+    def met(self, snap: Summary) -> bool:
         """Whether ``snap``'s run met it: every message has an outcome,
         and enough had them by ``by_s``."""
         return snap.unsent == 0 and \
@@ -149,10 +149,10 @@ class Task:
     exactly."""
 
     config: SimulationConfig
-    marks: tuple[float, ...] = ()
+    checkpoints: tuple[float, ...] = ()
 
 
-Finished = Callable[[int, Snapshot], None]
+Finished = Callable[[int, Summary], None]
 """Told each run's index among the tasks and its snapshot, as it ends."""
 
 
@@ -186,7 +186,7 @@ class Runs:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Snapshot]]:
+    def run(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Summary]]:
         """Each task's index and snapshot as it ends, in any order; after a
         signal, only the runs that ended whole."""
         if self.interrupted:
@@ -196,7 +196,7 @@ class Runs:
         else:
             yield from self._pooled(tasks)
 
-    def _here(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Snapshot]]:
+    def _here(self, tasks: Sequence[Task]) -> Iterator[tuple[int, Summary]]:
         for index, task in enumerate(tasks):
             self._on_tick()
             snapshot = _run(task, signalled=self._signalled)
@@ -206,7 +206,7 @@ class Runs:
             yield index, snapshot
 
     def _pooled(self, tasks: Sequence[Task]
-                ) -> Iterator[tuple[int, Snapshot]]:
+                ) -> Iterator[tuple[int, Summary]]:
         # Imported here, as in _context: one run never needs them, and they
         # are a large share of the program's start-up.
         import concurrent.futures
@@ -288,12 +288,12 @@ def _end_with(parent_sentinel: int) -> None:
 
 
 def _run(task: Task, signalled: Callable[[], bool] | None = None
-         ) -> Snapshot:
+         ) -> Summary:
     """One run to its end, quietly: its final snapshot."""
     with collector_tuned():
         return simulation.run(task.config, lambda snap: None,
                               signalled=signalled or _stopped_by_parent,
-                              marks=task.marks).snapshot
+                              checkpoints=task.checkpoints).snapshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +303,7 @@ class Cell:
 
     value: float | None
     """The swept or searched value; None for replications alone."""
-    runs: tuple[tuple[int, Snapshot], ...]
+    runs: tuple[tuple[int, Summary], ...]
     """``(seed, snapshot)`` of each run that ended whole, in seed order."""
 
     def met(self, target: Target) -> bool:
@@ -314,12 +314,12 @@ class Cell:
 
 def evaluate(runs: Runs, configs: Sequence[SimulationConfig],
              values: Sequence[float | None], seeds: Sequence[int],
-             marks: tuple[float, ...],
+             checkpoints: tuple[float, ...],
              on_run: Callable[[], None] = lambda: None) -> list[Cell]:
     """Every config with every seed; a cell per config, in order."""
-    tasks = [Task(dataclasses.replace(config, seed=seed), marks)
+    tasks = [Task(dataclasses.replace(config, seed=seed), checkpoints)
              for config in configs for seed in seeds]
-    found: dict[int, Snapshot] = {}
+    found: dict[int, Summary] = {}
     for index, snapshot in runs.run(tasks):
         found[index] = snapshot
         on_run()
@@ -455,8 +455,8 @@ def _stalled(cells: Sequence[Cell]) -> bool:
     if len(cells) < 2:
         return False
     last, before = cells[-1], cells[-2]
-    return [snap.by_marks for _, snap in last.runs] == \
-        [snap.by_marks for _, snap in before.runs]
+    return [snap.checkpoints for _, snap in last.runs] == \
+        [snap.checkpoints for _, snap in before.runs]
 
 
 def limit_of(name: str, config: SimulationConfig) -> float:

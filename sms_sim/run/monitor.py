@@ -5,13 +5,15 @@ from __future__ import annotations
 import queue
 from collections.abc import Callable, Iterable
 
-from sms_sim.measure.stats import Snapshot, Stats, finite_rate
+from sms_sim.measure.progress import Progress, finite_rate
+from sms_sim.measure.stats import Stats
+from sms_sim.measure.summary import Summary
 from sms_sim.model.result import Result
 from sms_sim.run.channels import Channels, SenderExit
 from sms_sim.run.clock import Pacing
 from sms_sim.run.tuning import MONITOR_POLL_S
 
-ProgressCallback = Callable[[Snapshot], None]
+ProgressCallback = Callable[[Progress], None]
 ResultSink = Callable[[Iterable[Result]], None]
 """Sees every batch of results after the statistics do (the ``--log``)."""
 
@@ -66,7 +68,7 @@ class Monitor:
         stop = self._channels.stop
         self._next_report = self._interval_s
         if stats.total:
-            self._on_progress(stats.snapshot(self._lead_s, 0.0))
+            self._on_progress(stats.progress(self._lead_s, 0.0))
         while stats.processed < stats.total and not stop.is_set():
             timeout = min(self._next_report - clock.real_elapsed(),
                           MONITOR_POLL_S)
@@ -106,15 +108,15 @@ class Monitor:
         stats = self._stats
         ended = stats.ended
         rate = finite_rate(ended - self._last_ended, sim_s - self._last_sim)
-        self._on_progress(stats.snapshot(now + self._lead_s, sim_s, rate))
+        self._on_progress(stats.progress(now + self._lead_s, sim_s, rate))
         self._last_sim, self._last_ended = sim_s, ended
         # Keep the cadence; after a stall, skip the missed reports.
         self._next_report += self._interval_s
         if self._next_report <= now:
             self._next_report = now + self._interval_s
 
-    def finish(self, faulted: bool, lag_s: float) -> Snapshot:
-        """The exact final snapshot; call once no other thread runs.
+    def finish(self, faulted: bool, lag_s: float) -> Summary:
+        """The exact final figures; call once no other thread runs.
         ``lag_s`` is the longest real time a result came out late.  A run
         that ended with messages left was stopped by a fault if
         ``faulted`` or a fault reached the monitor, else interrupted."""
@@ -139,8 +141,8 @@ class Monitor:
             self.faults.append(self._sink_error + (
                 "; the run stopped\n" if stopped else
                 "; the run completed, but the log lacks its last rows\n"))
-        return stats.snapshot(clock.real_elapsed() + self._lead_s,
-                              sim_s, final=True, stopped=stopped)
+        return stats.summary(clock.real_elapsed() + self._lead_s, sim_s,
+                             stopped)
 
     def _drain(self) -> None:
         """Take everything already queued, without blocking."""

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from sms_sim.measure.stats import Snapshot, Stats
+from sms_sim.measure.stats import Stats
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.schedule import Schedule
 from sms_sim.run.channels import Channels
@@ -28,7 +29,7 @@ type again, to repeat the run."""
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    snapshot: Snapshot
+    snapshot: Summary
     faults: tuple[str, ...]
     """Errors in the producer, the senders, the monitor or the sink: who,
     what it meant for the run, and the traceback."""
@@ -47,7 +48,7 @@ def with_seed(config: SimulationConfig) -> SimulationConfig:
 
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         stop: threading.Event | None = None,
-        marks: Sequence[float] = (),
+        checkpoints: Sequence[float] = (),
         signalled: Callable[[], bool] = lambda: False,
         monotonic: Callable[[], float] = time.monotonic,
         wait: Wait | None = None,
@@ -60,7 +61,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     (``Event.set`` takes a lock the main thread may hold): it records the
     signal instead, and ``signalled`` tells the calling thread, which
     looks at it at least every ``POLL_S`` and then sets ``stop`` itself.
-    ``marks`` are simulated moments at which the final snapshot counts
+    ``checkpoints`` are simulated moments at which the summary counts
     the sent and reached exactly (for checks and targets).
     ``monotonic`` and ``wait`` replace time and every real wait in tests.
     A config without a seed gets one (:func:`with_seed`).  ``sink`` sees
@@ -79,7 +80,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                         config.carrier)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
-                            marks=marks),
+                            checkpoints=checkpoints),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)

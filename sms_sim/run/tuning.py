@@ -21,7 +21,7 @@ tricks that live in code rather than in a number, and their micro cases:
 - the clock read only when a result may lie beyond the slack, a batch
   taken whole when all of it is due: ``sender.Sender._release``;
 - histograms fed sorted batches, two searches per bucket a batch touches:
-  ``stats.Histogram.add`` (``histogram_batches``);
+  ``histogram.Histogram.add`` (``histogram_batches``);
 - senders as daemon threads: ``simulation.run`` (``daemon_threads``);
 - no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
   ``html_report``;
