@@ -323,6 +323,13 @@ def test_counts_at_named_moments_are_exact() -> None:
     at_59, at_05 = snap.checkpoints
     assert (at_59.at_s, at_59.sent, at_59.reached) == (5.9, 100, 50)
     assert (at_05.sent, at_05.reached) == (0, 0)
+    assert snap.counted_at(5.9) == at_59 and snap.counted_at(0.5) == at_05
+
+
+def test_only_a_checkpoint_has_exact_counts() -> None:
+    snap = reaching(101, checkpoints=(5.9,)).summary(1.0, 10.9)
+    with pytest.raises(KeyError, match="5.95"):
+        snap.counted_at(5.95)
 
 
 def test_without_a_carrier_nothing_is_reached() -> None:

@@ -55,7 +55,7 @@ def min_reached(snap: Summary, share: float, by_s: float | None) -> Check:
     if by_s is None:
         reached, figure = snap.reached, "reached"
     else:
-        (reached,) = [m.reached for m in snap.checkpoints if m.at_s == by_s]
+        reached = snap.counted_at(by_s).reached
         figure = f"reached by {by_s:g} s"
     value = reached / snap.total if snap.total else 1.0
     return Check("min_reached", value >= share, value, share, figure)

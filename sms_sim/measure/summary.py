@@ -63,3 +63,11 @@ class Summary(Progress):
     def eta_s(self) -> float | None:
         """None: the run is over."""
         return None
+
+    def counted_at(self, at_s: float) -> Checkpoint:
+        """The exact counts at ``at_s``, which must be one of the run's
+        checkpoints: a moment between them was not counted exactly."""
+        for checkpoint in self.checkpoints:
+            if checkpoint.at_s == at_s:
+                return checkpoint
+        raise KeyError(f"the run counted nothing exactly at {at_s!r} s")

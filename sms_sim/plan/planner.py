@@ -57,9 +57,8 @@ class Target:
     def count(self, snap: Summary) -> int:
         """The messages ``snap``'s run delivered (reached, with a carrier)
         by ``by_s``, counted exactly."""
-        (count,) = [(m.reached if snap.carrier else m.sent)
-                    for m in snap.checkpoints if m.at_s == self.by_s]
-        return count
+        counted = snap.counted_at(self.by_s)
+        return counted.reached if snap.carrier else counted.sent
 
     def share_of(self, snap: Summary) -> float:
         return self.count(snap) / snap.total if snap.total else 1.0
