@@ -326,6 +326,17 @@ def test_counts_at_named_moments_are_exact() -> None:
     assert snap.counted_at(5.9) == at_59 and snap.counted_at(0.5) == at_05
 
 
+def test_a_send_that_ends_on_a_checkpoint_counts_at_it() -> None:
+    """A target of 20 minutes is met by a message sent at 20 minutes, and
+    only then: a moment later counts it, a moment earlier does not."""
+    at_s = 1200.0
+    stats = Stats(1, GROUPS, checkpoints=(math.nextafter(at_s, 0.0), at_s,
+                                          math.nextafter(at_s, math.inf)))
+    stats.add([result(0, SENT, done_at_s=at_s)])
+    before, on, after = stats.summary(1.0, at_s).checkpoints
+    assert (before.sent, on.sent, after.sent) == (0, 1, 1)
+
+
 def test_only_a_checkpoint_has_exact_counts() -> None:
     snap = reaching(101, checkpoints=(5.9,)).summary(1.0, 10.9)
     with pytest.raises(KeyError, match="5.95"):
