@@ -25,7 +25,7 @@ from sms_sim.measure.checks import min_reached
 from sms_sim.measure.curve import Mark, marks
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.measure.summary import Checkpoint, Summary
-from sms_sim.model import latency
+from sms_sim.model import measurements
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.latency import Latency
 from sms_sim.output import html_pages
@@ -322,7 +322,7 @@ def test_a_file_that_cannot_be_read_is_one_line(
 def test_a_file_of_too_many_lines_is_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(latency, "MAX_LINES", 3)  # not 10 million here
+    monkeypatch.setattr(measurements, "MAX_LINES", 3)  # not 10 million here
     path = tmp_path / "long.txt"
     path.write_text("1\n2\n3\n")
     assert parse("--carrier-delay", str(path)).config.carrier is not None

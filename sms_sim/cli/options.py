@@ -20,7 +20,7 @@ from sms_sim.cli.paths import check_outputs
 from sms_sim.measure.checks import Check, min_delivered, min_reached
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
-from sms_sim.model.latency import DEFAULT_SPREAD, SHAPES, Latency
+from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.validation import ConfigError
 from sms_sim.plan.planner import Target, configured, with_value
 from sms_sim.run import simulation
@@ -110,17 +110,16 @@ def _positional_send(parser: argparse.ArgumentParser,
         dist = dist.lower()  # names, like max for --speed, in any case
     mean = DEFAULT_MEAN_S if args.mean_processing_time is None \
         else args.mean_processing_time
-    spread = mean * DEFAULT_SPREAD if args.max_deviation is None \
-        else args.max_deviation
+    spread = args.max_deviation
     if dist in ("uniform", "normal", "exponential", "lognormal"):
         if dist == "exponential" and args.max_deviation is not None:
             parser.error("argument max_deviation: the exponential shape "
                          "has its mean alone; leave max_deviation out")
         try:
+            if spread is None:  # the spread follows the mean
+                return Latency.with_mean(mean, dist)
             if dist == "uniform":
                 return Latency.uniform(mean, spread)
-            if dist == "exponential":
-                return Latency.exponential(mean)
             return Latency(dist, mean, sd_s=spread)
         except ConfigError as error:
             _fail(parser, error.field, error)

@@ -19,8 +19,8 @@ from typing import NoReturn, TypeVar
 from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                                   MIN_SPEED, UNPACED, SenderGroup)
 from sms_sim.model.gateway import Backoff
-from sms_sim.model.latency import (DEFAULT_SPREAD, SHAPES, Latency,
-                                   MeasurementsError, read_measurements)
+from sms_sim.model.latency import SHAPES, Latency
+from sms_sim.model.measurements import MeasurementsError, read_measurements
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
 from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target
@@ -296,8 +296,8 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
     mean = numbers["mean"]
     try:
         if shape == "uniform":
-            return Latency.uniform(mean, numbers.get(
-                "dev", mean * DEFAULT_SPREAD))
+            return Latency.uniform(mean, numbers["dev"]) \
+                if "dev" in numbers else Latency.with_mean(mean)
         if shape == "exponential":
             return Latency.exponential(mean)
         return Latency(shape, mean, sd_s=numbers["sd"])

@@ -77,6 +77,20 @@ class Latency:
         return cls("lognormal", mean_s, sd_s=sd_s)
 
     @classmethod
+    def with_mean(cls, mean_s: float, shape: str = "uniform") -> Latency:
+        """A ``shape`` about ``mean_s`` whose spread follows the mean: a
+        uniform deviation, or a normal or lognormal standard deviation,
+        of ``DEFAULT_SPREAD`` of it; the exponential has its mean alone.
+        What a mean given without a spread means, wherever it is given.
+        Not for the empirical shape, whose measurements fix its mean."""
+        spread_s = mean_s * DEFAULT_SPREAD
+        if shape == "uniform":
+            return cls.uniform(mean_s, spread_s)
+        if shape in ("normal", "lognormal"):
+            return cls(shape, mean_s, sd_s=spread_s)
+        return cls(shape, mean_s)
+
+    @classmethod
     def empirical(cls, measurements: Sequence[float],
                   source: str = "") -> Latency:
         """From measured durations in any order; their mean is the mean."""
@@ -195,97 +209,3 @@ def _table_mean(table: tuple[float, ...]) -> float:
     """The mean of the interpolated distribution: each step between two
     neighbours is equally likely, and its mean is their midpoint."""
     return (math.fsum(table) - (table[0] + table[-1]) / 2) / (len(table) - 1)
-
-
-MAX_LINES = 10_000_000
-MAX_LINE_CHARS = 65_536
-"""Longer, a line is no measurement: the file is refused at that line,
-before reading more (``/dev/zero`` is one endless line)."""
-
-
-class MeasurementsError(ValueError):
-    """A file of measurements that cannot be used, in one line."""
-
-
-def read_measurements(path: str, column: str | None = None) -> list[float]:
-    """The durations in the file at ``path``, in seconds: one number per
-    line, or a CSV file with a header, whose ``column`` (or only column)
-    holds them.  Blank lines are skipped.  Raises
-    :class:`MeasurementsError` saying what is wrong, and on which line."""
-    values: list[float] = []
-    index: int | None = None
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
-            lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
-            for number, line in enumerate(lines, 1):
-                if number > MAX_LINES:
-                    raise MeasurementsError(
-                        f"{path!r} has more than {MAX_LINES:,} lines")
-                if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
-                    raise MeasurementsError(
-                        f"{path!r}: line {number} is longer than "
-                        f"{MAX_LINE_CHARS:,} characters")
-                text = line.strip()
-                if not text:
-                    continue
-                if not values and index is None and (
-                        column is not None
-                        or _is_name(text.split(",")[0])):
-                    index = _column_index(path, text, column)
-                    continue
-                values.append(_value(path, number, text, index))
-    except OSError as error:
-        raise MeasurementsError(
-            f"cannot read {path!r}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise MeasurementsError(f"{path!r} is not a text file") from None
-    if not values and index is None:
-        raise MeasurementsError(f"{path!r} is empty")
-    if len(values) < MIN_MEASUREMENTS:
-        raise MeasurementsError(
-            f"{path!r} has {len(values)} value"
-            f"{'' if len(values) == 1 else 's'}; at least "
-            f"{MIN_MEASUREMENTS} are needed")
-    return values
-
-
-def _is_name(text: str) -> bool:
-    """Whether a first field is a column's name, so its line a header:
-    no number, nor what starts as one (``1m`` or ``0x10`` is a value
-    written wrong, to be named as such, not dropped as a header)."""
-    field = text.strip().strip('"')
-    try:
-        float(field)
-    except ValueError:
-        return field[:1] not in ("+", "-", ".") and not field[:1].isdigit()
-    return False
-
-
-def _column_index(path: str, header: str, column: str | None) -> int:
-    names = [name.strip().strip('"') for name in header.split(",")]
-    if column is None:
-        if len(names) == 1:
-            return 0
-        raise MeasurementsError(
-            f"{path!r} has columns {', '.join(names)}: name the one of "
-            "seconds with column=NAME")
-    if column not in names:
-        raise MeasurementsError(f"{path!r} has no column {column!r} (it has "
-                                f"{', '.join(names)})")
-    return names.index(column)
-
-
-def _value(path: str, number: int, line: str, index: int | None) -> float:
-    fields = line.split(",") if index is not None else [line]
-    text = fields[index or 0].strip().strip('"') \
-        if len(fields) > (index or 0) else ""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 <= value <= HORIZON_S):
-        what = "a number of seconds" if math.isnan(value) or \
-            not math.isfinite(value) else f"from 0 to {HORIZON}"
-        raise MeasurementsError(
-            f"{path!r} line {number}: {text!r} is not {what}")
-    return value

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import MAX_SENDERS, SimulationConfig
-from sms_sim.model.latency import DEFAULT_SPREAD, Latency
+from sms_sim.model.latency import Latency
 from sms_sim.model.validation import MAX_RETRIES, ConfigError
 from sms_sim.run import simulation
 from sms_sim.run.tuning import POLL_S, collector_tuned
@@ -134,12 +134,9 @@ def _with_mean(send: Latency, mean_s: float, spread_follows: bool
         raise ConfigError("mean_s", "the uniform, normal, exponential or "
                           "lognormal shape's: an empirical one has the "
                           "file's", mean_s)
-    if not spread_follows or send.shape == "exponential":
+    if not spread_follows:
         return dataclasses.replace(send, mean_s=mean_s)
-    spread = mean_s * DEFAULT_SPREAD
-    if send.shape == "uniform":
-        return Latency.uniform(mean_s, spread)
-    return Latency(send.shape, mean_s, sd_s=spread)
+    return Latency.with_mean(mean_s, send.shape)
 
 
 @dataclass(frozen=True, slots=True)
