@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -31,7 +32,8 @@ from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
                                    attempt_bits, generate_messages)
 from sms_sim.model.result import SENT, Result  # noqa: E402
-from sms_sim.model.schedule import Schedule  # noqa: E402
+from sms_sim.model.schedule import (  # noqa: E402
+    Schedule, earliest_start_s, next_free_s, next_slot_s)
 from sms_sim.run import simulation  # noqa: E402
 from sms_sim.run.stop import StopEvent  # noqa: E402
 
@@ -189,6 +191,24 @@ def build_cases() -> list[Case]:
         for seed in seeds:
             _splitmix(seed, 2)
 
+    times = [(free_at, free_at + delay) for free_at, delay in zip(
+        accumulate(values), reversed(values))]
+
+    def arithmetic_inlined() -> None:
+        slot_s = total = 0.0
+        for free_at, done_s in times:
+            start = free_at if free_at >= slot_s else slot_s
+            slot_s = start + 0.0005
+            next_start = start + 0.01
+            total += done_s if done_s > next_start else next_start
+
+    def arithmetic_called() -> None:
+        slot_s = total = 0.0
+        for free_at, done_s in times:
+            start = earliest_start_s(free_at, slot_s)
+            slot_s = next_slot_s(start, 0.0005)
+            total += next_free_s(start, done_s, 0.01)
+
     def heap_tuples() -> None:
         heap: list[tuple[float, int, Message, int, float]] = []
         for m in messages[:100_000]:
@@ -216,6 +236,9 @@ def build_cases() -> list[Case]:
              "by keyword", by_position, by_keyword),
         Case("retry_tuple", "100,000 retries through a heap: plain tuples "
              "vs NamedTuples", heap_tuples, heap_namedtuples),
+        Case("schedule_inlined", "200,000 decisions' start, slot and free "
+             "moment: inlined vs calls to the named functions",
+             arithmetic_inlined, arithmetic_called),
         Case("wyrand", "200,000 draws after a first attempt: wyrand vs "
              "SplitMix64", wyrand, splitmix),
         Case("histogram_batches", "200,000 send times: sorted batches of "

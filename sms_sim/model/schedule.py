@@ -24,6 +24,10 @@ The rules, each a line of :meth:`Schedule._decide`:
 - no attempt starts after the deadline: once the sender free first could
   not start by then, nothing can, and everything left expires.
 
+Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
+:func:`next_free_s` and :func:`retry_ready_s`.  The loop inlines the first
+three, as calls would slow it; the tests check it against them.
+
 Decisions come out in order of the free sender's time, so a retry is in
 line before any decision that could take it: it is put there when its
 failing attempt is decided, and it is due no earlier than that attempt's
@@ -112,6 +116,36 @@ class Decided(NamedTuple):
     """The latest: until real time reaches it, some are not yet due."""
 
 
+def next_slot_s(start_s: float, gap_s: float) -> float:
+    """A cap's next slot after a start at ``start_s``: ``gap_s`` later,
+    one over its rate (0 without a cap, when every moment is a slot).
+    The account's cap (``max_rate``) and a sender's own (``tps``) alike.
+    """
+    return start_s + gap_s
+
+
+def next_free_s(start_s: float, done_s: float, gap_s: float) -> float:
+    """When a sender whose send ran from ``start_s`` to ``done_s`` is free
+    again: the later of that end and its own next slot (``gap_s`` is one
+    over its ``tps`` cap)."""
+    next_start_s = next_slot_s(start_s, gap_s)
+    return done_s if done_s > next_start_s else next_start_s
+
+
+def earliest_start_s(free_at_s: float, slot_s: float) -> float:
+    """The earliest a sender free at ``free_at_s`` may start: then, or at
+    the account's next slot ``slot_s`` if that is later."""
+    return free_at_s if free_at_s >= slot_s else slot_s
+
+
+def retry_ready_s(done_s: float, jitter: float, ceiling_s: float) -> float:
+    """When the retry after an attempt that failed at ``done_s`` falls
+    due: ``jitter`` (in [0, 1]) of the way through its backoff window,
+    whose longest wait is ``ceiling_s`` (``Backoff.ceiling_s`` of that
+    attempt's number: the first retry waits out the first ceiling)."""
+    return done_s + jitter * ceiling_s
+
+
 class Schedule:
     """The fleet of senders, the line of messages, and the caps: the whole
     state of the modelled gateway, changed one decision at a time."""
@@ -163,6 +197,10 @@ class Schedule:
         try:
             for _ in range(limit):
                 free_at, _, index, profile = free[0]
+                # The arithmetic of earliest_start_s, next_slot_s and
+                # next_free_s, inlined: calls would cost this loop
+                # (benchmarks/micro.py, case schedule_inlined).
+                # test_schedule checks its every start against them.
                 earliest = free_at if free_at >= slot_s else slot_s
                 if earliest > deadline_s:
                     expired = self._expire_rest()
@@ -253,7 +291,7 @@ class Schedule:
                               self._permanent)
         if jitter is None:
             return FAILED
-        ready_s = done_s + jitter * self._ceilings[attempt - 1]
+        ready_s = retry_ready_s(done_s, jitter, self._ceilings[attempt - 1])
         if ready_s > self._deadline_s:
             return EXPIRED
         heapq.heappush(self._retries, (ready_s, message.id, message,

@@ -16,8 +16,9 @@ tricks that live in code rather than in a number, and their micro cases:
 - decisions in batches under the schedule's one lock, the first attempt's
   draws and the uniform shape inlined, results built by position there
   only: ``schedule.Schedule._decide`` (``decision_batches``,
-  ``result_by_position``); retries as plain tuples in its heap
-  (``retry_tuple``);
+  ``result_by_position``); the arithmetic of a start, the account's slot
+  and a sender's free moment inlined there (``schedule_inlined``);
+  retries as plain tuples in its heap (``retry_tuple``);
 - the clock read only when a result may lie beyond the slack, a batch
   taken whole when all of it is due: ``sender.Sender._release``;
 - histograms fed sorted batches, two searches per bucket a batch touches:
