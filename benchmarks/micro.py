@@ -35,6 +35,7 @@ from sms_sim.model.result import SENT, Result  # noqa: E402
 from sms_sim.model.schedule import (  # noqa: E402
     Schedule, earliest_start_s, next_free_s, next_slot_s)
 from sms_sim.run import simulation  # noqa: E402
+from sms_sim.run.channels import Stop  # noqa: E402
 from sms_sim.run.stop import StopEvent  # noqa: E402
 
 Timed = Callable[[], "float | None"]
@@ -50,7 +51,7 @@ class Case:
     plain: Timed
 
 
-def _waits(event: threading.Event, threads: int, waits: int) -> None:
+def _waits(event: Stop, threads: int, waits: int) -> None:
     """``threads`` threads each doing ``waits`` timed waits that time out."""
     def body() -> None:
         for _ in range(waits):

@@ -424,7 +424,7 @@ def test_a_signal_while_the_main_thread_holds_the_stop_lock_is_safe(
     class Signalling(StopEvent):
         def set(self) -> None:
             main = threading.current_thread() is threading.main_thread()
-            with self._cond:  # type: ignore[attr-defined]
+            with self._guard:
                 if main and not raised:
                     raised.append(threading.current_thread().name)
                     signal.raise_signal(signal.SIGINT)  # handled here
@@ -581,7 +581,7 @@ def test_the_run_gets_the_parsed_config_and_a_stop_event(
     assert cli.main(["5", "2", "--speed", "50", "--json"]) == ExitStatus.OK
     assert run.config is not None and run.config == dataclasses.replace(
         parse("5", "2", "--speed", "50").config, seed=run.config.seed)
-    assert isinstance(run.kwargs["stop"], threading.Event)
+    assert isinstance(run.kwargs["stop"], StopEvent)
     assert run.kwargs["sink"] is None  # no --log
     capsys.readouterr()
 

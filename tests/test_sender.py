@@ -13,7 +13,7 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import Message, generate_messages
 from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.model.schedule import Schedule
-from sms_sim.run.channels import Channels, SenderExit
+from sms_sim.run.channels import Channels, SenderExit, Stop
 from sms_sim.run.clock import Pacing, SimClock, Wait
 from sms_sim.run.sender import Sender
 from sms_sim.run.tuning import Tuning
@@ -30,7 +30,7 @@ class Rig:
                  speed: float = 1.0, slack_s: float = 0.0,
                  fake: FakeTime | None = None, wait: Wait | None = None,
                  batch: int = 1, pending_results: int = 1 << 30,
-                 stop: threading.Event | None = None) -> None:
+                 stop: Stop | None = None) -> None:
         self.fake = fake or FakeTime()
         self.channels = Channels.create(4, stop or threading.Event())
         chunks: list[list[Message] | None] = [list(messages), None]

@@ -20,6 +20,7 @@ from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.run import simulation
+from sms_sim.run.channels import Stop
 from sms_sim.run.clock import Wait
 from sms_sim.run.simulation import Outcome
 from sms_sim.run.stop import StopEvent
@@ -209,7 +210,7 @@ class Interrupter(FakeTime):
     """Made-up time that sets ``stop`` at the ``at``-th look at the clock
     or wait, so the interrupt lands at a chosen point of the run."""
 
-    def __init__(self, stop: threading.Event, at: int) -> None:
+    def __init__(self, stop: Stop, at: int) -> None:
         super().__init__()
         self.stop = stop
         self.at = at

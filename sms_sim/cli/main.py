@@ -22,6 +22,7 @@ from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.display import View, make_view
 from sms_sim.output.environment import Environment
 from sms_sim.run import simulation, tuning
+from sms_sim.run.channels import Stop
 from sms_sim.run.stop import StopEvent
 
 
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None,
     return status
 
 
-def _one_run(options: Options, view: View, stop: StopEvent,
+def _one_run(options: Options, view: View, stop: Stop,
              log: CsvLog | None, signalled: Callable[[], bool],
              started_at: float) -> Ending:
     """The run, reported as it goes; its checks; its HTML report."""

@@ -13,10 +13,25 @@ from __future__ import annotations
 import queue
 import threading
 from dataclasses import dataclass
+from typing import Protocol
 
 from sms_sim.model.message import Message
 from sms_sim.model.result import Result
 from sms_sim.run.tuning import POLL_S
+
+
+class Stop(Protocol):
+    """The run's stop signal, as every thread sees it: set by anyone,
+    once, and never cleared (``stop.StopEvent``; any Event in tests)."""
+
+    def is_set(self) -> bool: ...
+
+    def set(self) -> None: ...
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until it is set or ``timeout`` seconds pass; whether it
+        is set."""
+        ...
 
 
 class Stopped(Exception):
@@ -70,10 +85,10 @@ class Channels:
     failed: ResultQueue
     notices: NoticeQueue
     backlog: Backlog
-    stop: threading.Event
+    stop: Stop
 
     @classmethod
-    def create(cls, inbox_items: int, stop: threading.Event) -> Channels:
+    def create(cls, inbox_items: int, stop: Stop) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
                    queue.SimpleQueue(), queue.SimpleQueue(), Backlog(), stop)
 

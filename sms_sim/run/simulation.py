@@ -14,7 +14,7 @@ from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.schedule import Schedule
-from sms_sim.run.channels import Channels
+from sms_sim.run.channels import Channels, Stop
 from sms_sim.run.clock import Pacing, SimClock, Wait
 from sms_sim.run.monitor import Monitor, ProgressCallback, ResultSink
 from sms_sim.run.producer import produce
@@ -47,7 +47,7 @@ def with_seed(config: SimulationConfig) -> SimulationConfig:
 
 
 def run(config: SimulationConfig, on_progress: ProgressCallback, *,
-        stop: threading.Event | None = None,
+        stop: Stop | None = None,
         checkpoints: Sequence[float] = (),
         signalled: Callable[[], bool] = lambda: False,
         monotonic: Callable[[], float] = time.monotonic,
@@ -58,7 +58,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
 
     ``stop`` may be set from another thread to interrupt the run; it is
     also set here once the run is over.  A signal handler must not set it
-    (``Event.set`` takes a lock the main thread may hold): it records the
+    (its ``set`` takes a lock the main thread may hold): it records the
     signal instead, and ``signalled`` tells the calling thread, which
     looks at it at least every ``POLL_S`` and then sets ``stop`` itself.
     ``checkpoints`` are simulated moments at which the summary counts
@@ -150,7 +150,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 
-def _join(thread: threading.Thread, stop: threading.Event,
+def _join(thread: threading.Thread, stop: Stop,
           signalled: Callable[[], bool]) -> None:
     """Wait for ``thread`` to end, waking every ``POLL_S`` to set ``stop``
     if a signal asked for it.

@@ -7,7 +7,7 @@ A run's settings are computed once, from its config, as one frozen
 against the plain way); ``benchmarks/README.md`` holds the figures.  The
 tricks that live in code rather than in a number, and their micro cases:
 
-- the stop Event's per-thread locks: ``stop.StopEvent`` (``stop_event``);
+- the stop signal's per-thread locks: ``stop.StopEvent`` (``stop_event``);
 - generation a chunk at a time in C: ``message.generate_messages``
   (``generation``); messages as NamedTuples: ``message.Message``
   (``message_tuple``);
@@ -43,7 +43,7 @@ from sms_sim.model.message import GENERATE_CHUNK
 POLL_S = 0.1
 """Longest the producer blocks on the inbox, a sender on the producer,
 and the main thread on a thread it joins, before each looks again at the
-stop Event (or, for the main thread, at a signal): the bound on how long
+stop signal (or, for the main thread, at a signal): the bound on how long
 an interrupt can go unnoticed."""
 
 MONITOR_POLL_S = 0.05
