@@ -188,3 +188,25 @@ def test_a_sink_that_fails_after_the_last_outcome_says_only_the_log_is_short(
     assert setup.monitor.faults == [
         "cannot write the log 'x.csv': disk full; the run completed, but "
         "the log lacks its last rows\n"]
+
+
+def test_after_a_stall_the_missed_reports_are_skipped_not_made_at_once(
+        ) -> None:
+    """Every message has its outcome at once; the monitor then waits for
+    the blast's end, at 8 s, reporting every second.  Its first wait
+    stalls: asked for 1 s, the machine comes back after 3.5 s.  One
+    report then, and the cadence starts again from it: not three reports
+    in a row for the moments already past."""
+    class Stalling(FakeTime):
+        def wait(self, seconds: float) -> bool:
+            if not self.waits:
+                self.advance(2.5)  # on top of the second asked for
+            return super().wait(seconds)
+
+    setup = Setup(1, fake=Stalling())
+    setup.channels.sent.put([result(0, done_at_s=8.0)])
+    setup.channels.notices.put(None)  # take it at once, without a wait
+    setup.monitor.run()
+    assert [r.sim_elapsed_s for r in setup.reports] == [
+        0.0, 3.5, 4.5, 5.5, 6.5, 7.5]
+    assert setup.fake.waits == pytest.approx([1.0] * 5 + [0.5])
