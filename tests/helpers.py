@@ -1,12 +1,16 @@
-"""Test doubles shared by the test modules: time, queues and configs."""
+"""Test doubles shared by the test modules: time, queues, configs and
+snapshots."""
 from __future__ import annotations
 
+import math
 import queue
 import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import attempt_bits, split_draws
@@ -61,6 +65,25 @@ def config(num_messages: int = 100, *groups: SenderGroup,
     return SimulationConfig(num_messages,
                             groups or (SenderGroup.uniform(4, 0, 0, 0.25),),
                             interval_s, seed, speed, gateway or Gateway())
+
+
+def plan_config() -> SimulationConfig:
+    """A plan's base: two groups, and a gateway with every setting on, at
+    max speed, so that a run takes little time."""
+    return SimulationConfig(
+        400, (SenderGroup.uniform(4, 0.01, 0.005, 0.2),
+              SenderGroup.uniform(2, 0.02, 0.0, 0.1)),
+        seed=7, speed=math.inf,
+        gateway=Gateway(max_rate=300.0, retries=2, deadline_s=5.0))
+
+
+def sent_by(count: int, total: int = 100, unsent: int = 0) -> Summary:
+    """A run's summary with ``count`` of ``total`` sent by 10 s."""
+    group = SenderGroup.uniform(1, 0.0, 0.0, 0.0)
+    return Summary(total=total, elapsed_s=1.0, sim_elapsed_s=10.0,
+                   groups=(GroupCounts(group, total - unsent,
+                                       total - unsent, 0, 0.0),),
+                   checkpoints=(Checkpoint(10.0, count, 0),))
 
 
 def attempt_draws(seed: int, attempt: int) -> tuple[float, float]:

@@ -31,8 +31,11 @@ from sms_sim.model.latency import Latency
 from sms_sim.output import html_pages
 from sms_sim.output.plan_report import PlanReport, cell_text, columns
 from sms_sim.output.report import PLAIN, PlanStatus, status_frame, status_line
-from sms_sim.plan.planner import (Runs, Search, Target, evaluate,
-                                  replication_seeds, with_value)
+from sms_sim.plan.pool import Runs
+from sms_sim.plan.replications import evaluate, replication_seeds
+from sms_sim.plan.search import Search
+from sms_sim.plan.settings import with_value
+from sms_sim.plan.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND_TIMES = str(ROOT / "examples" / "send_times.txt")

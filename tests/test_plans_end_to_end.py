@@ -17,7 +17,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sms_sim.plan.planner import replication_seeds
+from sms_sim.plan.replications import replication_seeds
 from tests.background import BACKGROUND, Job
 
 ROOT = Path(__file__).resolve().parent.parent

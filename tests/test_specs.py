@@ -15,7 +15,7 @@ from sms_sim.cli import specs
 from sms_sim.model.config import UNPACED, SenderGroup
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import Latency
-from sms_sim.plan.planner import Target
+from sms_sim.plan.target import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 SEND_TIMES = str(ROOT / "examples" / "send_times.txt")

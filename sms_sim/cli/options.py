@@ -22,7 +22,8 @@ from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.planner import Target, configured, with_value
+from sms_sim.plan.settings import configured, with_value
+from sms_sim.plan.target import Target
 from sms_sim.run import simulation
 
 ARGUMENTS = {

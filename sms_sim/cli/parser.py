@@ -17,7 +17,8 @@ from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
-from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SOLVE_NAMES, SWEEP_NAMES
+from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
+from sms_sim.plan.settings import SOLVE_NAMES, SWEEP_NAMES
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite

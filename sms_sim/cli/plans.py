@@ -1,6 +1,6 @@
 """The command line's plans: replications (``--runs``), a sweep
 (``--sweep``) and a target search (``--target`` with ``--solve``), carried
-out by ``planner.py`` and shown by the view, then as an HTML report."""
+out by ``sms_sim/plan`` and shown by the view, then as an HTML report."""
 from __future__ import annotations
 
 import time
@@ -11,9 +11,11 @@ from sms_sim.cli.status import Ending, no_report
 from sms_sim.output import html_pages
 from sms_sim.output.plan_report import PlanReport
 from sms_sim.output.report import PlanStatus
-from sms_sim.plan.planner import (Cell, Runs, Search, configured, evaluate,
-                                  limit_of, replication_seeds, solve,
-                                  with_value)
+from sms_sim.plan.cells import Cell
+from sms_sim.plan.pool import Runs
+from sms_sim.plan.replications import evaluate, replication_seeds
+from sms_sim.plan.search import Search, solve
+from sms_sim.plan.settings import configured, limit_of, with_value
 
 if TYPE_CHECKING:
     from sms_sim.cli.options import Options

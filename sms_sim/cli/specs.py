@@ -23,7 +23,9 @@ from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.measurements import MeasurementsError, read_measurements
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
-from sms_sim.plan.planner import MAX_RUNS, MIN_RUNS, SWEEP_NAMES, Target
+from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
+from sms_sim.plan.settings import SWEEP_NAMES
+from sms_sim.plan.target import Target
 
 T = TypeVar("T")
 LONGEST_ECHO = 40

@@ -15,7 +15,7 @@ from sms_sim.output.plan_report import (PlanReport, cell_text, columns,
                                         value_text)
 from sms_sim.output.report import (count, latency_text, moment, percent, rate,
                                    seconds, speed_text)
-from sms_sim.plan.planner import Target
+from sms_sim.plan.target import Target
 
 
 def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:

@@ -2,7 +2,7 @@
 
 Like ``report.py``: lines of text for a width and a style, and JSON
 objects; nothing here writes.  A *cell* is the runs of one configuration
-(``planner.Cell``); its figures are each run's, or, over several runs,
+(``cells.Cell``); its figures are each run's, or, over several runs,
 their mean with its 95% interval (``intervals.Stat``).
 """
 from __future__ import annotations
@@ -18,7 +18,9 @@ from sms_sim.measure.intervals import Stat
 from sms_sim.measure.summary import Summary
 from sms_sim.output.report import (Style, clock_time, count, moment, percent,
                                    speed_text, summary_json, wrap)
-from sms_sim.plan.planner import Cell, Search, Target
+from sms_sim.plan.cells import Cell
+from sms_sim.plan.search import Search
+from sms_sim.plan.target import Target
 
 Figure = Callable[[Summary], "float | None"]
 

@@ -1,0 +1,86 @@
+"""The settings a plan may change, by the names ``--sweep`` and
+``--solve`` give them: each one's value in a configuration, the
+configuration with another value, and how far a search may take it."""
+from __future__ import annotations
+
+import dataclasses
+
+from sms_sim.model.config import MAX_SENDERS, SimulationConfig
+from sms_sim.model.latency import Latency
+from sms_sim.model.validation import MAX_RETRIES, ConfigError
+
+SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean")
+SOLVE_NAMES = ("senders", "tps", "max-rate")
+MAX_RATE_SOLVED = 1e6
+"""The largest ``tps`` or ``max-rate`` a search tries: a million sends a
+second, far beyond any gateway's."""
+
+
+def with_value(config: SimulationConfig, name: str, value: float,
+               spread_follows: bool = False) -> SimulationConfig:
+    """``config`` with the setting ``name`` (one of ``SWEEP_NAMES``) set to
+    ``value``.  ``senders``, ``tps`` and ``mean`` are the positional
+    group's, the first; with ``spread_follows``, a mean sets the spread
+    too, as a mean given alone does.  Raises ConfigError as the setting's
+    own rule does."""
+    gateway = config.gateway
+    if name == "max-rate":
+        return dataclasses.replace(
+            config, gateway=dataclasses.replace(gateway, max_rate=value))
+    if name == "retries":
+        return dataclasses.replace(config, gateway=dataclasses.replace(
+            gateway, retries=_integer(value, MAX_RETRIES)))
+    if name == "deadline":
+        return dataclasses.replace(
+            config, gateway=dataclasses.replace(gateway, deadline_s=value))
+    first, *rest = config.groups
+    if name == "senders":
+        group = dataclasses.replace(first, count=_integer(value,
+                                                          MAX_SENDERS, 1))
+    elif name == "tps":
+        group = dataclasses.replace(first, tps=value)
+    elif name == "mean":
+        group = dataclasses.replace(first, send=_with_mean(
+            first.send, value, spread_follows))
+    else:
+        raise ValueError(f"no setting {name!r}")
+    return dataclasses.replace(config, groups=(group, *rest))
+
+
+def configured(config: SimulationConfig, name: str) -> float | None:
+    """The value of setting ``name`` in ``config``; None where it is off
+    (no cap, no deadline)."""
+    first = config.groups[0]
+    return {"senders": float(first.count), "tps": first.tps,
+            "max-rate": config.gateway.max_rate,
+            "retries": float(config.gateway.retries),
+            "deadline": config.gateway.deadline_s,
+            "mean": first.send.mean_s}[name]
+
+
+def limit_of(name: str, config: SimulationConfig) -> float:
+    """The most a search may try: the fleet's limit for ``senders``, a
+    million a second for rates."""
+    if name == "senders":
+        return float(MAX_SENDERS - (config.num_senders
+                                    - config.groups[0].count))
+    return MAX_RATE_SOLVED
+
+
+def _integer(value: float, most: int, least: int = 0) -> int:
+    whole = float(value).is_integer()  # (a search's values are ints)
+    if not (whole and least <= value <= most):
+        raise ConfigError("count", f"an integer from {least} to {most:,}",
+                          int(value) if whole else value)
+    return int(value)
+
+
+def _with_mean(send: Latency, mean_s: float, spread_follows: bool
+               ) -> Latency:
+    if send.shape == "empirical":
+        raise ConfigError("mean_s", "the uniform, normal, exponential or "
+                          "lognormal shape's: an empirical one has the "
+                          "file's", mean_s)
+    if not spread_follows:
+        return dataclasses.replace(send, mean_s=mean_s)
+    return Latency.with_mean(mean_s, send.shape)
