@@ -962,7 +962,7 @@ def test_the_pages_settings_name_every_setting() -> None:
 def test_the_curves_mark_the_deadline_and_the_target() -> None:
     deadline = parse("--deadline", "20m").config.gateway.deadline_s
     assert marks(deadline, None) == (Mark("deadline", 1200.0),)
-    assert marks(deadline, (0.95, 900.0)) == (
+    assert marks(deadline, Target(0.95, 900.0).mark) == (
         Mark("deadline", 1200.0), Mark("target 95%", 900.0))
     assert marks(None, None) == ()
 

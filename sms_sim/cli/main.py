@@ -85,8 +85,7 @@ def _one_run(options: Options, view: View, stop: Stop,
     checks = options.checks(snap)
     target = options.target
     view.final(snap, checks, marks(
-        config.gateway.deadline_s,
-        None if target is None else (target.share, target.by_s)))
+        config.gateway.deadline_s, None if target is None else target.mark))
     faults = list(outcome.faults)
     if options.report is not None and snap.stopped is None:
         # Imported only for a report, as the plans are: a run of the

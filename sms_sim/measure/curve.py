@@ -139,13 +139,12 @@ def curve_json(curve: Curve) -> list[list[float]]:
 
 
 def marks(deadline_s: float | None,
-          target: tuple[float, float] | None) -> tuple[Mark, ...]:
+          target: Mark | None) -> tuple[Mark, ...]:
     """The moments a run's curve marks: its deadline, and a target's time
-    (``target`` is its share and that time)."""
+    (``target`` is the target's own mark)."""
     found = []
     if deadline_s is not None:
         found.append(Mark("deadline", deadline_s))
     if target is not None:
-        share, by_s = target
-        found.append(Mark(f"target {share * 100:g}%", by_s))
+        found.append(target)
     return tuple(found)

@@ -47,7 +47,7 @@ def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:
 def _marks(config: SimulationConfig, target: Target | None
            ) -> tuple[Mark, ...]:
     return marks(config.gateway.deadline_s,
-                 None if target is None else (target.share, target.by_s))
+                 None if target is None else target.mark)
 
 
 def _groups(groups: Sequence[GroupCounts], carrier: bool) -> Table:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sms_sim.measure.curve import Mark
+
 if TYPE_CHECKING:
     from sms_sim.measure.summary import Summary
 
@@ -20,6 +22,11 @@ class Target:
 
     share: float
     by_s: float
+
+    @property
+    def mark(self) -> Mark:
+        """Its moment as a chart marks it."""
+        return Mark(f"target {self.share * 100:g}%", self.by_s)
 
     def count(self, snap: Summary) -> int:
         """The messages ``snap``'s run delivered (reached, with a carrier)
