@@ -118,3 +118,45 @@ def test_the_search_tries_the_same_values_whatever_the_jobs() -> None:
     solve("max-rate", 100.0, Target(0.95, 10.0), fake_trials(137.3, again),
           MAX_RATE_SOLVED)
     assert first == again
+
+
+def rounds_tried(name: str, start: float, threshold: float,
+                 limit: float) -> tuple[float | None, list[list[float]]]:
+    """The answer of a search whose runs meet the target from
+    ``threshold`` on, and the values of each round it tried."""
+    rounds: list[list[float]] = []
+
+    def try_values(values: list[float]) -> list[Cell]:
+        rounds.append(list(values))
+        return [Cell(v, ((1, sent_by(100 if v >= threshold else 0)),))
+                for v in values]
+
+    return solve(name, start, Target(0.95, 10.0), try_values,
+                 limit).answer, rounds
+
+
+@pytest.mark.parametrize("name, start, threshold, rounds", [
+    # 20 fails; doubling passes at 40: [20, 40] is quartered, 35 the
+    # largest failing, 38 the least passing; 37 is all that lies between.
+    ("senders", 20, 37, [[20], [40, 80, 160], [25, 30, 35], [36, 38, 39],
+                         [37]]),
+    # 64 passes; halving fails at 8: [8, 16], then [8, 10], then 9.
+    ("senders", 64, 9, [[64], [32, 16, 8], [10, 12, 14], [9]]),
+    # Halving fails at 16 and 8: the larger, 16, bounds [16, 32].
+    ("senders", 64, 20, [[64], [32, 16, 8], [20, 24, 28], [17, 18, 19]]),
+    # A rate: each round quarters the interval left, until it is within
+    # 1% of its top.
+    ("max-rate", 100.0, 137.3, [
+        [100], [200, 400, 800], [125, 150, 175], [131.25, 137.5, 143.75],
+        [132.8125, 134.375, 135.9375], [136.328125, 136.71875, 137.109375]]),
+])
+def test_each_round_narrows_to_the_least_passing_value(
+        name: str, start: float, threshold: float,
+        rounds: list[list[float]]) -> None:
+    """Narrowing keeps the least value that passed and the largest that
+    failed, and tries the values evenly inside them: the rounds are fixed,
+    value for value, and the answer is the least passing one."""
+    answer, tried = rounds_tried(name, start, threshold, 10_000.0)
+    assert tried == rounds
+    assert answer == min(v for values in tried for v in values
+                         if v >= threshold)
