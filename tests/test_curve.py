@@ -9,8 +9,8 @@ from sms_sim.measure.curve import (CURVE_POINTS, DELIVERY_SHARES, Curve, Mark,
                                    band, crossing, curve_json, curve_ranks,
                                    reach_curve, share_at)
 from sms_sim.measure.histogram import Histogram
-from sms_sim.output.chart import MIN_WIDTH, ROWS, chart
-from sms_sim.output.report import PLAIN, Style, visible_width
+from sms_sim.output.text.chart import MIN_WIDTH, ROWS, chart
+from sms_sim.output.text.style import PLAIN, Style, visible_width
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOURED = Style(colour=True, emphasis=True, unicode=True)

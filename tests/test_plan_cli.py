@@ -1,8 +1,9 @@
 """The command line of shapes, the carrier, replications, sweeps and
-target searches (``options.py``, ``plans.py``, ``plan_report.py``): its rules,
-each broken one a line and status 2, and what a plan writes, in text and
-in JSON.  Plans here run in this process (``--jobs 1``), a few hundred
-messages each; ``test_plans_end_to_end.py`` runs the program itself."""
+target searches (``options.py``, ``plans.py``, ``plan_figures.py``): its
+rules, each broken one a line and status 2, and what a plan writes, in
+text and in JSON.  Plans here run in this process (``--jobs 1``), a few
+hundred messages each; ``test_plans_end_to_end.py`` runs the program
+itself."""
 from __future__ import annotations
 
 import errno
@@ -28,9 +29,12 @@ from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model import measurements
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.latency import Latency
-from sms_sim.output import html_pages
-from sms_sim.output.plan_report import PlanReport, cell_text, columns
-from sms_sim.output.report import PLAIN, PlanStatus, status_frame, status_line
+from sms_sim.output.html import pages
+from sms_sim.output.json import plan_json
+from sms_sim.output.plan_figures import (PlanReport, PlanStatus, cell_text,
+                                         columns)
+from sms_sim.output.text.plan import plan_lines, status_frame, status_line
+from sms_sim.output.text.style import PLAIN
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
 from sms_sim.plan.search import Search
@@ -666,9 +670,9 @@ def test_a_table_too_wide_for_the_terminal_becomes_lines_of_fields(
                                 for value in values], values, [3], ())
     report = PlanReport("sweep", tuple(cells), "senders", (), False, 1.0,
                         math.inf, 3)
-    wide = report.lines(None, PLAIN)
+    wide = plan_lines(report, None, PLAIN)
     assert len(wide[1]) > 60  # the heading row of the table
-    narrow = report.lines(60, PLAIN)
+    narrow = plan_lines(report, 60, PLAIN)
     assert all(len(line) <= 60 for line in narrow)
     text = " ".join(" ".join(narrow).split())
     for cell, value in zip(cells, ("2", "4")):
@@ -772,7 +776,7 @@ def test_an_interrupted_search_gives_the_least_met_so_far_as_such() -> None:
     assert report.answer() == (
         "answer: interrupted; max-rate 125/s is the least tried that "
         "delivers 95% by 15m00s, not narrowed down")
-    assert report.json()[-1] == {
+    assert plan_json(report)[-1] == {
         "event": "target", "name": "max-rate", "value": 125.0,
         "share": 0.95, "by_s": 900.0, "met": True, "interrupted": True}
 
@@ -924,7 +928,7 @@ def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
     def full_disk(path: str, page: str) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("sms_sim.output.html_pages.write_atomically",
+    monkeypatch.setattr("sms_sim.output.files.write_atomically",
                         full_disk)
     monkeypatch.setattr("sys.argv", ["start.py"])
     path = str(tmp_path / "plan.html")
@@ -943,7 +947,7 @@ def test_the_pages_settings_name_every_setting() -> None:
                    "100", "--retries", "2", "--backoff", "0.5:10",
                    "--permanent", "0.25", "--deadline", "20m", "--seed",
                    "3", "--speed", "max").config
-    assert html_pages.settings(config) == (
+    assert pages.settings(config) == (
         ("messages", "1,000"),
         ("group 1", "4 senders, 20ms +- 10ms, 20% failing"),
         ("group 2", "3 senders, lognormal 50ms sd 20ms, 10% failing, at "
@@ -952,7 +956,7 @@ def test_the_pages_settings_name_every_setting() -> None:
         ("account cap", "100/s"),
         ("retries", "2, backoff 0.5 s to 10 s, 25% permanent"),
         ("deadline", "20m00s"), ("speed", "max speed"), ("seed", "3"))
-    plain = html_pages.settings(parse("--seed", "3").config)
+    plain = pages.settings(parse("--seed", "3").config)
     assert dict(plain)["account cap"] == "none"
     assert dict(plain)["retries"] == "0" and dict(plain)["deadline"] == \
         "none"

@@ -19,8 +19,8 @@ from sms_sim.cli.paths import open_log
 from sms_sim.cli.status import Ending, ExitStatus, exit_status, no_report, say
 from sms_sim.measure.curve import marks
 from sms_sim.output.csvlog import CsvLog
-from sms_sim.output.display import View, make_view
 from sms_sim.output.environment import Environment
+from sms_sim.output.terminal.views import View, make_view
 from sms_sim.run import simulation, tuning
 from sms_sim.run.channels import Stop
 from sms_sim.run.stop import StopEvent
@@ -45,8 +45,7 @@ def main(argv: Sequence[str] | None = None,
         return ExitStatus.FAULT
     log = open_log(parser, options.log, options.config.carrier is not None)
     stop = StopEvent()
-    view: View = make_view(options.json, on_closed=stop.set,
-                           stream=env.stdout, environ=env.environ,
+    view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)
     try:  # signals are handled until the report is out: see __main__
         with signals.recorded(view.abandon) as received:
@@ -90,8 +89,9 @@ def _one_run(options: Options, view: View, stop: Stop,
     if options.report is not None and snap.stopped is None:
         # Imported only for a report, as the plans are: a run of the
         # command line that needs neither starts faster without them.
-        from sms_sim.output import html_pages
-        faults += html_pages.write(options.report, html_pages.one_run(
+        from sms_sim.output import files
+        from sms_sim.output.html import pages
+        faults += files.write_report(options.report, pages.one_run(
             snap, config, options.command, checks, options.target))
     elif options.report is not None and snap.interrupted:
         faults.append(no_report(options.report))

@@ -40,7 +40,7 @@ def check_outputs(parser: argparse.ArgumentParser, log: str | None,
                          f"of measurements the run reads; give the {noun} a "
                          "file of its own")
     if report is not None:
-        from sms_sim.output.html_report import check_writable  # see main.py
+        from sms_sim.output.files import check_writable  # see main.py
         reason = check_writable(report)
         if reason is None and log is not None and \
                 os.path.realpath(log) == os.path.realpath(report):

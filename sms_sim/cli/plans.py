@@ -8,9 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sms_sim.cli.status import Ending, no_report
-from sms_sim.output import html_pages
-from sms_sim.output.plan_report import PlanReport
-from sms_sim.output.report import PlanStatus
+from sms_sim.output import files
+from sms_sim.output.html import pages
+from sms_sim.output.plan_figures import PlanReport, PlanStatus
 from sms_sim.plan.cells import Cell
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
@@ -19,7 +19,7 @@ from sms_sim.plan.settings import configured, limit_of, with_value
 
 if TYPE_CHECKING:
     from sms_sim.cli.options import Options
-    from sms_sim.output.display import View
+    from sms_sim.output.terminal.views import View
 
 
 class _Progress:
@@ -103,7 +103,7 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
     faults: list[str] = []
     if options.report is not None:
         faults = [no_report(options.report)] if interrupted else \
-            html_pages.write(options.report, html_pages.plan(
+            files.write_report(options.report, pages.plan(
                 report, config, options.command))
     found = search is None or search.answer is not None
     return Ending(interrupted=interrupted,

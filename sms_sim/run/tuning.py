@@ -25,7 +25,7 @@ tricks that live in code rather than in a number, and their micro cases:
   ``histogram.Histogram.add`` (``histogram_batches``);
 - senders as daemon threads: ``simulation.run`` (``daemon_threads``);
 - no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
-  ``html_report``;
+  ``files``;
 - the collector's threshold below, set by the command line only
   (``cli``), as it is process-wide (``gc_threshold``).
 """

@@ -1,7 +1,8 @@
+"""A run as text: the progress line, the live frame and the final
+report, at any width."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 
 import pytest
@@ -12,147 +13,20 @@ from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
-from sms_sim.model.message import Message
-from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.output.report import (GAP, PLAIN, Style, bar, clock_time,
-                                   final_report, fit, group_rows, live_frame,
-                                   moment, percent, progress_json,
-                                   progress_line, rate, seconds, short_seconds,
-                                   summary_json, visible_width, wrap)
+from sms_sim.model.result import FAILED
+from sms_sim.output.text.run import (bar, final_report, group_rows,
+                                     live_frame, progress_line)
+from sms_sim.output.text.style import GAP, PLAIN, Style, visible_width
+from tests.snapshots import DONE, G1, MIDWAY, busy_snapshot, result
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 COLOUR = re.compile(r"\x1b\[3\dm")
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-G1 = SenderGroup.uniform(4, 0.01, 0.001, 0.2)
-G2 = SenderGroup.uniform(2, 0.02, 0.0, 0.5)
-MIDWAY = Progress(
-    total=1000, elapsed_s=2.0, sim_elapsed_s=2.0,
-    groups=(GroupCounts(G1, 300, 80, 220, 3.8),
-            GroupCounts(G2, 20, 10, 10, 0.4)),
-    rate_per_s=190.0)
-DONE = Summary(
-    total=400, elapsed_s=2.0, sim_elapsed_s=2.0,
-    groups=(GroupCounts(G1, 300, 80, 220, 3.8),
-            GroupCounts(G2, 100, 60, 40, 2.0)),
-    min_s=0.009, max_s=0.02, p50_s=0.01, p95_s=0.011, p99_s=0.0199,
-    distribution=(Bin(0.009, 0.012, 380), Bin(0.012, 0.02, 20)),
-    delivery=(0.8, 1.5, 1.8, None, None), last_sent_s=1.9,
-    attempts=((1, 400),), first_attempts=400, first_attempt_failed=260)
 COLOURED = Style(colour=True, emphasis=True, unicode=True)
-
-
-def result(message_id: int, outcome: str, group: int, attempts: int,
-           send_s: float | None, done_at_s: float) -> Result:
-    return Result(message=Message(message_id, "555-000-0000", "alert", 0),
-                  group=group, sender=0, attempts=attempts, send_s=send_s,
-                  done_at_s=done_at_s, spent_s=send_s or 0.0,
-                  outcome=outcome, reached_at_s=None)
-
-
-def busy_snapshot() -> Summary:
-    """A summary with large counts, retries, expiries and a long
-    group setting: every kind of field the final report has."""
-    groups = (SenderGroup.uniform(40, 0.0123, 0.0045, 0.125, 12.5),
-              SenderGroup.uniform(3, 1.5, 0.25, 0.75))
-    stats = Stats(1_234_567, groups, speed=100.0)
-    batch = [result(i, SENT, i % 2, 1, 0.01 + i * 1e-5, 0.5 + i)
-             for i in range(300)]
-    batch += [result(300 + i, RETRY, 0, 1, 0.02, 400.0) for i in range(40)]
-    batch += [result(300 + i, SENT, 0, 2, 0.015, 450.0) for i in range(30)]
-    batch += [result(330 + i, FAILED, 1, 2, 1.4, 460.0) for i in range(7)]
-    batch += [result(400 + i, EXPIRED, 0, 0, None, 600.0) for i in range(5)]
-    stats.add(batch)
-    stats.max_lag_s = 3.5
-    return stats.summary(12.5, stats.latest_s, stopped="interrupt")
 
 
 def text_of(lines: list[str]) -> str:
     return ANSI.sub("", "\n".join(lines))
-
-
-@pytest.mark.parametrize("value, text", [
-    (None, "-"), (0.0, "0.00 us"), (2.5e-7, "0.25 us"), (0.0105, "10.50 ms"),
-    (1.5, "1.500 s"), (1234.5, "1234.500 s"),
-    # Too small for any unit: an exponent of seconds, not '1e-294 us'.
-    (1e-300, "1e-300 s"), (3e-9, "3e-09 s"),
-    # Rounding up to 1000 of a unit takes the next unit.
-    (0.999999, "1.000 s"), (0.000999999, "1.00 ms"),
-    (0.99949, "999.49 ms")])
-def test_seconds(value: float | None, text: str) -> None:
-    assert seconds(value) == text
-
-
-@pytest.mark.parametrize("value, text", [
-    (0.0, "0s"), (0.01, "10ms"), (0.0005, "500us"), (2.0, "2s"),
-    (0.0105, "10.5ms"), (1e-300, "1e-300s"),
-    (0.99951, "1s"), (0.00099951, "1ms"), (1234.0, "1234s")])
-def test_short_seconds_never_shows_an_exponent_of_a_unit(
-        value: float, text: str) -> None:
-    assert short_seconds(value) == text
-
-
-@pytest.mark.parametrize("value, text", [
-    (None, "-"), (0.0, "0.0s"), (4.24, "4.2s"), (59.96, "1m00s"),
-    (187, "3m07s"), (3720, "1h02m"), (2 * 86400 + 3 * 3600, "2d03h")])
-def test_clock_time(value: float | None, text: str) -> None:
-    assert clock_time(value) == text
-
-
-@pytest.mark.parametrize("value, text", [
-    (None, "-"), (0.0, "0/s"), (0.5, "0.5/s"), (0.00833, "0.00833/s"),
-    (12.345, "12.3/s"), (190.0, "190/s"), (1234567.8, "1,234,568/s"),
-    (2.5e300, "2.5e+300/s")])  # not three hundred digits
-def test_rate_shows_slow_simulated_rates(value: float | None,
-                                         text: str) -> None:
-    assert rate(value) == text
-
-
-@pytest.mark.parametrize("share, digits, text", [
-    (None, 1, "-"), (0.0, 1, "0.0%"), (1.0, 1, "100.0%"), (0.25, 1, "25.0%"),
-    (0.1234, 1, "12.3%"), (8e-6, 1, "<0.1%"), (0.99996, 1, ">99.9%"),
-    (0.0006, 1, "0.1%"), (0.9994, 1, "99.9%"),  # rounded as usual
-    (8e-6, 2, "<0.01%"), (0.99999, 2, ">99.99%"), (0.5, 2, "50.00%")])
-def test_a_percent_is_none_or_all_only_when_it_is(
-        share: float | None, digits: int, text: str) -> None:
-    assert percent(share, digits) == text
-
-
-@pytest.mark.parametrize("value, text", [
-    (None, "not reached"), (0.5, "500.00 ms"), (59.0, "59.000 s"),
-    (600.0, "10m00s")])
-def test_moment(value: float | None, text: str) -> None:
-    assert moment(value) == text
-
-
-def test_wrap_moves_whole_fields_and_keeps_the_indent() -> None:
-    fields = ["alpha 1,234", "beta 56.78", "gamma 9"]
-    assert wrap("  x  ", fields, 22, sep=" | ") == [
-        "  x  alpha 1,234", "     beta 56.78", "     gamma 9"]
-    assert wrap("  x  ", fields, 40, sep=" | ") == [
-        "  x  alpha 1,234 | beta 56.78 | gamma 9"]
-
-
-def test_wrap_puts_a_field_wider_than_the_line_on_a_line_of_its_own() -> None:
-    assert wrap("  ", ["1", "123,456,789", "2"], 5) == \
-        ["  1", "123,456,789", "  2"]
-
-
-def test_wrap_moves_a_field_left_rather_than_past_the_width() -> None:
-    assert wrap("  a  ", ["12", "1,234,567"], 10) == ["  a  12", " 1,234,567"]
-    # A blank head is only indentation: no blank line for it.
-    assert wrap("  ", ["sent 1,582"], 10) == ["sent 1,582"]
-
-
-def test_wrap_without_a_width_never_wraps() -> None:
-    fields = [f"field {n:,}" for n in range(1000, 100000, 1000)]
-    assert len(wrap("head: ", fields, None)) == 1
-
-
-def test_wrap_moves_a_field_off_a_head_it_does_not_fit_beside() -> None:
-    title = wrap("A long title: ", ["first 12", "second 34"], 20, indent=2)
-    assert title == ["A long title:", "  first 12", "  second 34"]
-    label = wrap("  label       ", ["first 123,456"], 20)
-    assert label == ["  label", "       first 123,456"]
 
 
 def test_progress_line_has_the_key_figures_and_no_escapes() -> None:
@@ -424,72 +298,3 @@ def test_plain_style_has_no_escapes_and_only_ascii() -> None:
     lines = (live_frame(MIDWAY, 80, PLAIN)
              + final_report(busy_snapshot(), 80, PLAIN))
     assert all(line.isascii() and "\x1b" not in line for line in lines)
-
-
-def test_fit_cuts_visible_text_and_keeps_escapes_whole() -> None:
-    line = "ab\x1b[32mcdef\x1b[0mgh"
-    assert fit(line, 100) == line
-    cut = fit(line, 4)
-    assert ANSI.sub("", cut) == "abcd" and cut.endswith("\x1b[0m")
-
-
-def test_progress_json() -> None:
-    snap = dataclasses.replace(MIDWAY, speed=10.0, sim_elapsed_s=20.0,
-                               expired=3, retrying=4)
-    assert progress_json(snap) == {
-        "event": "progress", "elapsed_s": 2.0, "sim_elapsed_s": 20.0,
-        "speed": 10.0, "total": 1000, "sent": 90, "failed": 230,
-        "expired": 3, "retrying": 4, "processed": 323,
-        "avg_send_s": 0.013125, "rate_per_s": 190.0,
-        "eta_s": pytest.approx(4.192, abs=1e-3)}
-
-
-def test_summary_json_names_and_values() -> None:
-    check = Check("min_delivered", False, 0.35, 0.9)
-    summary = summary_json(DONE, [check])
-    assert json.loads(json.dumps(summary)) == summary
-    assert summary["event"] == "summary"
-    assert (summary["sim_elapsed_s"], summary["speed"],
-            summary["max_lag_s"]) == (2.0, 1.0, 0.0)
-    assert (summary["unsent"], summary["expired"]) == (0, 0)
-    assert summary["interrupted"] is False and summary["stopped"] is None
-    assert [summary[k] for k in ("min_send_s", "p50_send_s", "p95_send_s",
-                                 "p99_send_s", "max_send_s")] == \
-        [0.009, 0.01, 0.011, 0.0199, 0.02]
-    assert summary["delivery_s"] == {"p50": 0.8, "p90": 1.5, "p95": 1.8,
-                                     "p99": None, "p100": None}
-    assert summary["last_sent_s"] == 1.9
-    assert summary["throughput_per_s"] == 200.0
-    assert summary["attempts"] == {"1": 400}
-    assert (summary["retries"], summary["first_attempt_failed"]) == (0, 260)
-    assert summary["checks"] == [{"name": "min_delivered", "ok": False,
-                                  "value": 0.35, "limit": 0.9}]
-    assert summary["groups"][1] == {
-        "senders": 2, "shape": "uniform", "mean_s": 0.02,
-        "max_deviation_s": 0.0, "sd_s": None, "file": None,
-        "failure_rate": 0.5, "tps": None, "attempts": 100, "sent": 60,
-        "failed": 40, "avg_send_s": 0.02}
-
-
-def test_summary_json_of_a_run_with_retries_and_an_interrupt() -> None:
-    summary = summary_json(busy_snapshot())
-    assert summary["stopped"] == "interrupt" and summary["interrupted"]
-    assert summary["attempts"] == {"0": 5, "1": 300, "2": 37}
-    assert (summary["retries"], summary["expired"]) == (37, 5)
-    assert summary["max_lag_s"] == 3.5 and summary["speed"] == 100.0
-    assert summary["sim_elapsed_s"] == 600.0  # the last result's moment
-    assert summary["groups"][0]["tps"] == 12.5
-    assert summary["checks"] == []
-    assert set(summary["delivery_s"]) == {"p50", "p90", "p95", "p99",
-                                          "p100"}
-    assert all(v is None for v in summary["delivery_s"].values())
-
-
-def test_summary_json_of_nothing_has_nulls_not_errors() -> None:
-    summary = summary_json(Stats(0, (G1,)).summary(0.0, 0.0))
-    for key in ("avg_send_s", "p50_send_s", "p99_send_s", "max_send_s",
-                "last_sent_s", "throughput_per_s"):
-        assert summary[key] is None
-    assert all(v is None for v in summary["delivery_s"].values())
-    assert summary["attempts"] == {} and summary["processed"] == 0
-    assert json.loads(json.dumps(summary)) == summary

@@ -1,7 +1,7 @@
 """The reach curve as a small text chart, fitting the terminal.
 
-Pure: a chart is a list of lines, like the rest of ``report.py``'s output,
-and nothing here reads a clock or writes.
+Pure: a chart is a list of lines, like the rest of the text output, and
+nothing here reads a clock or writes.
 """
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Curve, Mark, crossing, share_at
-from sms_sim.output.report import Style, moment, visible_width, wrap
+from sms_sim.measure.summary import Summary
+from sms_sim.output.text.style import Style, visible_width, wrap
+from sms_sim.output.text.units import moment_text
 
 ROWS = 8
 """Rows of a chart's plot, above its time axis."""
@@ -119,7 +121,7 @@ def _legend(curves: Sequence[Curve], marks: Sequence[Mark],
         glyph = style.paint(glyphs.levels[len(glyphs.levels) // 2],
                             _COLOURS[index % len(_COLOURS)])
         fields = [f"{share * 100:g}% " + (
-            "not reached" if at is None else f"by {moment(at)}")
+            "not reached" if at is None else f"by {moment_text(at)}")
             for share in shares for at in [crossing(curve, share)]]
         head = [f"{curve.label}:"] if curve.label else []
         lines += wrap(f"{indent}{glyph} ", [*head, *fields], width,
@@ -128,8 +130,8 @@ def _legend(curves: Sequence[Curve], marks: Sequence[Mark],
     for index, mark in enumerate(marks):
         glyph = style.paint(mark_glyphs[index % len(mark_glyphs)], "yellow")
         lines += wrap(f"{indent}{glyph} ",
-                      [mark.label, f"at {moment(mark.time_s)}"], width,
-                      indent=_GUTTER + 2, sep=" ")
+                      [mark.label, f"at {moment_text(mark.time_s)}"],
+                      width, indent=_GUTTER + 2, sep=" ")
     return lines
 
 
@@ -146,7 +148,7 @@ def chart(curves: Sequence[Curve], width: int, style: Style,
 
     One curve is drawn as a line with three levels a row (braille dots,
     four, with ``style.unicode``); several each with a glyph of their
-    own.  ``report.PLAIN`` gives ASCII without escape codes.  Each column
+    own.  ``style.PLAIN`` gives ASCII without escape codes.  Each column
     shows the share by the end of its span of time, so a step shows in
     the column whose span holds it.
 
@@ -178,10 +180,27 @@ def chart(curves: Sequence[Curve], width: int, style: Style,
 def _time_axis(end: float, plot: int) -> str:
     """"0" under the first column, the end under the last, and the middle
     moment under its column when two spaces part it from both."""
-    last = moment(end)
+    last = moment_text(end)
     text = "0".ljust(plot - len(last)) + last
-    middle = moment(end / 2)
+    middle = moment_text(end / 2)
     start = _column(end / 2, end, plot) - len(middle) // 2
     if len("0") + 2 <= start and start + len(middle) + 2 <= plot - len(last):
         text = text[:start] + middle + text[start + len(middle):]
     return text
+
+
+def reach_chart(snap: Summary, width: int, style: Style,
+                marks: Sequence[Mark]) -> list[str]:
+    """A completed run's reach curve (the phones reached, with a carrier),
+    titled, under a blank line; nothing for a run stopped early, or too
+    narrow a width."""
+    curves = snap.reached_curves if snap.carrier else snap.curves
+    if snap.stopped is not None or not curves:
+        return []
+    if len(curves) == 1:  # no legend label needed: it is the run's
+        curves = (Curve("", curves[0].points),)
+    lines = chart(curves, width, style, marks)
+    title = ("reached the phones" if snap.carrier else "delivered") + \
+        ", share of all messages by simulated time"
+    return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
+        if lines else []

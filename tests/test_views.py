@@ -1,4 +1,5 @@
-"""The views with fake and real descriptors, in this process."""
+"""The views with fake and real descriptors, in this process: their
+modes, a reader that leaves, Ctrl-Z and fg, and frames that fit."""
 from __future__ import annotations
 
 import errno
@@ -21,10 +22,13 @@ from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
-from sms_sim.output import display
-from sms_sim.output.display import (HIDE_CURSOR, SHOW_CURSOR, JsonView,
-                                    LineView, LiveView, make_view)
-from sms_sim.output.report import Style, final_report, live_frame
+from sms_sim.output.environment import Environment
+from sms_sim.output.terminal import jobcontrol
+from sms_sim.output.terminal.views import (HIDE_CURSOR, SHOW_CURSOR,
+                                           JsonView, LineView, LiveView,
+                                           make_view)
+from sms_sim.output.text.run import final_report, live_frame
+from sms_sim.output.text.style import Style
 
 COLOUR = re.compile(r"\x1b\[3\dm")
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -53,6 +57,17 @@ class Terminal(io.StringIO):
         return True
 
 
+def size(columns: int, lines: int) -> Callable[[], os.terminal_size]:
+    """A terminal of a fixed size."""
+    return lambda: os.terminal_size((columns, lines))
+
+
+def env(stream: io.StringIO, environ: dict[str, str]) -> Environment:
+    """The process's surroundings with ``stream`` as standard output, on
+    an 80 by 24 terminal when it is one."""
+    return Environment(stream, None, environ, size(80, 24))
+
+
 def never() -> None:
     raise AssertionError("the view reported a closed output")
 
@@ -74,7 +89,8 @@ def frames(out: str) -> list[tuple[int | None, str]]:
 def test_mode_and_colour_for_every_combination(tty: bool,
                                                no_color: str) -> None:
     stream = Terminal() if tty else io.StringIO()
-    view = make_view(False, never, stream, {"NO_COLOR": no_color, **XTERM})
+    view = make_view(False, never,
+                     env(stream, {"NO_COLOR": no_color, **XTERM}))
     assert isinstance(view, LiveView if tty else LineView)
     view.progress(SNAP)
     view.progress(SNAP)
@@ -100,7 +116,7 @@ def test_mode_and_colour_for_every_combination(tty: bool,
 def test_a_terminal_that_cannot_move_its_cursor_gets_plain_lines(
         environ: dict[str, str]) -> None:
     stream = Terminal()
-    view = make_view(False, never, stream, environ)
+    view = make_view(False, never, env(stream, environ))
     assert isinstance(view, LineView)
     view.progress(SNAP)
     view.final(FINAL)
@@ -109,9 +125,34 @@ def test_a_terminal_that_cannot_move_its_cursor_gets_plain_lines(
     assert stream.getvalue().startswith("[")
 
 
+def test_the_live_view_asks_the_environment_for_the_terminals_size(
+        ) -> None:
+    sizes = [(30, 4), (60, 24)]
+    asked: list[tuple[int, int]] = []
+
+    def terminal_size() -> os.terminal_size:
+        asked.append(sizes[len(asked) % 2])
+        return os.terminal_size(asked[-1])
+    stream = Terminal()
+    view = make_view(False, never, Environment(stream, None, XTERM,
+                                               terminal_size))
+    view.progress(SNAP)  # resized between the two
+    view.progress(SNAP)
+    first, second = [visible(drawn).splitlines() for _, drawn in
+                     frames(stream.getvalue())]
+    assert asked == sizes
+    assert len(first) <= 3 and all(len(line) <= 30 for line in first)
+    assert len(second) > 3 and max(map(len, second)) > 30
+
+
+def test_no_view_without_a_standard_output() -> None:
+    with pytest.raises(ValueError):
+        make_view(False, never, Environment(None, io.StringIO(), XTERM))
+
+
 def test_json_view_writes_only_json_lines() -> None:
     stream = Terminal()  # JSON even on a terminal
-    view = make_view(True, never, stream, XTERM)
+    view = make_view(True, never, env(stream, XTERM))
     assert isinstance(view, JsonView)
     view.progress(SNAP)
     view.final(FINAL)
@@ -142,7 +183,8 @@ def test_a_closed_pipe_goes_quiet_and_is_reported_once() -> None:
 def test_an_output_that_fails_says_why_once(json_lines: bool) -> None:
     calls: list[str] = []
     stream = Failing(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
-    view = make_view(json_lines, lambda: calls.append("x"), stream, {})
+    view = make_view(json_lines, lambda: calls.append("x"),
+                     env(stream, {}))
     view.progress(SNAP)
     view.final(FINAL)
     view.close()
@@ -153,8 +195,7 @@ def test_an_output_that_fails_says_why_once(json_lines: bool) -> None:
 def test_a_live_view_that_fails_closes_and_abandons_quietly() -> None:
     calls: list[str] = []
     stream = Failing(OSError(errno.EIO, os.strerror(errno.EIO)))
-    view = LiveView(stream, Style(), lambda: calls.append("x"),
-                    width=lambda: 80, height=lambda: 24)
+    view = LiveView(stream, Style(), lambda: calls.append("x"), size(80, 24))
     with view.running():
         view.progress(SNAP)
     view.final(FINAL)
@@ -170,7 +211,7 @@ def test_a_full_device_is_silenced_for_the_final_flush(live: bool) -> None:
     with open("/dev/full", "w", encoding="utf-8") as stream:
         view: LiveView | LineView = (
             LiveView(stream, Style(), lambda: calls.append("x"),
-                     width=lambda: 80, height=lambda: 24) if live
+                     size(80, 24)) if live
             else LineView(stream, lambda: calls.append("x")))
         view.progress(SNAP)
         view.final(FINAL)
@@ -187,7 +228,7 @@ def test_a_full_device_is_silenced_for_the_final_flush(live: bool) -> None:
 def test_abandon_shows_the_cursor_with_a_raw_write(tmp_path: Path) -> None:
     path = tmp_path / "screen"
     with open(path, "w", encoding="utf-8") as stream:
-        view = LiveView(stream, Style(), never, width=lambda: 80)
+        view = LiveView(stream, Style(), never, size(80, 24))
         view.progress(SNAP)
         stream.flush()
         view.abandon()
@@ -240,8 +281,8 @@ def test_a_reader_gone_before_the_run_is_noticed_at_once() -> None:
 
 def test_no_watcher_for_a_file_or_a_terminal(tmp_path: Path) -> None:
     with open(tmp_path / "out", "w", encoding="utf-8") as stream:
-        for view in (LineView(stream, never), LiveView(Terminal(), Style(),
-                                                       never)):
+        for view in (LineView(stream, never),
+                     LiveView(Terminal(), Style(), never, size(80, 24))):
             with view.running():
                 assert not watchers()
 
@@ -272,8 +313,7 @@ def screen(tmp_path: Path) -> Iterator[tuple[LiveView, Callable[[], str]]]:
         def drawn() -> str:
             stream.flush()
             return path.read_text(encoding="utf-8")
-        yield LiveView(stream, Style(), never, width=lambda: 80,
-                       height=lambda: 24), drawn
+        yield LiveView(stream, Style(), never, size(80, 24)), drawn
 
 
 @pytest.fixture
@@ -298,7 +338,7 @@ def stopping(monkeypatch: pytest.MonkeyPatch, then: Callable[[], None]
              handler: Callable[[int, FrameType | None], None]) -> None:
         stops.append(signum)
         then()
-    monkeypatch.setattr(display, "_stop_process", stop)
+    monkeypatch.setattr(jobcontrol, "stop_process", stop)
     return stops
 
 
@@ -374,7 +414,7 @@ def test_job_control_handlers_are_restored(
     before = {sig: signal.getsignal(sig)
               for sig in (signal.SIGTSTP, signal.SIGCONT)}
     with view.running():
-        assert signal.getsignal(signal.SIGTSTP) == view._on_tstp
+        assert signal.getsignal(signal.SIGTSTP) == view._jobs.on_tstp
     assert {sig: signal.getsignal(sig) for sig in before} == before
 
 
@@ -411,7 +451,7 @@ def test_outside_the_main_thread_no_handler_is_set(
 def draw_three(snap: Progress, width: int, rows: int) -> str:
     stream = Terminal()
     view = LiveView(stream, Style(colour=True, emphasis=True, unicode=True),
-                    never, width=lambda: width, height=lambda: rows)
+                    never, size(width, rows))
     for _ in range(3):
         view.progress(snap)
     return stream.getvalue()
@@ -509,8 +549,8 @@ def test_the_final_report_on_a_terminal_never_cuts_a_number() -> None:
     checks = [Check("min_delivered", False, 0.1, 0.95)]
     for width in range(10, 201):
         stream = Terminal()
-        LiveView(stream, style, never, width=lambda: width,
-                 height=lambda: 24).final(BIG_FINAL, checks)
+        view = LiveView(stream, style, never, size(width, 24))
+        view.final(BIG_FINAL, checks)
         rows = visible(stream.getvalue()).split("\n")[:-1]
         assert all(len(row) <= width for row in rows), width
         # What the rows show is the report and the frame, each number whole.
@@ -518,21 +558,3 @@ def test_the_final_report_on_a_terminal_never_cuts_a_number() -> None:
             BIG_FINAL, width, style, checks=checks)
         assert NUMBER.findall("\n".join(rows)) == \
             NUMBER.findall(visible("\n".join(lines))), width
-
-
-@pytest.mark.parametrize("line, width, rows", [
-    # Between words, else before a number, else where it is full.
-    ("sent 1,234,567", 10, ["sent", "1,234,567"]),
-    ("1,241,221/9,876,543", 12, ["1,241,221/", "9,876,543"]),
-    ("(18.6%)", 5, ["(", "18.6%", ")"]),
-    ("123,456,789", 5, ["123,4", "56,78", "9"]),  # wider than the terminal
-    ("10m00s", 4, ["10m0", "0s"]),  # no number starts after a letter
-    # Indentation goes before a word or a number is broken.
-    ("    9,876,543", 10, ["9,876,543"]),
-    ("  a  bc", 3, ["  a", "bc"]),
-    # Escape codes stay, with the character after them.
-    ("\x1b[32m1,234\x1b[0m/5,678", 6, ["\x1b[32m1,234\x1b[0m/", "5,678"]),
-    ("ab \x1b[1mcd\x1b[0m", 2, ["ab", "\x1b[1mcd\x1b[0m"])])
-def test_a_line_wider_than_the_terminal_breaks_between_words_and_numbers(
-        line: str, width: int, rows: list[str]) -> None:
-    assert display._rows([line], width) == rows

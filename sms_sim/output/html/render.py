@@ -1,0 +1,231 @@
+"""``--report FILE.html``: one self-contained page that opens offline in
+any browser.
+
+:func:`render` turns an :class:`HtmlReport`, which holds everything the
+page shows (its texts formatted by the caller), into HTML5 with inline CSS
+and inline SVG (``svg.py`` draws the charts): no script, and no font,
+image or style sheet from anywhere else.  The only address in it is the
+empty ``data:`` icon that keeps browsers from asking for one.  The page
+follows the reader's light or dark scheme, and prints in the light one.
+The markup is also well-formed XML (every element closed, attributes
+quoted, only XML's entities), so a plain XML parser can check it.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sms_sim.measure.curve import SHARES, Band, Curve, Mark, crossing
+from sms_sim.measure.histogram import Bin
+from sms_sim.output.html.svg import (COLOURS, band_figure, band_mean,
+                                     curves_figure, escape,
+                                     histogram_figure, tenths)
+from sms_sim.output.tables import Table
+from sms_sim.output.text.units import count_text, moment_text, percent_text
+
+
+@dataclass(frozen=True, slots=True)
+class SweepSection:
+    """Runs that differ in one setting (``--sweep``, or the candidates of
+    ``--target``): a curve per value, labelled with it (``senders=20``),
+    the table of their figures, and for a target search the answer line.
+    """
+
+    title: str
+    curves: tuple[Curve, ...]
+    table: Table
+    answer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlReport:
+    """Everything the page shows, in the order it shows it.
+
+    - ``title``: the page's heading and the browser tab's name.
+    - ``command``: the exact command line that repeats the run, and
+      ``seed``, the run's (or the replications' base) seed.
+    - ``summary``: the headline figures as (name, value) rows.
+    - ``curves``: the reach curve of the run, or one per sender group,
+      with a dot and a figure where each crosses ``shares``, and
+      ``marks``, vertical lines at moments such as the deadline or a
+      target's time; ``curves_title`` heads them (say "reached the
+      phones" when the run models the carrier's delay).
+    - ``band``: for replications, the least, mean and greatest share
+      delivered over time (marks are drawn there too).
+    - ``sweep``: for a sweep or a target search, a curve per value and
+      its table.
+    - ``histogram``: the send time distribution, as ``histogram.Bin`` rows.
+    - ``attempts``: (attempts, messages) pairs.
+    - ``groups``: the per-group table.
+    - ``one_of``: on a page of several runs, which one the three sections
+      above show (``run 1 of 3, seed 42``), named in their headings.
+    - ``config``: the settings as (name, value) rows.
+    - ``notes``: lines shown last, such as the checks' verdicts.
+
+    A section with nothing to show is left out.
+    """
+
+    title: str
+    command: str
+    seed: int | None = None
+    summary: tuple[tuple[str, str], ...] = ()
+    curves: tuple[Curve, ...] = ()
+    curves_title: str = "Share of all messages delivered"
+    marks: tuple[Mark, ...] = ()
+    shares: tuple[float, ...] = SHARES
+    band: Band | None = None
+    sweep: SweepSection | None = None
+    histogram: tuple[Bin, ...] = ()
+    attempts: tuple[tuple[int, int], ...] = ()
+    groups: Table | None = None
+    one_of: str = ""
+    config: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+_CSS = """
+:root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328;
+  --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --mark: #9a6700;
+  --band: rgba(9, 105, 218, 0.16);
+  --c0: #0969da; --c1: #1a7f37; --c2: #cf222e; --c3: #8250df;
+  --c4: #bc4c00; --c5: #1b7c83; --c6: #bf3989; --c7: #6e7781; }
+@media screen and (prefers-color-scheme: dark) {
+  :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d;
+    --panel: #161b22; --mark: #d29922; --band: rgba(88, 166, 255, 0.20);
+    --c0: #58a6ff; --c1: #3fb950; --c2: #ff7b72; --c3: #bc8cff;
+    --c4: #f0883e; --c5: #39c5cf; --c6: #f778ba; --c7: #b1bac4; } }
+body { background: var(--bg); color: var(--fg); margin: 0 auto;
+  max-width: 62rem; padding: 1rem 1.5rem 3rem; line-height: 1.45;
+  font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+h1 { font-size: 1.5rem; margin: 0.5rem 0; }
+h2 { font-size: 1.15rem; margin: 2rem 0 0.5rem;
+  border-bottom: 1px solid var(--line); padding-bottom: 0.2rem; }
+pre { background: var(--panel); border: 1px solid var(--line);
+  padding: 0.6rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere;
+  border-radius: 4px; }
+table { border-collapse: collapse; margin: 0.5rem 0;
+  font-variant-numeric: tabular-nums; }
+th, td { padding: 0.2rem 0.7rem; border-bottom: 1px solid var(--line);
+  text-align: right; vertical-align: top; }
+th:first-child, td:first-child { text-align: left; }
+th { color: var(--muted); font-weight: 600; }
+.pairs th { text-align: left; font-weight: normal; }
+.pairs td { text-align: left; }
+svg { width: 100%; height: auto; display: block; }
+svg text { fill: var(--muted); font-size: 12px; }
+.grid { stroke: var(--line); stroke-width: 1; }
+.guide { stroke: var(--line); stroke-width: 1; stroke-dasharray: 2 4; }
+.curve { fill: none; stroke-width: 2; stroke-linejoin: round; }
+.band { fill: var(--band); stroke: none; }
+.mark { stroke: var(--mark); stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg text.mark-label { fill: var(--mark); }
+.bar { fill: var(--c0); }
+.legend { list-style: none; padding: 0; margin: 0.3rem 0;
+  display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; }
+.swatch { display: inline-block; width: 1.4rem; height: 0.25rem;
+  vertical-align: middle; margin-right: 0.4rem; background: var(--c0); }
+.swatch.band-swatch { height: 0.8rem; background: var(--band); }
+.swatch.mark-swatch { background: var(--mark); }
+.share { display: inline-block; height: 0.7rem; background: var(--c0);
+  vertical-align: middle; }
+.answer { font-weight: 600; }
+.muted { color: var(--muted); }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  figure, table, pre { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; } }
+"""
+_CSS += "".join(f".c{i} {{ stroke: var(--c{i}); }} "
+                f".dot.c{i}, .swatch.c{i} {{ fill: var(--c{i}); "
+                f"background: var(--c{i}); }}\n" for i in range(COLOURS))
+
+
+def _crossings(curves: Sequence[Curve], shares: Sequence[float]) -> str:
+    return _table(Table(
+        ("curve", *(f"{share * 100:g}% by" for share in shares)),
+        tuple((curve.label, *(moment_text(crossing(curve, share))
+                              for share in shares)) for curve in curves)))
+
+
+def _attempts_table(attempts: Sequence[tuple[int, int]]) -> str:
+    total = sum(messages for _, messages in attempts) or 1
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{escape(count_text(messages))}</td>"
+        f"<td>{escape(percent_text(messages / total))}</td>"
+        f'<td><span class="share" style="width: '
+        f'{tenths(12 * messages / total)}rem"></span></td></tr>'
+        for n, messages in attempts)
+    return ("<table><thead><tr><th>attempts</th><th>messages</th>"
+            "<th>share</th><th></th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _table(table: Table) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    rows = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row)
+                   + "</tr>" for row in table.rows)
+    return (f"<table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _pairs(rows: Sequence[tuple[str, str]]) -> str:
+    body = "".join(f'<tr><th scope="row">{escape(name)}</th>'
+                   f"<td>{escape(value)}</td></tr>" for name, value in rows)
+    return f'<table class="pairs"><tbody>{body}</tbody></table>'
+
+
+def _section(heading: str, body: str) -> str:
+    return f"<section><h2>{escape(heading)}</h2>{body}</section>"
+
+
+def render(report: HtmlReport) -> str:
+    """The whole page, as one string of HTML5 (and well-formed XML).  Every
+    text from ``report`` is escaped."""
+    seed = ("" if report.seed is None
+            else f'<p>Seed <code>{escape(str(report.seed))}</code></p>')
+    body = [f"<header><h1>{escape(report.title)}</h1>"
+            f'<p class="muted">To repeat this run:</p>'
+            f"<pre><code>{escape(report.command)}</code></pre>{seed}</header>"]
+    if report.summary:
+        body.append(_section("Summary", _pairs(report.summary)))
+    if report.curves:
+        body.append(_section(report.curves_title, (
+            curves_figure("share delivered over simulated time",
+                          report.curves, report.marks, report.shares, True)
+            + _crossings(report.curves, report.shares))))
+    if report.band is not None:
+        body.append(_section(
+            f"Over {count_text(report.band.runs)} replications",
+            band_figure(report.band, report.marks, report.shares)
+            + _crossings([band_mean(report.band)], report.shares)))
+    if report.sweep is not None:
+        sweep = report.sweep
+        answer = (f'<p class="answer">{escape(sweep.answer)}</p>'
+                  if sweep.answer else "")
+        body.append(_section(sweep.title, (
+            answer + curves_figure(sweep.title, sweep.curves, report.marks,
+                                   report.shares, False)
+            + _table(sweep.table))))
+    of = f" ({report.one_of})" if report.one_of else ""
+    if report.histogram:
+        body.append(_section(f"Send time distribution{of}",
+                             histogram_figure(report.histogram)))
+    if report.attempts:
+        body.append(_section(f"Attempts per message{of}",
+                             _attempts_table(report.attempts)))
+    if report.groups is not None:
+        body.append(_section(f"Sender groups{of}", _table(report.groups)))
+    if report.config:
+        body.append(_section("Configuration", _pairs(report.config)))
+    if report.notes:
+        body.append(_section("Notes", "".join(
+            f"<p>{escape(note)}</p>" for note in report.notes)))
+    return ("<!DOCTYPE html>\n"
+            '<html lang="en"><head><meta charset="utf-8"/>'
+            '<meta name="viewport" content="width=device-width, '
+            'initial-scale=1"/>'
+            # An empty icon: no browser asks for a /favicon.ico.
+            '<link rel="icon" href="data:,"/>'
+            f"<title>{escape(report.title)}</title><style>{_CSS}</style>"
+            f"</head><body>{''.join(body)}</body></html>\n")

@@ -1,0 +1,200 @@
+"""The ``--json`` lines: every event's fields, for a run and for a plan.
+
+One object per event, as plain dicts for ``json.dumps``; the README's
+JSON section documents these names, and its tests check them on real
+runs.  Nothing here writes.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
+from sms_sim.measure.progress import Progress
+from sms_sim.measure.summary import Summary
+from sms_sim.model.latency import Latency
+
+if TYPE_CHECKING:  # plans only: not imported for one run
+    from sms_sim.output.plan_figures import Column, PlanReport, PlanStatus
+    from sms_sim.plan.cells import Cell
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def latency_json(latency: Latency) -> dict[str, Any]:
+    """A distribution's settings: what its shape reads, None elsewhere."""
+    return {
+        "shape": latency.shape,
+        "mean_s": latency.mean_s,
+        "max_deviation_s": latency.max_deviation_s
+        if latency.shape == "uniform" else None,
+        "sd_s": latency.sd_s
+        if latency.shape in ("normal", "lognormal") else None,
+        "file": latency.source or None,
+    }
+
+
+def _header(event: str, snap: Progress) -> dict[str, Any]:
+    """The fields every JSON line of a run starts with."""
+    return {"event": event, "elapsed_s": round(snap.elapsed_s, 3),
+            "sim_elapsed_s": round(snap.sim_elapsed_s, 6),
+            "speed": "max" if snap.speed == math.inf else snap.speed,
+            "total": snap.total, "sent": snap.sent,
+            "failed": snap.failed}
+
+
+def progress_json(snap: Progress) -> dict[str, Any]:
+    return {
+        **_header("progress", snap),
+        "expired": snap.expired,
+        "retrying": snap.retrying,
+        "processed": snap.processed,
+        "avg_send_s": _round(snap.avg_send_s, 9),
+        "rate_per_s": _round(snap.rate_per_s, 1),
+        "eta_s": _round(snap.eta_s, 3),
+        **({"reached": snap.reached} if snap.carrier else {}),
+    }
+
+
+def _shares_json(at: Sequence[float | None]) -> dict[str, float | None]:
+    """``{"p50": s, ..., "p100": s}``: by when each of ``DELIVERY_SHARES``
+    of all messages was delivered (or reached); None where never."""
+    return {f"p{share * 100:g}": _round(moment_s, 6) for share, moment_s
+            in zip(DELIVERY_SHARES, at or (None,) * len(DELIVERY_SHARES))}
+
+
+def summary_json(snap: Summary, checks: Sequence[Check] = ()
+                 ) -> dict[str, Any]:
+    return {
+        **_header("summary", snap),
+        "seed": snap.seed,
+        "expired": snap.expired,
+        "unsent": snap.unsent,
+        "retrying": snap.retrying,
+        "processed": snap.processed,
+        "avg_send_s": _round(snap.avg_send_s, 9),
+        "min_send_s": _round(snap.min_s, 9),
+        "p50_send_s": _round(snap.p50_s, 9),
+        "p95_send_s": _round(snap.p95_s, 9),
+        "p99_send_s": _round(snap.p99_s, 9),
+        "max_send_s": _round(snap.max_s, 9),
+        "delivery_s": _shares_json(snap.delivery),
+        "last_sent_s": _round(snap.last_sent_s, 6),
+        "curve": curve_json(snap.curves[0]) if snap.curves else [],
+        **({"reached": snap.reached,
+            "reached_s": _shares_json(snap.reached_at),
+            "last_reached_s": _round(snap.last_reached_s, 6),
+            "reached_curve": curve_json(snap.reached_curves[0])
+            if snap.reached_curves else []}
+           if snap.carrier else {}),
+        "throughput_per_s": _round(snap.throughput_per_s, 1),
+        "attempts": {str(n): c for n, c in snap.attempts},
+        "retries": snap.retries,
+        "first_attempt_failed": snap.first_attempt_failed,
+        "max_lag_s": round(snap.max_lag_s, 3),
+        "interrupted": snap.interrupted,
+        "stopped": snap.stopped,
+        "checks": [{"name": c.name, "ok": c.ok, "value": c.value,
+                    "limit": c.limit} for c in checks],
+        "groups": [
+            {
+                "senders": g.group.count,
+                **latency_json(g.group.send),
+                "failure_rate": g.group.failure_rate,
+                "tps": g.group.tps,
+                "attempts": g.attempts,
+                "sent": g.sent,
+                "failed": g.failed,
+                "avg_send_s": _round(g.avg_send_s, 9),
+                **({"reached": g.reached} if snap.carrier else {}),
+            }
+            for g in snap.groups
+        ],
+    }
+
+
+def plan_status_json(status: PlanStatus) -> dict[str, Any]:
+    """A plan's progress line."""
+    return {"event": "progress", "runs_done": status.done,
+            "runs": status.total, "elapsed_s": round(status.elapsed_s, 3),
+            "eta_s": _round(status.eta_s, 3)}
+
+
+def plan_json(report: PlanReport) -> list[dict[str, Any]]:
+    """A plan's closing lines: a run line per run (with replications), a
+    line per value (a sweep, a search), then the summary."""
+    from sms_sim.output.plan_figures import columns  # plans only
+    cols = columns(report.carrier, report.target)
+    objects: list[dict[str, Any]] = []
+    checks = iter(report.checks)
+    if report.kind == "replications":
+        for cell in report.cells:
+            for index, (_, snap) in enumerate(cell.runs):
+                objects.append({"event": "run", "index": index,
+                                **_run_json(snap, next(checks)[1])})
+        if report.cells:
+            objects.append({"event": "replications",
+                            "runs": len(report.cells[0].runs),
+                            "interrupted": report.interrupted,
+                            **_cell_json(report.cells[0], cols)})
+        return objects
+    for cell in report.cells:
+        if not cell.runs:
+            continue  # a value the plan was interrupted before
+        line: dict[str, Any] = {"event": "sweep", "name": report.name,
+                                "value": _json_value(report.name,
+                                                     cell.value)}
+        own = [next(checks)[1] for _ in cell.runs]  # its runs' checks
+        if len(cell.runs) == 1:
+            (_, snap), = cell.runs
+            line.update(_run_json(snap, own[0]))
+        else:
+            line.update({"runs": len(cell.runs), **_cell_json(cell, cols)})
+        if report.target is not None:
+            line["met"] = cell.met(report.target)
+            if len(cell.runs) == 1:
+                line["target_share"] = report.target.share_of(
+                    cell.runs[0][1])
+        objects.append(line)
+    if report.search is not None and report.target is not None:
+        objects.append({"event": "target", "name": report.name,
+                        "value": _json_value(report.name,
+                                             report.search.answer),
+                        "share": report.target.share,
+                        "by_s": report.target.by_s,
+                        "met": report.search.answer is not None,
+                        "interrupted": report.interrupted})
+    return objects
+
+
+def _json_value(name: str | None, value: float | None) -> float | None:
+    """A value as JSON gives it: whole for the settings that count."""
+    if value is not None and name in ("senders", "retries"):
+        return int(value)
+    return value
+
+
+def _run_json(snap: Summary, checks: Sequence[Check]) -> dict[str, Any]:
+    """A run's summary, as one run's ``--json`` would end."""
+    summary = summary_json(snap, checks)
+    del summary["event"]
+    return summary
+
+
+def _cell_json(cell: Cell, cols: Sequence[Column]) -> dict[str, Any]:
+    """``{"sim_elapsed_s": STAT, "delivery_s": {"p50": STAT, ...}, ...}``."""
+    out: dict[str, Any] = {"seeds": [seed for seed, _ in cell.runs]}
+    for column in cols:
+        figure = column.stat(cell)
+        value = None if figure is None else figure.as_json(6)
+        if column.heading.endswith("% by"):
+            out.setdefault("delivery_s", {})[column.key] = value
+        elif column.heading.endswith("reached"):
+            out.setdefault("reached_s", {})[column.key] = value
+        else:
+            out[column.key] = value
+    return out

@@ -1,0 +1,247 @@
+"""What a plan shows, in any medium: how far it has got, and its outcome
+with the figures it reports of each run and its tables.
+
+A *cell* is the runs of one configuration (``cells.Cell``); its figures
+are each run's, or, over several runs, their mean with its 95% interval
+(``intervals.Stat``).  The text, the JSON and the HTML page all read them
+here, so that they never disagree.  A single run needs none of this: the
+views import it only for a plan.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sms_sim.measure.checks import Check
+from sms_sim.measure.curve import DELIVERY_SHARES
+from sms_sim.measure.intervals import Stat
+from sms_sim.measure.summary import Summary
+from sms_sim.output.tables import Table
+from sms_sim.output.text.units import count_text, moment_text, percent_text
+from sms_sim.plan.cells import Cell
+from sms_sim.plan.search import Search
+from sms_sim.plan.target import Target
+
+Figure = Callable[[Summary], "float | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A figure of a run, and how a table shows and names it."""
+
+    heading: str
+    key: str
+    """Its JSON name."""
+    read: Figure
+    show: Callable[[float], str]
+    most: float = math.inf
+    """The most it can be (a share's 1); the least is 0 for all."""
+
+    def stat(self, cell: Cell) -> Stat | None:
+        """This figure over the cell's runs."""
+        return Stat.of([self.read(snap) for _, snap in cell.runs],
+                       (0.0, self.most))
+
+
+def _delivered(index: int) -> Figure:
+    return lambda snap: snap.delivery[index] if snap.delivery else None
+
+
+def _reached(index: int) -> Figure:
+    return lambda snap: snap.reached_at[index] if snap.reached_at else None
+
+
+def _share(read: Callable[[Summary], int]) -> Figure:
+    return lambda snap: read(snap) / snap.total if snap.total else None
+
+
+def _percent(share: float) -> str:
+    return percent_text(share, 2)
+
+
+def columns(carrier: bool, target: Target | None = None) -> list[Column]:
+    """The figures a plan reports of each run, in order: duration, the
+    share delivered (reached, with a carrier) by a target's time, counted
+    exactly, when each share of all messages was delivered (and reached),
+    and the shares sent, failed and expired."""
+    shares = DELIVERY_SHARES[:-1]
+    cols = [Column("duration", "sim_elapsed_s", lambda s: s.sim_elapsed_s,
+                   moment_text)]
+    if target is not None:
+        cols.append(Column(f"by {moment_text(target.by_s)}", "target_share",
+                           lambda snap: target.share_of(snap), _percent,
+                           1.0))
+    cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
+                    _delivered(i), moment_text)
+             for i, share in enumerate(shares)]
+    if carrier:
+        cols += [Column(f"{share * 100:g}% reached", f"p{share * 100:g}",
+                        _reached(i), moment_text)
+                 for i, share in enumerate(shares)]
+    return cols + [
+        Column("sent", "sent_share", _share(lambda s: s.sent), _percent,
+               1.0),
+        Column("failed", "failed_share", _share(lambda s: s.failed),
+               _percent, 1.0),
+        Column("expired", "expired_share", _share(lambda s: s.expired),
+               _percent, 1.0)]
+
+
+def cell_text(cell: Cell, column: Column) -> str:
+    """The cell's figure: a run's own, or the mean and the half width of
+    its interval; "-" where no run reached it, and a note where some."""
+    figure = column.stat(cell)
+    if figure is None:
+        return "-"
+    if figure.runs == 1:
+        return column.show(figure.mean)
+    half = (figure.high - figure.low) / 2
+    text = f"{column.show(figure.mean)} +-" + (
+        column.show(half) if half else "0")
+    if figure.reached_in < figure.runs:
+        text += f" ({figure.reached_in}/{figure.runs})"
+    return text
+
+
+def value_text(name: str | None, value: float | None) -> str:
+    """A swept or searched value as its setting is written."""
+    if value is None:
+        return ""
+    if name == "senders":
+        return count_text(int(value))
+    if name in ("tps", "max-rate"):
+        return f"{value:.4g}/s"  # a search finds rates to 1%
+    if name in ("deadline", "mean"):
+        return moment_text(value)
+    return f"{value:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatus:
+    """How far a plan has got: runs done, of how many (None while a search
+    does not know), in how much real time."""
+
+    done: int
+    total: int | None
+    elapsed_s: float
+
+    @property
+    def eta_s(self) -> float | None:
+        if not self.total or not self.done or self.done >= self.total:
+            return None
+        return self.elapsed_s * (self.total - self.done) / self.done
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    """A plan's outcome, for the views and the HTML page to show."""
+
+    kind: str
+    """"replications", "sweep" or "target"."""
+    cells: tuple[Cell, ...]
+    name: str | None
+    """The swept or searched setting."""
+    checks: tuple[tuple[int, tuple[Check, ...]], ...]
+    """Each run's seed and checks, in the order of the cells' runs (the
+    values of a sweep share their seeds)."""
+    carrier: bool
+    elapsed_s: float
+    speed: float
+    base_seed: int
+    target: Target | None = None
+    search: Search | None = None
+    interrupted: bool = False
+
+    @property
+    def runs(self) -> int:
+        return sum(len(cell.runs) for cell in self.cells)
+
+    @property
+    def failed_checks(self) -> list[tuple[int, Check]]:
+        return [(seed, check) for seed, checks in self.checks
+                for check in checks if not check.ok]
+
+    def notes(self) -> list[str]:
+        """The verdicts, a line each: the checks over the runs, and a
+        search's answer."""
+        return self._check_lines() + (
+            [self.answer()] if self.search is not None else [])
+
+    def _check_lines(self) -> list[str]:
+        names = dict.fromkeys(check.name for _, checks in self.checks
+                              for check in checks)
+        # The checks come in the order of the cells' runs: each run's,
+        # named by its value (in a sweep or search) and its seed.
+        runs = [(f"{self.name}={value_text(self.name, cell.value)} "
+                 if cell.value is not None else "") + f"seed {seed}"
+                for cell in self.cells for seed, _ in cell.runs]
+        lines = []
+        for name in names:
+            failed = [run for run, (_, checks) in zip(runs, self.checks)
+                      for check in checks
+                      if check.name == name and not check.ok]
+            lines.append(
+                f"check {name}: failed in {count_text(len(failed))} of "
+                f"{count_text(len(self.checks))} runs"
+                + (f" ({', '.join(failed[:5])}"
+                   + (", ..." if len(failed) > 5 else "") + ")"
+                   if failed else ""))
+        return lines
+
+    def answer(self) -> str:
+        """The search's one line: the least value, or why there is none."""
+        assert self.search is not None and self.target is not None
+        goal = (f"{'reaches' if self.carrier else 'delivers'} "
+                f"{self.target.share * 100:g}% by "
+                f"{moment_text(self.target.by_s)}")
+        every = " in every run" if self.cells and \
+            len(self.cells[0].runs) > 1 else ""
+        value = self.search.answer
+        if value is not None and self.search.reason == "interrupted":
+            return (f"answer: interrupted; {self.name} "
+                    f"{value_text(self.name, value)} is the least tried "
+                    f"that {goal}{every}, not narrowed down")
+        if value is not None:
+            return (f"answer: {self.name} {value_text(self.name, value)} "
+                    f"is the least that {goal}{every}")
+        why = {"limit": "up to its limit",
+               "stalled": "(more of it stopped helping: another setting "
+                          "holds the run back)",
+               "interrupted": "before the search was interrupted"}
+        return (f"answer: no value of {self.name} {goal}{every} "
+                f"{why.get(self.search.reason, '')}".rstrip())
+
+
+def plan_table(report: PlanReport) -> Table:
+    """A row per value of a sweep or a search, named by its value: its
+    figures, and whether it met the target.  A value the plan was
+    interrupted before has no row."""
+    name = report.name or ""
+    cols = columns(report.carrier, report.target)
+    target = report.target
+    return Table(
+        (name, *(c.heading for c in cols), *(["target"] if target else [])),
+        tuple((value_text(name, cell.value),
+               *(cell_text(cell, c) for c in cols),
+               *(["met" if cell.met(target) else "not met"] if target
+                 else []))
+              for cell in report.cells if cell.runs))
+
+
+def replications_table(cell: Cell, carrier: bool) -> Table:
+    """A row per figure of the replications: mean, 95% interval, min and
+    max over the runs, and how many reached a percentile if not all."""
+    rows = []
+    for column in columns(carrier):
+        figure = column.stat(cell)
+        if figure is None:
+            rows.append((column.heading, "-", "never", "-", "-"))
+            continue
+        show = column.show
+        note = (f" ({figure.reached_in}/{figure.runs})"
+                if figure.reached_in < figure.runs else "")
+        rows.append((column.heading, show(figure.mean) + note,
+                     f"{show(figure.low)} - {show(figure.high)}",
+                     show(figure.min), show(figure.max)))
+    return Table(("", "mean", "95% interval", "min", "max"), tuple(rows))

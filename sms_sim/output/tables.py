@@ -1,0 +1,66 @@
+"""A table as rows of cells, and the one of the sender groups.
+
+A table is built once, medium-free, and drawn by the text (aligned
+columns, or "heading value" fields where they do not fit) and by the HTML
+page.  A plan's tables are built with its figures, in ``plan_figures``.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.output.text.units import (count_text, latency_text,
+                                       percent_text, seconds_text)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of text: ``headers``, then ``rows`` of as many cells.  The
+    first column is read as the row's name and aligned left; the others,
+    mostly figures, right."""
+
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.headers):
+                raise ValueError(f"a row of {len(row)} cells under "
+                                 f"{len(self.headers)} headers: {row}")
+
+
+def group_table(groups: Sequence[GroupCounts], reached: bool,
+                brief: bool = False) -> Table:
+    """A row per sender group, numbered from 1: its senders, send time,
+    failure rate, attempts, sent, failed and average send time, and the
+    phones it reached when ``reached``.
+
+    ``brief`` is a terminal's form, where every column costs: short
+    headings, the senders' count and the failure rate in the fewest
+    characters, and the group's rate limit after its send time
+    (``10ms +- 5ms @50/s``).  The page has room for words, and shows the
+    limit with the settings."""
+    headers = ("group", "senders", "mean +- dev" if brief else "send time",
+               "fail", "attempts", "sent", "failed",
+               "avg" if brief else "avg send", *(["reached"] if reached
+                                                 else []))
+    rows = []
+    for number, snap in enumerate(groups, 1):
+        group = snap.group
+        limit = f" @{group.tps:g}/s" if brief and group.tps is not None \
+            else ""
+        rows.append((
+            str(number),
+            str(group.count) if brief else count_text(group.count),
+            latency_text(group.send) + limit,
+            f"{group.failure_rate * 100:.3g}%" if brief
+            else percent_text(group.failure_rate),
+            count_text(snap.attempts), count_text(snap.sent),
+            count_text(snap.failed), seconds_text(snap.avg_send_s),
+            *([_reached(snap)] if reached else [])))
+    return Table(headers, tuple(rows))
+
+
+def _reached(snap: GroupCounts) -> str:
+    return "-" if snap.reached is None else count_text(snap.reached)
