@@ -20,6 +20,17 @@ class CsvLog:
 
     COLUMNS = ("id", "phone", "group", "sender", "attempts", "outcome",
                "send_s", "delivered_at_s")
+    """A message's columns, named as they always were, so that logs stay
+    comparable; the names say less than the figures are:
+
+    - ``send_s``: the simulated send time over all of the message's
+      attempts (0 for one that expired before its first);
+    - ``delivered_at_s``: the simulated moment the message ended, whatever
+      its outcome: when it was delivered (``sent``); when its last attempt
+      ended (``failed``, and ``expired`` where the retry it needed could
+      not start before the deadline); or the deadline itself (``expired``
+      waiting in line, with ``group`` and ``sender`` empty).
+    """
     CARRIER_COLUMN = "reached_at_s"
     """The column a run with a carrier adds: when the phone had it (empty
     for a message not sent)."""
