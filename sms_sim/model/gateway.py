@@ -10,6 +10,14 @@ from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError, check_rate, check_seconds,
                                       check_share)
 
+DEADLINE_TOLERANCE = 1e-9
+"""A start this share of the deadline after it still counts as on it.
+Simulated time is a sum of float seconds, and sums of decimal seconds
+drift (0.1 + 0.1 + 0.1 > 0.3) by about 2**-53 of the time per addition:
+a billionth covers millions of additions in a row, so a start that exact
+arithmetic puts on the deadline is on it, while starts that far apart are
+not worth telling apart."""
+
 
 @dataclass(frozen=True, slots=True)
 class Backoff:
@@ -68,6 +76,15 @@ class Gateway:
                 f"{self.backoff.base_s:g}:{self.backoff.cap_s:g} could wait "
                 f"{waits_s:.3g} s in all; at most {HORIZON} s, unless a "
                 f"--deadline ends them first")
+
+    @property
+    def latest_start_s(self) -> float:
+        """The latest moment, in float time, at which an attempt may
+        start, or a retry fall due: the deadline, within its
+        ``DEADLINE_TOLERANCE``; infinite without one."""
+        if self.deadline_s is None:
+            return math.inf
+        return self.deadline_s * (1 + DEADLINE_TOLERANCE)
 
     def backoff_ceilings(self) -> tuple[float, ...]:
         """The longest backoff before each retry, from the first."""

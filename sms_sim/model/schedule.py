@@ -22,7 +22,9 @@ The rules, each a line of :meth:`Schedule._decide`:
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
 - no attempt starts after the deadline: once the sender free first could
-  not start by then, nothing can, and everything left expires.
+  not start by then, nothing can, and everything left expires.  A start
+  counts as by the deadline within ``Gateway.latest_start_s``'s tolerance,
+  so that float sums of decimal seconds do not lose a start on it.
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s`.  The loop inlines the first
@@ -174,6 +176,7 @@ class Schedule:
         self._ceilings = gateway.backoff_ceilings()
         self._deadline_s = (math.inf if gateway.deadline_s is None
                             else gateway.deadline_s)
+        self._latest_start_s = gateway.latest_start_s
         self._carrier = None if carrier is None else carrier.draw()
 
     def decide(self, limit: int) -> Decided | None:
@@ -190,6 +193,7 @@ class Schedule:
         failed: list[Result] = []
         free, retries, fresh = self._free, self._retries, self._fresh
         gap_s, deadline_s = self._gap_s, self._deadline_s
+        latest_s = self._latest_start_s
         carrier = self._carrier
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
@@ -202,7 +206,7 @@ class Schedule:
                 # (benchmarks/micro.py, case schedule_inlined).
                 # test_schedule checks its every start against them.
                 earliest = free_at if free_at >= slot_s else slot_s
-                if earliest > deadline_s:
+                if earliest > latest_s:
                     expired = self._expire_rest()
                     if expired:
                         failed += expired
@@ -292,7 +296,7 @@ class Schedule:
         if jitter is None:
             return FAILED
         ready_s = retry_ready_s(done_s, jitter, self._ceilings[attempt - 1])
-        if ready_s > self._deadline_s:
+        if ready_s > self._latest_start_s:
             return EXPIRED
         heapq.heappush(self._retries, (ready_s, message.id, message,
                                        attempt + 1, spent_s))
