@@ -516,6 +516,18 @@ def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
         assert summary["checks"] == []
 
 
+def test_a_run_stopped_short_by_nothing_is_a_fault_and_says_so(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Interrupted, with no signal, no closed output and no fault named:
+    something stopped it that should not have."""
+    monkeypatch.setattr("sms_sim.run.simulation.run",
+                        FakeRun(outcome(2, 1, "interrupt")))
+    assert cli.main(["2", "--json"]) == ExitStatus.FAULT
+    assert capsys.readouterr().err == "sms-sim: the run stopped short " \
+        "with no signal to stop it and no fault named\n"
+
+
 def test_a_failed_check_is_reported_in_text_too(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

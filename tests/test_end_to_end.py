@@ -405,6 +405,35 @@ def test_a_signal_interrupts_with_an_exact_report() -> None:
             assert summary["unsent"] > 0
 
 
+FLUSH_FAULT = """
+import sys
+from sms_sim.__main__ import main
+from sms_sim.run.sender import Sender
+
+def broken(self):
+    raise MemoryError("injected in the flush")
+
+Sender._flush = broken
+sys.argv[0] = "start.py"
+sys.exit(main())
+"""
+
+
+def test_a_fault_in_a_senders_last_flush_exits_1_and_names_it() -> None:
+    """No signal and no completion: a fault, never an interrupt with
+    status 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", FLUSH_FAULT, "2000", "2", "0.01", "0", "0",
+         "--speed", "max", "--json"], cwd=ROOT, env=environ(),
+        capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert done.returncode == 1, done.stderr
+    assert "sender-1 stopped after an error" in done.stderr
+    assert "MemoryError: injected in the flush" in done.stderr
+    summary = json_lines(done.stdout)[-1]
+    assert summary["stopped"] == "fault" and not summary["interrupted"]
+    assert summary["sent"] + summary["unsent"] == 2000
+
+
 def test_a_signal_ignored_by_whoever_started_the_run_stays_ignored() -> None:
     """``nohup start.py ...``: the run outlives a SIGHUP, and still stops
     on SIGTERM."""

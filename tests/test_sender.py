@@ -171,6 +171,22 @@ def test_a_fault_stops_the_run_and_is_reported() -> None:
     assert rig.channels.stop.is_set()
 
 
+def test_a_fault_in_the_last_flush_still_says_goodbye(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flush after the loop, in ``finally``: a fault there must not
+    swallow the sender's exit notice, or the run loses the fault."""
+    def broken(self: Sender) -> None:
+        raise MemoryError("injected")
+
+    monkeypatch.setattr(Sender, "_flush", broken)
+    rig = Rig(MESSAGES[:5], SenderGroup.uniform(1, 0.01, 0.0, 0.0))
+    rig.run()  # returns: the fault does not escape the thread
+    (notice,) = rig.exits()
+    assert notice.fault is not None and "MemoryError: injected" in \
+        notice.fault
+    assert rig.channels.stop.is_set()
+
+
 def monitor_takes(channels: Channels) -> list[Result]:
     """What the monitor does: take every result list off both queues."""
     taken = results(channels)

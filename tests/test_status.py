@@ -69,6 +69,9 @@ STOPPED = Ending(interrupted=True, ok=False)
     # closed terminal's SIGHUP.
     (DONE, [signal.SIGHUP], "Input/output error", False,
      ExitStatus.HANGUP),
+    # Stopped short by nothing (a fault that went unnamed): a fault.
+    (STOPPED, [], None, False, ExitStatus.FAULT),
+    (STOPPED, [], None, True, ExitStatus.CLOSED_PIPE),
 ])
 def test_the_status_of_an_ending(ending: Ending, signals: list[int],
                                  error: str | None, closed: bool,

@@ -16,7 +16,8 @@ from sms_sim.cli import signals
 from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import open_log
-from sms_sim.cli.status import Ending, ExitStatus, exit_status, no_report, say
+from sms_sim.cli.status import (UNEXPLAINED_STOP, Ending, ExitStatus,
+                                exit_status, no_report, say)
 from sms_sim.measure.curve import marks
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
@@ -64,6 +65,9 @@ def main(argv: Sequence[str] | None = None,
     for fault in ending.faults:
         say(env.stderr, f"sms-sim: {fault}")
     status = exit_status(ending, received, view.error, view.closed)
+    if status == ExitStatus.FAULT and ending.interrupted and \
+            not ending.faults and view.error is None:
+        say(env.stderr, f"sms-sim: {UNEXPLAINED_STOP}")
     if status == ExitStatus.FAULT and view.error is not None:
         say(env.stderr, f"sms-sim: cannot write the output: {view.error}\n")
     return status

@@ -78,11 +78,18 @@ def exit_status(ending: Ending, signals: Sequence[int],
         return ExitStatus.FAULT
     if output_closed:
         return ExitStatus.CLOSED_PIPE
-    if ending.faults:
+    if ending.faults or ending.interrupted:
+        # Stopped short with no signal and no closed output: something
+        # stopped it that should not have, named or not.
         return ExitStatus.FAULT
     if not ending.ok:
         return ExitStatus.CHECK_FAILED
     return ExitStatus.OK
+
+
+UNEXPLAINED_STOP = "the run stopped short with no signal to stop it and " \
+    "no fault named\n"
+"""Said of a run that :func:`exit_status` finds interrupted by nothing."""
 
 
 def say(stream: TextIO | None, text: str) -> None:

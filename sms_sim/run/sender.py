@@ -70,7 +70,14 @@ class Sender:
             fault = traceback.format_exc()
             stop.set()
         finally:
-            self._flush()
+            try:
+                self._flush()
+            except Exception:
+                # Its goodbye must go out all the same: without it the
+                # fault would vanish, and the run pass for interrupted.
+                # The results it held count as unsent.
+                fault = (fault or "") + traceback.format_exc()
+                stop.set()
             self._channels.notices.put(SenderExit(self.name, fault))
 
     def _release(self, decided: Decided) -> None:
