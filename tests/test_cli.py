@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from sms_sim import __version__
 from sms_sim.cli import main as cli
 from sms_sim.cli.options import Options, parse_options
-from sms_sim.cli.parser import DESCRIPTION, EPILOG, build_parser
+from sms_sim.cli.parser import (DESCRIPTION, EPILOG, GROUPS, HELP_COLUMNS,
+                                build_parser)
 from sms_sim.cli.paths import same_file
 from sms_sim.cli.signals import STOP_SIGNALS
 from sms_sim.cli.status import ExitStatus
@@ -391,15 +393,17 @@ def test_help_fills_its_paragraphs_to_the_width_but_not_the_examples(
         columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", str(columns))  # argparse uses 2 fewer
     paragraphs = build_parser("start.py").format_help().split("\n\n")
-    examples, *notes = EPILOG.split("\n\n")
-    assert examples.replace("%(command)s", "python3 start.py") in paragraphs
+    for examples in GROUPS.values():
+        shown = examples.replace("%(command)s", "python3 start.py")
+        assert any(paragraph.endswith(shown.replace("\n", "\n  "))
+                   for paragraph in paragraphs)
     prose = [p for p in paragraphs
              if p.startswith(("Simulate", "Senders", "Shapes",
                               "exit codes"))]
     assert [p.split() for p in prose] == [
-        p.split() for p in (DESCRIPTION, *notes)]
+        p.split() for p in (DESCRIPTION, *EPILOG.split("\n\n"))]
     for paragraph in prose:
-        assert_filled(paragraph, columns - 2)
+        assert_filled(paragraph, min(columns, HELP_COLUMNS) - 2)
 
 
 def test_help_names_the_log_columns_whole(
@@ -734,6 +738,8 @@ def test_every_line_goes_to_the_streams_of_the_environment_given(
 
     status, out, err = program("--help")
     assert (status, err) == (0, "") and out.startswith("usage: start.py ")
+    status, out, err = program("--version")
+    assert (status, out, err) == (0, f"sms-sim {__version__}\n", "")
     status, out, err = program("abc")
     assert (status, out) == (ExitStatus.USAGE, "")
     assert err.startswith("usage: start.py ")

@@ -41,6 +41,10 @@ MODULES = {module_name(path): path for path in PACKAGE.rglob("*.py")}
 
 
 def layer(module: str) -> int:
+    if module == "sms_sim":
+        # The package itself, only its name and version: loaded before
+        # any of its modules, so below every layer.
+        return -1
     parts = module.split(".")
     return LAYERS.index(parts[1]) if parts[1:] and parts[1] in LAYERS \
         else TOP
@@ -90,6 +94,11 @@ def test_every_module_is_in_a_layer_folder() -> None:
                    if layer(module) == TOP
                    and module not in ("sms_sim", "sms_sim.__main__"))
     assert loose == []
+
+
+def test_the_package_itself_imports_nothing() -> None:
+    """So that it may stay below every layer (see ``layer``)."""
+    assert imported(PACKAGE / "__init__.py") == set()
 
 
 def test_no_module_imports_from_a_layer_above_its_own() -> None:

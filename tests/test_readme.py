@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim.cli.parser import build_parser
+from sms_sim.cli.parser import GROUPS, build_parser
 from sms_sim.cli.status import ExitStatus
 from sms_sim.run import tuning
 from tests.background import BACKGROUND
@@ -167,6 +167,31 @@ def test_every_json_field_is_documented_and_every_documented_one_is_real(
                                           groups_row)) - {"groups"}
     assert documented - fields == set(), \
         "documented fields that no run writes"
+
+
+def option_groups() -> dict[str, str]:
+    """Each argument's group in the README's option table: the bold row
+    above it names the group."""
+    table = README[README.index("| argument | meaning | default |"):]
+    groups, group = {}, ""
+    for row in table[:table.index("\n\n")].splitlines()[2:]:
+        first = row.split("|")[1].strip()
+        if first.startswith("**"):
+            group = first.strip("*")
+        for name in re.findall(r"`(-{0,2}[a-z_-]+)", first):
+            groups[name] = group
+    return groups
+
+
+def test_every_option_is_in_the_readmes_table_under_its_help_group() -> None:
+    """The README's table and ``--help`` group the arguments alike: each
+    argument, positional or not, under the same title."""
+    in_help = {max(action.option_strings or [action.dest], key=len):
+               group.title
+               for group in build_parser()._action_groups
+               for action in group._group_actions}
+    assert set(in_help.values()) == set(GROUPS)
+    assert option_groups() == in_help
 
 
 @pytest.mark.parametrize("option", [

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from sms_sim import __version__
 from sms_sim.cli import specs
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
@@ -35,26 +37,51 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [--permanent P] [--deadline S] [--min-delivered P]
            [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
            [--target SHARE@TIME --solve NAME] [--jobs N] [--report FILE]
-           [--log FILE] [--interval S] [--seed N] [--json]"""
+           [--log FILE] [--interval S] [--seed N] [--json] [--version]"""
 DESCRIPTION = """\
 Simulate an emergency SMS alert blast: a producer generates messages to
 random phone numbers, sender threads 'send' them, each taking a random time
 around a mean and failing at a given rate, and a monitor reports progress.
 Every time is simulated: the gateway's own clock, which real time follows
 (--speed sets how fast). A seed fixes every simulated figure."""
-EPILOG = f"""\
-examples:
+GROUPS = {
+    # the help's sections, in order, each with the examples that end it
+    "the run": """\
   %(command)s 10000 4 0.01 0.001 0.2
       10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20% failing
-  %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1 --json
-      two groups of senders with different settings, JSON lines out
-  %(command)s 20000 50 0.05 0.02 0.1 --dist lognormal \\
-      --carrier-delay lognormal:mean=8,sd=20
-      lognormal send times, and the carrier's delay to the phone
+  %(command)s 1000 --speed max --seed 7
+      the demo as fast as the machine goes, its figures fixed by the seed""",
+    "senders and shapes": """\
+  %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1
+      two groups of senders with different settings
+  %(command)s 20000 50 0.05 0.02 0.1 --dist lognormal
+      lognormal send times: 0.02 s is then the standard deviation""",
+    "gateway and caps": """\
+  %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --deadline 20m
+      100 sends a second at most; what is not sent in 20 minutes expires
+  %(command)s 20000 --carrier-delay lognormal:mean=8,sd=20
+      the carrier's delay to the phone, and when each phone had it""",
+    "retries": """\
+  %(command)s 10000 4 0.01 0.001 0.2 --retries 3 --backoff 0.5:30
+      retry a failure up to 3 times, waiting up to 0.5 s, 1 s, 2 s
+  %(command)s 10000 --retries 3 --permanent 0.25
+      a quarter of failures are for good (a number out of service)""",
+    "checks": """\
+  %(command)s 100000 20 0.05 0.01 0.1 --deadline 20m --min-delivered 0.95
+      exit 3 unless 95% of all messages were sent""",
+    "planning": """\
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --retries 3 \\
       --deadline 20m --target 0.95@15m --solve max-rate --seed 3
       the least account cap that gets 95% out within 15 minutes
-
+  %(command)s 2000 20 0.05 --sweep senders=10..40/10 --runs 20
+      a row per value, each the mean and 95% interval of 20 runs""",
+    "output": """\
+  %(command)s 200 --json --log run.csv --report run.html
+      JSON lines out, a CSV row per message, and an HTML report""",
+}
+"""The help's groups of options, as a manual has them (the README's
+option table has the same)."""
+EPILOG = f"""\
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0. Times are simulated seconds, or
 take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
@@ -72,34 +99,63 @@ be written), 2 usage error, 3 a check failed (in any run), or no value met
 the target, 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM, 141 output pipe
 closed.
 """
+HELP_COLUMNS = 100
+"""The help is at most this wide, however wide the terminal."""
 
 
 class Parser(argparse.ArgumentParser):
     """Reads ``-inf``, ``-1:0:0:0`` and ``-1e3`` as values, not options, so
     that they get the range message like every other bad value; takes no
-    abbreviated options; and writes to the program's own streams, those of
-    ``env``: the help to its standard output, failing, as a run does, when
-    that cannot be written, and an error to its standard error."""
+    abbreviated options; ends each group of options in the help with its
+    ``examples``; and writes to the program's own streams, those of
+    ``env``: the help and the version to its standard output, failing, as
+    a run does, when that cannot be written, and an error to its standard
+    error."""
 
-    def __init__(self, env: Environment, **kwargs: Any) -> None:
+    def __init__(self, env: Environment, examples: dict[str, str],
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.env = env
+        self.examples = examples
+        """Each group's examples, by its title."""
         self._negative_number_matcher = re.compile(
             r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
 
     def print_help(self, file: SupportsWrite[str] | None = None) -> None:
         # --help asks with no file: standard output, None if it is closed.
+        self.write_out(self.format_help(), file)
+
+    def write_out(self, text: str,
+                  file: SupportsWrite[str] | None = None) -> None:
+        """Write ``text`` to ``file`` (None: the standard output), or say
+        why not and exit with a fault."""
         stream = self.env.stdout if file is None else file
         reason = "standard output is closed"
         if stream is not None:
             try:
-                stream.write(self.format_help())
+                stream.write(text)
                 getattr(stream, "flush", lambda: None)()
                 return
             except OSError as error:
                 reason = error.strerror or str(error)
         say(self.env.stderr, f"sms-sim: cannot write the output: {reason}\n")
         raise SystemExit(ExitStatus.FAULT)
+
+    def format_help(self) -> str:
+        """argparse's help, but each group of options ends with its
+        examples, as a manual's sections do."""
+        formatter = self._get_formatter()
+        formatter.add_usage(self.usage, self._actions,
+                            self._mutually_exclusive_groups)
+        formatter.add_text(self.description)
+        for group in self._action_groups:
+            formatter.start_section(group.title)
+            formatter.add_arguments(group._group_actions)
+            if group._group_actions and group.title in self.examples:
+                formatter.add_text("examples:\n" + self.examples[group.title])
+            formatter.end_section()
+        formatter.add_text(self.epilog)
+        return formatter.format_help()
 
     def _print_message(self, message: str,
                        file: SupportsWrite[str] | None = None) -> None:
@@ -111,7 +167,17 @@ class Parser(argparse.ArgumentParser):
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Fills each paragraph of the description and the epilog to the
     help's width, as argparse fills an option's help; a paragraph with
-    indented lines (the examples) stays as it is written."""
+    indented lines (the examples) stays as it is written.  However wide
+    the terminal, the help is at most ``HELP_COLUMNS`` wide: longer lines
+    are hard to read."""
+
+    def __init__(self, prog: str, indent_increment: int = 2,
+                 max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:  # as argparse's own, then at most the help's
+            width = shutil.get_terminal_size().columns - 2
+        super().__init__(prog, indent_increment, max_help_position,
+                         min(width, HELP_COLUMNS - 2))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         as_written = super()._fill_text
@@ -135,6 +201,22 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+class _Version(argparse.Action):
+    """``--version``: the program's version, on the standard output."""
+
+    def __init__(self, option_strings: list[str], dest: str,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0,
+                         default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        assert isinstance(parser, Parser)
+        parser.write_out(f"sms-sim {__version__}\n")
+        parser.exit()
+
+
 def build_parser(prog: str = "start.py",
                  env: Environment | None = None) -> Parser:
     """The parser of the program run as ``prog``, that writes to ``env``'s
@@ -142,13 +224,16 @@ def build_parser(prog: str = "start.py",
     command = f"python3 {prog}" if prog.endswith(".py") else prog
     parser = Parser(  # its errors exit with ExitStatus.USAGE, argparse's 2
         Environment.of_process() if env is None else env,
+        {title: text.replace("%(command)s", command)
+         for title, text in GROUPS.items()},
         prog=prog, usage=USAGE, description=DESCRIPTION, allow_abbrev=False,
-        epilog=EPILOG.replace("%(command)s", command),
-        formatter_class=_Formatter)
-    add = parser.add_argument
+        epilog=EPILOG, formatter_class=_Formatter, add_help=False)
+    group = {title: parser.add_argument_group(title) for title in GROUPS}
+    add = group["the run"].add_argument
     add("num_messages", nargs="?", type=specs.messages, default=1000,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
         "(default: %(default)s)")
+    add = group["senders and shapes"].add_argument
     add("num_senders", nargs="?", type=specs.num_senders, default=None,
         help=f"senders with the settings below, an integer from 0 to "
         f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
@@ -173,21 +258,26 @@ def build_parser(prog: str = "start.py",
         "count=N,mean=S,sd=S,fail=P,tps=X,dist=SHAPE (dev=S for uniform; "
         "dist=empirical,file=PATH for measured times; fail is "
         f"{specs.DEFAULT_FAILURE_RATE} unless given); repeatable")
+    add = group["gateway and caps"].add_argument
     add("--carrier-delay", metavar="SPEC", type=specs.latency, default=None,
         help="the carrier's delay from a send to the phone: "
         "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
         "or a file of measured delays; adds when each phone had it")
+    add = group["the run"].add_argument
     add("--speed", metavar="X", type=specs.speed, default=None,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
         "every simulated figure is the same at any speed (default: 1, or "
         "max for --runs, --sweep and --target)")
+    add = group["senders and shapes"].add_argument
     add("--tps", metavar="X", type=specs.number, default=None,
         help="each positional sender starts at most X sends per simulated "
         "second, >= 1e-06")
+    add = group["gateway and caps"].add_argument
     add("--max-rate", metavar="R", type=specs.number, default=None,
         help="all senders together start at most R sends per simulated "
         "second, evenly spaced, >= 1e-06")
+    add = group["retries"].add_argument
     add("--retries", metavar="N", type=specs.retries, default=0,
         help="retry a failed attempt up to N more times, 0 to 100 "
         "(default: %(default)s)")
@@ -201,9 +291,11 @@ def build_parser(prog: str = "start.py",
     add("--permanent", metavar="P", type=specs.number, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
         "0 to 1 (default: %(default)g)")
+    add = group["gateway and caps"].add_argument
     add("--deadline", metavar="S", type=specs.duration, default=None,
         help="no attempt starts after S simulated seconds (or 20m, 1h); "
         "what is not sent by then expires")
+    add = group["checks"].add_argument
     add("--min-delivered", metavar="P", type=specs.share, default=None,
         help="exit 3 after the report unless at least this share of all "
         "messages was sent, 0 to 1")
@@ -211,6 +303,7 @@ def build_parser(prog: str = "start.py",
         default=None,
         help="with --carrier-delay: exit 3 unless at least this share of "
         "all messages reached the phones (by simulated time T, if given)")
+    add = group["planning"].add_argument
     add("--runs", metavar="R", type=specs.runs, default=None,
         help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
         "from --seed: each figure's mean, 95%% interval, min and max")
@@ -232,6 +325,7 @@ def build_parser(prog: str = "start.py",
     add("--jobs", metavar="N", type=specs.jobs, default=None,
         help="worker processes for --runs, --sweep and --target; the same "
         "figures with any number (default: the machine's CPUs)")
+    add = group["output"].add_argument
     add("--report", metavar="FILE", default=None,
         help="also write a self-contained HTML report, with charts, to FILE")
     add("--log", metavar="FILE", default=None,
@@ -242,11 +336,16 @@ def build_parser(prog: str = "start.py",
     add("--interval", metavar="S", type=specs.number, default=1.0,
         help=f"real seconds between progress reports, >= {MIN_INTERVAL_S:g} "
         "(default: %(default)s)")
+    add = group["the run"].add_argument
     add("--seed", metavar="N", type=specs.seed, default=None,
         help="seed the random generator, an integer >= 0 of at most 40 "
         "digits: the same seed and settings give the same simulated "
         "figures and log, at any speed (default: a seed drawn and shown "
         "in the report)")
+    add = group["output"].add_argument
     add("--json", action="store_true",
         help="write one JSON object per line instead of text")
+    add("-h", "--help", action="help", help="show this help and exit")
+    add("--version", action=_Version,
+        help="show the program's version and exit")
     return parser

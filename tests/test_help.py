@@ -1,0 +1,90 @@
+"""``--help`` as a manual, and ``--version``: through the program itself
+and through the parser."""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_sim import __version__
+from sms_sim.cli.options import parse_options
+from sms_sim.cli.parser import GROUPS, HELP_COLUMNS, build_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def program(*argv: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run([sys.executable, str(ROOT / "start.py"), *argv],
+                          capture_output=True, text=True, env=env,
+                          timeout=30, check=False)
+
+
+def test_version_is_the_packages_one_on_standard_output() -> None:
+    done = program("--version")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, f"sms-sim {__version__}\n", "")
+    assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", __version__)
+
+
+def test_the_version_is_written_in_one_place() -> None:
+    """Anything else that said the version would drift from it."""
+    sources = [path for path in ROOT.rglob("*.py")
+               if ".venv" not in path.parts
+               and __version__ in path.read_text()]
+    assert sources == [ROOT / "sms_sim" / "__init__.py"]
+
+
+@pytest.mark.parametrize("columns", [60, 100, 300])
+def test_the_help_fits_100_columns_and_has_the_manuals_groups(
+        columns: int) -> None:
+    done = program("--help", columns=columns)
+    assert done.returncode == 0 and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert max(len(line) for line in lines) <= HELP_COLUMNS
+    headings = [line[:-1] for line in lines
+                if line.endswith(":") and not line.startswith(" ")]
+    assert headings == list(GROUPS)
+
+
+def test_each_group_has_options_units_and_ends_with_examples() -> None:
+    text = build_parser("start.py").format_help()
+    sections = text.split("\n\n")
+    for title in GROUPS:
+        section = next(s for s in sections if s.startswith(f"{title}:"))
+        options, examples = section.split("\n  examples:\n")
+        assert options.count("\n  -") + options.count("\n  n") >= 1
+        assert "python3 start.py " in examples
+
+
+def example_commands() -> list[list[str]]:
+    """Every example command of the help, as arguments."""
+    commands = []
+    for text in GROUPS.values():
+        command = ""
+        for line in text.splitlines():
+            if line.startswith("  %(command)s ") or command.endswith("\\"):
+                command = command.rstrip("\\") + " " + line.replace(
+                    "%(command)s", "")
+                if not command.endswith("\\"):
+                    commands.append(shlex.split(command))
+                    command = ""
+    return commands
+
+
+def test_the_help_has_an_example_or_two_a_group() -> None:
+    assert len(example_commands()) >= len(GROUPS)
+
+
+@pytest.mark.parametrize("argv", example_commands(), ids=" ".join)
+def test_every_example_in_the_help_is_a_valid_command(
+        argv: list[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # where its --log and --report would go
+    options = parse_options(build_parser("start.py"), argv)
+    assert options.config.num_messages == int(argv[0])
