@@ -37,20 +37,21 @@ def binned(values: list[float], longest_s: float) -> tuple[Bin, ...]:
     return histogram.bins(p99)
 
 
-def test_uniform_values_fill_equal_rows_within_a_percent() -> None:
-    # Sends of 10 ms +- 5 ms: each 1%-wide bucket holds about 1,000, and
-    # rows made of whole buckets would swing by several percent.
+def test_uniform_values_fill_rows_equal_to_a_bucket_exactly() -> None:
+    # Sends of 10 ms +- 5 ms: each row is made of whole 1%-wide buckets,
+    # so that it counts its values exactly; its edges are within half a
+    # bucket of equal rows'.
     rng = random.Random(7)
     values = [rng.uniform(0.005, 0.015) for _ in range(100_000)]
     bins = binned(values, 0.015)
     assert len(bins) == DISTRIBUTION_ROWS and not any(b.tail for b in bins)
     assert (bins[0].low_s, bins[-1].high_s) == (min(values), max(values))
-    widths = [b.high_s - b.low_s for b in bins]
-    assert widths == pytest.approx([widths[0]] * len(bins), rel=1e-9)
+    equal = (max(values) - min(values)) / DISTRIBUTION_ROWS
+    for row, b in enumerate(bins):
+        assert b.low_s == pytest.approx(min(values) + row * equal,
+                                        rel=HALF_A_PERCENT)
     assert all(a.high_s == b.low_s for a, b in zip(bins, bins[1:]))
-    assert sum(b.count for b in bins) == len(values)
-    for row, truth in zip(bins, true_counts(values, bins)):
-        assert row.count == pytest.approx(truth, rel=0.01)
+    assert [b.count for b in bins] == true_counts(values, bins)
 
 
 def test_a_long_tail_gets_one_row_no_narrower_than_the_others() -> None:
@@ -62,13 +63,22 @@ def test_a_long_tail_gets_one_row_no_narrower_than_the_others() -> None:
     assert tail.tail and not any(b.tail for b in equal)
     assert (tail.high_s, len(equal)) == (1.0, DISTRIBUTION_ROWS - 1)
     widths = [b.high_s - b.low_s for b in equal]
-    assert widths == pytest.approx([widths[0]] * len(equal), rel=1e-9)
-    assert tail.high_s - tail.low_s >= widths[0]
+    assert widths == pytest.approx([widths[0]] * len(equal), rel=0.05)
+    assert tail.high_s - tail.low_s >= max(widths)
     # The equal rows end at the p99: the tail has the slowest 1%.
     assert tail.low_s == pytest.approx(nearest_rank(values, 0.99),
-                                       rel=HALF_A_PERCENT)
-    for row, truth in zip(bins, true_counts(values, bins)):
-        assert row.count == pytest.approx(truth, rel=0.01)
+                                       rel=2 * HALF_A_PERCENT)
+    assert [b.count for b in bins] == true_counts(values, bins)
+
+
+def test_rows_that_would_share_a_bucket_merge() -> None:
+    # A spread of 2% touches three buckets at most: three rows at most,
+    # not six, each exact.
+    values = [1.0, 1.005, 1.01, 1.015, 1.02]
+    bins = binned(values, 2.0)
+    assert 1 <= len(bins) <= 3
+    assert [b.count for b in bins] == true_counts(values, bins)
+    assert (bins[0].low_s, bins[-1].high_s) == (1.0, 1.02)
 
 
 @pytest.mark.parametrize("slowest, tail", [(1.1, False), (1.3, True)])

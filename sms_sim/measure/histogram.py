@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -127,17 +128,19 @@ class Histogram:
 
     def bins(self, high: float, rows: int = DISTRIBUTION_ROWS
              ) -> tuple[Bin, ...]:
-        """The values in ``rows`` rows of equal width from the minimum to
-        the maximum, for display.  When the maximum is so far beyond
-        ``high`` (the p99) that equal rows would leave the values up to it
-        fewer than ``rows - 1`` rows, those get ``rows - 1`` equal rows and
-        one tail row has the rest: one slow outlier does not squash the
-        picture, and the tail row is never narrower than the others.
+        """The values in up to ``rows`` rows from the minimum to the
+        maximum, for display, each counting exactly the values in it.
+        When the maximum is so far beyond ``high`` (the p99) that equal
+        rows would leave the values up to it fewer than ``rows - 1`` rows,
+        those get ``rows - 1`` rows and one tail row has the rest: one slow
+        outlier does not squash the picture, and the tail row is never
+        narrower than the others.
 
-        A bucket that straddles an edge between rows is shared in
-        proportion to the overlap, as if its values were spread evenly
-        across it (a bucket is 1% wide, so they nearly are); the counts are
-        rounded so that they still add up to the count."""
+        The rows would be of equal width; each edge between two is moved
+        to the bucket edge nearest to it (half a percent of its value at
+        most), since the buckets are all that is left of the values, and
+        only a row made of whole buckets knows its count.  Rows that would
+        share their bucket edges merge: a narrow spread has fewer rows."""
         if not self.count:
             return ()
         low, top = self.min, self.max
@@ -147,43 +150,30 @@ class Histogram:
         # over it all would leave the values up to ``high`` fewer rows.
         tail = low < high and (top - high) * (rows - 1) > high - low
         end, equal = (high, rows - 1) if tail else (top, rows)
-        edges = [low + i * (end - low) / equal for i in range(equal)]
-        edges += [end, top] if tail else [top]
-        shares = [0.0] * (len(edges) - 1)
-        for index, count in enumerate(self._buckets):
-            if count:
-                self._share(index, count, edges, shares)
-        counts, seen, before = [], 0.0, 0
-        for share in shares[:-1]:  # rounded as running totals: no drift
-            seen += share
-            upto = min(round(seen), self.count)
-            counts.append(upto - before)
-            before = upto
-        counts.append(self.count - before)
-        return tuple(Bin(a, b, c, tail and row == len(counts) - 1)
-                     for row, (a, b, c) in enumerate(zip(edges, edges[1:],
-                                                         counts)))
+        wanted = [low + i * (end - low) / equal for i in range(1, equal)]
+        if tail:
+            wanted.append(end)
+        indexes = sorted({index for index in map(self._nearest_edge, wanted)
+                          if low < self._edges[index] < top})
+        edges = [low, *(self._edges[index] for index in indexes), top]
+        # Bucket ``i`` ends at edge ``i``: the values below that edge are
+        # those of the buckets up to ``i``.
+        upto = list(itertools.accumulate(self._buckets))
+        below = [0, *(upto[index] for index in indexes), self.count]
+        last = len(edges) - 2
+        return tuple(Bin(a, b, after - before, tail and row == last > 0)
+                     for row, (a, b, before, after) in enumerate(zip(
+                         edges, edges[1:], below, below[1:])))
 
-    def _share(self, index: int, count: int, edges: Sequence[float],
-               shares: list[float]) -> None:
-        """Add bucket ``index``'s ``count`` to the rows between ``edges``
-        that it overlaps, each in proportion to the overlap.  Its bounds
-        are clamped to the values seen: the first and last buckets are open
-        ended, and the others partly empty at the extremes."""
-        log_lowest, log_growth = self._log_lowest, self._log_growth
-        below = math.exp(log_lowest + (index - 1) * log_growth) \
-            if index > 0 else -math.inf
-        above = math.exp(log_lowest + index * log_growth) \
-            if index < self._top else math.inf
-        start, stop = max(below, self.min), min(above, self.max)
-        if stop <= start:  # all at one value (or rounding put it here)
-            row = bisect.bisect_right(edges, min(start, self.max)) - 1
-            shares[min(row, len(shares) - 1)] += count
-            return
-        for row, (a, b) in enumerate(zip(edges, edges[1:])):
-            overlap = min(b, stop) - max(a, start)
-            if overlap > 0:
-                shares[row] += count * overlap / (stop - start)
+    def _nearest_edge(self, value: float) -> int:
+        """The index of the bucket edge nearest to ``value``."""
+        edges = self._edges
+        index = bisect.bisect_left(edges, value)
+        if index == len(edges):
+            return index - 1
+        if index and value - edges[index - 1] < edges[index] - value:
+            return index - 1
+        return index
 
 
 @functools.lru_cache(maxsize=8)
