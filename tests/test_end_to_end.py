@@ -534,3 +534,22 @@ def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
     assert json_lines(zero.stdout)[-1]["groups"][0]["max_deviation_s"] == 0
     assert guessed.returncode == 2
     assert "unrecognized arguments: --jso" in guessed.stderr
+
+
+@pytest.mark.parametrize("args, error", [
+    # one integer rule and one number rule, wherever a value is read
+    (("+10",), "argument num_messages: must be an integer in digits"),
+    (("10", "2", "\u0661"), "argument mean_processing_time: must be a "
+     "number of seconds"),
+    (("--deadline", "\uff11m"), "argument --deadline: must be a number of "
+     "seconds"),
+    (("--sweep", "senders=1,000"), "argument --sweep: 'senders=1,000': a "
+     "value must be an integer in digits, without a leading 0 (1000 or "
+     "1_000: commas separate the values), got '000'"),
+    (("--sweep", "retries=1e0"), "got '1e0'")])
+def test_a_value_in_another_form_is_refused_as_its_neighbours_are(
+        args: tuple[str, ...], error: str) -> None:
+    done = run(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    *usage, line = done.stderr.splitlines()
+    assert usage[0].startswith("usage: ") and error in line, done.stderr

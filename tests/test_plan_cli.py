@@ -148,8 +148,9 @@ RULES: list[tuple[list[str], str]] = [
     (["--target", "0.9@1", "--solve", "retries"], "argument --solve: "
      "invalid choice: 'retries' (choose from 'senders', 'tps', 'max-rate')"),
     # a value the setting itself refuses, named with the value
-    (["--sweep", "senders=2,2.5"], "argument --sweep: senders=2.5: must be "
-     "an integer from 1 to 10,000, got 2.5"),
+    (["--sweep", "senders=2,2.5"], "argument --sweep: 'senders=2,2.5': a "
+     "value must be an integer in digits, without a leading 0 (1000 or "
+     "1_000: commas separate the values), got '2.5'"),
     (["--sweep", "senders=0,2"], "argument --sweep: senders=0: must be an "
      "integer from 1 to 10,000, got 0"),
     (["--sweep", "tps=0,5"], "argument --sweep: tps=0: must be a finite "
@@ -158,7 +159,7 @@ RULES: list[tuple[list[str], str]] = [
      "an integer from 0 to 100, got 101"),
     (["10", "4", "0.01", "0.005", "--sweep", "mean=0,0.01"], "argument "
      "--sweep: mean=0: max_deviation must be <= the mean (0 s), got 0.005"),
-    (["--sweep", "senders=1,nan"], "argument --sweep: 'senders=1,nan': a "
+    (["--sweep", "tps=1,nan"], "argument --sweep: 'tps=1,nan': a "
      "value must be a finite number, got 'nan'"),
     (["--dist", SEND_TIMES, "--sweep", "mean=0.1"], "argument --sweep: "
      "mean=0.1: must be the uniform, normal, exponential or lognormal "

@@ -40,7 +40,7 @@ def measurements(path: Path, text: str) -> str:
 # Integers and numbers.
 
 @pytest.mark.parametrize("text, value", [
-    ("0", 0), ("12", 12), ("012", 12), ("+12", 12), ("-12", -12),
+    ("0", 0), ("12", 12), ("012", 12), ("-12", -12),
     ("1,000", 1000), ("1_000", 1000), ("12,345,678", 12_345_678)])
 def test_an_integer_is_ascii_digits_grouped_in_threes_if_at_all(
         text: str, value: int) -> None:
@@ -49,7 +49,7 @@ def test_an_integer_is_ascii_digits_grouped_in_threes_if_at_all(
 
 @pytest.mark.parametrize("text", [
     "", "1e3", "1.0", "0x10", "1_0", "1,00", "1,000_000", " 5",
-    "\u0661\u0662"])
+    "\u0661\u0662", "\uff11", "+10", "+0"])
 def test_anything_else_is_not_an_integer(text: str) -> None:
     assert error(specs.integer, text) == (
         f"must be an integer in digits (1000, 1,000 or 1_000), got "
@@ -96,6 +96,23 @@ def test_a_number_is_any_float_and_negative_zero_is_zero() -> None:
     assert math.isnan(specs.number("nan"))  # ranges are the setting's
     assert math.copysign(1.0, specs.number("-0.0")) == 1.0
     assert error(specs.number, "fast") == "must be a number, got 'fast'"
+
+
+@pytest.mark.parametrize("text", [
+    "\u0661", "\uff11", "1_0", "0x10", "1e", ".", "1.2.3", "infinite",
+    "\u0661.5"])
+def test_a_number_is_ascii_digits_as_an_integer_is(text: str) -> None:
+    assert error(specs.number, text) == f"must be a number, got {text!r}"
+    assert error(specs.seconds, text + "s").startswith(
+        "must be a number of seconds")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1", 1.0), ("+1.5", 1.5), (".5", 0.5), ("5.", 5.0), ("1E-3", 0.001),
+    ("2e1m", 1200.0), ("-0s", 0.0)])
+def test_a_number_or_time_in_ascii_digits_is_read(text: str,
+                                                  value: float) -> None:
+    assert specs.seconds(text) == value
 
 
 @pytest.mark.parametrize("text, value", [
@@ -519,6 +536,7 @@ def test_a_bad_reach_check_names_its_part(text: str, message: str) -> None:
     ("deadline=10m,1h,90", "deadline", (600.0, 3600.0, 90.0)),
     ("deadline=1m..3m/1m", "deadline", (60.0, 120.0, 180.0)),
     ("mean=0.01, 0.02", "mean", (0.01, 0.02)),
+    ("senders=1_000,5", "senders", (1000.0, 5.0)),
     ("Max-Rate=100", "max-rate", (100.0,))])  # a name in any case
 def test_a_sweep_is_a_name_and_its_values(
         text: str, name: str, values: tuple[float, ...]) -> None:
@@ -541,20 +559,20 @@ def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     ("senders=5,,10", "a value is empty"),  # a typo, not a value left out
     ("senders=5,10,", "a value is empty"),
     ("senders=2,4,2", "a value is given twice"),
-    ("senders=2,2.0", "a value is given twice"),
+    ("deadline=1m,60.0", "a value is given twice"),
     ("deadline=10m,600", "a value is given twice"),
-    ("senders=2,x", "a value must be a number, got 'x'"),
+    ("tps=2,x", "a value must be a number, got 'x'"),
     ("deadline=10m,0", "a value must be a time > 0"),
     ("senders=5..1", "must be FIRST..LAST/STEP with FIRST <= LAST and STEP "
      "> 0"),
     ("senders=1..5/0", "must be FIRST..LAST/STEP with FIRST <= LAST and "
      "STEP > 0"),
     ("senders=1..5/-1", "must be FIRST..LAST/STEP"),
-    ("senders=x..5", "FIRST must be a number, got 'x'"),
+    ("tps=x..5", "FIRST must be a number, got 'x'"),
     ("mean=1m..x", f"LAST {U} 'x'"),  # a time may take a unit
-    ("senders=1..5..9", "LAST must be a number, got '5..9'"),
-    ("senders=1..5/x", "STEP must be a number, got 'x'"),
-    ("senders=1..1e6", "1,000,000 values; at most 1,000")])
+    ("tps=1..5..9", "LAST must be a number, got '5..9'"),
+    ("tps=1..5/x", "STEP must be a number, got 'x'"),
+    ("senders=1..1_000_000", "1,000,000 values; at most 1,000")])
 def test_a_bad_sweep_is_named(text: str, message: str) -> None:
     assert error(specs.sweep, text).startswith(f"{text!r}: {message}")
 
@@ -567,17 +585,35 @@ def test_a_range_of_a_thousand_values_is_the_most() -> None:
 
 @pytest.mark.parametrize("text, message", [
     # once a traceback: int(nan) and int(inf) when the value was tried
-    ("senders=1,nan", "a value must be a finite number, got 'nan'"),
-    ("retries=1,inf", "a value must be a finite number, got 'inf'"),
+    ("tps=1,nan", "a value must be a finite number, got 'nan'"),
+    ("mean=1,inf", "a value must be a finite number, got 'inf'"),
     ("max-rate=-inf,1", "a value must be a finite number, got '-inf'"),
     ("max-rate=1..inf", "LAST must be a finite number, got 'inf'"),
-    ("senders=1..nan", "LAST must be a finite number, got 'nan'"),
+    ("mean=1..nan", "LAST must be a finite number, got 'nan'"),
     ("tps=nan..1", "FIRST must be a finite number, got 'nan'"),
     ("tps=1..2/inf", "STEP must be a finite number, got 'inf'"),
     # finite bounds, but more values than a float can count
     ("max-rate=0.1..1e308/1e-300", "too many values; at most 1,000")])
 def test_a_sweep_value_must_be_finite(text: str, message: str) -> None:
     assert error(specs.sweep, text) == f"{text!r}: {message}"
+
+
+INTEGER_IN_SWEEP = ("must be an integer in digits, without a leading 0 (1000 "
+                    "or 1_000: commas separate the values), got")
+
+
+@pytest.mark.parametrize("text, bad", [
+    # once read as numbers, where num_senders and --retries refuse them
+    ("senders=1e1", "1e1"), ("senders=\uff11", "\uff11"),
+    ("senders=2.0", "2.0"), ("retries=1e0", "1e0"),
+    ("senders=1,nan", "nan"), ("retries=1,inf", "inf"),
+    ("senders=+2", "+2"), ("senders=1..3.5", "3.5"),
+    # once 1 and 0 senders: commas separate the values
+    ("senders=1,000", "000"), ("retries=0,05", "05")])
+def test_a_swept_count_is_an_integer_as_its_option_takes(text: str,
+                                                         bad: str) -> None:
+    assert error(specs.sweep, text).endswith(
+        f"{INTEGER_IN_SWEEP} {bad!r}")
 
 
 def test_finite_is_a_number_that_is_not_inf_or_nan() -> None:

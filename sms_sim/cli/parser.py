@@ -86,8 +86,9 @@ Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
 senders count unless num_senders is 0. Times are simulated seconds, or
 take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
 Integers are written in ASCII digits, optionally grouped in threes by commas
-or underscores: 1000, 1,000 or 1_000. No run may model more than 1e9
-simulated seconds.
+or underscores: 1000, 1,000 or 1_000 (in a --sweep, where commas separate
+the values, 1_000); other numbers in ASCII digits too: 0.05, 1e-3. No
+run may model more than 1e9 simulated seconds.
 
 Shapes of send times and of the carrier's delay: uniform (mean,
 dev), normal (mean, sd, truncated at 0), exponential (mean), lognormal

@@ -30,9 +30,17 @@ from sms_sim.plan.target import Target
 T = TypeVar("T")
 LONGEST_ECHO = 40
 """Most characters of a bad value that an error message repeats."""
-INTEGER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
+INTEGER = re.compile(r"-?(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+"
                      r"|[0-9]{1,3}(?:_[0-9]{3})+)")
 """How an integer is written: see :func:`integer`."""
+SWEPT_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*|[0-9]{1,3}(?:_[0-9]{3})+)")
+"""How an integer is written among a sweep's values, which commas
+separate: without a comma or a leading zero."""
+NUMBER = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?"
+                    r"|inf|infinity|nan)", re.IGNORECASE)
+"""How a number is written: ASCII digits, a point and an exponent, or
+inf and nan for the setting's range to refuse by name.  (``float`` alone
+would take ``1_0`` and other scripts' digits, as ``int`` does.)"""
 COLON_FIELDS = {
     # config field: its name in a colon spec (--senders, --backoff)
     "count": "COUNT", "mean_s": "MEAN", "max_deviation_s": "DEVIATION",
@@ -66,8 +74,9 @@ def echo(text: str) -> str:
 
 def integer(text: str, limit: int | None = None) -> int:
     """An integer as people write one: ASCII digits, in threes split by
-    commas or underscores if at all.  (``int`` alone would take ``1_0``
-    and other scripts' digits, Arabic-Indic or full-width.)"""
+    commas or underscores if at all, and no plus sign, as no count has
+    one.  (``int`` alone would take ``1_0`` and other scripts' digits,
+    Arabic-Indic or full-width.)"""
     if not INTEGER.fullmatch(text):
         fail(f"must be an integer in digits (1000, 1,000 or 1_000), got "
              f"{echo(text)}")
@@ -78,10 +87,10 @@ def integer(text: str, limit: int | None = None) -> int:
 
 
 def number(text: str) -> float:
-    try:
-        return float(text) + 0.0  # + 0.0: -0.0 becomes 0.0
-    except ValueError:
+    """A number in ASCII digits (:data:`NUMBER`)."""
+    if not NUMBER.fullmatch(text.strip()):
         fail(f"must be a number, got {echo(text)}")
+    return float(text) + 0.0  # + 0.0: -0.0 becomes 0.0
 
 
 def speed(text: str) -> float:
@@ -153,12 +162,11 @@ def seconds(text: str) -> float:
     """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``;
     the setting checks the range."""
     scale = UNITS.get(text.strip()[-1:].lower())
-    try:
-        return float(text.strip()[:-1] if scale else text) * (scale or 1.0) \
-            + 0.0  # + 0.0: -0.0 becomes 0.0
-    except ValueError:
+    digits = (text.strip()[:-1] if scale else text).strip()
+    if not NUMBER.fullmatch(digits):
         fail(f"must be a number of seconds, or with s, m or h (20m), got "
              f"{echo(text)}")
+    return float(digits) * (scale or 1.0) + 0.0  # -0.0 becomes 0.0
 
 
 def duration(text: str) -> float:
@@ -358,7 +366,8 @@ def sweep(text: str) -> Sweep:
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")
     parse: Callable[[str], float] = (
-        duration if name == "deadline"
+        _swept_integer if name in INTEGER_SWEEPS
+        else duration if name == "deadline"
         else functools.partial(finite, parse=seconds) if name == "mean"
         else finite)
     if not rest.strip():
@@ -377,6 +386,18 @@ def sweep(text: str) -> Sweep:
 
 
 MAX_SWEEP_VALUES = 1000
+INTEGER_SWEEPS = ("senders", "retries")
+"""The swept settings that count, and so take integers alone."""
+
+
+def _swept_integer(text: str) -> float:
+    """An integer as :func:`integer` reads one, less the commas, which
+    separate a sweep's values: ``senders=1,000`` is refused for its
+    ``000`` rather than run with 0 senders."""
+    if not SWEPT_INTEGER.fullmatch(text):
+        fail(f"must be an integer in digits, without a leading 0 (1000 or "
+             f"1_000: commas separate the values), got {echo(text)}")
+    return float(int(text))
 
 
 def _range(text: str, rest: str, parse: Callable[[str], float]
