@@ -29,6 +29,7 @@ from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.message import Message
 from sms_sim.model.result import FAILED, SENT, Result
+from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
 from sms_sim.run import tuning
 from sms_sim.run.simulation import Outcome
@@ -439,6 +440,25 @@ def test_a_signal_while_the_main_thread_holds_the_stop_lock_is_safe(
     assert raised == ["MainThread"]
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert (summary["sent"], status) == (20, 0)  # it ran to its end
+
+
+def test_a_signal_after_the_report_changes_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Once a KeyboardInterrupt, which the entry took for one "before the
+    run started"; the run was over, and its report out."""
+    close = CsvLog.close
+
+    def close_signalled(log: CsvLog) -> None:
+        signal.raise_signal(signal.SIGINT)  # as the log is closed
+        close(log)
+
+    monkeypatch.setattr(CsvLog, "close", close_signalled)
+    status = cli.main(["20", "2", "0.001", "0", "0", "--json", "--seed",
+                       "1", "--log", str(tmp_path / "log.csv")])
+    out, err = capsys.readouterr()
+    assert (status, err) == (ExitStatus.OK, "")
+    assert json.loads(out.splitlines()[-1])["sent"] == 20
 
 
 GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.5)

@@ -5,6 +5,7 @@ ignoring left ignored."""
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,23 @@ def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
         now[0] += REPEAT_GRACE_S
         signal.raise_signal(signal.SIGINT)  # a person, pressing again
         assert exits == [130]
+
+
+def test_a_handler_set_outside_python_is_restored_as_the_default(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``signal.signal`` returns None for a handler that C code set, and
+    refuses None when given it back: once a TypeError at the run's end."""
+    real = signal.signal
+    before = signal.getsignal(signal.SIGTERM)
+
+    def set_after_c(signum: int, handler: Any) -> Any:
+        previous = real(signum, handler)
+        return None if signum == signal.SIGTERM else previous
+
+    monkeypatch.setattr(signal, "signal", set_after_c)
+    try:
+        with recorded(lambda: None):
+            pass
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    finally:
+        real(signal.SIGTERM, before)

@@ -376,3 +376,58 @@ def test_the_lag_of_late_wake_ups_is_reported_in_real_seconds() -> None:
     snap = run_bounded(cfg, monotonic=fake.clock, wait=fake.wait).snapshot
     assert snap.sent == 50
     assert snap.max_lag_s == pytest.approx(0.002)
+
+
+class Unstartable(threading.Thread):
+    """A thread that cannot start if it is ``sender-1``, as when the
+    process has reached its limit on threads (the run cannot be over
+    before it: no other sender has started)."""
+
+    def start(self) -> None:
+        if self.name == "sender-1":
+            raise RuntimeError("can't start new thread")
+        super().start()
+
+
+def test_a_thread_that_cannot_start_is_named_and_the_rest_accounted(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "Thread", Unstartable)
+    outcome = run_bounded(config(200, SenderGroup.uniform(3, 0.01, 0, 0)))
+    snap = outcome.snapshot
+    # the monitor, the producer, then sender-1: the third
+    assert outcome.faults[0].startswith(
+        "could not start thread 3 (sender-1: can't start new thread); ")
+    assert snap.stopped == "fault" and snap.unsent == 200
+
+
+def test_another_error_while_starting_is_not_called_a_thread_start(
+        ) -> None:
+    """Once any RuntimeError there was "could not start thread", and the
+    last thread started was dropped unjoined."""
+    fake = FakeTime()
+    stop = StopEvent()
+    calls = 0
+
+    def signalled() -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 4:  # after the monitor, producer and sender-1
+            raise RuntimeError("a bug")
+        return False
+
+    caught: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            simulation.run(config(200, SenderGroup.uniform(3, 0.01, 0, 0)),
+                           lambda snap: None, stop=stop,
+                           signalled=signalled, monotonic=fake.clock,
+                           wait=fake.wait)
+        except RuntimeError as error:
+            caught.append(error)
+
+    runner = threading.Thread(target=target, daemon=True)
+    runner.start()
+    runner.join(TIMEOUT_S)
+    assert [str(error) for error in caught] == ["a bug"]
+    assert stop.is_set()  # the threads that started end

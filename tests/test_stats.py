@@ -88,7 +88,8 @@ def test_the_blast_has_got_as_far_as_its_last_attempt() -> None:
     stats.add([result(0, SENT, done_at_s=4.0),
                result(1, FAILED, done_at_s=9.5),
                result(2, SENT, done_at_s=7.0),
-               result(3, EXPIRED, send_s=None, done_at_s=5.0)])
+               result(3, EXPIRED, attempts=0, send_s=None,
+                      done_at_s=5.0)])
     assert stats.latest_s == 9.5
     final = stats.summary(1.0, stats.latest_s)
     assert final.sim_elapsed_s == 9.5
@@ -253,6 +254,16 @@ def test_retrying_never_shows_negative_and_settles_when_all_arrive() -> None:
     assert stats.progress(1.0, 1.0).retrying == 0
 
 
+def test_a_retrying_count_below_0_at_the_end_is_not_hidden() -> None:
+    # Once every result is in, a later attempt without its failed first
+    # is a result lost or counted twice: no final figure could hold.
+    stats = Stats(2, GROUPS)
+    stats.add([result(0, SENT, attempts=2), result(1, SENT)])
+    with pytest.raises(RuntimeError, match="1 retried messages ended "
+                       "without a failed first attempt"):
+        stats.summary(1.0, 1.0)
+
+
 def test_attempts_distribution_and_first_attempt_failures() -> None:
     stats = Stats(6, GROUPS)
     stats.add([result(0, SENT), result(1, SENT),
@@ -272,7 +283,7 @@ def test_attempts_distribution_and_first_attempt_failures() -> None:
 
 def test_the_most_attempts_a_run_allows_are_counted() -> None:
     stats = Stats(1, GROUPS)
-    stats.add([result(0, FAILED, attempts=101)])  # 100 retries
+    stats.add([result(0, RETRY), result(0, FAILED, attempts=101)])
     assert stats.summary(1.0, 1.0).attempts == ((101, 1),)
 
 

@@ -48,8 +48,10 @@ def main(argv: Sequence[str] | None = None,
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)
-    try:  # signals are handled until the report is out: see __main__
-        with signals.recorded(view.abandon) as received:
+    # Signals are handled until the status is known: one after the
+    # report, with nothing left to stop, changes nothing (see __main__).
+    with signals.recorded(view.abandon) as received:
+        try:
             if options.plan:
                 from sms_sim.cli import plans  # see _one_run
                 with view.running():
@@ -58,18 +60,19 @@ def main(argv: Sequence[str] | None = None,
             else:
                 ending = _one_run(options, view, stop, log,
                                   lambda: bool(received), started_at)
-    finally:
-        view.close()
-        if log is not None:
-            log.close()
-    for fault in ending.faults:
-        say(env.stderr, f"sms-sim: {fault}")
-    status = exit_status(ending, received, view.error, view.closed)
-    if status == ExitStatus.FAULT and ending.interrupted and \
-            not ending.faults and view.error is None:
-        say(env.stderr, f"sms-sim: {UNEXPLAINED_STOP}")
-    if status == ExitStatus.FAULT and view.error is not None:
-        say(env.stderr, f"sms-sim: cannot write the output: {view.error}\n")
+        finally:
+            view.close()
+            if log is not None:
+                log.close()
+        for fault in ending.faults:
+            say(env.stderr, f"sms-sim: {fault}")
+        status = exit_status(ending, received, view.error, view.closed)
+        if status == ExitStatus.FAULT and ending.interrupted and \
+                not ending.faults and view.error is None:
+            say(env.stderr, f"sms-sim: {UNEXPLAINED_STOP}")
+        if status == ExitStatus.FAULT and view.error is not None:
+            say(env.stderr, f"sms-sim: cannot write the output: "
+                f"{view.error}\n")
     return status
 
 

@@ -55,4 +55,7 @@ def recorded(abandon: Callable[[], None],
         yield received
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            # None: a handler set outside Python, which cannot be set
+            # again from it; the default is the nearest.
+            signal.signal(sig, signal.SIG_DFL if handler is None
+                          else handler)

@@ -230,11 +230,16 @@ class Stats:
                  rate_per_s: float | None = None) -> Progress:
         """The figures now, as the monitor reports them: counters only,
         no pass over the histograms but the carrier's for ``reached``."""
+        # A retried message's later outcome may be taken before its first
+        # failure (they come on two queues, and at --speed max a sender
+        # may post a batch after another posted a later attempt): for
+        # that moment the count is below 0, and shown as none.
         return self._progress(elapsed_s, sim_elapsed_s, rate_per_s,
-                              sim_elapsed_s)
+                              sim_elapsed_s, max(0, self.retrying))
 
     def _progress(self, elapsed_s: float, sim_elapsed_s: float,
-                  rate_per_s: float | None, reach_s: float) -> Progress:
+                  rate_per_s: float | None, reach_s: float,
+                  retrying: int) -> Progress:
         """The figures now, with the phones reached by ``reach_s``."""
         reached: list[int | None] = [
             round(h.count_upto(reach_s)) for h in self._group_reached
@@ -250,7 +255,7 @@ class Stats:
             total=self.total, elapsed_s=elapsed_s,
             sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,
             seed=self.seed, expired=self.expired,
-            retries=self.retries, retrying=max(0, self.retrying),
+            retries=self.retries, retrying=retrying,
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,
             rate_per_s=rate_per_s, carrier=self.carrier,
@@ -264,7 +269,13 @@ class Stats:
         and curves.  ``stopped`` says why a run ended early, if it did."""
         # A completed run is over when its last phone is reached.
         reach_s = self.end_s if stopped is None else sim_elapsed_s
-        base = self._progress(elapsed_s, sim_elapsed_s, None, reach_s)
+        if self.retrying < 0:
+            # Every result is in: a later attempt without its first
+            # failure was counted twice or lost, and no figure holds.
+            raise RuntimeError(f"{-self.retrying} retried messages ended "
+                               "without a failed first attempt")
+        base = self._progress(elapsed_s, sim_elapsed_s, None, reach_s,
+                              self.retrying)
         p50, p95, p99 = self._send.percentiles(0.50, 0.95, 0.99)
         delivered, reached_at = self._delivered, self._reached
         shares = [max(1, math.ceil(share * self.total))

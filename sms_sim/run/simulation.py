@@ -129,14 +129,19 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                 stop.set()
             if stop.is_set():
                 break  # interrupted, or over, while starting
+            try:
+                thread.start()
+            except RuntimeError as error:  # "can't start new thread"
+                faults.append(f"could not start thread {len(started) + 1} "
+                              f"({thread.name}: {error}); try fewer "
+                              f"senders, or raise the limit on threads or "
+                              f"memory (ulimit)\n")
+                stop.set()
+                break
             started.append(thread)
-            thread.start()
-    except RuntimeError as error:  # "can't start new thread"
-        started.pop()
-        faults.append(f"could not start thread {len(started) + 1} "
-                      f"({error}); try fewer senders, or raise the limit "
-                      f"on threads or memory (ulimit)\n")
-        stop.set()
+    except BaseException:
+        stop.set()  # any other error is the caller's: end what started
+        raise
     if started:
         _join(started[0], stop, signalled)  # the monitor: the run is over
     stop.set()
