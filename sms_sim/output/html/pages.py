@@ -9,7 +9,8 @@ from sms_sim.measure.curve import Curve, Mark, band, marks
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
-from sms_sim.output.plan_figures import PlanReport, plan_table, value_text
+from sms_sim.output.plan_figures import (PlanReport, plan_table,
+                                         replications_table, value_text)
 from sms_sim.output.tables import group_table
 from sms_sim.output.text.units import (count_text, latency_text,
                                        moment_text, percent_text, rate_text,
@@ -109,6 +110,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
             curves_title=_curves_title(report.carrier), marks=moments,
             band=band([_curve(snap, "") for snap in runs]) if runs
             else None,
+            figures=replications_table(cells[0], report.carrier)
+            if runs else None,
             histogram=first.distribution if first else (),
             attempts=first.attempts if first else (),
             groups=group_table(first.groups, first.carrier) if first

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Band, Curve, Mark, crossing
 from sms_sim.measure.histogram import Bin
-from sms_sim.output.html.svg import (COLOURS, band_figure, band_mean,
-                                     curves_figure, escape,
-                                     histogram_figure, tenths)
+from sms_sim.output.html.svg import (COLOURS, band_figure, curves_figure,
+                                     escape, histogram_figure, tenths)
 from sms_sim.output.tables import Table
 from sms_sim.output.text.units import count_text, moment_text, percent_text
 
@@ -51,7 +50,10 @@ class HtmlReport:
       target's time; ``curves_title`` heads them (say "reached the
       phones" when the run models the carrier's delay).
     - ``band``: for replications, the least, mean and greatest share
-      delivered over time (marks are drawn there too).
+      delivered over time (marks are drawn there too), and ``figures``,
+      each figure's mean over the runs with its 95% interval, min and max
+      (``plan_figures.replications_table``): the terminal's table, so
+      that a "mean" means one thing wherever it is shown.
     - ``sweep``: for a sweep or a target search, a curve per value and
       its table.
     - ``histogram``: the send time distribution, as ``histogram.Bin`` rows.
@@ -74,6 +76,7 @@ class HtmlReport:
     marks: tuple[Mark, ...] = ()
     shares: tuple[float, ...] = SHARES
     band: Band | None = None
+    figures: Table | None = None
     sweep: SweepSection | None = None
     histogram: tuple[Bin, ...] = ()
     attempts: tuple[tuple[int, int], ...] = ()
@@ -198,7 +201,7 @@ def render(report: HtmlReport) -> str:
         body.append(_section(
             f"Over {count_text(report.band.runs)} replications",
             band_figure(report.band, report.marks, report.shares)
-            + _crossings([band_mean(report.band)], report.shares)))
+            + (_table(report.figures) if report.figures else "")))
     if report.sweep is not None:
         sweep = report.sweep
         answer = (f'<p class="answer">{escape(sweep.answer)}</p>'
