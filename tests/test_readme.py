@@ -145,6 +145,44 @@ def test_the_target_search_has_the_shape_the_readme_shows(
                         r"delivers 95% by 1m00s", out[-1])
 
 
+def shown_s(text: str) -> float:
+    """A moment as a table shows it: ``15m02s``, or ``59.962 s`` below a
+    minute."""
+    if text.endswith(" s"):
+        return float(text[:-2])
+    found = re.fullmatch(r"(\d+)m(\d\d)s", text)
+    assert found, text
+    return 60 * int(found[1]) + int(found[2])
+
+
+def p95_agrees_with_verdicts(rows: list[str], target_s: float,
+                             strict: bool = True) -> None:
+    """A row's 95% moment (exact, not a bucket's) is within the target's
+    time exactly when its verdict is "met": strictly, or, for moments
+    shown to the second, as far as the rounding shows."""
+    for row in rows:
+        # A moment below a minute is two words: "59.962 s".
+        cells = row.replace(" s ", "_s ").split()
+        p95_s = shown_s(cells[5].replace("_", " "))
+        met = cells[-1] == "met" and cells[-2] != "not"
+        if strict:
+            assert (p95_s <= target_s) == met, row
+        else:
+            assert p95_s <= target_s if met else p95_s >= target_s, row
+
+
+def test_the_search_tables_p95_column_agrees_with_its_verdicts(
+        outputs: dict[str, str]) -> None:
+    shown = block_after("Which cap would do?")
+    rows = [line for line in shown if re.match(r"  [0-9.]+/s ", line)]
+    assert {row.split()[-2] for row in rows} >= {"not"}
+    p95_agrees_with_verdicts(rows, 15 * 60)
+    out = outputs["search"].splitlines()
+    p95_agrees_with_verdicts(
+        [line for line in out if re.match(r"  [0-9.]+/s ", line)], 60,
+        strict=False)
+
+
 def documented_fields() -> set[str]:
     table = README[README.index("| field | meaning |"):]
     rows = table[:table.index("\n\n")].splitlines()[2:]

@@ -79,6 +79,15 @@ def curve_ranks(total: int, reached: int,
     return tuple(sorted(rank for rank in ranks if rank > 0))
 
 
+def moment_ranks(total: int) -> tuple[int, ...]:
+    """Every rank whose moment a summary of ``total`` messages may give,
+    but the last delivered (the maximum, known exactly anyway): those of
+    ``DELIVERY_SHARES`` and those of :func:`curve_ranks`.  The schedule
+    ranks them exactly as it decides (``model/ranked.py``)."""
+    shares = {max(1, math.ceil(share * total)) for share in DELIVERY_SHARES}
+    return tuple(sorted(shares.union(curve_ranks(total, total))))
+
+
 def reach_curve(label: str, total: int, ranks: Sequence[int],
                 moments: Sequence[float | None]) -> Curve:
     """The curve whose points are ``(moments[i], ranks[i] / total)``: the

@@ -20,6 +20,7 @@ from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.validation import MAX_RETRIES
 
@@ -64,9 +65,16 @@ class Stats:
 
     def __init__(self, total: int, groups: Sequence[SenderGroup],
                  speed: float = 1.0, seed: int | None = None,
-                 carrier: bool = False, checkpoints: Sequence[float] = ()
-                 ) -> None:
+                 carrier: bool = False, checkpoints: Sequence[float] = (),
+                 sent_order: Ranked | None = None,
+                 reached_order: Ranked | None = None) -> None:
         self.total = total
+        self._sent_order = sent_order
+        self._reached_order = reached_order
+        """The schedule's exact moments of the ranks of
+        :func:`moment_ranks`, sent and reached; without them, or in a run
+        stopped before every message had its outcome, the histograms'
+        (within half a percent)."""
         self.speed = speed
         self.seed = seed
         self.carrier = carrier
@@ -193,20 +201,37 @@ class Stats:
             self._reached_by_checkpoint[index] += sum(
                 reach <= at_s for _, reach in reached)
 
-    def _curves(self, whole: Histogram, groups: Sequence[Histogram],
-                until_s: float = math.inf) -> tuple[Curve, ...]:
-        """The run's curve from ``whole``, then each group's, if followed:
-        a point per percent of all messages, through the moments of
-        ``DELIVERY_SHARES`` the report gives; none after ``until_s``."""
+    def _at_ranks(self, histogram: Histogram, order: Ranked | None,
+                  ranks: Sequence[int]) -> list[float | None]:
+        """The moment of each of ``ranks`` among ``histogram``'s values:
+        exact from the schedule's ``order`` once every message has its
+        outcome (then every moment it ranked came out as a result), else
+        the histogram's, within half a percent."""
+        count = histogram.count
+        if order is None or self.processed < self.total:
+            return histogram.at_ranks(ranks)
+        # The last is the histogram's exact maximum: a rank the schedule
+        # could not know it would need.
+        return [None if rank > count else histogram.max if rank == count
+                else order.at(rank) for rank in ranks]
+
+    def _curves(self, whole: Histogram, order: Ranked | None,
+                groups: Sequence[Histogram], until_s: float = math.inf
+                ) -> tuple[Curve, ...]:
+        """The run's curve from ``whole`` (exact from ``order``), then
+        each group's, if followed, from its histogram: a point per percent
+        of all messages, through the moments of ``DELIVERY_SHARES`` the
+        report gives; none after ``until_s``."""
         if not self.total:
             return ()
 
-        def curve(label: str, histogram: Histogram) -> Curve:
+        def curve(label: str, histogram: Histogram,
+                  order: Ranked | None = None) -> Curve:
             ranks = curve_ranks(self.total, histogram.count)
-            return reach_curve(label, self.total, ranks,
-                               _upto(histogram.at_ranks(ranks), until_s))
+            return reach_curve(label, self.total, ranks, _upto(
+                self._at_ranks(histogram, order, ranks), until_s))
 
-        return (curve("all", whole), *(
+        return (curve("all", whole, order), *(
             curve(f"group {number}", histogram)
             for number, histogram in enumerate(groups, 1)
             if len(groups) > 1))
@@ -297,14 +322,18 @@ class Stats:
             max_s=self._send.max if self._send.count else None,
             p50_s=p50, p95_s=p95, p99_s=p99,
             distribution=self._send.bins(p99) if p99 is not None else (),
-            delivery=tuple(delivered.at_ranks(shares))
+            delivery=tuple(self._at_ranks(delivered, self._sent_order,
+                                          shares))
             if self.total else (),
             last_sent_s=delivered.max if delivered.count else None,
-            reached_at=_upto(reached_at.at_ranks(shares), reach_until_s)
+            reached_at=_upto(self._at_ranks(reached_at, self._reached_order,
+                                            shares), reach_until_s)
             if self.total and self.carrier else (),
             last_reached_s=last_reached_s,
-            curves=self._curves(delivered, self._group_delivered),
-            reached_curves=self._curves(reached_at, self._group_reached,
+            curves=self._curves(delivered, self._sent_order,
+                                self._group_delivered),
+            reached_curves=self._curves(reached_at, self._reached_order,
+                                        self._group_reached,
                                         reach_until_s)
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)

@@ -55,6 +55,7 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Draw, Latency
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
+from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
 
 Fresh = Callable[[], "list[Message] | None"]
@@ -153,7 +154,8 @@ class Schedule:
     state of the modelled gateway, changed one decision at a time."""
 
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
-                 fresh: Fresh, carrier: Latency | None = None) -> None:
+                 fresh: Fresh, carrier: Latency | None = None,
+                 ranks: Sequence[int] = ()) -> None:
         self._lock = threading.Lock()
         # All free at 0, in the order of their turns: a sorted list, and
         # so a heap as it stands.  Sender indexes count from 1.
@@ -178,6 +180,11 @@ class Schedule:
                             else gateway.deadline_s)
         self._latest_start_s = gateway.latest_start_s
         self._carrier = None if carrier is None else carrier.draw()
+        self.sent_order = Ranked(ranks)
+        """The moments messages were sent, in order: the exact moment of
+        each of ``ranks`` (read once every sender has ended)."""
+        self.reached_order = Ranked(ranks)
+        """The same for the moments the carrier reached the phones."""
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -198,6 +205,13 @@ class Schedule:
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
+        # Moments no later decision can precede go straight to the
+        # ranking; the rest wait for the low-water mark (ranked.py).
+        sent_known: list[float] = []
+        reached_known: list[float] = []
+        sent_waiting = self.sent_order.waiting
+        reached_waiting = self.reached_order.waiting
+        over = False  # nothing can start any more
         try:
             for _ in range(limit):
                 free_at, _, index, profile = free[0]
@@ -212,6 +226,7 @@ class Schedule:
                         failed += expired
                         first_s = min(first_s, deadline_s)
                         last_s = max(last_s, deadline_s)
+                    over = True  # nothing starts any more
                     break
                 if retries and retries[0][0] <= earliest:
                     _, _, message, attempt, spent_s = heapq.heappop(retries)
@@ -229,7 +244,8 @@ class Schedule:
                             heapq.heappop(retries)
                         start = ready_s if ready_s > earliest else earliest
                     else:
-                        break  # every message has its outcome
+                        over = True  # every message has its outcome
+                        break
                 slot_s = start + gap_s
                 bits = message.seed  # attempt_bits, inlined for attempt 1
                 if attempt > 1:
@@ -256,11 +272,22 @@ class Schedule:
                 # result_by_position).  The fields in Result's order;
                 # test_schedule checks each by value.
                 if fail >= profile.failure_rate:
+                    head_s = free[0][0]
+                    if done_s <= head_s:
+                        sent_known.append(done_s)
+                    else:
+                        heapq.heappush(sent_waiting, done_s)
+                    reached_s = None
+                    if carrier is not None:
+                        reached_s = done_s + carrier(
+                            carrier_draw(message.seed, attempt))
+                        if reached_s <= head_s:
+                            reached_known.append(reached_s)
+                        else:
+                            heapq.heappush(reached_waiting, reached_s)
                     sent.append(Result(
                         message, profile.group, index, attempt, send_s,
-                        done_s, spent_s, SENT, None if carrier is None
-                        else done_s + carrier(
-                            carrier_draw(message.seed, attempt))))
+                        done_s, spent_s, SENT, reached_s))
                 else:
                     failed.append(Result(
                         message, profile.group, index, attempt, send_s,
@@ -269,6 +296,11 @@ class Schedule:
                             profile.failure_rate), None))
         finally:
             self._next_slot_s, self._turn = slot_s, turn
+            # The low-water mark: no later start precedes the sender free
+            # first.
+            mark_s = math.inf if over else free[0][0]
+            self.sent_order.release(sent_known, mark_s)
+            self.reached_order.release(reached_known, mark_s)
         return Decided(sent, failed, first_s, last_s) \
             if sent or failed else None
 

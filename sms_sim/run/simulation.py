@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+from sms_sim.measure.curve import moment_ranks
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
@@ -77,10 +78,12 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s)
     schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
-                        config.carrier)
+                        config.carrier, moment_ranks(config.num_messages))
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
-                            checkpoints=checkpoints),
+                            checkpoints=checkpoints,
+                            sent_order=schedule.sent_order,
+                            reached_order=schedule.reached_order),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)

@@ -1,0 +1,60 @@
+"""Exact order statistics of the schedule's moments: the moment of each
+chosen rank (the k-th message sent, the k-th phone reached), in memory
+bounded by how far out of order the moments come, not by how many there
+are.
+
+The schedule decides attempts in order of start, and an attempt ends, and
+its phone is reached, no earlier than it starts.  So once no attempt can
+start before a moment (the fleet's next free time, the *low-water mark*),
+every moment at or below it is known: none decided later can fall below
+it.  :class:`Ranked` keeps the moments above the mark in a heap and counts
+those below it in order, noting the moment at which the count reaches each
+chosen rank.  Ends of sends wait at most one per sender (a sender's next
+start is no earlier than its last end); phones reached wait while their
+carrier's delay runs.
+"""
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+
+class Ranked:
+    """Moments, released in order up to a low-water mark, and the moment
+    of each rank of ``ranks`` (1 for the earliest) among them.
+
+    The schedule adds to it under its lock; a summary reads it once every
+    thread that decides has ended.
+    """
+
+    def __init__(self, ranks: Iterable[int]) -> None:
+        self._ranks = sorted({rank for rank in ranks if rank > 0})
+        self._found: dict[int, float] = {}
+        self.count = 0
+        """Moments released: counted in order."""
+        self.waiting: list[float] = []
+        """A heap of the moments above the low-water mark when they were
+        decided; the schedule pushes to it directly."""
+
+    def release(self, known: list[float], low_s: float) -> None:
+        """Count ``known`` (each at most ``low_s``, and at least every
+        moment released before), with the waiting moments now at most
+        ``low_s``.  ``known`` is sorted, and only when a rank falls in it:
+        a hundred or so times a run."""
+        waiting = self.waiting
+        while waiting and waiting[0] <= low_s:
+            known.append(heapq.heappop(waiting))
+        before, count = self.count, self.count + len(known)
+        ranks = self._ranks
+        index = len(self._found)
+        if index < len(ranks) and ranks[index] <= count:
+            known.sort()
+            while index < len(ranks) and ranks[index] <= count:
+                self._found[ranks[index]] = known[ranks[index] - before - 1]
+                index += 1
+        self.count = count
+
+    def at(self, rank: int) -> float:
+        """The moment of ``rank``, one of those it follows and released.
+        Raises ``KeyError`` otherwise."""
+        return self._found[rank]
