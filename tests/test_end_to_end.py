@@ -553,3 +553,31 @@ def test_a_value_in_another_form_is_refused_as_its_neighbours_are(
     assert done.returncode == 2 and done.stdout == ""
     *usage, line = done.stderr.splitlines()
     assert usage[0].startswith("usage: ") and error in line, done.stderr
+
+
+def test_a_file_that_cannot_be_what_it_is_given_for_is_refused(
+        tmp_path: Path) -> None:
+    (tmp_path / "read_only.csv").write_text("kept\n")
+    (tmp_path / "read_only.csv").chmod(0o444)  # root too is refused it
+    (tmp_path / "no_header.txt").write_text("0.08\n0.09\n")
+    os.mkfifo(tmp_path / "fifo")
+    cases = [
+        (("--log", "-"), "argument --log: the log needs a file of its "
+         "own, not the standard output (./- for a file named -)"),
+        (("--log", "read_only.csv"), "argument --log: 'read_only.csv' is "
+         "read-only"),
+        (("--dist", "empirical:file=no_header.txt,column=x"), "argument "
+         "--dist: 'no_header.txt' has no header"),
+        (("--carrier-delay", "fifo"), "argument --carrier-delay: 'fifo' is "
+         "a pipe that nothing writes to")]
+    for args, error in cases:
+        done = subprocess.run(start("10", "--speed", "max", *args),
+                              cwd=tmp_path, env=environ(),
+                              capture_output=True, text=True,
+                              timeout=TIMEOUT_S)
+        assert done.returncode == 2 and done.stdout == ""
+        assert done.stderr.splitlines()[-1].startswith(
+            f"start.py: error: {error}"), done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "fifo", "no_header.txt", "read_only.csv"]  # no file named -
+    assert (tmp_path / "read_only.csv").read_text() == "kept\n"

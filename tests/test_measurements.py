@@ -3,12 +3,14 @@ refused."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 
 from sms_sim.model.measurements import (MAX_LINE_CHARS, MAX_LINES,
                                         MeasurementsError, read_measurements)
+from tests.helpers import TIMEOUT_S
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,6 +56,9 @@ def test_a_byte_order_mark_is_no_part_of_the_first_line(
     ("a,b\n1,2\n3,4\n", None, "has columns a, b: name the one of seconds "
      "with column=NAME"),
     ("a,b\n1,2\n3,4\n", "c", "has no column 'c' (it has a, b)"),
+    # once "has no column 'x' (it has 0.08)"
+    ("0.08\n0.09\n", "x", "has no header (its first line is '0.08'), so "
+     "no column 'x': leave column= out, or give it a header"),
     ("a,b\n1,2\n3\n", "b", "line 3: '' is not a number of seconds"),
 ])
 def test_a_bad_file_is_one_line_that_says_where(
@@ -99,3 +104,38 @@ def test_an_endless_line_is_refused_not_read_into_memory() -> None:
     with pytest.raises(MeasurementsError, match="'/dev/zero': line 1 is "
                        "longer than 65,536 characters"):
         read_measurements("/dev/zero")
+
+
+@pytest.mark.time_limit(10)
+def test_a_pipe_that_nothing_writes_to_is_refused_not_waited_on(
+        tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(MeasurementsError, match="'.*fifo' is a pipe that "
+                       "nothing writes to"):
+        read_measurements(str(fifo))
+
+
+@pytest.mark.parametrize("written_first", [True, False])
+def test_a_pipe_with_a_writer_is_read_whole(written_first: bool) -> None:
+    """As ``--dist <(...)`` gives one: written before it is opened (then
+    the look at it has taken a first part, lines cut in two), or after."""
+    values = [round(0.001 * k, 3) for k in range(1, 4001)]
+    text = "".join(f"{value}\n" for value in values).encode()
+    reader, writer = os.pipe()
+    try:
+        if written_first:
+            os.write(writer, text)
+            os.close(writer)
+            assert read_measurements(f"/dev/fd/{reader}") == values
+        else:
+            read: list[list[float]] = []
+            opened = threading.Thread(target=lambda: read.append(
+                read_measurements(f"/dev/fd/{reader}")))
+            opened.start()
+            os.write(writer, text)
+            os.close(writer)
+            opened.join(TIMEOUT_S)
+            assert read == [values]
+    finally:
+        os.close(reader)

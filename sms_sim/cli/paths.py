@@ -30,6 +30,10 @@ def check_outputs(parser: argparse.ArgumentParser, log: str | None,
                                ("--report", report, "report")):
         if path is None:
             continue
+        if path == "-":
+            parser.error(f"argument {option}: the {noun} needs a file of "
+                         "its own, not the standard output (./- for a file "
+                         "named -)")
         for name, stream in (("output", env.stdout), ("error", env.stderr)):
             if same_file(path, stream):
                 parser.error(f"argument {option}: {specs.echo(path)} is "
@@ -39,6 +43,11 @@ def check_outputs(parser: argparse.ArgumentParser, log: str | None,
             parser.error(f"argument {option}: {specs.echo(path)} is a file "
                          f"of measurements the run reads; give the {noun} a "
                          "file of its own")
+    if log is not None and os.path.isfile(log):
+        from sms_sim.output.files import read_only  # see main.py
+        if read_only(log):
+            # as a report's: the log empties the file it is given
+            parser.error(f"argument --log: {specs.echo(log)} is read-only")
     if report is not None:
         from sms_sim.output.files import check_writable  # see main.py
         reason = check_writable(report)

@@ -7,10 +7,17 @@ refused in one line that says what is wrong, and where.
 """
 from __future__ import annotations
 
+import io
 import math
+import os
+import stat
+from typing import IO, TYPE_CHECKING
 
 from sms_sim.model.latency import MIN_MEASUREMENTS
 from sms_sim.model.validation import HORIZON, HORIZON_S
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 MAX_LINES = 10_000_000
 MAX_LINE_CHARS = 65_536
@@ -30,7 +37,7 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     values: list[float] = []
     index: int | None = None
     try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
+        with _opened(path) as file:
             lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
             for number, line in enumerate(lines, 1):
                 if number > MAX_LINES:
@@ -64,6 +71,57 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     return values
 
 
+def _opened(path: str) -> IO[str]:
+    """The file at ``path``, open for reading text.  A pipe that nothing
+    writes to is refused, rather than waited on without a word: it is
+    opened without waiting, and a first read that finds its end means
+    that no writer has it open (one that has, with nothing written yet,
+    is then waited for)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        first = b""
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            try:
+                first = os.read(fd, io.DEFAULT_BUFFER_SIZE)
+            except BlockingIOError:
+                pass  # a writer, that has written nothing yet
+            else:
+                if not first:
+                    raise MeasurementsError(
+                        f"{path!r} is a pipe that nothing writes to")
+        os.set_blocking(fd, True)
+        return io.TextIOWrapper(io.BufferedReader(_Reader(fd, first)),
+                                encoding="utf-8-sig", newline="")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _Reader(io.RawIOBase):
+    """The bytes of ``fd``, after ``first``: those a look at a pipe took
+    from it."""
+
+    def __init__(self, fd: int, first: bytes) -> None:
+        super().__init__()
+        self._fd = fd
+        self._first = first
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self._first[:len(view)] or os.read(self._fd, len(view))
+        self._first = self._first[len(data):]
+        view[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
 def _is_name(text: str) -> bool:
     """Whether a first field is a column's name, so its line a header:
     no number, nor what starts as one (``1m`` or ``0x10`` is a value
@@ -84,6 +142,10 @@ def _column_index(path: str, header: str, column: str | None) -> int:
         raise MeasurementsError(
             f"{path!r} has columns {', '.join(names)}: name the one of "
             "seconds with column=NAME")
+    if not _is_name(names[0]):
+        raise MeasurementsError(
+            f"{path!r} has no header (its first line is {header!r}), so no "
+            f"column {column!r}: leave column= out, or give it a header")
     if column not in names:
         raise MeasurementsError(f"{path!r} has no column {column!r} (it has "
                                 f"{', '.join(names)})")

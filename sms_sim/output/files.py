@@ -23,10 +23,7 @@ def check_writable(path: str) -> str | None:
         # read-only for a reason.
         if not os.path.isfile(path):
             return f"{path} is not a regular file"
-        # Its mode too: root may write any file, but no one should write
-        # one that nobody may.
-        if not (os.access(path, os.W_OK)
-                and os.stat(path).st_mode & 0o222):
+        if read_only(path):
             return f"{path} is read-only"
     path = os.path.realpath(path)
     folder = os.path.dirname(path) or "."
@@ -41,6 +38,13 @@ def check_writable(path: str) -> str | None:
     os.close(handle)
     os.unlink(name)
     return None
+
+
+def read_only(path: str) -> bool:
+    """Whether the file at ``path`` is not to be written: by its mode
+    too, since root may write any file, but no one should write one that
+    nobody may."""
+    return not (os.access(path, os.W_OK) and os.stat(path).st_mode & 0o222)
 
 
 def write_report(path: str, text: str) -> list[str]:
