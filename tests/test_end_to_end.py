@@ -252,6 +252,23 @@ def test_a_ctrl_c_as_the_program_starts_says_so(module: str) -> None:
     assert (process.returncode, out, err) == (130, "", INTERRUPTED_EARLY)
 
 
+@pytest.mark.parametrize("module", [
+    "sms_sim.cli.python_version", "sms_sim.cli.main"])
+@pytest.mark.parametrize("signum, status, words", [
+    (signal.SIGTERM, 143, "terminated"), (signal.SIGHUP, 129, "hung up")])
+def test_a_stop_signal_as_the_program_starts_says_so(
+        module: str, signum: int, status: int, words: str) -> None:
+    """Once an exit with the signal's status and no word."""
+    with started([sys.executable, "-c", SLOW_START, module],
+                 stdin=subprocess.PIPE) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "importing\n"
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    assert (process.returncode, out, err) == (
+        status, "", f"sms-sim: {words} before the run started\n")
+
+
 @pytest.mark.parametrize("option", ["--log", "--report"])
 @pytest.mark.parametrize("path, stream", [
     ("out.txt", "output"), ("link.txt", "output"), ("/dev/stdout", "output"),

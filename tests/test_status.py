@@ -47,6 +47,7 @@ def test_the_entry_s_literals_are_the_enum_s_numbers() -> None:
     # enum before it knows the Python is new enough.
     assert program.INTERRUPTED == ExitStatus.INTERRUPTED
     assert program.USAGE == ExitStatus.USAGE
+    assert program.SIGNALLED + signal.SIGTERM == ExitStatus.TERMINATED
 
 
 DONE = Ending(interrupted=False, ok=True)
