@@ -422,6 +422,30 @@ def test_a_signal_interrupts_with_an_exact_report() -> None:
             assert summary["unsent"] > 0
 
 
+CARRIED = ("2000", "8", "0.01", "0.005", "0.1", "--carrier-delay",
+           "lognormal:mean=8,sd=20", "--seed", "3", "--json")
+CARRIED_WHOLE = ahead(start(*CARRIED, "--speed", "max"))
+
+
+def test_throughput_cut_while_phones_wait_is_over_the_sending() -> None:
+    """Interrupted once every message has its outcome, while the carrier
+    still has some on the way: the throughput is the completed run's."""
+    with started(start(*CARRIED, "--speed", "50", "--interval",
+                       "0.05")) as process:
+        assert process.stdout is not None
+        for line in process.stdout:  # until every message has its outcome
+            if json.loads(line)["processed"] == 2000:
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=TIMEOUT_S)
+    assert process.returncode == 130, err
+    cut = json_lines(out)[-1]
+    whole = json_lines(CARRIED_WHOLE.result().stdout)[-1]
+    assert cut["interrupted"] and cut["reached"] < whole["reached"]
+    assert cut["sim_elapsed_s"] > whole["sim_elapsed_s"]
+    assert cut["throughput_per_s"] == whole["throughput_per_s"]
+
+
 FLUSH_FAULT = """
 import sys
 from sms_sim.__main__ import main

@@ -78,7 +78,8 @@ def test_progress_eta_and_rate_use_real_time_and_the_processed() -> None:
     snap = stats.progress(2.0, 50.0, rate_per_s=7.5)
     assert snap.eta_s == pytest.approx(3.0)  # 6 left at 2 a real second
     assert snap.rate_per_s == 7.5 and snap.sim_elapsed_s == 50.0
-    assert snap.throughput_per_s == pytest.approx(4 / 50.0)
+    # Over the sending so far: to the latest attempt's end, at 1 s.
+    assert snap.throughput_per_s == pytest.approx(4 / 1.0)
     assert not isinstance(snap, Summary)  # no pass over the histograms
     assert stats.summary(2.0, 50.0).eta_s is None
 
@@ -95,6 +96,20 @@ def test_the_blast_has_got_as_far_as_its_last_attempt() -> None:
     assert final.sim_elapsed_s == 9.5
     # The expired message took none of the gateway's time.
     assert final.throughput_per_s == pytest.approx(3 / 9.5)
+
+
+def test_throughput_is_over_the_sending_not_the_carriers_delay() -> None:
+    # Stopped while the carrier still had messages on the way, 60 s on:
+    # the gateway sent for 9.5 s, as a completed run says.
+    stats = Stats(3, GROUPS, carrier=True)
+    stats.add([result(0, SENT, done_at_s=4.0, reached_at_s=30.0),
+               result(1, FAILED, done_at_s=9.5),
+               result(2, SENT, done_at_s=7.0, reached_at_s=90.0)])
+    cut = stats.summary(1.0, 60.0, stopped="interrupt")
+    whole = stats.summary(1.0, stats.latest_s)
+    assert (cut.sim_elapsed_s, cut.reached) == (60.0, 1)
+    assert cut.throughput_per_s == whole.throughput_per_s == 3 / 9.5
+    assert stats.progress(1.0, 60.0).throughput_per_s == 3 / 9.5
 
 
 def test_the_speed_and_the_lag_pass_through_to_the_summary() -> None:

@@ -74,6 +74,11 @@ class Progress:
     ends_at_s: float | None = None
     """Once every message has its outcome, the simulated moment the blast
     ends: its last attempt's end, or its last phone reached."""
+    sending_s: float | None = None
+    """The simulated moment the latest attempt ended: the gateway's time,
+    which throughput is over.  Ahead of it, ``sim_elapsed_s`` goes on
+    while a carrier still has messages on the way.  None: the same as
+    ``sim_elapsed_s``."""
 
     @property
     def sent(self) -> int:
@@ -120,10 +125,13 @@ class Progress:
 
     @property
     def throughput_per_s(self) -> float | None:
-        """Messages sent or failed per simulated second, over the whole
-        run (an expired message took none of the gateway's time); None
-        while no time has passed, or too little to give a finite rate."""
-        return finite_rate(self.sent + self.failed, self.sim_elapsed_s)
+        """Messages sent or failed per simulated second of sending (an
+        expired message took none of the gateway's time, and the carrier's
+        delay after the last attempt is none of it); None while no time
+        has passed, or too little to give a finite rate."""
+        return finite_rate(self.sent + self.failed,
+                           self.sim_elapsed_s if self.sending_s is None
+                           else self.sending_s)
 
     @property
     def eta_s(self) -> float | None:
