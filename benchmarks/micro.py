@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sms_sim.measure.histogram import Histogram  # noqa: E402
 from sms_sim.model.config import SenderGroup, SimulationConfig  # noqa: E402
+from sms_sim.model.encoding import Form, encode  # noqa: E402
 from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
                                    attempt_bits, generate_messages)
@@ -72,7 +73,7 @@ def _plain_messages(rng: random.Random, count: int) -> list[Message]:
         d = "".join(rng.choices(digits, k=10))
         text = "".join(rng.choices(PRINTABLE, k=rng.randint(1, 100)))
         out.append(Message(i, f"{d[:3]}-{d[3:6]}-{d[6:]}", text,
-                           rng.getrandbits(64)))
+                           rng.getrandbits(64), encode(text).form))
     return out
 
 
@@ -82,6 +83,7 @@ class _SlotsMessage:
     phone: str
     text: str
     seed: int
+    form: Form
 
 
 _MASK64 = (1 << 64) - 1
@@ -168,11 +170,11 @@ def build_cases() -> list[Case]:
 
     def named_tuples() -> None:
         for m in messages:
-            Message(m.id, m.phone, m.text, m.seed)
+            Message(m.id, m.phone, m.text, m.seed, m.form)
 
     def dataclasses() -> None:
         for m in messages:
-            _SlotsMessage(m.id, m.phone, m.text, m.seed)
+            _SlotsMessage(m.id, m.phone, m.text, m.seed, m.form)
 
     def by_position() -> None:
         for m in messages:

@@ -7,6 +7,7 @@ from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import Message
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 
@@ -29,7 +30,8 @@ DONE = Summary(
 
 def result(message_id: int, outcome: str, group: int, attempts: int,
            send_s: float | None, done_at_s: float) -> Result:
-    return Result(message=Message(message_id, "555-000-0000", "alert", 0),
+    return Result(message=Message(message_id, "555-000-0000", "alert", 0,
+                                  ONE_GSM7),
                   group=group, sender=0, attempts=attempts, send_s=send_s,
                   done_at_s=done_at_s, spent_s=send_s or 0.0,
                   outcome=outcome, reached_at_s=None)

@@ -27,6 +27,7 @@ from sms_sim.measure.checks import Check, min_delivered
 from sms_sim.measure.stats import Stats
 from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import Message
 from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.output.csvlog import CsvLog
@@ -465,7 +466,8 @@ GROUP = SenderGroup.uniform(1, 0.01, 0.0, 0.5)
 
 
 def message(message_id: int) -> Message:
-    return Message(message_id, f"555-000-{message_id:04d}", "alert", 0)
+    return Message(message_id, f"555-000-{message_id:04d}", "alert",
+                   0, ONE_GSM7)
 
 
 def result(message_id: int, outcome: str, done_at_s: float) -> Result:
@@ -637,9 +639,10 @@ def test_the_log_gets_every_result_the_run_passes_on(
     assert cli.main(["2", "--log", str(path), "--json"]) == ExitStatus.OK
     capsys.readouterr()
     assert path.read_text().splitlines() == [
-        "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s",
-        "0,555-000-0000,1,0,1,sent,0.01,0.5",
-        "1,555-000-0001,1,0,1,sent,0.01,0.5"]
+        "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s,"
+        "encoding,segments",
+        "0,555-000-0000,1,0,1,sent,0.01,0.5,gsm7,1",
+        "1,555-000-0001,1,0,1,sent,0.01,0.5,gsm7,1"]
 
 
 def test_the_same_file_is_found_behind_links_and_names(

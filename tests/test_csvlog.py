@@ -7,17 +7,20 @@ from pathlib import Path
 
 import pytest
 
+from sms_sim.model.encoding import ONE_GSM7, UCS2, Form
 from sms_sim.model.message import Message
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.output.csvlog import CsvLog
 
-HEADER = "id,phone,group,sender,attempts,outcome,send_s,delivered_at_s\n"
+HEADER = ("id,phone,group,sender,attempts,outcome,send_s,delivered_at_s,"
+          "encoding,segments\n")
 
 
 def result(message_id: int, outcome: str, *, group: int = 0,
            sender: int = 0, attempts: int = 1, send_s: float | None = 0.01,
            done_at_s: float = 1.0, spent_s: float = 0.01) -> Result:
-    message = Message(message_id, f"555-000-{message_id:04d}", "alert", 0)
+    message = Message(message_id, f"555-000-{message_id:04d}", "alert",
+                      0, ONE_GSM7)
     return Result(message=message, group=group, sender=sender,
                   attempts=attempts, send_s=send_s, done_at_s=done_at_s,
                   spent_s=spent_s, outcome=outcome, reached_at_s=None)
@@ -49,16 +52,20 @@ def test_a_header_then_one_row_per_message_that_ended(
     assert rows == [
         {"id": "7", "phone": "555-000-0007", "group": "2", "sender": "3",
          "attempts": "1", "outcome": "sent", "send_s": "0.0125",
-         "delivered_at_s": "12.25"},
+         "delivered_at_s": "12.25",
+         "encoding": "gsm7", "segments": "1"},
         {"id": "8", "phone": "555-000-0008", "group": "1", "sender": "0",
          "attempts": "2", "outcome": "failed", "send_s": "0.02",
-         "delivered_at_s": "30.5"},
+         "delivered_at_s": "30.5",
+         "encoding": "gsm7", "segments": "1"},
         {"id": "9", "phone": "555-000-0009", "group": "", "sender": "",
          "attempts": "0", "outcome": "expired", "send_s": "0",
-         "delivered_at_s": "600"},
+         "delivered_at_s": "600",
+         "encoding": "gsm7", "segments": "1"},
         {"id": "10", "phone": "555-000-0010", "group": "", "sender": "",
          "attempts": "2", "outcome": "expired", "send_s": "0.02",
-         "delivered_at_s": "600"},
+         "delivered_at_s": "600",
+         "encoding": "gsm7", "segments": "1"},
     ]
 
 
@@ -76,6 +83,18 @@ def test_rows_come_batch_after_batch_and_retries_write_nothing(
     assert [line.split(",")[:5] for line in lines[1:]] == [
         ["1", "555-000-0001", "1", "0", "1"],
         ["2", "555-000-0002", "1", "0", "2"]]
+
+
+def test_a_row_names_its_texts_encoding_and_segments(
+        tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    log = CsvLog.create(str(path))
+    message = result(1, SENT).message._replace(
+        text="`" * 135, form=Form(UCS2, 3))
+    log.write([result(1, SENT)._replace(message=message)])
+    log.close()
+    row, = csv.DictReader(written(path).splitlines())
+    assert (row["encoding"], row["segments"]) == ("ucs2", "3")
 
 
 def test_create_empties_a_file_that_was_there(tmp_path: Path) -> None:
@@ -151,7 +170,8 @@ def test_a_write_after_a_failed_one_continues_the_file_cleanly(
     log.close()
     text = written(path)
     assert "\0" not in text
-    assert text.splitlines()[1:] == ["9,555-000-0009,1,0,1,sent,0.01,1"]
+    assert text.splitlines()[1:] == [
+        "9,555-000-0009,1,0,1,sent,0.01,1,gsm7,1"]
 
 
 def test_a_log_that_cannot_take_its_header_is_closed(

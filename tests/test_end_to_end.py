@@ -183,7 +183,7 @@ def test_the_log_has_a_row_per_message(tmp_path: Path) -> None:
     summary = json_lines(done.stdout)[-1]
     header, *rows = log.read_text().splitlines()
     assert header == "id,phone,group,sender,attempts,outcome,send_s," \
-        "delivered_at_s"
+        "delivered_at_s,encoding,segments"
     assert len(rows) == 500
     outcomes = Counter(row.split(",")[5] for row in rows)
     assert outcomes == {k: summary[k] for k in ("sent", "failed", "expired")

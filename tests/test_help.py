@@ -86,5 +86,7 @@ def test_every_example_in_the_help_is_a_valid_command(
         argv: list[str], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # where its --log and --report would go
+    # Run from the project folder, as the help says: its examples' files.
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     options = parse_options(build_parser("start.py"), argv)
     assert options.config.num_messages == int(argv[0])

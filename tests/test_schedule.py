@@ -14,6 +14,7 @@ import pytest
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.latency import Latency
+from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import (Message, carrier_draw, generate_messages,
                                    retry_jitter, split_draws)
 from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
@@ -29,7 +30,7 @@ def message(id: int, delay: float = 0.0, fail: float = 0.999) -> Message:
     """A message whose first attempt draws ``delay`` and ``fail`` exactly
     (each a multiple of 2**-32 in [0, 1))."""
     seed = (round(delay / UNIT) << 32) | round(fail / UNIT)
-    return Message(id, "000-000-0000", "x", seed)
+    return Message(id, "000-000-0000", "x", seed, ONE_GSM7)
 
 
 def fresh_source(messages: Sequence[Message], chunk: int = 3

@@ -11,6 +11,7 @@ from sms_sim.measure.progress import GroupCounts, Progress, finite_rate
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import Message
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 
@@ -24,7 +25,8 @@ def result(message_id: int, outcome: str, *, group: int = 0,
            attempts: int = 1, send_s: float | None = 0.01,
            done_at_s: float = 1.0, reached_at_s: float | None = None
            ) -> Result:
-    message = Message(message_id, "555-000-0000", "alert", 0)
+    message = Message(message_id, "555-000-0000", "alert", 0,
+                      ONE_GSM7)
     return Result(message=message, group=group, sender=0, attempts=attempts,
                   send_s=send_s, done_at_s=done_at_s, spent_s=send_s or 0.0,
                   outcome=outcome, reached_at_s=reached_at_s)

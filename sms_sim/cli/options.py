@@ -21,6 +21,7 @@ from sms_sim.measure.checks import Check, min_delivered, min_reached
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
+from sms_sim.model.texts import IN_TURN, Texts
 from sms_sim.model.validation import ConfigError
 from sms_sim.plan.settings import configured, with_value
 from sms_sim.plan.target import Target
@@ -47,6 +48,7 @@ ARGUMENTS = {
     "permanent": "--permanent",
     "deadline_s": "--deadline",
     "seed": "--seed",
+    "cap_unit": "--count",
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
@@ -173,7 +175,8 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
                           args.permanent, args.deadline)
         config = simulation.with_seed(SimulationConfig(
             args.num_messages, tuple(groups), args.interval, args.seed,
-            speed, gateway, args.carrier_delay))
+            speed, gateway, args.carrier_delay, _texts(parser, args),
+            args.count))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(
@@ -198,6 +201,22 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     return Options(config, args.json, args.min_delivered, args.min_reached,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command)
+
+
+def _texts(parser: argparse.ArgumentParser,
+           args: argparse.Namespace) -> Texts | None:
+    """The texts asked for; None for the brief's random ones."""
+    if args.text is not None and args.text_file is not None:
+        parser.error("argument --text: give --text or --text-file, not "
+                     "both")
+    if args.text_order is not None and args.text_file is None:
+        parser.error("argument --text-order: orders the texts of "
+                     "--text-file; give one")
+    if args.text is not None:
+        return Texts((args.text,))
+    if args.text_file is not None:
+        return Texts(args.text_file, args.text_order or IN_TURN)
+    return None
 
 
 def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,

@@ -13,10 +13,13 @@ from typing import TYPE_CHECKING, Any
 from sms_sim import __version__
 from sms_sim.cli import specs
 from sms_sim.cli.status import ExitStatus, say
-from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
-                                  MIN_INTERVAL_S, MIN_SPEED)
+from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
+                                  MAX_SPEED, MESSAGES, MIN_INTERVAL_S,
+                                  MIN_SPEED)
+from sms_sim.model.encoding import MAX_SEGMENTS
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES
+from sms_sim.model.texts import TEXT_ORDERS
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
@@ -33,6 +36,8 @@ applies them."""
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
            [--senders GROUP]... [--carrier-delay SPEC] [--speed X|max]
+           [--text TEXT | --text-file FILE [--text-order turn|random]]
+           [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
            [--permanent P] [--deadline S] [--min-delivered P]
            [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
@@ -60,7 +65,10 @@ GROUPS = {
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --deadline 20m
       100 sends a second at most; what is not sent in 20 minutes expires
   %(command)s 20000 --carrier-delay lognormal:mean=8,sd=20
-      the carrier's delay to the phone, and when each phone had it""",
+      the carrier's delay to the phone, and when each phone had it
+  %(command)s 1000 20 --max-rate 30 --count segments \
+      --text-file examples/alerts.txt
+      30 segments a second: an alert of 3 segments takes 3 of them""",
     "retries": """\
   %(command)s 10000 4 0.01 0.001 0.2 --retries 3 --backoff 0.5:30
       retry a failure up to 3 times, waiting up to 0.5 s, 1 s, 2 s
@@ -270,6 +278,21 @@ def build_parser(prog: str = "start.py",
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
         "every simulated figure is the same at any speed (default: 1, or "
         "max for --runs, --sweep and --target)")
+    add("--text", metavar="TEXT", type=specs.message_text, default=None,
+        help="every message carries this text (default: random printable "
+        "ASCII, 1 to 100 characters); its encoding (GSM-7, or UCS-2 for "
+        f"any other character) sets its segments, at most {MAX_SEGMENTS}")
+    add("--text-file", metavar="FILE", type=specs.text_file, default=None,
+        help="messages carry the texts of FILE (UTF-8), one a line, blank "
+        "lines skipped")
+    add("--text-order", choices=TEXT_ORDERS, default=None, type=str.lower,
+        help="with --text-file: each message takes the next text in turn, "
+        "or one at random, drawn from the seed (default: turn)")
+    add = group["gateway and caps"].add_argument
+    add("--count", choices=CAP_UNITS, default=MESSAGES, type=str.lower,
+        help="what --tps, --max-rate and a group's tps count: messages, or "
+        "segments, when a message of k segments takes k slots and k times "
+        "its drawn send time (default: %(default)s)")
     add = group["senders and shapes"].add_argument
     add("--tps", metavar="X", type=specs.number, default=None,
         help="each positional sender starts at most X sends per simulated "

@@ -21,6 +21,7 @@ from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.measurements import MeasurementsError, read_measurements
+from sms_sim.model.texts import TextsError, read_texts, text_problem
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
@@ -313,6 +314,23 @@ def _latency(text: str, shape: str, pairs: dict[str, str]) -> Latency:
         return Latency(shape, mean, sd_s=numbers["sd"])
     except ConfigError as error:
         _in_spec(text, error.field, error, NAMED_FIELDS)
+
+
+def message_text(text: str) -> str:
+    """A text for every message to carry."""
+    problem = text_problem(text)
+    if problem is not None:
+        fail(f"the text {problem}, got {echo(text)}" if text else
+             "must be a text of 1 character or more, got ''")
+    return text
+
+
+def text_file(path: str) -> tuple[str, ...]:
+    """The texts of a file, one a line."""
+    try:
+        return read_texts(path)
+    except TextsError as error:
+        fail(str(error))
 
 
 def backoff(text: str) -> Backoff:

@@ -129,9 +129,14 @@ class Progress:
         expired message took none of the gateway's time, and the carrier's
         delay after the last attempt is none of it); None while no time
         has passed, or too little to give a finite rate."""
-        return finite_rate(self.sent + self.failed,
-                           self.sim_elapsed_s if self.sending_s is None
-                           else self.sending_s)
+        return finite_rate(self.sent + self.failed, self.sending_span_s)
+
+    @property
+    def sending_span_s(self) -> float:
+        """The simulated time that throughput is over: to ``sending_s``,
+        or ``sim_elapsed_s`` without it."""
+        return self.sim_elapsed_s if self.sending_s is None \
+            else self.sending_s
 
     @property
     def eta_s(self) -> float | None:

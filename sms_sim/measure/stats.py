@@ -18,8 +18,9 @@ from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.progress import GroupCounts, Progress
-from sms_sim.measure.summary import Checkpoint, Summary
+from sms_sim.measure.summary import Checkpoint, FormCount, Summary
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.validation import MAX_RETRIES
@@ -67,7 +68,10 @@ class Stats:
                  speed: float = 1.0, seed: int | None = None,
                  carrier: bool = False, checkpoints: Sequence[float] = (),
                  sent_order: Ranked | None = None,
-                 reached_order: Ranked | None = None) -> None:
+                 reached_order: Ranked | None = None,
+                 send_factor: int = 1) -> None:
+        """``send_factor``: the most drawn send times one attempt may take
+        (``SimulationConfig.send_factor``)."""
         self.total = total
         self._sent_order = sent_order
         self._reached_order = reached_order
@@ -89,10 +93,12 @@ class Stats:
         """Each group's send time over all attempts, in units of one over
         its ``_unit_scale``: integers, so the sum is exact whatever order
         the results arrive in, and a seed fixes it to the last bit."""
-        self._unit_scale = [_unit_scale(g.send.longest_s) for g in groups]
+        self._unit_scale = [_unit_scale(g.send.longest_s * send_factor)
+                            for g in groups]
         # Send times are known to lie below the longest a group allows:
         # the buckets span SEND_DECADES below it, whatever its scale.
-        longest = max((g.send.longest_s for g in groups), default=0.0)
+        longest = max((g.send.longest_s for g in groups),
+                      default=0.0) * send_factor
         self._send = Histogram(
             max(longest * 10.0 ** -SEND_DECADES, SMALLEST_FLOAT),
             max(longest, SMALLEST_FLOAT))
@@ -105,6 +111,8 @@ class Stats:
             [Histogram(*MOMENTS) for _ in groups]
             if carrier and len(groups) <= GROUPS_FOLLOWED else [])
         self._by_attempts = [0] * (MAX_RETRIES + 2)
+        self._forms: tuple[dict[Form, int], ...] = ({}, {}, {})
+        """Messages sent, failed and expired, by their form."""
         self.expired = 0
         self.retries = 0
         self.retrying = 0
@@ -136,7 +144,9 @@ class Stats:
         latest, retries, retrying, expired = (
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
-        for _, group, _, tries, send_s, done, _, outcome, reach in results:
+        sent_forms, failed_forms, expired_forms = self._forms
+        for message, group, _, tries, send_s, done, _, outcome, reach \
+                in results:
             if done > latest:
                 latest = done
             if send_s is not None:
@@ -151,8 +161,10 @@ class Stats:
             if outcome == RETRY:
                 retrying += tries == 1
                 continue
+            form = message.form
             if outcome == SENT:
                 sent[group] += 1
+                sent_forms[form] = sent_forms.get(form, 0) + 1
                 delivered.append(done)
                 if by_group is not None:
                     by_group[group].append(done)
@@ -160,9 +172,11 @@ class Stats:
                     reached.append((group, reach))
             elif outcome == FAILED:
                 failed[group] += 1
+                failed_forms[form] = failed_forms.get(form, 0) + 1
             else:
                 assert outcome == EXPIRED
                 expired += 1
+                expired_forms[form] = expired_forms.get(form, 0) + 1
             by_attempts[tries] += 1
             # Its retry was counted when its first attempt failed; an
             # expiry without an attempt of its own came as a retry.
@@ -338,7 +352,15 @@ class Stats:
                                         reach_until_s)
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
-                           if c))
+                           if c),
+            forms=self._form_counts())
+
+    def _form_counts(self) -> tuple[FormCount, ...]:
+        """Messages with an outcome by form, in the order of forms."""
+        sent, failed, expired = self._forms
+        return tuple(FormCount(form, sent.get(form, 0), failed.get(form, 0),
+                               expired.get(form, 0))
+                     for form in sorted({*sent, *failed, *expired}))
 
 
 def _fields(progress: Progress) -> dict[str, Any]:

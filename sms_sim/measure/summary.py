@@ -5,7 +5,11 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.histogram import Bin
-from sms_sim.measure.progress import Progress
+from sms_sim.measure.progress import Progress, finite_rate
+from sms_sim.model.encoding import ENCODINGS, Form
+
+SEGMENT_ROWS = ("1", "2", "3", "more")
+"""The rows of messages by their segments: 1, 2, 3, and 4 or more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +21,21 @@ class Checkpoint:
     at_s: float
     sent: int
     reached: int
+
+
+@dataclass(frozen=True, slots=True)
+class FormCount:
+    """The messages of one form (encoding and segments) that ended, by
+    how they ended."""
+
+    form: Form
+    sent: int
+    failed: int
+    expired: int
+
+    @property
+    def messages(self) -> int:
+        return self.sent + self.failed + self.expired
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +73,35 @@ class Summary(Progress):
     """With a carrier, the same for the phones reached."""
     checkpoints: tuple[Checkpoint, ...] = ()
     """The exact counts at each moment the run was asked to count them."""
+    forms: tuple[FormCount, ...] = ()
+    """The messages with an outcome, by their form."""
+
+    @property
+    def by_encoding(self) -> tuple[tuple[str, int], ...]:
+        """``(encoding, messages)`` for each of ``ENCODINGS``."""
+        return tuple((encoding, sum(count.messages for count in self.forms
+                                    if count.form.encoding == encoding))
+                     for encoding in ENCODINGS)
+
+    @property
+    def by_segments(self) -> tuple[tuple[str, int], ...]:
+        """``(row, messages)`` for each of ``SEGMENT_ROWS``."""
+        rows = [0] * len(SEGMENT_ROWS)
+        for count in self.forms:
+            rows[min(count.form.segments, len(rows)) - 1] += count.messages
+        return tuple(zip(SEGMENT_ROWS, rows))
+
+    @property
+    def segments_sent(self) -> int:
+        return sum(count.form.segments * count.sent for count in self.forms)
+
+    @property
+    def segment_throughput_per_s(self) -> float | None:
+        """Segments of the messages sent or failed per simulated second of
+        sending: ``throughput_per_s`` counted in segments."""
+        return finite_rate(
+            sum(count.form.segments * (count.sent + count.failed)
+                for count in self.forms), self.sending_span_s)
 
     @property
     def interrupted(self) -> bool:

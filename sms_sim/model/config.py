@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
+from sms_sim.model.message import RANDOM_MOST_SEGMENTS
+from sms_sim.model.texts import Texts
 from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
                                       check_rate, check_share, finite)
 
@@ -32,6 +34,12 @@ MAX_SPEED = 1e6
 and 11.6 simulated days a second, are far beyond any use."""
 UNPACED = math.inf
 """The speed of ``--speed max``: no real-time pacing at all."""
+MESSAGES = "messages"
+SEGMENTS = "segments"
+CAP_UNITS = (MESSAGES, SEGMENTS)
+"""What every cap counts: a message a slot, or a segment a slot (a
+message of k segments then takes k slots, and k times its drawn send
+time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,10 @@ class SimulationConfig:
     carrier: Latency | None = None
     """The carrier's delay from a send's end to the phone; None for a run
     that stops at the gateway."""
+    texts: Texts | None = None
+    """The planner's own texts; None for the brief's random ones."""
+    cap_unit: str = MESSAGES
+    """What the caps count: ``MESSAGES`` or ``SEGMENTS``."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:
@@ -111,6 +123,9 @@ class SimulationConfig:
             # random.Random would take its absolute value: -1 and 1 would
             # make the same run.
             raise ConfigError("seed", "an integer >= 0", self.seed)
+        if self.cap_unit not in CAP_UNITS:
+            raise ConfigError("cap_unit", " or ".join(CAP_UNITS),
+                              self.cap_unit)
         least_s = self.least_duration_s
         if least_s > HORIZON_S:
             raise ConfigError(
@@ -131,15 +146,32 @@ class SimulationConfig:
         return self.speed != UNPACED
 
     @property
+    def per_segment(self) -> bool:
+        """Whether the caps count segments, and a send takes as many
+        drawn times as its message has segments."""
+        return self.cap_unit == SEGMENTS
+
+    @property
+    def send_factor(self) -> int:
+        """The most drawn send times one attempt may take: its message's
+        segments, when the caps count them."""
+        if not self.per_segment:
+            return 1
+        return RANDOM_MOST_SEGMENTS if self.texts is None \
+            else self.texts.most_segments
+
+    @property
     def least_duration_s(self) -> float:
         """A bound the blast cannot beat: every message needs an attempt,
         and the senders, within their caps, start at most so many a
-        second."""
+        second (a segment each, when the caps count segments)."""
         if not self.num_messages:
             return 0.0
+        slots = 1 if not self.per_segment or self.texts is None \
+            else self.texts.least_segments
         per_s = sum(group.count / group.least_period_s
                     if group.least_period_s > 0 else math.inf
                     for group in self.groups)
         if self.gateway.max_rate is not None:
             per_s = min(per_s, self.gateway.max_rate)
-        return self.num_messages / per_s
+        return self.num_messages * slots / per_s

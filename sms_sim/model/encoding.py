@@ -19,6 +19,8 @@ from typing import NamedTuple
 GSM7 = "gsm7"
 UCS2 = "ucs2"
 ENCODINGS = (GSM7, UCS2)
+ENCODING_NAMES = {GSM7: "GSM-7", UCS2: "UCS-2"}
+"""Each encoding as the standards write it, for people to read."""
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -32,6 +34,21 @@ GSM7_SINGLE = 160
 GSM7_PART = 153
 UCS2_SINGLE = 70
 UCS2_PART = 67
+MAX_SEGMENTS = 255
+"""The most segments one text may take: TS 23.040's concatenation header
+numbers the parts of a message in one octet."""
+
+
+class Form(NamedTuple):
+    """What a message's sending costs: its encoding and its segments.  A
+    run has few distinct forms, so one value serves many messages."""
+
+    encoding: str
+    segments: int
+
+
+ONE_GSM7 = Form(GSM7, 1)
+"""The form of most short texts: one GSM-7 segment."""
 
 
 class Encoded(NamedTuple):
@@ -43,6 +60,10 @@ class Encoded(NamedTuple):
     """Septets (GSM-7) or UTF-16 code units (UCS-2)."""
     segments: int
     """Segments: one SMS each, as providers count and bill them."""
+
+    @property
+    def form(self) -> Form:
+        return Form(self.encoding, self.segments)
 
 
 def _parts(widths: list[int], part: int) -> int:

@@ -10,14 +10,22 @@ can, because it is a large share of a zero-delay run
   (rejection sampling), so every character and digit stays exactly
   uniform;
 - the dashes go in by extended-slice assignment, one per digit position,
-  and each message's phone and text are slices of the chunk's.
+  and each message's phone and text are slices of the chunk's;
+- each text's form (its encoding and segments, ``encoding.py``) is read
+  from a table by its length and whether it holds a backtick, the one
+  printable character outside GSM-7 (``random_forms``).
 """
 from __future__ import annotations
 
+import operator
 import random
 import struct
-from itertools import accumulate
+from collections.abc import Sequence
+from itertools import accumulate, repeat
 from typing import NamedTuple
+
+from sms_sim.model.encoding import (GSM7, GSM7_EXTENSION, GSM7_SINGLE,
+                                    ONE_GSM7, Form, encode)
 
 MIN_TEXT_LENGTH = 1
 MAX_TEXT_LENGTH = 100
@@ -68,6 +76,8 @@ class Message(NamedTuple):
     phone: str
     text: str
     seed: int
+    form: Form
+    """Its text's encoding and segments."""
 
 
 _MASK64 = (1 << 64) - 1
@@ -169,6 +179,57 @@ def _uniform_bytes(rng: random.Random, count: int,
     return out[:count]
 
 
+_UNCOUNTED = Form(GSM7, 0)
+"""In a table of forms: a GSM-7 text that may need two segments, by the
+count of its extension characters."""
+
+
+def _forms_by_length(backtick: bool) -> tuple[Form, ...]:
+    """The form of a random text of each length (index 0 unused), with a
+    backtick or without."""
+    forms = [_UNCOUNTED]
+    for length in range(1, MAX_TEXT_LENGTH + 1):
+        if backtick:  # UCS-2: one unit a character, whatever else it has
+            forms.append(encode("`" * length).form)
+        elif encode("~" * length).segments == 1:  # even at two septets each
+            forms.append(ONE_GSM7)
+        else:
+            forms.append(_UNCOUNTED)
+    return tuple(forms)
+
+
+_RANDOM_FORMS = (_forms_by_length(False), _forms_by_length(True))
+"""Without a backtick, then with one: a random text's form by its length.
+"""
+_EXTENSION_BYTES = "".join(sorted(GSM7_EXTENSION & set(PRINTABLE))).encode()
+RANDOM_MOST_SEGMENTS = max(encode("`" * MAX_TEXT_LENGTH).segments,
+                           encode("~" * MAX_TEXT_LENGTH).segments)
+"""The most segments a random text can take."""
+
+
+def random_forms(texts: Sequence[str]) -> list[Form]:
+    """The forms of random texts (printable ASCII of 1 to
+    ``MAX_TEXT_LENGTH`` characters), as ``encode`` gives them, in bulk:
+    each text's work is done by C functions over ``map``, but for a GSM-7
+    text that could be too long for one segment, whose extension
+    characters are counted."""
+    tables = map(_RANDOM_FORMS.__getitem__,
+                 map(operator.contains, texts, repeat("`")))
+    forms = list(map(operator.getitem, tables, map(len, texts)))
+    index = 0
+    while True:
+        try:
+            index = forms.index(_UNCOUNTED, index)
+        except ValueError:
+            return forms
+        text = texts[index]
+        septets = 2 * len(text) - len(
+            text.encode("ascii").translate(None, _EXTENSION_BYTES))
+        forms[index] = (ONE_GSM7 if septets <= GSM7_SINGLE
+                        else encode(text).form)
+        index += 1
+
+
 def generate_messages(rng: random.Random, first_id: int,
                       count: int) -> list[Message]:
     """``count`` messages with ids ``first_id`` onwards.
@@ -188,8 +249,8 @@ def generate_messages(rng: random.Random, first_id: int,
     ends = list(accumulate(lengths))
     seeds = struct.unpack(f"<{count}Q", rng.randbytes(8 * count))
     starts = range(0, count * _PHONE_WIDTH, _PHONE_WIDTH)
+    texts = [text[start:end] for start, end in zip([0, *ends[:-1]], ends)]
     return list(map(
         Message, range(first_id, first_id + count),
         [phones[start:start + _PHONE_WIDTH] for start in starts],
-        [text[start:end] for start, end in zip([0, *ends[:-1]], ends)],
-        seeds))
+        texts, seeds, random_forms(texts)))

@@ -15,7 +15,9 @@ The rules, each a line of :meth:`Schedule._decide`:
   the one given back first (the one free longest), so zero-time sends go
   round the whole fleet;
 - a capped sender (``tps``) is free again at its next slot, and the
-  account's slots (``max_rate``) are taken in order of start;
+  account's slots (``max_rate``) are taken in order of start; when the
+  caps count segments (``per_segment``), a message of k segments takes k
+  slots of each, and k times its drawn send time;
 - a send that could start at ``t`` takes a retry due by ``t`` (the
   earliest first), else the next fresh message, else the earliest retry,
   whenever it falls due;
@@ -119,19 +121,20 @@ class Decided(NamedTuple):
     """The latest: until real time reaches it, some are not yet due."""
 
 
-def next_slot_s(start_s: float, gap_s: float) -> float:
-    """A cap's next slot after a start at ``start_s``: ``gap_s`` later,
-    one over its rate (0 without a cap, when every moment is a slot).
-    The account's cap (``max_rate``) and a sender's own (``tps``) alike.
-    """
-    return start_s + gap_s
+def next_slot_s(start_s: float, gap_s: float, slots: int = 1) -> float:
+    """A cap's next slot after a start at ``start_s`` that took ``slots``
+    of them: ``slots * gap_s`` later, ``gap_s`` being one over its rate (0
+    without a cap, when every moment is a slot).  The account's cap
+    (``max_rate``) and a sender's own (``tps``) alike."""
+    return start_s + gap_s * slots
 
 
-def next_free_s(start_s: float, done_s: float, gap_s: float) -> float:
-    """When a sender whose send ran from ``start_s`` to ``done_s`` is free
-    again: the later of that end and its own next slot (``gap_s`` is one
-    over its ``tps`` cap)."""
-    next_start_s = next_slot_s(start_s, gap_s)
+def next_free_s(start_s: float, done_s: float, gap_s: float,
+                slots: int = 1) -> float:
+    """When a sender whose send ran from ``start_s`` to ``done_s``, taking
+    ``slots`` of its cap's, is free again: the later of that end and its
+    own next slot (``gap_s`` is one over its ``tps`` cap)."""
+    next_start_s = next_slot_s(start_s, gap_s, slots)
     return done_s if done_s > next_start_s else next_start_s
 
 
@@ -155,7 +158,8 @@ class Schedule:
 
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
                  fresh: Fresh, carrier: Latency | None = None,
-                 ranks: Sequence[int] = ()) -> None:
+                 ranks: Sequence[int] = (), per_segment: bool = False
+                 ) -> None:
         self._lock = threading.Lock()
         # All free at 0, in the order of their turns: a sorted list, and
         # so a heap as it stands.  Sender indexes count from 1.
@@ -185,6 +189,7 @@ class Schedule:
         each of ``ranks`` (read once every sender has ended)."""
         self.reached_order = Ranked(ranks)
         """The same for the moments the carrier reached the phones."""
+        self._per_segment = per_segment
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -201,7 +206,7 @@ class Schedule:
         free, retries, fresh = self._free, self._retries, self._fresh
         gap_s, deadline_s = self._gap_s, self._deadline_s
         latest_s = self._latest_start_s
-        carrier = self._carrier
+        carrier, per_segment = self._carrier, self._per_segment
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -246,7 +251,10 @@ class Schedule:
                     else:
                         over = True  # every message has its outcome
                         break
-                slot_s = start + gap_s
+                # The slots it takes: 1, or its segments.  Times 1 is
+                # exact: runs that count messages keep every figure.
+                slots = message.form.segments if per_segment else 1
+                slot_s = start + gap_s * slots
                 bits = message.seed  # attempt_bits, inlined for attempt 1
                 if attempt > 1:
                     bits = attempt_bits(bits, attempt)
@@ -255,13 +263,15 @@ class Schedule:
                         (bits >> 32) * DRAW_UNIT)
                 else:
                     send_s = profile.draw((bits >> 32) * DRAW_UNIT)
+                if per_segment:
+                    send_s *= slots
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 done_s = start + send_s
                 if done_s > last_s:
                     last_s = done_s
                 if done_s < first_s:
                     first_s = done_s
-                next_start = start + profile.gap_s
+                next_start = start + profile.gap_s * slots
                 turn += 1
                 heapq.heapreplace(free, (
                     done_s if done_s > next_start else next_start,

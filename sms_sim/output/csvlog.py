@@ -19,7 +19,7 @@ class CsvLog:
     """
 
     COLUMNS = ("id", "phone", "group", "sender", "attempts", "outcome",
-               "send_s", "delivered_at_s")
+               "send_s", "delivered_at_s", "encoding", "segments")
     """A message's columns, named as they always were, so that logs stay
     comparable; the names say less than the figures are:
 
@@ -29,7 +29,8 @@ class CsvLog:
       its outcome: when it was delivered (``sent``); when its last attempt
       ended (``failed``, and ``expired`` where the retry it needed could
       not start before the deadline); or the deadline itself (``expired``
-      waiting in line, with ``group`` and ``sender`` empty).
+      waiting in line, with ``group`` and ``sender`` empty);
+    - ``encoding`` and ``segments``: its text's (``gsm7`` or ``ucs2``).
     """
     CARRIER_COLUMN = "reached_at_s"
     """The column a run with a carrier adds: when the phone had it (empty
@@ -62,7 +63,8 @@ class CsvLog:
         of the attempt that ended it: empty for a message that expired
         waiting for an attempt to start."""
         rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
-                f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g}"
+                f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g},"
+                f"{r.message.form.encoding},{r.message.form.segments}"
                 f"{_reached_column(r) if self._carrier else ''}\n"
                 for r in results if r.outcome != RETRY]
         if rows:

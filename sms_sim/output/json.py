@@ -92,6 +92,11 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
             if snap.reached_curves else []}
            if snap.carrier else {}),
         "throughput_per_s": _round(snap.throughput_per_s, 1),
+        "segment_throughput_per_s": _round(snap.segment_throughput_per_s,
+                                           1),
+        "encodings": dict(snap.by_encoding),
+        "segments": dict(snap.by_segments),
+        "segments_sent": snap.segments_sent,
         "attempts": {str(n): c for n, c in snap.attempts},
         "retries": snap.retries,
         "first_attempt_failed": snap.first_attempt_failed,

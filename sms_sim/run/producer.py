@@ -5,20 +5,25 @@ import queue
 import random
 
 from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
+from sms_sim.model.texts import Texts
 from sms_sim.run.channels import Channels
 from sms_sim.run.tuning import POLL_S
 
 
-def produce(channels: Channels, rng: random.Random,
-            num_messages: int) -> None:
+def produce(channels: Channels, rng: random.Random, num_messages: int,
+            texts: Texts | None = None, seed: int | None = None) -> None:
     """Fill the inbox with ``num_messages`` fresh messages in id order, a
     chunk at a time, then ``None``; return early if the run is stopped.
     The inbox is bounded, so this runs only as far ahead of the senders as
-    it holds."""
+    it holds.  With ``texts``, the messages carry those, in the order
+    they say (at random: from the run's ``seed``)."""
+    texts_rng = Texts.generator(seed)
     next_id = 0
     while next_id < num_messages:
         chunk = generate_messages(
             rng, next_id, min(GENERATE_CHUNK, num_messages - next_id))
+        if texts is not None:
+            chunk = texts.carried(chunk, texts_rng)
         if not _put(channels, chunk):
             return
         next_id += len(chunk)

@@ -78,12 +78,14 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s)
     schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
-                        config.carrier, moment_ranks(config.num_messages))
+                        config.carrier, moment_ranks(config.num_messages),
+                        config.per_segment)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,
                             sent_order=schedule.sent_order,
-                            reached_order=schedule.reached_order),
+                            reached_order=schedule.reached_order,
+                            send_factor=config.send_factor),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)
@@ -119,7 +121,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
          for name, body in (
              ("monitor", monitor_run),
              ("producer",
-              lambda: produce(channels, rng, config.num_messages)))),
+              lambda: produce(channels, rng, config.num_messages,
+                              config.texts, config.seed)))),
         # Daemons: CPython keeps a shutdown lock for every other thread
         # and scans them all at each start (quadratic in the fleet); every
         # sender's goodbye is awaited below all the same.

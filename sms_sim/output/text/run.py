@@ -9,6 +9,7 @@ from sms_sim.measure.curve import DELIVERY_SHARES
 from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary
+from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.output.tables import group_table
 from sms_sim.output.text.style import PLAIN, Style, fit, visible_width, wrap
 from sms_sim.output.text.units import (count_text, duration_text,
@@ -221,8 +222,16 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
             f"retries {count_text(snap.retries)}",
             f"first try failed {count_text(snap.first_attempt_failed)} "
             f"({percent_text(snap.first_attempt_failure_share)})"]))
+    rows.append(("texts", [
+        *(f"{ENCODING_NAMES[name]} {count_text(count)}"
+          for name, count in snap.by_encoding if count),
+        *(f"{row} segment{'' if row == '1' else 's'} {count_text(count)}"
+          for row, count in snap.by_segments if count),
+        f"segments sent {count_text(snap.segments_sent)}"]))
     rows.append(("throughput",
-                 [f"{rate_text(snap.throughput_per_s)} simulated"]))
+                 [f"{rate_text(snap.throughput_per_s)} simulated",
+                  f"{rate_text(snap.segment_throughput_per_s)} "
+                  "in segments"]))
     if snap.delivery:
         rows.append(("delivered", _moments(snap.delivery, snap.last_sent_s)))
     if snap.reached_at:
