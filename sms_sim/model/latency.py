@@ -9,12 +9,16 @@ it whatever thread draws it.  The shapes:
   brief's "random period of time distributed around a configurable mean");
 - ``normal``: the mean and standard deviation, truncated at 0 (which moves
   the mean by less than 0.2% while the deviation is at most a third of the
-  mean);
+  mean, and doubles it with a deviation twice the mean: ``drawn_mean_s``
+  says by how much);
 - ``exponential``: the mean alone;
 - ``lognormal``: the mean and standard deviation of the duration itself,
   not of its logarithm;
 - ``empirical``: measured durations, sampled with linear interpolation
-  between the sorted measurements.
+  between the sorted measurements, each at the middle of its own share of
+  the draws (the ``k``-th of ``n`` at ``(k + 1/2) / n``), the smallest and
+  the largest held over the first and last half share: the draws keep the
+  file's mean exactly, and its least and greatest values.
 """
 from __future__ import annotations
 
@@ -145,6 +149,16 @@ class Latency:
         message's bits can give (finite for every shape)."""
         return self.draw()(1.0 - DRAW_UNIT)
 
+    @property
+    def drawn_mean_s(self) -> float:
+        """The mean of the durations drawn: ``mean_s``, but for a normal,
+        whose truncation at 0 moves it up."""
+        if self.shape != "normal" or not self.sd_s:
+            return self.mean_s
+        alpha = -self.mean_s / self.sd_s
+        return self.mean_s + self.sd_s * _STANDARD.pdf(alpha) / (
+            1.0 - _STANDARD.cdf(alpha))
+
     def draw(self) -> Draw:
         """The inverse transform: a uniform draw in [0, 1) to a duration.
 
@@ -185,11 +199,23 @@ def _truncated_normal(mean: float, sd: float) -> Draw:
 
 
 def _interpolated(table: tuple[float, ...]) -> Draw:
-    last = len(table) - 1
+    """The sorted ``table``'s ``k``-th value at the draw ``(k + 1/2) / n``,
+    a straight line between two neighbours, flat beyond the first's and
+    the last's.  Its mean is the table's: each value weighs ``1/(2n)`` at
+    each end of its line, and the flat ends make up the rest.  (Lines from
+    the first value at 0 to the last at 1 would weigh the two extremes
+    half as much as the others: 13.4 ms of draws for a file averaging
+    20.8 ms, where one slow value stood out.)"""
+    count = len(table)
+    last = count - 1
 
     def draw(u: float) -> float:
-        position = u * last
+        position = u * count - 0.5
+        if position <= 0.0:
+            return table[0]
         index = int(position)
+        if index >= last:
+            return table[last]
         low = table[index]
         return low + (table[index + 1] - low) * (position - index)
     return draw
@@ -197,15 +223,14 @@ def _interpolated(table: tuple[float, ...]) -> Draw:
 
 def _reduced(ordered: list[float], points: int) -> list[float]:
     """``ordered`` itself if short, else ``points`` of its quantiles, each
-    interpolated exactly as a draw would be."""
+    at the middle of its share of the draws, as a draw would give them:
+    their mean is the midpoint rule's of the file's draws."""
     if len(ordered) <= points:
         return ordered
     draw = _interpolated(tuple(ordered))
-    return [draw(i / (points - 1)) for i in range(points - 1)] + \
-        [ordered[-1]]
+    return [draw((i + 0.5) / points) for i in range(points)]
 
 
 def _table_mean(table: tuple[float, ...]) -> float:
-    """The mean of the interpolated distribution: each step between two
-    neighbours is equally likely, and its mean is their midpoint."""
-    return (math.fsum(table) - (table[0] + table[-1]) / 2) / (len(table) - 1)
+    """The mean of the interpolated distribution: the table's own."""
+    return math.fsum(table) / len(table)
