@@ -63,6 +63,8 @@ def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:
                                result(3, EXPIRED, send_s=0.0),
                                result(4, RETRY)])  # not an outcome
     setup.monitor.run()
+    # Every outcome is known: the stop that follows interrupts nothing.
+    assert setup.channels.complete.is_set()
     final = setup.monitor.finish(False, 0.0)
     assert (final.sent, final.failed, final.expired, final.unsent) == \
         (2, 1, 1, 0)
@@ -133,6 +135,7 @@ def test_a_stop_with_messages_left_is_an_interrupt_or_a_fault() -> None:
         setup.channels.sent.put([result(0)])
         setup.channels.stop.set()
         setup.monitor.run()
+        assert not setup.channels.complete.is_set()
         final = setup.monitor.finish(faulted, 0.0)
         assert (final.processed, final.unsent) == (1, 9)
         assert final.stopped == stopped

@@ -11,7 +11,7 @@ import pytest
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import Message, generate_messages
-from sms_sim.model.result import FAILED, SENT, Result
+from sms_sim.model.result import FAILED, RETRY, SENT, Result
 from sms_sim.model.schedule import Schedule
 from sms_sim.run.channels import Channels, SenderExit, Stop
 from sms_sim.run.clock import Pacing, SimClock, Wait
@@ -30,11 +30,12 @@ class Rig:
                  speed: float = 1.0, slack_s: float = 0.0,
                  fake: FakeTime | None = None, wait: Wait | None = None,
                  batch: int = 1, pending_results: int = 1 << 30,
-                 stop: Stop | None = None) -> None:
+                 stop: Stop | None = None,
+                 gateway: Gateway = Gateway()) -> None:
         self.fake = fake or FakeTime()
         self.channels = Channels.create(4, stop or threading.Event())
         chunks: list[list[Message] | None] = [list(messages), None]
-        self.schedule = Schedule((group,), Gateway(), lambda: chunks.pop(0))
+        self.schedule = Schedule((group,), gateway, lambda: chunks.pop(0))
         self.clock = SimClock.started(speed, self.fake.clock)
         self.sender = Sender(
             "sender-1", self.schedule, self.channels,
@@ -147,6 +148,31 @@ def test_a_stop_during_a_wait_leaves_what_is_not_yet_due_unsent() -> None:
               fake=Stopping())
     done = rig.run()
     assert [r.message.id for r in done] == [m.id for m in MESSAGES[:4]]
+    assert rig.exits() == [SenderExit("sender-1", None)]
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_stop_after_every_outcome_is_known_loses_no_attempt(
+        complete: bool) -> None:
+    """A busy machine can let one sender post a message's last attempt
+    before another posts the attempt it failed first: the monitor then
+    has every outcome and stops the run while that attempt waits to come
+    out.  It was decided all the same, and is posted; after an interrupt
+    (the run not complete), what is not yet due stays unsent."""
+    rig: Rig
+
+    class LateAndStopped(FakeTime):
+        def wait(self, seconds: float) -> bool:
+            super().wait(seconds)
+            if complete:
+                rig.channels.complete.set()
+            return True  # stopped
+
+    rig = Rig(MESSAGES[:1], SenderGroup.uniform(1, 0.01, 0.0, 1.0),
+              fake=LateAndStopped(), batch=2, gateway=Gateway(retries=1))
+    done = rig.run()
+    assert [(r.attempts, r.outcome) for r in done] == (
+        [(1, RETRY), (2, FAILED)] if complete else [])
     assert rig.exits() == [SenderExit("sender-1", None)]
 
 

@@ -86,11 +86,16 @@ class Channels:
     notices: NoticeQueue
     backlog: Backlog
     stop: Stop
+    complete: threading.Event
+    """Set by the monitor once every message has its outcome, before the
+    stop that ends the run: a stop then interrupts nothing, so a sender
+    that was late in real time still posts the attempts it decided."""
 
     @classmethod
     def create(cls, inbox_items: int, stop: Stop) -> Channels:
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
-                   queue.SimpleQueue(), queue.SimpleQueue(), Backlog(), stop)
+                   queue.SimpleQueue(), queue.SimpleQueue(), Backlog(), stop,
+                   threading.Event())
 
     def take_fresh(self) -> list[Message] | None:
         """The next chunk of fresh messages, or None after the last.

@@ -82,6 +82,7 @@ class Monitor:
             # machine that fell behind shows it slower, not faster.
             self._report_if_due(stats.latest_s)
         if stats.processed == stats.total:
+            self._channels.complete.set()
             self._catch_up(stats.end_s)
 
     def _catch_up(self, end_s: float) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import traceback
+from collections.abc import Sequence
 from operator import attrgetter
 
 from sms_sim.model.result import SENT, Result
@@ -92,12 +93,27 @@ class Sender:
             self._sent += decided.sent
             self._failed += decided.failed
             return
-        for result in sorted(decided.sent + decided.failed, key=_DONE_AT):
+        ordered = sorted(decided.sent + decided.failed, key=_DONE_AT)
+        for index, result in enumerate(ordered):
             done_s = result.done_at_s
             if done_s > self._horizon_s:
-                self._release_at(done_s)
-            if done_s < self._earliest_s:
-                self._earliest_s = done_s
+                try:
+                    self._release_at(done_s)
+                except Stopped:
+                    if self._channels.complete.is_set():
+                        # Every message has its outcome, so what is left
+                        # here are attempts made before some of them:
+                        # late only in real time (a busy machine let
+                        # another sender post a later attempt first).
+                        self._hold(ordered[index:])
+                    raise
+            self._hold((result,))
+
+    def _hold(self, results: Sequence[Result]) -> None:
+        """Take ``results`` in hand, to be posted at the next flush."""
+        for result in results:
+            if result.done_at_s < self._earliest_s:
+                self._earliest_s = result.done_at_s
             (self._sent if result.outcome == SENT
              else self._failed).append(result)
 
