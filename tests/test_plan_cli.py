@@ -954,6 +954,8 @@ def test_the_pages_settings_name_every_setting() -> None:
         ("group 2", "3 senders, lognormal 50ms sd 20ms, 10% failing, at "
          "most 5/s each"),
         ("carrier's delay", "exponential 8s"),
+        ("texts", "random printable ASCII, 1 to 100 characters"),
+        ("caps count", "messages"),
         ("account cap", "100/s"),
         ("retries", "2, backoff 0.5 s to 10 s, 25% permanent"),
         ("deadline", "20m00s"), ("speed", "max speed"), ("seed", "3"))
@@ -962,6 +964,11 @@ def test_the_pages_settings_name_every_setting() -> None:
     assert dict(plain)["retries"] == "0" and dict(plain)["deadline"] == \
         "none"
     assert "carrier's delay" not in dict(plain)
+    texts = dict(pages.settings(parse(
+        "--text-file", "examples/alerts.txt", "--text-order", "random",
+        "--count", "segments").config))
+    assert (texts["texts"], texts["caps count"]) == (
+        "5 given, at random", "segments")
 
 
 def test_the_curves_mark_the_deadline_and_the_target() -> None:

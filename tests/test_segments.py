@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from sms_sim.measure.stats import Stats
+from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SEGMENTS, SenderGroup, SimulationConfig
 from sms_sim.model.encoding import (GSM7, GSM7_EXTENSION, MAX_SEGMENTS,
                                     ONE_GSM7, UCS2, Form, encode)
@@ -25,6 +26,7 @@ from sms_sim.model.result import EXPIRED, FAILED, SENT, Result
 from sms_sim.model.schedule import Schedule, next_free_s, next_slot_s
 from sms_sim.model.texts import (AT_RANDOM, Texts, TextsError, read_texts)
 from sms_sim.model.validation import ConfigError
+from sms_sim.output.html import pages
 from tests.background import BACKGROUND, Job
 from tests.test_golden import MACHINE_FIELDS
 from tests.test_readme import README
@@ -182,19 +184,24 @@ def test_a_run_that_counts_segments_is_bounded_by_its_texts() -> None:
         SimulationConfig(10, (group,), cap_unit="bytes")
 
 
-def test_the_summary_counts_messages_by_form_and_segments_sent() -> None:
-    group = SenderGroup.uniform(1, 0.1, 0.0, 0.5)
-    stats = Stats(6, [group])
-    outcomes = [(ONE_GSM7, SENT), (ONE_GSM7, FAILED), (Form(UCS2, 3), SENT),
-                (Form(GSM7, 4), SENT), (Form(UCS2, 9), EXPIRED),
-                (Form(UCS2, 2), FAILED)]
+def summary_of(outcomes: Sequence[tuple[Form, str]]) -> Summary:
+    """The summary of messages that ended as ``outcomes`` say, each by an
+    attempt that ended at 1 s (none for an expiry)."""
+    stats = Stats(len(outcomes), [SenderGroup.uniform(1, 0.1, 0.0, 0.5)])
     stats.add(Result(message=message(i, form), group=0, sender=1,
                      attempts=int(outcome != EXPIRED),
                      send_s=None if outcome == EXPIRED else 0.1,
                      done_at_s=1.0, spent_s=0.1, outcome=outcome,
                      reached_at_s=None)
               for i, (form, outcome) in enumerate(outcomes))
-    summary = stats.summary(1.0, 2.0)
+    return stats.summary(1.0, 2.0)
+
+
+def test_the_summary_counts_messages_by_form_and_segments_sent() -> None:
+    summary = summary_of([
+        (ONE_GSM7, SENT), (ONE_GSM7, FAILED), (Form(UCS2, 3), SENT),
+        (Form(GSM7, 4), SENT), (Form(UCS2, 9), EXPIRED),
+        (Form(UCS2, 2), FAILED)])
     assert summary.by_encoding == (("gsm7", 3), ("ucs2", 3))
     assert summary.by_segments == (("1", 2), ("2", 1), ("3", 1),
                                    ("more", 2))
@@ -203,6 +210,15 @@ def test_the_summary_counts_messages_by_form_and_segments_sent() -> None:
     # last attempt's end, 1 s), as messages are.
     assert summary.throughput_per_s == 5 / 1.0
     assert summary.segment_throughput_per_s == 11 / 1.0
+
+
+def test_the_html_report_shows_the_texts_and_segments() -> None:
+    rows = dict(pages.summary_rows(summary_of(
+        [(ONE_GSM7, SENT), (Form(UCS2, 3), FAILED)])))
+    assert rows["texts"] == "GSM-7 1, UCS-2 1"
+    assert rows["segments"] == "1: 1, 3: 1"
+    assert rows["segments sent"] == "1"
+    assert rows["throughput"] == "2/s (4/s in segments)"
 
 
 def start(*args: str) -> list[str]:

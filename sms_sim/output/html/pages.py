@@ -8,6 +8,8 @@ from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import Curve, Mark, band, marks
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
+from sms_sim.model.encoding import ENCODING_NAMES
+from sms_sim.model.texts import IN_TURN
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
@@ -29,7 +31,14 @@ def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:
             + (f", at most {group.tps:g}/s each" if group.tps else ""))))
     if config.carrier is not None:
         rows.append(("carrier's delay", latency_text(config.carrier)))
-    rows += [("account cap", "none" if gateway.max_rate is None
+    texts = config.texts
+    order = "in turn" if texts is None or texts.order == IN_TURN \
+        else "at random"
+    rows += [("texts", "random printable ASCII, 1 to 100 characters"
+              if texts is None
+              else f"{count_text(len(texts.lines))} given, {order}"),
+             ("caps count", config.cap_unit),
+             ("account cap", "none" if gateway.max_rate is None
               else rate_text(gateway.max_rate)),
              ("retries", f"{gateway.retries}"
               + (f", backoff {gateway.backoff.base_s:g} s to "
@@ -50,7 +59,7 @@ def _marks(config: SimulationConfig, target: Target | None
                  None if target is None else target.mark)
 
 
-def _summary(snap: Summary) -> list[tuple[str, str]]:
+def summary_rows(snap: Summary) -> list[tuple[str, str]]:
     def share(part: int) -> str:
         return f" ({percent_text(part / snap.total)})" if snap.total else ""
 
@@ -61,8 +70,17 @@ def _summary(snap: Summary) -> list[tuple[str, str]]:
     if snap.carrier:
         rows.append(("reached the phones", count_text(snap.reached)
                      + share(snap.reached)))
-    return rows + [("average send time", seconds_text(snap.avg_send_s)),
-                   ("throughput", rate_text(snap.throughput_per_s))]
+    return rows + [
+        ("texts", ", ".join(
+            f"{ENCODING_NAMES[name]} {count_text(count)}"
+            for name, count in snap.by_encoding if count) or "-"),
+        ("segments", ", ".join(
+            f"{row}: {count_text(count)}"
+            for row, count in snap.by_segments if count) or "-"),
+        ("segments sent", count_text(snap.segments_sent)),
+        ("average send time", seconds_text(snap.avg_send_s)),
+        ("throughput", f"{rate_text(snap.throughput_per_s)} "
+         f"({rate_text(snap.segment_throughput_per_s)} in segments)")]
 
 
 def one_run(snap: Summary, config: SimulationConfig, command: str,
@@ -72,7 +90,7 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
     return render(HtmlReport(
         title=f"sms-sim: {count_text(snap.total)} messages, "
               f"{count_text(config.num_senders)} senders",
-        command=command, seed=snap.seed, summary=tuple(_summary(snap)),
+        command=command, seed=snap.seed, summary=tuple(summary_rows(snap)),
         curves=curves, curves_title=_curves_title(snap.carrier),
         marks=_marks(config, target), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),
