@@ -28,6 +28,7 @@ from sms_sim.measure.stats import Stats
 from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.encoding import ONE_GSM7
+from sms_sim.model.latency import Latency
 from sms_sim.model.message import Message
 from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.output.csvlog import CsvLog
@@ -350,9 +351,36 @@ def test_a_backoff_without_a_cap_keeps_the_default_cap_or_the_base(
 
 
 def test_zero_positional_senders_with_a_group_and_zero_messages() -> None:
-    config = parse("0", "0", "0.01", "0", "0", "--senders", "3:0:0:0").config
+    config = parse("0", "0", "--senders", "3:0:0:0").config
     assert config.num_messages == 0
     assert config.groups == (SenderGroup.uniform(3, 0, 0, 0),)
+
+
+@pytest.mark.parametrize("given", [
+    ("0.01",), ("-", "0.005"), ("-", "-", "0.3")])
+def test_zero_positional_senders_refuse_the_settings_they_would_ignore(
+        given: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Once ignored without a word, as --tps and --dist were not."""
+    name = ("mean_processing_time", "max_deviation",
+            "failure_rate")[len(given) - 1]
+    error = usage_error(["10", "0", *given, "--senders", "2:0.01:0:0"],
+                        monkeypatch, capsys)
+    assert error.endswith(f"argument {name}: is for the positional "
+                          "senders, and num_senders is 0; give a group's "
+                          "own in its --senders")
+
+
+@pytest.mark.parametrize("not_given", ["-", "_"])
+def test_a_positional_value_not_given_takes_its_default(
+        not_given: str) -> None:
+    # the failure rate alone, with a shape that has no deviation
+    config = parse("10", "4", "0.02", not_given, "0.3", "--dist",
+                   "exponential").config
+    assert config.groups == (SenderGroup(
+        4, Latency.exponential(0.02), 0.3),)
+    assert parse(*[not_given] * 5, "--seed", "1").config == \
+        parse("--seed", "1").config
 
 
 def test_positional_settings_are_checked_even_with_zero_senders(

@@ -587,7 +587,11 @@ def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
     (("--sweep", "senders=1,000"), "argument --sweep: 'senders=1,000': a "
      "value must be an integer in digits, without a leading 0 (1000 or "
      "1_000: commas separate the values), got '000'"),
-    (("--sweep", "retries=1e0"), "got '1e0'")])
+    (("--sweep", "retries=1e0"), "got '1e0'"),
+    # settings that no sender would take, once ignored without a word
+    (("10", "0", "0.01", "0.005", "--senders", "2:0.01:0:0"), "argument "
+     "mean_processing_time: is for the positional senders, and "
+     "num_senders is 0")])
 def test_a_value_in_another_form_is_refused_as_its_neighbours_are(
         args: tuple[str, ...], error: str) -> None:
     done = run(*args)
@@ -622,3 +626,12 @@ def test_a_file_that_cannot_be_what_it_is_given_for_is_refused(
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fifo", "no_header.txt", "read_only.csv"]  # no file named -
     assert (tmp_path / "read_only.csv").read_text() == "kept\n"
+
+
+def test_a_positional_value_not_given_lets_a_later_one_be_given() -> None:
+    """With a shape that takes no deviation, the failure rate could not
+    be given: the deviation before it was refused."""
+    done = run("200", "4", "0.01", "-", "1", "--dist", "exponential",
+               "--speed", "max", "--json")
+    summary = json.loads(done.stdout.splitlines()[-1])
+    assert (done.returncode, summary["failed"]) == (0, 200)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from sms_sim.cli import specs
-from sms_sim.cli.parser import DEFAULT_MEAN_S, DEFAULT_SENDERS, Parser
+from sms_sim.cli.parser import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
+                                DEFAULT_SENDERS, Parser)
 from sms_sim.cli.paths import check_outputs
 from sms_sim.measure.checks import Check, min_delivered, min_reached
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
@@ -152,9 +153,11 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     groups = list(args.senders)
     # Checked even when num_senders is 0: a bad value is never moot.
     send = _positional_send(parser, args)
+    failure_rate = (specs.DEFAULT_FAILURE_RATE if args.failure_rate is None
+                    else args.failure_rate)
     try:
-        positional = SenderGroup(max(num_senders, 1), send,
-                                 args.failure_rate, args.tps)
+        positional = SenderGroup(max(num_senders, 1), send, failure_rate,
+                                 args.tps)
     except ConfigError as error:
         _fail(parser, error.field, error)
     if num_senders:
@@ -162,11 +165,8 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     elif not groups:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
-    elif args.tps is not None or args.dist is not None:
-        option = "--tps" if args.tps is not None else "--dist"
-        parser.error(f"argument {option}: is for the positional senders, "
-                     "and num_senders is 0; give a group's own in its "
-                     "--senders")
+    else:
+        _refuse_ignored(parser, args)
     plan = bool(args.runs or args.sweep or args.target)
     speed = args.speed if args.speed is not None \
         else UNPACED if plan else 1.0
@@ -174,7 +174,8 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         gateway = Gateway(args.max_rate, args.retries, args.backoff,
                           args.permanent, args.deadline)
         config = simulation.with_seed(SimulationConfig(
-            args.num_messages, tuple(groups), args.interval, args.seed,
+            DEFAULT_MESSAGES if args.num_messages is None
+            else args.num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
             args.count))
     except ConfigError as error:
@@ -217,6 +218,18 @@ def _texts(parser: argparse.ArgumentParser,
     if args.text_file is not None:
         return Texts(args.text_file, args.text_order or IN_TURN)
     return None
+
+
+def _refuse_ignored(parser: argparse.ArgumentParser,
+                    args: argparse.Namespace) -> None:
+    """With num_senders 0, the positional senders' settings have no
+    senders to apply to: refused, rather than ignored without a word."""
+    for name in ("mean_processing_time", "max_deviation", "failure_rate",
+                 "--tps", "--dist"):
+        if getattr(args, name.lstrip("-")) is not None:
+            parser.error(f"argument {name}: is for the positional senders, "
+                         "and num_senders is 0; give a group's own in its "
+                         "--senders")
 
 
 def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,

@@ -28,6 +28,7 @@ from sms_sim.plan.settings import SOLVE_NAMES, SWEEP_NAMES
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
+DEFAULT_MESSAGES = 1000
 DEFAULT_SENDERS = 4
 DEFAULT_MEAN_S = 0.01
 """The positional senders' defaults: the help says them, ``options.py``
@@ -91,7 +92,11 @@ GROUPS = {
 option table has the same)."""
 EPILOG = f"""\
 Senders over all groups: 1 to {MAX_SENDERS:,}; the {DEFAULT_SENDERS} default
-senders count unless num_senders is 0. Times are simulated seconds, or
+senders count unless num_senders is 0. With num_senders 0, the positional
+settings after it are refused (no sender would take them). A positional
+value given as
+- (or _) is not given, its default applies: 1000 4 0.01 - 0.2 --dist
+exponential gives the failure rate alone. Times are simulated seconds, or
 take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
 Integers are written in ASCII digits, optionally grouped in threes by commas
 or underscores: 1000, 1,000 or 1_000 (in a --sweep, where commas separate
@@ -239,23 +244,29 @@ def build_parser(prog: str = "start.py",
         epilog=EPILOG, formatter_class=_Formatter, add_help=False)
     group = {title: parser.add_argument_group(title) for title in GROUPS}
     add = group["the run"].add_argument
-    add("num_messages", nargs="?", type=specs.messages, default=1000,
+    positional = specs.unless_not_given
+    add("num_messages", nargs="?", type=positional(specs.messages),
+        default=None,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
-        "(default: %(default)s)")
+        f"(default: {DEFAULT_MESSAGES})")
     add = group["senders and shapes"].add_argument
-    add("num_senders", nargs="?", type=specs.num_senders, default=None,
+    add("num_senders", nargs="?", type=positional(specs.num_senders),
+        default=None,
         help=f"senders with the settings below, an integer from 0 to "
         f"{MAX_SENDERS:,}; 0 needs --senders (default: {DEFAULT_SENDERS})")
-    add("mean_processing_time", nargs="?", type=specs.seconds, default=None,
+    add("mean_processing_time", nargs="?", type=positional(specs.seconds),
+        default=None,
         help=f"mean simulated seconds to send one message, >= 0 (default: "
         f"{DEFAULT_MEAN_S})")
-    add("max_deviation", nargs="?", type=specs.seconds, default=None,
+    add("max_deviation", nargs="?", type=positional(specs.seconds),
+        default=None,
         help="seconds a send may differ from the mean, uniformly, from 0 to "
         "the mean; with --dist normal or lognormal, the standard deviation "
         "(default: half the mean)")
-    add("failure_rate", nargs="?", type=specs.number,
-        default=specs.DEFAULT_FAILURE_RATE,
-        help="share of sends that fail, from 0 to 1 (default: %(default)s)")
+    add("failure_rate", nargs="?", type=positional(specs.number),
+        default=None,
+        help=f"share of sends that fail, from 0 to 1 (default: "
+        f"{specs.DEFAULT_FAILURE_RATE})")
     add("--dist", metavar="SHAPE", default=None,
         help=f"the shape of the positional senders' send times: "
         f"{', '.join(SHAPES[:-1])}, or empirical:file=PATH[,column=NAME] "

@@ -87,6 +87,20 @@ def integer(text: str, limit: int | None = None) -> int:
     return int(digits)
 
 
+NOT_GIVEN = ("-", "_")
+"""A positional value written so is not given: its default applies, and
+a later one can be given (``1000 4 0.01 - 0.2 --dist exponential``)."""
+
+
+def unless_not_given(parse: Callable[[str], T]
+                     ) -> Callable[[str], T | None]:
+    """``parse``, but None for a value in :data:`NOT_GIVEN`."""
+    @functools.wraps(parse)
+    def read(text: str) -> T | None:
+        return None if text in NOT_GIVEN else parse(text)
+    return read
+
+
 def number(text: str) -> float:
     """A number in ASCII digits (:data:`NUMBER`)."""
     if not NUMBER.fullmatch(text.strip()):
