@@ -47,6 +47,8 @@ COMMANDS = {
               "--speed", "max"],
     "carried": ["200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
                 "max", "--carrier-delay", "exponential:mean=2"],
+    "routed": ["200", "0", "--senders", "name=a,count=2,mean=0.01,down=1+1",
+               "--json", "--speed", "max"],
 }
 """The runs the README's claims are checked on."""
 RUNS = {name: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args])
@@ -192,7 +194,7 @@ def documented_fields() -> set[str]:
 
 def test_every_json_field_is_documented_and_every_documented_one_is_real(
         outputs: dict[str, str]) -> None:
-    lines = [json.loads(line) for name in ("plain", "carried")
+    lines = [json.loads(line) for name in ("plain", "carried", "routed")
              for line in outputs[name].splitlines()]
     fields = {key for line in lines for key in line}
     group_fields = {key for line in lines for group in line.get("groups", [])

@@ -48,7 +48,11 @@ def main(argv: Sequence[str] | None = None,
         return ExitStatus.FAULT
     for warning in shape_warnings(options.config):
         say(env.stderr, f"sms-sim: warning: {warning}\n")
-    log = open_log(parser, options.log, options.config.carrier is not None)
+    config = options.config
+    log = open_log(parser, options.log, config.carrier is not None,
+                   [config.route_name(index)
+                    for index in range(len(config.groups))]
+                   if config.routed else ())
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)

@@ -50,6 +50,8 @@ ARGUMENTS = {
     "deadline_s": "--deadline",
     "seed": "--seed",
     "cap_unit": "--count",
+    "name": "--senders",
+    "routing": "--routing",
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
@@ -177,7 +179,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
             DEFAULT_MESSAGES if args.num_messages is None
             else args.num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
-            args.count))
+            args.count, args.routing))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(

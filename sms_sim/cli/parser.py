@@ -11,7 +11,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from sms_sim import __version__
-from sms_sim.cli import specs
+from sms_sim.cli import route_specs, specs
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
                                   MAX_SPEED, MESSAGES, MIN_INTERVAL_S,
@@ -20,6 +20,7 @@ from sms_sim.model.encoding import MAX_SEGMENTS
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES
 from sms_sim.model.texts import TEXT_ORDERS
+from sms_sim.model.route import ROUTINGS
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
@@ -36,7 +37,8 @@ applies them."""
 
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
-           [--senders GROUP]... [--carrier-delay SPEC] [--speed X|max]
+           [--senders GROUP]... [--routing spread|failover]
+           [--carrier-delay SPEC] [--speed X|max]
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
@@ -271,13 +273,21 @@ def build_parser(prog: str = "start.py",
         help=f"the shape of the positional senders' send times: "
         f"{', '.join(SHAPES[:-1])}, or empirical:file=PATH[,column=NAME] "
         "(default: uniform)")
-    add("--senders", metavar="GROUP", type=specs.sender_group,
+    add("--senders", metavar="GROUP", type=route_specs.sender_group,
         action="append", default=[],
         help="add a group of senders with their own settings: "
         "COUNT:MEAN:DEVIATION:FAILURE_RATE[:TPS], uniform, or named, "
         "count=N,mean=S,sd=S,fail=P,tps=X,dist=SHAPE (dev=S for uniform; "
         "dist=empirical,file=PATH for measured times; fail is "
-        f"{specs.DEFAULT_FAILURE_RATE} unless given); repeatable")
+        f"{specs.DEFAULT_FAILURE_RATE} unless given); name=NAME makes it a "
+        "route, down=START+LENGTH (repeatable) takes it down, detect=S "
+        "after the start the client notices (till then its sends fail), "
+        "reconnect=S after the end it sends again; repeatable")
+    add("--routing", choices=ROUTINGS, default="spread",
+        help="spread: the sender free first, of any route that is up, "
+        "sends next; failover: a route sends only while every route "
+        "before it (in the order given, the positional senders first) is "
+        "down (default: %(default)s)")
     add = group["gateway and caps"].add_argument
     add("--carrier-delay", metavar="SPEC", type=specs.latency, default=None,
         help="the carrier's delay from a send to the phone: "

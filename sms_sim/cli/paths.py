@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import stat
+from collections.abc import Sequence
 from typing import TextIO
 
 from sms_sim.cli import specs
@@ -66,12 +67,12 @@ def _same_path(path: str, other: str) -> bool:
 
 
 def open_log(parser: argparse.ArgumentParser, path: str | None,
-             carrier: bool) -> CsvLog | None:
+             carrier: bool, routes: Sequence[str] = ()) -> CsvLog | None:
     """The log, emptied; ``check_outputs`` has made sure it may be."""
     if path is None:
         return None
     try:
-        return CsvLog.create(path, carrier)
+        return CsvLog.create(path, carrier, routes)
     except OSError as error:
         parser.error(f"argument --log: cannot write {specs.echo(path)}: "
                      f"{CsvLog.reason(error)}")

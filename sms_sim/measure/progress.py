@@ -31,6 +31,9 @@ class GroupCounts:
     """Of its sent, those the phones had by the figures' simulated time;
     None without a carrier, or for a run of too many groups to follow
     each (``stats.GROUPS_FOLLOWED``)."""
+    outages: tuple[tuple[int, int], ...] = ()
+    """Per outage of its route, in order: the attempts it ended, and of
+    them the messages that failed for good."""
 
     @property
     def avg_send_s(self) -> float | None:

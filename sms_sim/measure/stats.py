@@ -8,6 +8,7 @@ messages as for a billion.
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import sys
@@ -113,6 +114,12 @@ class Stats:
         self._by_attempts = [0] * (MAX_RETRIES + 2)
         self._forms: tuple[dict[Form, int], ...] = ({}, {}, {})
         """Messages sent, failed and expired, by their form."""
+        self._outage_starts = [[o.start_s for o in g.outages]
+                               for g in groups]
+        self._outage_failed = [[0] * len(g.outages) for g in groups]
+        """Per group and outage: attempts the outage ended."""
+        self._outage_lost = [[0] * len(g.outages) for g in groups]
+        """Of those, the last attempts of messages that failed for good."""
         self.expired = 0
         self.retries = 0
         self.retrying = 0
@@ -145,10 +152,12 @@ class Stats:
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
         sent_forms, failed_forms, expired_forms = self._forms
-        for message, group, _, tries, send_s, done, _, outcome, reach \
-                in results:
+        for (message, group, _, tries, send_s, done, _, outcome, reach,
+             cause) in results:
             if done > latest:
                 latest = done
+            if cause is not None:  # an outage ended it
+                self._count_outage(group, done, outcome)
             if send_s is not None:
                 attempts[group] += 1
                 units[group] += int(send_s * scales[group])
@@ -194,6 +203,13 @@ class Stats:
             self._add_reached(reached)
         if self._checkpoints:
             self._count_checkpoints(delivered, reached)
+
+    def _count_outage(self, group: int, done_s: float, outcome: str) -> None:
+        """An attempt an outage ended at ``done_s``: counted in the last
+        outage to start by then, which is the one that ended it."""
+        index = bisect.bisect_right(self._outage_starts[group], done_s) - 1
+        self._outage_failed[group][index] += 1
+        self._outage_lost[group][index] += outcome == FAILED
 
     def _add_reached(self, reached: list[tuple[int, float]]) -> None:
         self._reached.add(reach for _, reach in reached)
@@ -246,8 +262,9 @@ class Stats:
                 self._at_ranks(histogram, order, ranks), until_s))
 
         return (curve("all", whole, order), *(
-            curve(f"group {number}", histogram)
-            for number, histogram in enumerate(groups, 1)
+            curve(group.name or f"group {number}", histogram)
+            for number, (group, histogram)
+            in enumerate(zip(self._groups, groups), 1)
             if len(groups) > 1))
 
     def reached_by(self, sim_s: float) -> int:
@@ -286,10 +303,13 @@ class Stats:
         groups = tuple(
             GroupCounts(group=group, attempts=attempts, sent=sent,
                         failed=failed, send_s=units / scale,
-                        reached=group_reached)
-            for group, attempts, sent, failed, units, scale, group_reached
+                        reached=group_reached,
+                        outages=tuple(zip(outage_failed, outage_lost)))
+            for (group, attempts, sent, failed, units, scale, group_reached,
+                 outage_failed, outage_lost)
             in zip(self._groups, self._attempts, self._sent, self._failed,
-                   self._send_units, self._unit_scale, reached))
+                   self._send_units, self._unit_scale, reached,
+                   self._outage_failed, self._outage_lost))
         return Progress(
             total=self.total, elapsed_s=elapsed_s,
             sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,

@@ -13,6 +13,8 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import RANDOM_MOST_SEGMENTS
 from sms_sim.model.texts import Texts
+from sms_sim.model.route import (ROUTINGS, Outage, check_name,
+                                 check_outages)
 from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
                                       check_rate, check_share, finite)
 
@@ -50,12 +52,20 @@ class SenderGroup:
     Each send takes a simulated time drawn from ``send`` and then fails
     with probability ``failure_rate``.  With ``tps``, each sender of the
     group starts at most that many sends per simulated second.
+
+    A ``name`` makes the group a route, one provider's connections, which
+    may go down (``outages``, ``detect_s``, ``reconnect_s``: see
+    ``route.py``).
     """
 
     count: int
     send: Latency
     failure_rate: float
     tps: float | None = None
+    name: str | None = None
+    outages: tuple[Outage, ...] = ()
+    detect_s: float = 0.0
+    reconnect_s: float = 0.0
 
     @classmethod
     def uniform(cls, count: int, mean_s: float, max_deviation_s: float,
@@ -72,6 +82,8 @@ class SenderGroup:
                               self.count)
         check_share("failure_rate", self.failure_rate)
         check_rate("tps", self.tps, "sends per second")
+        check_name(self.name)
+        check_outages(self.outages, self.detect_s, self.reconnect_s)
 
     @property
     def least_period_s(self) -> float:
@@ -97,6 +109,8 @@ class SimulationConfig:
     """The planner's own texts; None for the brief's random ones."""
     cap_unit: str = MESSAGES
     """What the caps count: ``MESSAGES`` or ``SEGMENTS``."""
+    routing: str = "spread"
+    """How the groups, as routes, share the messages (``ROUTINGS``)."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:
@@ -126,6 +140,7 @@ class SimulationConfig:
         if self.cap_unit not in CAP_UNITS:
             raise ConfigError("cap_unit", " or ".join(CAP_UNITS),
                               self.cap_unit)
+        self._check_routes()
         least_s = self.least_duration_s
         if least_s > HORIZON_S:
             raise ConfigError(
@@ -135,6 +150,27 @@ class SimulationConfig:
                 f"{least_s:.3g} simulated seconds with these senders and "
                 f"caps; a run may model at most {HORIZON} s (about 31 "
                 "years)")
+
+    def _check_routes(self) -> None:
+        names = [group.name for group in self.groups if group.name]
+        for name in names:
+            if names.count(name) > 1:
+                raise ConfigError("name", "a name no other route has", name)
+        if self.routing not in ROUTINGS:
+            raise ConfigError("routing", " or ".join(ROUTINGS), self.routing)
+        if self.routing == "failover" and len(self.groups) < 2:
+            raise ConfigError("routing", "two routes or more for failover",
+                              len(self.groups), "failover needs two routes "
+                              "or more (--senders name=...), got 1")
+
+    @property
+    def routed(self) -> bool:
+        """Whether a group is a route: named, or down at times."""
+        return any(group.name or group.outages for group in self.groups)
+
+    def route_name(self, index: int) -> str:
+        """Group ``index``'s name as a route: its own, or ``group N``."""
+        return self.groups[index].name or f"group {index + 1}"
 
     @property
     def num_senders(self) -> int:

@@ -155,10 +155,11 @@ def retry_jitter(seed: int, attempt: int, fail: float, rate: float,
     cost of a retry (``benchmarks/README.md``).  Where
     ``rate * (1 - permanent)`` is below ``RESCALED_FLOOR``, too few
     distinct values would remain, and :func:`failure_draws` decides
-    instead.
+    instead; so it does for an attempt that an outage ended, which has no
+    fail draw below the rate (``fail`` is negative).
     """
     temporary = 1.0 - permanent
-    if rate * temporary < RESCALED_FLOOR:
+    if fail < 0.0 or rate * temporary < RESCALED_FLOOR:
         draw, jitter = failure_draws(seed, attempt)
         return None if draw < permanent else jitter
     share = fail / rate

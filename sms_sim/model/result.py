@@ -45,6 +45,9 @@ class Result(NamedTuple):
     reached_at_s: float | None
     """When the phone had it: the send's end plus the carrier's delay.
     None unless the message was sent and the run models a carrier."""
+    cause: str | None = None
+    """What failed a failed attempt, if not the send itself: ``outage``
+    (its route went down)."""
 
 
 NO_GROUP = -1

@@ -26,7 +26,9 @@ The rules, each a line of :meth:`Schedule._decide`:
 - no attempt starts after the deadline: once the sender free first could
   not start by then, nothing can, and everything left expires.  A start
   counts as by the deadline within ``Gateway.latest_start_s``'s tolerance,
-  so that float sums of decimal seconds do not lose a start on it.
+  so that float sums of decimal seconds do not lose a start on it;
+- with routes, a sender that would start while its route is closed is
+  free when it opens; an outage fails what it meets (``route.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s`.  The loop inlines the first
@@ -59,6 +61,7 @@ from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
+from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -84,15 +87,18 @@ class SenderProfile:
     gap_s: float
     """The least time between the starts of two of its sends (one over its
     ``tps`` cap); 0 without a cap."""
+    route: Route = ALWAYS_OPEN
+    """When its route lets it start, which attempts outages end."""
 
     @classmethod
-    def of(cls, group_index: int, group: SenderGroup) -> SenderProfile:
+    def of(cls, index: int, group: SenderGroup, route: Route = ALWAYS_OPEN
+           ) -> SenderProfile:
         send = group.send
         uniform = send.shape == "uniform"
-        return cls(group_index, send.mean_s - send.max_deviation_s,
+        return cls(index, send.mean_s - send.max_deviation_s,
                    2 * send.max_deviation_s, None if uniform else send.draw(),
                    group.failure_rate,
-                   0.0 if group.tps is None else 1 / group.tps)
+                   0.0 if group.tps is None else 1 / group.tps, route)
 
 
 _Free = tuple[float, int, int, SenderProfile]
@@ -158,14 +164,17 @@ class Schedule:
 
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
                  fresh: Fresh, carrier: Latency | None = None,
-                 ranks: Sequence[int] = (), per_segment: bool = False
-                 ) -> None:
+                 ranks: Sequence[int] = (), per_segment: bool = False,
+                 routing: str = "spread") -> None:
         self._lock = threading.Lock()
+        routes, self._routed = routes_of(groups, routing)
+        self._over = False
         # All free at 0, in the order of their turns: a sorted list, and
         # so a heap as it stands.  Sender indexes count from 1.
         self._free: list[_Free] = []
         for group_index, group in enumerate(groups):
-            profile = SenderProfile.of(group_index, group)
+            profile = SenderProfile.of(group_index, group,
+                                       routes[group_index])
             first = len(self._free) + 1
             self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
@@ -198,7 +207,11 @@ class Schedule:
         decision.  Blocks while the next fresh message is not yet made;
         raises ``Stopped`` if the run is stopped meanwhile."""
         with self._lock:
-            return self._decide(limit)
+            decided = self._decide(limit)
+            while decided is None and self._routed and not self._over:
+                # With routes, a pass may have only moved senders.
+                decided = self._decide(limit)
+            return decided
 
     def _decide(self, limit: int) -> Decided | None:
         sent: list[Result] = []
@@ -207,6 +220,7 @@ class Schedule:
         gap_s, deadline_s = self._gap_s, self._deadline_s
         latest_s = self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
+        routed = self._routed
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -225,6 +239,13 @@ class Schedule:
                 # (benchmarks/micro.py, case schedule_inlined).
                 # test_schedule checks its every start against them.
                 earliest = free_at if free_at >= slot_s else slot_s
+                if routed:  # a flag: runs without routes pay one test
+                    open_s = profile.route.closed_until(earliest)
+                    if open_s:  # closed: free when it opens
+                        turn += 1
+                        heapq.heapreplace(free, (open_s, turn, index,
+                                                 profile))
+                        continue
                 if earliest > latest_s:
                     expired = self._expire_rest()
                     if expired:
@@ -245,6 +266,13 @@ class Schedule:
                         message, attempt, spent_s, start = \
                             taken, 1, 0.0, earliest
                     elif retries:
+                        wait_s = routed and profile.route.closed_until(
+                            max(retries[0][0], earliest))
+                        if wait_s:  # the retry falls due while closed
+                            turn += 1
+                            heapq.heapreplace(free, (wait_s, turn, index,
+                                                     profile))
+                            continue
                         ready_s, _, message, attempt, spent_s = \
                             heapq.heappop(retries)
                         start = ready_s if ready_s > earliest else earliest
@@ -267,6 +295,10 @@ class Schedule:
                     send_s *= slots
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 done_s = start + send_s
+                if routed:
+                    cut_s = profile.route.cut_s(start, done_s)
+                    if cut_s is not None:  # an outage ends it: fail < 0
+                        done_s, send_s, fail = cut_s, cut_s - start, -1.0
                 if done_s > last_s:
                     last_s = done_s
                 if done_s < first_s:
@@ -303,9 +335,11 @@ class Schedule:
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, self._after_failure(
                             message, attempt, done_s, spent_s, fail,
-                            profile.failure_rate), None))
+                            profile.failure_rate), None,
+                        None if fail >= 0.0 else OUTAGE))
         finally:
             self._next_slot_s, self._turn = slot_s, turn
+            self._over = over
             # The low-water mark: no later start precedes the sender free
             # first.
             mark_s = math.inf if over else free[0][0]
@@ -330,7 +364,7 @@ class Schedule:
                        spent_s: float, fail: float, rate: float) -> str:
         """What a failed attempt leads to: a retry, put in line here, or
         the message's final outcome.  ``fail`` is its fail draw, below the
-        failure ``rate``."""
+        failure ``rate`` (negative where an outage ended it)."""
         if attempt > self._retries_allowed:
             return FAILED
         jitter = retry_jitter(message.seed, attempt, fail, rate,

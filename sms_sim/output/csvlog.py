@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sms_sim.model.result import RETRY, Result
 
@@ -35,17 +35,26 @@ class CsvLog:
     CARRIER_COLUMN = "reached_at_s"
     """The column a run with a carrier adds: when the phone had it (empty
     for a message not sent)."""
+    ROUTE_COLUMN = "route"
+    """The column a run with routes adds: the route of the attempt that
+    ended the message (empty for one that expired waiting)."""
 
-    def __init__(self, fd: int, path: str, carrier: bool = False) -> None:
+    def __init__(self, fd: int, path: str, carrier: bool = False,
+                 routes: Sequence[str] = ()) -> None:
         self._fd = fd
         self._path = path
         self._size = 0
         self._carrier = carrier
-        columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ())
+        # Indexed by a result's group; NO_GROUP, -1, reads the last cell.
+        self._route_cells = [f",{name}" for name in routes] + [","] \
+            if routes else None
+        columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ()) \
+            + ((self.ROUTE_COLUMN,) if routes else ())
         self._write(",".join(columns) + "\n")
 
     @classmethod
-    def create(cls, path: str, carrier: bool = False) -> CsvLog:
+    def create(cls, path: str, carrier: bool = False,
+               routes: Sequence[str] = ()) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -53,7 +62,7 @@ class CsvLog:
                      | os.O_NONBLOCK, 0o666)
         try:
             os.set_blocking(fd, True)
-            return cls(fd, path, carrier)
+            return cls(fd, path, carrier, routes)
         except OSError:
             os.close(fd)
             raise
@@ -62,10 +71,12 @@ class CsvLog:
         """One row per message that ended.  Its group and sender are those
         of the attempt that ended it: empty for a message that expired
         waiting for an attempt to start."""
+        routes = self._route_cells
         rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
                 f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g},"
                 f"{r.message.form.encoding},{r.message.form.segments}"
-                f"{_reached_column(r) if self._carrier else ''}\n"
+                f"{_reached_column(r) if self._carrier else ''}"
+                f"{'' if routes is None else routes[r.group]}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
             self._write("".join(rows))

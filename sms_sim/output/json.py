@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
-from sms_sim.measure.progress import Progress
+from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary
 from sms_sim.model.latency import Latency
 
@@ -119,6 +119,27 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
             }
             for g in snap.groups
         ],
+        **({"routes": [_route_json(number, g)
+                       for number, g in enumerate(snap.groups, 1)]}
+           if any(g.group.name or g.group.outages for g in snap.groups)
+           else {}),
+    }
+
+
+def _route_json(number: int, counts: GroupCounts) -> dict[str, Any]:
+    """A group as a route: its name, figures and outages."""
+    group = counts.group
+    return {
+        "name": group.name or f"group {number}",
+        "senders": group.count,
+        "attempts": counts.attempts,
+        "sent": counts.sent,
+        "failed": counts.failed,
+        "outages": [{"start_s": outage.start_s,
+                     "length_s": outage.length_s,
+                     "failed": ended, "failed_for_good": lost}
+                    for outage, (ended, lost)
+                    in zip(group.outages, counts.outages)],
     }
 
 

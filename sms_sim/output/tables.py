@@ -32,7 +32,8 @@ class Table:
 
 def group_table(groups: Sequence[GroupCounts], reached: bool,
                 brief: bool = False) -> Table:
-    """A row per sender group, numbered from 1: its senders, send time,
+    """A row per sender group, named by its route or numbered from 1: its
+    senders, send time,
     failure rate, attempts, sent, failed and average send time, and the
     phones it reached when ``reached``.
 
@@ -41,7 +42,9 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
     characters, and the group's rate limit after its send time
     (``10ms +- 5ms @50/s``).  The page has room for words, and shows the
     limit with the settings."""
-    headers = ("group", "senders", "mean +- dev" if brief else "send time",
+    routes = any(snap.group.name for snap in groups)
+    headers = ("route" if routes else "group", "senders",
+               "mean +- dev" if brief else "send time",
                "fail", "attempts", "sent", "failed",
                "avg" if brief else "avg send", *(["reached"] if reached
                                                  else []))
@@ -51,7 +54,7 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
         limit = f" @{group.tps:g}/s" if brief and group.tps is not None \
             else ""
         rows.append((
-            str(number),
+            group.name or str(number),
             str(group.count) if brief else count_text(group.count),
             latency_text(group.send) + limit,
             f"{group.failure_rate * 100:.3g}%" if brief

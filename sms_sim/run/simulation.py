@@ -79,7 +79,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                     tuning.slack_s)
     schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
                         config.carrier, moment_ranks(config.num_messages),
-                        config.per_segment)
+                        config.per_segment, config.routing)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,

@@ -14,9 +14,10 @@ from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
 from sms_sim.output.tables import group_table
-from sms_sim.output.text.units import (count_text, latency_text,
-                                       moment_text, percent_text, rate_text,
-                                       seconds_text, speed_text)
+from sms_sim.output.text.units import (count_text, duration_text,
+                                       latency_text, moment_text,
+                                       percent_text, rate_text, seconds_text,
+                                       speed_text)
 from sms_sim.plan.target import Target
 
 
@@ -25,10 +26,15 @@ def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:
     gateway = config.gateway
     rows = [("messages", count_text(config.num_messages))]
     for number, group in enumerate(config.groups, 1):
-        rows.append((f"group {number}", (
+        rows.append((config.route_name(number - 1), (
             f"{count_text(group.count)} senders, {latency_text(group.send)}, "
             f"{group.failure_rate * 100:.3g}% failing"
-            + (f", at most {group.tps:g}/s each" if group.tps else ""))))
+            + (f", at most {group.tps:g}/s each" if group.tps else "")
+            + "".join(f", down at {duration_text(outage.start_s)} for "
+                      f"{duration_text(outage.length_s)}"
+                      for outage in group.outages))))
+    if config.routing != "spread":
+        rows.append(("routing", config.routing))
     if config.carrier is not None:
         rows.append(("carrier's delay", latency_text(config.carrier)))
     texts = config.texts

@@ -84,8 +84,11 @@ def _group_blocks(groups: tuple[GroupCounts, ...], style: Style,
               for i, (heading, least) in enumerate(zip(table.headers,
                                                        GROUP_WIDTHS))]
 
+    named = table.headers[0] == "route"  # names read from the left
+
     def aligned(row: Sequence[str]) -> list[str]:
-        return [text.ljust(w) if i == 2 else text.rjust(w)
+        return [text.ljust(w) if i == 2 or (named and i == 0)
+                else text.rjust(w)
                 for i, (text, w) in enumerate(zip(row, widths))]
 
     def joined(row: Sequence[str]) -> str:
@@ -102,12 +105,29 @@ def _group_blocks(groups: tuple[GroupCounts, ...], style: Style,
     blocks = []
     for row in table.rows:
         number, senders, setting, *figures = painted(row)
-        blocks.append(wrap(f"  group {number}: ", [
+        title = number if not number.isdigit() else f"group {number}"
+        blocks.append(wrap(f"  {title}: ", [
             f"{senders} sender{'s' if senders != '1' else ''}", setting,
             *(f"{heading} {text}"
               for heading, text in zip(table.headers[3:], figures))],
             width, indent=4))
     return [], blocks
+
+
+def _outage_lines(groups: Sequence[GroupCounts], width: int | None
+                  ) -> list[str]:
+    """Each route's outages, and the attempts each one ended."""
+    lines = []
+    for number, snap in enumerate(groups, 1):
+        name = snap.group.name or f"group {number}"
+        for outage, (ended, lost) in zip(snap.group.outages, snap.outages):
+            lines += wrap("  ", [
+                f"outage: {name} down at",
+                moment_text(outage.start_s), "for",
+                f"{duration_text(outage.length_s)}:",
+                f"{count_text(ended)} attempts failed in it,",
+                f"{count_text(lost)} of them for good"], width, sep=" ")
+    return lines
 
 
 def _counts(snap: Progress, style: Style) -> list[str]:
@@ -323,6 +343,7 @@ def final_report(snap: Summary, width: int | None, style: Style,
         lines += wrap("  ", ["send", "time", "distribution"], width, sep=" ")
         lines += _distribution(snap.distribution, width, style)
     lines += group_rows(snap.groups, style, width)
+    lines += _outage_lines(snap.groups, width)
     if snap.max_lag_s > lag_note_after_s:
         lines += wrap("  ", (
             "note: this machine fell up to "

@@ -1,0 +1,70 @@
+"""A sender group as a route: ``--senders``' named form with the keys that
+make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
+``reconnect=``), read here; the rest of the spec is ``specs.py``'s.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from sms_sim.cli import specs
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.route import Outage
+from sms_sim.model.validation import ConfigError
+
+ROUTE_KEYS = ("name", "down", "detect", "reconnect")
+
+
+def sender_group(text: str) -> SenderGroup:
+    """``specs.sender_group``'s group, with its route keys if any."""
+    if "=" not in text:
+        return specs.sender_group(text)
+    rest: list[str] = []
+    route: dict[str, str] = {}
+    downs: list[str] = []
+    for item in text.split(","):
+        key, equals, value = item.partition("=")
+        key = key.strip().lower()
+        if not equals or key not in ROUTE_KEYS:
+            rest.append(item)
+        elif key == "down":
+            downs.append(value.strip())
+        elif key in route:
+            specs.fail(f"{specs.echo(text)}: {key} is given twice")
+        else:
+            route[key] = value.strip()
+    if not rest:
+        specs.fail(f"{specs.echo(text)}: count is missing (count=N)")
+    given = ",".join(rest)
+    try:
+        group = specs.sender_group(given)
+    except argparse.ArgumentTypeError as error:  # quote all that was typed
+        specs.fail(str(error).replace(specs.echo(given), specs.echo(text),
+                                      1))
+    try:
+        return dataclasses.replace(
+            group, name=route.get("name"),
+            outages=tuple(sorted((_outage(text, down) for down in downs),
+                                 key=lambda outage: outage.start_s)),
+            detect_s=_seconds(text, "detect", route.get("detect", "0")),
+            reconnect_s=_seconds(text, "reconnect",
+                                 route.get("reconnect", "0")))
+    except ConfigError as error:
+        specs.fail(f"{specs.echo(text)}: {error.field} {error}")
+
+
+def _seconds(text: str, key: str, value: str) -> float:
+    try:
+        return specs.seconds(value)
+    except argparse.ArgumentTypeError as error:
+        specs.fail(f"{specs.echo(text)}: {key} {error}")
+
+
+def _outage(text: str, value: str) -> Outage:
+    """``START+LENGTH``, each a time (``2m+6m``)."""
+    start, plus, length = value.partition("+")
+    if not plus:
+        specs.fail(f"{specs.echo(text)}: down must be START+LENGTH (2m+6m), "
+                   f"got {specs.echo(value)}")
+    return Outage(_seconds(text, "down", start),
+                  _seconds(text, "down", length))
