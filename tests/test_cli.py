@@ -558,7 +558,8 @@ def test_exit_codes(options: list[str], result: Outcome, signals: list[int],
     monkeypatch.setattr("sms_sim.run.simulation.run", FakeRun(result, signals))
     assert cli.main(["2", "--json", *options]) == code
     out, err = capsys.readouterr()
-    summary = json.loads(out)
+    scenario, summary = map(json.loads, out.splitlines())
+    assert scenario["event"] == "scenario"
     assert summary["event"] == "summary"
     assert summary["stopped"] == result.snapshot.stopped
     assert (err == "sms-sim: Traceback\n") == bool(result.faults)
@@ -728,7 +729,7 @@ def test_a_signal_after_the_run_does_not_cut_its_report(
 
     monkeypatch.setattr("sms_sim.cli.options.min_delivered", interrupted_check)
     assert cli.main(["2", "--json", "--min-delivered", "1"]) == ExitStatus.OK
-    summary = json.loads(capsys.readouterr().out)
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert summary["sent"] == 2 and summary["checks"][0]["ok"]
 
 
@@ -797,5 +798,6 @@ def test_every_line_goes_to_the_streams_of_the_environment_given(
     assert err.endswith(f"argument num_messages: {DIGITS} 'abc'\n")
     status, out, err = program("1", "--json")
     assert (status, err) == (ExitStatus.FAULT, "sms-sim: Traceback\n")
-    assert json.loads(out)["event"] == "summary"
+    assert [json.loads(line)["event"] for line in out.splitlines()] == [
+        "scenario", "summary"]
     assert process_out.getvalue() == process_err.getvalue() == ""

@@ -112,7 +112,9 @@ HELP = ahead(start("--help"), COLUMNS="100")
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in stdout.splitlines()]
+    """The JSON lines but the scenario, which the run writes first."""
+    lines = [json.loads(line) for line in stdout.splitlines()]
+    return [line for line in lines if line["event"] != "scenario"]
 
 
 def test_the_briefs_example_at_a_small_scale() -> None:
@@ -408,6 +410,7 @@ def test_a_signal_interrupts_with_an_exact_report() -> None:
             "0.1"))) for signum in signals}
         for signum, process in processes.items():
             assert process.stdout is not None
+            process.stdout.readline()  # the scenario
             first = json.loads(process.stdout.readline())  # under way
             assert first["event"] == "progress"
             process.send_signal(signum)
@@ -433,6 +436,7 @@ def test_throughput_cut_while_phones_wait_is_over_the_sending() -> None:
     with started(start(*CARRIED, "--speed", "50", "--interval",
                        "0.05")) as process:
         assert process.stdout is not None
+        process.stdout.readline()  # the scenario
         for line in process.stdout:  # until every message has its outcome
             if json.loads(line)["processed"] == 2000:
                 break

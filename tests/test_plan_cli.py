@@ -84,10 +84,12 @@ def main(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch,
 def json_main(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch,
               capsys: pytest.CaptureFixture[str]
               ) -> tuple[int, list[dict[str, Any]]]:
-    """The program's status and its JSON lines, progress left out."""
+    """The program's status and its JSON lines, progress and the
+    scenario left out."""
     status, out = main([*argv, "--json"], monkeypatch, capsys)
     lines = [json.loads(line) for line in out.splitlines()]
-    return status, [line for line in lines if line["event"] != "progress"]
+    return status, [line for line in lines
+                    if line["event"] not in ("progress", "scenario")]
 
 
 def summary_keys(monkeypatch: pytest.MonkeyPatch,
@@ -837,7 +839,7 @@ def test_plans_report_their_progress_in_json_and_text(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     _, out = main([*SMALL, "--runs", "3", "--json"], monkeypatch, capsys)
-    first = json.loads(out.splitlines()[0])
+    first = json.loads(out.splitlines()[1])  # after the scenario
     assert set(first) == {"event", "runs_done", "runs", "elapsed_s",
                           "eta_s"}
     assert (first["event"], first["runs_done"], first["runs"],

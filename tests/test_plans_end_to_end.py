@@ -68,9 +68,10 @@ def run_all(*commands: Sequence[str]
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     """The JSON lines but the progress ones, whose number depends on real
-    time."""
+    time, and the scenario, which has the speed and the jobs."""
     lines = [json.loads(line) for line in stdout.splitlines()]
-    return [line for line in lines if line["event"] != "progress"]
+    return [line for line in lines
+            if line["event"] not in ("progress", "scenario")]
 
 
 def simulated(line: dict[str, Any], *also: str) -> dict[str, Any]:
@@ -224,8 +225,8 @@ def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
                   "--report", str(reports[1]))) as processes:
         for process in processes:
             assert process.stdout is not None
-            assert json.loads(process.stdout.readline())["event"] == \
-                "progress"
+            assert [json.loads(process.stdout.readline())["event"]
+                    for _ in range(2)] == ["scenario", "progress"]
             process.send_signal(signal.SIGINT)
         ends = [process.communicate(timeout=TIMEOUT_S)
                 for process in processes]
@@ -249,6 +250,7 @@ def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
         start_new_session=True)  # its own group, to clean up after a fail
     try:
         assert plan.stdout is not None
+        plan.stdout.readline()  # the scenario
         while json.loads(plan.stdout.readline())["runs_done"] == 0:
             pass  # until the workers are at work
         plan.send_signal(signal.SIGTERM)

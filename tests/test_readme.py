@@ -64,7 +64,8 @@ def outputs() -> dict[str, str]:
 
 def test_the_readme_is_for_users_and_links_the_rest() -> None:
     assert len(README.splitlines()) <= 300
-    for page in ("docs/design.md", "benchmarks/README.md"):
+    for page in ("docs/design.md", "docs/scenarios.md",
+                 "benchmarks/README.md"):
         assert f"]({page})" in README
         assert (ROOT / page).exists()
 

@@ -7,6 +7,7 @@ program writes goes to the streams of one ``Environment``, made here.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -46,6 +47,9 @@ def main(argv: Sequence[str] | None = None,
         say(env.stderr, "sms-sim: cannot write the output: standard "
             "output is closed\n")
         return ExitStatus.FAULT
+    if options.print_scenario:
+        parser.write_out(json.dumps(options.scenario, indent=2) + "\n")
+        return ExitStatus.OK
     for warning in shape_warnings(options.config):
         say(env.stderr, f"sms-sim: warning: {warning}\n")
     config = options.config
@@ -56,6 +60,7 @@ def main(argv: Sequence[str] | None = None,
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)
+    view.scenario(options.scenario)
     # Signals are handled until the status is known: one after the
     # report, with nothing left to stop, changes nothing (see __main__).
     with signals.recorded(view.abandon) as received:
@@ -130,7 +135,8 @@ def _one_run(options: Options, view: View, stop: Stop,
         from sms_sim.output import files
         from sms_sim.output.html import pages
         faults += files.write_report(options.report, pages.one_run(
-            snap, config, options.command, checks, options.target))
+            snap, config, options.command, checks, options.target,
+            json.dumps(options.scenario, indent=2)))
     elif options.report is not None and snap.interrupted:
         faults.append(no_report(options.report))
     return Ending(interrupted=snap.interrupted,

@@ -10,7 +10,7 @@ import dataclasses
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -18,6 +18,7 @@ from sms_sim.cli import specs
 from sms_sim.cli.parser import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                 DEFAULT_SENDERS, Parser)
 from sms_sim.cli.paths import check_outputs
+from sms_sim.cli.scenario import ScenarioError, merged
 from sms_sim.measure.checks import Check, min_delivered, min_reached
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
@@ -76,6 +77,10 @@ class Options:
     jobs: int
     command: str
     """The command line that repeats the run, its seed included."""
+    scenario: Mapping[str, Any]
+    """Every option's value, that ``--scenario`` reads back: as the
+    command line gave it, else the scenario file, else its default."""
+    print_scenario: bool
 
     @property
     def plan(self) -> bool:
@@ -150,6 +155,10 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     (usage, one line, status 2)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    try:
+        scenario = merged(parser, argv, args)
+    except ScenarioError as error:
+        parser.error(f"argument --scenario: {error}")
     num_senders = (DEFAULT_SENDERS if args.num_senders is None
                    else args.num_senders)
     groups = list(args.senders)
@@ -201,9 +210,11 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         else parser.prog
     command = f"{program} " + shlex.join(argv + (
         [] if args.seed is not None else ["--seed", str(config.seed)]))
+    scenario["seed"] = config.seed  # drawn, if not given: the run's own
     return Options(config, args.json, args.min_delivered, args.min_reached,
                    args.log, args.report, args.runs, args.sweep, args.target,
-                   args.solve, args.jobs or os.cpu_count() or 1, command)
+                   args.solve, args.jobs or os.cpu_count() or 1, command,
+                   scenario, args.print_scenario)
 
 
 def _texts(parser: argparse.ArgumentParser,

@@ -8,7 +8,7 @@ import argparse
 import re
 import shutil
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
 from sms_sim.cli import route_specs, specs
@@ -45,7 +45,8 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [--permanent P] [--deadline S] [--min-delivered P]
            [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
            [--target SHARE@TIME --solve NAME] [--jobs N] [--report FILE]
-           [--log FILE] [--interval S] [--seed N] [--json] [--version]"""
+           [--log FILE] [--interval S] [--seed N] [--json]
+           [--scenario FILE] [--print-scenario] [--version]"""
 DESCRIPTION = """\
 Simulate an emergency SMS alert blast: a producer generates messages to
 random phone numbers, sender threads 'send' them, each taking a random time
@@ -58,7 +59,11 @@ GROUPS = {
   %(command)s 10000 4 0.01 0.001 0.2
       10000 messages, 4 senders taking 0.01 s +- 0.001 s each, 20% failing
   %(command)s 1000 --speed max --seed 7
-      the demo as fast as the machine goes, its figures fixed by the seed""",
+      the demo as fast as the machine goes, its figures fixed by the seed
+  %(command)s --scenario examples/worked_example.toml --retries 4
+      the options kept in a file, one of them changed
+  %(command)s 5000 --max-rate 50 --print-scenario > plan.json
+      every setting of a run, defaults and all, kept as a scenario""",
     "senders and shapes": """\
   %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1
       two groups of senders with different settings
@@ -134,8 +139,21 @@ class Parser(argparse.ArgumentParser):
         self.env = env
         self.examples = examples
         """Each group's examples, by its title."""
+        self.from_file: dict[str, str] = {}
+        """The scenario file that gave an argument its value, by the
+        argument's name, so that an error in the value names the file."""
         self._negative_number_matcher = re.compile(
             r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's error, but an error in a value from a scenario file
+        names the file and the key instead of the argument."""
+        name, colon, rest = message.partition(": ")
+        path = self.from_file.get(name.removeprefix("argument "))
+        if colon and path is not None:
+            key = name.removeprefix("argument ").lstrip("-")
+            message = f"argument --scenario: {path}: {key}: {rest}"
+        super().error(message)
 
     def print_help(self, file: SupportsWrite[str] | None = None) -> None:
         # --help asks with no file: standard output, None if it is closed.
@@ -211,7 +229,7 @@ class _Once(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser,
                  namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        if getattr(namespace, self.dest) is not None:
+        if getattr(namespace, self.dest, None) is not None:
             parser.error(f"argument {option_string}: may be given once; "
                          "a sweep is of one setting")
         setattr(namespace, self.dest, values)
@@ -328,7 +346,7 @@ def build_parser(prog: str = "start.py",
         "(default: %(default)s)")
     backoff = Backoff()
     add("--backoff", metavar="BASE[:CAP]", type=specs.backoff,
-        default=backoff,
+        default=f"{backoff.base_s:g}:{backoff.cap_s:g}",  # read as typed
         help="before retry k wait uniformly up to min(CAP, BASE*2**(k-1)) "
         f"simulated seconds, 0 < BASE <= CAP; BASE alone sets CAP to "
         f"max(BASE, {backoff.cap_s:g}) (default: {backoff.base_s:g}:"
@@ -370,6 +388,15 @@ def build_parser(prog: str = "start.py",
     add("--jobs", metavar="N", type=specs.jobs, default=None,
         help="worker processes for --runs, --sweep and --target; the same "
         "figures with any number (default: the machine's CPUs)")
+    add = group["the run"].add_argument
+    add("--scenario", metavar="FILE", default=None,
+        help="read options from FILE, TOML (Python 3.11 or newer) if it "
+        "ends in .toml, else JSON: each key an option's long name "
+        "(max-rate) or a positional's (num_messages), each value as "
+        "typed; the command line's options override the file's")
+    add("--print-scenario", action="store_true",
+        help="write the effective scenario, every option with its value "
+        "(null: not set), as JSON, and exit without running")
     add = group["output"].add_argument
     add("--report", metavar="FILE", default=None,
         help="also write a self-contained HTML report, with charts, to FILE")

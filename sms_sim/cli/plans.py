@@ -3,6 +3,7 @@
 out by ``sms_sim/plan`` and shown by the view, then as an HTML report."""
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -104,7 +105,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
     if options.report is not None:
         faults = [no_report(options.report)] if interrupted else \
             files.write_report(options.report, pages.plan(
-                report, config, options.command))
+                report, config, options.command,
+                json.dumps(options.scenario, indent=2)))
     found = search is None or search.answer is not None
     return Ending(interrupted=interrupted,
                   ok=found and not report.failed_checks,

@@ -90,13 +90,15 @@ def summary_rows(snap: Summary) -> list[tuple[str, str]]:
 
 
 def one_run(snap: Summary, config: SimulationConfig, command: str,
-            checks: Sequence[Check], target: Target | None = None) -> str:
-    """The page of one run."""
+            checks: Sequence[Check], target: Target | None = None,
+            scenario: str = "") -> str:
+    """The page of one run; ``scenario``, its settings as a file."""
     curves = snap.reached_curves if snap.carrier else snap.curves
     return render(HtmlReport(
         title=f"sms-sim: {count_text(snap.total)} messages, "
               f"{count_text(config.num_senders)} senders",
-        command=command, seed=snap.seed, summary=tuple(summary_rows(snap)),
+        command=command, seed=snap.seed, scenario=scenario,
+        summary=tuple(summary_rows(snap)),
         curves=curves, curves_title=_curves_title(snap.carrier),
         marks=_marks(config, target), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),
@@ -114,9 +116,11 @@ def _curve(snap: Summary, label: str) -> Curve:
     return Curve(label, curve.points)
 
 
-def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
+def plan(report: PlanReport, config: SimulationConfig, command: str,
+         scenario: str = "") -> str:
     """The page of replications, a sweep or a target search: the band of
-    the replications' curves, or a curve per value, with the table."""
+    the replications' curves, or a curve per value, with the table;
+    ``scenario``, its settings as a file."""
     cells = [cell for cell in report.cells if cell.runs]
     moments = _marks(config, report.target)
     notes = tuple(report.notes())
@@ -130,8 +134,9 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
         return render(HtmlReport(
             title=f"sms-sim: {count_text(len(runs))} runs of "
                   f"{count_text(config.num_messages)} messages",
-            command=command, seed=report.base_seed, summary=summary,
-            curves_title=_curves_title(report.carrier), marks=moments,
+            command=command, seed=report.base_seed, scenario=scenario,
+            summary=summary, curves_title=_curves_title(report.carrier),
+            marks=moments,
             band=band([_curve(snap, "") for snap in runs]) if runs
             else None,
             figures=replications_table(cells[0], report.carrier)
@@ -150,8 +155,9 @@ def plan(report: PlanReport, config: SimulationConfig, command: str) -> str:
     return render(HtmlReport(
         title=f"sms-sim: {report.kind} of {name}, "
               f"{count_text(config.num_messages)} messages",
-        command=command, seed=report.base_seed, summary=summary,
-        curves_title=_curves_title(report.carrier), marks=moments,
+        command=command, seed=report.base_seed, scenario=scenario,
+        summary=summary, curves_title=_curves_title(report.carrier),
+        marks=moments,
         sweep=SweepSection(
             f"{'Values tried' if report.target else 'Sweep'} of {name}",
             curves, plan_table(report),

@@ -42,7 +42,8 @@ class HtmlReport:
 
     - ``title``: the page's heading and the browser tab's name.
     - ``command``: the exact command line that repeats the run, and
-      ``seed``, the run's (or the replications' base) seed.
+      ``seed``, the run's (or the replications' base) seed; ``scenario``,
+      every setting as a scenario file (JSON) that repeats it too.
     - ``summary``: the headline figures as (name, value) rows.
     - ``curves``: the reach curve of the run, or one per sender group,
       with a dot and a figure where each crosses ``shares``, and
@@ -70,6 +71,7 @@ class HtmlReport:
     title: str
     command: str
     seed: int | None = None
+    scenario: str = ""
     summary: tuple[tuple[str, str], ...] = ()
     curves: tuple[Curve, ...] = ()
     curves_title: str = "Share of all messages delivered"
@@ -189,7 +191,11 @@ def render(report: HtmlReport) -> str:
             else f'<p>Seed <code>{escape(str(report.seed))}</code></p>')
     body = [f"<header><h1>{escape(report.title)}</h1>"
             f'<p class="muted">To repeat this run:</p>'
-            f"<pre><code>{escape(report.command)}</code></pre>{seed}</header>"]
+            f"<pre><code>{escape(report.command)}</code></pre>{seed}"
+            + (f"<details><summary>Or save this scenario and give it to "
+               f"<code>--scenario</code></summary><pre><code>"
+               f"{escape(report.scenario)}</code></pre></details>"
+               if report.scenario else "") + "</header>"]
     if report.summary:
         body.append(_section("Summary", _pairs(report.summary)))
     if report.curves:

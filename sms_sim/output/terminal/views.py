@@ -58,6 +58,10 @@ class View(Protocol):
         """A context for the run: installs what the view needs meanwhile
         (signal handlers, watchers); entered in the main thread."""
 
+    def scenario(self, scenario: Mapping[str, Any]) -> None:
+        """The run's every setting, before it starts (JSON only: the text
+        views' reports show the command line)."""
+
     def progress(self, snap: Progress) -> None: ...
 
     def final(self, snap: Summary, checks: Sequence[Check] = (),
@@ -87,6 +91,9 @@ class _Output:
         self._closing = threading.Lock()
         self.closed = False
         self.error: str | None = None
+
+    def scenario(self, scenario: Mapping[str, Any]) -> None:
+        pass  # see View.scenario
 
     def write(self, text: str) -> None:
         if self.closed:
@@ -259,6 +266,9 @@ class LineView(_Output):
 
 
 class JsonView(_Output):
+    def scenario(self, scenario: Mapping[str, Any]) -> None:
+        self._emit({"event": "scenario", "scenario": dict(scenario)})
+
     def progress(self, snap: Progress) -> None:
         self._emit(progress_json(snap))
 
