@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from sms_sim.cli import signals
+from sms_sim.cli.notes import rate_notes
 from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import open_log
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None,
         return ExitStatus.OK
     for warning in shape_warnings(options.config):
         say(env.stderr, f"sms-sim: warning: {warning}\n")
+    for note in rate_notes(options.config):
+        say(env.stderr, f"sms-sim: note: {note}\n")
     config = options.config
     log = open_log(parser, options.log, config.carrier is not None,
                    [config.route_name(index)

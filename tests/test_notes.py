@@ -1,0 +1,59 @@
+"""Notes before a run: a cap that can never set the pace is said, and one
+that can is not."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_sim.cli.notes import rate_notes, start_rate
+from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import Latency
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def config(*groups: SenderGroup, max_rate: float | None = None
+           ) -> SimulationConfig:
+    return SimulationConfig(100, groups, gateway=Gateway(max_rate=max_rate))
+
+
+def test_a_groups_start_rate_is_its_senders_over_the_longer_period() -> None:
+    assert start_rate(SenderGroup.uniform(10, 0.05, 0.0, 0.0)) == 200.0
+    assert start_rate(SenderGroup.uniform(10, 0.05, 0.0, 0.0, tps=4)) == 40.0
+    assert start_rate(SenderGroup.uniform(2, 0.0, 0.0, 0.0)) == float("inf")
+
+
+def test_the_issues_rate_note() -> None:
+    group = SenderGroup.uniform(10, 0.05, 0.025, 0.1)
+    assert rate_notes(config(group, max_rate=400)) == [
+        "10 senders at 50.00 ms start at most 200/s on average; "
+        "--max-rate 400 never binds"]
+    assert rate_notes(config(group, max_rate=100)) == []
+    assert rate_notes(config(group, max_rate=200)) == []  # it may bind
+    assert rate_notes(config(group)) == []
+
+
+def test_a_tps_never_binds_when_no_send_is_shorter_than_its_gap() -> None:
+    never = SenderGroup(2, Latency.uniform(0.05, 0.01), 0.0, tps=25,
+                        name="backup")
+    sometimes = SenderGroup.uniform(2, 0.05, 0.01, 0.0, tps=24)
+    assert rate_notes(config(sometimes, never)) == [
+        "backup's tps 25 never binds: each of its sends takes at least "
+        "40.00 ms"]
+
+
+@pytest.mark.parametrize("max_rate, note", [("400", True), ("100", False)])
+def test_the_note_goes_to_stderr_before_the_run(max_rate: str,
+                                                note: bool) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "start.py"), "200", "10", "0.05", "0",
+         "0", "--max-rate", max_rate, "--speed", "max", "--json"],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    expected = ("sms-sim: note: 10 senders at 50.00 ms start at most 200/s "
+                "on average; --max-rate 400 never binds\n") if note else ""
+    assert done.stderr == expected
+    assert done.stdout.splitlines()[-1].startswith('{"event": "summary"')
