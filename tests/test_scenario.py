@@ -119,7 +119,8 @@ def test_print_scenario_has_every_option_with_its_default() -> None:
     assert list(written) == list(scenario.settings(parser))
     assert written["num_messages"] == 100 and written["retries"] == 2
     assert written["deadline"] == "20m" and written["seed"] == 5
-    assert written["backoff"] == "1:60" and written["failure_rate"] == 0.1
+    assert written["backoff"] == "1:60" and written["permanent"] == 0.0
+    assert written["failure_rate"] is None  # not given: the help's 0.1
     assert written["senders"] == [] and written["json"] is False
     assert written["max-rate"] is None  # not set: no cap
 
@@ -159,11 +160,12 @@ def test_an_option_added_to_the_parser_is_a_key_with_no_edit(
 @pytest.mark.parametrize("action, expected", [
     ("--json", "flag"), ("--senders", "list"), ("--retries", "integer"),
     ("--permanent", "number"), ("--deadline", "text"), ("--speed", "text"),
-    ("--sweep", "text")])
+    ("--sweep", "text"), ("num_messages", "integer"),
+    ("failure_rate", "number")])
 def test_what_each_key_takes(action: str, expected: str) -> None:
     parser = build_parser("start.py")
     [found] = [each for each in parser._actions
-               if action in each.option_strings]
+               if action in (*each.option_strings, each.dest)]
     assert scenario.kind(found) == expected
 
 

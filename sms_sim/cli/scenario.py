@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import inspect
 import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -58,9 +59,10 @@ def kind(action: argparse.Action) -> str:
         return "flag"
     if isinstance(action, argparse._AppendAction):
         return "list"
-    if action.type in INTEGERS:
+    parse = inspect.unwrap(action.type) if callable(action.type) else None
+    if parse in INTEGERS:  # (unwrapped: a positional may be "-", unset)
         return "integer"
-    return "number" if action.type in NUMBERS else "text"
+    return "number" if parse in NUMBERS else "text"
 
 
 def read(path: str) -> dict[str, Any]:
