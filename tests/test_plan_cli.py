@@ -35,6 +35,7 @@ from sms_sim.output.plan_figures import (PlanReport, PlanStatus, cell_text,
                                          columns)
 from sms_sim.output.text.plan import plan_lines, status_frame, status_line
 from sms_sim.output.text.style import PLAIN
+from sms_sim.plan.cells import Cell
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
 from sms_sim.plan.search import Search
@@ -84,12 +85,13 @@ def main(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch,
 def json_main(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch,
               capsys: pytest.CaptureFixture[str]
               ) -> tuple[int, list[dict[str, Any]]]:
-    """The program's status and its JSON lines, progress and the
-    scenario left out."""
+    """The program's status and its JSON lines, progress, the scenario and
+    a plan's closing line left out (``test_a_plans_last_line_closes_it``
+    has it)."""
     status, out = main([*argv, "--json"], monkeypatch, capsys)
     lines = [json.loads(line) for line in out.splitlines()]
     return status, [line for line in lines
-                    if line["event"] not in ("progress", "scenario")]
+                    if line["event"] not in ("progress", "scenario", "plan")]
 
 
 def summary_keys(monkeypatch: pytest.MonkeyPatch,
@@ -484,7 +486,8 @@ def test_replications_write_a_run_line_each_and_one_summary(
     assert all(set(run) == keys | {"event", "index"} for run in runs)
     assert summary["event"] == "replications" and summary["runs"] == 3
     assert summary["seeds"] == seeds
-    assert set(summary) == {"event", "runs", "interrupted", "seeds",
+    assert set(summary) == {"event", "runs", "runs_planned", "interrupted",
+                            "seeds",
                             "sim_elapsed_s", "delivery_s", "sent_share",
                             "failed_share", "expired_share"}
     assert summary["interrupted"] is False
@@ -612,11 +615,13 @@ def test_a_sweep_with_runs_gives_each_value_its_statistics(
     seeds = replication_seeds(3, 2)
     assert [line["value"] for line in lines] == [100, 400]
     for line in lines:
-        assert (line["event"], line["name"], line["runs"], line["seeds"]) \
-            == ("sweep", "max-rate", 2, seeds)
-        assert set(line) == {"event", "name", "value", "runs", "seeds",
-                             "sim_elapsed_s", "delivery_s", "sent_share",
-                             "failed_share", "expired_share"}
+        assert (line["event"], line["name"], line["runs"],
+                line["runs_planned"], line["seeds"]) == \
+            ("sweep", "max-rate", 2, 2, seeds)
+        assert set(line) == {"event", "name", "value", "runs",
+                             "runs_planned", "seeds", "sim_elapsed_s",
+                             "delivery_s", "sent_share", "failed_share",
+                             "expired_share"}
         assert set(line["sim_elapsed_s"]) == STAT
     capped, freer = lines
     # 200 messages at 100 a second take 2 s at least.
@@ -779,9 +784,53 @@ def test_an_interrupted_search_gives_the_least_met_so_far_as_such() -> None:
     assert report.answer() == (
         "answer: interrupted; max-rate 125/s is the least tried that "
         "delivers 95% by 15m00s, not narrowed down")
-    assert plan_json(report)[-1] == {
+    assert plan_json(report)[-2] == {
         "event": "target", "name": "max-rate", "value": 125.0,
         "share": 0.95, "by_s": 900.0, "met": True, "interrupted": True}
+
+
+def test_a_plans_last_line_closes_it(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = main([*SMALL, "--sweep", "senders=1,2", "--runs", "2",
+                        "--seed", "3", "--json"], monkeypatch, capsys)
+    assert status == ExitStatus.OK
+    closing = json.loads(out.splitlines()[-1])
+    assert closing.pop("elapsed_s") > 0
+    assert closing == {"event": "plan", "kind": "sweep", "runs": 4,
+                       "runs_planned": 4, "interrupted": False}
+
+
+def test_an_interrupted_sweep_says_how_many_runs_each_value_had(
+        ) -> None:
+    """Cut short with one of three runs of a value done, and two of
+    another, and none of a third: each partial value says so, in JSON as
+    in text, never passing for a plain run; the closing line says the
+    plan was interrupted."""
+    config = parse(*SMALL, "--speed", "max", "--seed", "3").config
+    values = [2.0, 4.0, 8.0]
+    with Runs(1) as runs:
+        whole = evaluate(runs, [with_value(config, "senders", value)
+                                for value in values], values, [3, 4, 5], ())
+    cells = [Cell(cell.value, cell.runs[:done])
+             for cell, done in zip(whole, (1, 2, 0))]
+    report = PlanReport("sweep", tuple(cells), "senders",
+                        tuple((seed, ()) for cell in cells
+                              for seed, _ in cell.runs),
+                        False, 1.0, math.inf, 3, interrupted=True,
+                        per_value=3, planned=9)
+    *lines, closing = plan_json(report)
+    assert [(line["value"], line["runs"], line["runs_planned"],
+             line["seeds"]) for line in lines] == [(2, 1, 3, [3]),
+                                                   (4, 2, 3, [3, 4])]
+    assert all("interrupted" not in line and "sent_share" in line
+               for line in lines)
+    assert {key: closing[key] for key in ("event", "runs", "runs_planned",
+                                          "interrupted")} == \
+        {"event": "plan", "runs": 3, "runs_planned": 9, "interrupted": True}
+    rows = [line.split()[:3] for line in plan_lines(report, None, PLAIN)
+            if line.startswith("  ") and line.split()[0] in ("2", "4")]
+    assert rows == [["2", "(1/3", "runs)"], ["4", "(2/3", "runs)"]]
 
 
 def test_a_search_with_a_carrier_counts_the_phones_reached(
@@ -940,7 +989,7 @@ def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
     out, err = capsys.readouterr()
     assert err == (f"sms-sim: cannot write the report {path!r}: No space "
                    "left on device\n")
-    assert json.loads(out.splitlines()[-1])["event"] == "replications"
+    assert json.loads(out.splitlines()[-2])["event"] == "replications"
 
 
 def test_the_pages_settings_name_every_setting() -> None:

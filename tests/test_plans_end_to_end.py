@@ -68,8 +68,13 @@ def run_all(*commands: Sequence[str]
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     """The JSON lines but the progress ones, whose number depends on real
-    time, and the scenario, which has the speed and the jobs."""
+    time, the scenario, which has the speed and the jobs, and a plan's
+    closing line, checked: it says the plan ended whole, if it did."""
     lines = [json.loads(line) for line in stdout.splitlines()]
+    if lines and lines[-1]["event"] == "plan":
+        closing = lines.pop()
+        assert closing["interrupted"] == (
+            closing["runs"] != closing["runs_planned"] is not None)
     return [line for line in lines
             if line["event"] not in ("progress", "scenario")]
 

@@ -3,7 +3,11 @@ either way, and a signal stops them."""
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
 import signal
+from typing import Any
+
+import pytest
 
 from sms_sim.plan import pool
 from sms_sim.plan.pool import Runs, Task
@@ -58,20 +62,79 @@ def test_a_signal_stops_the_workers_runs_in_progress() -> None:
         assert runs.interrupted
 
 
-def test_workers_leave_ctrl_c_to_the_parent() -> None:
-    previous = signal.getsignal(signal.SIGINT)
-
-    class Stop:
-        def is_set(self) -> bool:
-            return True
-
-        def set(self) -> None:
-            pass
-
+def test_workers_leave_the_stop_signals_to_the_parent() -> None:
+    """A worker ignores what the terminal or ``kill -PGID`` sends the
+    whole group, and leaves when told."""
+    previous = {signum: signal.getsignal(signum)
+                for signum in pool.PARENTS_SIGNALS}
+    mine, theirs = multiprocessing.Pipe()
+    mine.send(None)  # leave at once
     try:
-        pool._worker(Stop())
-        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-        assert pool._stopped_by_parent()
+        pool._serve(theirs)
+        assert all(signal.getsignal(signum) is signal.SIG_IGN
+                   for signum in pool.PARENTS_SIGNALS)
     finally:
-        signal.signal(signal.SIGINT, previous)
-        pool._stopped_by_parent = pool._not_stopped
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        mine.close()
+        theirs.close()
+
+
+def test_runs_come_out_in_order_with_few_handed_out_ahead(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow first run: the others end meanwhile and wait for it, but no
+    more than one per worker is handed out beyond it, however many
+    tasks; what waits stays small."""
+    monkeypatch.setattr(pool, "AHEAD_PER_JOB", 1)
+    slow = dataclasses.replace(BASE, num_messages=20 * BASE.num_messages)
+    tasks = [Task(slow), *(Task(dataclasses.replace(BASE, seed=seed))
+                           for seed in range(7))]
+    handed: list[int] = []
+    hand_out = Runs._hand_out
+
+    def spy(runs: Runs, *args: Any) -> int:
+        handed.append(hand_out(runs, *args))
+        return handed[-1]
+
+    monkeypatch.setattr(Runs, "_hand_out", spy)
+    with Runs(2) as runs:
+        out = runs.run(tasks)
+        first, _ = next(out)
+        before = max(handed)
+        rest = [index for index, _ in out]
+    assert [first, *rest] == list(range(8))
+    assert before == 2 and max(handed) == 8
+
+
+def test_a_killed_worker_stops_the_plan_and_is_named() -> None:
+    """Not a signal to the plan: a fault, which the command line reports
+    in one line, exit 1."""
+    slow = dataclasses.replace(BASE, num_messages=10 ** 9, speed=1.0)
+    with Runs(2) as runs:
+        out = runs.run([Task(slow)] * 4)
+        killed = [False]
+
+        def kill_once() -> None:
+            if not killed[0] and runs._workers:
+                killed[0] = True
+                runs._workers[0].process.kill()
+
+        runs._on_tick = kill_once
+        assert list(out) == []
+    assert runs.interrupted
+    assert runs.fault is not None and runs.fault.startswith(
+        "worker process ")
+    assert "was killed by SIGKILL during a run; the plan stopped\n" in \
+        runs.fault
+
+
+def test_a_runs_fault_in_a_worker_stops_the_plan_and_is_named(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(task: Task, signalled: object) -> pool.Ran:
+        return pool.Ran(None, ("Traceback: injected\n",))
+
+    monkeypatch.setattr(pool, "_run", broken)
+    with Runs(1) as runs:
+        assert list(runs.run([Task(BASE)] * 3)) == []
+    assert runs.interrupted and runs.fault is not None
+    assert runs.fault.endswith("the plan with it:\nTraceback: injected\n")

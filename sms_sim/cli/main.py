@@ -71,8 +71,10 @@ def main(argv: Sequence[str] | None = None,
             if options.plan:
                 from sms_sim.cli import plans  # see _one_run
                 with view.running():
-                    ending = plans.run(options, view, lambda: bool(received),
-                                       started_at)
+                    # A closed output stops a plan as a signal does.
+                    ending = plans.run(
+                        options, view,
+                        lambda: bool(received) or stop.is_set(), started_at)
             else:
                 ending = _one_run(options, view, stop, log,
                                   lambda: bool(received), started_at)

@@ -92,6 +92,7 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
                              progress.one_done)
             kind = "replications"
         interrupted = runs.interrupted
+        faults = [] if runs.fault is None else [runs.fault]
     checks = tuple((seed, tuple(options.checks(snap)))
                    for cell in cells for seed, snap in cell.runs)
     report = PlanReport(
@@ -99,11 +100,10 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         carrier=config.carrier is not None,
         elapsed_s=time.monotonic() - started_at, speed=config.speed,
         base_seed=config.seed, target=options.target, search=search,
-        interrupted=interrupted)
+        interrupted=interrupted, per_value=len(seeds), planned=total)
     view.plan_final(report)
-    faults: list[str] = []
     if options.report is not None:
-        faults = [no_report(options.report)] if interrupted else \
+        faults += [no_report(options.report)] if interrupted else \
             files.write_report(options.report, pages.plan(
                 report, config, options.command,
                 json.dumps(options.scenario, indent=2)))

@@ -152,7 +152,15 @@ def plan_status_json(status: PlanStatus) -> dict[str, Any]:
 
 def plan_json(report: PlanReport) -> list[dict[str, Any]]:
     """A plan's closing lines: a run line per run (with replications), a
-    line per value (a sweep, a search), then the summary."""
+    line per value (a sweep, a search), the summary, then the closing
+    ``plan`` line, which says whether the plan was interrupted."""
+    return [*_plan_lines(report), {
+        "event": "plan", "kind": report.kind, "runs": report.runs,
+        "runs_planned": report.planned, "interrupted": report.interrupted,
+        "elapsed_s": round(report.elapsed_s, 3)}]
+
+
+def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
     from sms_sim.output.plan_figures import columns  # plans only
     cols = columns(report.carrier, report.target)
     objects: list[dict[str, Any]] = []
@@ -165,6 +173,7 @@ def plan_json(report: PlanReport) -> list[dict[str, Any]]:
         if report.cells:
             objects.append({"event": "replications",
                             "runs": len(report.cells[0].runs),
+                            "runs_planned": report.per_value,
                             "interrupted": report.interrupted,
                             **_cell_json(report.cells[0], cols)})
         return objects
@@ -175,14 +184,16 @@ def plan_json(report: PlanReport) -> list[dict[str, Any]]:
                                 "value": _json_value(report.name,
                                                      cell.value)}
         own = [next(checks)[1] for _ in cell.runs]  # its runs' checks
-        if len(cell.runs) == 1:
+        if report.per_value == 1:
             (_, snap), = cell.runs
             line.update(_run_json(snap, own[0]))
-        else:
-            line.update({"runs": len(cell.runs), **_cell_json(cell, cols)})
+        else:  # however many of its runs ended before an interrupt
+            line.update({"runs": len(cell.runs),
+                         "runs_planned": report.per_value,
+                         **_cell_json(cell, cols)})
         if report.target is not None:
             line["met"] = cell.met(report.target)
-            if len(cell.runs) == 1:
+            if report.per_value == 1:
                 line["target_share"] = report.target.share_of(
                     cell.runs[0][1])
         objects.append(line)

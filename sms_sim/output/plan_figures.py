@@ -152,10 +152,24 @@ class PlanReport:
     target: Target | None = None
     search: Search | None = None
     interrupted: bool = False
+    per_value: int = 1
+    """The runs planned for each value (``--runs``, else 1)."""
+    planned: int | None = None
+    """The runs planned in all; None for a search, which does not know."""
 
     @property
     def runs(self) -> int:
         return sum(len(cell.runs) for cell in self.cells)
+
+    def partial(self, cell: Cell) -> bool:
+        """Whether the plan was interrupted before all of ``cell``'s runs
+        ended (but not before all)."""
+        return 0 < len(cell.runs) < self.per_value
+
+    def runs_text(self, cell: Cell) -> str:
+        """How many of ``cell``'s runs ended, where not all did."""
+        return (f" ({len(cell.runs)}/{self.per_value} runs)"
+                if self.partial(cell) else "")
 
     @property
     def failed_checks(self) -> list[tuple[int, Check]]:
@@ -216,13 +230,14 @@ class PlanReport:
 def plan_table(report: PlanReport) -> Table:
     """A row per value of a sweep or a search, named by its value: its
     figures, and whether it met the target.  A value the plan was
-    interrupted before has no row."""
+    interrupted before has no row; one it cut short says how many of its
+    runs ended."""
     name = report.name or ""
     cols = columns(report.carrier, report.target)
     target = report.target
     return Table(
         (name, *(c.heading for c in cols), *(["target"] if target else [])),
-        tuple((value_text(name, cell.value),
+        tuple((value_text(name, cell.value) + report.runs_text(cell),
                *(cell_text(cell, c) for c in cols),
                *(["met" if cell.met(target) else "not met"] if target
                  else []))
