@@ -29,8 +29,11 @@ TIMEOUT_S = 15
 """Only a hang reaches it."""
 STOPPED_WITHIN_S = 2.0
 """How soon after a signal a plan must have ended, reported and all."""
-CLOSED_WITHIN_S = 1.0
-"""How soon after its reader left a plan must have ended."""
+CLOSED_WITHIN_S = 2.0
+"""How soon after its reader left a plan must have ended: here, twice the
+issue's 1 s, which ``test_plan_stress.py`` holds to, as the suite shares
+the machine with whatever else runs; the plan ignoring its closed pipe
+would take longer still."""
 PLAN = ("3000", "4", "0.01", "0.005", "0.1", "--retries", "2", "--sweep",
         "senders=2..10/2", "--runs", "20", "--seed", "4", "--jobs", "2",
         "--interval", "0.05")
