@@ -116,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"time_limit(seconds): fail the test if it runs longer "
         f"(default {TIME_LIMIT_S:g} s)")
+    config.addinivalue_line(
+        "markers", "stress: slow, left out unless asked for (-m stress); "
+        ".ci/run runs them")
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sms_sim.cli.status import Ending, no_report
+from sms_sim.measure.summary import Summary
 from sms_sim.output import files
 from sms_sim.output.html import pages
-from sms_sim.output.plan_figures import PlanReport, PlanStatus
+from sms_sim.output.plan_figures import PlanReport, PlanStatus, kept
 from sms_sim.plan.cells import Cell
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
@@ -58,39 +59,51 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
              else [config.seed])
     checkpoints = options.checkpoints
     sweep = options.sweep
+    kind = ("target" if options.target is not None
+            and options.solve is not None
+            else "sweep" if sweep is not None else "replications")
     total = (len(seeds) * len(sweep.values) if sweep
-             else None if options.target else len(seeds))
+             else None if kind == "target" else len(seeds))
     progress = _Progress(view, total, config.interval_s, started_at)
     progress.tick(force=True)
+    replications = kind == "replications"
+    band = replications and options.report is not None
+
+    def ended(index: int, snap: Summary) -> Summary:
+        """A run as it ends: counted, shown if JSON shows each
+        replication, and kept as far as the report needs it."""
+        progress.one_done()
+        if replications:
+            view.plan_run(index, snap, options.checks(snap))
+        return kept(snap, index == 0, band)
+
     search: Search | None = None
     with Runs(options.jobs, signalled, progress.tick) as runs:
-        if options.target is not None and options.solve is not None:
+        if kind == "target":
+            assert options.target is not None and options.solve is not None
             name = options.solve
 
             def try_values(values: list[float]) -> list[Cell]:
                 return evaluate(runs, [with_value(config, name, v)
                                        for v in values], values, seeds,
-                                checkpoints, progress.one_done)
+                                checkpoints, ended)
 
             start = configured(config, name)
             assert start is not None
             search = solve(name, start, options.target, try_values,
                            limit_of(name, config))
             cells = list(search.cells)
-            kind = "target"
         elif sweep is not None:
             name = sweep.name
             cells = evaluate(runs, [with_value(config, name, v,
                                                sweep.spread_follows)
                                     for v in sweep.values],
                              list(sweep.values), seeds, checkpoints,
-                             progress.one_done)
-            kind = "sweep"
+                             ended)
         else:
             name = None
             cells = evaluate(runs, [config], [None], seeds, checkpoints,
-                             progress.one_done)
-            kind = "replications"
+                             ended)
         interrupted = runs.interrupted
         faults = [] if runs.fault is None else [runs.fault]
     checks = tuple((seed, tuple(options.checks(snap)))

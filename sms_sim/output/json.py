@@ -150,10 +150,18 @@ def plan_status_json(status: PlanStatus) -> dict[str, Any]:
             "eta_s": _round(status.eta_s, 3)}
 
 
+def run_json(index: int, snap: Summary, checks: Sequence[Check]
+             ) -> dict[str, Any]:
+    """A replication's line, written as it ends: its index and its
+    summary's fields."""
+    return {"event": "run", "index": index, **_run_json(snap, checks)}
+
+
 def plan_json(report: PlanReport) -> list[dict[str, Any]]:
-    """A plan's closing lines: a run line per run (with replications), a
-    line per value (a sweep, a search), the summary, then the closing
-    ``plan`` line, which says whether the plan was interrupted."""
+    """A plan's closing lines (the replications' run lines went out as
+    each ended: :func:`run_json`): a line per value (a sweep, a search),
+    the summary, then the closing ``plan`` line, which says whether the
+    plan was interrupted."""
     return [*_plan_lines(report), {
         "event": "plan", "kind": report.kind, "runs": report.runs,
         "runs_planned": report.planned, "interrupted": report.interrupted,
@@ -166,10 +174,6 @@ def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     checks = iter(report.checks)
     if report.kind == "replications":
-        for cell in report.cells:
-            for index, (_, snap) in enumerate(cell.runs):
-                objects.append({"event": "run", "index": index,
-                                **_run_json(snap, next(checks)[1])})
         if report.cells:
             objects.append({"event": "replications",
                             "runs": len(report.cells[0].runs),

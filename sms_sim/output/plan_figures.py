@@ -9,6 +9,7 @@ views import it only for a plan.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -86,6 +87,21 @@ def columns(carrier: bool, target: Target | None = None) -> list[Column]:
                _percent, 1.0),
         Column("expired", "expired_share", _share(lambda s: s.expired),
                _percent, 1.0)]
+
+
+def kept(snap: Summary, first: bool, band: bool) -> Summary:
+    """What a plan's report needs of a run, to keep of it while the plan
+    goes on: all of a value's ``first`` run (whose histogram and attempts
+    the page shows, and every field of which a sweep without ``--runs``
+    writes); of the others, their figures (the counts are their groups'),
+    and with ``band`` their main curves (the band of the replications'
+    page)."""
+    if first:
+        return snap
+    return dataclasses.replace(
+        snap, distribution=(), attempts=(),
+        curves=snap.curves[:1] if band else (),
+        reached_curves=snap.reached_curves[:1] if band else ())
 
 
 def cell_text(cell: Cell, column: Column) -> str:

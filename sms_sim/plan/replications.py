@@ -24,14 +24,17 @@ def replication_seeds(base: int, runs: int) -> list[int]:
 def evaluate(runs: Runs, configs: Sequence[SimulationConfig],
              values: Sequence[float | None], seeds: Sequence[int],
              checkpoints: tuple[float, ...],
-             on_run: Callable[[], None] = lambda: None) -> list[Cell]:
-    """Every config with every seed; a cell per config, in order."""
+             on_run: Callable[[int, Summary], Summary] = lambda i, s: s
+             ) -> list[Cell]:
+    """Every config with every seed; a cell per config, in order.
+    ``on_run`` sees each run as it ends, in order, with its index among
+    ``seeds`` (a replication's), and returns what the cell keeps of it:
+    what the plan's report needs, not the whole run."""
     tasks = [Task(dataclasses.replace(config, seed=seed), checkpoints)
              for config in configs for seed in seeds]
     found: dict[int, Summary] = {}
     for index, snapshot in runs.run(tasks):
-        found[index] = snapshot
-        on_run()
+        found[index] = on_run(index % len(seeds), snapshot)
     width = len(seeds)
     return [Cell(value, tuple((seeds[i], found[c * width + i])
                               for i in range(width)

@@ -27,7 +27,7 @@ from sms_sim.measure.progress import Progress
 from sms_sim.measure.summary import Summary
 from sms_sim.output.environment import Environment
 from sms_sim.output.json import (plan_json, plan_status_json, progress_json,
-                                 summary_json)
+                                 run_json, summary_json)
 from sms_sim.output.terminal.jobcontrol import JobControl
 from sms_sim.output.terminal.rows import screen_rows
 from sms_sim.output.terminal.watch import silence, watch_reader
@@ -70,6 +70,12 @@ class View(Protocol):
         ``marks`` (the deadline, a target) on it."""
 
     def plan_progress(self, status: PlanStatus) -> None: ...
+
+    def plan_run(self, index: int, snap: Summary,
+                 checks: Sequence[Check]) -> None:
+        """A replication's run as it ends, in order: JSON writes it then,
+        so that the plan need not keep it whole."""
+
     def plan_final(self, report: PlanReport) -> None: ...
     def close(self) -> None: ...
 
@@ -128,6 +134,10 @@ class _Output:
 
     def abandon(self) -> None:
         pass
+
+    def plan_run(self, index: int, snap: Summary,
+                 checks: Sequence[Check]) -> None:
+        pass  # only JSON shows each run
 
     def _raw(self, text: str) -> None:
         """Write past the stream's buffer: safe in a signal handler."""
@@ -278,6 +288,10 @@ class JsonView(_Output):
 
     def plan_progress(self, status: PlanStatus) -> None:
         self._emit(plan_status_json(status))
+
+    def plan_run(self, index: int, snap: Summary,
+                 checks: Sequence[Check]) -> None:
+        self._emit(run_json(index, snap, checks))
 
     def plan_final(self, report: PlanReport) -> None:
         for obj in plan_json(report):
