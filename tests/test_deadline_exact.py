@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from sms_sim.measure.stats import Stats
 from sms_sim.model.config import SenderGroup
-from sms_sim.model.gateway import DEADLINE_TOLERANCE, Gateway
+from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import generate_messages
-from sms_sim.model.result import SENT
+from sms_sim.model.result import SENT, Result
 from sms_sim.model.schedule import Schedule
+from sms_sim.model.validation import MOMENT_TOLERANCE
 from tests.background import BACKGROUND, Job
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,11 @@ HAND: dict[tuple[str, ...], int] = {
     # Instant sends, 10 a second in all: 0, 0.1, 0.2 and 0.3.
     ("100", "2", "0", "0", "0", "--max-rate", "10", "--deadline", "0.3"): 4,
 }
+TARGETED = BACKGROUND.add([
+    sys.executable, str(ROOT / "start.py"), "100", "2", "0.1", "0", "0",
+    "--target", "0.06@0.3", "--solve", "senders", "--runs", "2", "--jobs",
+    "1", "--seed", "1"])
+"""2 senders of 0.1 s end 6 sends by 0.3 s: 6% by 0.3 s is met."""
 RUNS: dict[tuple[str, ...], Job] = {
     args: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args,
                           "--speed", "max", "--json"])
@@ -142,7 +149,7 @@ def test_the_generated_cases_put_deadlines_where_floats_drift() -> None:
 
 
 def test_a_start_beyond_the_tolerance_is_after_the_deadline() -> None:
-    later = 0.3 * (1 + 4 * DEADLINE_TOLERANCE)
+    later = 0.3 * (1 + 4 * MOMENT_TOLERANCE)
     plan = Schedule([SenderGroup.uniform(1, later, 0.0, 0.0)],
                     Gateway(deadline_s=0.3),
                     iter([generate_messages(random.Random(1), 0, 3),
@@ -151,3 +158,23 @@ def test_a_start_beyond_the_tolerance_is_after_the_deadline() -> None:
     while (take := plan.decide(8)) is not None:
         decided += take.sent
     assert len(decided) == 1  # at 0; the next would start after 0.3
+
+
+def test_a_send_that_ends_on_a_checkpoint_by_float_sums_counts_at_it(
+        ) -> None:
+    stats = Stats(6, [SenderGroup.uniform(2, 0.1, 0.0, 0.0)],
+                  checkpoints=[0.3])
+    ends = [0.1, 0.1, 0.1 + 0.1, 0.1 + 0.1, 0.1 + 0.1 + 0.1, 0.3 * 1.001]
+    assert ends[4] > 0.3  # as floats add up
+    stats.add([Result(message, 0, 1, 1, 0.1, end, 0.1, SENT, None)
+               for message, end in zip(
+                   generate_messages(random.Random(1), 0, 6), ends)])
+    assert stats.summary(1.0, 0.3003).counted_at(0.3).sent == 5
+
+
+def test_a_target_on_a_hand_computed_moment_is_met() -> None:
+    done = TARGETED.result()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].strip() == (
+        "answer: senders 2 is the least that delivers 6% by 300.00 ms in "
+        "every run")

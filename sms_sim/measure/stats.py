@@ -24,7 +24,7 @@ from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
-from sms_sim.model.validation import MAX_RETRIES
+from sms_sim.model.validation import MAX_RETRIES, at_most
 
 SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
@@ -223,13 +223,16 @@ class Stats:
     def _count_checkpoints(self, delivered: list[float],
                            reached: list[tuple[int, float]]) -> None:
         """Exact counts at each checkpoint, a message ending on it
-        included: a percentile from a histogram is only within half a
-        percent, and a check or a target must not pass by rounding."""
+        included (within ``validation.MOMENT_TOLERANCE``, as float sums of
+        decimal seconds drift): a percentile from a histogram is only
+        within half a percent, and a check or a target must not pass by
+        rounding."""
         for index, at_s in enumerate(self._checkpoints):
-            self._sent_by_checkpoint[index] += sum(done <= at_s
+            upto_s = at_most(at_s)
+            self._sent_by_checkpoint[index] += sum(done <= upto_s
                                                    for done in delivered)
             self._reached_by_checkpoint[index] += sum(
-                reach <= at_s for _, reach in reached)
+                reach <= upto_s for _, reach in reached)
 
     def _at_ranks(self, histogram: Histogram, order: Ranked | None,
                   ranks: Sequence[int]) -> list[float | None]:

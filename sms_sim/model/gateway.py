@@ -7,16 +7,8 @@ import math
 from dataclasses import dataclass, field
 
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
-                                      ConfigError, check_rate, check_seconds,
-                                      check_share)
-
-DEADLINE_TOLERANCE = 1e-9
-"""A start this share of the deadline after it still counts as on it.
-Simulated time is a sum of float seconds, and sums of decimal seconds
-drift (0.1 + 0.1 + 0.1 > 0.3) by about 2**-53 of the time per addition:
-a billionth covers millions of additions in a row, so a start that exact
-arithmetic puts on the deadline is on it, while starts that far apart are
-not worth telling apart."""
+                                      ConfigError, at_most, check_rate,
+                                      check_seconds, check_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +72,11 @@ class Gateway:
     @property
     def latest_start_s(self) -> float:
         """The latest moment, in float time, at which an attempt may
-        start, or a retry fall due: the deadline, within its
-        ``DEADLINE_TOLERANCE``; infinite without one."""
+        start, or a retry fall due: the deadline, within
+        ``validation.MOMENT_TOLERANCE``; infinite without one."""
         if self.deadline_s is None:
             return math.inf
-        return self.deadline_s * (1 + DEADLINE_TOLERANCE)
+        return at_most(self.deadline_s)
 
     def backoff_ceilings(self) -> tuple[float, ...]:
         """The longest backoff before each retry, from the first."""

@@ -18,9 +18,23 @@ MAX_RETRIES = 100
 """The most retries a message may have (``Gateway.retries``): the
 statistics keep a count of messages per number of attempts, up to this
 many plus the first."""
+MOMENT_TOLERANCE = 1e-9
+"""A simulated moment this share of a moment named in the settings (a
+deadline, a check's or a target's time) after it still counts as on it.
+Simulated time is a sum of float seconds, and sums of decimal seconds
+drift (0.1 + 0.1 + 0.1 > 0.3) by about 2**-53 of the time per addition:
+a billionth covers millions of additions in a row, so what exact
+arithmetic puts on the moment is on it, while moments that close are not
+worth telling apart."""
 MIN_RATE = 1e-6
 """The slowest cap, in sends per simulated second: one send every 11.6
 days."""
+
+
+def at_most(moment_s: float) -> float:
+    """The latest float moment that counts as by ``moment_s``, a moment
+    named in the settings: within ``MOMENT_TOLERANCE`` of it."""
+    return moment_s * (1 + MOMENT_TOLERANCE)
 
 
 class ConfigError(ValueError):
