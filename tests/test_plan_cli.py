@@ -120,7 +120,8 @@ RULES: list[tuple[list[str], str]] = [
      "and the setting to solve for go together)"),
     (["--sweep", "speed=1,2"], "argument --sweep: must be NAME=V1,V2,... or "
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
-     "retries, deadline, mean, got 'speed=1,2'"),
+     "retries, deadline, mean, or ROUTE.count, ROUTE.tps or ROUTE.mean, "
+     "got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "
      "sweep"),
     (["--sweep", "senders=2,4,2"], "argument --sweep: 'senders=2,4,2': a "
@@ -150,7 +151,18 @@ RULES: list[tuple[list[str], str]] = [
     (["--target", "0.9@1", "--solve", "max-rate"], "argument --solve: "
      "max-rate starts from its setting; give --max-rate"),
     (["--target", "0.9@1", "--solve", "retries"], "argument --solve: "
-     "invalid choice: 'retries' (choose from 'senders', 'tps', 'max-rate')"),
+     "must be one of senders, tps, max-rate, or ROUTE.count or ROUTE.tps, "
+     "got 'retries'"),
+    # a route's setting: the route must exist, a search starts from it
+    (["10", "0", "--senders", "name=a,count=2,mean=0.01", "--sweep",
+      "b.count=1,2"], "argument --sweep: b.count: must be a route's name "
+     "(routes: a), got 'b'"),
+    (["10", "0", "--senders", "name=a,count=2,mean=0.01", "--target",
+      "0.9@1",
+      "--solve", "a.tps"], "argument --solve: a.tps starts from its "
+     "setting; give tps= on route a"),
+    (["--target", "0.9@1", "--solve", "a.mean"], "argument --solve: must "
+     "be one of"),
     # a value the setting itself refuses, named with the value
     (["--sweep", "senders=2,2.5"], "argument --sweep: 'senders=2,2.5': a "
      "value must be an integer in digits, without a leading 0 (1000 or "

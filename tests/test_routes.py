@@ -24,6 +24,7 @@ from sms_sim.model.result import FAILED, RETRY, SENT, Result
 from sms_sim.model.route import (OUTAGE, Outage, Route, blocked_spans,
                                  closed_spans)
 from sms_sim.model.schedule import Schedule
+from sms_sim.plan.settings import configured, limit_of, with_value
 from tests.background import BACKGROUND
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Stalling, log_and_figures
@@ -288,6 +289,37 @@ def test_the_outage_example_is_what_it_gives() -> None:
     out = done.stdout.splitlines()
     for line in block_after("A 30/s backup:")[3:]:
         assert line in out
+
+
+SEARCH_RUN = BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *(
+    " ".join(line.strip().rstrip("\\")
+             for line in block_after("is one command:")[:4])
+    .removeprefix("$ python3 start.py ").split())])
+
+
+def test_the_search_for_the_least_backup_rate_is_what_it_gives() -> None:
+    """The page's search, and its answer against the hand calculation:
+    7,500 messages in 360 s from 3 senders, 6.94 a second each."""
+    done = SEARCH_RUN.result()
+    assert done.returncode == 0, done.stderr
+    answer = block_after("is one command:")[-1]
+    assert done.stdout.splitlines()[-1] == answer
+    assert abs(float(answer.split()[2].removesuffix("/s"))
+               - 7_500 / 360 / 3) < 0.01
+
+
+def test_a_routes_setting_is_set_in_its_own_group() -> None:
+    cfg = dataclasses.replace(ROUTED, groups=(
+        ROUTED.groups[0], dataclasses.replace(ROUTED.groups[1], tps=5.0)))
+    assert configured(cfg, "backup.tps") == 5.0
+    assert configured(cfg, "primary.count") == 4.0
+    changed = with_value(cfg, "backup.count", 7)
+    assert [g.count for g in changed.groups] == [4, 7]
+    assert changed.groups[1].name == "backup"  # the rest of it kept
+    assert with_value(cfg, "primary.mean", 0.2).groups[0].send.mean_s == 0.2
+    assert with_value(cfg, "primary.mean", 0.2).groups[0].outages == \
+        ROUTED.groups[0].outages
+    assert limit_of("backup.count", cfg) == 10_000 - 4
 
 
 @pytest.mark.parametrize("argv, message", [

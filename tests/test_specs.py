@@ -544,11 +544,33 @@ def test_a_sweep_is_a_name_and_its_values(
 
 
 @pytest.mark.parametrize("text", ["speed=1,2", "senders", "sender=1",
-                                  "=1,2", ""])
+                                  "=1,2", "", "a.fail=1", "1.count=1"])
 def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     assert error(specs.sweep, text) == (
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
-        f"senders, tps, max-rate, retries, deadline, mean, got {text!r}")
+        "senders, tps, max-rate, retries, deadline, mean, or ROUTE.count, "
+        f"ROUTE.tps or ROUTE.mean, got {text!r}")
+
+
+@pytest.mark.parametrize("text, name, values", [
+    ("primary.count=5..20/5", "primary.count", (5.0, 10.0, 15.0, 20.0)),
+    ("backup.tps=10,20", "backup.tps", (10.0, 20.0)),
+    ("b-2.mean=0.05..0.1/0.05", "b-2.mean", (0.05, 0.1)),
+])
+def test_a_sweep_of_a_routes_setting(text: str, name: str,
+                                     values: tuple[float, ...]) -> None:
+    assert specs.sweep(text) == specs.Sweep(name, values)
+
+
+def test_a_routes_count_is_swept_in_whole_senders() -> None:
+    assert "must be an integer" in error(specs.sweep, "a.count=1.5")
+
+
+@pytest.mark.parametrize("text, name", [("senders", "senders"),
+                                        ("Backup.TPS", "backup.tps"),
+                                        ("b.count", "b.count")])
+def test_a_solved_setting(text: str, name: str) -> None:
+    assert specs.solve_name(text) == name
 
 
 @pytest.mark.parametrize("text, message", [

@@ -25,7 +25,7 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.settings import configured, with_value
+from sms_sim.plan.settings import configured, group_of, with_value
 from sms_sim.plan.target import Target
 from sms_sim.run import simulation
 
@@ -261,12 +261,19 @@ def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
         parser.error("argument --log: logs one run; repeat a run of the "
                      "plan alone, with its --seed, to log it")
     name = args.sweep.name if args.sweep else args.solve
+    if name is not None:
+        try:
+            group_of(config, name)
+        except ConfigError as error:
+            parser.error(f"argument {'--sweep' if args.sweep else '--solve'}"
+                         f": {name}: {error}")
     if name in ("senders", "tps", "mean") and not num_senders:
         parser.error(f"argument {'--sweep' if args.sweep else '--solve'}: "
                      f"{name} is the positional senders', and num_senders "
                      "is 0")
     if args.solve is not None and configured(config, args.solve) is None:
-        option = {"tps": "--tps", "max-rate": "--max-rate"}[args.solve]
+        option = {"tps": "--tps", "max-rate": "--max-rate"}.get(
+            args.solve, f"tps= on route {args.solve.split('.')[0]}")
         parser.error(f"argument --solve: {args.solve} starts from its "
                      f"setting; give {option}")
     if args.sweep is not None:

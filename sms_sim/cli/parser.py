@@ -374,16 +374,17 @@ def build_parser(prog: str = "start.py",
         default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
-        "positional senders'; a mean swept without max_deviation takes "
-        "half of itself, as one given alone does); VALUES as 5,10,20 or "
-        "10..50/10")
+        "positional senders'), or a route's ROUTE.count, ROUTE.tps or "
+        "ROUTE.mean (primary.count=5..20/5); a mean swept without "
+        "max_deviation takes half of itself, as one given alone does; "
+        "VALUES as 5,10,20 or 10..50/10")
     add("--target", metavar="SHARE@TIME", type=specs.target, default=None,
         help="with --solve: the share of all messages to be delivered "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
-    add("--solve", metavar="NAME", choices=SOLVE_NAMES, default=None,
-        type=str.lower,
+    add("--solve", metavar="NAME", default=None, type=specs.solve_name,
         help=f"with --target: find the least value of NAME, one of "
-        f"{', '.join(SOLVE_NAMES)}, that meets it (in every run, with "
+        f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "
+        "(backup.tps), that meets it (in every run, with "
         "--runs), doubling from its setting, then narrowing")
     add("--jobs", metavar="N", type=specs.jobs, default=None,
         help="worker processes for --runs, --sweep and --target; the same "

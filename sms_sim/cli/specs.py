@@ -25,7 +25,8 @@ from sms_sim.model.texts import TextsError, read_texts, text_problem
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
-from sms_sim.plan.settings import SWEEP_NAMES
+from sms_sim.plan.settings import (ROUTE_SETTING, SOLVE_NAMES, SWEEP_NAMES,
+                                   base_name)
 from sms_sim.plan.target import Target
 
 T = TypeVar("T")
@@ -394,13 +395,16 @@ def sweep(text: str) -> Sweep:
     ``SWEEP_NAMES``.  Times take s, m or h."""
     name, equals, rest = text.partition("=")
     name = name.strip().lower()
-    if not equals or name not in SWEEP_NAMES:
+    if not equals or not (name in SWEEP_NAMES
+                          or ROUTE_SETTING.fullmatch(name)):
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
-             f"one of {', '.join(SWEEP_NAMES)}, got {echo(text)}")
+             f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps "
+             f"or ROUTE.mean, got {echo(text)}")
+    base = base_name(name)
     parse: Callable[[str], float] = (
-        _swept_integer if name in INTEGER_SWEEPS
-        else duration if name == "deadline"
-        else functools.partial(finite, parse=seconds) if name == "mean"
+        _swept_integer if base in INTEGER_SWEEPS
+        else duration if base == "deadline"
+        else functools.partial(finite, parse=seconds) if base == "mean"
         else finite)
     if not rest.strip():
         fail(f"{echo(text)}: no values to sweep")
@@ -415,6 +419,18 @@ def sweep(text: str) -> Sweep:
     if len(set(values)) < len(values):
         fail(f"{echo(text)}: a value is given twice")
     return Sweep(name, tuple(values))
+
+
+def solve_name(text: str) -> str:
+    """A setting ``--solve`` searches: one of ``SOLVE_NAMES``, or a route's
+    ``count`` or ``tps`` (``backup.tps``)."""
+    name = text.strip().lower()
+    route = ROUTE_SETTING.fullmatch(name)
+    if name not in SOLVE_NAMES and (route is None
+                                    or route.group(2) == "mean"):
+        fail(f"must be one of {', '.join(SOLVE_NAMES)}, or ROUTE.count or "
+             f"ROUTE.tps, got {echo(text)}")
+    return name
 
 
 MAX_SWEEP_VALUES = 1000

@@ -214,7 +214,9 @@ def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
 
 def _json_value(name: str | None, value: float | None) -> float | None:
     """A value as JSON gives it: whole for the settings that count."""
-    if value is not None and name in ("senders", "retries"):
+    from sms_sim.plan.settings import base_name  # plans only
+    if value is not None and name is not None and \
+            base_name(name) in ("senders", "retries"):
         return int(value)
     return value
 

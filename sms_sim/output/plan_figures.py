@@ -22,6 +22,7 @@ from sms_sim.output.tables import Table
 from sms_sim.output.text.units import count_text, moment_text, percent_text
 from sms_sim.plan.cells import Cell
 from sms_sim.plan.search import Search
+from sms_sim.plan.settings import base_name
 from sms_sim.plan.target import Target
 
 Figure = Callable[[Summary], "float | None"]
@@ -124,6 +125,7 @@ def value_text(name: str | None, value: float | None) -> str:
     """A swept or searched value as its setting is written."""
     if value is None:
         return ""
+    name = None if name is None else base_name(name)
     if name == "senders":
         return count_text(int(value))
     if name in ("tps", "max-rate"):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sms_sim.plan.cells import Cell
+from sms_sim.plan.settings import base_name
 from sms_sim.plan.target import Target
 
 RATE_RESOLUTION = 0.01
@@ -49,7 +50,7 @@ def solve(name: str, start: float, target: Target,
         tried.extend(cells)
         return [cell.met(target) for cell in cells]
 
-    integer = name == "senders"
+    integer = base_name(name) == "senders"
     (start_met,) = round_of([start])
     low, high = (None, start) if start_met else (start, None)
     while (low is None or high is None) and not _interrupted(tried):

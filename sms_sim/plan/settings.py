@@ -4,6 +4,7 @@ configuration with another value, and how far a search may take it."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from sms_sim.model.config import MAX_SENDERS, SimulationConfig
 from sms_sim.model.latency import Latency
@@ -14,14 +15,42 @@ SOLVE_NAMES = ("senders", "tps", "max-rate")
 MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
+ROUTE_FIELDS = {"count": "senders", "tps": "tps", "mean": "mean"}
+"""A route's fields a plan may set, ``ROUTE.FIELD`` (``backup.tps``),
+and the setting of the positional senders each is like."""
+ROUTE_SETTING = re.compile(r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean)")
+"""How a route's setting is named: the route, a dot, the field."""
+
+
+def base_name(name: str) -> str:
+    """The setting ``name`` is like: a route's field's counterpart
+    (``backup.count`` is like ``senders``), or ``name`` itself."""
+    route = ROUTE_SETTING.fullmatch(name)
+    return name if route is None else ROUTE_FIELDS[route.group(2)]
+
+
+def group_of(config: SimulationConfig, name: str) -> int:
+    """The index of the group that setting ``name`` sets: the route it
+    names, or the positional group, the first.  Raises ConfigError for a
+    route the configuration does not have."""
+    route = ROUTE_SETTING.fullmatch(name)
+    if route is None:
+        return 0
+    names = [group.name for group in config.groups]
+    if route.group(1) not in names:
+        known = ", ".join(n for n in names if n) or "none"
+        raise ConfigError("name", f"a route's name (routes: {known})",
+                          route.group(1))
+    return names.index(route.group(1))
 
 
 def with_value(config: SimulationConfig, name: str, value: float,
                spread_follows: bool = False) -> SimulationConfig:
     """``config`` with the setting ``name`` (one of ``SWEEP_NAMES``) set to
-    ``value``.  ``senders``, ``tps`` and ``mean`` are the positional
-    group's, the first; with ``spread_follows``, a mean sets the spread
-    too, as a mean given alone does.  Raises ConfigError as the setting's
+    ``value``, or a route's (``ROUTE_SETTING``).  ``senders``, ``tps`` and
+    ``mean`` are the positional group's, the first; with
+    ``spread_follows``, a mean sets the spread too, as a mean given alone
+    does.  Raises ConfigError as the setting's
     own rule does."""
     gateway = config.gateway
     if name == "max-rate":
@@ -33,37 +62,40 @@ def with_value(config: SimulationConfig, name: str, value: float,
     if name == "deadline":
         return dataclasses.replace(
             config, gateway=dataclasses.replace(gateway, deadline_s=value))
-    first, *rest = config.groups
-    if name == "senders":
+    index, base = group_of(config, name), base_name(name)
+    groups = list(config.groups)
+    first = groups[index]
+    if base == "senders":
         group = dataclasses.replace(first, count=_integer(value,
                                                           MAX_SENDERS, 1))
-    elif name == "tps":
+    elif base == "tps":
         group = dataclasses.replace(first, tps=value)
-    elif name == "mean":
+    elif base == "mean":
         group = dataclasses.replace(first, send=_with_mean(
             first.send, value, spread_follows))
     else:
         raise ValueError(f"no setting {name!r}")
-    return dataclasses.replace(config, groups=(group, *rest))
+    groups[index] = group
+    return dataclasses.replace(config, groups=tuple(groups))
 
 
 def configured(config: SimulationConfig, name: str) -> float | None:
     """The value of setting ``name`` in ``config``; None where it is off
     (no cap, no deadline)."""
-    first = config.groups[0]
+    first = config.groups[group_of(config, name)]
     return {"senders": float(first.count), "tps": first.tps,
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
             "deadline": config.gateway.deadline_s,
-            "mean": first.send.mean_s}[name]
+            "mean": first.send.mean_s}[base_name(name)]
 
 
 def limit_of(name: str, config: SimulationConfig) -> float:
     """The most a search may try: the fleet's limit for ``senders``, a
     million a second for rates."""
-    if name == "senders":
-        return float(MAX_SENDERS - (config.num_senders
-                                    - config.groups[0].count))
+    if base_name(name) == "senders":
+        return float(MAX_SENDERS - (config.num_senders - config.groups[
+            group_of(config, name)].count))
     return MAX_RATE_SOLVED
 
 
