@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sms_sim.model.latency import Latency
 from sms_sim.plan import pool
 from sms_sim.plan.pool import Runs, Task
 from tests.helpers import plan_config
@@ -33,6 +34,24 @@ def test_runs_in_workers_give_what_runs_in_this_process_do() -> None:
     assert sorted(here) == [0, 1, 2]
     assert len({figures[1:] for figures in here.values()}) == 3
     assert figures(2) == here
+
+
+def test_runs_from_workers_share_their_tasks_group_settings() -> None:
+    """Not the copies a worker's pipe makes: an empirical shape's every
+    measurement would be kept once per run."""
+    measured = Latency.empirical(tuple(0.001 * (1 + n % 7)
+                                       for n in range(5000)), "made up")
+    group = dataclasses.replace(BASE.groups[0], send=measured)
+    config = dataclasses.replace(BASE, groups=(group, *BASE.groups[1:]))
+    tasks = [Task(dataclasses.replace(config, seed=seed)) for seed in (1, 2)]
+    with Runs(2) as runs:
+        snaps = [snap for _, snap in runs.run(tasks)]
+    assert len(snaps) == 2
+    for snap in snaps:
+        assert [counts.group for counts in snap.groups] == list(
+            config.groups)
+        assert all(counts.group is own for counts, own
+                   in zip(snap.groups, config.groups))
 
 
 def test_a_signal_stops_the_runs_and_keeps_those_that_ended() -> None:

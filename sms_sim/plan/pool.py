@@ -13,6 +13,7 @@ waited for: the worker is killed, and the plan ends at once.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import threading
@@ -173,7 +174,8 @@ class Runs:
                     assert index is not None
                     snapshot = self._answer(worker)
                     if snapshot is not None:
-                        ended[index] = snapshot
+                        ended[index] = _sharing(snapshot,
+                                                tasks[index].config)
             while out in ended:
                 yield out, ended.pop(out)
                 out += 1
@@ -238,6 +240,18 @@ class Runs:
                           f"{_ending(worker.process.exitcode)} during a run;"
                           " the plan stopped\n")
         self._halt()
+
+
+def _sharing(snap: Summary, config: SimulationConfig) -> Summary:
+    """``snap`` with its groups' settings ``config``'s own, not the copies
+    the pipe from its worker made: an empirical shape's every measurement
+    would be kept once per run."""
+    if len(snap.groups) != len(config.groups):
+        return snap
+    return dataclasses.replace(snap, groups=tuple(
+        dataclasses.replace(counts, group=group)
+        if counts.group == group else counts
+        for counts, group in zip(snap.groups, config.groups)))
 
 
 def _ending(exitcode: int | None) -> str:
