@@ -60,6 +60,7 @@ from sms_sim.model.latency import Draw, Latency
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
 from sms_sim.model.ranked import Ranked
+from sms_sim.model.retries import RetryLine
 from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
 from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
 
@@ -106,11 +107,6 @@ _Free = tuple[float, int, int, SenderProfile]
 is next free, and its turn among senders free at that moment (the order
 they were given back).  Turns are unique: a comparison never reaches the
 profile."""
-_Retry = tuple[float, int, Message, int, float]
-"""``(ready_at_s, message id, message, attempt, spent_s)``: a message
-waiting out its backoff, its next attempt's number, and the send time of
-its attempts so far.  A message has one retry in line at most, so its id
-settles ties and a comparison never reaches the message."""
 
 
 class Decided(NamedTuple):
@@ -165,7 +161,8 @@ class Schedule:
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
                  fresh: Fresh, carrier: Latency | None = None,
                  ranks: Sequence[int] = (), per_segment: bool = False,
-                 routing: str = "spread") -> None:
+                 routing: str = "spread", keep_phones: bool = True
+                 ) -> None:
         self._lock = threading.Lock()
         routes, self._routed = routes_of(groups, routing)
         self._over = False
@@ -179,7 +176,8 @@ class Schedule:
             self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
         self._turn = len(self._free)
-        self._retries: list[_Retry] = []
+        # Phones only for the log: a retry holds what the model needs.
+        self._retries = RetryLine(keep_phones)
         self._source = fresh
         self._fresh: Iterator[Message] = iter(())
         self._fresh_done = False
@@ -254,8 +252,8 @@ class Schedule:
                         last_s = max(last_s, deadline_s)
                     over = True  # nothing starts any more
                     break
-                if retries and retries[0][0] <= earliest:
-                    _, _, message, attempt, spent_s = heapq.heappop(retries)
+                if retries.first_s <= earliest:
+                    _, message, attempt, spent_s = retries.pop()
                     start = earliest
                 else:
                     taken = None if fresh_done else next(fresh, None)
@@ -267,14 +265,13 @@ class Schedule:
                             taken, 1, 0.0, earliest
                     elif retries:
                         wait_s = routed and profile.route.closed_until(
-                            max(retries[0][0], earliest))
+                            max(retries.first_s, earliest))
                         if wait_s:  # the retry falls due while closed
                             turn += 1
                             heapq.heapreplace(free, (wait_s, turn, index,
                                                      profile))
                             continue
-                        ready_s, _, message, attempt, spent_s = \
-                            heapq.heappop(retries)
+                        ready_s, message, attempt, spent_s = retries.pop()
                         start = ready_s if ready_s > earliest else earliest
                     else:
                         over = True  # every message has its outcome
@@ -374,8 +371,7 @@ class Schedule:
         ready_s = retry_ready_s(done_s, jitter, self._ceilings[attempt - 1])
         if ready_s > self._latest_start_s:
             return EXPIRED
-        heapq.heappush(self._retries, (ready_s, message.id, message,
-                                       attempt + 1, spent_s))
+        self._retries.push(ready_s, message, attempt + 1, spent_s)
         return RETRY
 
     def _expire_rest(self) -> list[Result]:
@@ -387,8 +383,7 @@ class Schedule:
                           attempts=attempt - 1, send_s=None,
                           done_at_s=deadline_s, spent_s=spent_s,
                           outcome=EXPIRED, reached_at_s=None)
-                   for _, _, message, attempt, spent_s in self._retries]
-        self._retries.clear()
+                   for message, attempt, spent_s in self._retries.drain()]
         fresh = list(self._fresh)
         if not fresh:
             first = self._next_fresh()

@@ -79,7 +79,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                     tuning.slack_s)
     schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
                         config.carrier, moment_ranks(config.num_messages),
-                        config.per_segment, config.routing)
+                        config.per_segment, config.routing,
+                        keep_phones=sink is not None)
     monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,

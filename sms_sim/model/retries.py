@@ -1,0 +1,127 @@
+"""The retry line: messages waiting out their backoff, the earliest due
+first (ties by id), each held in what the model needs of it.
+
+A waiting retry needs its id, its bits, its form (what its sending costs),
+its next attempt's number and its send time so far; its text none, and its
+phone only for the ``--log``.  When every send takes no time, all the
+fresh messages go first and about half a million failures may wait at
+once: as whole tuples, with their messages, they took about 500 bytes
+each.  So the line keeps the retries put in line lately in a small heap,
+and seals them, a thousand at a time, into a *run*: sorted columns in
+arrays, about 40 bytes a retry (more with phones).  The runs are merged
+lazily through a heap of their heads.  The order is the heap's order
+either way: by due moment, then id (a message has one retry in line at
+most, so the pair is unique).
+"""
+from __future__ import annotations
+
+import heapq
+import math
+from array import array
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from sms_sim.model.encoding import Form
+from sms_sim.model.message import Message
+
+SEAL_AT = 1024
+"""Retries the small heap holds before they are sealed into a run: enough
+that a run's own cost (its arrays) is a few bytes a retry, few enough that
+the whole retries in it stay small next to the runs."""
+
+Retry = tuple[float, int, Message, int, float]
+"""``(ready_at_s, message id, message, attempt, spent_s)``: a message
+waiting out its backoff, its next attempt's number, and the send time of
+its attempts so far."""
+
+
+class _Run(NamedTuple):
+    """Sealed retries, sorted by (due moment, id), a column an array."""
+
+    ready_s: array[float]
+    ids: array[int]
+    seeds: array[int]
+    attempts: array[int]
+    spent_s: array[float]
+    forms: list[Form]
+    phones: list[str] | None
+
+
+_Head = tuple[float, int, int, _Run]
+"""``(ready_at_s, id, position, run)``: a run's next retry.  Ids are
+unique, so a comparison never reaches the position or the run."""
+
+
+class RetryLine:
+    """The retries in line; ``first_s`` is when the earliest falls due
+    (infinity with none).  Not thread-safe: the schedule's lock guards it.
+    """
+
+    def __init__(self, keep_phones: bool = True) -> None:
+        self._keep_phones = keep_phones
+        self._recent: list[Retry] = []
+        """A heap of the retries put in line since the last seal."""
+        self._heads: list[_Head] = []
+        """A heap of each run's next retry."""
+        self.first_s = math.inf
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def push(self, ready_s: float, message: Message, attempt: int,
+             spent_s: float) -> None:
+        """Put ``message`` in line, due at ``ready_s`` for ``attempt``."""
+        recent = self._recent
+        heapq.heappush(recent, (ready_s, message.id, message, attempt,
+                                spent_s))
+        self.count += 1
+        if ready_s < self.first_s:
+            self.first_s = ready_s
+        if len(recent) >= SEAL_AT:
+            self._seal()
+
+    def pop(self) -> tuple[float, Message, int, float]:
+        """The retry due first: ``(ready_at_s, message, attempt,
+        spent_s)``.  A sealed one's message has no text, and no phone
+        unless the line keeps them."""
+        recent, heads = self._recent, self._heads
+        if heads and (not recent or heads[0][:2] < recent[0][:2]):
+            ready_s, id_, position, run = heads[0]
+            message = Message(
+                id_, "" if run.phones is None else run.phones[position], "",
+                run.seeds[position], run.forms[position])
+            attempt, spent_s = run.attempts[position], run.spent_s[position]
+            position += 1
+            if position < len(run.ids):
+                heapq.heapreplace(heads, (run.ready_s[position],
+                                          run.ids[position], position, run))
+            else:
+                heapq.heappop(heads)
+        else:
+            ready_s, _, message, attempt, spent_s = heapq.heappop(recent)
+        self.count -= 1
+        self.first_s = min(recent[0][0] if recent else math.inf,
+                           heads[0][0] if heads else math.inf)
+        return ready_s, message, attempt, spent_s
+
+    def drain(self) -> Iterator[tuple[Message, int, float]]:
+        """Every retry in line, ``(message, attempt, spent_s)``, in order,
+        leaving the line empty."""
+        while self.count:
+            _, message, attempt, spent_s = self.pop()
+            yield message, attempt, spent_s
+
+    def _seal(self) -> None:
+        """The recent retries, sorted, become a run."""
+        retries = sorted(self._recent)
+        self._recent = []
+        run = _Run(array("d", [r[0] for r in retries]),
+                   array("q", [r[1] for r in retries]),
+                   array("Q", [r[2].seed for r in retries]),
+                   array("B", [r[3] for r in retries]),
+                   array("d", [r[4] for r in retries]),
+                   [r[2].form for r in retries],
+                   [r[2].phone for r in retries]
+                   if self._keep_phones else None)
+        heapq.heappush(self._heads, (run.ready_s[0], run.ids[0], 0, run))
