@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from sms_sim.cli.main import shape_warnings
+from sms_sim.cli.notes import shape_warnings
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.latency import Latency
 from tests.background import BACKGROUND

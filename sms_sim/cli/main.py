@@ -14,18 +14,16 @@ import time
 from collections.abc import Callable, Sequence
 
 from sms_sim.cli import signals
-from sms_sim.cli.notes import rate_notes
+from sms_sim.cli.notes import rate_notes, shape_warnings
 from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import open_log
 from sms_sim.cli.status import (UNEXPLAINED_STOP, Ending, ExitStatus,
                                 exit_status, no_report, say)
 from sms_sim.measure.curve import marks
-from sms_sim.model.config import SimulationConfig
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
 from sms_sim.output.terminal.views import View, make_view
-from sms_sim.output.text.units import seconds_text
 from sms_sim.run import simulation, tuning
 from sms_sim.run.channels import Stop
 from sms_sim.run.stop import StopEvent
@@ -92,29 +90,6 @@ def main(argv: Sequence[str] | None = None,
             say(env.stderr, f"sms-sim: cannot write the output: "
                 f"{view.error}\n")
     return status
-
-
-MEAN_MOVED = 0.05
-"""A shape whose draws average more than this share away from the mean
-asked for is warned about: a normal whose deviation is above about 0.57
-of its mean, cut at 0.  (Below, the default deviation of half the mean
-moves it 2.8%, and a third of it less than 0.2%.)"""
-
-
-def shape_warnings(config: SimulationConfig) -> list[str]:
-    """A line for each shape that will not give the mean asked for, with
-    the mean it gives."""
-    shapes = [(f"group {number}'s send times", group.send)
-              for number, group in enumerate(config.groups, 1)]
-    if config.carrier is not None:
-        shapes.append(("the carrier's delays", config.carrier))
-    return [f"{what}, normal with mean {seconds_text(shape.mean_s)} and sd "
-            f"{seconds_text(shape.sd_s)}, are cut at 0: they will average "
-            f"{seconds_text(shape.drawn_mean_s)}, not "
-            f"{seconds_text(shape.mean_s)}"
-            for what, shape in shapes
-            if abs(shape.drawn_mean_s - shape.mean_s)
-            > MEAN_MOVED * shape.mean_s]
 
 
 def _one_run(options: Options, view: View, stop: Stop,

@@ -1,6 +1,6 @@
-"""Notes before a run: a cap that can never set the pace, said in one line
-each, so that a planner does not raise or lower a setting that changes
-nothing."""
+"""Notes before a run, said in one line each: a cap that can never set the
+pace, so that a planner does not raise or lower a setting that changes
+nothing; and warnings of a shape that will not give the mean asked for."""
 from __future__ import annotations
 
 import math
@@ -12,7 +12,7 @@ from sms_sim.output.text.units import count_text, rate_text, seconds_text
 def start_rate(group: SenderGroup) -> float:
     """The most sends a second the group starts on average: each sender
     one per mean send, or per its cap's gap if that is longer."""
-    period_s = group.send.mean_s
+    period_s = group.send.drawn_mean_s
     if group.tps is not None:
         period_s = max(period_s, 1 / group.tps)
     return math.inf if period_s <= 0 else group.count / period_s
@@ -41,3 +41,27 @@ def rate_notes(config: SimulationConfig) -> list[str]:
                          f"of its sends takes at least "
                          f"{seconds_text(shortest_s)}")
     return notes
+
+
+MEAN_MOVED = 0.05
+"""A shape whose draws average more than this share away from the mean
+asked for is warned about: a normal whose deviation is above about 0.57
+of its mean, cut at 0.  (Below, the default deviation of half the mean
+moves it 2.8%, and a third of it less than 0.2%.)"""
+
+
+def shape_warnings(config: SimulationConfig) -> list[str]:
+    """A line for each shape that will not give the mean asked for, with
+    the mean it gives."""
+    shapes = [(f"{group.name or f'group {number}'}'s send times",
+               group.send)
+              for number, group in enumerate(config.groups, 1)]
+    if config.carrier is not None:
+        shapes.append(("the carrier's delays", config.carrier))
+    return [f"{what}, normal with mean {seconds_text(shape.mean_s)} and sd "
+            f"{seconds_text(shape.sd_s)}, are cut at 0: they will average "
+            f"{seconds_text(shape.drawn_mean_s)}, not "
+            f"{seconds_text(shape.mean_s)}"
+            for what, shape in shapes
+            if abs(shape.drawn_mean_s - shape.mean_s)
+            > MEAN_MOVED * shape.mean_s]
