@@ -120,8 +120,8 @@ RULES: list[tuple[list[str], str]] = [
      "and the setting to solve for go together)"),
     (["--sweep", "speed=1,2"], "argument --sweep: must be NAME=V1,V2,... or "
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
-     "retries, deadline, mean, or ROUTE.count, ROUTE.tps or ROUTE.mean, "
-     "got 'speed=1,2'"),
+     "retries, deadline, mean, or ROUTE.count, ROUTE.tps, ROUTE.mean or "
+     "ROUTE.down, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "
      "sweep"),
     (["--sweep", "senders=2,4,2"], "argument --sweep: 'senders=2,4,2': a "

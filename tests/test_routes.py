@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from sms_sim.cli import specs
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
@@ -24,7 +25,9 @@ from sms_sim.model.result import FAILED, RETRY, SENT, Result
 from sms_sim.model.route import (OUTAGE, Outage, Route, blocked_spans,
                                  closed_spans)
 from sms_sim.model.schedule import Schedule
-from sms_sim.plan.settings import configured, limit_of, with_value
+from sms_sim.model.validation import ConfigError
+from sms_sim.plan.settings import (configured, limit_of, with_outage_start,
+                                   with_value)
 from tests.background import BACKGROUND
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Stalling, log_and_figures
@@ -320,6 +323,46 @@ def test_a_routes_setting_is_set_in_its_own_group() -> None:
     assert with_value(cfg, "primary.mean", 0.2).groups[0].outages == \
         ROUTED.groups[0].outages
     assert limit_of("backup.count", cfg) == 10_000 - 4
+
+
+def test_a_sweep_of_an_outages_length() -> None:
+    sweep = specs.sweep("primary.down=2m+0..10m/5m")
+    assert sweep == specs.Sweep("primary.down", (0.0, 300.0, 600.0),
+                                down_start_s=120.0)
+    assert specs.sweep("primary.down=1m,2m").down_start_s is None
+    moved = with_outage_start(ROUTED, "primary.down", 1.5)
+    assert moved.groups[0].outages == (Outage(1.5, 2.0), Outage(5.0, 0.5))
+    assert with_value(moved, "primary.down", 3.0).groups[0].outages == (
+        Outage(1.5, 3.0), Outage(5.0, 0.5))
+    assert with_value(moved, "primary.down", 0.0).groups[0].outages == (
+        Outage(5.0, 0.5),)
+    with pytest.raises(ConfigError, match="outages apart"):
+        with_value(moved, "primary.down", 4.0)  # into the second
+    backup = with_outage_start(ROUTED, "backup.down", 2.0)
+    assert with_value(backup, "backup.down", 1.0).groups[1].outages == (
+        Outage(2.0, 1.0),)
+    with pytest.raises(ConfigError, match="a route with down="):
+        with_value(ROUTED, "backup.down", 1.0)
+    assert configured(ROUTED, "primary.down") == 2.0
+    assert configured(ROUTED, "backup.down") is None
+
+
+def test_a_longer_outage_ends_later() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "start.py"), "2000", "0", "--routing",
+         "failover", "--senders", "name=p,count=10,mean=0.1,dev=0,fail=0",
+         "--senders", "name=b,count=1,mean=0.1,dev=0,fail=0", "--sweep",
+         "p.down=5+0,10,20", "--json", "--seed", "1"],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    sweeps = [line for line in lines if line["event"] == "sweep"]
+    assert [line["value"] for line in sweeps] == [0, 10, 20]
+    ends = [line["sim_elapsed_s"] for line in sweeps]
+    # 10 s down: the backup sends 100 of the 1,000 the primary would have
+    # sent; the other 900 take the primary 9 s more.
+    assert ends[0] == pytest.approx(20.0, abs=0.1)
+    assert ends[1] == pytest.approx(29.0, abs=0.2)
+    assert ends[2] == pytest.approx(38.0, abs=0.2)
 
 
 @pytest.mark.parametrize("argv, message", [

@@ -549,7 +549,7 @@ def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     assert error(specs.sweep, text) == (
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
         "senders, tps, max-rate, retries, deadline, mean, or ROUTE.count, "
-        f"ROUTE.tps or ROUTE.mean, got {text!r}")
+        f"ROUTE.tps, ROUTE.mean or ROUTE.down, got {text!r}")
 
 
 @pytest.mark.parametrize("text, name, values", [

@@ -25,7 +25,8 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.settings import configured, group_of, with_value
+from sms_sim.plan.settings import (configured, group_of, with_outage_start,
+                                   with_value)
 from sms_sim.plan.target import Target
 from sms_sim.run import simulation
 
@@ -201,6 +202,12 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         # swept one, or the sweep's runs would differ from the same runs
         # given alone.
         args.sweep = dataclasses.replace(args.sweep, spread_follows=True)
+    if args.sweep is not None and args.sweep.down_start_s is not None:
+        try:
+            config = with_outage_start(config, args.sweep.name,
+                                       args.sweep.down_start_s)
+        except ConfigError as error:
+            parser.error(f"argument --sweep: {args.sweep.name}: {error}")
     _check_plan(parser, args, num_senders, config)
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "

@@ -374,8 +374,9 @@ def build_parser(prog: str = "start.py",
         default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
-        "positional senders'), or a route's ROUTE.count, ROUTE.tps or "
-        "ROUTE.mean (primary.count=5..20/5); a mean swept without "
+        "positional senders'), or a route's ROUTE.count, ROUTE.tps, "
+        "ROUTE.mean (primary.count=5..20/5) or ROUTE.down, its first "
+        "outage's length (primary.down=2m+0..10m/2m); a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
     add("--target", metavar="SHARE@TIME", type=specs.target, default=None,

@@ -388,6 +388,9 @@ class Sweep:
     spread_follows: bool = False
     """A swept mean sets the spread too (``DEFAULT_SPREAD`` of it), as a
     mean given alone does."""
+    down_start_s: float | None = None
+    """A swept outage's start (``primary.down=2m+0..10m/2m``), if given:
+    the values are its lengths."""
 
 
 def sweep(text: str) -> Sweep:
@@ -398,14 +401,18 @@ def sweep(text: str) -> Sweep:
     if not equals or not (name in SWEEP_NAMES
                           or ROUTE_SETTING.fullmatch(name)):
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
-             f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps "
-             f"or ROUTE.mean, got {echo(text)}")
+             f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps, "
+             f"ROUTE.mean or ROUTE.down, got {echo(text)}")
     base = base_name(name)
+    start_s = None
+    if base == "down" and "+" in rest:  # START+LENGTHS
+        start_text, _, rest = rest.partition("+")
+        start_s = _field(text, "START", seconds, start_text, {})
     parse: Callable[[str], float] = (
         _swept_integer if base in INTEGER_SWEEPS
         else duration if base == "deadline"
-        else functools.partial(finite, parse=seconds) if base == "mean"
-        else finite)
+        else functools.partial(finite, parse=seconds)
+        if base in ("mean", "down") else finite)
     if not rest.strip():
         fail(f"{echo(text)}: no values to sweep")
     if ".." in rest:
@@ -418,7 +425,7 @@ def sweep(text: str) -> Sweep:
         values = [_field(text, "a value", parse, item, {}) for item in items]
     if len(set(values)) < len(values):
         fail(f"{echo(text)}: a value is given twice")
-    return Sweep(name, tuple(values))
+    return Sweep(name, tuple(values), down_start_s=start_s)
 
 
 def solve_name(text: str) -> str:
@@ -427,7 +434,7 @@ def solve_name(text: str) -> str:
     name = text.strip().lower()
     route = ROUTE_SETTING.fullmatch(name)
     if name not in SOLVE_NAMES and (route is None
-                                    or route.group(2) == "mean"):
+                                    or route.group(2) in ("mean", "down")):
         fail(f"must be one of {', '.join(SOLVE_NAMES)}, or ROUTE.count or "
              f"ROUTE.tps, got {echo(text)}")
     return name

@@ -130,7 +130,9 @@ def value_text(name: str | None, value: float | None) -> str:
         return count_text(int(value))
     if name in ("tps", "max-rate"):
         return f"{value:.4g}/s"  # a search finds rates to 1%
-    if name in ("deadline", "mean"):
+    if name == "down" and not value:
+        return "0s"  # no outage
+    if name in ("deadline", "mean", "down"):
         return moment_text(value)
     return f"{value:g}"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sms_sim.model.config import MAX_SENDERS, SimulationConfig
+from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.latency import Latency
+from sms_sim.model.route import Outage
 from sms_sim.model.validation import MAX_RETRIES, ConfigError
 
 SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean")
@@ -15,10 +16,13 @@ SOLVE_NAMES = ("senders", "tps", "max-rate")
 MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
-ROUTE_FIELDS = {"count": "senders", "tps": "tps", "mean": "mean"}
+ROUTE_FIELDS = {"count": "senders", "tps": "tps", "mean": "mean",
+                "down": "down"}
 """A route's fields a plan may set, ``ROUTE.FIELD`` (``backup.tps``),
-and the setting of the positional senders each is like."""
-ROUTE_SETTING = re.compile(r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean)")
+and the setting of the positional senders each is like (``down``, the
+length of the route's first outage, is its own)."""
+ROUTE_SETTING = re.compile(
+    r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down)")
 """How a route's setting is named: the route, a dot, the field."""
 
 
@@ -73,6 +77,8 @@ def with_value(config: SimulationConfig, name: str, value: float,
     elif base == "mean":
         group = dataclasses.replace(first, send=_with_mean(
             first.send, value, spread_follows))
+    elif base == "down":
+        group = _with_outage(first, None, value)
     else:
         raise ValueError(f"no setting {name!r}")
     groups[index] = group
@@ -87,7 +93,9 @@ def configured(config: SimulationConfig, name: str) -> float | None:
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
             "deadline": config.gateway.deadline_s,
-            "mean": first.send.mean_s}[base_name(name)]
+            "mean": first.send.mean_s,
+            "down": first.outages[0].length_s if first.outages
+            else None}[base_name(name)]
 
 
 def limit_of(name: str, config: SimulationConfig) -> float:
@@ -116,3 +124,31 @@ def _with_mean(send: Latency, mean_s: float, spread_follows: bool
     if not spread_follows:
         return dataclasses.replace(send, mean_s=mean_s)
     return Latency.with_mean(mean_s, send.shape)
+
+
+def with_outage_start(config: SimulationConfig, name: str, start_s: float
+                      ) -> SimulationConfig:
+    """``config`` with the first outage of the route that ``name``
+    (``ROUTE.down``) names starting at ``start_s``: a sweep's
+    ``START+LENGTHS``."""
+    groups = list(config.groups)
+    index = group_of(config, name)
+    groups[index] = _with_outage(groups[index], start_s, None)
+    return dataclasses.replace(config, groups=tuple(groups))
+
+
+def _with_outage(group: SenderGroup, start_s: float | None,
+                 length_s: float | None) -> SenderGroup:
+    """``group`` with its first outage moved to ``start_s`` or lasting
+    ``length_s`` (None: as it was); a length of 0 leaves it out."""
+    outages = list(group.outages)
+    if not outages:
+        if start_s is None:
+            raise ConfigError("down", "a route with down=START+LENGTH, or "
+                              "a sweep of START+LENGTHS", group.name)
+        outages = [Outage(start_s, 1.0)]  # its length comes with a value
+    first = outages[0]
+    start = first.start_s if start_s is None else start_s
+    length = first.length_s if length_s is None else length_s
+    outages[:1] = [Outage(start, length)] if length else []
+    return dataclasses.replace(group, outages=tuple(outages))
