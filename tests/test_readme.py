@@ -49,6 +49,8 @@ COMMANDS = {
                 "max", "--carrier-delay", "exponential:mean=2"],
     "routed": ["200", "0", "--senders", "name=a,count=2,mean=0.01,down=1+1",
                "--json", "--speed", "max"],
+    "traffic": ["20", "4", "0.01", "0.005", "0.2", "--json", "--speed",
+                "max", "--traffic", "name=alert,count=10,at=0.02"],
 }
 """The runs the README's claims are checked on."""
 RUNS = {name: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args])
@@ -195,7 +197,8 @@ def documented_fields() -> set[str]:
 
 def test_every_json_field_is_documented_and_every_documented_one_is_real(
         outputs: dict[str, str]) -> None:
-    lines = [json.loads(line) for name in ("plain", "carried", "routed")
+    lines = [json.loads(line) for name in ("plain", "carried", "routed",
+                                           "traffic")
              for line in outputs[name].splitlines()]
     fields = {key for line in lines for key in line}
     group_fields = {key for line in lines for group in line.get("groups", [])

@@ -57,7 +57,8 @@ def main(argv: Sequence[str] | None = None,
     log = open_log(parser, options.log, config.carrier is not None,
                    [config.route_name(index)
                     for index in range(len(config.groups))]
-                   if config.routed else ())
+                   if config.routed else (),
+                   tuple(klass.name for klass in config.classes))
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)

@@ -54,6 +54,7 @@ ARGUMENTS = {
     "cap_unit": "--count",
     "name": "--senders",
     "routing": "--routing",
+    "traffic": "--traffic",
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
@@ -185,11 +186,12 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     try:
         gateway = Gateway(args.max_rate, args.retries, args.backoff,
                           args.permanent, args.deadline)
+        num_messages = args.num_messages if args.num_messages is not None \
+            else 0 if args.traffic else DEFAULT_MESSAGES
         config = simulation.with_seed(SimulationConfig(
-            DEFAULT_MESSAGES if args.num_messages is None
-            else args.num_messages, tuple(groups), args.interval, args.seed,
+            num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
-            args.count, args.routing))
+            args.count, args.routing, tuple(args.traffic)))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sms_sim import __version__
 from sms_sim.cli import route_specs, specs
 from sms_sim.cli.status import ExitStatus, say
+from sms_sim.cli.traffic_specs import traffic_class
 from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
                                   MAX_SPEED, MESSAGES, MIN_INTERVAL_S,
                                   MIN_SPEED)
@@ -38,7 +39,7 @@ applies them."""
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
            [--senders GROUP]... [--routing spread|failover]
-           [--carrier-delay SPEC] [--speed X|max]
+           [--carrier-delay SPEC] [--speed X|max] [--traffic CLASS]...
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
@@ -63,7 +64,10 @@ GROUPS = {
   %(command)s --scenario examples/worked_example.toml --retries 4
       the options kept in a file, one of them changed
   %(command)s 5000 --max-rate 50 --print-scenario > plan.json
-      every setting of a run, defaults and all, kept as a scenario""",
+      every setting of a run, defaults and all, kept as a scenario
+  %(command)s 0 1 --traffic name=bulk,count=500,at=0 \\
+      --traffic name=routine,rate=2000/h,for=1h
+      a backlog at 0, and a Poisson stream of 2000 an hour for an hour""",
     "senders and shapes": """\
   %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1
       two groups of senders with different settings
@@ -267,8 +271,8 @@ def build_parser(prog: str = "start.py",
     positional = specs.unless_not_given
     add("num_messages", nargs="?", type=positional(specs.messages),
         default=None,
-        help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,} "
-        f"(default: {DEFAULT_MESSAGES})")
+        help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,}, "
+        f"there at 0 (default: {DEFAULT_MESSAGES}, or 0 with --traffic)")
     add = group["senders and shapes"].add_argument
     add("num_senders", nargs="?", type=positional(specs.num_senders),
         default=None,
@@ -312,6 +316,13 @@ def build_parser(prog: str = "start.py",
         "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
         "or a file of measured delays; adds when each phone had it")
     add = group["the run"].add_argument
+    add("--traffic", metavar="CLASS", type=traffic_class, action="append",
+        default=[],
+        help="a class of messages that arrive over time, besides "
+        "num_messages (the class named default): a batch, name=NAME,"
+        "count=N,at=T, or a stream, name=NAME,rate=R/h,for=D[,from=T]"
+        "[,arrivals=poisson|even] (rates per s, m or h; default poisson); "
+        "repeatable; each class's counts are reported apart")
     add("--speed", metavar="X", type=specs.speed, default=None,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "

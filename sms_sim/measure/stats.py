@@ -19,13 +19,17 @@ from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.progress import GroupCounts, Progress
-from sms_sim.measure.summary import Checkpoint, FormCount, Summary
+from sms_sim.measure.summary import (Checkpoint, ClassCounts, FormCount,
+                                     Summary)
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.traffic import Traffic
 from sms_sim.model.validation import MAX_RETRIES, at_most
 
+OUTCOMES = (SENT, FAILED, EXPIRED)
+"""The outcomes of a message, in the order its class's counts keep."""
 SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
 the longest send any group allows; shorter ones share its first bucket
@@ -70,9 +74,11 @@ class Stats:
                  carrier: bool = False, checkpoints: Sequence[float] = (),
                  sent_order: Ranked | None = None,
                  reached_order: Ranked | None = None,
-                 send_factor: int = 1) -> None:
+                 send_factor: int = 1, traffic: Traffic | None = None
+                 ) -> None:
         """``send_factor``: the most drawn send times one attempt may take
-        (``SimulationConfig.send_factor``)."""
+        (``SimulationConfig.send_factor``).  ``traffic``: the run's
+        classes, whose outcomes are counted apart."""
         self.total = total
         self._sent_order = sent_order
         self._reached_order = reached_order
@@ -120,6 +126,11 @@ class Stats:
         """Per group and outage: attempts the outage ended."""
         self._outage_lost = [[0] * len(g.outages) for g in groups]
         """Of those, the last attempts of messages that failed for good."""
+        self._traffic = traffic
+        self._by_class: tuple[list[int], ...] | None = (
+            None if traffic is None
+            else tuple([0] * len(traffic.classes) for _ in range(3)))
+        """Messages sent, failed and expired, by their class."""
         self.expired = 0
         self.retries = 0
         self.retrying = 0
@@ -152,6 +163,7 @@ class Stats:
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
         sent_forms, failed_forms, expired_forms = self._forms
+        by_class = self._by_class
         for (message, group, _, tries, send_s, done, _, outcome, reach,
              cause) in results:
             if done > latest:
@@ -171,6 +183,8 @@ class Stats:
                 retrying += tries == 1
                 continue
             form = message.form
+            if by_class is not None:  # --traffic: a test, not a lookup
+                by_class[OUTCOMES.index(outcome)][message.class_index] += 1
             if outcome == SENT:
                 sent[group] += 1
                 sent_forms[form] = sent_forms.get(form, 0) + 1
@@ -376,7 +390,20 @@ class Stats:
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c),
-            forms=self._form_counts())
+            forms=self._form_counts(), classes=self._class_counts(
+                math.inf if self.processed == self.total
+                else sim_elapsed_s))
+
+    def _class_counts(self, until_s: float) -> tuple[ClassCounts, ...]:
+        """Each class's counts, its arrivals by ``until_s`` (all of them
+        in a run that completed)."""
+        if self._traffic is None or self._by_class is None:
+            return ()
+        traffic = self._traffic
+        arrived = (traffic.counts if until_s == math.inf
+                   else traffic.arrived_by(until_s))
+        return tuple(map(ClassCounts, traffic.names, traffic.counts,
+                         arrived, *self._by_class))
 
     def _form_counts(self) -> tuple[FormCount, ...]:
         """Messages with an outcome by form, in the order of forms."""

@@ -39,6 +39,30 @@ class FormCount:
 
 
 @dataclass(frozen=True, slots=True)
+class ClassCounts:
+    """The messages of one traffic class (``--traffic``), by how they
+    ended; after an interrupt, those that had arrived but had no outcome
+    are unsent, and those still to arrive are neither."""
+
+    name: str
+    messages: int
+    """All it brings."""
+    arrived: int
+    """Of them, those that had arrived when the run ended."""
+    sent: int
+    failed: int
+    expired: int
+
+    @property
+    def unsent(self) -> int:
+        return self.arrived - self.sent - self.failed - self.expired
+
+    @property
+    def not_arrived(self) -> int:
+        return self.messages - self.arrived
+
+
+@dataclass(frozen=True, slots=True)
 class Summary(Progress):
     """The figures of a run that is over: a :class:`Progress` whose
     simulated time is the blast's duration, and what takes a pass over
@@ -75,6 +99,18 @@ class Summary(Progress):
     """The exact counts at each moment the run was asked to count them."""
     forms: tuple[FormCount, ...] = ()
     """The messages with an outcome, by their form."""
+    classes: tuple[ClassCounts, ...] = ()
+    """With ``--traffic``: each class's messages, by how they ended."""
+
+    @property
+    def not_arrived(self) -> int:
+        """Messages still to arrive when the run ended (an interrupt in a
+        stream): not among the unsent."""
+        return sum(klass.not_arrived for klass in self.classes)
+
+    @property
+    def unsent(self) -> int:
+        return self.total - self.processed - self.not_arrived
 
     @property
     def by_encoding(self) -> tuple[tuple[str, int], ...]:

@@ -15,6 +15,7 @@ from sms_sim.model.message import RANDOM_MOST_SEGMENTS
 from sms_sim.model.texts import Texts
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
                                  check_outages)
+from sms_sim.model.traffic import DEFAULT_CLASS, TrafficClass
 from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
                                       check_rate, check_share, finite)
 
@@ -111,6 +112,9 @@ class SimulationConfig:
     """What the caps count: ``MESSAGES`` or ``SEGMENTS``."""
     routing: str = "spread"
     """How the groups, as routes, share the messages (``ROUTINGS``)."""
+    traffic: tuple[TrafficClass, ...] = ()
+    """The ``--traffic`` classes, besides ``num_messages``' own; none for
+    a run whose every message is there at 0."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:
@@ -141,12 +145,25 @@ class SimulationConfig:
             raise ConfigError("cap_unit", " or ".join(CAP_UNITS),
                               self.cap_unit)
         self._check_routes()
+        names = [klass.name for klass in self.classes]
+        for index, name in enumerate(names):
+            if name in names[:index]:
+                raise ConfigError("traffic", "classes of distinct names "
+                                  f"({DEFAULT_CLASS!r} is num_messages')",
+                                  name)
+        for klass in self.traffic:
+            if klass.expected > MAX_MESSAGES:
+                raise ConfigError(
+                    "traffic", f"at most {MAX_MESSAGES:,} messages a class",
+                    klass.name, f"class {klass.name!r} would bring "
+                    f"{klass.expected:.3g} messages; a class may bring at "
+                    f"most {MAX_MESSAGES:,}")
         least_s = self.least_duration_s
         if least_s > HORIZON_S:
             raise ConfigError(
                 "num_messages", f"sendable within {HORIZON} s",
                 self.num_messages,
-                f"{self.num_messages:,} messages need at least "
+                f"{round(self.expected_messages):,} messages need at least "
                 f"{least_s:.3g} simulated seconds with these senders and "
                 f"caps; a run may model at most {HORIZON} s (about 31 "
                 "years)")
@@ -171,6 +188,21 @@ class SimulationConfig:
     def route_name(self, index: int) -> str:
         """Group ``index``'s name as a route: its own, or ``group N``."""
         return self.groups[index].name or f"group {index + 1}"
+
+    @property
+    def classes(self) -> tuple[TrafficClass, ...]:
+        """The traffic classes, ``num_messages``' first (a batch at 0,
+        unless it is 0); none without ``--traffic``."""
+        if not self.traffic:
+            return ()
+        default = (TrafficClass(DEFAULT_CLASS, count=self.num_messages),)
+        return (default if self.num_messages else ()) + self.traffic
+
+    @property
+    def expected_messages(self) -> float:
+        """The messages the run brings (a Poisson stream's mean)."""
+        return self.num_messages + sum(klass.expected
+                                       for klass in self.traffic)
 
     @property
     def num_senders(self) -> int:
@@ -201,7 +233,7 @@ class SimulationConfig:
         """A bound the blast cannot beat: every message needs an attempt,
         and the senders, within their caps, start at most so many a
         second (a segment each, when the caps count segments)."""
-        if not self.num_messages:
+        if not self.expected_messages:
             return 0.0
         slots = 1 if not self.per_segment or self.texts is None \
             else self.texts.least_segments
@@ -210,4 +242,4 @@ class SimulationConfig:
                     for group in self.groups)
         if self.gateway.max_rate is not None:
             per_s = min(per_s, self.gateway.max_rate)
-        return self.num_messages * slots / per_s
+        return self.expected_messages * slots / per_s

@@ -78,6 +78,10 @@ class Message(NamedTuple):
     seed: int
     form: Form
     """Its text's encoding and segments."""
+    class_index: int = 0
+    """Its traffic class's place among the run's (``traffic.py``)."""
+    arrived_s: float = 0.0
+    """The simulated moment it arrived: 0 but with ``--traffic``."""
 
 
 _MASK64 = (1 << 64) - 1

@@ -45,6 +45,8 @@ class _Run(NamedTuple):
     spent_s: array[float]
     forms: list[Form]
     phones: list[str] | None
+    arrivals: tuple[array[int], array[float]] | None
+    """With ``--traffic``: each message's class and arrival moment."""
 
 
 _Head = tuple[float, int, int, _Run]
@@ -57,8 +59,12 @@ class RetryLine:
     (infinity with none).  Not thread-safe: the schedule's lock guards it.
     """
 
-    def __init__(self, keep_phones: bool = True) -> None:
+    def __init__(self, keep_phones: bool = True,
+                 keep_arrivals: bool = False) -> None:
+        """``keep_arrivals``: hold each message's class and arrival too
+        (``--traffic``); without, a sealed one's are the defaults."""
         self._keep_phones = keep_phones
+        self._keep_arrivals = keep_arrivals
         self._recent: list[Retry] = []
         """A heap of the retries put in line since the last seal."""
         self._heads: list[_Head] = []
@@ -91,6 +97,10 @@ class RetryLine:
             message = Message(
                 id_, "" if run.phones is None else run.phones[position], "",
                 run.seeds[position], run.forms[position])
+            if run.arrivals is not None:
+                classes, arrived_s = run.arrivals
+                message = message._replace(class_index=classes[position],
+                                           arrived_s=arrived_s[position])
             attempt, spent_s = run.attempts[position], run.spent_s[position]
             position += 1
             if position < len(run.ids):
@@ -123,5 +133,8 @@ class RetryLine:
                    array("d", [r[4] for r in retries]),
                    [r[2].form for r in retries],
                    [r[2].phone for r in retries]
-                   if self._keep_phones else None)
+                   if self._keep_phones else None,
+                   (array("H", [r[2].class_index for r in retries]),
+                    array("d", [r[2].arrived_s for r in retries]))
+                   if self._keep_arrivals else None)
         heapq.heappush(self._heads, (run.ready_s[0], run.ids[0], 0, run))

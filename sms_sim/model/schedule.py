@@ -20,7 +20,7 @@ The rules, each a line of :meth:`Schedule._decide`:
   slots of each, and k times its drawn send time;
 - a send that could start at ``t`` takes a retry due by ``t`` (the
   earliest first), else the next fresh message, else the earliest retry,
-  whenever it falls due;
+  whenever it falls due (with ``--traffic``, ``lines.py``'s rule);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
 - no attempt starts after the deadline: once the sender free first could
@@ -55,13 +55,15 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.expiry import expiries, span
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Draw, Latency
+from sms_sim.model.lines import Lines, Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.retries import RetryLine
-from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
 
 Fresh = Callable[[], "list[Message] | None"]
@@ -161,8 +163,8 @@ class Schedule:
     def __init__(self, groups: Sequence[SenderGroup], gateway: Gateway,
                  fresh: Fresh, carrier: Latency | None = None,
                  ranks: Sequence[int] = (), per_segment: bool = False,
-                 routing: str = "spread", keep_phones: bool = True
-                 ) -> None:
+                 routing: str = "spread", keep_phones: bool = True,
+                 timed: bool = False) -> None:
         self._lock = threading.Lock()
         routes, self._routed = routes_of(groups, routing)
         self._over = False
@@ -177,7 +179,7 @@ class Schedule:
                            for i in range(group.count)]
         self._turn = len(self._free)
         # Phones only for the log: a retry holds what the model needs.
-        self._retries = RetryLine(keep_phones)
+        self._retries = RetryLine(keep_phones, timed)
         self._source = fresh
         self._fresh: Iterator[Message] = iter(())
         self._fresh_done = False
@@ -197,6 +199,7 @@ class Schedule:
         self.reached_order = Ranked(ranks)
         """The same for the moments the carrier reached the phones."""
         self._per_segment = per_segment
+        self._lines = Lines(fresh) if timed else None  # --traffic
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -215,10 +218,10 @@ class Schedule:
         sent: list[Result] = []
         failed: list[Result] = []
         free, retries, fresh = self._free, self._retries, self._fresh
-        gap_s, deadline_s = self._gap_s, self._deadline_s
+        gap_s = self._gap_s
         latest_s = self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
-        routed = self._routed
+        routed, lines = self._routed, self._lines
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -244,15 +247,24 @@ class Schedule:
                         heapq.heapreplace(free, (open_s, turn, index,
                                                  profile))
                         continue
-                if earliest > latest_s:
-                    expired = self._expire_rest()
-                    if expired:
-                        failed += expired
-                        first_s = min(first_s, deadline_s)
-                        last_s = max(last_s, deadline_s)
+                chosen = lines.take(earliest, retries) if lines else None
+                if earliest > latest_s or chosen and chosen.start_s > latest_s:
+                    failed += (expired := self._expire_rest(chosen))
+                    first_s, last_s = span(expired, first_s, last_s)
                     over = True  # nothing starts any more
                     break
-                if retries.first_s <= earliest:
+                if lines is not None:  # --traffic: one test (lines.py)
+                    if chosen is None:
+                        over = True  # every message has its outcome
+                        break
+                    message, attempt, spent_s, start, _ = chosen
+                    wait_s = routed and profile.route.closed_until(start)
+                    if wait_s:  # it arrives while the route is closed
+                        lines.put_back(chosen, retries)
+                        turn += 1
+                        heapq.heapreplace(free, (wait_s, turn, index, profile))
+                        continue
+                elif retries.first_s <= earliest:
                     _, message, attempt, spent_s = retries.pop()
                     start = earliest
                 else:
@@ -374,22 +386,15 @@ class Schedule:
         self._retries.push(ready_s, message, attempt + 1, spent_s)
         return RETRY
 
-    def _expire_rest(self) -> list[Result]:
-        """Nothing can start any more: the retries in line and the fresh
-        messages in hand expire, at the deadline, or, with none in hand,
-        the next fresh ones the source gives."""
-        deadline_s = self._deadline_s
-        expired = [Result(message=message, group=NO_GROUP, sender=0,
-                          attempts=attempt - 1, send_s=None,
-                          done_at_s=deadline_s, spent_s=spent_s,
-                          outcome=EXPIRED, reached_at_s=None)
-                   for message, attempt, spent_s in self._retries.drain()]
-        fresh = list(self._fresh)
-        if not fresh:
-            first = self._next_fresh()
-            fresh = [] if first is None else [first, *self._fresh]
-        expired += [Result(message=message, group=NO_GROUP, sender=0,
-                           attempts=0, send_s=None, done_at_s=deadline_s,
-                           spent_s=0.0, outcome=EXPIRED, reached_at_s=None)
-                    for message in fresh]
-        return expired
+    def _expire_rest(self, taken: Taken | None = None) -> list[Result]:
+        """Nothing can start any more: ``taken``, the retries and the fresh
+        messages in hand expire, or, with none, the source's next."""
+        retries = list(self._retries.drain())
+        if self._lines is not None:
+            fresh = self._lines.rest(taken, retries)
+        else:
+            fresh = list(self._fresh)
+            if not fresh:
+                first = self._next_fresh()
+                fresh = [] if first is None else [first, *self._fresh]
+        return expiries(self._deadline_s, retries, fresh)

@@ -38,9 +38,13 @@ class CsvLog:
     ROUTE_COLUMN = "route"
     """The column a run with routes adds: the route of the attempt that
     ended the message (empty for one that expired waiting)."""
+    TRAFFIC_COLUMNS = ("class", "arrived_at_s")
+    """The columns a run with ``--traffic`` adds: the message's class, and
+    the simulated moment it arrived."""
 
     def __init__(self, fd: int, path: str, carrier: bool = False,
-                 routes: Sequence[str] = ()) -> None:
+                 routes: Sequence[str] = (),
+                 classes: tuple[str, ...] = ()) -> None:
         self._fd = fd
         self._path = path
         self._size = 0
@@ -48,13 +52,16 @@ class CsvLog:
         # Indexed by a result's group; NO_GROUP, -1, reads the last cell.
         self._route_cells = [f",{name}" for name in routes] + [","] \
             if routes else None
+        self._classes = classes
         columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ()) \
-            + ((self.ROUTE_COLUMN,) if routes else ())
+            + ((self.ROUTE_COLUMN,) if routes else ()) \
+            + (self.TRAFFIC_COLUMNS if classes else ())
         self._write(",".join(columns) + "\n")
 
     @classmethod
     def create(cls, path: str, carrier: bool = False,
-               routes: Sequence[str] = ()) -> CsvLog:
+               routes: Sequence[str] = (),
+               classes: tuple[str, ...] = ()) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -62,7 +69,7 @@ class CsvLog:
                      | os.O_NONBLOCK, 0o666)
         try:
             os.set_blocking(fd, True)
-            return cls(fd, path, carrier, routes)
+            return cls(fd, path, carrier, routes, classes)
         except OSError:
             os.close(fd)
             raise
@@ -76,10 +83,16 @@ class CsvLog:
                 f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g},"
                 f"{r.message.form.encoding},{r.message.form.segments}"
                 f"{_reached_column(r) if self._carrier else ''}"
-                f"{'' if routes is None else routes[r.group]}\n"
+                f"{'' if routes is None else routes[r.group]}"
+                f"{self._traffic_columns(r) if self._classes else ''}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
             self._write("".join(rows))
+
+    def _traffic_columns(self, result: Result) -> str:
+        message = result.message
+        return f",{self._classes[message.class_index]}," \
+            f"{message.arrived_s:.9g}"
 
     def _write(self, text: str) -> None:
         data = memoryview(text.encode("ascii"))

@@ -105,6 +105,14 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
         "stopped": snap.stopped,
         "checks": [{"name": c.name, "ok": c.ok, "value": c.value,
                     "limit": c.limit} for c in checks],
+        **({"not_arrived": snap.not_arrived,
+            "classes": [{"name": k.name, "messages": k.messages,
+                         "arrived": k.arrived, "sent": k.sent,
+                         "failed": k.failed, "expired": k.expired,
+                         "unsent": k.unsent,
+                         "not_arrived": k.not_arrived}
+                        for k in snap.classes]}
+           if snap.classes else {}),
         "groups": [
             {
                 "senders": g.group.count,

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import queue
 import random
+from itertools import islice
 
 from sms_sim.model.message import GENERATE_CHUNK, Message, generate_messages
 from sms_sim.model.texts import Texts
+from sms_sim.model.traffic import Traffic
 from sms_sim.run.channels import Channels
 from sms_sim.run.tuning import POLL_S
 
@@ -24,6 +26,28 @@ def produce(channels: Channels, rng: random.Random, num_messages: int,
             rng, next_id, min(GENERATE_CHUNK, num_messages - next_id))
         if texts is not None:
             chunk = texts.carried(chunk, texts_rng)
+        if not _put(channels, chunk):
+            return
+        next_id += len(chunk)
+    _put(channels, None)
+
+
+def produce_traffic(channels: Channels, rng: random.Random,
+                    traffic: Traffic, texts: Texts | None = None,
+                    seed: int | None = None) -> None:
+    """``produce``, for messages that arrive over time: in order of
+    arrival across the classes (ids in that order), each carrying its
+    class and its moment.  The arrivals are made as the chunks are, so
+    memory stays flat however long the streams."""
+    texts_rng = Texts.generator(seed)
+    arrivals = traffic.arrivals()
+    next_id = 0
+    while chunk_arrivals := list(islice(arrivals, GENERATE_CHUNK)):
+        chunk = generate_messages(rng, next_id, len(chunk_arrivals))
+        if texts is not None:
+            chunk = texts.carried(chunk, texts_rng)
+        chunk = [message._replace(class_index=index, arrived_s=at_s)
+                 for message, (at_s, index) in zip(chunk, chunk_arrivals)]
         if not _put(channels, chunk):
             return
         next_id += len(chunk)

@@ -15,10 +15,11 @@ from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.schedule import Schedule
+from sms_sim.model.traffic import Traffic
 from sms_sim.run.channels import Channels, Stop
 from sms_sim.run.clock import Pacing, SimClock, Wait
 from sms_sim.run.monitor import Monitor, ProgressCallback, ResultSink
-from sms_sim.run.producer import produce
+from sms_sim.run.producer import produce, produce_traffic
 from sms_sim.run.sender import Sender
 from sms_sim.run.stop import StopEvent
 from sms_sim.run.tuning import POLL_S, Tuning
@@ -77,16 +78,22 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s)
+    assert config.seed is not None
+    traffic = (Traffic.of(config.classes, config.seed) if config.traffic
+               else None)
+    total = config.num_messages if traffic is None else traffic.total
     schedule = Schedule(config.groups, config.gateway, channels.take_fresh,
-                        config.carrier, moment_ranks(config.num_messages),
+                        config.carrier, moment_ranks(total),
                         config.per_segment, config.routing,
-                        keep_phones=sink is not None)
-    monitor = Monitor(Stats(config.num_messages, config.groups, config.speed,
+                        keep_phones=sink is not None,
+                        timed=traffic is not None)
+    monitor = Monitor(Stats(total, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,
                             sent_order=schedule.sent_order,
                             reached_order=schedule.reached_order,
-                            send_factor=config.send_factor),
+                            send_factor=config.send_factor,
+                            traffic=traffic),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)
@@ -123,7 +130,10 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
              ("monitor", monitor_run),
              ("producer",
               lambda: produce(channels, rng, config.num_messages,
-                              config.texts, config.seed)))),
+                              config.texts, config.seed)
+              if traffic is None else
+              produce_traffic(channels, rng, traffic, config.texts,
+                              config.seed)))),
         # Daemons: CPython keeps a shutdown lock for every other thread
         # and scans them all at each start (quadratic in the fleet); every
         # sender's goodbye is awaited below all the same.

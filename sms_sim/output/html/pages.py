@@ -10,6 +10,7 @@ from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.model.texts import IN_TURN
+from sms_sim.model.traffic import TrafficClass
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
@@ -21,10 +22,22 @@ from sms_sim.output.text.units import (count_text, duration_text,
 from sms_sim.plan.target import Target
 
 
+def _arrivals_text(klass: TrafficClass) -> str:
+    """How a ``--traffic`` class arrives, in words."""
+    if klass.count is not None:
+        return f"{count_text(klass.count)} at {moment_text(klass.at_s)}"
+    assert klass.rate_per_s is not None and klass.for_s is not None
+    start = f" from {moment_text(klass.from_s)}" if klass.from_s else ""
+    return (f"{klass.arrivals} stream of {klass.rate_per_s * 3600:.6g}/h"
+            f"{start} for {moment_text(klass.for_s)}")
+
+
 def settings(config: SimulationConfig) -> tuple[tuple[str, str], ...]:
     """The run's settings as (name, value) rows."""
     gateway = config.gateway
     rows = [("messages", count_text(config.num_messages))]
+    rows += [(f"class {klass.name}", _arrivals_text(klass))
+             for klass in config.traffic]
     for number, group in enumerate(config.groups, 1):
         rows.append((config.route_name(number - 1), (
             f"{count_text(group.count)} senders, {latency_text(group.send)}, "

@@ -235,7 +235,18 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
     """The final report's labelled rows: each label, and its figures."""
     rows = [("messages", [f"{count_text(snap.total)} total",
                           *_counts(snap, style),
-                          f"unsent {count_text(snap.unsent)}"])]
+                          f"unsent {count_text(snap.unsent)}",
+                          *([f"not yet arrived "
+                             f"{count_text(snap.not_arrived)}"]
+                            if snap.not_arrived else [])])]
+    rows += [("" if index else "classes", [
+        f"{style.bold(k.name)} {count_text(k.messages)} total",
+        f"sent {count_text(k.sent)}",
+        f"failed {count_text(k.failed)}", f"expired {count_text(k.expired)}",
+        f"unsent {count_text(k.unsent)}",
+        *([f"not yet arrived {count_text(k.not_arrived)}"]
+          if k.not_arrived else [])])
+        for index, k in enumerate(snap.classes)]
     if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
         rows.append(("attempts", [
             *(f"{n}: {count_text(c)}" for n, c in snap.attempts),

@@ -1,0 +1,360 @@
+"""Traffic over time (``--traffic``): classes' arrivals, the line they
+take, what each class's messages became, and the command line."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sms_sim.model.config import MAX_MESSAGES, SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Backoff, Gateway
+from sms_sim.model.result import RETRY, Result
+from sms_sim.model.traffic import EVEN, Traffic, TrafficClass
+from sms_sim.model.validation import ConfigError
+from sms_sim.run.stop import StopEvent
+from tests.background import BACKGROUND, Job
+from tests.test_golden import MACHINE_FIELDS
+from tests.test_simulation import Interrupter, Recorder, run_bounded
+
+ROOT = Path(__file__).resolve().parent.parent
+ONE_SECOND = SenderGroup.uniform(1, 1.0, 0.0, 0.0)
+"""One sender whose every send takes 1 s and succeeds."""
+
+
+def traffic_run(classes: Sequence[TrafficClass], *groups: SenderGroup,
+                num_messages: int = 0, gateway: Gateway | None = None,
+                seed: int = 1) -> tuple[Recorder, SimulationConfig]:
+    """A whole run of ``classes`` at full speed, every result recorded."""
+    cfg = SimulationConfig(num_messages, groups or (ONE_SECOND,), seed=seed,
+                           speed=math.inf, gateway=gateway or Gateway(),
+                           traffic=tuple(classes))
+    sink = Recorder()
+    run_bounded(cfg, sink=sink)
+    return sink, cfg
+
+
+def starts(results: Sequence[Result]) -> dict[int, float]:
+    """Each message's first attempt's start, by id."""
+    return {r.message.id: r.done_at_s - r.send_s for r in results
+            if r.attempts == 1 and r.send_s is not None}
+
+
+# Arrivals
+
+
+def test_a_batch_arrives_at_once_and_an_even_stream_every_gap() -> None:
+    batch = TrafficClass("b", count=3, at_s=2.5)
+    even = TrafficClass("e", rate_per_s=2000 / 3600, for_s=3600,
+                        arrivals=EVEN)
+    rng = random.Random(0)
+    assert list(batch.times(rng)) == [2.5, 2.5, 2.5]
+    times = list(even.times(rng))
+    assert len(times) == 2000  # 2000/h for an hour, float product or not
+    assert times[:2] == [0.0, pytest.approx(1.8)]
+    assert times[-1] == pytest.approx(3598.2)
+
+
+def test_a_poisson_stream_is_fixed_by_the_seed_and_has_its_rate() -> None:
+    stream = TrafficClass("r", rate_per_s=1000, for_s=100, from_s=50)
+    traffic = Traffic.of((stream,), seed=3)
+    again = Traffic.of((stream,), seed=3)
+    other = Traffic.of((stream,), seed=4)
+    count = traffic.counts[0]
+    assert again.counts == traffic.counts != other.counts
+    # Poisson: mean 100,000, standard deviation 316; 5 of them.
+    assert abs(count - 100_000) < 5 * math.sqrt(100_000)
+    moments = [at_s for at_s, _ in traffic.arrivals()]
+    assert len(moments) == count
+    assert 50 < moments[0] and moments[-1] < 150
+    assert moments == sorted(moments)
+    gaps = [b - a for a, b in zip(moments, moments[1:])]
+    mean = sum(gaps) / len(gaps)
+    # Exponential gaps: their mean 1 ms within 5 standard errors, and
+    # their spread as large as their mean (a coefficient of variation 1).
+    assert abs(mean - 0.001) < 5 * 0.001 / math.sqrt(len(gaps))
+    sd = math.sqrt(sum((gap - mean) ** 2 for gap in gaps) / len(gaps))
+    assert sd / mean == pytest.approx(1.0, abs=0.02)
+
+
+def test_arrivals_merge_in_order_of_moment_then_class() -> None:
+    traffic = Traffic.of((
+        TrafficClass("late", count=2, at_s=1.0),
+        TrafficClass("even", rate_per_s=1, for_s=3, arrivals=EVEN),
+        TrafficClass("early", count=1, at_s=0.0)), seed=1)
+    assert list(traffic.arrivals()) == [
+        (0.0, 1), (0.0, 2), (1.0, 0), (1.0, 0), (1.0, 1), (2.0, 1)]
+    assert traffic.arrived_by(0.5) == (0, 1, 1)
+    assert traffic.arrived_by(1.0) == (2, 2, 1)
+    assert traffic.total == 6
+
+
+def test_a_classs_arrivals_are_its_own_whatever_the_others() -> None:
+    stream = TrafficClass("r", rate_per_s=5, for_s=10)
+    alone = Traffic.of((stream,), seed=9)
+    beside = Traffic.of((stream, TrafficClass("s", rate_per_s=7, for_s=10)),
+                        seed=9)
+    assert [at for at, index in beside.arrivals() if index == 0] == \
+        [at for at, _ in alone.arrivals()]
+
+
+def test_arrivals_are_made_lazily() -> None:
+    """A stream of a trillion messages: its first arrivals come at once,
+    which they could not if they were made ahead."""
+    huge = TrafficClass("r", rate_per_s=1000, for_s=1e9, arrivals=EVEN)
+    traffic = Traffic((huge,), 1, (10 ** 12,))
+    assert [at for at, _ in islice(traffic.arrivals(), 3)] == \
+        [0.0, 0.001, 0.002]
+
+
+@pytest.mark.parametrize("fields, field", [
+    ({"rate_per_s": 0.0, "for_s": 1.0}, "rate"),
+    ({"rate_per_s": 1.0, "for_s": 0.0}, "for"),
+    ({"rate_per_s": 1.0}, "for"),
+    ({"count": 3, "at_s": 2e9}, "at"),
+    ({"rate_per_s": 1.0, "for_s": 1.0, "from_s": -1.0}, "from"),
+    ({"count": -1}, "count"),
+    ({}, "count"),
+    ({"count": 1, "rate_per_s": 1.0, "for_s": 1.0}, "count"),
+])
+def test_a_bad_class_is_refused_naming_its_field(
+        fields: dict[str, Any], field: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        TrafficClass("x", **fields)
+    assert error.value.field == field
+
+
+def test_classes_need_names_of_their_own_and_at_most_a_trillion() -> None:
+    def config(*classes: TrafficClass, num_messages: int = 0
+               ) -> SimulationConfig:
+        return SimulationConfig(num_messages, (ONE_SECOND,),
+                                traffic=classes)
+
+    with pytest.raises(ConfigError, match="distinct names"):
+        config(TrafficClass("a", count=1), TrafficClass("a", count=2))
+    with pytest.raises(ConfigError, match="distinct names"):
+        config(TrafficClass("default", count=1), num_messages=5)
+    config(TrafficClass("default", count=1))  # no default class: fine
+    with pytest.raises(ConfigError, match="at most 1,000,000,000,000"):
+        config(TrafficClass("r", rate_per_s=1e9, for_s=1001))
+    assert 1e9 * 1000 <= MAX_MESSAGES
+
+
+# The line
+
+
+def test_a_batch_mid_run_waits_its_turn_in_order_of_arrival() -> None:
+    """Without priorities, the line is first come, first served: bulk 10
+    at 0 on one sender of 1 s sends, and an alert of 3 at 2.5, which
+    waits until the bulk is out (10, 11, 12)."""
+    sink, _ = traffic_run([TrafficClass("bulk", count=10),
+                           TrafficClass("alert", count=3, at_s=2.5)])
+    by_class: dict[int, list[float]] = {0: [], 1: []}
+    for result in sorted(sink.results, key=lambda r: r.done_at_s):
+        by_class[result.message.class_index].append(
+            result.done_at_s - 1.0)
+    assert by_class == {0: [float(k) for k in range(10)],
+                        1: [10.0, 11.0, 12.0]}
+
+
+def test_a_sender_waits_for_what_arrives() -> None:
+    """Sends of 0.5 s, a message every second: each starts as it
+    arrives; a batch at 100 starts at 100, the sender idle before."""
+    half = SenderGroup.uniform(1, 0.5, 0.0, 0.0)
+    sink, _ = traffic_run([
+        TrafficClass("even", rate_per_s=1, for_s=5, from_s=0.25,
+                     arrivals=EVEN),
+        TrafficClass("later", count=2, at_s=100)], half)
+    got = sorted((r.message.arrived_s, start)
+                 for r in sink.results
+                 for start in [r.done_at_s - (r.send_s or 0.0)])
+    assert got == [(0.25, 0.25), (1.25, 1.25), (2.25, 2.25), (3.25, 3.25),
+                   (4.25, 4.25), (100.0, 100.0), (100.0, 100.5)]
+
+
+def test_nothing_is_lost_per_class_with_retries_and_a_deadline() -> None:
+    groups = (SenderGroup.uniform(3, 0.05, 0.04, 0.4),)
+    gateway = Gateway(retries=2, backoff=Backoff(0.1, 0.4), deadline_s=20.0)
+    classes = [TrafficClass("bulk", count=300),
+               TrafficClass("r", rate_per_s=40, for_s=30),
+               TrafficClass("alert", count=50, at_s=8)]
+    sink, cfg = traffic_run(classes, *groups, num_messages=100,
+                            gateway=gateway, seed=11)
+    snap = run_bounded(cfg).snapshot
+    assert [k.name for k in snap.classes] == ["default", "bulk", "r",
+                                              "alert"]
+    for klass in snap.classes:
+        assert klass.arrived == klass.messages and klass.unsent == 0
+        assert klass.sent + klass.failed + klass.expired == klass.messages
+    assert sum(k.messages for k in snap.classes) == snap.total
+    assert snap.sent + snap.failed + snap.expired == snap.total
+    assert snap.expired > 0 and snap.failed > 0  # every path in play
+    ends = [r for r in sink.results if r.outcome != RETRY]
+    assert sorted(r.message.id for r in ends) == list(range(snap.total))
+    for result in sink.results:  # nothing starts before it arrives
+        if result.send_s is not None:
+            start = result.done_at_s - result.send_s
+            assert start >= result.message.arrived_s
+            assert start <= 20.0 + 1e-9
+        else:  # an expiry: at the deadline, or as it arrives after it
+            assert result.done_at_s == max(20.0, result.message.arrived_s)
+
+
+def test_retries_keep_their_class_and_arrival_when_sealed() -> None:
+    """Zero-time sends, half failing: thousands of retries wait at once,
+    sealed into compact runs (retries.py), and come out with their
+    class and arrival moment still theirs."""
+    flaky = SenderGroup.uniform(2, 0.0, 0.0, 0.5)
+    sink, _ = traffic_run([TrafficClass("a", count=3000),
+                           TrafficClass("b", count=3000, at_s=1.0)], flaky,
+                          gateway=Gateway(retries=3,
+                                          backoff=Backoff(0.001, 0.001)))
+    retried = [r for r in sink.results if r.attempts > 1]
+    assert len(retried) > 2 * 1024
+    for result in sink.results:  # ids in order of arrival: a's first
+        first_b = result.message.id >= 3000
+        assert result.message.class_index == first_b
+        assert result.message.arrived_s == (1.0 if first_b else 0.0)
+
+
+def test_an_interrupt_counts_what_had_not_arrived_apart() -> None:
+    """A stream of one a second for 1000 s, stopped early: the messages
+    still to come are neither sent nor unsent."""
+    cfg = SimulationConfig(
+        5, (SenderGroup.uniform(1, 0.01, 0.0, 0.0),), seed=2, speed=1.0,
+        traffic=(TrafficClass("r", rate_per_s=1, for_s=1000,
+                              arrivals=EVEN),))
+    stop = StopEvent()
+    timing = Interrupter(stop, 60)
+    snap = run_bounded(cfg, stop=stop, monotonic=timing.clock,
+                       wait=timing.wait).snapshot
+    assert snap.stopped == "interrupt"
+    default, stream = snap.classes
+    assert stream.not_arrived > 900
+    assert stream.arrived == 1000 - stream.not_arrived
+    for klass in snap.classes:
+        assert klass.sent + klass.failed + klass.expired + klass.unsent \
+            + klass.not_arrived == klass.messages
+        assert klass.unsent >= 0
+    assert snap.not_arrived == stream.not_arrived
+    assert snap.sent + snap.failed + snap.expired + snap.unsent \
+        + snap.not_arrived == snap.total == 1005
+
+
+# The command line
+
+
+SEEDED = ["40", "3", "0.02", "0.01", "0.2", "--retries", "2", "--backoff",
+          "0.01:0.05", "--deadline", "1.2", "--seed", "17",
+          "--traffic", "name=r,rate=150/s,for=1",
+          "--traffic", "name=alert,count=30,at=0.3",
+          "--traffic", "name=tick,rate=20/s,for=1,from=0.1,arrivals=even"]
+"""A backlog, a Poisson stream, a batch mid-run, an even stream,
+retries and a deadline that cuts the streams' tails."""
+SPEEDS = ("20", "1000", "max")
+
+
+def command(args: Sequence[str], speed: str) -> Callable[[Path], list[str]]:
+    return lambda folder: [
+        sys.executable, str(ROOT / "start.py"), *args, "--json", "--speed",
+        speed, "--log", str(folder / "log.csv")]
+
+
+RUNS: dict[str, Job] = {speed: BACKGROUND.add(command(SEEDED, speed))
+                        for speed in SPEEDS}
+
+
+def fingerprint(job: Job) -> tuple[dict[str, object], list[str], str]:
+    done = job.result()
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.splitlines()[-1])
+    for name in MACHINE_FIELDS:
+        summary.pop(name)
+    header, *rows = (job.dir / "log.csv").read_text().splitlines()
+    return summary, sorted(rows), header
+
+
+def test_a_seed_fixes_every_figure_of_traffic_at_any_speed() -> None:
+    prints = [fingerprint(RUNS[speed]) for speed in SPEEDS]
+    assert prints[0] == prints[1] == prints[2]
+    summary, rows, header = prints[0]
+    assert header.endswith(",class,arrived_at_s")
+    classes = summary["classes"]
+    assert isinstance(classes, list)
+    assert [k["name"] for k in classes] == ["default", "r", "alert", "tick"]
+    assert sum(k["messages"] for k in classes) == summary["total"]
+    assert summary["expired"] and summary["retries"]  # all in play
+    logged = list(csv.DictReader([header, *rows]))
+    assert len(logged) == summary["total"]
+    for klass in classes:
+        mine = [row for row in logged if row["class"] == klass["name"]]
+        assert len(mine) == klass["messages"]
+        for outcome in ("sent", "failed", "expired"):
+            assert klass[outcome] == sum(row["outcome"] == outcome
+                                         for row in mine)
+    alert = [row for row in logged if row["class"] == "alert"]
+    assert {row["arrived_at_s"] for row in alert} == {"0.3"}
+
+
+def usage_error(*args: str) -> str:
+    done = subprocess.run([sys.executable, str(ROOT / "start.py"), *args],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and not done.stdout
+    last = done.stderr.splitlines()[-1]
+    assert done.stderr.startswith("usage:") and "Traceback" not in \
+        done.stderr
+    return last
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("name=r,rate=0/h,for=1h", "rate must be above 0"),
+    ("name=r,rate=0,for=1h", "rate must be a rate with its period"),
+    ("name=r,rate=5/s,for=0", "for must be a period > 0"),
+    ("name=r,rate=2000/h", "a stream needs for=D"),
+    ("name=r,count=3,at=2e9", "at must be a moment from 0 to 1e9 s"),
+    ("name=r,rate=1e9/s,for=1e5", "at most 1,000,000,000,000"),
+    ("count=3", "name is missing"),
+    ("name=r", "give count=N (a batch) or rate=R/h,for=D"),
+    ("name=r,count=3,for=1", "for, from and arrivals are a stream's"),
+    ("name=r,rate=1/s,for=1,arrivals=bursty", "arrivals must be poisson"),
+    ("name=r r,count=1", "name must be 1 to 40 letters"),
+])
+def test_bad_traffic_is_one_line_and_status_2(spec: str, says: str) -> None:
+    line = usage_error("--traffic", spec)
+    assert line.startswith("start.py: error: argument --traffic: ")
+    assert says in line
+
+
+def test_two_classes_of_one_name_are_refused() -> None:
+    line = usage_error("--traffic", "name=a,count=1", "--traffic",
+                       "name=a,count=2")
+    assert "distinct names" in line and "'a'" in line
+
+
+ROUTED = BACKGROUND.add(lambda folder: [
+    sys.executable, str(ROOT / "start.py"), "0", "0", "--senders",
+    "name=a,count=1,mean=1,dev=0,fail=0,down=2+3",
+    "--traffic", "name=x,count=2,at=3", "--traffic", "name=y,count=2,at=0.5",
+    "--speed", "max", "--seed", "1", "--log", str(folder / "log.csv")])
+
+
+def test_what_arrives_while_the_route_is_down_waits_for_it() -> None:
+    """One route of 1 s sends, down from 2 s to 5 s: y's first message
+    goes at 0.5, its second is cut by the outage at 2; x arrives at 3,
+    while the route is down, and goes when it is back, at 5 and 6."""
+    done = ROUTED.result()
+    assert done.returncode == 0, done.stderr
+    rows = sorted(
+        (row["class"], row["outcome"], float(row["delivered_at_s"]))
+        for row in csv.DictReader(
+            (ROUTED.dir / "log.csv").read_text().splitlines()))
+    assert rows == [("x", "sent", 6.0), ("x", "sent", 7.0),
+                    ("y", "failed", 2.0), ("y", "sent", 1.5)]
