@@ -15,12 +15,13 @@ from typing import Any
 
 import pytest
 
-from sms_sim.cli import specs
+from sms_sim.cli import route_specs, specs
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import generate_messages
+from sms_sim.model.presets import PRESETS
 from sms_sim.model.result import FAILED, RETRY, SENT, Result
 from sms_sim.model.route import (OUTAGE, Outage, Route, blocked_spans,
                                  closed_spans)
@@ -393,3 +394,37 @@ def test_a_bad_route_is_one_line_and_status_2(argv: list[str],
     assert usage[0].startswith("usage: ") and "Traceback" not in done.stderr
     assert error.startswith("start.py: error: argument ")
     assert message in error
+
+
+# Presets.
+
+def test_a_preset_gives_its_cap_unless_tps_is_given() -> None:
+    group = route_specs.sender_group("name=a,count=2,mean=0.01,"
+                                     "preset=us-toll-free")
+    assert group.tps == PRESETS["us-toll-free"].tps == 3.0
+    assert route_specs.sender_group("name=a,count=2,mean=0.01,tps=5,"
+                                    "preset=US-Toll-Free").tps == 5.0
+
+
+def test_an_unknown_preset_lists_the_known_ones() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "start.py"), "--senders",
+         "name=a,count=1,mean=1,preset=us-tollfree"],
+        capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2
+    error = done.stderr.splitlines()[-1]
+    assert "preset must be one of us-short-code, us-toll-free" in error
+    assert error.endswith("got 'us-tollfree'")
+
+
+def test_presets_lists_each_with_its_figures_and_the_page_agrees() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "start.py"), "--presets"],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    listed = {line.split()[0]: float(line.split()[1])
+              for line in done.stdout.splitlines()[1:]}
+    assert listed == {name: p.tps for name, p in PRESETS.items()}
+    page = (ROOT / "docs" / "presets.md").read_text()
+    for preset in PRESETS.values():
+        assert f"| `{preset.name}` | {preset.tps:g} |" in page
+        assert preset.url is None or preset.url in page

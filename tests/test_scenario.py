@@ -136,7 +136,7 @@ def test_every_option_but_the_scenarios_own_is_a_key() -> None:
              if action.option_strings else action.dest
              for action in parser._actions}
     assert set(scenario.settings(parser)) == names - {
-        "help", "version", "scenario", "print-scenario"}
+        "help", "version", "presets", "scenario", "print-scenario"}
     assert {"num_messages", "max-rate", "carrier-delay", "json"} <= names
 
 

@@ -21,6 +21,7 @@ from sms_sim.model.encoding import MAX_SEGMENTS
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES
 from sms_sim.model.texts import TEXT_ORDERS
+from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import ROUTINGS
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
@@ -239,6 +240,30 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
+class _Presets(argparse.Action):
+    """``--presets``: every preset with its figures and source."""
+
+    def __init__(self, option_strings: list[str], dest: str,
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0,
+                         default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser,
+                 namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        assert isinstance(parser, Parser)
+        lines = ["preset             tps/sender  validity  source "
+                 "(check the provider's current page)"]
+        for preset in PRESETS.values():
+            validity = "-" if preset.validity_s is None \
+                else f"{preset.validity_s / 3600:g} h"
+            lines.append(f"{preset.name:<18} {preset.tps:>10g}  "
+                         f"{validity:>8}  {preset.source} ({preset.checked}"
+                         f"{'; ' + preset.url if preset.url else ''})")
+        parser.write_out("\n".join(lines) + "\n")
+        parser.exit()
+
+
 class _Version(argparse.Action):
     """``--version``: the program's version, on the standard output."""
 
@@ -304,7 +329,12 @@ def build_parser(prog: str = "start.py",
         f"{specs.DEFAULT_FAILURE_RATE} unless given); name=NAME makes it a "
         "route, down=START+LENGTH (repeatable) takes it down, detect=S "
         "after the start the client notices (till then its sends fail), "
-        "reconnect=S after the end it sends again; repeatable")
+        "reconnect=S after the end it sends again, preset=NAME gives it a "
+        "number type's documented per-sender cap (tps= overrides it; "
+        "--presets lists them); repeatable")
+    add("--presets", action=_Presets,
+        help="list the presets by number type, each with its per-sender "
+        "cap, validity and source, and exit")
     add("--routing", choices=ROUTINGS, default="spread",
         help="spread: the sender free first, of any route that is up, "
         "sends next; failover: a route sends only while every route "

@@ -1,6 +1,7 @@
 """A sender group as a route: ``--senders``' named form with the keys that
 make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
-``reconnect=``), read here; the rest of the spec is ``specs.py``'s.
+``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides), read here;
+the rest of the spec is ``specs.py``'s.
 """
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import dataclasses
 
 from sms_sim.cli import specs
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import Outage
 from sms_sim.model.validation import ConfigError
 
-ROUTE_KEYS = ("name", "down", "detect", "reconnect")
+ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset")
 
 
 def sender_group(text: str) -> SenderGroup:
@@ -35,6 +37,14 @@ def sender_group(text: str) -> SenderGroup:
             route[key] = value.strip()
     if not rest:
         specs.fail(f"{specs.echo(text)}: count is missing (count=N)")
+    if "preset" in route:  # its cap, unless tps= is given
+        preset = PRESETS.get(route["preset"].lower())
+        if preset is None:
+            specs.fail(f"{specs.echo(text)}: preset must be one of "
+                       f"{', '.join(PRESETS)}, got {route['preset']!r}")
+        if not any(item.partition("=")[0].strip().lower() == "tps"
+                   for item in rest):
+            rest.append(f"tps={preset.tps:g}")
     given = ",".join(rest)
     try:
         group = specs.sender_group(given)
