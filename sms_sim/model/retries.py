@@ -8,7 +8,7 @@ fresh messages go first and about half a million failures may wait at
 once: as whole tuples, with their messages, they took about 500 bytes
 each.  So the line keeps the retries put in line lately in a small heap,
 and seals them, a thousand at a time, into a *run*: sorted columns in
-arrays, about 40 bytes a retry (more with phones).  The runs are merged
+arrays, about 35 bytes a retry (more with phones).  The runs are merged
 lazily through a heap of their heads.  The order is the heap's order
 either way: by due moment, then id (a message has one retry in line at
 most, so the pair is unique).
@@ -43,7 +43,8 @@ class _Run(NamedTuple):
     seeds: array[int]
     attempts: array[int]
     spent_s: array[float]
-    forms: list[Form]
+    forms: array[int]
+    """Each its index in the line's table of forms (a run has few)."""
     phones: list[str] | None
     arrivals: tuple[array[int], array[float]] | None
     """With ``--traffic``: each message's class and arrival moment."""
@@ -65,6 +66,8 @@ class RetryLine:
         (``--traffic``); without, a sealed one's are the defaults."""
         self._keep_phones = keep_phones
         self._keep_arrivals = keep_arrivals
+        self._forms: list[Form] = []
+        self._form_index: dict[Form, int] = {}
         self._recent: list[Retry] = []
         """A heap of the retries put in line since the last seal."""
         self._heads: list[_Head] = []
@@ -96,7 +99,7 @@ class RetryLine:
             ready_s, id_, position, run = heads[0]
             message = Message(
                 id_, "" if run.phones is None else run.phones[position], "",
-                run.seeds[position], run.forms[position])
+                run.seeds[position], self._forms[run.forms[position]])
             if run.arrivals is not None:
                 classes, arrived_s = run.arrivals
                 message = message._replace(class_index=classes[position],
@@ -126,12 +129,17 @@ class RetryLine:
         """The recent retries, sorted, become a run."""
         retries = sorted(self._recent)
         self._recent = []
+        index = self._form_index
+        for retry in retries:
+            if retry[2].form not in index:
+                index[retry[2].form] = len(self._forms)
+                self._forms.append(retry[2].form)
         run = _Run(array("d", [r[0] for r in retries]),
                    array("q", [r[1] for r in retries]),
                    array("Q", [r[2].seed for r in retries]),
                    array("B", [r[3] for r in retries]),
                    array("d", [r[4] for r in retries]),
-                   [r[2].form for r in retries],
+                   array("H", [index[r[2].form] for r in retries]),
                    [r[2].phone for r in retries]
                    if self._keep_phones else None,
                    (array("H", [r[2].class_index for r in retries]),
