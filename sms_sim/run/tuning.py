@@ -18,7 +18,9 @@ tricks that live in code rather than in a number, and their micro cases:
   only: ``schedule.Schedule._decide`` (``decision_batches``,
   ``result_by_position``); the arithmetic of a start, the account's slot
   and a sender's free moment inlined there (``schedule_inlined``);
-  retries as plain tuples in its heap (``retry_tuple``);
+  retries as plain tuples in its heap (``retry_tuple``), sealed a
+  thousand at a time into runs of columns in arrays, for memory:
+  ``retries.RetryLine`` (``bench.py``, case ``retry_memory``);
 - the clock read only when a result may lie beyond the slack, a batch
   taken whole when all of it is due: ``sender.Sender._release``;
 - histograms fed sorted batches, two searches per bucket a batch touches:
