@@ -428,3 +428,15 @@ def test_presets_lists_each_with_its_figures_and_the_page_agrees() -> None:
     for preset in PRESETS.values():
         assert f"| `{preset.name}` | {preset.tps:g} |" in page
         assert preset.url is None or preset.url in page
+
+
+def test_the_html_report_shades_each_outage(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    subprocess.run(
+        [sys.executable, str(ROOT / "start.py"), *ROUTED_ARGS, "--speed",
+         "max", "--report", str(page)],
+        capture_output=True, text=True, cwd=ROOT, check=True)
+    html = page.read_text()
+    assert html.count('<rect class="shade"') == 2
+    assert "<title>primary down 1.000 s to 3.000 s</title>" in html
+    assert "primary down 5.000 s to 5.500 s</li>" in html

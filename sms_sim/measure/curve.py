@@ -55,6 +55,15 @@ class Mark:
 
 
 @dataclass(frozen=True, slots=True)
+class Shade:
+    """A stretch of time to shade on a chart: a route's outage."""
+
+    label: str
+    from_s: float
+    to_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class Band:
     """Replications' curves read at the same ``times``: the least, mean
     and greatest share delivered by each, over ``runs`` runs."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sms_sim.measure.checks import Check
-from sms_sim.measure.curve import Curve, Mark, band, marks
+from sms_sim.measure.curve import Curve, Mark, Shade, band, marks
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.encoding import ENCODING_NAMES
@@ -113,10 +113,19 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
         command=command, seed=snap.seed, scenario=scenario,
         summary=tuple(summary_rows(snap)),
         curves=curves, curves_title=_curves_title(snap.carrier),
-        marks=_marks(config, target), histogram=snap.distribution,
+        marks=_marks(config, target), shades=outage_shades(config),
+        histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),
         config=settings(config),
         notes=tuple(check.describe() for check in checks)))
+
+
+def outage_shades(config: SimulationConfig) -> tuple[Shade, ...]:
+    """Each route's outages, to shade on the chart."""
+    return tuple(Shade(f"{config.route_name(index)} down", outage.start_s,
+                       outage.end_s)
+                 for index, group in enumerate(config.groups)
+                 for outage in group.outages)
 
 
 def _curves_title(carrier: bool) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sms_sim.measure.curve import SHARES, Band, Curve, Mark, crossing
+from sms_sim.measure.curve import SHARES, Band, Curve, Mark, Shade, crossing
 from sms_sim.measure.histogram import Bin
 from sms_sim.output.html.svg import (COLOURS, band_figure, curves_figure,
                                      escape, histogram_figure, tenths)
@@ -76,6 +76,8 @@ class HtmlReport:
     curves: tuple[Curve, ...] = ()
     curves_title: str = "Share of all messages delivered"
     marks: tuple[Mark, ...] = ()
+    shades: tuple[Shade, ...] = ()
+    """Stretches of time shaded behind the curves: routes' outages."""
     shares: tuple[float, ...] = SHARES
     band: Band | None = None
     figures: Table | None = None
@@ -131,6 +133,8 @@ svg text.mark-label { fill: var(--mark); }
   vertical-align: middle; margin-right: 0.4rem; background: var(--c0); }
 .swatch.band-swatch { height: 0.8rem; background: var(--band); }
 .swatch.mark-swatch { background: var(--mark); }
+.shade { fill: var(--mark); opacity: 0.12; }
+.swatch.shade { background: var(--mark); opacity: 0.25; }
 .share { display: inline-block; height: 0.7rem; background: var(--c0);
   vertical-align: middle; }
 .answer { font-weight: 600; }
@@ -201,7 +205,8 @@ def render(report: HtmlReport) -> str:
     if report.curves:
         body.append(_section(report.curves_title, (
             curves_figure("share delivered over simulated time",
-                          report.curves, report.marks, report.shares, True)
+                          report.curves, report.marks, report.shares, True,
+                          report.shades)
             + _crossings(report.curves, report.shares))))
     if report.band is not None:
         body.append(_section(

@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sms_sim.measure.curve import Band, Curve, Mark, crossing
+from sms_sim.measure.curve import Band, Curve, Mark, Shade, crossing
 from sms_sim.measure.histogram import Bin
 from sms_sim.output.text.units import (count_text, duration_text,
                                        moment_text, seconds_text,
@@ -144,11 +144,12 @@ def _svg(label: str, parts: Sequence[str], height: int) -> str:
 
 def curves_figure(label: str, curves: Sequence[Curve],
                   marks: Sequence[Mark], shares: Sequence[float],
-                  dots: bool) -> str:
+                  dots: bool, shades: Sequence[Shade] = ()) -> str:
     """A chart of ``curves``, each a path of its own colour, with dots
-    where each crosses ``shares`` when ``dots``, and a legend."""
+    where each crosses ``shares`` when ``dots``, ``shades`` behind them
+    (a route's outages), and a legend."""
     frame = _Frame(_end([c.end_s for c in curves], marks), len(marks))
-    parts = _axes(frame, shares)
+    parts = _axes(frame, shares) + _shades(frame, shades)
     for index, curve in enumerate(curves):
         colour = f"c{index % COLOURS}"
         if curve.points:
@@ -170,8 +171,29 @@ def curves_figure(label: str, curves: Sequence[Curve],
     legend += [f'<li><span class="swatch mark-swatch"></span>'
                f'{escape(mark.label)} {escape(moment_text(mark.time_s))}</li>'
                for mark in marks]
+    legend += [f'<li><span class="swatch shade"></span>'
+               f'{escape(shade.label)} {escape(moment_text(shade.from_s))}'
+               f' to {escape(moment_text(shade.to_s))}</li>'
+               for shade in shades]
     return (f'<figure>{_svg(label, parts, frame.height)}<ul class="legend">'
             + "".join(legend) + "</ul></figure>")
+
+
+def _shades(frame: _Frame, shades: Sequence[Shade]) -> list[str]:
+    """Each shade as a band over the plot's height, cut at its end."""
+    parts = []
+    for shade in shades:
+        if shade.from_s >= frame.end:
+            continue  # after the chart's last moment
+        left = frame.x(shade.from_s)
+        width = frame.x(min(shade.to_s, frame.end)) - left
+        parts.append(f'<rect class="shade" x="{tenths(left)}" '
+                     f'y="{tenths(frame.y(1.0))}" width="{tenths(width)}" '
+                     f'height="{_PLOT_HEIGHT}"><title>'
+                     + escape(f"{shade.label} {moment_text(shade.from_s)} "
+                              f"to {moment_text(shade.to_s)}")
+                     + "</title></rect>")
+    return parts
 
 
 def _end(ends: Sequence[float], marks: Sequence[Mark]) -> float:
