@@ -152,9 +152,10 @@ def test_marks_stand_in_the_column_of_their_moment() -> None:
     lines = chart([curve], 46, PLAIN, marks)
     rows = plot_rows(lines)
     # 40 columns of 2.5 s: 25 s ends column 9, 100 s ends column 39; the
-    # curve ends at 50% there, in the fifth row from the top.
+    # curve ends at 50% there, at the top of the row labelled 50%.
     assert all(row[9] == "!" for row in rows[:4])
-    assert [row[39] for row in rows] == [":"] * 3 + ["."] + [":"] * 4
+    assert [row[39] for row in rows] == [":"] * 4 + ["'"] + [":"] * 3
+    assert lines[4].startswith(" 50% |")
     assert ": deadline at 1m40s" in lines[-2]
     assert "! target 95% at 25.000 s" in lines[-1]
     # The time axis: 0 under the first column, the end under the last.
@@ -177,10 +178,11 @@ def test_several_curves_each_have_a_glyph_and_a_legend_line() -> None:
     lines = chart([first, second], 46, PLAIN, shares=(0.5,))
     rows = plot_rows(lines)
     # 40 columns of 2.25 s: 10 s is in column 4.
-    top_of_first = ROWS - 1 - round(0.6 * (ROWS - 1))
+    # A glyph a row: each share on the highest row not above it.
+    top_of_first = ROWS - 1 - math.floor(0.6 * (ROWS - 1))
     assert rows[top_of_first][:4] == " " * 4
     assert rows[top_of_first][4:] == "*" * 36  # from 10 s on, flat
-    assert "o" in rows[ROWS - 1 - round(0.4 * (ROWS - 1))][35:]
+    assert "o" in rows[ROWS - 1 - math.floor(0.4 * (ROWS - 1))][35:]
     assert lines[ROWS + 2:] == [" " * GUTTER + "* group 1:  50% by 10.000 s",
                                 " " * GUTTER + "o group 2:  50% not reached"]
 
@@ -198,3 +200,50 @@ def test_plain_is_ascii_without_escapes_and_colour_only_when_asked(
     # Colour changes nothing but the escapes.
     assert [ANSI.sub("", line) for line in coloured] == chart(
         [blast()], 80, Style(unicode=True), marks)
+
+
+@pytest.mark.parametrize("style", [PLAIN, Style(unicode=True)])
+def test_a_share_short_of_all_is_drawn_below_the_row_labelled_100(
+        style: Style) -> None:
+    """A run that sent 89.3% stays below the top row; one that sent all
+    reaches it."""
+    short = chart([Curve("", ((1.0, 0.5), (5.0, 0.893)))], 46, style)
+    assert short[0].startswith("100% ")
+    assert plot_rows(short)[0].strip() == ""
+    assert plot_rows(short)[1].strip() != ""
+    full = chart([Curve("", ((1.0, 0.5), (5.0, 1.0)))], 46, style)
+    assert plot_rows(full)[0].strip() != ""
+
+
+def test_a_mark_beyond_the_curves_is_drawn_at_the_edge() -> None:
+    """A deadline of an hour for a run of 5 s: the axis ends with the run,
+    and the deadline stands right of the plot, its legend saying so."""
+    curve = Curve("", ((0.0, 0.0), (5.0, 1.0)))
+    lines = chart([curve], 48, PLAIN, [Mark("deadline", 3600.0)])
+    plot = 48 - GUTTER - 2  # a blank column, then the mark's
+    rows = plot_rows(lines)
+    assert all(len(row) == plot + 2 and row[-1] == ":" for row in rows)
+    assert all(row[plot] == " " for row in rows)
+    # The curve climbs across the plot, not squeezed into a column.
+    assert rows[-1][0] == "." and rows[0][plot - 1] == "'"
+    assert rows[ROWS // 2][plot // 4:plot // 4 * 3].strip() != ""
+    assert lines[ROWS + 1].rstrip().endswith("5.000 s")
+    assert len(lines[ROWS + 1]) == GUTTER + plot
+    legend = " ".join(line.strip() for line in lines[ROWS + 2:])
+    assert legend.endswith(
+        ": deadline at 1h00m (beyond the axis: at its edge)")
+    # A mark within the curves' time is drawn in its column, as before.
+    within = chart([curve], 48, PLAIN, [Mark("deadline", 2.5)])
+    assert "beyond" not in "\n".join(within)
+    assert all(len(row.rstrip()) <= 48 - GUTTER
+               for row in plot_rows(within))
+
+
+def test_the_parts_of_a_whole_give_their_last_moment_not_crossings(
+        ) -> None:
+    whole = Curve("all", ((1.0, 0.5), (4.0, 1.0)))
+    group = Curve("group 2, 30.0% of all", ((1.0, 0.1), (3.0, 0.3)))
+    lines = chart([whole, group], 80, PLAIN, shares=(0.5,), parts=True)
+    assert lines[ROWS + 2:] == [
+        " " * GUTTER + "* all:  50% by 1.000 s",
+        " " * GUTTER + "o group 2, 30.0% of all:  last at 3.000 s"]

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from sms_sim.measure.curve import Curve
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.model.config import SenderGroup
-from sms_sim.output.tables import Table, group_table
+from sms_sim.output.tables import (GROUP_CURVES, Table, chart_curves,
+                                   group_table)
 from tests.snapshots import DONE, G1
 
 
@@ -39,3 +41,25 @@ def test_the_reached_column_is_there_only_when_asked() -> None:
     table = group_table(DONE.groups, reached=False)
     assert "reached" not in table.headers
     assert all(len(row) == 8 for row in table.rows)
+
+
+def curves(groups: int) -> tuple[Curve, ...]:
+    """A run's curve, then ``groups`` groups' sharing it out evenly."""
+    return (Curve("all", ((1.0, 0.5), (2.0, 1.0))), *(
+        Curve(f"group {n}", ((1.0, 0.5 / groups), (2.0, 1.0 / groups)))
+        for n in range(1, groups + 1)))
+
+
+def test_a_chart_shows_a_few_groups_each_with_its_share_of_all() -> None:
+    shown = chart_curves(curves(4))
+    assert [curve.label for curve in shown] == [
+        "all", *(f"group {n}, 25.0% of all" for n in range(1, 5))]
+    assert shown[1].points == curves(4)[1].points
+    assert [c.label for c in chart_curves(curves(GROUP_CURVES))][-1] == \
+        f"group {GROUP_CURVES}, {100 / GROUP_CURVES:.1f}% of all"
+    assert chart_curves(()) == ()
+
+
+def test_a_chart_leaves_many_groups_to_the_table() -> None:
+    assert chart_curves(curves(GROUP_CURVES + 1)) == curves(1)[:1]
+    assert chart_curves(curves(30)) == curves(1)[:1]

@@ -1,4 +1,5 @@
-"""A table as rows of cells, and the one of the sender groups.
+"""A table as rows of cells, and the one of the sender groups; and the
+groups' curves a chart shows.
 
 A table is built once, medium-free, and drawn by the text (aligned
 columns, or "heading value" fields where they do not fit) and by the HTML
@@ -9,9 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sms_sim.measure.curve import Curve
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.output.text.units import (count_text, latency_text,
                                        percent_text, seconds_text)
+
+GROUP_CURVES = 6
+"""The most sender groups whose curves a chart draws beside the run's:
+more would be a tangle of flat lines, each a small share of all messages;
+the group table has them all."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +74,19 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
 
 def _reached(snap: GroupCounts) -> str:
     return "-" if snap.reached is None else count_text(snap.reached)
+
+
+def chart_curves(curves: Sequence[Curve]) -> tuple[Curve, ...]:
+    """A run's ``curves`` (``Summary.curves``: the run's, then each
+    group's) as a chart draws them: the run's, and its groups' only when
+    there are no more than ``GROUP_CURVES``, each labelled with the share
+    of all messages it delivered, since that share is where it ends."""
+    if not curves:
+        return ()
+    whole, *groups = curves
+    if len(groups) > GROUP_CURVES:
+        return (whole,)
+    return (whole, *(Curve(
+        f"{group.label}, "
+        f"{percent_text(group.points[-1][1] if group.points else 0.0)} "
+        "of all", group.points) for group in groups))

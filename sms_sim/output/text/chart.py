@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Curve, Mark, crossing, share_at
 from sms_sim.measure.summary import Summary
+from sms_sim.output.tables import chart_curves
 from sms_sim.output.text.style import Style, visible_width, wrap
 from sms_sim.output.text.units import moment_text
 
@@ -58,8 +59,11 @@ def _glyphs(index: int, several: bool, style: Style) -> _Glyphs:
 def _level(share: float, levels: int) -> tuple[int, int]:
     """The cell (0 the bottom row) and the level in it that show
     ``share``: 0 on the bottom of the bottom row, 1 on the top of the top.
-    """
-    step = round(share * (ROWS * levels - 1))
+    The highest level not above the share, so that a curve is never drawn
+    above what it reached: a run that sent 89% stays below the row
+    labelled 100%.  (The tolerance keeps a share of k/n, a hair short of
+    its level in binary, on it.)"""
+    step = math.floor(share * (ROWS * levels - 1) + 1e-9)
     return divmod(step, levels)
 
 
@@ -86,12 +90,20 @@ def _paint_runs(cells: Sequence[tuple[str, str | None]],
 
 def _plot(curves: Sequence[Curve], marks: Sequence[Mark], end: float,
           plot: int, style: Style) -> list[list[tuple[str, str | None]]]:
-    """The plot's cells, top row first: each a glyph and its colour."""
+    """The plot's cells, top row first: each a glyph and its colour; then,
+    after a blank column, a column for each mark beyond ``end``."""
+    beyond = sum(mark.time_s > end for mark in marks)
     grid: list[list[tuple[str, str | None]]] = [
-        [(" ", None)] * plot for _ in range(ROWS)]
+        [(" ", None)] * (plot + (beyond + 1 if beyond else 0))
+        for _ in range(ROWS)]
     mark_glyphs = _UNICODE_MARK_GLYPHS if style.unicode else _MARK_GLYPHS
+    edge = plot
     for index, mark in enumerate(marks):
-        column = _column(mark.time_s, end, plot)
+        if mark.time_s > end:
+            edge += 1
+            column = edge
+        else:
+            column = _column(mark.time_s, end, plot)
         for row in grid:
             row[column] = (mark_glyphs[index % len(mark_glyphs)], "yellow")
     # The first curve is drawn last, so that it shows where curves meet.
@@ -111,40 +123,56 @@ def _plot(curves: Sequence[Curve], marks: Sequence[Mark], end: float,
 
 
 def _legend(curves: Sequence[Curve], marks: Sequence[Mark],
-            shares: Sequence[float], style: Style, width: int) -> list[str]:
-    """A line or two per curve: its glyph, label and crossings; then one
-    per mark: its glyph, label and moment."""
+            shares: Sequence[float], style: Style, width: int,
+            end: float, parts: bool) -> list[str]:
+    """A line or two per curve: its glyph, label and crossings (for the
+    parts of a whole, its last moment); then one per mark: its glyph,
+    label and moment, and whether it is beyond the time axis."""
     lines = []
     indent = " " * _GUTTER
     for index, curve in enumerate(curves):
         glyphs = _glyphs(index, len(curves) > 1, style)
         glyph = style.paint(glyphs.levels[len(glyphs.levels) // 2],
                             _COLOURS[index % len(_COLOURS)])
-        fields = [f"{share * 100:g}% " + (
-            "not reached" if at is None else f"by {moment_text(at)}")
-            for share in shares for at in [crossing(curve, share)]]
+        if parts and index:
+            fields = [f"last at {moment_text(curve.end_s)}"
+                      if curve.points else "none"]
+        else:
+            fields = [f"{share * 100:g}% " + (
+                "not reached" if at is None else f"by {moment_text(at)}")
+                for share in shares for at in [crossing(curve, share)]]
         head = [f"{curve.label}:"] if curve.label else []
         lines += wrap(f"{indent}{glyph} ", [*head, *fields], width,
                       indent=_GUTTER + 2, sep="  ")
     mark_glyphs = _UNICODE_MARK_GLYPHS if style.unicode else _MARK_GLYPHS
     for index, mark in enumerate(marks):
         glyph = style.paint(mark_glyphs[index % len(mark_glyphs)], "yellow")
+        edge = "(beyond the axis: at its edge)".split(" ") \
+            if mark.time_s > end else []
         lines += wrap(f"{indent}{glyph} ",
-                      [mark.label, f"at {moment_text(mark.time_s)}"],
+                      [mark.label, f"at {moment_text(mark.time_s)}", *edge],
                       width, indent=_GUTTER + 2, sep=" ")
     return lines
 
 
 def chart(curves: Sequence[Curve], width: int, style: Style,
           marks: Sequence[Mark] = (),
-          shares: Sequence[float] = SHARES) -> list[str]:
+          shares: Sequence[float] = SHARES,
+          parts: bool = False) -> list[str]:
     """The reach curves as a text chart no wider than ``width``: ``ROWS``
     rows of share (0 at the bottom, 100% at the top) over simulated time
-    (0 to the latest curve's end or mark), an axis with the first, middle
-    and last moments, and a legend: each curve's glyph, label and the
-    moments it crossed ``shares``, then each mark's glyph, label and
-    moment.  Marks are drawn as a column of their glyph; where a curve
-    and a mark meet, the curve shows, and where curves meet, the first.
+    (0 to the latest curve's end, or to the latest mark if no curve has
+    time), an axis with the first, middle and last moments, and a legend:
+    each curve's glyph, label and the moments it crossed ``shares``, then
+    each mark's glyph, label and moment.  Marks are drawn as a column of
+    their glyph; where a curve and a mark meet, the curve shows, and where
+    curves meet, the first.  A mark beyond the curves' end (a deadline of
+    an hour for a run of seconds) is drawn at the edge, right of the
+    plot, and its legend says so: scaled to it, the curves would be
+    squeezed into the first columns.  With ``parts``, the curves after the
+    first are parts of it (sender groups), whose crossings of shares of
+    all messages would mostly be "not reached": their legend gives the
+    last moment instead.
 
     One curve is drawn as a line with three levels a row (braille dots,
     four, with ``style.unicode``); several each with a glyph of their
@@ -156,11 +184,12 @@ def chart(curves: Sequence[Curve], width: int, style: Style,
     legend field (a label, a crossing) would not fit the width, when there
     is no curve, or when no time passed (a blast over at 0 has no time
     axis to draw)."""
-    end = max([curve.end_s for curve in curves]
-              + [mark.time_s for mark in marks], default=0.0)
+    end = max((curve.end_s for curve in curves), default=0.0) or max(
+        (mark.time_s for mark in marks), default=0.0)
     if width < MIN_WIDTH or not curves or end <= 0:
         return []
-    plot = min(MAX_PLOT, width - _GUTTER)
+    beyond = sum(mark.time_s > end for mark in marks)
+    plot = min(MAX_PLOT, width - _GUTTER - (beyond + 1 if beyond else 0))
     half = _level(0.5, 1)[0]
     labels = {ROWS - 1: "100%", half: "50%", 0: "0%"}  # by cell
     axis = style.dim("\u2502" if style.unicode else "|")
@@ -171,7 +200,7 @@ def chart(curves: Sequence[Curve], width: int, style: Style,
     corner, rule = ("\u2514", "\u2500") if style.unicode else ("+", "-")
     lines.append(" " * (_GUTTER - 1) + style.dim(corner + rule * plot))
     lines.append(" " * _GUTTER + _time_axis(end, plot))
-    legend = _legend(curves, marks, shares, style, width)
+    legend = _legend(curves, marks, shares, style, width, end, parts)
     if any(visible_width(line) > width for line in legend):
         return []
     return lines + legend
@@ -192,14 +221,16 @@ def _time_axis(end: float, plot: int) -> str:
 def reach_chart(snap: Summary, width: int, style: Style,
                 marks: Sequence[Mark]) -> list[str]:
     """A completed run's reach curve (the phones reached, with a carrier),
-    titled, under a blank line; nothing for a run stopped early, or too
-    narrow a width."""
-    curves = snap.reached_curves if snap.carrier else snap.curves
+    titled, under a blank line, with its groups' when a few
+    (``chart_curves``); nothing for a run stopped early, or too narrow a
+    width."""
+    curves = chart_curves(snap.reached_curves if snap.carrier
+                          else snap.curves)
     if snap.stopped is not None or not curves:
         return []
     if len(curves) == 1:  # no legend label needed: it is the run's
         curves = (Curve("", curves[0].points),)
-    lines = chart(curves, width, style, marks)
+    lines = chart(curves, width, style, marks, parts=True)
     title = ("reached the phones" if snap.carrier else "delivered") + \
         ", share of all messages by simulated time"
     return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
