@@ -158,10 +158,11 @@ def test_marks_crossings_and_tables_are_shown() -> None:
     page = render(sample_report())
     assert "deadline 20m00s" in page and "target 95% 15m00s" in page
     assert page.count('class="mark"') == 2 * 3  # reach, band and sweep
-    # A dot at each crossing: four for all, 50% for the group with 60% of
-    # all messages, none for the one with 40%.
-    assert page.count("<circle") == 4 + 1
+    # A dot at each crossing of the run's curve; none for its groups,
+    # parts of all messages, which their own table shows.
+    assert page.count("<circle") == 4
     assert "<td>all</td><td>10m38s</td><td>17m02s</td>" in page
+    assert "<td>group 1</td>" not in page
     assert "the least senders for 95% by 20m00s: 20" in page
     assert "50ms +- 10ms" in page and "90,067" in page
 
@@ -177,6 +178,71 @@ def test_a_blast_over_at_zero_still_has_an_axis() -> None:
     page = render(sample_report(curves=(Curve("all", ((0.0, 1.0),)),),
                                 marks=()))
     assert paths(page)["all"] == [(48.0, 28.0)]  # the plot's top left
+
+
+def test_a_mark_beyond_the_curves_stands_at_the_charts_edge() -> None:
+    """A deadline of an hour for a run of 5 s: the curve spans the plot,
+    and the deadline stands right of it, its label saying so."""
+    page = render(sample_report(
+        curves=(blast("all", 5.0),), marks=(Mark("deadline", 3600.0),),
+        band=None, sweep=None))
+    right = 760 - 24  # the plot's right edge
+    assert max(x for x, _ in paths(page)["all"]) == right
+    lines = [element for element in ElementTree.fromstring(page).iter("line")
+             if element.get("class") == "mark"]
+    assert len(lines) == 1
+    assert right < float(lines[0].get("x1", "0")) < 760
+    assert "deadline 1h00m (beyond the axis: at its edge)" in page
+
+
+def test_curves_beyond_the_eighth_are_dashed_each_its_own_way() -> None:
+    curves = tuple(blast(f"senders={n}", 100.0 + n) for n in range(1, 25))
+    page = render(sample_report(sweep=SweepSection(
+        "Sweep", curves, Table(("senders",), tuple((str(n),)
+                                                   for n in range(1, 25)))),
+        band=None, curves=()))
+    styles = re.findall(r'<path class="curve ([^"]*)"', page)
+    assert len(styles) == 24 and len(set(styles)) == 24
+    # The legend draws each key as its curve is drawn.
+    keys = re.findall(r'<line class="curve ([^"]*)"', page)
+    assert sorted(keys) == sorted(styles)
+    assert ".curve.d1 { stroke-dasharray" in page
+
+
+def test_a_searchs_answer_is_highlighted_in_chart_legend_and_table(
+        ) -> None:
+    page = render(sample_report(sweep=SweepSection(
+        "Values tried of senders",
+        (blast("senders=10", 2100.0), blast("senders=20", 1112.0),
+         blast("senders=15", 1400.0)),
+        Table(("senders", "target"), (("10", "not met"), ("20", "met"),
+                                      ("15", "met"))),
+        answer="answer: senders 15 is the least", chosen=2)))
+    chosen = [element.findtext("title") for element in
+              ElementTree.fromstring(page).iter("path")
+              if "chosen" in element.get("class", "").split()]
+    assert chosen == ["senders=15"]
+    assert '<li class="chosen">' in page and "senders=15 (the answer)" \
+        in page
+    assert '<tr class="chosen"><td>15</td><td>met</td></tr>' in page
+    assert page.count('class="chosen"') == 2  # the legend's and the row's
+    # Table cells do not wrap: "not met" stays on one line.
+    assert "white-space: nowrap" in re.search(
+        r"th, td \{[^}]*\}", page).group(0)  # type: ignore[union-attr]
+
+
+def test_the_band_and_a_sweep_say_what_their_curves_count() -> None:
+    title = "Share of all messages that reached the phones"
+    page = render(sample_report(curves_title=title))
+    assert f"<h2>{title}, over 5 replications</h2>" in page
+    assert f'<p class="muted">{title}</p>' in page  # the sweep's
+
+
+def test_the_seed_is_as_large_as_the_text_around_it() -> None:
+    """A bare ``monospace`` makes browsers shrink code to 13px."""
+    css = re.search(r"code, pre \{[^}]*\}", render(sample_report()))
+    assert css is not None and "font-size: 1em" in css.group(0)
+    assert "monospace;" in css.group(0) and "Mono" in css.group(0)
 
 
 def test_the_page_follows_dark_mode_and_prints() -> None:

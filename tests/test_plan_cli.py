@@ -785,7 +785,8 @@ def test_a_search_with_no_answer_says_why_and_exits_3(
     assert status == ExitStatus.CHECK_FAILED
     assert out.splitlines()[-1] == (
         "  answer: no value of senders delivers 95% by 1.000 s (more of it "
-        "stopped helping: another setting holds the run back)")
+        "stopped helping: the most that can ever be sent is 89.7% of all "
+        "messages, the rest failing or expiring)")
 
 
 def test_an_interrupted_search_gives_the_least_met_so_far_as_such() -> None:
@@ -983,7 +984,11 @@ def test_a_plan_writes_its_report(
     page = sweep.read_text()
     assert "<title>sms-sim: target of senders, 300 messages</title>" in page
     assert "Values tried of senders" in page
-    assert re.search(r"answer: senders \d+ is the least", page)
+    found = re.search(r"answer: senders (\d+) is the least", page)
+    assert found
+    # The answer's row, and its curve in the legend, are highlighted.
+    assert re.search(f'<tr class="chosen"><td>{found.group(1)}</td>', page)
+    assert f"senders={found.group(1)} (the answer)" in page
 
 
 def test_a_report_that_cannot_be_written_after_the_plan_is_a_fault(
@@ -1055,7 +1060,21 @@ def test_a_runs_report_with_a_carrier_shows_the_phones_reached(
     assert '<th scope="row">reached the phones</th><td>200 (100.0%)</td>' \
         in page
     assert "<th>reached</th>" in page  # the groups' column
-    assert "<title>deadline 5.000 s</title>" in page
+    # Both phases' moments, as the terminal gives them: the sends', the
+    # phones', and the last of each.
+    rows = dict(re.findall(r'<th scope="row">([^<]*)</th><td>([^<]*)</td>',
+                           page))
+    sent, reached = rows["sent, by share of all"], \
+        rows["reached, by share of all"]
+    assert sent.startswith("50% by ") and ", last " in sent
+    assert reached.startswith("50% by ") and ", last " in reached
+    last_sent = sent.rsplit(", last ", 1)[1]
+    last_reached = reached.rsplit(", last ", 1)[1]
+    assert rows["simulated duration"] == (
+        f"{last_sent} to send, {last_reached} to reach the phones")
+    # The chart ends with the last phone; the deadline is beyond it.
+    assert "<title>deadline 5.000 s (beyond the axis: at its edge)</title>" \
+        in page
 
 
 def test_a_run_writes_its_report_with_the_seed_it_drew(

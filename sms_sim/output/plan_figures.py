@@ -240,11 +240,22 @@ class PlanReport:
             return (f"answer: {self.name} {value_text(self.name, value)} "
                     f"is the least that {goal}{every}")
         why = {"limit": "up to its limit",
-               "stalled": "(more of it stopped helping: another setting "
-                          "holds the run back)",
+               "stalled": f"(more of it stopped helping: {self._held()})",
                "interrupted": "before the search was interrupted"}
         return (f"answer: no value of {self.name} {goal}{every} "
                 f"{why.get(self.search.reason, '')}".rstrip())
+
+    def _held(self) -> str:
+        """What holds a stalled search back: failures, when no run tried
+        sent the target's share (more senders cannot send what fails),
+        else some other setting."""
+        assert self.target is not None
+        most = max((snap.sent / snap.total for cell in self.cells
+                    for _, snap in cell.runs if snap.total), default=1.0)
+        if most >= self.target.share:
+            return "another setting holds the run back"
+        return (f"the most that can ever be sent is {percent_text(most)} "
+                "of all messages, the rest failing or expiring")
 
 
 def plan_table(report: PlanReport) -> Table:

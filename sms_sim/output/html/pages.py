@@ -14,9 +14,10 @@ from sms_sim.model.traffic import TrafficClass
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
-from sms_sim.output.tables import group_table
+from sms_sim.output.tables import chart_curves, group_table
 from sms_sim.output.text.units import (count_text, duration_text,
                                        latency_text, moment_text,
+                                       moments_fields,
                                        percent_text, rate_text, seconds_text,
                                        speed_text)
 from sms_sim.plan.target import Target
@@ -82,13 +83,25 @@ def summary_rows(snap: Summary) -> list[tuple[str, str]]:
     def share(part: int) -> str:
         return f" ({percent_text(part / snap.total)})" if snap.total else ""
 
-    rows = [("simulated duration", moment_text(snap.sim_elapsed_s)),
+    duration = moment_text(snap.sim_elapsed_s)
+    if snap.last_reached_s is not None and \
+            snap.last_reached_s > snap.sim_elapsed_s:
+        # The chart runs on to the last phone: say both.
+        duration += (f" to send, {moment_text(snap.last_reached_s)} to "
+                     "reach the phones")
+    rows = [("simulated duration", duration),
             ("sent", count_text(snap.sent) + share(snap.sent)),
             ("failed", count_text(snap.failed) + share(snap.failed)),
             ("expired", count_text(snap.expired) + share(snap.expired))]
     if snap.carrier:
         rows.append(("reached the phones", count_text(snap.reached)
                      + share(snap.reached)))
+    if snap.delivery:
+        rows.append(("sent, by share of all", ", ".join(
+            moments_fields(snap.delivery, snap.last_sent_s))))
+    if snap.reached_at:
+        rows.append(("reached, by share of all", ", ".join(
+            moments_fields(snap.reached_at, snap.last_reached_s))))
     return rows + [
         ("texts", ", ".join(
             f"{ENCODING_NAMES[name]} {count_text(count)}"
@@ -106,7 +119,8 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
             checks: Sequence[Check], target: Target | None = None,
             scenario: str = "") -> str:
     """The page of one run; ``scenario``, its settings as a file."""
-    curves = snap.reached_curves if snap.carrier else snap.curves
+    curves = chart_curves(snap.reached_curves if snap.carrier
+                          else snap.curves)
     return render(HtmlReport(
         title=f"sms-sim: {count_text(snap.total)} messages, "
               f"{count_text(config.num_senders)} senders",
@@ -174,6 +188,9 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
     curves = tuple(_curve(cell.runs[0][1],
                           f"{name}={value_text(name, cell.value)}")
                    for cell in cells)
+    answer = None if report.search is None else report.search.answer
+    chosen = next((index for index, cell in enumerate(cells)
+                   if answer is not None and cell.value == answer), None)
     return render(HtmlReport(
         title=f"sms-sim: {report.kind} of {name}, "
               f"{count_text(config.num_messages)} messages",
@@ -183,5 +200,5 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
         sweep=SweepSection(
             f"{'Values tried' if report.target else 'Sweep'} of {name}",
             curves, plan_table(report),
-            report.answer() if report.search else ""),
+            report.answer() if report.search else "", chosen),
         config=settings(config), notes=notes))

@@ -27,13 +27,16 @@ from sms_sim.output.text.units import count_text, moment_text, percent_text
 class SweepSection:
     """Runs that differ in one setting (``--sweep``, or the candidates of
     ``--target``): a curve per value, labelled with it (``senders=20``),
-    the table of their figures, and for a target search the answer line.
+    the table of their figures (a row per curve), and for a target search
+    the answer line and ``chosen``, the index of the answer's curve and
+    row, which the page highlights.
     """
 
     title: str
     curves: tuple[Curve, ...]
     table: Table
     answer: str = ""
+    chosen: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +48,8 @@ class HtmlReport:
       ``seed``, the run's (or the replications' base) seed; ``scenario``,
       every setting as a scenario file (JSON) that repeats it too.
     - ``summary``: the headline figures as (name, value) rows.
-    - ``curves``: the reach curve of the run, or one per sender group,
-      with a dot and a figure where each crosses ``shares``, and
+    - ``curves``: the reach curve of the run, with a dot and a figure
+      where it crosses ``shares``, then those of its sender groups, and
       ``marks``, vertical lines at moments such as the deadline or a
       target's time; ``curves_title`` heads them (say "reached the
       phones" when the run models the carrier's delay).
@@ -110,19 +113,29 @@ h2 { font-size: 1.15rem; margin: 2rem 0 0.5rem;
 pre { background: var(--panel); border: 1px solid var(--line);
   padding: 0.6rem 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere;
   border-radius: 4px; }
-table { border-collapse: collapse; margin: 0.5rem 0;
+table { border-collapse: collapse; margin: 0.5rem 0; font-size: 0.9rem;
   font-variant-numeric: tabular-nums; }
-th, td { padding: 0.2rem 0.7rem; border-bottom: 1px solid var(--line);
-  text-align: right; vertical-align: top; }
+th, td { padding: 0.2rem 0.5rem; border-bottom: 1px solid var(--line);
+  text-align: right; vertical-align: top; white-space: nowrap; }
+.scroll { overflow-x: auto; }
+tr.chosen td { font-weight: 600; background: var(--panel); }
+code, pre { font-family: ui-monospace, "SF Mono", Menlo, Consolas,
+  "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 1em; }
 th:first-child, td:first-child { text-align: left; }
 th { color: var(--muted); font-weight: 600; }
 .pairs th { text-align: left; font-weight: normal; }
-.pairs td { text-align: left; }
+.pairs td { text-align: left; white-space: normal; }
 svg { width: 100%; height: auto; display: block; }
 svg text { fill: var(--muted); font-size: 12px; }
 .grid { stroke: var(--line); stroke-width: 1; }
 .guide { stroke: var(--line); stroke-width: 1; stroke-dasharray: 2 4; }
 .curve { fill: none; stroke-width: 2; stroke-linejoin: round; }
+.curve.d1 { stroke-dasharray: 8 4; }
+.curve.d2 { stroke-dasharray: 2 3; }
+.curve.chosen { stroke-width: 4.5; }
+svg.key { display: inline-block; width: 1.75rem; height: 0.5rem;
+  vertical-align: middle; margin-right: 0.4rem; }
+.legend li.chosen { font-weight: 600; }
 .band { fill: var(--band); stroke: none; }
 .mark { stroke: var(--mark); stroke-width: 1.5; stroke-dasharray: 6 4; }
 svg text.mark-label { fill: var(--mark); }
@@ -170,12 +183,16 @@ def _attempts_table(attempts: Sequence[tuple[int, int]]) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, chosen: int | None = None) -> str:
+    """The table, its row ``chosen`` highlighted; its cells never wrap
+    ("not met" on two lines reads as two words), so a wide table scrolls.
+    """
     head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
-    rows = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row)
-                   + "</tr>" for row in table.rows)
-    return (f"<table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    rows = "".join(("<tr class=\"chosen\">" if i == chosen else "<tr>")
+                   + "".join(f"<td>{escape(cell)}</td>" for cell in row)
+                   + "</tr>" for i, row in enumerate(table.rows))
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 def _pairs(rows: Sequence[tuple[str, str]]) -> str:
@@ -205,22 +222,24 @@ def render(report: HtmlReport) -> str:
     if report.curves:
         body.append(_section(report.curves_title, (
             curves_figure("share delivered over simulated time",
-                          report.curves, report.marks, report.shares, True,
-                          report.shades)
-            + _crossings(report.curves, report.shares))))
+                          report.curves, report.marks, report.shares, 1,
+                          shades=report.shades)
+            + _crossings(report.curves[:1], report.shares))))
     if report.band is not None:
         body.append(_section(
-            f"Over {count_text(report.band.runs)} replications",
+            f"{report.curves_title}, over {count_text(report.band.runs)} "
+            "replications",
             band_figure(report.band, report.marks, report.shares)
             + (_table(report.figures) if report.figures else "")))
     if report.sweep is not None:
         sweep = report.sweep
         answer = (f'<p class="answer">{escape(sweep.answer)}</p>'
-                  if sweep.answer else "")
+                  if sweep.answer else "") + \
+            f'<p class="muted">{escape(report.curves_title)}</p>'
         body.append(_section(sweep.title, (
             answer + curves_figure(sweep.title, sweep.curves, report.marks,
-                                   report.shares, False)
-            + _table(sweep.table))))
+                                   report.shares, chosen=sweep.chosen)
+            + _table(sweep.table, sweep.chosen))))
     of = f" ({report.one_of})" if report.one_of else ""
     if report.histogram:
         body.append(_section(f"Send time distribution{of}",

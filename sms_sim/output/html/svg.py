@@ -2,8 +2,9 @@
 replications and the send time distribution.
 
 Every figure scales to the page and takes its colours from the page's CSS
-(the ``c0`` to ``c7`` classes, ``--mark``, ``--band``), so that it follows
-the reader's light or dark scheme.  Every text is escaped.
+(the ``c0`` to ``c7`` classes, ``d1`` and ``d2`` for dashes, ``--mark``,
+``--band``), so that it follows the reader's light or dark scheme.  Every
+text is escaped.
 """
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from sms_sim.output.text.units import (count_text, duration_text,
 
 COLOURS = 8
 """Curve colours before they repeat (``--c0`` to ``--c7`` in the CSS)."""
+DASHES = 3
+"""Strokes (solid, dashed, dotted: ``d1``, ``d2``) that tell apart the
+curves whose colours repeat: 24 curves, each drawn its own way."""
 
 _WIDTH, _PLOT_HEIGHT = 760, 256
 """The reach charts' drawing and its plot, in SVG units (it scales to the
@@ -37,6 +41,9 @@ _TIME_STEPS = sorted(
     + [86400 * m * 10.0 ** e for e in range(4) for m in (1, 2, 5)])
 """Steps between time labels: round seconds, minutes, hours and days."""
 _MOST_TICKS = 8
+_EDGE = 10
+"""A mark beyond the chart's last moment stands this far right of the
+plot, in the margin, and the next such mark as far again."""
 
 
 def escape(text: str) -> str:
@@ -48,6 +55,22 @@ def tenths(value: float) -> str:
     """An SVG coordinate, or a length: a tenth of a unit is finer than a
     pixel."""
     return f"{value:.1f}"
+
+
+def curve_class(index: int) -> str:
+    """The classes that draw curve ``index`` (its colour, and its dashes
+    from the ninth curve on), unlike any other of the first
+    ``COLOURS * DASHES``."""
+    dash = index // COLOURS % DASHES
+    return f"c{index % COLOURS}" + (f" d{dash}" if dash else "")
+
+
+def key(index: int) -> str:
+    """A legend's sample of curve ``index``: a short stroke drawn as the
+    curve is, dashes and all."""
+    return ('<svg class="key" viewBox="0 0 28 8" aria-hidden="true">'
+            f'<line class="curve {curve_class(index)}" x1="1" x2="27" '
+            'y1="4" y2="4"/></svg>')
 
 
 def _time_label(time_s: float) -> str:
@@ -120,11 +143,18 @@ def _axes(frame: _Frame, shares: Sequence[float]) -> list[str]:
 
 
 def _marks(frame: _Frame, marks: Sequence[Mark]) -> list[str]:
+    """A dashed line and a label for each mark, at its moment; a mark
+    beyond the chart's end, at its right edge, its label saying so."""
     parts = []
+    beyond = 0
     for row, mark in enumerate(marks):
-        x = frame.x(mark.time_s)
+        x = frame.x(min(mark.time_s, frame.end))
         label_y = frame.y(1.0) - 10 - _MARK_ROW * (len(marks) - 1 - row)
         text = f"{mark.label} {moment_text(mark.time_s)}"
+        if mark.time_s > frame.end:
+            beyond += 1
+            x += _EDGE * beyond
+            text += " (beyond the axis: at its edge)"
         anchor = "end" if x > _WIDTH / 2 else "start"
         shift = -4 if anchor == "end" else 4
         parts.append(f'<line class="mark" x1="{tenths(x)}" x2="{tenths(x)}" '
@@ -144,30 +174,38 @@ def _svg(label: str, parts: Sequence[str], height: int) -> str:
 
 def curves_figure(label: str, curves: Sequence[Curve],
                   marks: Sequence[Mark], shares: Sequence[float],
-                  dots: bool, shades: Sequence[Shade] = ()) -> str:
-    """A chart of ``curves``, each a path of its own colour, with dots
-    where each crosses ``shares`` when ``dots``, ``shades`` behind them
-    (a route's outages), and a legend."""
+                  dots: int = 0, chosen: int | None = None,
+                  shades: Sequence[Shade] = ()) -> str:
+    """A chart of ``curves``, each a path drawn its own way, with dots
+    where each of the first ``dots`` crosses ``shares``, ``shades`` behind
+    them (a route's outages), and a legend.  Curve ``chosen`` (a search's
+    answer) is drawn bold, over the others, and named so in the legend."""
     frame = _Frame(_end([c.end_s for c in curves], marks), len(marks))
     parts = _axes(frame, shares) + _shades(frame, shades)
-    for index, curve in enumerate(curves):
-        colour = f"c{index % COLOURS}"
+    order = [i for i in range(len(curves)) if i != chosen]
+    for index in order + ([] if chosen is None else [chosen]):
+        curve = curves[index]
+        colour = curve_class(index)
+        bold = " chosen" if index == chosen else ""
         if curve.points:
-            parts.append(f'<path class="curve {colour}" '
+            parts.append(f'<path class="curve {colour}{bold}" '
                          f'd="{frame.path(curve.points)}">'
                          f'<title>{escape(curve.label)}</title></path>')
-        for share in shares if dots else ():
+        for share in shares if index < dots else ():
             at = crossing(curve, share)
             if at is not None:
                 parts.append(
-                    f'<circle class="dot {colour}" cx="{tenths(frame.x(at))}" '
+                    f'<circle class="dot c{index % COLOURS}" '
+                    f'cx="{tenths(frame.x(at))}" '
                     f'cy="{tenths(frame.y(share))}" r="3.5"><title>'
                     + escape(f"{curve.label}: {share * 100:g}% by "
                              f"{moment_text(at)}")
                     + '</title></circle>')
     parts += _marks(frame, marks)
-    legend = [f'<li><span class="swatch c{i % COLOURS}"></span>'
-              f'{escape(curve.label)}</li>' for i, curve in enumerate(curves)]
+    legend = [(f'<li class="chosen">{key(i)}{escape(curve.label)} '
+               '(the answer)</li>') if i == chosen else
+              f'<li>{key(i)}{escape(curve.label)}</li>'
+              for i, curve in enumerate(curves)]
     legend += [f'<li><span class="swatch mark-swatch"></span>'
                f'{escape(mark.label)} {escape(moment_text(mark.time_s))}</li>'
                for mark in marks]
@@ -197,9 +235,13 @@ def _shades(frame: _Frame, shades: Sequence[Shade]) -> list[str]:
 
 
 def _end(ends: Sequence[float], marks: Sequence[Mark]) -> float:
-    """The chart's last moment: the latest curve's or mark's, or 1 s when
-    no time passed at all, so that a blast over at 0 still has an axis."""
-    end = max([*ends, *(mark.time_s for mark in marks)], default=0.0)
+    """The chart's last moment: the latest curve's (a mark beyond it is
+    drawn at the edge: scaled to an hour's deadline, a run of seconds
+    would be squeezed against the axis), or the latest mark's if no curve
+    has time, or 1 s when no time passed at all, so that a blast over at 0
+    still has an axis."""
+    end = max(ends, default=0.0) or max(
+        (mark.time_s for mark in marks), default=0.0)
     return end if end > 0 else 1.0
 
 

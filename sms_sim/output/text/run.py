@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sms_sim.measure.checks import Check
-from sms_sim.measure.curve import DELIVERY_SHARES
 from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary
@@ -13,8 +12,8 @@ from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.output.tables import group_table
 from sms_sim.output.text.style import PLAIN, Style, fit, visible_width, wrap
 from sms_sim.output.text.units import (count_text, duration_text,
-                                       moment_text, percent_text, rate_text,
-                                       seconds_text, speed_text)
+                                       moments_fields, percent_text,
+                                       rate_text, seconds_text, speed_text)
 
 LABEL = 14
 """Width of the label column of the final report."""
@@ -222,15 +221,6 @@ def one_line_frame(snap: Progress, width: int, style: Style) -> str:
     return fit(line, width)
 
 
-def _moments(at: Sequence[float | None], last: float | None) -> list[str]:
-    """By when each of ``DELIVERY_SHARES`` of all messages was delivered
-    (or reached), and the last."""
-    fields = [f"{share * 100:g}% " + ("not reached" if when is None
-                                      else f"by {moment_text(when)}")
-              for share, when in zip(DELIVERY_SHARES[:-1], at)]
-    return fields + [f"last {moment_text(last)}"]
-
-
 def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
     """The final report's labelled rows: each label, and its figures."""
     rows = [("messages", [f"{count_text(snap.total)} total",
@@ -264,10 +254,11 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
                   f"{rate_text(snap.segment_throughput_per_s)} "
                   "in segments"]))
     if snap.delivery:
-        rows.append(("delivered", _moments(snap.delivery, snap.last_sent_s)))
+        rows.append(("delivered", moments_fields(snap.delivery,
+                                                 snap.last_sent_s)))
     if snap.reached_at:
-        rows.append(("reached", _moments(snap.reached_at,
-                                         snap.last_reached_s)))
+        rows.append(("reached", moments_fields(snap.reached_at,
+                                               snap.last_reached_s)))
     return rows + [
         ("send time", [f"avg {style.bold(seconds_text(snap.avg_send_s))}",
                        f"min {seconds_text(snap.min_s)}",

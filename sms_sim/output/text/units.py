@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 
+from sms_sim.measure.curve import DELIVERY_SHARES
 from sms_sim.model.latency import Latency
 
 
@@ -51,6 +53,17 @@ def moment_text(value: float | None) -> str:
     if value is None:
         return "not reached"
     return seconds_text(value) if value < 60 else duration_text(value)
+
+
+def moments_fields(at: Sequence[float | None],
+                   last: float | None) -> list[str]:
+    """By when each of ``DELIVERY_SHARES`` of all messages was delivered
+    (or reached), and the last: ``50% by 2.500 s``, ..., ``last 5.000 s``.
+    """
+    fields = [f"{share * 100:g}% " + ("not reached" if when is None
+                                      else f"by {moment_text(when)}")
+              for share, when in zip(DELIVERY_SHARES[:-1], at)]
+    return fields + [f"last {moment_text(last)}"]
 
 
 def count_text(value: int) -> str:
