@@ -49,7 +49,7 @@ def terminal_rows(out: str) -> list[list[str]]:
 
 def html_rows(page: str) -> list[list[str]]:
     """The rows of the table in the replications' section."""
-    section = page[page.index("Over "):]
+    section = page[page.index(" replications</h2>"):]
     table = section[section.index("<table>"):section.index("</table>")]
     body = table[table.index("<tbody>"):]
     return [[html.unescape(cell) for cell in
