@@ -370,6 +370,15 @@ def test_python_m_sms_sim_is_the_same_program() -> None:
     assert "python3 -m sms_sim: error: argument num_messages" in bad.stderr
 
 
+def test_a_written_report_is_confirmed_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "run.html"
+    done = run("20", "2", "--speed", "max", "--report", str(path), "--json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"sms-sim: report written to {path}\n"
+    assert path.read_text().startswith("<!DOCTYPE html>")
+    assert all(json.loads(line) for line in done.stdout.splitlines())
+
+
 def test_zero_messages_is_an_immediate_empty_report() -> None:
     done = NOTHING.result()
     assert done.returncode == 0

@@ -18,7 +18,7 @@ def test_progress_json() -> None:
     assert progress_json(snap) == {
         "event": "progress", "elapsed_s": 2.0, "sim_elapsed_s": 20.0,
         "speed": 10.0, "total": 1000, "sent": 90, "failed": 230,
-        "expired": 3, "retrying": 4, "processed": 323,
+        "expired": 3, "unsent": 677, "retrying": 4, "processed": 323,
         "avg_send_s": 0.013125, "rate_per_s": 190.0,
         "eta_s": pytest.approx(4.192, abs=1e-3)}
 

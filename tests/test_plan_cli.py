@@ -74,11 +74,15 @@ def usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def main(argv: Sequence[str], monkeypatch: pytest.MonkeyPatch,
          capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     """The program run here: its status and its standard output, after
-    checking that it wrote nothing to standard error."""
+    checking that it wrote nothing to standard error but, with a report,
+    the line that confirms it."""
     monkeypatch.setattr("sys.argv", ["start.py"])
     status = cli.main(list(argv))
     out, err = capsys.readouterr()
-    assert err == ""
+    report = list(argv)[list(argv).index("--report") + 1] \
+        if "--report" in argv else None
+    assert err == ("" if report is None
+                   else f"sms-sim: report written to {report}\n")
     return status, out
 
 
@@ -659,6 +663,20 @@ def test_a_sweep_in_text_is_a_table_of_a_row_per_value(
     assert expired[0] > 0 and expired[1] == 0  # the deadline cut the first
 
 
+def test_replications_of_no_messages_say_never_only_of_moments(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """No message: no share of them was sent ("-"), and no moment was
+    reached ("never")."""
+    status, out = main(["0", "2", "0.01", "--runs", "2", "--seed", "1",
+                        "--jobs", "1"], monkeypatch, capsys)
+    assert status == ExitStatus.OK
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
+            if line.startswith("  ")}
+    assert rows["sent"] == rows["failed"] == rows["expired"] == ["-"] * 4
+    assert rows["50%"] == ["by", "-", "never", "-", "-"]
+
+
 def test_a_sweep_with_runs_in_text_gives_means_and_half_intervals(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -678,7 +696,8 @@ def test_a_sweep_with_runs_in_text_gives_means_and_half_intervals(
             (duration["high"] - duration["low"]) / 2 * 1e3, abs=0.01)
         p90 = line["delivery_s"]["p90"]  # some runs only, with this seed
         assert f" ({p90['reached_in']}/3) " in row
-        assert row.split()[-2:] == ["0.00%", "+-0"]  # nothing expired
+        # Nothing expired: a half width of 0 in the share's own form.
+        assert row.split()[-2:] == ["0.00%", "+-0.00%"]
 
 
 def test_a_table_too_wide_for_the_terminal_becomes_lines_of_fields(

@@ -213,6 +213,19 @@ def test_every_json_field_is_documented_and_every_documented_one_is_real(
         "documented fields that no run writes"
 
 
+def test_the_messages_add_up_on_every_json_line_as_it_says(
+        outputs: dict[str, str]) -> None:
+    """"``sent + failed + expired + unsent == total`` always": progress
+    lines too, not the summary alone."""
+    assert "`sent + failed + expired + unsent == total` always" in README
+    lines = [json.loads(line) for name in ("plain", "carried")
+             for line in outputs[name].splitlines()]
+    assert {line["event"] for line in lines} == {"progress", "summary"}
+    for line in lines:
+        assert line["sent"] + line["failed"] + line["expired"] \
+            + line["unsent"] == line["total"], line
+
+
 def option_groups() -> dict[str, str]:
     """Each argument's group in the README's option table: the bold row
     above it names the group."""

@@ -28,7 +28,7 @@ def test_the_group_table_has_a_terminals_form_and_a_pages() -> None:
     assert page.headers == ("group", "senders", "send time", "fail",
                             "attempts", "sent", "failed", "avg send",
                             "reached")
-    assert brief.rows[0][:4] == ("1", "10000", "10.5ms +- 500us @1250/s",
+    assert brief.rows[0][:4] == ("1", "10,000", "10.5ms +- 500us @1250/s",
                                  "0.012%")
     assert page.rows[0][:4] == ("1", "10,000", "10.5ms +- 500us", "<0.1%")
     # The figures themselves are the same in both.

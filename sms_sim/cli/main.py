@@ -19,7 +19,8 @@ from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import open_log
 from sms_sim.cli.status import (UNEXPLAINED_STOP, Ending, ExitStatus,
-                                exit_status, no_report, say)
+                                exit_status, no_report, report_written,
+                                say)
 from sms_sim.measure.curve import marks
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
@@ -81,8 +82,8 @@ def main(argv: Sequence[str] | None = None,
             view.close()
             if log is not None:
                 log.close()
-        for fault in ending.faults:
-            say(env.stderr, f"sms-sim: {fault}")
+        for line in ending.faults + ending.notes:
+            say(env.stderr, f"sms-sim: {line}")
         status = exit_status(ending, received, view.error, view.closed)
         if status == ExitStatus.FAULT and ending.interrupted and \
                 not ending.faults and view.error is None:
@@ -110,15 +111,19 @@ def _one_run(options: Options, view: View, stop: Stop,
     view.final(snap, checks, marks(
         config.gateway.deadline_s, None if target is None else target.mark))
     faults = list(outcome.faults)
+    notes: tuple[str, ...] = ()
     if options.report is not None and snap.stopped is None:
         # Imported only for a report, as the plans are: a run of the
         # command line that needs neither starts faster without them.
         from sms_sim.output import files
         from sms_sim.output.html import pages
-        faults += files.write_report(options.report, pages.one_run(
+        failed = files.write_report(options.report, pages.one_run(
             snap, config, options.command, checks, options.target,
             json.dumps(options.scenario, indent=2)))
+        faults += failed
+        notes = () if failed else (report_written(options.report),)
     elif options.report is not None and snap.interrupted:
         faults.append(no_report(options.report))
     return Ending(interrupted=snap.interrupted,
-                  ok=all(check.ok for check in checks), faults=tuple(faults))
+                  ok=all(check.ok for check in checks), faults=tuple(faults),
+                  notes=notes)

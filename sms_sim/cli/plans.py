@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sms_sim.cli.status import Ending, no_report
+from sms_sim.cli.status import Ending, no_report, report_written
 from sms_sim.measure.summary import Summary
 from sms_sim.output import files
 from sms_sim.output.html import pages
@@ -115,12 +115,16 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         base_seed=config.seed, target=options.target, search=search,
         interrupted=interrupted, per_value=len(seeds), planned=total)
     view.plan_final(report)
-    if options.report is not None:
-        faults += [no_report(options.report)] if interrupted else \
-            files.write_report(options.report, pages.plan(
-                report, config, options.command,
-                json.dumps(options.scenario, indent=2)))
+    notes: tuple[str, ...] = ()
+    if options.report is not None and interrupted:
+        faults.append(no_report(options.report))
+    elif options.report is not None:
+        failed = files.write_report(options.report, pages.plan(
+            report, config, options.command,
+            json.dumps(options.scenario, indent=2)))
+        faults += failed
+        notes = () if failed else (report_written(options.report),)
     found = search is None or search.answer is not None
     return Ending(interrupted=interrupted,
                   ok=found and not report.failed_checks,
-                  faults=tuple(faults))
+                  faults=tuple(faults), notes=notes)

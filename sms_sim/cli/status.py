@@ -53,6 +53,11 @@ def no_report(path: str) -> str:
     return f"no report written to {path}: the run was interrupted\n"
 
 
+def report_written(path: str) -> str:
+    """The line that confirms the report: where to open it."""
+    return f"report written to {path}\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Ending:
     """What the command line needs of a run or a plan to exit as it
@@ -63,6 +68,9 @@ class Ending:
     """Every check passed in every run, and a target search found its
     answer."""
     faults: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Lines that are no fault, said on the error stream after the faults:
+    the report written."""
 
 
 def exit_status(ending: Ending, signals: Sequence[int],

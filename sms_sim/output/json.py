@@ -51,6 +51,7 @@ def progress_json(snap: Progress) -> dict[str, Any]:
     return {
         **_header("progress", snap),
         "expired": snap.expired,
+        "unsent": snap.unsent,
         "retrying": snap.retrying,
         "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),

@@ -39,6 +39,9 @@ class Column:
     show: Callable[[float], str]
     most: float = math.inf
     """The most it can be (a share's 1); the least is 0 for all."""
+    absent: str = "never"
+    """What a run without the figure means: a moment never reached; a
+    share of no messages, "-"."""
 
     def stat(self, cell: Cell) -> Stat | None:
         """This figure over the cell's runs."""
@@ -73,7 +76,7 @@ def columns(carrier: bool, target: Target | None = None) -> list[Column]:
     if target is not None:
         cols.append(Column(f"by {moment_text(target.by_s)}", "target_share",
                            lambda snap: target.share_of(snap), _percent,
-                           1.0))
+                           1.0, "-"))
     cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
                     _delivered(i), moment_text)
              for i, share in enumerate(shares)]
@@ -83,11 +86,11 @@ def columns(carrier: bool, target: Target | None = None) -> list[Column]:
                  for i, share in enumerate(shares)]
     return cols + [
         Column("sent", "sent_share", _share(lambda s: s.sent), _percent,
-               1.0),
+               1.0, "-"),
         Column("failed", "failed_share", _share(lambda s: s.failed),
-               _percent, 1.0),
+               _percent, 1.0, "-"),
         Column("expired", "expired_share", _share(lambda s: s.expired),
-               _percent, 1.0)]
+               _percent, 1.0, "-")]
 
 
 def kept(snap: Summary, first: bool, band: bool) -> Summary:
@@ -114,8 +117,8 @@ def cell_text(cell: Cell, column: Column) -> str:
     if figure.runs == 1:
         return column.show(figure.mean)
     half = (figure.high - figure.low) / 2
-    text = f"{column.show(figure.mean)} +-" + (
-        column.show(half) if half else "0")
+    # In the figure's own form even when 0: "+-0.00%" beside "+-0.20%".
+    text = f"{column.show(figure.mean)} +-{column.show(half)}"
     if figure.reached_in < figure.runs:
         text += f" ({figure.reached_in}/{figure.runs})"
     return text
@@ -282,7 +285,7 @@ def replications_table(cell: Cell, carrier: bool) -> Table:
     for column in columns(carrier):
         figure = column.stat(cell)
         if figure is None:
-            rows.append((column.heading, "-", "never", "-", "-"))
+            rows.append((column.heading, "-", column.absent, "-", "-"))
             continue
         show = column.show
         note = (f" ({figure.reached_in}/{figure.runs})"

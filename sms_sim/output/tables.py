@@ -45,8 +45,8 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
     phones it reached when ``reached``.
 
     ``brief`` is a terminal's form, where every column costs: short
-    headings, the senders' count and the failure rate in the fewest
-    characters, and the group's rate limit after its send time
+    headings, the failure rate in the fewest characters, and the group's
+    rate limit after its send time
     (``10ms +- 5ms @50/s``).  The page has room for words, and shows the
     limit with the settings."""
     routes = any(snap.group.name for snap in groups)
@@ -62,7 +62,7 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
             else ""
         rows.append((
             group.name or str(number),
-            str(group.count) if brief else count_text(group.count),
+            count_text(group.count),
             latency_text(group.send) + limit,
             f"{group.failure_rate * 100:.3g}%" if brief
             else percent_text(group.failure_rate),

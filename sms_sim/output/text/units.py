@@ -45,7 +45,8 @@ def duration_text(value: float | None) -> str:
         return f"{hours}h{minutes:02d}m"
     if hours < 24 * 10_000:
         return f"{hours // 24}d{hours % 24:02d}h"
-    return f"{value / 86400:.3g}d"  # beyond 27 years: digits mean nothing
+    # Beyond 27 years the hours mean nothing; whole days, never "1.16e+04d".
+    return f"{value / 86400:,.0f}d"
 
 
 def moment_text(value: float | None) -> str:
