@@ -12,8 +12,9 @@ from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.output.tables import group_table
 from sms_sim.output.text.style import PLAIN, Style, fit, visible_width, wrap
 from sms_sim.output.text.units import (count_text, duration_text,
-                                       moments_fields, percent_text,
-                                       rate_text, seconds_text, speed_text)
+                                       moment_text, moments_fields,
+                                       percent_text, rate_text, seconds_text,
+                                       speed_text)
 
 LABEL = 14
 """Width of the label column of the final report."""
