@@ -13,8 +13,9 @@ The cases that compare with what a user sees (``saturation``,
 ``10k_senders``, the memory cases, ``startup``) run the very command a
 user types, ``python3 start.py ARGS``, its plain lines through a pipe,
 nothing preloaded (but for the setting that ``--tune`` changes).
-``--old`` names a checkout of an earlier commit (``git worktree add DIR 7132fcd``) whose
-``10k_senders`` run alternates with ours in the same round.
+``--old`` names a checkout of an earlier commit (``git worktree add DIR
+7132fcd``) whose ``10k_senders`` run alternates with ours in the same
+round.
 
 Not part of the test suite: no test asserts a timing.
 """
