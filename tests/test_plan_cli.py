@@ -124,8 +124,8 @@ RULES: list[tuple[list[str], str]] = [
      "and the setting to solve for go together)"),
     (["--sweep", "speed=1,2"], "argument --sweep: must be NAME=V1,V2,... or "
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
-     "retries, deadline, mean, or ROUTE.count, ROUTE.tps, ROUTE.mean or "
-     "ROUTE.down, got 'speed=1,2'"),
+     "retries, deadline, mean, fail, permanent, carrier-mean, or "
+     "ROUTE.count, ROUTE.tps, ROUTE.mean or ROUTE.down, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "
      "sweep"),
     (["--sweep", "senders=2,4,2"], "argument --sweep: 'senders=2,4,2': a "
@@ -1108,3 +1108,29 @@ def test_a_run_writes_its_report_with_the_seed_it_drew(
     assert (f"<code>python3 start.py {' '.join(SMALL)} --speed max --report "
             f"{path} --json --seed {seed}</code>") in page
     assert "<title>sms-sim: 200 messages, 2 senders</title>" in page
+
+
+@pytest.mark.parametrize("sweep, alone", [
+    ("fail=0.3", ["200", "2", "0.01", "0.005", "0.3"]),
+    ("permanent=1", [*SMALL[:5], "--permanent", "1"]),
+    ("carrier-mean=4", [*SMALL[:5], "--carrier-delay",
+                        "exponential:mean=4"]),
+])
+def test_a_sweep_of_a_rate_or_the_carriers_mean_is_its_runs_alone(
+        sweep: str, alone: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The failure rate, the permanent share and the carrier's mean delay
+    are swept as each run given alone would have them."""
+    given = ["--jobs", "1", "--retries", "2", "--seed", "3"]
+    carrier = ["--carrier-delay", "exponential:mean=2"]
+    status, [line] = json_main([*SMALL[:5], *given, *carrier, "--sweep",
+                                sweep], monkeypatch, capsys)
+    assert status == ExitStatus.OK
+    if "--carrier-delay" not in alone:
+        alone = [*alone, *carrier]
+    status, lines = json_main([*alone, *given, "--speed", "max"],
+                              monkeypatch, capsys)
+    assert {key: value for key, value in line.items()
+            if key not in (*REAL, "event", "name", "value", "speed")} == {
+        key: value for key, value in lines[-1].items()
+        if key not in (*REAL, "event", "speed")}

@@ -24,11 +24,15 @@ BASE = plan_config()
     ("retries", 3, lambda c: c.gateway.retries),
     ("deadline", 60.0, lambda c: c.gateway.deadline_s),
     ("mean", 0.03, lambda c: c.groups[0].send.mean_s),
+    ("fail", 0.16, lambda c: c.groups[0].failure_rate),
+    ("permanent", 1.0, lambda c: c.gateway.permanent),
+    ("carrier-mean", 4.0, lambda c: c.carrier.mean_s),
 ])
 def test_a_setting_is_changed_by_name_and_nothing_else(
         name: str, value: float,
         read: Callable[[SimulationConfig], object]) -> None:
-    changed = with_value(BASE, name, value)
+    base = dataclasses.replace(BASE, carrier=Latency.exponential(2.0))
+    changed = with_value(base, name, value)
     assert read(changed) == value == configured(changed, name)
     assert changed.groups[1:] == BASE.groups[1:]
     assert (changed.seed, changed.num_messages) == (7, 400)
@@ -36,10 +40,12 @@ def test_a_setting_is_changed_by_name_and_nothing_else(
 
 @pytest.mark.parametrize("name, value", [
     ("senders", 2.5), ("senders", 0), ("retries", 101), ("mean", 0.001),
-    ("max-rate", -1.0), ("deadline", 0.0)])
+    ("max-rate", -1.0), ("deadline", 0.0), ("fail", 1.5),
+    ("permanent", -0.1), ("carrier-mean", 4.0)])
 def test_a_value_the_setting_refuses_is_a_config_error(
         name: str, value: float) -> None:
-    # A mean of 1 ms is below the group's deviation of 5 ms.
+    # A mean of 1 ms is below the group's deviation of 5 ms; the carrier's
+    # mean needs a carrier.
     with pytest.raises(ConfigError):
         with_value(BASE, name, value)
 

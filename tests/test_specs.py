@@ -548,8 +548,9 @@ def test_a_sweep_is_a_name_and_its_values(
 def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     assert error(specs.sweep, text) == (
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
-        "senders, tps, max-rate, retries, deadline, mean, or ROUTE.count, "
-        f"ROUTE.tps, ROUTE.mean or ROUTE.down, got {text!r}")
+        "senders, tps, max-rate, retries, deadline, mean, fail, permanent, "
+        "carrier-mean, or ROUTE.count, ROUTE.tps, ROUTE.mean or ROUTE.down, "
+        f"got {text!r}")
 
 
 @pytest.mark.parametrize("text, name, values", [

@@ -58,6 +58,7 @@ ARGUMENTS = {
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
+                          "failure_rate", "permanent", "carrier",
                           "deadline_s", "mean_s"))
 """The config fields that ``--sweep`` and ``--solve`` set."""
 
@@ -276,7 +277,7 @@ def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
         except ConfigError as error:
             parser.error(f"argument {'--sweep' if args.sweep else '--solve'}"
                          f": {name}: {error}")
-    if name in ("senders", "tps", "mean") and not num_senders:
+    if name in ("senders", "tps", "mean", "fail") and not num_senders:
         parser.error(f"argument {'--sweep' if args.sweep else '--solve'}: "
                      f"{name} is the positional senders', and num_senders "
                      "is 0")

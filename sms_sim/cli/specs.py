@@ -412,7 +412,7 @@ def sweep(text: str) -> Sweep:
         _swept_integer if base in INTEGER_SWEEPS
         else duration if base == "deadline"
         else functools.partial(finite, parse=seconds)
-        if base in ("mean", "down") else finite)
+        if base in ("mean", "down", "carrier-mean") else finite)
     if not rest.strip():
         fail(f"{echo(text)}: no values to sweep")
     if ".." in rest:

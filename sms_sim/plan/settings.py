@@ -11,7 +11,8 @@ from sms_sim.model.latency import Latency
 from sms_sim.model.route import Outage
 from sms_sim.model.validation import MAX_RETRIES, ConfigError
 
-SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean")
+SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean",
+               "fail", "permanent", "carrier-mean")
 SOLVE_NAMES = ("senders", "tps", "max-rate")
 MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
@@ -66,6 +67,16 @@ def with_value(config: SimulationConfig, name: str, value: float,
     if name == "deadline":
         return dataclasses.replace(
             config, gateway=dataclasses.replace(gateway, deadline_s=value))
+    if name == "permanent":
+        return dataclasses.replace(
+            config, gateway=dataclasses.replace(gateway, permanent=value))
+    if name == "carrier-mean":
+        if config.carrier is None:
+            raise ConfigError("carrier", "", value, "is the carrier's "
+                              "delay's mean, and there is no "
+                              "--carrier-delay")
+        return dataclasses.replace(config, carrier=_with_mean(
+            config.carrier, value, False))
     index, base = group_of(config, name), base_name(name)
     groups = list(config.groups)
     first = groups[index]
@@ -79,6 +90,8 @@ def with_value(config: SimulationConfig, name: str, value: float,
             first.send, value, spread_follows))
     elif base == "down":
         group = _with_outage(first, None, value)
+    elif base == "fail":
+        group = dataclasses.replace(first, failure_rate=value)
     else:
         raise ValueError(f"no setting {name!r}")
     groups[index] = group
@@ -93,7 +106,10 @@ def configured(config: SimulationConfig, name: str) -> float | None:
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
             "deadline": config.gateway.deadline_s,
-            "mean": first.send.mean_s,
+            "mean": first.send.mean_s, "fail": first.failure_rate,
+            "permanent": config.gateway.permanent,
+            "carrier-mean": None if config.carrier is None
+            else config.carrier.mean_s,
             "down": first.outages[0].length_s if first.outages
             else None}[base_name(name)]
 
