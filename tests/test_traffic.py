@@ -18,7 +18,8 @@ import pytest
 from sms_sim.model.config import MAX_MESSAGES, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.result import RETRY, Result
-from sms_sim.model.traffic import EVEN, Traffic, TrafficClass
+from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Traffic,
+                                   TrafficClass)
 from sms_sim.model.validation import ConfigError
 from sms_sim.run.stop import StopEvent
 from tests.background import BACKGROUND, Job
@@ -32,11 +33,12 @@ ONE_SECOND = SenderGroup.uniform(1, 1.0, 0.0, 0.0)
 
 def traffic_run(classes: Sequence[TrafficClass], *groups: SenderGroup,
                 num_messages: int = 0, gateway: Gateway | None = None,
-                seed: int = 1) -> tuple[Recorder, SimulationConfig]:
+                seed: int = 1, priority: str = STRICT
+                ) -> tuple[Recorder, SimulationConfig]:
     """A whole run of ``classes`` at full speed, every result recorded."""
     cfg = SimulationConfig(num_messages, groups or (ONE_SECOND,), seed=seed,
                            speed=math.inf, gateway=gateway or Gateway(),
-                           traffic=tuple(classes))
+                           traffic=tuple(classes), priority=priority)
     sink = Recorder()
     run_bounded(cfg, sink=sink)
     return sink, cfg
@@ -165,6 +167,81 @@ def test_a_batch_mid_run_waits_its_turn_in_order_of_arrival() -> None:
                         1: [10.0, 11.0, 12.0]}
 
 
+def first_starts(sink: Recorder) -> dict[str, list[float]]:
+    """Each class's starts, in order, by class name (bulk, alert)."""
+    by_class: dict[str, list[float]] = {"bulk": [], "alert": []}
+    for result in sorted(sink.results, key=lambda r: r.done_at_s):
+        name = ("bulk", "alert")[result.message.class_index]
+        by_class[name].append(result.done_at_s - 1.0)
+    return by_class
+
+
+HAND = [TrafficClass("bulk", count=10, priority=3),
+        TrafficClass("alert", count=3, at_s=2.5, priority=0)]
+"""The issue's case: fixed sends of 1 s on 1 sender, a bulk batch of 10
+at 0 (priority 3), an alert of 3 at 2.5 (priority 0)."""
+
+
+def test_strict_priority_the_issues_hand_computed_case() -> None:
+    """The alert goes as soon as the send in progress at 2.5 ends: 3, 4
+    and 5; bulk's first three run 0-3, the rest 6-13."""
+    sink, _ = traffic_run(HAND)
+    assert first_starts(sink) == {
+        "bulk": [0.0, 1.0, 2.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0],
+        "alert": [3.0, 4.0, 5.0]}
+
+
+def test_weighted_priority_with_equal_weights_by_hand() -> None:
+    """Equal weights: bulk has had 3 sends when the alert arrives, and
+    the alert starts level with it (3), not with the credit of its idle
+    time.  Then the two take turns: at 3 both would reach 4, a tie the
+    more urgent alert wins; bulk at 4 (4 against the alert's 5); the
+    alert at 5 (a tie again); bulk at 6; the alert's last at 7; bulk's
+    rest at 8 to 12."""
+    sink, _ = traffic_run(HAND, priority=WEIGHTED)
+    assert first_starts(sink) == {
+        "bulk": [0.0, 1.0, 2.0, 4.0, 6.0, 8.0, 9.0, 10.0, 11.0, 12.0],
+        "alert": [3.0, 5.0, 7.0]}
+
+
+def test_weights_share_the_senders_in_proportion() -> None:
+    """Two backlogs weighted 3 to 1 on one sender: of every 4 sends, 3
+    are the first's, whatever their priorities."""
+    sink, _ = traffic_run([
+        TrafficClass("bulk", count=400, priority=0, weight=3),
+        TrafficClass("alert", count=400, priority=9)], priority=WEIGHTED)
+    order = [r.message.class_index
+             for r in sorted(sink.results, key=lambda r: r.done_at_s)]
+    for k in range(1, 101):
+        assert order[:4 * k].count(0) == 3 * k
+
+
+def test_retries_keep_their_class_under_priority() -> None:
+    """Half the sends fail and are retried: an urgent stream's retries
+    still go before the bulk's fresh messages, and every message's
+    attempts keep its class."""
+    flaky = SenderGroup.uniform(1, 0.1, 0.0, 0.5)
+    sink, cfg = traffic_run(
+        [TrafficClass("bulk", count=200, priority=5),
+         TrafficClass("alert", rate_per_s=2, for_s=20, from_s=1,
+                      arrivals=EVEN, priority=0)], flaky,
+        gateway=Gateway(retries=3, backoff=Backoff(0.05, 0.05)))
+    by_id: dict[int, int] = {}
+    for result in sink.results:
+        assert by_id.setdefault(result.message.id,
+                                result.message.class_index) == \
+            result.message.class_index
+    alert_starts = [r.done_at_s - (r.send_s or 0.0) for r in sink.results
+                    if r.message.class_index == 1 and r.send_s is not None]
+    # An alert, or its retry, waits at most for the send in progress (0.1
+    # s) and the alert or retry before it: it never waits for bulk.
+    for result in sink.results:
+        if result.message.class_index == 1 and result.send_s is not None:
+            start = result.done_at_s - result.send_s
+            assert start - result.message.arrived_s < 40 * 0.1
+    assert len(alert_starts) > 40
+
+
 def test_a_sender_waits_for_what_arrives() -> None:
     """Sends of 0.5 s, a message every second: each starts as it
     arrives; a batch at 100 starts at 100, the sender idle before."""
@@ -255,11 +332,13 @@ def test_an_interrupt_counts_what_had_not_arrived_apart() -> None:
 SEEDED = ["40", "3", "0.02", "0.01", "0.2", "--retries", "2", "--backoff",
           "0.01:0.05", "--deadline", "1.2", "--seed", "17",
           "--traffic", "name=r,rate=150/s,for=1",
-          "--traffic", "name=alert,count=30,at=0.3",
-          "--traffic", "name=tick,rate=20/s,for=1,from=0.1,arrivals=even"]
-"""A backlog, a Poisson stream, a batch mid-run, an even stream,
+          "--traffic", "name=alert,count=30,at=0.3,priority=0",
+          "--traffic", "name=tick,rate=20/s,for=1,from=0.1,arrivals=even,"
+          "priority=5,weight=2"]
+"""A backlog, a Poisson stream, an urgent batch mid-run, an even stream,
 retries and a deadline that cuts the streams' tails."""
 SPEEDS = ("20", "1000", "max")
+MODES = {"strict": SEEDED, "weighted": [*SEEDED, "--priority", "weighted"]}
 
 
 def command(args: Sequence[str], speed: str) -> Callable[[Path], list[str]]:
@@ -268,8 +347,9 @@ def command(args: Sequence[str], speed: str) -> Callable[[Path], list[str]]:
         speed, "--log", str(folder / "log.csv")]
 
 
-RUNS: dict[str, Job] = {speed: BACKGROUND.add(command(SEEDED, speed))
-                        for speed in SPEEDS}
+RUNS: dict[tuple[str, str], Job] = {
+    (mode, speed): BACKGROUND.add(command(args, speed))
+    for mode, args in MODES.items() for speed in SPEEDS}
 
 
 def fingerprint(job: Job) -> tuple[dict[str, object], list[str], str]:
@@ -282,8 +362,10 @@ def fingerprint(job: Job) -> tuple[dict[str, object], list[str], str]:
     return summary, sorted(rows), header
 
 
-def test_a_seed_fixes_every_figure_of_traffic_at_any_speed() -> None:
-    prints = [fingerprint(RUNS[speed]) for speed in SPEEDS]
+@pytest.mark.parametrize("mode", MODES)
+def test_a_seed_fixes_every_figure_of_traffic_at_any_speed(
+        mode: str) -> None:
+    prints = [fingerprint(RUNS[mode, speed]) for speed in SPEEDS]
     assert prints[0] == prints[1] == prints[2]
     summary, rows, header = prints[0]
     assert header.endswith(",class,arrived_at_s")
@@ -326,6 +408,8 @@ def usage_error(*args: str) -> str:
     ("name=r,count=3,for=1", "for, from and arrivals are a stream's"),
     ("name=r,rate=1/s,for=1,arrivals=bursty", "arrivals must be poisson"),
     ("name=r r,count=1", "name must be 1 to 40 letters"),
+    ("name=r,count=1,priority=-1", "priority must be an integer from 0"),
+    ("name=r,count=1,weight=0", "weight must be a finite number > 0"),
 ])
 def test_bad_traffic_is_one_line_and_status_2(spec: str, says: str) -> None:
     line = usage_error("--traffic", spec)

@@ -55,6 +55,7 @@ ARGUMENTS = {
     "name": "--senders",
     "routing": "--routing",
     "traffic": "--traffic",
+    "priority": "--priority",
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
@@ -192,7 +193,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         config = simulation.with_seed(SimulationConfig(
             num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
-            args.count, args.routing, tuple(args.traffic)))
+            args.count, args.routing, tuple(args.traffic), args.priority))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(

@@ -14,6 +14,7 @@ from sms_sim import __version__
 from sms_sim.cli import route_specs, specs
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.cli.traffic_specs import traffic_class
+from sms_sim.model.traffic import PRIORITIES, STRICT
 from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
                                   MAX_SPEED, MESSAGES, MIN_INTERVAL_S,
                                   MIN_SPEED)
@@ -41,6 +42,7 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
            [--senders GROUP]... [--routing spread|failover]
            [--carrier-delay SPEC] [--speed X|max] [--traffic CLASS]...
+           [--priority strict|weighted]
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
@@ -352,7 +354,15 @@ def build_parser(prog: str = "start.py",
         "num_messages (the class named default): a batch, name=NAME,"
         "count=N,at=T, or a stream, name=NAME,rate=R/h,for=D[,from=T]"
         "[,arrivals=poisson|even] (rates per s, m or h; default poisson); "
-        "repeatable; each class's counts are reported apart")
+        "priority=P (0, the most urgent, to 9, the default) and weight=W "
+        "(> 0, default 1) for --priority; repeatable; each class's counts "
+        "are reported apart")
+    add("--priority", choices=PRIORITIES, default=STRICT, type=str.lower,
+        help="how a free sender chooses among the classes with a message "
+        "ready: strict, the most urgent class first, or weighted, each "
+        "class a share of the sends in proportion to its weight, so none "
+        "starves; a send in progress is never pre-empted (default: "
+        "%(default)s)")
     add("--speed", metavar="X", type=specs.speed, default=None,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "

@@ -1,21 +1,24 @@
 """``--traffic``'s value: a class of messages, as typed.
 
 ``name=NAME,count=N,at=T`` is a batch; ``name=NAME,rate=R/h,for=D
-[,from=T][,arrivals=poisson|even]`` a stream.  Errors are one line that
+[,from=T][,arrivals=poisson|even]`` a stream; either may add
+``priority=P`` and ``weight=W``.  Errors are one line that
 quotes the spec and names the key (``specs.py``'s way).
 """
 from __future__ import annotations
 
 from sms_sim.cli.specs import (NUMBER, _field, _in_spec, _pairs, echo, fail,
-                               messages, seconds)
-from sms_sim.model.traffic import ARRIVALS, TrafficClass
+                               integer, messages, number, seconds)
+from sms_sim.model.traffic import ARRIVALS, LEAST_URGENT, TrafficClass
 from sms_sim.model.validation import ConfigError
 
-TRAFFIC_KEYS = ("name", "count", "at", "rate", "for", "from", "arrivals")
+TRAFFIC_KEYS = ("name", "count", "at", "rate", "for", "from", "arrivals",
+                "priority", "weight")
 TRAFFIC_FIELDS = {
     # TrafficClass field: its key in the spec
     "count": "count", "at": "at", "rate": "rate", "for": "for",
     "from": "from", "arrivals": "arrivals", "name": "name",
+    "priority": "priority", "weight": "weight",
 }
 RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 """A rate's period: per second, minute or hour."""
@@ -69,6 +72,11 @@ def traffic_class(text: str) -> TrafficClass:
                               TRAFFIC_FIELDS) if "rate" in pairs else None,
             for_s=_field(text, "for", seconds, pairs["for"],
                          TRAFFIC_FIELDS) if "for" in pairs else None,
-            from_s=moment("from"), arrivals=arrivals)
+            from_s=moment("from"), arrivals=arrivals,
+            priority=_field(text, "priority", integer, pairs["priority"],
+                            TRAFFIC_FIELDS)
+            if "priority" in pairs else LEAST_URGENT,
+            weight=_field(text, "weight", number, pairs["weight"],
+                          TRAFFIC_FIELDS) if "weight" in pairs else 1.0)
     except ConfigError as error:
         _in_spec(text, error.field, error, TRAFFIC_FIELDS)

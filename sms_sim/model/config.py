@@ -15,7 +15,8 @@ from sms_sim.model.message import RANDOM_MOST_SEGMENTS
 from sms_sim.model.texts import Texts
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
                                  check_outages)
-from sms_sim.model.traffic import DEFAULT_CLASS, TrafficClass
+from sms_sim.model.traffic import (DEFAULT_CLASS, PRIORITIES, STRICT,
+                                   TrafficClass)
 from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
                                       check_rate, check_share, finite)
 
@@ -115,6 +116,8 @@ class SimulationConfig:
     traffic: tuple[TrafficClass, ...] = ()
     """The ``--traffic`` classes, besides ``num_messages``' own; none for
     a run whose every message is there at 0."""
+    priority: str = STRICT
+    """How senders choose among the classes ready (``PRIORITIES``)."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:
@@ -145,6 +148,9 @@ class SimulationConfig:
             raise ConfigError("cap_unit", " or ".join(CAP_UNITS),
                               self.cap_unit)
         self._check_routes()
+        if self.priority not in PRIORITIES:
+            raise ConfigError("priority", " or ".join(PRIORITIES),
+                              self.priority)
         names = [klass.name for klass in self.classes]
         for index, name in enumerate(names):
             if name in names[:index]:

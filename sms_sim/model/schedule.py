@@ -20,7 +20,7 @@ The rules, each a line of :meth:`Schedule._decide`:
   slots of each, and k times its drawn send time;
 - a send that could start at ``t`` takes a retry due by ``t`` (the
   earliest first), else the next fresh message, else the earliest retry,
-  whenever it falls due (with ``--traffic``, ``lines.py``'s rule);
+  whenever it falls due (``--traffic``: ``lines.py``, ``priority.py``);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
 - no attempt starts after the deadline: once the sender free first could
@@ -58,13 +58,14 @@ from sms_sim.model.config import SenderGroup
 from sms_sim.model.expiry import expiries, span
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Draw, Latency
-from sms_sim.model.lines import Lines, Taken
+from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
+from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
-from sms_sim.model.retries import RetryLine
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
+from sms_sim.model.traffic import STRICT, TrafficClass
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -164,7 +165,8 @@ class Schedule:
                  fresh: Fresh, carrier: Latency | None = None,
                  ranks: Sequence[int] = (), per_segment: bool = False,
                  routing: str = "spread", keep_phones: bool = True,
-                 timed: bool = False) -> None:
+                 classes: Sequence[TrafficClass] = (),
+                 priority: str = STRICT) -> None:
         self._lock = threading.Lock()
         routes, self._routed = routes_of(groups, routing)
         self._over = False
@@ -179,7 +181,8 @@ class Schedule:
                            for i in range(group.count)]
         self._turn = len(self._free)
         # Phones only for the log: a retry holds what the model needs.
-        self._retries = RetryLine(keep_phones, timed)
+        self._retries, self._lines = lines_for(fresh, classes, priority,
+                                               keep_phones)
         self._source = fresh
         self._fresh: Iterator[Message] = iter(())
         self._fresh_done = False
@@ -199,7 +202,6 @@ class Schedule:
         self.reached_order = Ranked(ranks)
         """The same for the moments the carrier reached the phones."""
         self._per_segment = per_segment
-        self._lines = Lines(fresh) if timed else None  # --traffic
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -218,8 +220,7 @@ class Schedule:
         sent: list[Result] = []
         failed: list[Result] = []
         free, retries, fresh = self._free, self._retries, self._fresh
-        gap_s = self._gap_s
-        latest_s = self._latest_start_s
+        gap_s, latest_s = self._gap_s, self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
         routed, lines = self._routed, self._lines
         slot_s, turn = self._next_slot_s, self._turn
@@ -387,8 +388,7 @@ class Schedule:
         return RETRY
 
     def _expire_rest(self, taken: Taken | None = None) -> list[Result]:
-        """Nothing can start any more: ``taken``, the retries and the fresh
-        messages in hand expire, or, with none, the source's next."""
+        """Nothing can start any more: ``taken`` and the rest expire."""
         retries = list(self._retries.drain())
         if self._lines is not None:
             fresh = self._lines.rest(taken, retries)

@@ -27,6 +27,14 @@ from sms_sim.model.validation import HORIZON, HORIZON_S, ConfigError
 POISSON = "poisson"
 EVEN = "even"
 ARRIVALS = (POISSON, EVEN)
+STRICT = "strict"
+WEIGHTED = "weighted"
+PRIORITIES = (STRICT, WEIGHTED)
+"""How senders choose among the classes ready: the most urgent first, or
+in proportion to their weights (``--priority``)."""
+LEAST_URGENT = 9
+"""Priorities run from 0, the most urgent (as SMPP's flag), to this, a
+class's default."""
 DEFAULT_CLASS = "default"
 """The name of the positional num_messages' class: a batch at 0."""
 NAME = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -48,11 +56,19 @@ class TrafficClass:
     for_s: float | None = None
     from_s: float = 0.0
     arrivals: str = POISSON
+    priority: int = LEAST_URGENT
+    weight: float = 1.0
+    """Its share of the senders, with ``--priority weighted``."""
 
     def __post_init__(self) -> None:
         if not NAME.fullmatch(self.name):
             raise ConfigError("name", "1 to 40 letters, digits, _ or -",
                               self.name)
+        if not 0 <= self.priority <= LEAST_URGENT:
+            raise ConfigError("priority", f"an integer from 0 (the most "
+                              f"urgent) to {LEAST_URGENT}", self.priority)
+        if not (math.isfinite(self.weight) and self.weight > 0):
+            raise ConfigError("weight", "a finite number > 0", self.weight)
         if (self.count is None) == (self.rate_per_s is None):
             raise ConfigError("count", "a batch's count=N or a stream's "
                               "rate=R/h, one of them", self.count)

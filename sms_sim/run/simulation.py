@@ -86,7 +86,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                         config.carrier, moment_ranks(total),
                         config.per_segment, config.routing,
                         keep_phones=sink is not None,
-                        timed=traffic is not None)
+                        classes=config.classes, priority=config.priority)
     monitor = Monitor(Stats(total, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,
