@@ -1,6 +1,8 @@
 """The monitor: counts, reports on its cadence, finishes exactly."""
 from __future__ import annotations
 
+import dataclasses
+import queue
 import random
 import threading
 
@@ -89,8 +91,7 @@ def test_reports_at_once_then_every_interval_of_real_time() -> None:
     setup.monitor.run()
     assert [r.processed for r in setup.reports] == [0]
     setup = Setup(10, fake=Ticking(), speed=2.0)
-    for index in range(5):
-        setup.channels.sent.put([result(index)])
+    setup.channels.sent.put([result(index) for index in range(5)])
     setup.channels.notices.put(None)  # wakes it without ending anything
     setup.monitor.run()  # reads the clock at 0.6 s, and past 1 s: a report
     assert setup.reports[0].processed == 0
@@ -213,3 +214,36 @@ def test_after_a_stall_the_missed_reports_are_skipped_not_made_at_once(
     assert [r.sim_elapsed_s for r in setup.reports] == [
         0.0, 3.5, 4.5, 5.5, 6.5, 7.5]
     assert setup.fake.waits == pytest.approx([1.0] * 5 + [0.5])
+
+
+def test_a_drain_while_senders_keep_posting_stops_for_the_report() -> None:
+    """A queue that is never empty, each batch taking a millisecond to
+    count: the drain once went on as long as the senders did, and put off
+    every report and the stop."""
+    fake = FakeTime()
+    taken = 0
+
+    class Endless(queue.SimpleQueue[list[Result]]):
+        def get_nowait(self) -> list[Result]:
+            nonlocal taken
+            taken += 1
+            assert taken < 5000, "the drain went on without end"
+            fake.advance(0.001)
+            return [result(0, RETRY)]
+
+    channels = dataclasses.replace(Channels.create(10, threading.Event()),
+                                   sent=Endless())
+    reports: list[Progress] = []
+
+    def report(snap: Progress) -> None:
+        reports.append(snap)
+        if len(reports) == 3:
+            channels.stop.set()
+
+    Monitor(Stats(10, GROUPS), channels,
+            Pacing(SimClock.started(1.0, fake.clock), fake.wait), 1.0,
+            report).run()
+    # at once, then at 1 s and 2 s, each after the batches of a second
+    assert [r.elapsed_s for r in reports] == pytest.approx([0.0, 1.0, 2.0],
+                                                        abs=0.002)
+    assert 1900 < taken < 2100

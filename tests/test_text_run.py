@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.result import FAILED
+from sms_sim.output.tables import group_table
 from sms_sim.output.text.run import (bar, final_report, group_rows,
                                      live_frame, progress_line)
 from sms_sim.output.text.style import GAP, PLAIN, Style, visible_width
@@ -260,6 +263,23 @@ def test_group_rows_within_a_limit_say_how_many_more() -> None:
     assert group_rows(groups, PLAIN, 80, limit=2) == \
         ["  ... 30 groups, too many to show (--json has them all)"]
     assert group_rows(groups, PLAIN, 20, limit=1) == []
+
+
+def test_a_live_frame_makes_rows_of_only_the_groups_that_fit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """10,000 groups once cost a tenth of a second or more a frame, for
+    the twenty rows it shows."""
+    tabled: list[int] = []
+
+    def counted(groups: Sequence[GroupCounts], *args: Any,
+                **kwargs: Any) -> Any:
+        tabled.append(len(groups))
+        return group_table(groups, *args, **kwargs)
+
+    monkeypatch.setattr("sms_sim.output.text.run.group_table", counted)
+    lines = group_rows(MIDWAY.groups * 5000, PLAIN, 80, limit=20)
+    assert tabled == [20]
+    assert lines[-1] == "  ... and 9,982 more groups (--json has them all)"
 
 
 def test_one_group_left_out_is_one_more_group() -> None:

@@ -77,7 +77,7 @@ class Monitor:
                     self._noticed(self._channels.notices.get(timeout=timeout))
                 except queue.Empty:
                     pass
-            self._drain()
+            self._drain(self._due_or_stopped)
             # The gateway's time is as far as its results have got: a
             # machine that fell behind shows it slower, not faster.
             self._report_if_due(stats.latest_s)
@@ -145,24 +145,40 @@ class Monitor:
         return stats.summary(clock.real_elapsed() + self._lead_s, sim_s,
                              stopped)
 
-    def _drain(self) -> None:
-        """Take everything already queued, without blocking."""
+    def _due_or_stopped(self) -> bool:
+        """Whether a report is due or the run was stopped: a drain while
+        the run goes on stops there."""
+        return self._channels.stop.is_set() or \
+            self._pacing.clock.real_elapsed() >= self._next_report
+
+    def _drain(self, until: Callable[[], bool] | None = None) -> None:
+        """Take everything already queued, without blocking; with
+        ``until``, only until it holds, looked at after each batch: while
+        senders keep posting, a queue may never be empty, and a report or
+        a stop must not wait for it to be.  The two queues take turns, so
+        that neither waits on the other."""
         notices = self._channels.notices
         while True:
             try:
                 self._noticed(notices.get_nowait())
             except queue.Empty:
                 break
-        for results in (self._channels.sent, self._channels.failed):
-            while True:
+        queues = (self._channels.sent, self._channels.failed)
+        took = True
+        while took:
+            took = False
+            for results in queues:
                 try:
                     batch = results.get_nowait()
                 except queue.Empty:
-                    break
+                    continue
+                took = True
                 self._channels.backlog.taken(len(batch))
                 self._stats.add(batch)
                 if self._sink is not None:
                     self._write(batch)
+            if until is not None and until():
+                return
 
     def _write(self, batch: list[Result]) -> None:
         assert self._sink is not None

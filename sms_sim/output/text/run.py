@@ -43,21 +43,25 @@ def group_rows(groups: tuple[GroupCounts, ...], style: Style,
     """One aligned row per sender group under a header, or, narrower than
     the table, a few wrapped lines per group.  With a ``limit``, at most
     that many lines: as many groups as fit, then a line that says how many
-    more there are (none at all if even that does not fit)."""
-    head, blocks = _group_blocks(groups, style, width)
+    more there are (none at all if even that does not fit).
+
+    Only the groups that could fit are made rows: a group takes a line at
+    least, and a live frame of 10,000 groups shows some twenty."""
+    head, blocks = _group_blocks(
+        groups if limit is None else groups[:limit], style, width)
     lines = head + [line for block in blocks for line in block]
-    if limit is None or len(lines) <= limit:
+    if limit is None or (len(blocks) == len(groups) and len(lines) <= limit):
         return lines
     shown: list[str] = []
     kept = 0
     for block in blocks:
-        after = _more_groups(len(blocks) - kept - 1, True, width)
+        after = _more_groups(len(groups) - kept - 1, True, width)
         if len(head) + len(shown) + len(block) + len(after) > limit:
             break
         shown += block
         kept += 1
     lines = (head + shown if kept else []) + _more_groups(
-        len(blocks) - kept, kept > 0, width)
+        len(groups) - kept, kept > 0, width)
     return lines if len(lines) <= limit else []
 
 
