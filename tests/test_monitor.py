@@ -244,6 +244,6 @@ def test_a_drain_while_senders_keep_posting_stops_for_the_report() -> None:
             Pacing(SimClock.started(1.0, fake.clock), fake.wait), 1.0,
             report).run()
     # at once, then at 1 s and 2 s, each after the batches of a second
-    assert [r.elapsed_s for r in reports] == pytest.approx([0.0, 1.0, 2.0],
-                                                        abs=0.002)
+    assert [r.elapsed_s for r in reports] == pytest.approx(
+        [0.0, 1.0, 2.0], abs=0.002)
     assert 1900 < taken < 2100

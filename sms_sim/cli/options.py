@@ -18,7 +18,7 @@ from sms_sim.cli import specs
 from sms_sim.cli.parser import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                 DEFAULT_SENDERS, Parser)
 from sms_sim.cli.paths import check_outputs
-from sms_sim.cli.scenario import ScenarioError, merged
+from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import Check, min_delivered, min_reached
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
@@ -181,7 +181,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         parser.error("argument num_senders: must be >= 1 unless --senders "
                      "adds a group, got 0")
     else:
-        _refuse_ignored(parser, args)
+        _refuse_ignored(parser, args, given(parser, argv))
     plan = bool(args.runs or args.sweep or args.target)
     speed = args.speed if args.speed is not None \
         else UNPACED if plan else 1.0
@@ -245,15 +245,20 @@ def _texts(parser: argparse.ArgumentParser,
 
 
 def _refuse_ignored(parser: argparse.ArgumentParser,
-                    args: argparse.Namespace) -> None:
+                    args: argparse.Namespace, typed: dict[str, Any]) -> None:
     """With num_senders 0, the positional senders' settings have no
-    senders to apply to: refused, rather than ignored without a word."""
-    for name in ("mean_processing_time", "max_deviation", "failure_rate",
-                 "--tps", "--dist"):
-        if getattr(args, name.lstrip("-")) is not None:
-            parser.error(f"argument {name}: is for the positional senders, "
-                         "and num_senders is 0; give a group's own in its "
-                         "--senders")
+    senders to apply to: refused, rather than ignored without a word.
+    ``typed``: the arguments as typed (``scenario.given``), since a
+    positional not given has its default."""
+    ignored = [name for name in ("mean_processing_time", "max_deviation",
+                                 "failure_rate")
+               if typed.get(name, "-") not in specs.NOT_GIVEN]
+    ignored += [f"--{name}" for name in ("tps", "dist")
+                if getattr(args, name) is not None]
+    if ignored:
+        parser.error(f"argument {ignored[0]}: is for the positional "
+                     "senders, and num_senders is 0; give a group's own in "
+                     "its --senders")
 
 
 def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
