@@ -51,6 +51,8 @@ COMMANDS = {
                "--json", "--speed", "max"],
     "traffic": ["20", "4", "0.01", "0.005", "0.2", "--json", "--speed",
                 "max", "--traffic", "name=alert,count=10,at=0.02"],
+    "receipted": ["200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
+                  "max", "--receipts", "delivered=90%,none=10%"],
 }
 """The runs the README's claims are checked on."""
 RUNS = {name: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args])
@@ -124,7 +126,7 @@ def test_the_worked_examples_delivery_line_is_what_it_gives(
     assert args[args.index("--speed") + 1] == "max"
     out = outputs["example"].splitlines()
     delivered = next(line for line in shown
-                     if line.startswith("  delivered"))
+                     if line.startswith("  sent  "))
     assert delivered in out
     assert next(line for line in shown if line.startswith("  check")) in out
 
@@ -198,7 +200,7 @@ def documented_fields() -> set[str]:
 def test_every_json_field_is_documented_and_every_documented_one_is_real(
         outputs: dict[str, str]) -> None:
     lines = [json.loads(line) for name in ("plain", "carried", "routed",
-                                           "traffic")
+                                           "traffic", "receipted")
              for line in outputs[name].splitlines()]
     fields = {key for line in lines for key in line}
     group_fields = {key for line in lines for group in line.get("groups", [])

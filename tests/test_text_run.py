@@ -121,7 +121,7 @@ def test_final_report_figures_percentiles_histogram_and_groups() -> None:
     for figure in ("avg 14.50 ms", "min 9.00 ms", "max 20.00 ms",
                    "p50 10.00 ms", "p95 11.00 ms", "p99 19.90 ms"):
         assert figure in text
-    assert ("delivered   50% by 800.00 ms   90% by 1.500 s   95% by 1.800 s"
+    assert ("sent        50% by 800.00 ms   90% by 1.500 s   95% by 1.800 s"
             in text)
     assert "99% not reached   last 1.900 s" in text
     assert re.search(r"9\.00 ms - 12\.00 ms\s+#{40} 380", text)
@@ -165,7 +165,8 @@ def test_final_report_of_nothing() -> None:
     snap = Stats(0, (G1,)).summary(0.0, 0.0)
     text = text_of(final_report(snap, 80, COLOURED))
     assert "0 total" in text and "avg -" in text and "p99 -" in text
-    assert "distribution" not in text and "delivered" not in text
+    assert "distribution" not in text
+    assert not any(line.startswith("  sent ") for line in text.splitlines())
 
 
 def test_final_report_of_nothing_sent_says_not_reached() -> None:
@@ -173,7 +174,7 @@ def test_final_report_of_nothing_sent_says_not_reached() -> None:
     stats.add([result(i, FAILED, 0, 1, 0.01, 0.01) for i in range(3)])
     text = text_of(final_report(stats.summary(1.0, 1.0), None,
                                 PLAIN))
-    assert ("delivered   50% not reached   90% not reached   95% not reached"
+    assert ("sent        50% not reached   90% not reached   95% not reached"
             "   99% not reached   last not reached") in text
 
 

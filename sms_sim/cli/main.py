@@ -59,7 +59,8 @@ def main(argv: Sequence[str] | None = None,
                    [config.route_name(index)
                     for index in range(len(config.groups))]
                    if config.routed else (),
-                   tuple(klass.name for klass in config.classes))
+                   tuple(klass.name for klass in config.classes),
+                   receipts=config.receipts is not None)
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)

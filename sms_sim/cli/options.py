@@ -19,7 +19,8 @@ from sms_sim.cli.parser import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                 DEFAULT_SENDERS, Parser)
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
-from sms_sim.measure.checks import Check, min_delivered, min_reached
+from sms_sim.measure.checks import (Check, min_confirmed, min_delivered,
+                                    min_reached)
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
@@ -85,6 +86,9 @@ class Options:
     """Every option's value, that ``--scenario`` reads back: as the
     command line gave it, else the scenario file, else its default."""
     print_scenario: bool
+    min_confirmed: tuple[float, float | None] | None = None
+    """With receipts: a share of all messages confirmed delivered, and the
+    time by which, if any."""
 
     @property
     def plan(self) -> bool:
@@ -98,6 +102,8 @@ class Options:
         moments = [self.target.by_s] if self.target else []
         if self.min_reached and self.min_reached[1] is not None:
             moments.append(self.min_reached[1])
+        if self.min_confirmed and self.min_confirmed[1] is not None:
+            moments.append(self.min_confirmed[1])
         return tuple(dict.fromkeys(moments))
 
     def checks(self, snap: Any) -> list[Check]:
@@ -107,6 +113,8 @@ class Options:
             checks.append(min_delivered(snap, self.min_delivered))
         if self.min_reached is not None:
             checks.append(min_reached(snap, *self.min_reached))
+        if self.min_confirmed is not None:
+            checks.append(min_confirmed(snap, *self.min_confirmed))
         return checks
 
 
@@ -193,7 +201,8 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         config = simulation.with_seed(SimulationConfig(
             num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
-            args.count, args.routing, tuple(args.traffic), args.priority))
+            args.count, args.routing, tuple(args.traffic), args.priority,
+            args.receipts))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(
@@ -216,6 +225,9 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "
                      "which needs --carrier-delay")
+    if args.min_confirmed is not None and args.receipts is None:
+        parser.error("argument --min-confirmed: counts the delivered "
+                     "receipts, which needs --receipts")
     check_outputs(parser, args.log, args.report, config, parser.env)
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
         else parser.prog
@@ -225,7 +237,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     return Options(config, args.json, args.min_delivered, args.min_reached,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
-                   scenario, args.print_scenario)
+                   scenario, args.print_scenario, args.min_confirmed)
 
 
 def _texts(parser: argparse.ArgumentParser,

@@ -11,7 +11,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
-from sms_sim.cli import route_specs, specs
+from sms_sim.cli import receipt_specs, route_specs, specs
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.cli.traffic_specs import traffic_class
 from sms_sim.model.traffic import PRIORITIES, STRICT
@@ -41,14 +41,15 @@ applies them."""
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
            [--senders GROUP]... [--routing spread|failover]
-           [--carrier-delay SPEC] [--speed X|max] [--traffic CLASS]...
-           [--priority strict|weighted]
+           [--carrier-delay SPEC] [--receipts MIX] [--speed X|max]
+           [--traffic CLASS]... [--priority strict|weighted]
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
            [--permanent P] [--deadline S] [--min-delivered P]
-           [--min-reached P[@T]] [--runs R] [--sweep NAME=VALUES]
-           [--target SHARE@TIME --solve NAME] [--jobs N] [--report FILE]
+           [--min-reached P[@T]] [--min-confirmed P[@T]] [--runs R]
+           [--sweep NAME=VALUES] [--target SHARE@TIME --solve NAME]
+           [--jobs N] [--report FILE]
            [--log FILE] [--interval S] [--seed N] [--json]
            [--scenario FILE] [--print-scenario] [--version]"""
 DESCRIPTION = """\
@@ -347,6 +348,12 @@ def build_parser(prog: str = "start.py",
         help="the carrier's delay from a send to the phone: "
         "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
         "or a file of measured delays; adds when each phone had it")
+    add("--receipts", metavar="MIX", type=receipt_specs.receipts,
+        default=None,
+        help="delivery receipts: each sent message's final state, by "
+        "shares adding up to 100%%, delivered=90%%,undeliverable=6%%,"
+        "none=2%%,rejected=2%%, and optionally last ,delay=SHAPE after the "
+        "phone had it; adds the stage confirmed (a delivered receipt)")
     add = group["the run"].add_argument
     add("--traffic", metavar="CLASS", type=traffic_class, action="append",
         default=[],
@@ -417,6 +424,10 @@ def build_parser(prog: str = "start.py",
         default=None,
         help="with --carrier-delay: exit 3 unless at least this share of "
         "all messages reached the phones (by simulated time T, if given)")
+    add("--min-confirmed", metavar="P[@T]", type=specs.reach_check,
+        default=None,
+        help="with --receipts: exit 3 unless at least this share of all "
+        "messages was confirmed delivered (by simulated time T, if given)")
     add = group["planning"].add_argument
     add("--runs", metavar="R", type=specs.runs, default=None,
         help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "

@@ -68,13 +68,14 @@ def _same_path(path: str, other: str) -> bool:
 
 def open_log(parser: argparse.ArgumentParser, path: str | None,
              carrier: bool, routes: Sequence[str] = (),
-             classes: tuple[str, ...] = ()) -> CsvLog | None:
+             classes: tuple[str, ...] = (), receipts: bool = False
+             ) -> CsvLog | None:
     """The log, emptied; ``check_outputs`` has made sure it may be.
     ``classes``: the names of ``--traffic``'s classes, if any."""
     if path is None:
         return None
     try:
-        return CsvLog.create(path, carrier, routes, classes)
+        return CsvLog.create(path, carrier, routes, classes, receipts)
     except OSError as error:
         parser.error(f"argument --log: cannot write {specs.echo(path)}: "
                      f"{CsvLog.reason(error)}")

@@ -59,3 +59,17 @@ def min_reached(snap: Summary, share: float, by_s: float | None) -> Check:
         figure = f"reached by {by_s:g} s"
     value = reached / snap.total if snap.total else 1.0
     return Check("min_reached", value >= share, value, share, figure)
+
+
+def min_confirmed(snap: Summary, share: float, by_s: float | None
+                  ) -> Check:
+    """At least ``share`` of all messages confirmed delivered: a
+    ``delivered`` receipt back (by simulated ``by_s``, if given, counted
+    exactly at that moment)."""
+    if by_s is None:
+        confirmed, figure = snap.confirmed, "confirmed delivered"
+    else:
+        confirmed = snap.counted_at(by_s).confirmed
+        figure = f"confirmed delivered by {by_s:g} s"
+    value = confirmed / snap.total if snap.total else 1.0
+    return Check("min_confirmed", value >= share, value, share, figure)

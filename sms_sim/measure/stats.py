@@ -19,6 +19,7 @@ from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.receipts import ReceiptTally
 from sms_sim.measure.summary import (Checkpoint, ClassCounts, FormCount,
                                      Summary)
 from sms_sim.model.config import SenderGroup
@@ -74,11 +75,12 @@ class Stats:
                  carrier: bool = False, checkpoints: Sequence[float] = (),
                  sent_order: Ranked | None = None,
                  reached_order: Ranked | None = None,
-                 send_factor: int = 1, traffic: Traffic | None = None
-                 ) -> None:
+                 send_factor: int = 1, traffic: Traffic | None = None,
+                 confirmed_order: Ranked | None = None) -> None:
         """``send_factor``: the most drawn send times one attempt may take
         (``SimulationConfig.send_factor``).  ``traffic``: the run's
-        classes, whose outcomes are counted apart."""
+        classes, whose outcomes are counted apart.  ``confirmed_order``:
+        with receipts, the schedule's ranking of delivered receipts."""
         self.total = total
         self._sent_order = sent_order
         self._reached_order = reached_order
@@ -86,6 +88,9 @@ class Stats:
         :func:`moment_ranks`, sent and reached; without them, or in a run
         stopped before every message had its outcome, the histograms'
         (within half a percent)."""
+        self._confirmed_order = confirmed_order
+        self._receipts = (None if confirmed_order is None
+                          else ReceiptTally(checkpoints))
         self.speed = speed
         self.seed = seed
         self.carrier = carrier
@@ -164,8 +169,9 @@ class Stats:
         first, first_failed = self.first_attempts, self.first_attempt_failed
         sent_forms, failed_forms, expired_forms = self._forms
         by_class = self._by_class
+        receipts: list[tuple[str, float | None]] = []
         for (message, group, _, tries, send_s, done, _, outcome, reach,
-             cause) in results:
+             cause, receipt, receipt_s) in results:
             if done > latest:
                 latest = done
             if cause is not None:  # an outage ended it
@@ -193,6 +199,8 @@ class Stats:
                     by_group[group].append(done)
                 if reach is not None:
                     reached.append((group, reach))
+                if receipt is not None:
+                    receipts.append((receipt, receipt_s))
             elif outcome == FAILED:
                 failed[group] += 1
                 failed_forms[form] = failed_forms.get(form, 0) + 1
@@ -217,6 +225,8 @@ class Stats:
             self._add_reached(reached)
         if self._checkpoints:
             self._count_checkpoints(delivered, reached)
+        if self._receipts is not None:
+            self._receipts.add(receipts)
 
     def _count_outage(self, group: int, done_s: float, outcome: str) -> None:
         """An attempt an outage ended at ``done_s``: counted in the last
@@ -295,9 +305,12 @@ class Stats:
     def end_s(self) -> float:
         """The simulated moment the run is over: its last attempt, or the
         last phone it reached, whichever is later."""
+        end_s = self.latest_s
         if self._reached.count:
-            return max(self.latest_s, self._reached.max)
-        return self.latest_s
+            end_s = max(end_s, self._reached.max)
+        if self._receipts is not None and self._receipts.confirmed.count:
+            end_s = max(end_s, self._receipts.confirmed.max)
+        return end_s
 
     def progress(self, elapsed_s: float, sim_elapsed_s: float,
                  rate_per_s: float | None = None) -> Progress:
@@ -365,11 +378,14 @@ class Stats:
         last_reached_s = (min(reached_at.at_ranks([last_reached])[0]
                               or 0.0, reach_until_s)
                           if last_reached else None)
+        tally = self._receipts
         return Summary(
             **_fields(base), stopped=stopped, max_lag_s=self.max_lag_s,
             checkpoints=tuple(map(Checkpoint, self._checkpoints,
                                   self._sent_by_checkpoint,
-                                  self._reached_by_checkpoint)),
+                                  self._reached_by_checkpoint,
+                                  tally.by_checkpoint if tally
+                                  else [0] * len(self._checkpoints))),
             min_s=self._send.min if self._send.count else None,
             max_s=self._send.max if self._send.count else None,
             p50_s=p50, p95_s=p95, p99_s=p99,
@@ -390,6 +406,15 @@ class Stats:
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c),
+            receipts=tally.counts if tally else (),
+            confirmed_at=_upto(self._at_ranks(
+                tally.confirmed, self._confirmed_order, shares),
+                reach_until_s) if tally and self.total else (),
+            last_confirmed_s=min(tally.confirmed.max, reach_until_s)
+            if tally and tally.confirmed.count else None,
+            confirmed_curves=self._curves(
+                tally.confirmed, self._confirmed_order, (),
+                reach_until_s) if tally else (),
             forms=self._form_counts(), classes=self._class_counts(
                 math.inf if self.processed == self.total
                 else sim_elapsed_s))

@@ -21,6 +21,8 @@ class Checkpoint:
     at_s: float
     sent: int
     reached: int
+    confirmed: int = 0
+    """With receipts, the delivered receipts back by then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,16 @@ class Summary(Progress):
     """The messages with an outcome, by their form."""
     classes: tuple[ClassCounts, ...] = ()
     """With ``--traffic``: each class's messages, by how they ended."""
+    receipts: tuple[tuple[str, int], ...] = ()
+    """With receipts, ``(state, messages)`` for each of their final
+    states (``receipts.STATES``); empty without."""
+    confirmed_at: tuple[float | None, ...] = ()
+    """With receipts, the simulated moment by which each of
+    ``DELIVERY_SHARES`` of all messages was confirmed delivered."""
+    last_confirmed_s: float | None = None
+    confirmed_curves: tuple[Curve, ...] = ()
+    """With receipts, the share of all messages confirmed delivered by
+    each simulated moment."""
 
     @property
     def not_arrived(self) -> int:
@@ -111,6 +123,11 @@ class Summary(Progress):
     @property
     def unsent(self) -> int:
         return self.total - self.processed - self.not_arrived
+
+    @property
+    def confirmed(self) -> int:
+        """Messages confirmed delivered: a ``delivered`` receipt."""
+        return dict(self.receipts).get("delivered", 0)
 
     @property
     def by_encoding(self) -> tuple[tuple[str, int], ...]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import RANDOM_MOST_SEGMENTS
+from sms_sim.model.receipts import Receipts
 from sms_sim.model.texts import Texts
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
                                  check_outages)
@@ -118,6 +119,8 @@ class SimulationConfig:
     a run whose every message is there at 0."""
     priority: str = STRICT
     """How senders choose among the classes ready (``PRIORITIES``)."""
+    receipts: Receipts | None = None
+    """The delivery receipts' mix and delay; None: not modelled."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:

@@ -139,6 +139,18 @@ def carrier_draw(seed: int, attempt: int) -> float:
     return (_wyrand(seed, 2 * attempt - 1) >> 32) * DRAW_UNIT
 
 
+RECEIPT_OUTPUT = 1 << 40
+"""The output of a message's generator that decides its delivery receipt
+(``receipts.py``): far beyond any attempt's, ``2 * (MAX_RETRIES + 1)``,
+so that no other draw reads it and runs without receipts keep theirs."""
+
+
+def receipt_bits(seed: int) -> int:
+    """The 64 bits of a sent message's receipt: the high half its state,
+    the low half its delay."""
+    return _wyrand(seed, RECEIPT_OUTPUT)
+
+
 RESCALED_FLOOR = 2.0 ** -12
 """The least ``failure rate * (1 - permanent share)`` at which a failure's
 own fail draw decides its future (see :func:`retry_jitter`): it leaves at

@@ -48,6 +48,11 @@ class Result(NamedTuple):
     cause: str | None = None
     """What failed a failed attempt, if not the send itself: ``outage``
     (its route went down)."""
+    receipt: str | None = None
+    """With receipts, a sent message's final state (``receipts.STATES``);
+    None otherwise."""
+    receipt_at_s: float | None = None
+    """When that receipt came back; None without one."""
 
 
 NO_GROUP = -1

@@ -28,7 +28,8 @@ The rules, each a line of :meth:`Schedule._decide`:
   counts as by the deadline within ``Gateway.latest_start_s``'s tolerance,
   so that float sums of decimal seconds do not lose a start on it;
 - with routes, a sender that would start while its route is closed is
-  free when it opens; an outage fails what it meets (``route.py``).
+  free when it opens; an outage fails what it meets (``route.py``);
+- with receipts, a sent message's receipt comes too (``receipts.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s`.  The loop inlines the first
@@ -63,6 +64,7 @@ from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
 from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
+from sms_sim.model.receipts import Receipts, stamper
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
 from sms_sim.model.traffic import STRICT, TrafficClass
@@ -166,7 +168,8 @@ class Schedule:
                  ranks: Sequence[int] = (), per_segment: bool = False,
                  routing: str = "spread", keep_phones: bool = True,
                  classes: Sequence[TrafficClass] = (),
-                 priority: str = STRICT) -> None:
+                 priority: str = STRICT, receipts: Receipts | None = None
+                 ) -> None:
         self._lock = threading.Lock()
         routes, self._routed = routes_of(groups, routing)
         self._over = False
@@ -202,6 +205,10 @@ class Schedule:
         self.reached_order = Ranked(ranks)
         """The same for the moments the carrier reached the phones."""
         self._per_segment = per_segment
+        self.confirmed_order = Ranked(ranks)
+        """The same for the moments a delivered receipt came back."""
+        self._receipt = None if receipts is None \
+            else stamper(receipts, self.confirmed_order.waiting)
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -223,6 +230,7 @@ class Schedule:
         gap_s, latest_s = self._gap_s, self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
         routed, lines = self._routed, self._lines
+        receipt = self._receipt  # a flag, set once
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -337,9 +345,9 @@ class Schedule:
                             reached_known.append(reached_s)
                         else:
                             heapq.heappush(reached_waiting, reached_s)
-                    sent.append(Result(
-                        message, profile.group, index, attempt, send_s,
-                        done_s, spent_s, SENT, reached_s))
+                    result = Result(message, profile.group, index, attempt,
+                                    send_s, done_s, spent_s, SENT, reached_s)
+                    sent.append(result if receipt is None else receipt(result))
                 else:
                     failed.append(Result(
                         message, profile.group, index, attempt, send_s,
@@ -355,6 +363,7 @@ class Schedule:
             mark_s = math.inf if over else free[0][0]
             self.sent_order.release(sent_known, mark_s)
             self.reached_order.release(reached_known, mark_s)
+            self.confirmed_order.release([], mark_s)
         return Decided(sent, failed, first_s, last_s) \
             if sent or failed else None
 

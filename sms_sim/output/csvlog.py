@@ -35,6 +35,10 @@ class CsvLog:
     CARRIER_COLUMN = "reached_at_s"
     """The column a run with a carrier adds: when the phone had it (empty
     for a message not sent)."""
+    RECEIPT_COLUMNS = ("receipt", "receipt_at_s")
+    """The columns a run with receipts adds: a sent message's final state
+    and when its receipt came back (empty for none, or a message not
+    sent)."""
     ROUTE_COLUMN = "route"
     """The column a run with routes adds: the route of the attempt that
     ended the message (empty for one that expired waiting)."""
@@ -44,8 +48,10 @@ class CsvLog:
 
     def __init__(self, fd: int, path: str, carrier: bool = False,
                  routes: Sequence[str] = (),
-                 classes: tuple[str, ...] = ()) -> None:
+                 classes: tuple[str, ...] = (), receipts: bool = False
+                 ) -> None:
         self._fd = fd
+        self._receipts = receipts
         self._path = path
         self._size = 0
         self._carrier = carrier
@@ -55,13 +61,15 @@ class CsvLog:
         self._classes = classes
         columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ()) \
             + ((self.ROUTE_COLUMN,) if routes else ()) \
-            + (self.TRAFFIC_COLUMNS if classes else ())
+            + (self.TRAFFIC_COLUMNS if classes else ()) \
+            + (self.RECEIPT_COLUMNS if receipts else ())
         self._write(",".join(columns) + "\n")
 
     @classmethod
     def create(cls, path: str, carrier: bool = False,
                routes: Sequence[str] = (),
-               classes: tuple[str, ...] = ()) -> CsvLog:
+               classes: tuple[str, ...] = (), receipts: bool = False
+               ) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -69,7 +77,7 @@ class CsvLog:
                      | os.O_NONBLOCK, 0o666)
         try:
             os.set_blocking(fd, True)
-            return cls(fd, path, carrier, routes, classes)
+            return cls(fd, path, carrier, routes, classes, receipts)
         except OSError:
             os.close(fd)
             raise
@@ -78,13 +86,14 @@ class CsvLog:
         """One row per message that ended.  Its group and sender are those
         of the attempt that ended it: empty for a message that expired
         waiting for an attempt to start."""
-        routes = self._route_cells
+        routes, receipts = self._route_cells, self._receipts
         rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
                 f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g},"
                 f"{r.message.form.encoding},{r.message.form.segments}"
                 f"{_reached_column(r) if self._carrier else ''}"
                 f"{'' if routes is None else routes[r.group]}"
-                f"{self._traffic_columns(r) if self._classes else ''}\n"
+                f"{self._traffic_columns(r) if self._classes else ''}"
+                f"{_receipt_columns(r) if receipts else ''}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
             self._write("".join(rows))
@@ -136,3 +145,9 @@ def _sender_columns(result: Result) -> str:
 def _reached_column(result: Result) -> str:
     reached = result.reached_at_s
     return "," if reached is None else f",{reached:.9g}"
+
+
+def _receipt_columns(result: Result) -> str:
+    at_s = result.receipt_at_s
+    return (f",{result.receipt or ''},"
+            f"{'' if at_s is None else f'{at_s:.9g}'}")

@@ -92,6 +92,13 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
             "reached_curve": curve_json(snap.reached_curves[0])
             if snap.reached_curves else []}
            if snap.carrier else {}),
+        **({"receipts": dict(snap.receipts),
+            "confirmed": snap.confirmed,
+            "confirmed_s": _shares_json(snap.confirmed_at),
+            "last_confirmed_s": _round(snap.last_confirmed_s, 6),
+            "confirmed_curve": curve_json(snap.confirmed_curves[0])
+            if snap.confirmed_curves else []}
+           if snap.receipts else {}),
         "throughput_per_s": _round(snap.throughput_per_s, 1),
         "segment_throughput_per_s": _round(snap.segment_throughput_per_s,
                                            1),

@@ -86,14 +86,17 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                         config.carrier, moment_ranks(total),
                         config.per_segment, config.routing,
                         keep_phones=sink is not None,
-                        classes=config.classes, priority=config.priority)
+                        classes=config.classes, priority=config.priority,
+                        receipts=config.receipts)
     monitor = Monitor(Stats(total, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,
                             sent_order=schedule.sent_order,
                             reached_order=schedule.reached_order,
                             send_factor=config.send_factor,
-                            traffic=traffic),
+                            traffic=traffic,
+                            confirmed_order=None if config.receipts is None
+                            else schedule.confirmed_order),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)

@@ -144,7 +144,7 @@ def outage_shades(config: SimulationConfig) -> tuple[Shade, ...]:
 
 def _curves_title(carrier: bool) -> str:
     return ("Share of all messages that reached the phones" if carrier
-            else "Share of all messages delivered")
+            else "Share of all messages sent")
 
 
 def _curve(snap: Summary, label: str) -> Curve:

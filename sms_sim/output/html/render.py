@@ -77,7 +77,7 @@ class HtmlReport:
     scenario: str = ""
     summary: tuple[tuple[str, str], ...] = ()
     curves: tuple[Curve, ...] = ()
-    curves_title: str = "Share of all messages delivered"
+    curves_title: str = "Share of all messages sent"
     marks: tuple[Mark, ...] = ()
     shades: tuple[Shade, ...] = ()
     """Stretches of time shaded behind the curves: routes' outages."""
@@ -221,7 +221,7 @@ def render(report: HtmlReport) -> str:
         body.append(_section("Summary", _pairs(report.summary)))
     if report.curves:
         body.append(_section(report.curves_title, (
-            curves_figure("share delivered over simulated time",
+            curves_figure("share sent over simulated time",
                           report.curves, report.marks, report.shares, 1,
                           shades=report.shades)
             + _crossings(report.curves[:1], report.shares))))

@@ -231,7 +231,7 @@ def reach_chart(snap: Summary, width: int, style: Style,
     if len(curves) == 1:  # no legend label needed: it is the run's
         curves = (Curve("", curves[0].points),)
     lines = chart(curves, width, style, marks, parts=True)
-    title = ("reached the phones" if snap.carrier else "delivered") + \
+    title = ("reached the phones" if snap.carrier else "sent") + \
         ", share of all messages by simulated time"
     return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
         if lines else []

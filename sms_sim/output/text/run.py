@@ -259,11 +259,16 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
                   f"{rate_text(snap.segment_throughput_per_s)} "
                   "in segments"]))
     if snap.delivery:
-        rows.append(("delivered", moments_fields(snap.delivery,
-                                                 snap.last_sent_s)))
+        rows.append(("sent", moments_fields(snap.delivery,
+                                            snap.last_sent_s)))
     if snap.reached_at:
         rows.append(("reached", moments_fields(snap.reached_at,
                                                snap.last_reached_s)))
+    if snap.receipts:
+        rows.append(("receipts", [f"{state} {count_text(count)}"
+                                  for state, count in snap.receipts]))
+        rows.append(("confirmed", moments_fields(snap.confirmed_at,
+                                                 snap.last_confirmed_s)))
     return rows + [
         ("send time", [f"avg {style.bold(seconds_text(snap.avg_send_s))}",
                        f"min {seconds_text(snap.min_s)}",

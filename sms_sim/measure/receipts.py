@@ -1,0 +1,53 @@
+"""Delivery receipts as a run's results bring them: how many of each
+final state, and when the delivered ones came back, the third stage
+after *sent* (accepted by the SMSC) and *reached* (the phone had it).
+
+``Stats`` keeps one of these in a run with receipts; its moments are
+exact from the schedule's ranking, as the other stages' are.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sms_sim.model.receipts import DELIVERED, STATES
+from sms_sim.model.validation import at_most
+from sms_sim.measure.histogram import Histogram
+
+MOMENTS = (1e-7, 1e9)
+"""The span of the histogram of simulated moments: the horizon (as the
+other stages')."""
+
+
+class ReceiptTally:
+    """Receipts counted by state, and the moments of the delivered ones.
+    Only the monitor thread touches it, as ``Stats``."""
+
+    def __init__(self, checkpoints: Sequence[float] = ()) -> None:
+        self._counts = dict.fromkeys(STATES, 0)
+        self.confirmed = Histogram(*MOMENTS)
+        """The moments delivered receipts came back."""
+        self._checkpoints = tuple(at_most(at_s) for at_s in checkpoints)
+        self.by_checkpoint = [0] * len(self._checkpoints)
+        """Delivered receipts back by each checkpoint, counted exactly."""
+
+    def add(self, receipts: Iterable[tuple[str, float | None]]) -> None:
+        """Count receipts: ``(state, moment)`` of each sent message."""
+        counts = self._counts
+        confirmed: list[float] = []
+        for state, at_s in receipts:
+            counts[state] += 1
+            if state == DELIVERED and at_s is not None:
+                confirmed.append(at_s)
+        self.confirmed.add(confirmed)
+        for index, upto_s in enumerate(self._checkpoints):
+            self.by_checkpoint[index] += sum(at_s <= upto_s
+                                             for at_s in confirmed)
+
+    @property
+    def counts(self) -> tuple[tuple[str, int], ...]:
+        """``(state, messages)`` for each of ``STATES``."""
+        return tuple(self._counts.items())
+
+    def confirmed_by(self, sim_s: float) -> int:
+        """Delivered receipts back by simulated ``sim_s``."""
+        return round(self.confirmed.count_upto(sim_s))
