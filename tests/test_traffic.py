@@ -17,7 +17,7 @@ import pytest
 
 from sms_sim.model.config import MAX_MESSAGES, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
-from sms_sim.model.result import RETRY, Result
+from sms_sim.model.result import EXPIRED, RETRY, SENT, Result
 from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Traffic,
                                    TrafficClass)
 from sms_sim.model.validation import ConfigError
@@ -302,6 +302,43 @@ def test_retries_keep_their_class_and_arrival_when_sealed() -> None:
         assert result.message.arrived_s == (1.0 if first_b else 0.0)
 
 
+@pytest.mark.parametrize("priority", [STRICT, WEIGHTED])
+def test_validity_from_arrival_expires_what_waits_too_long(
+        priority: str) -> None:
+    """A stream at twice the senders' capacity, valid for 10 s: about
+    half expires (all but the 100 s of sending and the 10 s it may
+    wait), and every message sent started within 10 s of its arrival;
+    each expiry is at its arrival plus 10 s."""
+    sink, _ = traffic_run([TrafficClass(
+        "r", rate_per_s=2, for_s=100, arrivals=EVEN, validity_s=10.0,
+        priority=1), TrafficClass("other", count=0)], priority=priority)
+    sent = [r for r in sink.results if r.outcome == SENT]
+    expired = [r for r in sink.results if r.outcome == EXPIRED]
+    assert len(sent) + len(expired) == 200
+    assert len(sent) == 110 and len(expired) == 90
+    for result in sent:
+        assert result.done_at_s - 1.0 - result.message.arrived_s <= 10.0
+    for result in expired:
+        assert result.done_at_s == result.message.arrived_s + 10.0
+
+
+def test_validity_holds_for_retries_too() -> None:
+    """A retry that falls due past its message's validity expires as it
+    falls due, with its attempts so far."""
+    flaky = SenderGroup.uniform(1, 1.0, 0.0, 0.5)
+    sink, _ = traffic_run(
+        [TrafficClass("r", count=30, validity_s=12.0)], flaky,
+        gateway=Gateway(retries=5, backoff=Backoff(0.5, 0.5)))
+    late = [r for r in sink.results
+            if r.outcome == EXPIRED and r.attempts > 0]
+    assert late
+    for result in sink.results:
+        if result.send_s is not None:
+            assert result.done_at_s - result.send_s <= 12.0
+    for result in late:
+        assert result.done_at_s >= 12.0 and result.spent_s > 0
+
+
 def test_an_interrupt_counts_what_had_not_arrived_apart() -> None:
     """A stream of one a second for 1000 s, stopped early: the messages
     still to come are neither sent nor unsent."""
@@ -331,12 +368,12 @@ def test_an_interrupt_counts_what_had_not_arrived_apart() -> None:
 
 SEEDED = ["40", "3", "0.02", "0.01", "0.2", "--retries", "2", "--backoff",
           "0.01:0.05", "--deadline", "1.2", "--seed", "17",
-          "--traffic", "name=r,rate=150/s,for=1",
+          "--traffic", "name=r,rate=150/s,for=1,validity=0.3",
           "--traffic", "name=alert,count=30,at=0.3,priority=0",
           "--traffic", "name=tick,rate=20/s,for=1,from=0.1,arrivals=even,"
           "priority=5,weight=2"]
-"""A backlog, a Poisson stream, an urgent batch mid-run, an even stream,
-retries and a deadline that cuts the streams' tails."""
+"""A backlog, a Poisson stream with a validity, an urgent batch mid-run,
+an even stream, retries and a deadline that cuts the streams' tails."""
 SPEEDS = ("20", "1000", "max")
 MODES = {"strict": SEEDED, "weighted": [*SEEDED, "--priority", "weighted"]}
 
@@ -410,6 +447,7 @@ def usage_error(*args: str) -> str:
     ("name=r r,count=1", "name must be 1 to 40 letters"),
     ("name=r,count=1,priority=-1", "priority must be an integer from 0"),
     ("name=r,count=1,weight=0", "weight must be a finite number > 0"),
+    ("name=r,count=1,validity=0", "validity must be a time > 0"),
 ])
 def test_bad_traffic_is_one_line_and_status_2(spec: str, says: str) -> None:
     line = usage_error("--traffic", spec)

@@ -362,8 +362,9 @@ def build_parser(prog: str = "start.py",
         "count=N,at=T, or a stream, name=NAME,rate=R/h,for=D[,from=T]"
         "[,arrivals=poisson|even] (rates per s, m or h; default poisson); "
         "priority=P (0, the most urgent, to 9, the default) and weight=W "
-        "(> 0, default 1) for --priority; repeatable; each class's counts "
-        "are reported apart")
+        "(> 0, default 1) for --priority, and validity=D: what has not "
+        "started within D of its arrival expires; repeatable; each "
+        "class's counts are reported apart")
     add("--priority", choices=PRIORITIES, default=STRICT, type=str.lower,
         help="how a free sender chooses among the classes with a message "
         "ready: strict, the most urgent class first, or weighted, each "

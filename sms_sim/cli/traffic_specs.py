@@ -2,7 +2,7 @@
 
 ``name=NAME,count=N,at=T`` is a batch; ``name=NAME,rate=R/h,for=D
 [,from=T][,arrivals=poisson|even]`` a stream; either may add
-``priority=P`` and ``weight=W``.  Errors are one line that
+``priority=P``, ``weight=W`` and ``validity=D``.  Errors are one line that
 quotes the spec and names the key (``specs.py``'s way).
 """
 from __future__ import annotations
@@ -13,12 +13,12 @@ from sms_sim.model.traffic import ARRIVALS, LEAST_URGENT, TrafficClass
 from sms_sim.model.validation import ConfigError
 
 TRAFFIC_KEYS = ("name", "count", "at", "rate", "for", "from", "arrivals",
-                "priority", "weight")
+                "priority", "weight", "validity")
 TRAFFIC_FIELDS = {
     # TrafficClass field: its key in the spec
     "count": "count", "at": "at", "rate": "rate", "for": "for",
     "from": "from", "arrivals": "arrivals", "name": "name",
-    "priority": "priority", "weight": "weight",
+    "priority": "priority", "weight": "weight", "validity_s": "validity",
 }
 RATE_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 """A rate's period: per second, minute or hour."""
@@ -77,6 +77,8 @@ def traffic_class(text: str) -> TrafficClass:
                             TRAFFIC_FIELDS)
             if "priority" in pairs else LEAST_URGENT,
             weight=_field(text, "weight", number, pairs["weight"],
-                          TRAFFIC_FIELDS) if "weight" in pairs else 1.0)
+                          TRAFFIC_FIELDS) if "weight" in pairs else 1.0,
+            validity_s=_field(text, "validity", seconds, pairs["validity"],
+                              TRAFFIC_FIELDS) if "validity" in pairs else None)
     except ConfigError as error:
         _in_spec(text, error.field, error, TRAFFIC_FIELDS)

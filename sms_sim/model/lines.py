@@ -11,6 +11,10 @@ one that arrives first.  A send that could start at ``t`` takes:
 - else the next message to arrive, at the later of its arrival and
   ``t``.
 
+A class may have a validity (``validity=D``): a message of it that
+could not start within D of its arrival expires then, as a provider's
+queue fails what it could not send in time.
+
 With every arrival at 0 that is the schedule's own rule: a retry due by
 ``t``, else the next fresh message, else the earliest retry.  Decisions
 still come out in order of start: a start is the earliest moment at
@@ -22,11 +26,13 @@ Thread safety: used only inside ``Schedule.decide``, under its lock.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from sms_sim.model.message import Message
+from sms_sim.model.result import EXPIRED, NO_GROUP, Result
 from sms_sim.model.retries import RetryLine
+from sms_sim.model.validation import at_most
 
 Fresh = Callable[[], "list[Message] | None"]
 """The schedule's source of fresh messages (``schedule.Fresh``)."""
@@ -46,16 +52,51 @@ class Taken(NamedTuple):
 class Lines:
     """The fresh messages in order of arrival, taken one at a time."""
 
-    def __init__(self, source: Fresh) -> None:
+    def __init__(self, source: Fresh,
+                 validity: Sequence[float | None] = ()) -> None:
+        """``validity``: each class's ``validity_s``, if any has one."""
         self._source = source
         self._chunk: Iterator[Message] = iter(())
         self._head: Message | None = None
         self._done = False
+        self._validity = (
+            [math.inf if valid_s is None else valid_s
+             for valid_s in validity]
+            if any(valid_s is not None for valid_s in validity) else None)
+        self.expired: list[Result] = []
+        """Messages that could not start within their class's validity
+        of their arrival, for the schedule to take with its decisions."""
 
     def take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
         """What a sender that could start at ``earliest_s`` sends next
         (see the module's rule), taken out of line; None once nothing is
-        left, fresh or retried."""
+        left, fresh or retried.  A message whose class has a validity
+        and that could not start within it of its arrival expires (at
+        that moment, or as its retry falls due), and the next is taken."""
+        taken = self._take(earliest_s, retries)
+        validity = self._validity
+        if validity is None:
+            return taken
+        while taken is not None:
+            message = taken.message
+            valid_s = message.arrived_s + validity[message.class_index]
+            if taken.start_s <= at_most(valid_s):
+                return taken
+            self.expired.append(Result(
+                message=message, group=NO_GROUP, sender=0,
+                attempts=taken.attempt - 1, send_s=None,
+                done_at_s=max(valid_s, taken.ready_s),
+                spent_s=taken.spent_s, outcome=EXPIRED, reached_at_s=None))
+            self._unserved(message)
+            taken = self._take(earliest_s, retries)
+        return None
+
+    def _unserved(self, message: Message) -> None:
+        """``message`` was taken but not sent (``priority.py`` counts the
+        sends of each class)."""
+
+    def _take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
+        """``take``'s choice, validity aside."""
         head = self._peek()
         if retries.count:
             arrival_s = math.inf if head is None else head.arrived_s

@@ -74,7 +74,7 @@ class PriorityLines(Lines):
 
     def __init__(self, source: Fresh, retries: ClassRetries,
                  classes: Sequence[TrafficClass], mode: str) -> None:
-        super().__init__(source)
+        super().__init__(source, [klass.validity_s for klass in classes])
         self._retries = retries
         self._waiting: list[deque[Message]] = [deque() for _ in classes]
         self._priority = [klass.priority for klass in classes]
@@ -84,10 +84,10 @@ class PriorityLines(Lines):
         """Each class's sends over its weight (weighted)."""
         self._was_ready = [False] * len(classes)
 
-    def take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
+    def _take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
         """What a sender that could start at ``earliest_s`` sends next,
-        taken out of line; None once nothing is left.  (``retries`` is the
-        schedule's, this line's own.)"""
+        validity aside, taken out of line; None once nothing is left.
+        (``retries`` is the schedule's, this line's own.)"""
         lines, waiting = self._retries.lines, self._waiting
         head = self._peek()
         at_s = earliest_s
@@ -136,9 +136,12 @@ class PriorityLines(Lines):
 
         return min(ready, key=key)
 
+    def _unserved(self, message: Message) -> None:
+        self._served[message.class_index] -= self._cost[message.class_index]
+
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         message = taken.message
-        self._served[message.class_index] -= self._cost[message.class_index]
+        self._unserved(message)
         if taken.attempt == 1:
             self._waiting[message.class_index].appendleft(message)
         else:
@@ -161,6 +164,7 @@ def lines_for(source: Fresh, classes: Sequence[TrafficClass], mode: str,
     if not classes:
         return RetryLine(keep_phones), None
     if mode != WEIGHTED and len({klass.priority for klass in classes}) == 1:
-        return RetryLine(keep_phones, True), Lines(source)
+        return RetryLine(keep_phones, True), Lines(
+            source, [klass.validity_s for klass in classes])
     retries = ClassRetries(len(classes), keep_phones)
     return retries, PriorityLines(source, retries, classes, mode)

@@ -1,4 +1,5 @@
-"""One attempt's result, or one expiry's, and what became of the message.
+"""One attempt's result, or one expiry's, and what became of the message;
+the decisions of one take of the schedule's lock (``Decided``).
 
 The schedule makes them (``schedule.py``); the threads carry them
 (``run/channels.py``); measuring and output read them.
@@ -57,3 +58,17 @@ class Result(NamedTuple):
 
 NO_GROUP = -1
 """The group of a result without an attempt: an expiry."""
+
+
+class Decided(NamedTuple):
+    """Decisions made at one take of the schedule's lock, by what their
+    attempts did."""
+
+    sent: list[Result]
+    """Attempts that succeeded."""
+    failed: list[Result]
+    """Attempts that failed, and expiries."""
+    first_s: float
+    """The earliest simulated moment among them."""
+    last_s: float
+    """The latest: until real time reaches it, some are not yet due."""

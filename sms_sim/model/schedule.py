@@ -53,7 +53,6 @@ import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.expiry import expiries, span
@@ -65,7 +64,8 @@ from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
 from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
-from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.result import (EXPIRED, FAILED, RETRY, SENT, Decided,
+                                  Result)
 from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
 from sms_sim.model.traffic import STRICT, TrafficClass
 
@@ -112,20 +112,6 @@ _Free = tuple[float, int, int, SenderProfile]
 is next free, and its turn among senders free at that moment (the order
 they were given back).  Turns are unique: a comparison never reaches the
 profile."""
-
-
-class Decided(NamedTuple):
-    """Decisions made at one take of the schedule's lock, by what their
-    attempts did."""
-
-    sent: list[Result]
-    """Attempts that succeeded."""
-    failed: list[Result]
-    """Attempts that failed, and expiries."""
-    first_s: float
-    """The earliest simulated moment among them."""
-    last_s: float
-    """The latest: until real time reaches it, some are not yet due."""
 
 
 def next_slot_s(start_s: float, gap_s: float, slots: int = 1) -> float:
@@ -364,6 +350,10 @@ class Schedule:
             self.sent_order.release(sent_known, mark_s)
             self.reached_order.release(reached_known, mark_s)
             self.confirmed_order.release([], mark_s)
+        if lines is not None and lines.expired:  # validity (lines.py)
+            failed += lines.expired
+            first_s, last_s = span(lines.expired, first_s, last_s)
+            lines.expired = []
         return Decided(sent, failed, first_s, last_s) \
             if sent or failed else None
 

@@ -59,6 +59,9 @@ class TrafficClass:
     priority: int = LEAST_URGENT
     weight: float = 1.0
     """Its share of the senders, with ``--priority weighted``."""
+    validity_s: float | None = None
+    """A message of it that could not start within this of its arrival
+    expires; None: no limit but ``--deadline``."""
 
     def __post_init__(self) -> None:
         if not NAME.fullmatch(self.name):
@@ -69,6 +72,10 @@ class TrafficClass:
                               f"urgent) to {LEAST_URGENT}", self.priority)
         if not (math.isfinite(self.weight) and self.weight > 0):
             raise ConfigError("weight", "a finite number > 0", self.weight)
+        if self.validity_s is not None and not (
+                0 < self.validity_s <= HORIZON_S):
+            raise ConfigError("validity", f"a time > 0, within {HORIZON} s",
+                              self.validity_s)
         if (self.count is None) == (self.rate_per_s is None):
             raise ConfigError("count", "a batch's count=N or a stream's "
                               "rate=R/h, one of them", self.count)

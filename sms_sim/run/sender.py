@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from operator import attrgetter
 
 from sms_sim.model.result import SENT, Result
-from sms_sim.model.schedule import Decided, Schedule
+from sms_sim.model.result import Decided
+from sms_sim.model.schedule import Schedule
 from sms_sim.run.channels import Channels, SenderExit, Stopped
 from sms_sim.run.clock import Pacing
 from sms_sim.run.tuning import Tuning
