@@ -68,10 +68,7 @@ GROUPS = {
   %(command)s --scenario examples/worked_example.toml --retries 4
       the options kept in a file, one of them changed
   %(command)s 5000 --max-rate 50 --print-scenario > plan.json
-      every setting of a run, defaults and all, kept as a scenario
-  %(command)s 0 1 --traffic name=bulk,count=500,at=0 \\
-      --traffic name=routine,rate=2000/h,for=1h
-      a backlog at 0, and a Poisson stream of 2000 an hour for an hour""",
+      every setting of a run, defaults and all, kept as a scenario""",
     "senders and shapes": """\
   %(command)s 300 2 0.001 0 0 --senders count=2,mean=0.002,fail=1
       two groups of senders with different settings
@@ -80,8 +77,6 @@ GROUPS = {
     "gateway and caps": """\
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --deadline 20m
       100 sends a second at most; what is not sent in 20 minutes expires
-  %(command)s 20000 --carrier-delay lognormal:mean=8,sd=20
-      the carrier's delay to the phone, and when each phone had it
   %(command)s 1000 20 --max-rate 30 --count segments \
       --text-file examples/alerts.txt
       30 segments a second: an alert of 3 segments takes 3 of them""",
@@ -90,6 +85,16 @@ GROUPS = {
       retry a failure up to 3 times, waiting up to 0.5 s, 1 s, 2 s
   %(command)s 10000 --retries 3 --permanent 0.25
       a quarter of failures are for good (a number out of service)""",
+    "routes and carriers": """\
+  %(command)s 2000 2 --senders name=backup,count=2,mean=0.01 \\
+      --routing failover
+      a backup route that sends only while the one before it is down
+  %(command)s 20000 --carrier-delay lognormal:mean=8,sd=20
+      the carrier's delay to the phone, and when each phone had it""",
+    "traffic": """\
+  %(command)s 0 1 --traffic name=bulk,count=500,at=0 \\
+      --traffic name=routine,rate=2000/h,for=1h
+      a backlog at 0, and a Poisson stream of 2000 an hour for an hour""",
     "checks": """\
   %(command)s 100000 20 0.05 0.01 0.1 --deadline 20m --min-delivered 0.95
       exit 3 unless 95% of all messages were sent""",
@@ -335,6 +340,7 @@ def build_parser(prog: str = "start.py",
         "reconnect=S after the end it sends again, preset=NAME gives it a "
         "number type's documented per-sender cap (tps= overrides it; "
         "--presets lists them); repeatable")
+    add = group["routes and carriers"].add_argument
     add("--presets", action=_Presets,
         help="list the presets by number type, each with its per-sender "
         "cap, validity and source, and exit")
@@ -343,7 +349,7 @@ def build_parser(prog: str = "start.py",
         "sends next; failover: a route sends only while every route "
         "before it (in the order given, the positional senders first) is "
         "down (default: %(default)s)")
-    add = group["gateway and caps"].add_argument
+    add = group["routes and carriers"].add_argument
     add("--carrier-delay", metavar="SPEC", type=specs.latency, default=None,
         help="the carrier's delay from a send to the phone: "
         "SHAPE:key=value,... (lognormal:mean=8,sd=20, exponential:mean=8) "
@@ -354,7 +360,7 @@ def build_parser(prog: str = "start.py",
         "shares adding up to 100%%, delivered=90%%,undeliverable=6%%,"
         "none=2%%,rejected=2%%, and optionally last ,delay=SHAPE after the "
         "phone had it; adds the stage confirmed (a delivered receipt)")
-    add = group["the run"].add_argument
+    add = group["traffic"].add_argument
     add("--traffic", metavar="CLASS", type=traffic_class, action="append",
         default=[],
         help="a class of messages that arrive over time, besides "
@@ -371,11 +377,13 @@ def build_parser(prog: str = "start.py",
         "class a share of the sends in proportion to its weight, so none "
         "starves; a send in progress is never pre-empted (default: "
         "%(default)s)")
+    add = group["the run"].add_argument
     add("--speed", metavar="X", type=specs.speed, default=None,
         help=f"simulated seconds per real second, from {MIN_SPEED:g} to "
         f"{MAX_SPEED:g}, or max: no pacing, as fast as the machine goes; "
         "every simulated figure is the same at any speed (default: 1, or "
         "max for --runs, --sweep and --target)")
+    add = group["traffic"].add_argument
     add("--text", metavar="TEXT", type=specs.message_text, default=None,
         help="every message carries this text (default: random printable "
         "ASCII, 1 to 100 characters); its encoding (GSM-7, or UCS-2 for "
