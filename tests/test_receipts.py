@@ -23,6 +23,9 @@ from sms_sim.model.receipts import DELIVERED, NONE, STATES, Receipts
 from sms_sim.model.result import SENT
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.validation import ConfigError
+from sms_sim.output.html import pages
+from sms_sim.output.text.run import _counts  # the live fields
+from sms_sim.output.text.style import PLAIN
 from tests.background import BACKGROUND
 from tests.test_cli import usage_error
 from tests.test_schedule import decide_all, fresh_source
@@ -112,6 +115,7 @@ def test_runs_count_receipts_and_their_exact_moments() -> None:
     assert list(counts) == list(STATES)
     assert sum(counts.values()) == snap.sent
     assert snap.confirmed == counts[DELIVERED] < snap.sent
+    assert "confirmed 1," in " ".join(_counts(snap, PLAIN))
     # Exact: the 50% moment is the 1000th confirmation of 2,000, and the
     # curve's every point the k-th.
     confirmed = sorted(r.receipt_at_s for r in sink.results
@@ -126,6 +130,9 @@ def test_runs_count_receipts_and_their_exact_moments() -> None:
     assert snap.confirmed_at[-1] is None  # some are never confirmed
     assert snap.confirmed_curves[0].points[-1][1] == pytest.approx(
         snap.confirmed / snap.total, abs=0.01)
+    rows = dict(pages.summary_rows(snap))  # the HTML page's figures
+    assert rows["receipts"].startswith(f"delivered {counts[DELIVERED]:,}")
+    assert rows["confirmed delivered, by share of all"].startswith("50% by")
     check = min_confirmed(snap, 0.7, None)
     assert check.ok and check.value == snap.confirmed / 2000
     assert not min_confirmed(snap, 0.9, None).ok
@@ -137,7 +144,7 @@ def test_runs_without_receipts_have_none() -> None:
         speed=math.inf)
     snap = run_bounded(config, real=True).snapshot
     assert snap.receipts == () and snap.confirmed_at == () \
-        and snap.confirmed == 0
+        and snap.confirmed is None
 
 
 # End to end.
@@ -166,7 +173,13 @@ def fingerprint(speed: str) -> tuple[dict[str, Any], list[str]]:
     job = SPEEDS[speed]
     done = job.result()
     assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.splitlines()[-1])
+    *progress, last = done.stdout.splitlines()
+    # The live figures count the confirmed too, up to the summary's.
+    confirmed = [json.loads(line)["confirmed"] for line in progress
+                 if '"progress"' in line]
+    summary = json.loads(last)
+    assert confirmed and confirmed == sorted(confirmed)
+    assert confirmed[-1] <= summary["confirmed"]
     for name in ("elapsed_s", "max_lag_s", "speed"):
         summary.pop(name)
     header, *rows = (job.dir / "log.csv").read_text().splitlines()

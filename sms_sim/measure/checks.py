@@ -67,7 +67,7 @@ def min_confirmed(snap: Summary, share: float, by_s: float | None
     ``delivered`` receipt back (by simulated ``by_s``, if given, counted
     exactly at that moment)."""
     if by_s is None:
-        confirmed, figure = snap.confirmed, "confirmed delivered"
+        confirmed, figure = snap.confirmed or 0, "confirmed delivered"
     else:
         confirmed = snap.counted_at(by_s).confirmed
         figure = f"confirmed delivered by {by_s:g} s"

@@ -74,6 +74,9 @@ class Progress:
     reached: int = 0
     """Messages the phones had by ``sim_elapsed_s``: sent, and the
     carrier's delay passed."""
+    confirmed: int | None = None
+    """With receipts, messages whose delivered receipt was back by
+    ``sim_elapsed_s``; None without receipts."""
     ends_at_s: float | None = None
     """Once every message has its outcome, the simulated moment the blast
     ends: its last attempt's end, or its last phone reached."""

@@ -349,6 +349,8 @@ class Stats:
             first_attempt_failed=self.first_attempt_failed,
             rate_per_s=rate_per_s, carrier=self.carrier,
             reached=self.reached_by(reach_s),
+            confirmed=None if self._receipts is None
+            else self._receipts.confirmed_by(reach_s),
             ends_at_s=self.end_s if self.processed == self.total else None,
             sending_s=min(self.latest_s, sim_elapsed_s))
 

@@ -125,11 +125,6 @@ class Summary(Progress):
         return self.total - self.processed - self.not_arrived
 
     @property
-    def confirmed(self) -> int:
-        """Messages confirmed delivered: a ``delivered`` receipt."""
-        return dict(self.receipts).get("delivered", 0)
-
-    @property
     def by_encoding(self) -> tuple[tuple[str, int], ...]:
         """``(encoding, messages)`` for each of ``ENCODINGS``."""
         return tuple((encoding, sum(count.messages for count in self.forms

@@ -58,6 +58,8 @@ def progress_json(snap: Progress) -> dict[str, Any]:
         "rate_per_s": _round(snap.rate_per_s, 1),
         "eta_s": _round(snap.eta_s, 3),
         **({"reached": snap.reached} if snap.carrier else {}),
+        **({"confirmed": snap.confirmed} if snap.confirmed is not None
+           else {}),
     }
 
 

@@ -102,6 +102,11 @@ def summary_rows(snap: Summary) -> list[tuple[str, str]]:
     if snap.reached_at:
         rows.append(("reached, by share of all", ", ".join(
             moments_fields(snap.reached_at, snap.last_reached_s))))
+    if snap.receipts:
+        rows.append(("receipts", ", ".join(
+            f"{state} {count_text(count)}" for state, count in snap.receipts)))
+        rows.append(("confirmed delivered, by share of all", ", ".join(
+            moments_fields(snap.confirmed_at, snap.last_confirmed_s))))
     return rows + [
         ("texts", ", ".join(
             f"{ENCODING_NAMES[name]} {count_text(count)}"
