@@ -82,6 +82,10 @@ def example_commands() -> list[list[str]]:
 
 def test_the_help_has_an_example_or_two_a_group() -> None:
     assert len(example_commands()) >= len(GROUPS)
+    # Each line as written, short: a single backslash at a line's end in
+    # the source would join two lines into one long one.
+    assert all(len(line) <= 79 for text in GROUPS.values()
+               for line in text.splitlines())
 
 
 @pytest.mark.parametrize("argv", example_commands(), ids=" ".join)

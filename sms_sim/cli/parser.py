@@ -77,7 +77,7 @@ GROUPS = {
     "gateway and caps": """\
   %(command)s 100000 20 0.05 0.01 0.1 --max-rate 100 --deadline 20m
       100 sends a second at most; what is not sent in 20 minutes expires
-  %(command)s 1000 20 --max-rate 30 --count segments \
+  %(command)s 1000 20 --max-rate 30 --count segments \\
       --text-file examples/alerts.txt
       30 segments a second: an alert of 3 segments takes 3 of them""",
     "retries": """\
