@@ -53,6 +53,9 @@ COMMANDS = {
                 "max", "--traffic", "name=alert,count=10,at=0.02"],
     "receipted": ["200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
                   "max", "--receipts", "delivered=90%,none=10%"],
+    "carriers": ["20", "4", "0.01", "0.005", "0.2", "--json", "--speed",
+                 "max", "--carriers", "a=60%", "--carriers",
+                 "b=40%,daily=3"],
 }
 """The runs the README's claims are checked on."""
 RUNS = {name: BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *args])
@@ -200,7 +203,8 @@ def documented_fields() -> set[str]:
 def test_every_json_field_is_documented_and_every_documented_one_is_real(
         outputs: dict[str, str]) -> None:
     lines = [json.loads(line) for name in ("plain", "carried", "routed",
-                                           "traffic", "receipted")
+                                           "traffic", "receipted",
+                                           "carriers")
              for line in outputs[name].splitlines()]
     fields = {key for line in lines for key in line}
     group_fields = {key for line in lines for group in line.get("groups", [])

@@ -60,7 +60,8 @@ def main(argv: Sequence[str] | None = None,
                     for index in range(len(config.groups))]
                    if config.routed else (),
                    tuple(klass.name for klass in config.classes),
-                   receipts=config.receipts is not None)
+                   receipts=config.receipts is not None,
+                   carriers=config.carriers)
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,
                            interval_s=options.config.interval_s)

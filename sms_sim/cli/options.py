@@ -57,6 +57,7 @@ ARGUMENTS = {
     "routing": "--routing",
     "traffic": "--traffic",
     "priority": "--priority",
+    "carriers": "--carriers",
 }
 """The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
@@ -202,7 +203,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
             num_messages, tuple(groups), args.interval, args.seed,
             speed, gateway, args.carrier_delay, _texts(parser, args),
             args.count, args.routing, tuple(args.traffic), args.priority,
-            args.receipts))
+            args.receipts, tuple(args.carriers)))
     except ConfigError as error:
         if error.field == "num_senders" and args.num_senders is None:
             parser.error(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sms_sim import __version__
 from sms_sim.cli import receipt_specs, route_specs, specs
 from sms_sim.cli.status import ExitStatus, say
+from sms_sim.cli.carrier_specs import carrier
 from sms_sim.cli.traffic_specs import traffic_class
 from sms_sim.model.traffic import PRIORITIES, STRICT
 from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
@@ -41,8 +42,8 @@ applies them."""
 USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [max_deviation] [failure_rate] [--dist SHAPE]
            [--senders GROUP]... [--routing spread|failover]
-           [--carrier-delay SPEC] [--receipts MIX] [--speed X|max]
-           [--traffic CLASS]... [--priority strict|weighted]
+           [--carrier-delay SPEC] [--receipts MIX] [--carriers CARRIER]...
+           [--speed X|max] [--traffic CLASS]... [--priority strict|weighted]
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
@@ -90,7 +91,10 @@ GROUPS = {
       --routing failover
       a backup route that sends only while the one before it is down
   %(command)s 20000 --carrier-delay lognormal:mean=8,sd=20
-      the carrier's delay to the phone, and when each phone had it""",
+      the carrier's delay to the phone, and when each phone had it
+  %(command)s 35000 100 0.01 0 0 --carriers att=40%,cap=75/s \\
+      --carriers tmobile=30%,daily=2000 --carriers verizon=30%
+      recipients on carriers: a cap a second on AT&T, a day on T-Mobile""",
     "traffic": """\
   %(command)s 0 1 --traffic name=bulk,count=500,at=0 \\
       --traffic name=routine,rate=2000/h,for=1h
@@ -360,6 +364,13 @@ def build_parser(prog: str = "start.py",
         "shares adding up to 100%%, delivered=90%%,undeliverable=6%%,"
         "none=2%%,rejected=2%%, and optionally last ,delay=SHAPE after the "
         "phone had it; adds the stage confirmed (a delivered receipt)")
+    add("--carriers", metavar="CARRIER", type=carrier, action="append",
+        default=[],
+        help="the recipients' carriers, NAME=SHARE[,cap=R/s][,daily=N]"
+        "[,fail=P][,delay=SHAPE] (att=40%%,cap=75/s), repeatable, the "
+        "shares adding up to 100%%: a cap on sends to it a second, a cap "
+        "a day (the rest fail as daily-cap), a share it drops, its own "
+        "delay (last; needs --carrier-delay); counts reported apart")
     add = group["traffic"].add_argument
     add("--traffic", metavar="CLASS", type=traffic_class, action="append",
         default=[],

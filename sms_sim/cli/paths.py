@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from sms_sim.cli import specs
+from sms_sim.model.carriers import Carrier
 from sms_sim.model.config import SimulationConfig
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
@@ -68,14 +69,15 @@ def _same_path(path: str, other: str) -> bool:
 
 def open_log(parser: argparse.ArgumentParser, path: str | None,
              carrier: bool, routes: Sequence[str] = (),
-             classes: tuple[str, ...] = (), receipts: bool = False
-             ) -> CsvLog | None:
+             classes: tuple[str, ...] = (), receipts: bool = False,
+             carriers: Sequence[Carrier] = ()) -> CsvLog | None:
     """The log, emptied; ``check_outputs`` has made sure it may be.
     ``classes``: the names of ``--traffic``'s classes, if any."""
     if path is None:
         return None
     try:
-        return CsvLog.create(path, carrier, routes, classes, receipts)
+        return CsvLog.create(path, carrier, routes, classes, receipts,
+                             carriers)
     except OSError as error:
         parser.error(f"argument --log: cannot write {specs.echo(path)}: "
                      f"{CsvLog.reason(error)}")

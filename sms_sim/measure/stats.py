@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sms_sim.measure.carrier_tally import CarrierTally
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.measure.histogram import Histogram
@@ -26,6 +27,7 @@ from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.route import OUTAGE
 from sms_sim.model.traffic import Traffic
 from sms_sim.model.validation import MAX_RETRIES, at_most
 
@@ -76,7 +78,8 @@ class Stats:
                  sent_order: Ranked | None = None,
                  reached_order: Ranked | None = None,
                  send_factor: int = 1, traffic: Traffic | None = None,
-                 confirmed_order: Ranked | None = None) -> None:
+                 confirmed_order: Ranked | None = None,
+                 carriers: CarrierTally | None = None) -> None:
         """``send_factor``: the most drawn send times one attempt may take
         (``SimulationConfig.send_factor``).  ``traffic``: the run's
         classes, whose outcomes are counted apart.  ``confirmed_order``:
@@ -132,6 +135,7 @@ class Stats:
         self._outage_lost = [[0] * len(g.outages) for g in groups]
         """Of those, the last attempts of messages that failed for good."""
         self._traffic = traffic
+        self._carriers = carriers
         self._by_class: tuple[list[int], ...] | None = (
             None if traffic is None
             else tuple([0] * len(traffic.classes) for _ in range(3)))
@@ -156,6 +160,9 @@ class Stats:
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of results.  Runs once per attempt: names are
         bound locally, and counters written back once."""
+        if self._carriers is not None:  # --carriers: read twice
+            results = list(results)
+            self._carriers.add(results)
         attempts, sent, failed = self._attempts, self._sent, self._failed
         units, scales = self._send_units, self._unit_scale
         by_attempts = self._by_attempts
@@ -174,7 +181,7 @@ class Stats:
              cause, receipt, receipt_s) in results:
             if done > latest:
                 latest = done
-            if cause is not None:  # an outage ended it
+            if cause == OUTAGE:  # not a carrier's daily cap
                 self._count_outage(group, done, outcome)
             if send_s is not None:
                 attempts[group] += 1
@@ -417,6 +424,8 @@ class Stats:
             confirmed_curves=self._curves(
                 tally.confirmed, self._confirmed_order, (),
                 reach_until_s) if tally else (),
+            carriers=() if self._carriers is None
+            else self._carriers.counts(),
             forms=self._form_counts(), classes=self._class_counts(
                 math.inf if self.processed == self.total
                 else sim_elapsed_s))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import Progress, finite_rate
@@ -102,6 +103,8 @@ class Summary(Progress):
     forms: tuple[FormCount, ...] = ()
     """The messages with an outcome, by their form."""
     classes: tuple[ClassCounts, ...] = ()
+    carriers: tuple[CarrierCounts, ...] = ()
+    """With ``--carriers``: each carrier's messages, by how they ended."""
     """With ``--traffic``: each class's messages, by how they ended."""
     receipts: tuple[tuple[str, int], ...] = ()
     """With receipts, ``(state, messages)`` for each of their final

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import RANDOM_MOST_SEGMENTS
+from sms_sim.model.carriers import Carrier, check_carriers
 from sms_sim.model.receipts import Receipts
 from sms_sim.model.texts import Texts
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
@@ -121,6 +122,9 @@ class SimulationConfig:
     """How senders choose among the classes ready (``PRIORITIES``)."""
     receipts: Receipts | None = None
     """The delivery receipts' mix and delay; None: not modelled."""
+    carriers: tuple[Carrier, ...] = ()
+    """The recipients' carriers (``--carriers``); none for a run that
+    does not model them."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.num_messages <= MAX_MESSAGES:
@@ -154,6 +158,10 @@ class SimulationConfig:
         if self.priority not in PRIORITIES:
             raise ConfigError("priority", " or ".join(PRIORITIES),
                               self.priority)
+        check_carriers(self.carriers)
+        if self.carrier is None and any(c.delay for c in self.carriers):
+            raise ConfigError("carriers", "delay= with --carrier-delay, "
+                              "the other carriers' delay", "delay=")
         names = [klass.name for klass in self.classes]
         for index, name in enumerate(names):
             if name in names[:index]:

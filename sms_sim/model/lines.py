@@ -74,22 +74,31 @@ class Lines:
         and that could not start within it of its arrival expires (at
         that moment, or as its retry falls due), and the next is taken."""
         taken = self._take(earliest_s, retries)
-        validity = self._validity
-        if validity is None:
+        if self._validity is None:
             return taken
         while taken is not None:
-            message = taken.message
-            valid_s = message.arrived_s + validity[message.class_index]
-            if taken.start_s <= at_most(valid_s):
+            if not self.lapsed(taken):
                 return taken
-            self.expired.append(Result(
-                message=message, group=NO_GROUP, sender=0,
-                attempts=taken.attempt - 1, send_s=None,
-                done_at_s=max(valid_s, taken.ready_s),
-                spent_s=taken.spent_s, outcome=EXPIRED, reached_at_s=None))
-            self._unserved(message)
             taken = self._take(earliest_s, retries)
         return None
+
+    def lapsed(self, taken: Taken) -> bool:
+        """Whether ``taken`` could not start within its class's validity
+        of its arrival; if so, it expires (in ``expired``)."""
+        validity = self._validity
+        if validity is None:
+            return False
+        message = taken.message
+        valid_s = message.arrived_s + validity[message.class_index]
+        if taken.start_s <= at_most(valid_s):
+            return False
+        self.expired.append(Result(
+            message=message, group=NO_GROUP, sender=0,
+            attempts=taken.attempt - 1, send_s=None,
+            done_at_s=max(valid_s, taken.ready_s),
+            spent_s=taken.spent_s, outcome=EXPIRED, reached_at_s=None))
+        self._unserved(message)
+        return True
 
     def _unserved(self, message: Message) -> None:
         """``message`` was taken but not sent (``priority.py`` counts the

@@ -139,6 +139,13 @@ def carrier_draw(seed: int, attempt: int) -> float:
     return (_wyrand(seed, 2 * attempt - 1) >> 32) * DRAW_UNIT
 
 
+def recipient_draw(seed: int) -> float:
+    """The draw, uniform in [0, 1), of the carrier a message's recipient
+    is on (``carriers.py``).  Output 0 of the message's generator, which
+    nothing else reads: runs without carriers keep every figure."""
+    return (_wyrand(seed, 0) >> 32) * DRAW_UNIT
+
+
 RECEIPT_OUTPUT = 1 << 40
 """The output of a message's generator that decides its delivery receipt
 (``receipts.py``): far beyond any attempt's, ``2 * (MAX_RETRIES + 1)``,

@@ -20,7 +20,8 @@ The rules, each a line of :meth:`Schedule._decide`:
   slots of each, and k times its drawn send time;
 - a send that could start at ``t`` takes a retry due by ``t`` (the
   earliest first), else the next fresh message, else the earliest retry,
-  whenever it falls due (``--traffic``: ``lines.py``, ``priority.py``);
+  whenever it falls due (``--traffic``: ``lines.py``, ``priority.py``;
+  ``--carriers``: ``carriers.py``);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
 - no attempt starts after the deadline: once the sender free first could
@@ -54,6 +55,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from sms_sim.model.carriers import Carrier, lines_of
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.expiry import expiries, span
 from sms_sim.model.gateway import Gateway
@@ -154,7 +156,8 @@ class Schedule:
                  ranks: Sequence[int] = (), per_segment: bool = False,
                  routing: str = "spread", keep_phones: bool = True,
                  classes: Sequence[TrafficClass] = (),
-                 priority: str = STRICT, receipts: Receipts | None = None
+                 priority: str = STRICT, receipts: Receipts | None = None,
+                 carriers: Sequence[Carrier] = ()
                  ) -> None:
         self._lock = threading.Lock()
         routes, self._routed = routes_of(groups, routing)
@@ -170,8 +173,11 @@ class Schedule:
                            for i in range(group.count)]
         self._turn = len(self._free)
         # Phones only for the log: a retry holds what the model needs.
-        self._retries, self._lines = lines_for(fresh, classes, priority,
-                                               keep_phones)
+        self._retries, lines = lines_for(fresh, classes, priority,
+                                         keep_phones)
+        # --carriers: a line per carrier, over that one (carriers.py).
+        self._lines, self._carriers = lines_of(fresh, lines, carriers,
+                                               carrier, per_segment)
         self._source = fresh
         self._fresh: Iterator[Message] = iter(())
         self._fresh_done = False
@@ -215,7 +221,7 @@ class Schedule:
         free, retries, fresh = self._free, self._retries, self._fresh
         gap_s, latest_s = self._gap_s, self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
-        routed, lines = self._routed, self._lines
+        routed, lines, carriers = self._routed, self._lines, self._carriers
         receipt = self._receipt  # a flag, set once
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
@@ -259,6 +265,10 @@ class Schedule:
                         turn += 1
                         heapq.heapreplace(free, (wait_s, turn, index, profile))
                         continue
+                    if carriers is not None and carriers.over_daily(start):
+                        failed.append(carriers.refused(profile.group, index))
+                        first_s, last_s = span(failed[-1:], first_s, last_s)
+                        continue  # refused at once: its sender stays free
                 elif retries.first_s <= earliest:
                     _, message, attempt, spent_s = retries.pop()
                     start = earliest
@@ -298,6 +308,8 @@ class Schedule:
                 if per_segment:
                     send_s *= slots
                 fail = (bits & LOW_BITS) * DRAW_UNIT
+                rate = profile.failure_rate if carriers is None \
+                    else carriers.failure_rate(profile.failure_rate)
                 done_s = start + send_s
                 if routed:
                     cut_s = profile.route.cut_s(start, done_s)
@@ -317,15 +329,16 @@ class Schedule:
                 # slower on this path (benchmarks/micro.py, case
                 # result_by_position).  The fields in Result's order;
                 # test_schedule checks each by value.
-                if fail >= profile.failure_rate:
+                if fail >= rate:
                     head_s = free[0][0]
                     if done_s <= head_s:
                         sent_known.append(done_s)
                     else:
                         heapq.heappush(sent_waiting, done_s)
                     reached_s = None
-                    if carrier is not None:
-                        reached_s = done_s + carrier(
+                    delay = carrier if carriers is None else carriers.sent()
+                    if delay is not None:
+                        reached_s = done_s + delay(
                             carrier_draw(message.seed, attempt))
                         if reached_s <= head_s:
                             reached_known.append(reached_s)
@@ -339,7 +352,7 @@ class Schedule:
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, self._after_failure(
                             message, attempt, done_s, spent_s, fail,
-                            profile.failure_rate), None,
+                            rate), None,
                         None if fail >= 0.0 else OUTAGE))
         finally:
             self._next_slot_s, self._turn = slot_s, turn

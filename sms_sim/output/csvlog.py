@@ -6,6 +6,7 @@ import errno
 import os
 from collections.abc import Iterable, Sequence
 
+from sms_sim.model.carriers import Carrier, Recipients
 from sms_sim.model.result import RETRY, Result
 
 
@@ -45,11 +46,13 @@ class CsvLog:
     TRAFFIC_COLUMNS = ("class", "arrived_at_s")
     """The columns a run with ``--traffic`` adds: the message's class, and
     the simulated moment it arrived."""
+    CARRIERS_COLUMN = "carrier"
+    """The column a run with ``--carriers`` adds: the recipient's."""
 
     def __init__(self, fd: int, path: str, carrier: bool = False,
                  routes: Sequence[str] = (),
-                 classes: tuple[str, ...] = (), receipts: bool = False
-                 ) -> None:
+                 classes: tuple[str, ...] = (), receipts: bool = False,
+                 carriers: Sequence[Carrier] = ()) -> None:
         self._fd = fd
         self._receipts = receipts
         self._path = path
@@ -59,17 +62,20 @@ class CsvLog:
         self._route_cells = [f",{name}" for name in routes] + [","] \
             if routes else None
         self._classes = classes
+        self._carrier_of = Recipients(carriers).of if carriers else None
+        self._carrier_cells = [f",{c.name}" for c in carriers]
         columns = self.COLUMNS + ((self.CARRIER_COLUMN,) if carrier else ()) \
             + ((self.ROUTE_COLUMN,) if routes else ()) \
             + (self.TRAFFIC_COLUMNS if classes else ()) \
-            + (self.RECEIPT_COLUMNS if receipts else ())
+            + (self.RECEIPT_COLUMNS if receipts else ()) \
+            + ((self.CARRIERS_COLUMN,) if carriers else ())
         self._write(",".join(columns) + "\n")
 
     @classmethod
     def create(cls, path: str, carrier: bool = False,
                routes: Sequence[str] = (),
-               classes: tuple[str, ...] = (), receipts: bool = False
-               ) -> CsvLog:
+               classes: tuple[str, ...] = (), receipts: bool = False,
+               carriers: Sequence[Carrier] = ()) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -77,7 +83,8 @@ class CsvLog:
                      | os.O_NONBLOCK, 0o666)
         try:
             os.set_blocking(fd, True)
-            return cls(fd, path, carrier, routes, classes, receipts)
+            return cls(fd, path, carrier, routes, classes, receipts,
+                       carriers)
         except OSError:
             os.close(fd)
             raise
@@ -87,13 +94,15 @@ class CsvLog:
         of the attempt that ended it: empty for a message that expired
         waiting for an attempt to start."""
         routes, receipts = self._route_cells, self._receipts
+        carrier_of, cells = self._carrier_of, self._carrier_cells
         rows = [f"{r.message.id},{r.message.phone},{_sender_columns(r)},"
                 f"{r.attempts},{r.outcome},{r.spent_s:.9g},{r.done_at_s:.9g},"
                 f"{r.message.form.encoding},{r.message.form.segments}"
                 f"{_reached_column(r) if self._carrier else ''}"
                 f"{'' if routes is None else routes[r.group]}"
                 f"{self._traffic_columns(r) if self._classes else ''}"
-                f"{_receipt_columns(r) if receipts else ''}\n"
+                f"{_receipt_columns(r) if receipts else ''}"
+                f"{cells[carrier_of(r.message)] if carrier_of else ''}\n"
                 for r in results if r.outcome != RETRY]
         if rows:
             self._write("".join(rows))

@@ -123,6 +123,11 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
                          "not_arrived": k.not_arrived}
                         for k in snap.classes]}
            if snap.classes else {}),
+        **({"carriers": [{"name": c.name, "sent": c.sent,
+                          "failed": c.failed, "expired": c.expired,
+                          "daily_cap": c.daily_cap}
+                         for c in snap.carriers]}
+           if snap.carriers else {}),
         "groups": [
             {
                 "senders": g.group.count,

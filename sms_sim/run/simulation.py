@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from itertools import chain
 
 from sms_sim.measure.curve import moment_ranks
+from sms_sim.measure.carrier_tally import CarrierTally
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
@@ -87,7 +88,8 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                         config.per_segment, config.routing,
                         keep_phones=sink is not None,
                         classes=config.classes, priority=config.priority,
-                        receipts=config.receipts)
+                        receipts=config.receipts,
+                        carriers=config.carriers)
     monitor = Monitor(Stats(total, config.groups, config.speed,
                             config.seed, carrier=config.carrier is not None,
                             checkpoints=checkpoints,
@@ -96,7 +98,9 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                             send_factor=config.send_factor,
                             traffic=traffic,
                             confirmed_order=None if config.receipts is None
-                            else schedule.confirmed_order),
+                            else schedule.confirmed_order,
+                            carriers=CarrierTally(config.carriers)
+                            if config.carriers else None),
                       channels, pacing, config.interval_s,
                       on_progress, sink,
                       0.0 if started_at is None else clock.start - started_at)

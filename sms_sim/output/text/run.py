@@ -244,6 +244,12 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
         *([f"not yet arrived {count_text(k.not_arrived)}"]
           if k.not_arrived else [])])
         for index, k in enumerate(snap.classes)]
+    rows += [("" if index else "carriers", [
+        f"{style.bold(c.name)} sent {count_text(c.sent)}",
+        f"failed {count_text(c.failed)}"
+        + (f" (daily cap {count_text(c.daily_cap)})" if c.daily_cap
+           else ""), f"expired {count_text(c.expired)}"])
+        for index, c in enumerate(snap.carriers)]
     if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
         rows.append(("attempts", [
             *(f"{n}: {count_text(c)}" for n, c in snap.attempts),
