@@ -131,7 +131,8 @@ def test_a_config_of_bad_carriers_is_refused(
 
 
 SEEDED = ["300", "0", "--senders",
-          "name=main,count=3,mean=0.02,dev=0.01,fail=0.2,down=1+0.5",
+          "name=main,count=3,mean=0.02,dev=0.01,fail=0.2,down=1+0.5,"
+          "detect=0.1",
           "--senders", "name=spare,count=1,mean=0.02,dev=0.01,fail=0.2",
           "--routing", "failover", "--retries", "2", "--backoff",
           "0.01:0.05", "--seed", "17", "--carrier-delay",
@@ -139,8 +140,8 @@ SEEDED = ["300", "0", "--senders",
           "--carriers", "att=40%,cap=75/s,fail=0.1",
           "--carriers", "tmobile=30%,daily=60,delay=uniform:mean=3,dev=1",
           "--carriers", "verizon=30%,cap=100/s"]
-"""Two routes, an outage, failover, retries, three carriers with caps, a
-daily cap, a drop share and a delay of its own."""
+"""Two routes, an outage noticed late, failover, retries, three carriers
+with caps, a daily cap, a drop share and a delay of its own."""
 SPEEDS = ("20", "1000", "max")
 
 
@@ -182,6 +183,7 @@ def test_a_seed_fixes_every_figure_with_carriers_at_any_speed() -> None:
     tmobile = carriers[1]
     assert tmobile["sent"] == 60 and tmobile["daily_cap"] > 0
     assert summary["retries"]  # all in play
+    assert {row["route"] for row in logged} >= {"main", "spare"}
 
 
 def test_runs_without_carriers_have_no_carrier_column(tmp_path: Path
