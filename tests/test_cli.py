@@ -17,17 +17,17 @@ import pytest
 
 from sms_sim import __version__
 from sms_sim.cli import main as cli
+from sms_sim.cli.help_text import DESCRIPTION, EPILOG, GROUPS, HELP_COLUMNS
 from sms_sim.cli.options import Options, parse_options
-from sms_sim.cli.parser import (DESCRIPTION, EPILOG, GROUPS, HELP_COLUMNS,
-                                build_parser)
+from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import same_file
 from sms_sim.cli.signals import STOP_SIGNALS
 from sms_sim.cli.status import ExitStatus
 from sms_sim.measure.checks import Check, min_delivered
 from sms_sim.measure.stats import Stats
 from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
-from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.encoding import ONE_GSM7
+from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import Message
 from sms_sim.model.result import FAILED, SENT, Result

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from sms_sim import __version__
+from sms_sim.cli.help_text import GROUPS, HELP_COLUMNS
 from sms_sim.cli.options import parse_options
-from sms_sim.cli.parser import GROUPS, HELP_COLUMNS, build_parser
+from sms_sim.cli.parser import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 

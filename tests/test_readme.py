@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sms_sim.cli.parser import GROUPS, build_parser
+from sms_sim.cli.help_text import GROUPS
+from sms_sim.cli.parser import build_parser
 from sms_sim.cli.status import ExitStatus
 from sms_sim.run import tuning
 from tests.background import BACKGROUND

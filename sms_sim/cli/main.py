@@ -19,8 +19,7 @@ from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import open_log
 from sms_sim.cli.status import (UNEXPLAINED_STOP, Ending, ExitStatus,
-                                exit_status, no_report, report_written,
-                                say)
+                                exit_status, no_report, report_written, say)
 from sms_sim.measure.curve import marks
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from sms_sim.cli import specs
-from sms_sim.cli.parser import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
-                                DEFAULT_SENDERS, Parser)
+from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
+                                   DEFAULT_SENDERS)
+from sms_sim.cli.parser import Parser
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import (Check, min_confirmed, min_delivered,
