@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sms_sim.cli import route_specs, specs
+from sms_sim.cli import plan_specs, route_specs
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
@@ -327,10 +327,10 @@ def test_a_routes_setting_is_set_in_its_own_group() -> None:
 
 
 def test_a_sweep_of_an_outages_length() -> None:
-    sweep = specs.sweep("primary.down=2m+0..10m/5m")
-    assert sweep == specs.Sweep("primary.down", (0.0, 300.0, 600.0),
-                                down_start_s=120.0)
-    assert specs.sweep("primary.down=1m,2m").down_start_s is None
+    sweep = plan_specs.sweep("primary.down=2m+0..10m/5m")
+    assert sweep == plan_specs.Sweep("primary.down", (0.0, 300.0, 600.0),
+                                     down_start_s=120.0)
+    assert plan_specs.sweep("primary.down=1m,2m").down_start_s is None
     moved = with_outage_start(ROUTED, "primary.down", 1.5)
     assert moved.groups[0].outages == (Outage(1.5, 2.0), Outage(5.0, 0.5))
     assert with_value(moved, "primary.down", 3.0).groups[0].outages == (

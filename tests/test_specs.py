@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sms_sim.cli import specs
+from sms_sim.cli import plan_specs, specs
 from sms_sim.model.config import UNPACED, SenderGroup
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import Latency
@@ -483,7 +483,7 @@ def test_a_csv_column_that_is_not_there_is_named(tmp_path: Path) -> None:
     ("1@1.5h", Target(1.0, 5400.0)), ("0.5@30s", Target(0.5, 30.0)),
     ("1e-3@1", Target(0.001, 1.0))])
 def test_a_target_is_a_share_by_a_time(text: str, target: Target) -> None:
-    assert specs.target(text) == target
+    assert plan_specs.target(text) == target
 
 
 @pytest.mark.parametrize("text, message", [
@@ -500,7 +500,7 @@ def test_a_target_is_a_share_by_a_time(text: str, target: Target) -> None:
     ("0.9@soon", f"'0.9@soon': TIME {U} 'soon'"),
     ("0.9@", f"'0.9@': TIME {U} ''")])
 def test_a_bad_target_names_its_part(text: str, message: str) -> None:
-    assert error(specs.target, text).startswith(message)
+    assert error(plan_specs.target, text).startswith(message)
 
 
 @pytest.mark.parametrize("text, check", [
@@ -540,13 +540,13 @@ def test_a_bad_reach_check_names_its_part(text: str, message: str) -> None:
     ("Max-Rate=100", "max-rate", (100.0,))])  # a name in any case
 def test_a_sweep_is_a_name_and_its_values(
         text: str, name: str, values: tuple[float, ...]) -> None:
-    assert specs.sweep(text) == specs.Sweep(name, values)
+    assert plan_specs.sweep(text) == plan_specs.Sweep(name, values)
 
 
 @pytest.mark.parametrize("text", ["speed=1,2", "senders", "sender=1",
                                   "=1,2", "", "a.fail=1", "1.count=1"])
 def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
-    assert error(specs.sweep, text) == (
+    assert error(plan_specs.sweep, text) == (
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
         "senders, tps, max-rate, retries, deadline, mean, fail, permanent, "
         "carrier-mean, or ROUTE.count, ROUTE.tps, ROUTE.mean or ROUTE.down, "
@@ -560,18 +560,18 @@ def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
 ])
 def test_a_sweep_of_a_routes_setting(text: str, name: str,
                                      values: tuple[float, ...]) -> None:
-    assert specs.sweep(text) == specs.Sweep(name, values)
+    assert plan_specs.sweep(text) == plan_specs.Sweep(name, values)
 
 
 def test_a_routes_count_is_swept_in_whole_senders() -> None:
-    assert "must be an integer" in error(specs.sweep, "a.count=1.5")
+    assert "must be an integer" in error(plan_specs.sweep, "a.count=1.5")
 
 
 @pytest.mark.parametrize("text, name", [("senders", "senders"),
                                         ("Backup.TPS", "backup.tps"),
                                         ("b.count", "b.count")])
 def test_a_solved_setting(text: str, name: str) -> None:
-    assert specs.solve_name(text) == name
+    assert plan_specs.solve_name(text) == name
 
 
 @pytest.mark.parametrize("text, message", [
@@ -597,12 +597,12 @@ def test_a_solved_setting(text: str, name: str) -> None:
     ("tps=1..5/x", "STEP must be a number, got 'x'"),
     ("senders=1..1_000_000", "1,000,000 values; at most 1,000")])
 def test_a_bad_sweep_is_named(text: str, message: str) -> None:
-    assert error(specs.sweep, text).startswith(f"{text!r}: {message}")
+    assert error(plan_specs.sweep, text).startswith(f"{text!r}: {message}")
 
 
 def test_a_range_of_a_thousand_values_is_the_most() -> None:
-    assert len(specs.sweep("retries=1..1000").values) == 1000
-    assert error(specs.sweep, "retries=1..1001").endswith(
+    assert len(plan_specs.sweep("retries=1..1000").values) == 1000
+    assert error(plan_specs.sweep, "retries=1..1001").endswith(
         "1,001 values; at most 1,000")
 
 
@@ -618,7 +618,7 @@ def test_a_range_of_a_thousand_values_is_the_most() -> None:
     # finite bounds, but more values than a float can count
     ("max-rate=0.1..1e308/1e-300", "too many values; at most 1,000")])
 def test_a_sweep_value_must_be_finite(text: str, message: str) -> None:
-    assert error(specs.sweep, text) == f"{text!r}: {message}"
+    assert error(plan_specs.sweep, text) == f"{text!r}: {message}"
 
 
 INTEGER_IN_SWEEP = ("must be an integer in digits, without a leading 0 (1000 "
@@ -635,7 +635,7 @@ INTEGER_IN_SWEEP = ("must be an integer in digits, without a leading 0 (1000 "
     ("senders=1,000", "000"), ("retries=0,05", "05")])
 def test_a_swept_count_is_an_integer_as_its_option_takes(text: str,
                                                          bad: str) -> None:
-    assert error(specs.sweep, text).endswith(
+    assert error(plan_specs.sweep, text).endswith(
         f"{INTEGER_IN_SWEEP} {bad!r}")
 
 

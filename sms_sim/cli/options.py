@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from sms_sim.cli import specs
+from sms_sim.cli import plan_specs, specs
 from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                    DEFAULT_SENDERS)
 from sms_sim.cli.parser import Parser
@@ -78,7 +78,7 @@ class Options:
     log: str | None
     report: str | None
     runs: int | None
-    sweep: specs.Sweep | None
+    sweep: plan_specs.Sweep | None
     target: Target | None
     solve: str | None
     jobs: int

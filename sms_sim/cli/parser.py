@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
-from sms_sim.cli import receipt_specs, route_specs, specs
+from sms_sim.cli import plan_specs, receipt_specs, route_specs, specs
 from sms_sim.cli.carrier_specs import carrier
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.cli.traffic_specs import traffic_class
@@ -341,7 +341,7 @@ def build_parser(prog: str = "start.py",
     add("--runs", metavar="R", type=specs.runs, default=None,
         help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
         "from --seed: each figure's mean, 95%% interval, min and max")
-    add("--sweep", metavar="NAME=VALUES", type=specs.sweep, action=_Once,
+    add("--sweep", metavar="NAME=VALUES", type=plan_specs.sweep, action=_Once,
         default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
@@ -350,10 +350,10 @@ def build_parser(prog: str = "start.py",
         "outage's length (primary.down=2m+0..10m/2m); a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
-    add("--target", metavar="SHARE@TIME", type=specs.target, default=None,
+    add("--target", metavar="SHARE@TIME", type=plan_specs.target, default=None,
         help="with --solve: the share of all messages to be delivered "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
-    add("--solve", metavar="NAME", default=None, type=specs.solve_name,
+    add("--solve", metavar="NAME", default=None, type=plan_specs.solve_name,
         help=f"with --target: find the least value of NAME, one of "
         f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "
         "(backup.tps), that meets it (in every run, with "

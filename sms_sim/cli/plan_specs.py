@@ -1,0 +1,125 @@
+"""The command line's values of a plan: a target (``SHARE@TIME``), a sweep
+(``NAME=VALUES``) and the setting a search solves for, each with a
+one-line error that says what is allowed (see ``specs.py``)."""
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
+                               finite, number, seconds)
+from sms_sim.plan.settings import (ROUTE_SETTING, SOLVE_NAMES, SWEEP_NAMES,
+                                   base_name)
+from sms_sim.plan.target import Target
+
+
+def target(text: str) -> Target:
+    """``SHARE@TIME``: a share of all messages, by a simulated time."""
+    share_text, at, time_text = text.partition("@")
+    if not at:
+        fail(f"must be SHARE@TIME (0.95@20m), got {echo(text)}")
+    value = _field(text, "SHARE", number, share_text, {})
+    if not 0 < value <= 1:
+        fail(f"{echo(text)}: SHARE must be a number > 0 and at most 1, got "
+             f"{value!r}")
+    return Target(value, _field(text, "TIME", duration, time_text, {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """``--sweep NAME=V1,V2,...``: a setting and its values, in order."""
+
+    name: str
+    values: tuple[float, ...]
+    spread_follows: bool = False
+    """A swept mean sets the spread too (``DEFAULT_SPREAD`` of it), as a
+    mean given alone does."""
+    down_start_s: float | None = None
+    """A swept outage's start (``primary.down=2m+0..10m/2m``), if given:
+    the values are its lengths."""
+
+
+def sweep(text: str) -> Sweep:
+    """``NAME=V1,V2,...`` or ``NAME=FIRST..LAST/STEP``, with NAME one of
+    ``SWEEP_NAMES``.  Times take s, m or h."""
+    name, equals, rest = text.partition("=")
+    name = name.strip().lower()
+    if not equals or not (name in SWEEP_NAMES
+                          or ROUTE_SETTING.fullmatch(name)):
+        fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
+             f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps, "
+             f"ROUTE.mean or ROUTE.down, got {echo(text)}")
+    base = base_name(name)
+    start_s = None
+    if base == "down" and "+" in rest:  # START+LENGTHS
+        start_text, _, rest = rest.partition("+")
+        start_s = _field(text, "START", seconds, start_text, {})
+    parse: Callable[[str], float] = (
+        _swept_integer if base in INTEGER_SWEEPS
+        else duration if base == "deadline"
+        else functools.partial(finite, parse=seconds)
+        if base in ("mean", "down", "carrier-mean") else finite)
+    if not rest.strip():
+        fail(f"{echo(text)}: no values to sweep")
+    if ".." in rest:
+        values = _range(text, rest, parse)
+    else:
+        items = [item.strip() for item in rest.split(",")]
+        if "" in items:
+            fail(f"{echo(text)}: a value is empty (two commas in a row, or "
+                 f"one at an end)")
+        values = [_field(text, "a value", parse, item, {}) for item in items]
+    if len(set(values)) < len(values):
+        fail(f"{echo(text)}: a value is given twice")
+    return Sweep(name, tuple(values), down_start_s=start_s)
+
+
+def solve_name(text: str) -> str:
+    """A setting ``--solve`` searches: one of ``SOLVE_NAMES``, or a route's
+    ``count`` or ``tps`` (``backup.tps``)."""
+    name = text.strip().lower()
+    route = ROUTE_SETTING.fullmatch(name)
+    if name not in SOLVE_NAMES and (route is None
+                                    or route.group(2) in ("mean", "down")):
+        fail(f"must be one of {', '.join(SOLVE_NAMES)}, or ROUTE.count or "
+             f"ROUTE.tps, got {echo(text)}")
+    return name
+
+
+MAX_SWEEP_VALUES = 1000
+INTEGER_SWEEPS = ("senders", "retries")
+"""The swept settings that count, and so take integers alone."""
+
+
+def _swept_integer(text: str) -> float:
+    """An integer as :func:`integer` reads one, less the commas, which
+    separate a sweep's values: ``senders=1,000`` is refused for its
+    ``000`` rather than run with 0 senders."""
+    if not SWEPT_INTEGER.fullmatch(text):
+        fail(f"must be an integer in digits, without a leading 0 (1000 or "
+             f"1_000: commas separate the values), got {echo(text)}")
+    return float(int(text))
+
+
+def _range(text: str, rest: str, parse: Callable[[str], float]
+           ) -> list[float]:
+    bounds, slash, step_text = rest.partition("/")
+    first_text, _, last_text = bounds.partition("..")
+    first = _field(text, "FIRST", parse, first_text, {})
+    last = _field(text, "LAST", parse, last_text, {})
+    step = _field(text, "STEP", parse, step_text, {}) if slash else 1.0
+    if not (step > 0 and math.isfinite(step)) or last < first:
+        fail(f"{echo(text)}: must be FIRST..LAST/STEP with FIRST <= LAST "
+             f"and STEP > 0")
+    span = (last - first) / step
+    if not math.isfinite(span):
+        fail(f"{echo(text)}: too many values; at most {MAX_SWEEP_VALUES:,}")
+    count = math.floor(span + 1e-9) + 1
+    if count > MAX_SWEEP_VALUES:
+        fail(f"{echo(text)}: {count:,} values; at most "
+             f"{MAX_SWEEP_VALUES:,}")
+    # Rounded to 12 digits: 0.1..0.3/0.1 is 0.1, 0.2, 0.3, not
+    # 0.30000000000000004.
+    return [float(f"{first + step * k:.12g}") for k in range(count)]
