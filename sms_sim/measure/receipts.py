@@ -8,9 +8,11 @@ exact from the schedule's ranking, as the other stages' are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sms_sim.model.receipts import DELIVERED, STATES
 from sms_sim.model.validation import at_most
+from sms_sim.measure.curve import Curve
 from sms_sim.measure.histogram import Histogram
 
 MOMENTS = (1e-7, 1e9)
@@ -51,3 +53,14 @@ class ReceiptTally:
     def confirmed_by(self, sim_s: float) -> int:
         """Delivered receipts back by simulated ``sim_s``."""
         return round(self.confirmed.count_upto(sim_s))
+
+    def fields(self, at_shares: tuple[float | None, ...],
+               curves: tuple[Curve, ...], until_s: float) -> dict[str, Any]:
+        """The summary's receipt fields, given the confirmed moments of
+        the report's shares and the curves (``Stats`` ranks them as the
+        other stages'), none after ``until_s``."""
+        confirmed = self.confirmed
+        return {"receipts": self.counts, "confirmed_at": at_shares,
+                "last_confirmed_s": min(confirmed.max, until_s)
+                if confirmed.count else None,
+                "confirmed_curves": curves}

@@ -415,15 +415,11 @@ class Stats:
             if self.carrier else (),
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c),
-            receipts=tally.counts if tally else (),
-            confirmed_at=_upto(self._at_ranks(
-                tally.confirmed, self._confirmed_order, shares),
-                reach_until_s) if tally and self.total else (),
-            last_confirmed_s=min(tally.confirmed.max, reach_until_s)
-            if tally and tally.confirmed.count else None,
-            confirmed_curves=self._curves(
-                tally.confirmed, self._confirmed_order, (),
-                reach_until_s) if tally else (),
+            **({} if tally is None or not self.total else tally.fields(
+                _upto(self._at_ranks(tally.confirmed, self._confirmed_order,
+                                     shares), reach_until_s),
+                self._curves(tally.confirmed, self._confirmed_order, (),
+                             reach_until_s), reach_until_s)),
             carriers=() if self._carriers is None
             else self._carriers.counts(),
             forms=self._form_counts(), classes=self._class_counts(
