@@ -191,6 +191,27 @@ def test_strict_priority_the_issues_hand_computed_case() -> None:
         "alert": [3.0, 4.0, 5.0]}
 
 
+def test_each_class_has_its_times_from_arrival() -> None:
+    """The hand case's figures: the alert, in at 2.5 and sent at 4, 5
+    and 6, took 1.5, 2.5 and 3.5 s from arrival (mean 2.5), of which it
+    waited 0.5, 1.5 and 2.5 s; bulk's sends end at 1, 2, 3, 7, ..., 13
+    (mean 7.6), each after waiting 1 s less."""
+    _, cfg = traffic_run(HAND)
+    snap = run_bounded(cfg).snapshot
+    bulk, alert = snap.classes
+    assert alert.after is not None and alert.waiting is not None
+    # Means to the nanosecond, maxima exact.
+    assert alert.after.mean_s == pytest.approx(2.5, abs=1e-9)
+    assert alert.waiting.mean_s == pytest.approx(1.5, abs=1e-9)
+    assert (alert.after.max_s, alert.waiting.max_s) == (3.5, 2.5)
+    assert alert.after.p50_s == pytest.approx(2.5, rel=0.005)
+    assert bulk.after is not None and bulk.waiting is not None
+    assert bulk.after.mean_s == pytest.approx(7.6)
+    assert bulk.waiting.mean_s == pytest.approx(6.6)
+    assert bulk.after.p95_s == bulk.after.max_s == 13.0
+    assert bulk.after.p50_s == pytest.approx(8.0, rel=0.005)  # the 5th
+
+
 def test_weighted_priority_with_equal_weights_by_hand() -> None:
     """Equal weights: bulk has had 3 sends when the alert arrives, and
     the alert starts level with it (3), not with the credit of its idle
@@ -421,6 +442,9 @@ def test_a_seed_fixes_every_figure_of_traffic_at_any_speed(
                                          for row in mine)
     alert = [row for row in logged if row["class"] == "alert"]
     assert {row["arrived_at_s"] for row in alert} == {"0.3"}
+    after = max(float(row["delivered_at_s"]) - float(row["arrived_at_s"])
+                for row in alert if row["outcome"] == "sent")
+    assert classes[2]["sent_after_s"]["max"] == pytest.approx(after)
 
 
 def usage_error(*args: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sms_sim.measure.carrier_tally import CarrierTally
+from sms_sim.measure.classes import ClassFigures
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve)
 from sms_sim.measure.histogram import Histogram
@@ -31,8 +32,6 @@ from sms_sim.model.route import OUTAGE
 from sms_sim.model.traffic import Traffic
 from sms_sim.model.validation import MAX_RETRIES, at_most
 
-OUTCOMES = (SENT, FAILED, EXPIRED)
-"""The outcomes of a message, in the order its class's counts keep."""
 SEND_DECADES = 11
 """Orders of magnitude of send times that the send histogram resolves, to
 the longest send any group allows; shorter ones share its first bucket
@@ -136,10 +135,7 @@ class Stats:
         """Of those, the last attempts of messages that failed for good."""
         self._traffic = traffic
         self._carriers = carriers
-        self._by_class: tuple[list[int], ...] | None = (
-            None if traffic is None
-            else tuple([0] * len(traffic.classes) for _ in range(3)))
-        """Messages sent, failed and expired, by their class."""
+        self._classes = None if traffic is None else ClassFigures(traffic)
         self.expired = 0
         self.retries = 0
         self.retrying = 0
@@ -160,9 +156,12 @@ class Stats:
     def add(self, results: Iterable[Result]) -> None:
         """Count a batch of results.  Runs once per attempt: names are
         bound locally, and counters written back once."""
-        if self._carriers is not None:  # --carriers: read twice
-            results = list(results)
-            self._carriers.add(results)
+        if self._carriers is not None or self._classes is not None:
+            results = list(results)  # read more than once
+            if self._carriers is not None:  # --carriers
+                self._carriers.add(results)
+            if self._classes is not None:  # --traffic
+                self._classes.add(results)
         attempts, sent, failed = self._attempts, self._sent, self._failed
         units, scales = self._send_units, self._unit_scale
         by_attempts = self._by_attempts
@@ -175,7 +174,6 @@ class Stats:
             self.latest_s, self.retries, self.retrying, self.expired)
         first, first_failed = self.first_attempts, self.first_attempt_failed
         sent_forms, failed_forms, expired_forms = self._forms
-        by_class = self._by_class
         receipts: list[tuple[str, float | None]] = []
         for (message, group, _, tries, send_s, done, _, outcome, reach,
              cause, receipt, receipt_s) in results:
@@ -196,8 +194,6 @@ class Stats:
                 retrying += tries == 1
                 continue
             form = message.form
-            if by_class is not None:  # --traffic: a test, not a lookup
-                by_class[OUTCOMES.index(outcome)][message.class_index] += 1
             if outcome == SENT:
                 sent[group] += 1
                 sent_forms[form] = sent_forms.get(form, 0) + 1
@@ -427,15 +423,13 @@ class Stats:
                 else sim_elapsed_s))
 
     def _class_counts(self, until_s: float) -> tuple[ClassCounts, ...]:
-        """Each class's counts, its arrivals by ``until_s`` (all of them
+        """Each class's figures, its arrivals by ``until_s`` (all of them
         in a run that completed)."""
-        if self._traffic is None or self._by_class is None:
+        if self._traffic is None or self._classes is None:
             return ()
-        traffic = self._traffic
-        arrived = (traffic.counts if until_s == math.inf
-                   else traffic.arrived_by(until_s))
-        return tuple(map(ClassCounts, traffic.names, traffic.counts,
-                         arrived, *self._by_class))
+        return self._classes.counts(
+            None if until_s == math.inf
+            else self._traffic.arrived_by(until_s))
 
     def _form_counts(self) -> tuple[FormCount, ...]:
         """Messages with an outcome by form, in the order of forms."""

@@ -42,6 +42,19 @@ class FormCount:
 
 
 @dataclass(frozen=True, slots=True)
+class Times:
+    """A class's times, of its messages sent: the mean (exact to the
+    nanosecond), the percentiles (of 1% buckets, within half a percent)
+    and the longest (exact)."""
+
+    mean_s: float
+    p50_s: float | None
+    p95_s: float | None
+    p99_s: float | None
+    max_s: float
+
+
+@dataclass(frozen=True, slots=True)
 class ClassCounts:
     """The messages of one traffic class (``--traffic``), by how they
     ended; after an interrupt, those that had arrived but had no outcome
@@ -55,6 +68,10 @@ class ClassCounts:
     sent: int
     failed: int
     expired: int
+    after: Times | None = None
+    """Of those sent, from arrival to sent: waiting and sending."""
+    waiting: Times | None = None
+    """Of those sent, the waiting alone: in line, and any backoff."""
 
     @property
     def unsent(self) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sms_sim.measure.checks import Check
 from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
 from sms_sim.measure.progress import GroupCounts, Progress
-from sms_sim.measure.summary import Summary
+from sms_sim.measure.summary import Summary, Times
 from sms_sim.model.latency import Latency
 
 if TYPE_CHECKING:  # plans only: not imported for one run
@@ -70,6 +70,16 @@ def _shares_json(at: Sequence[float | None]) -> dict[str, float | None]:
             in zip(DELIVERY_SHARES, at or (None,) * len(DELIVERY_SHARES))}
 
 
+def _times_json(times: Times | None) -> dict[str, float | None] | None:
+    """A class's times (``mean``, ``p50``, ``p95``, ``p99``, ``max``),
+    or None with no message sent."""
+    if times is None:
+        return None
+    return {"mean": _round(times.mean_s, 6), "p50": _round(times.p50_s, 6),
+            "p95": _round(times.p95_s, 6), "p99": _round(times.p99_s, 6),
+            "max": _round(times.max_s, 6)}
+
+
 def summary_json(snap: Summary, checks: Sequence[Check] = ()
                  ) -> dict[str, Any]:
     return {
@@ -120,7 +130,9 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
                          "arrived": k.arrived, "sent": k.sent,
                          "failed": k.failed, "expired": k.expired,
                          "unsent": k.unsent,
-                         "not_arrived": k.not_arrived}
+                         "not_arrived": k.not_arrived,
+                         "sent_after_s": _times_json(k.after),
+                         "waiting_s": _times_json(k.waiting)}
                         for k in snap.classes]}
            if snap.classes else {}),
         **({"carriers": [{"name": c.name, "sent": c.sent,

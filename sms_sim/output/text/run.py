@@ -242,7 +242,12 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
         f"failed {count_text(k.failed)}", f"expired {count_text(k.expired)}",
         f"unsent {count_text(k.unsent)}",
         *([f"not yet arrived {count_text(k.not_arrived)}"]
-          if k.not_arrived else [])])
+          if k.not_arrived else []),
+        *([f"sent after arrival: mean {seconds_text(k.after.mean_s)}",
+           f"p95 {seconds_text(k.after.p95_s)}",
+           f"p99 {seconds_text(k.after.p99_s)}",
+           f"waiting p99 {seconds_text(k.waiting.p99_s)}"]
+          if k.after is not None and k.waiting is not None else [])])
         for index, k in enumerate(snap.classes)]
     rows += [("" if index else "carriers", [
         f"{style.bold(c.name)} sent {count_text(c.sent)}",

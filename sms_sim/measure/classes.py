@@ -1,0 +1,80 @@
+"""Each ``--traffic`` class's figures: its messages by outcome, and, of
+those sent, the time from arrival to sent and the waiting in it (that
+time less the sending: time in line, and any backoff)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sms_sim.measure.histogram import Histogram
+from sms_sim.measure.summary import ClassCounts, Times
+from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.traffic import Traffic
+
+OUTCOMES = (SENT, FAILED, EXPIRED)
+"""The outcomes of a message, in the order its class's counts keep."""
+SPAN_S = (1e-7, 1e9)
+"""The histograms' span: the horizon (shorter times share the first
+bucket; the exact minimum and maximum keep the ends true)."""
+NANOSECOND = 1e-9
+"""Sums of times are kept in whole nanoseconds, integers, so a mean is
+the same whatever order the results come in."""
+
+
+class ClassFigures:
+    """Accumulates each class's figures; only the monitor thread touches
+    it (as ``Stats``)."""
+
+    def __init__(self, traffic: Traffic) -> None:
+        count = len(traffic.classes)
+        self._traffic = traffic
+        self._counts = [[0] * count for _ in OUTCOMES]
+        self._after = [Histogram(*SPAN_S) for _ in range(count)]
+        self._waiting = [Histogram(*SPAN_S) for _ in range(count)]
+        self._after_ns = [0] * count
+        self._waiting_ns = [0] * count
+
+    def add(self, results: Sequence[Result]) -> None:
+        """Count a batch of results: those that ended a message."""
+        count = len(self._after)
+        after: list[list[float]] = [[] for _ in range(count)]
+        waiting: list[list[float]] = [[] for _ in range(count)]
+        for result in results:
+            if result.outcome == RETRY:
+                continue
+            index = result.message.class_index
+            self._counts[OUTCOMES.index(result.outcome)][index] += 1
+            if result.outcome == SENT:
+                after_s = result.done_at_s - result.message.arrived_s
+                waiting_s = max(0.0, after_s - result.spent_s)
+                after[index].append(after_s)
+                waiting[index].append(waiting_s)
+                self._after_ns[index] += round(after_s / NANOSECOND)
+                self._waiting_ns[index] += round(waiting_s / NANOSECOND)
+        for index in range(count):
+            self._after[index].add(after[index])
+            self._waiting[index].add(waiting[index])
+
+    def counts(self, arrived: Sequence[int] | None
+               ) -> tuple[ClassCounts, ...]:
+        """Each class's figures; ``arrived``: each class's arrivals by the
+        run's end, None for all of them (a run that completed)."""
+        traffic = self._traffic
+        sent, failed, expired = self._counts
+        return tuple(
+            ClassCounts(name, messages, came, sent[index], failed[index],
+                        expired[index],
+                        after=_times(self._after[index],
+                                     self._after_ns[index]),
+                        waiting=_times(self._waiting[index],
+                                       self._waiting_ns[index]))
+            for index, (name, messages, came) in enumerate(zip(
+                traffic.names, traffic.counts,
+                traffic.counts if arrived is None else arrived)))
+
+
+def _times(histogram: Histogram, sum_ns: int) -> Times | None:
+    if not histogram.count:
+        return None
+    p50, p95, p99 = histogram.percentiles(0.50, 0.95, 0.99)
+    return Times(sum_ns * NANOSECOND / histogram.count, p50, p95, p99,
+                 histogram.max)
