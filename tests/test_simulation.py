@@ -267,7 +267,11 @@ def test_nothing_is_lost_or_counted_twice_whenever_the_run_is_stopped(
         assert 0 <= snap.retrying <= snap.unsent
         assert (snap.stopped == "interrupt") == (snap.unsent > 0)
         stopped += snap.unsent > 0
-    assert 5 < stopped < 20  # stopped early, late, and not at all
+    # Stopped early, late, and not at all.  How many of the 20 a stop
+    # catches with messages left depends on how the threads interleave
+    # (a loaded machine makes fewer looks at the clock): 5 to 12 of them
+    # here, so the bound says only that both kinds happened.
+    assert 1 < stopped < 20
 
 
 def test_a_faulty_sender_stops_the_run_with_everything_accounted_for(
