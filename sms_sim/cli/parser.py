@@ -351,7 +351,7 @@ def build_parser(prog: str = "start.py",
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
     add("--target", metavar="SHARE@TIME", type=plan_specs.target, default=None,
-        help="with --solve: the share of all messages to be delivered "
+        help="with --solve: the share of all messages to be sent "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
     add("--solve", metavar="NAME", default=None, type=plan_specs.solve_name,
         help=f"with --target: find the least value of NAME, one of "
