@@ -7,6 +7,7 @@ inside functions), so a lazy import counts like any other.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -50,9 +51,16 @@ def layer(module: str) -> int:
         else TOP
 
 
-def graph() -> dict[str, set[str]]:
-    return {module: imported(path) - {module}
+@functools.cache
+def _read() -> dict[str, frozenset[str]]:
+    """Each module's imports, read once for the whole file."""
+    return {module: frozenset(imported(path) - {module})
             for module, path in MODULES.items()}
+
+
+def graph() -> dict[str, set[str]]:
+    """A fresh copy, for a test to change as it likes."""
+    return {module: set(targets) for module, targets in _read().items()}
 
 
 def upward(imports: dict[str, set[str]]) -> list[str]:
