@@ -26,6 +26,11 @@ MOMENTS = 20
 CLOSED_WITHIN_S = 1.0
 """The issue's bound for a closed pipe."""
 BUSY = "while True: pass"
+_RUNS = PLAN.index("--runs") + 1
+LONG_PLAN = (*PLAN[:_RUNS], "100", *PLAN[_RUNS + 1:])
+"""``PLAN`` with five times its runs: unloaded, ``PLAN`` itself ends in
+about 1.4 s, before the later moments, and a plan that ended is no test
+of a stop."""
 
 
 @contextmanager
@@ -42,8 +47,8 @@ def busy(processes: int) -> Iterator[None]:
 
 
 def spread(rng: random.Random) -> list[float]:
-    """``MOMENTS`` moments, in seconds after the plan's first line, from
-    its start to near its end (it takes seconds even unloaded)."""
+    """``MOMENTS`` moments, in seconds after the plan's first line, within
+    its first two seconds (``LONG_PLAN`` takes several, unloaded)."""
     return [rng.uniform(0.0, 2.0) for _ in range(MOMENTS)]
 
 
@@ -54,7 +59,7 @@ def test_every_signal_at_every_moment_ends_the_plan_at_once(
     pause = threading.Event()  # never set: its wait is the moment's delay
     with busy(2 if loaded else 0):
         for moment in spread(rng):
-            with plans(*[(*PLAN, "--json")] * len(SIGNALS)) as running:
+            with plans(*[(*LONG_PLAN, "--json")] * len(SIGNALS)) as running:
                 for plan in running:
                     assert plan.process.stdout is not None
                     plan.process.stdout.readline()
@@ -76,7 +81,7 @@ def test_a_closed_pipe_at_every_moment_ends_the_plan_at_once() -> None:
     rng = random.Random(141)
     pause = threading.Event()
     for moment in spread(rng):
-        with plans(PLAN, (*PLAN, "--json")) as running:
+        with plans(LONG_PLAN, (*LONG_PLAN, "--json")) as running:
             for plan in running:
                 assert plan.process.stdout is not None
                 plan.process.stdout.readline()
