@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from sms_sim.cli import scenario, specs
 from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.status import ExitStatus
+from sms_sim.model.texts import TextsError, read_texts
 from sms_sim.output.environment import Environment
 from sms_sim.output.html.render import HtmlReport, render
 from tests.background import BACKGROUND, Job
@@ -245,3 +247,42 @@ def test_the_html_report_carries_the_scenario() -> None:
     assert "<code>{&quot;log&quot;: &quot;&lt;a&amp;b&gt;&quot;}" in page
     assert "--scenario" in page
     assert "--scenario" not in render(HtmlReport(title="t", command="c"))
+
+
+def test_a_scenario_far_too_long_is_refused_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # /dev/zero grew to 24 GB before this bound.
+    monkeypatch.setattr(scenario, "MAX_SCENARIO_CHARS", 10)
+    path = tmp_path / "long.json"
+    path.write_text('{"seed": 12345}')
+    with pytest.raises(scenario.ScenarioError,
+                       match="is longer than 10 characters"):
+        scenario.read(str(path))
+    with pytest.raises(scenario.ScenarioError,
+                       match="is longer than 10 characters"):
+        scenario.read("/dev/zero")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("deep.json", "[" * 100_000),
+    ("deep.toml", "a = " + "[" * 100_000),
+])
+def test_a_scenario_nested_too_deeply_is_one_error(
+        tmp_path: Path, name: str, text: str) -> None:
+    if name.endswith(".toml") and sys.version_info < (3, 11):
+        pytest.skip("TOML needs Python 3.11")
+    path = tmp_path / name
+    path.write_text(text)
+    with pytest.raises(scenario.ScenarioError, match="nested too deeply"):
+        scenario.read(str(path))
+
+
+def test_a_pipe_that_nothing_writes_to_is_refused_not_waited_on(
+        tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(scenario.ScenarioError,
+                       match="a pipe that nothing writes to"):
+        scenario.read(str(fifo))
+    with pytest.raises(TextsError, match="a pipe that nothing writes to"):
+        read_texts(str(fifo))

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from sms_sim.cli import specs
 from sms_sim.cli.parser import Parser
+from sms_sim.model.measurements import MeasurementsError, open_text
 
 NOT_SETTINGS = frozenset(("scenario", "print_scenario"))
 """Options that say what to do with a scenario, not what it is."""
@@ -34,6 +35,11 @@ number or a string, ``"20m"``; the rest take strings.)"""
 class ScenarioError(Exception):
     """A scenario file that cannot be used: the message names the file,
     and the key or the line where there is one."""
+
+
+MAX_SCENARIO_CHARS = 1 << 20
+"""A scenario is a few dozen lines: a file far longer (``/dev/zero``) is
+refused after this much, rather than read until memory runs out."""
 
 
 def settings(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
@@ -69,13 +75,27 @@ def read(path: str) -> dict[str, Any]:
     """The keys and values of the scenario file ``path``: TOML if its name
     ends in ``.toml``, JSON otherwise."""
     try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        with open_text(path) as file:
+            text = file.read(MAX_SCENARIO_CHARS + 1)
+    except MeasurementsError as error:  # a pipe that nothing writes to
+        raise ScenarioError(str(error)) from None
     except OSError as error:
         raise ScenarioError(f"{path}: cannot be read: "
                             f"{error.strerror or error}") from None
     except UnicodeDecodeError:
         raise ScenarioError(f"{path}: is not UTF-8 text") from None
+    if len(text) > MAX_SCENARIO_CHARS:
+        raise ScenarioError(f"{path}: is longer than "
+                            f"{MAX_SCENARIO_CHARS:,} characters; a scenario "
+                            "is a few dozen lines")
+    try:
+        return _parsed(path, text)
+    except RecursionError:
+        raise ScenarioError(f"{path}: is nested too deeply to be a "
+                            "scenario") from None
+
+
+def _parsed(path: str, text: str) -> dict[str, Any]:
     if path.lower().endswith(".toml"):
         values = _toml(path, text)
     else:

@@ -37,7 +37,7 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     values: list[float] = []
     index: int | None = None
     try:
-        with _opened(path) as file:
+        with open_text(path) as file:
             lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
             for number, line in enumerate(lines, 1):
                 if number > MAX_LINES:
@@ -71,7 +71,7 @@ def read_measurements(path: str, column: str | None = None) -> list[float]:
     return values
 
 
-def _opened(path: str) -> IO[str]:
+def open_text(path: str) -> IO[str]:
     """The file at ``path``, open for reading text.  A pipe that nothing
     writes to is refused, rather than waited on without a word: it is
     opened without waiting, and a first read that finds its end means

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sms_sim.model.encoding import ENCODING_NAMES, MAX_SEGMENTS, Form, encode
+from sms_sim.model.measurements import MeasurementsError, open_text
 from sms_sim.model.message import Message
 from sms_sim.model.validation import ConfigError
 
@@ -53,7 +54,7 @@ def read_texts(path: str) -> tuple[str, ...]:
     what is wrong, and on which line."""
     texts: list[str] = []
     try:
-        with open(path, encoding="utf-8-sig", newline="") as file:
+        with open_text(path) as file:
             lines = iter(lambda: file.readline(MAX_LINE_CHARS + 1), "")
             for number, line in enumerate(lines, 1):
                 if number > MAX_LINES:
@@ -72,6 +73,8 @@ def read_texts(path: str) -> tuple[str, ...]:
                 if problem is not None:
                     raise TextsError(f"{path!r} line {number} {problem}")
                 texts.append(text)
+    except MeasurementsError as error:  # a pipe that nothing writes to
+        raise TextsError(str(error)) from None
     except OSError as error:
         raise TextsError(
             f"cannot read {path!r}: {error.strerror or error}") from None
