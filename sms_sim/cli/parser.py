@@ -198,7 +198,8 @@ def build_parser(prog: str = "start.py",
     add("num_messages", nargs="?", type=positional(specs.messages),
         default=None,
         help=f"messages to send, an integer from 0 to {MAX_MESSAGES:,}, "
-        f"there at 0 (default: {DEFAULT_MESSAGES}, or 0 with --traffic)")
+        f"all waiting at 0 (default: {DEFAULT_MESSAGES}, or 0 with "
+        "--traffic)")
     add = group["senders and shapes"].add_argument
     add("num_senders", nargs="?", type=positional(specs.num_senders),
         default=None,
