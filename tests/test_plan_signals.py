@@ -76,11 +76,16 @@ class Plan:
         since = time.monotonic()
 
         def wait() -> None:
-            if self.process.stdout is not None and \
-                    self.process.stdout.closed:
-                self.process.stdout = None  # its reader has left
-            out, self.err = self.process.communicate(timeout=TIMEOUT_S)
-            self.out = out or ""
+            stdout, stderr = self.process.stdout, self.process.stderr
+            assert stderr is not None
+            # Read through the text streams, not communicate(): that reads
+            # the descriptors and would skip what lines_until's readline
+            # had read ahead into the stream's buffer, so that the output
+            # began mid-line.  The plan's stderr is a line or two at most.
+            self.out = "" if stdout is None or stdout.closed \
+                else stdout.read()
+            self.err = stderr.read()
+            self.process.wait(timeout=TIMEOUT_S)
             self.took = time.monotonic() - since
 
         self._waiter = threading.Thread(target=wait)
