@@ -21,7 +21,7 @@ from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.model.traffic import TrafficClass
 from sms_sim.model.validation import ConfigError
 from tests.background import BACKGROUND, Job
-from tests.test_golden import MACHINE_FIELDS
+from tests.test_golden import seeded_figures
 from tests.test_simulation import Recorder, run_bounded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,18 +155,8 @@ RUNS: dict[str, Job] = {speed: BACKGROUND.add(command(speed))
                         for speed in SPEEDS}
 
 
-def fingerprint(job: Job) -> tuple[dict[str, object], list[str], str]:
-    done = job.result()
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.splitlines()[-1])
-    for name in MACHINE_FIELDS:
-        summary.pop(name)
-    header, *rows = (job.dir / "log.csv").read_text().splitlines()
-    return summary, sorted(rows), header
-
-
 def test_a_seed_fixes_every_figure_with_carriers_at_any_speed() -> None:
-    prints = [fingerprint(RUNS[speed]) for speed in SPEEDS]
+    prints = [seeded_figures(RUNS[speed]) for speed in SPEEDS]
     assert prints[0] == prints[1] == prints[2]
     summary, rows, header = prints[0]
     assert header.endswith(",carrier")

@@ -67,6 +67,19 @@ def fingerprint(stdout: str, log: Path) -> dict[str, Any]:
             "log_rows": len(rows)}
 
 
+def seeded_figures(job: Job) -> tuple[dict[str, object], list[str], str]:
+    """What a seed fixes of a finished job's run, for tests that compare
+    one run at several speeds: its summary less the machine's fields, its
+    log's rows sorted, and the log's header."""
+    done = job.result()
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.splitlines()[-1])
+    for name in MACHINE_FIELDS:
+        summary.pop(name)
+    header, *rows = (job.dir / "log.csv").read_text().splitlines()
+    return summary, sorted(rows), header
+
+
 def logged(args: Sequence[str]) -> Callable[[Path], list[str]]:
     """The command of ``args``, logging to its job's own folder."""
     return lambda folder: command(args, folder / "log.csv")

@@ -3,7 +3,6 @@ take, what each class's messages became, and the command line."""
 from __future__ import annotations
 
 import csv
-import json
 import math
 import random
 import subprocess
@@ -23,7 +22,7 @@ from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Traffic,
 from sms_sim.model.validation import ConfigError
 from sms_sim.run.stop import StopEvent
 from tests.background import BACKGROUND, Job
-from tests.test_golden import MACHINE_FIELDS
+from tests.test_golden import seeded_figures
 from tests.test_simulation import Interrupter, Recorder, run_bounded
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -410,20 +409,10 @@ RUNS: dict[tuple[str, str], Job] = {
     for mode, args in MODES.items() for speed in SPEEDS}
 
 
-def fingerprint(job: Job) -> tuple[dict[str, object], list[str], str]:
-    done = job.result()
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.splitlines()[-1])
-    for name in MACHINE_FIELDS:
-        summary.pop(name)
-    header, *rows = (job.dir / "log.csv").read_text().splitlines()
-    return summary, sorted(rows), header
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_a_seed_fixes_every_figure_of_traffic_at_any_speed(
         mode: str) -> None:
-    prints = [fingerprint(RUNS[mode, speed]) for speed in SPEEDS]
+    prints = [seeded_figures(RUNS[mode, speed]) for speed in SPEEDS]
     assert prints[0] == prints[1] == prints[2]
     summary, rows, header = prints[0]
     assert header.endswith(",class,arrived_at_s")
