@@ -8,8 +8,8 @@ import math
 import random
 import sys
 from collections import Counter
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from sms_sim.output.text.run import _counts  # the live fields
 from sms_sim.output.text.style import PLAIN
 from tests.background import BACKGROUND
 from tests.test_cli import usage_error
+from tests.test_golden import seeded_figures
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Recorder, run_bounded
 
@@ -177,13 +178,10 @@ def fingerprint(speed: str) -> tuple[dict[str, Any], list[str]]:
     # The live figures count the confirmed too, up to the summary's.
     confirmed = [json.loads(line)["confirmed"] for line in progress
                  if '"progress"' in line]
-    summary = json.loads(last)
     assert confirmed and confirmed == sorted(confirmed)
-    assert confirmed[-1] <= summary["confirmed"]
-    for name in ("elapsed_s", "max_lag_s", "speed"):
-        summary.pop(name)
-    header, *rows = (job.dir / "log.csv").read_text().splitlines()
-    return summary, [header, *sorted(rows)]
+    assert confirmed[-1] <= json.loads(last)["confirmed"]
+    summary, rows, header = seeded_figures(job)
+    return summary, [header, *rows]
 
 
 def test_receipts_are_the_same_at_any_speed() -> None:

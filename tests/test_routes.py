@@ -30,6 +30,7 @@ from sms_sim.model.validation import ConfigError
 from sms_sim.plan.settings import (configured, limit_of, with_outage_start,
                                    with_value)
 from tests.background import BACKGROUND
+from tests.test_golden import seeded_figures
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Stalling, log_and_figures
 
@@ -231,14 +232,8 @@ SPEEDS = {speed: BACKGROUND.add(at_speed(speed))
 
 
 def fingerprint(speed: str) -> tuple[dict[str, Any], list[str]]:
-    job = SPEEDS[speed]
-    done = job.result()
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.splitlines()[-1])
-    for name in ("elapsed_s", "max_lag_s", "speed"):
-        summary.pop(name)
-    header, *rows = (job.dir / "log.csv").read_text().splitlines()
-    return summary, [header, *sorted(rows)]
+    summary, rows, header = seeded_figures(SPEEDS[speed])
+    return summary, [header, *rows]
 
 
 def test_a_routed_run_is_the_same_at_any_speed() -> None:
