@@ -29,12 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sms_sim.measure.histogram import Histogram  # noqa: E402
 from sms_sim.model.config import SenderGroup, SimulationConfig  # noqa: E402
 from sms_sim.model.encoding import Form, encode  # noqa: E402
+from sms_sim.model.fleet import (  # noqa: E402
+    earliest_start_s, next_free_s, next_slot_s)
 from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
                                    attempt_bits, generate_messages)
 from sms_sim.model.result import SENT, Result  # noqa: E402
-from sms_sim.model.schedule import (  # noqa: E402
-    Schedule, earliest_start_s, next_free_s, next_slot_s)
+from sms_sim.model.schedule import Schedule  # noqa: E402
 from sms_sim.run import simulation  # noqa: E402
 from sms_sim.run.channels import Stop  # noqa: E402
 from sms_sim.run.stop import StopEvent  # noqa: E402

@@ -12,14 +12,15 @@ from collections.abc import Iterable, Sequence
 import pytest
 
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.fleet import (earliest_start_s, next_free_s, next_slot_s,
+                                 retry_ready_s)
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import (Message, carrier_draw, generate_messages,
                                    retry_jitter, split_draws)
 from sms_sim.model.result import EXPIRED, FAILED, NO_GROUP, RETRY, SENT, Result
-from sms_sim.model.schedule import (Schedule, earliest_start_s, next_free_s,
-                                    next_slot_s, retry_ready_s)
+from sms_sim.model.schedule import Schedule
 from sms_sim.run.channels import Stopped
 from tests.helpers import attempt_draws
 

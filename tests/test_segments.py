@@ -19,11 +19,12 @@ from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SEGMENTS, SenderGroup, SimulationConfig
 from sms_sim.model.encoding import (GSM7, GSM7_EXTENSION, MAX_SEGMENTS,
                                     ONE_GSM7, UCS2, Form, encode)
+from sms_sim.model.fleet import next_free_s, next_slot_s
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import (PRINTABLE, RANDOM_MOST_SEGMENTS, Message,
                                    generate_messages, random_forms)
 from sms_sim.model.result import EXPIRED, FAILED, SENT, Result
-from sms_sim.model.schedule import Schedule, next_free_s, next_slot_s
+from sms_sim.model.schedule import Schedule
 from sms_sim.model.texts import (AT_RANDOM, Texts, TextsError, read_texts)
 from sms_sim.model.validation import ConfigError
 from sms_sim.output.html import pages

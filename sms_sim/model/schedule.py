@@ -33,8 +33,9 @@ The rules, each a line of :meth:`Schedule._decide`:
 - with receipts, a sent message's receipt comes too (``receipts.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
-:func:`next_free_s` and :func:`retry_ready_s`.  The loop inlines the first
-three, as calls would slow it; the tests check it against them.
+:func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
+inlines the first three, as calls would slow it; the tests check it
+against them.
 
 Decisions come out in order of the free sender's time, so a retry is in
 line before any decision that could take it: it is put there when its
@@ -53,13 +54,13 @@ import heapq
 import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 from sms_sim.model.carriers import Carrier, lines_of
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.expiry import expiries, span
+from sms_sim.model.fleet import Free, SenderProfile, retry_ready_s
 from sms_sim.model.gateway import Gateway
-from sms_sim.model.latency import Draw, Latency
+from sms_sim.model.latency import Latency
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, retry_jitter)
@@ -68,83 +69,13 @@ from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
 from sms_sim.model.result import (EXPIRED, FAILED, RETRY, SENT, Decided,
                                   Result)
-from sms_sim.model.route import ALWAYS_OPEN, OUTAGE, Route, routes_of
+from sms_sim.model.route import OUTAGE, routes_of
 from sms_sim.model.traffic import STRICT, TrafficClass
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
 May block; raises ``Stopped`` if the run is stopped meanwhile
 (``Channels.take_fresh``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SenderProfile:
-    """How one sender sends: its group's settings, as a send applies them.
-    """
-
-    group: int
-    """The index of its group."""
-    low_s: float
-    """Uniform sends only: the shortest, the mean less the deviation."""
-    span_s: float
-    """Uniform sends only: the longest less the shortest."""
-    draw: Draw | None
-    """Other shapes: a uniform draw to a send time (``Latency.draw``);
-    None for uniform sends, which the schedule draws inline."""
-    failure_rate: float
-    gap_s: float
-    """The least time between the starts of two of its sends (one over its
-    ``tps`` cap); 0 without a cap."""
-    route: Route = ALWAYS_OPEN
-    """When its route lets it start, which attempts outages end."""
-
-    @classmethod
-    def of(cls, index: int, group: SenderGroup, route: Route = ALWAYS_OPEN
-           ) -> SenderProfile:
-        send = group.send
-        uniform = send.shape == "uniform"
-        return cls(index, send.mean_s - send.max_deviation_s,
-                   2 * send.max_deviation_s, None if uniform else send.draw(),
-                   group.failure_rate,
-                   0.0 if group.tps is None else 1 / group.tps, route)
-
-
-_Free = tuple[float, int, int, SenderProfile]
-"""``(free_at_s, turn, index, profile)``: a sender, the simulated moment it
-is next free, and its turn among senders free at that moment (the order
-they were given back).  Turns are unique: a comparison never reaches the
-profile."""
-
-
-def next_slot_s(start_s: float, gap_s: float, slots: int = 1) -> float:
-    """A cap's next slot after a start at ``start_s`` that took ``slots``
-    of them: ``slots * gap_s`` later, ``gap_s`` being one over its rate (0
-    without a cap, when every moment is a slot).  The account's cap
-    (``max_rate``) and a sender's own (``tps``) alike."""
-    return start_s + gap_s * slots
-
-
-def next_free_s(start_s: float, done_s: float, gap_s: float,
-                slots: int = 1) -> float:
-    """When a sender whose send ran from ``start_s`` to ``done_s``, taking
-    ``slots`` of its cap's, is free again: the later of that end and its
-    own next slot (``gap_s`` is one over its ``tps`` cap)."""
-    next_start_s = next_slot_s(start_s, gap_s, slots)
-    return done_s if done_s > next_start_s else next_start_s
-
-
-def earliest_start_s(free_at_s: float, slot_s: float) -> float:
-    """The earliest a sender free at ``free_at_s`` may start: then, or at
-    the account's next slot ``slot_s`` if that is later."""
-    return free_at_s if free_at_s >= slot_s else slot_s
-
-
-def retry_ready_s(done_s: float, jitter: float, ceiling_s: float) -> float:
-    """When the retry after an attempt that failed at ``done_s`` falls
-    due: ``jitter`` (in [0, 1]) of the way through its backoff window,
-    whose longest wait is ``ceiling_s`` (``Backoff.ceiling_s`` of that
-    attempt's number: the first retry waits out the first ceiling)."""
-    return done_s + jitter * ceiling_s
 
 
 class Schedule:
@@ -164,7 +95,7 @@ class Schedule:
         self._over = False
         # All free at 0, in the order of their turns: a sorted list, and
         # so a heap as it stands.  Sender indexes count from 1.
-        self._free: list[_Free] = []
+        self._free: list[Free] = []
         for group_index, group in enumerate(groups):
             profile = SenderProfile.of(group_index, group,
                                        routes[group_index])
