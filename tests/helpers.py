@@ -2,19 +2,24 @@
 snapshots."""
 from __future__ import annotations
 
+import io
 import math
 import queue
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
+from unittest import mock
 
+from sms_sim.cli import main as cli
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.measure.summary import Checkpoint, Summary
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import attempt_bits, split_draws
 from sms_sim.model.result import Result
+from sms_sim.output.environment import Environment
 from sms_sim.run.channels import Channels
 
 T = TypeVar("T")
@@ -46,6 +51,22 @@ class FakeTime:
 
     def advance(self, seconds: float) -> None:
         self._local.elapsed = getattr(self._local, "elapsed", 0.0) + seconds
+
+
+def run_main(*argv: str, environ: Mapping[str, str] | None = None
+             ) -> tuple[int, str, str]:
+    """The program run in this process as ``python3 start.py *argv``
+    (named so in its usage and errors): its exit status, standard output
+    and standard error.  Far cheaper than a process, for bad input, help
+    and small runs; one test per feature still runs the real process."""
+    out, err = io.StringIO(), io.StringIO()
+    with mock.patch.object(sys, "argv", ["start.py"]):
+        try:
+            status = cli.main(list(argv), env=Environment(
+                out, err, {} if environ is None else environ))
+        except SystemExit as exit:  # argparse's way out, as in a process
+            status = exit.code if isinstance(exit.code, int) else 1
+    return status, out.getvalue(), err.getvalue()
 
 
 def until(condition: Callable[[], bool], timeout_s: float = TIMEOUT_S

@@ -30,6 +30,7 @@ from sms_sim.model.validation import ConfigError
 from sms_sim.plan.settings import (configured, limit_of, with_outage_start,
                                    with_value)
 from tests.background import BACKGROUND
+from tests.helpers import run_main
 from tests.test_golden import seeded_figures
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Stalling, log_and_figures
@@ -55,7 +56,7 @@ def primary(detect_s: float = 0.0, scale: float = 1.0) -> SenderGroup:
 BACKUP = route("backup", 3)
 
 
-def run(groups: Sequence[SenderGroup], routing: str, total: int = 100_000,
+def run(groups: Sequence[SenderGroup], routing: str, total: int,
         gateway: Gateway | None = None) -> list[Result]:
     """Every decision of a blast of ``total`` messages."""
     source = iter(fresh_source(generate_messages(random.Random(3), 0, total),
@@ -109,47 +110,47 @@ def test_an_outage_ends_attempts_in_progress_and_unnoticed() -> None:
 # The issue's hand-computed checks.
 
 def test_the_hand_computed_failover() -> None:
-    """Primary sends 12,000 in the first 120 s, backup 10,800 from 120 s
-    to 480 s and nothing outside, primary the other 77,200 from 480 s,
-    ending at 1,252 s, within one send time.  Sends that end as the
-    outage starts may, by rounding, end just before: the senders start
-    once more, and those attempts fail at once; their retries go with the
-    rest."""
-    done = run((primary(), BACKUP), "failover",
+    """The issue's, a tenth of the size: primary sends 1,200 in the first
+    12 s, backup 1,080 from 12 s to 48 s and nothing outside, primary the
+    other 7,720 from 48 s, ending at 125.2 s, within one send time.  Sends
+    that end as the outage starts may, by rounding, end just before: the
+    senders start once more, and those attempts fail at once; their
+    retries go with the rest."""
+    done = run((primary(scale=0.1), BACKUP), "failover", total=10_000,
                gateway=Gateway(retries=1))
     sent = [r for r in done if r.outcome == SENT]
-    assert len(sent) == 100_000
-    by_route = Counter((r.group, start_s(r) < 120.0, start_s(r) < 480.0)
+    assert len(sent) == 10_000
+    by_route = Counter((r.group, start_s(r) < 12.0, start_s(r) < 48.0)
                        for r in sent)
     early = by_route[(0, True, True)]
-    assert 11_990 <= early <= 12_000
-    assert by_route[(1, False, True)] == 10_800
-    assert by_route[(0, False, False)] == 100_000 - 10_800 - early
-    assert all(120.0 <= start_s(r) < 480.0 for r in sent if r.group == 1)
+    assert 1_190 <= early <= 1_200
+    assert by_route[(1, False, True)] == 1_080
+    assert by_route[(0, False, False)] == 10_000 - 1_080 - early
+    assert all(12.0 <= start_s(r) < 48.0 for r in sent if r.group == 1)
     outage = [r for r in done if r.cause == OUTAGE]
     assert len(outage) <= 10
-    assert abs(max(r.done_at_s for r in done) - 1252.0) <= 0.1
+    assert abs(max(r.done_at_s for r in done) - 125.2) <= 0.1
 
 
 def test_an_unnoticed_outage_fails_what_it_takes() -> None:
-    """detect=30s: for 30 s primary still takes messages, 10 senders x 10
-    a second, and each fails as an outage, to be retried (those due in
-    the 30 s fail again, and, out of retries, for good).  20,000 messages
-    of the 100,000 are enough: backup is still sending the rest when the
-    outage has long been noticed."""
-    done = run((primary(detect_s=30.0), BACKUP), "failover", total=20_000,
-               gateway=Gateway(retries=1))
+    """The issue's, a tenth of the size, detect=3s: for 3 s primary still
+    takes messages, 10 senders x 10 a second, and each fails as an
+    outage, to be retried (those due in the 3 s fail again, and, out of
+    retries, for good).  2,000 messages of the 10,000 are enough: backup
+    is still sending the rest when the outage has long been noticed."""
+    done = run((primary(detect_s=3.0, scale=0.1), BACKUP), "failover",
+               total=2_000, gateway=Gateway(retries=1))
     outage = [r for r in done if r.cause == OUTAGE]
-    assert 3_000 <= len(outage) <= 3_010
-    assert all(120.0 <= r.done_at_s <= 150.0 for r in outage)
+    assert 300 <= len(outage) <= 310
+    assert all(12.0 <= r.done_at_s <= 15.0 for r in outage)
     assert {r.outcome for r in outage if r.attempts == 1} == {RETRY}
     assert {r.outcome for r in outage if r.attempts == 2} == {FAILED}
     assert sum(r.outcome == SENT for r in done) == \
-        20_000 - sum(r.outcome == FAILED for r in done)
+        2_000 - sum(r.outcome == FAILED for r in done)
 
 
 def test_without_retries_an_outage_failure_is_final() -> None:
-    """The same, a tenth of the size: 300 fail, for good."""
+    """The same without retries: 300 fail, for good."""
     done = run((primary(detect_s=3.0, scale=0.1), BACKUP), "failover",
                total=10_000)
     outage = [r for r in done if r.cause == OUTAGE]
@@ -249,10 +250,9 @@ def test_a_routed_run_is_the_same_at_any_speed() -> None:
 
 
 def test_the_report_names_routes_and_lists_outages() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), *ROUTED_ARGS, "--speed",
-         "max"], capture_output=True, text=True, cwd=ROOT, check=True)
-    lines = done.stdout.splitlines()
+    status, out, err = run_main(*ROUTED_ARGS, "--speed", "max")
+    assert status == 0, err
+    lines = out.splitlines()
     assert any(line.split()[:1] == ["route"] for line in lines)
     assert any(line.split()[:1] == ["backup"] for line in lines)
     outages = [line for line in lines if "outage: primary down" in line]
@@ -344,13 +344,13 @@ def test_a_sweep_of_an_outages_length() -> None:
 
 
 def test_a_longer_outage_ends_later() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), "2000", "0", "--routing",
-         "failover", "--senders", "name=p,count=10,mean=0.1,dev=0,fail=0",
-         "--senders", "name=b,count=1,mean=0.1,dev=0,fail=0", "--sweep",
-         "p.down=5+0,10,20", "--json", "--seed", "1"],
-        capture_output=True, text=True, cwd=ROOT, check=True)
-    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    status, out, err = run_main(
+        "2000", "0", "--routing", "failover", "--senders",
+        "name=p,count=10,mean=0.1,dev=0,fail=0", "--senders",
+        "name=b,count=1,mean=0.1,dev=0,fail=0", "--sweep",
+        "p.down=5+0,10,20", "--json", "--seed", "1", "--jobs", "1")
+    assert status == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
     sweeps = [line for line in lines if line["event"] == "sweep"]
     assert [line["value"] for line in sweeps] == [0, 10, 20]
     ends = [line["sim_elapsed_s"] for line in sweeps]
@@ -361,7 +361,7 @@ def test_a_longer_outage_ends_later() -> None:
     assert ends[2] == pytest.approx(38.0, abs=0.2)
 
 
-@pytest.mark.parametrize("argv, message", [
+BAD_ROUTES = [
     (["--senders", "name=a,count=1,mean=1,down=1e9+1"],
      "down must be START+LENGTH with START >= 0, LENGTH > 0, ending by 1e9"),
     (["--senders", "name=a,count=1,mean=1,down=1m+2m,down=2m+1m"],
@@ -379,16 +379,28 @@ def test_a_longer_outage_ends_later() -> None:
     (["--senders", "name=a,name=b,count=1,mean=1"], "name is given twice"),
     (["--senders", "name=a,count=1"], "the uniform shape needs mean="),
     (["--senders", "name=a"], "count is missing"),
-])
-def test_a_bad_route_is_one_line_and_status_2(argv: list[str],
-                                              message: str) -> None:
-    done = subprocess.run([sys.executable, str(ROOT / "start.py"), *argv],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 2 and done.stdout == ""
-    *usage, error = done.stderr.splitlines()
-    assert usage[0].startswith("usage: ") and "Traceback" not in done.stderr
+]
+
+
+def assert_bad_route(status: int, out: str, err: str, message: str) -> None:
+    assert status == 2 and out == ""
+    *usage, error = err.splitlines()
+    assert usage[0].startswith("usage: ") and "Traceback" not in err
     assert error.startswith("start.py: error: argument ")
     assert message in error
+
+
+@pytest.mark.parametrize("argv, message", BAD_ROUTES)
+def test_a_bad_route_is_one_line_and_status_2(argv: list[str],
+                                              message: str) -> None:
+    assert_bad_route(*run_main(*argv), message)
+
+
+def test_a_bad_route_through_a_real_process() -> None:
+    argv, message = BAD_ROUTES[0]
+    done = subprocess.run([sys.executable, str(ROOT / "start.py"), *argv],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert_bad_route(done.returncode, done.stdout, done.stderr, message)
 
 
 # Presets.
@@ -402,22 +414,19 @@ def test_a_preset_gives_its_cap_unless_tps_is_given() -> None:
 
 
 def test_an_unknown_preset_lists_the_known_ones() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), "--senders",
-         "name=a,count=1,mean=1,preset=us-tollfree"],
-        capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 2
-    error = done.stderr.splitlines()[-1]
+    status, _, err = run_main("--senders",
+                              "name=a,count=1,mean=1,preset=us-tollfree")
+    assert status == 2
+    error = err.splitlines()[-1]
     assert "preset must be one of us-short-code, us-toll-free" in error
     assert error.endswith("got 'us-tollfree'")
 
 
 def test_presets_lists_each_with_its_figures_and_the_page_agrees() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), "--presets"],
-        capture_output=True, text=True, cwd=ROOT, check=True)
+    status, out, err = run_main("--presets")
+    assert status == 0, err
     listed = {line.split()[0]: float(line.split()[1])
-              for line in done.stdout.splitlines()[1:]}
+              for line in out.splitlines()[1:]}
     assert listed == {name: p.tps for name, p in PRESETS.items()}
     page = (ROOT / "docs" / "presets.md").read_text()
     for preset in PRESETS.values():
@@ -427,10 +436,9 @@ def test_presets_lists_each_with_its_figures_and_the_page_agrees() -> None:
 
 def test_the_html_report_shades_each_outage(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), *ROUTED_ARGS, "--speed",
-         "max", "--report", str(page)],
-        capture_output=True, text=True, cwd=ROOT, check=True)
+    status, _, err = run_main(*ROUTED_ARGS, "--speed", "max", "--report",
+                              str(page))
+    assert status == 0, err
     html = page.read_text()
     assert html.count('<rect class="shade"') == 2
     assert "<title>primary down 1.000 s to 3.000 s</title>" in html
