@@ -138,7 +138,8 @@ def test_every_option_but_the_scenarios_own_is_a_key() -> None:
              if action.option_strings else action.dest
              for action in parser._actions}
     assert set(scenario.settings(parser)) == names - {
-        "help", "version", "presets", "scenario", "print-scenario"}
+        "help", "version", "presets", "scenario", "print-scenario",
+        "compare"}
     assert {"num_messages", "max-rate", "carrier-delay", "json"} <= names
 
 

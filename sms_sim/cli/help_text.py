@@ -22,7 +22,7 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [--permanent P] [--deadline S] [--min-delivered P]
            [--min-reached P[@T]] [--min-confirmed P[@T]] [--runs R]
            [--sweep NAME=VALUES] [--target SHARE@TIME --solve NAME]
-           [--jobs N] [--report FILE]
+           [--compare FILE FILE...] [--at T] [--jobs N] [--report FILE]
            [--log FILE] [--interval S] [--seed N] [--json]
            [--scenario FILE] [--print-scenario] [--version]"""
 DESCRIPTION = """\
@@ -79,7 +79,10 @@ GROUPS = {
       --deadline 20m --target 0.95@15m --solve max-rate --seed 3
       the least account cap that gets 95% out within 15 minutes
   %(command)s 2000 20 0.05 --sweep senders=10..40/10 --runs 20
-      a row per value, each the mean and 95% interval of 20 runs""",
+      a row per value, each the mean and 95% interval of 20 runs
+  %(command)s --compare examples/worked_example.toml \\
+      examples/more_senders.toml --runs 20 --at 15m
+      two scenarios on the same seeds, and the second's difference""",
     "output": """\
   %(command)s 200 --json --log run.csv --report run.html
       JSON lines out, a CSV row per message, and an HTML report""",

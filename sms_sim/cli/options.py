@@ -91,17 +91,25 @@ class Options:
     min_confirmed: tuple[float, float | None] | None = None
     """With receipts: a share of all messages confirmed delivered, and the
     time by which, if any."""
+    at: float | None = None
+    """``--at``: the moment of a plan's column of the share sent by it."""
+    compared: tuple[tuple[str, Options], ...] = ()
+    """``--compare``: each scenario file and its options (the command
+    line's over the file's), all with this config's seed; this config is
+    the first's."""
 
     @property
     def plan(self) -> bool:
         """Many runs rather than one."""
-        return bool(self.runs or self.sweep or self.target)
+        return bool(self.runs or self.sweep or self.target or self.compared)
 
     @property
     def checkpoints(self) -> tuple[float, ...]:
-        """The moments the runs count exactly: the target's and the reach
-        check's."""
+        """The moments the runs count exactly: the target's, ``--at``'s
+        and the reach check's."""
         moments = [self.target.by_s] if self.target else []
+        if self.at is not None:
+            moments.append(self.at)
         if self.min_reached and self.min_reached[1] is not None:
             moments.append(self.min_reached[1])
         if self.min_confirmed and self.min_confirmed[1] is not None:
@@ -169,10 +177,55 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     (usage, one line, status 2)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    if args.compare is None:
+        return _options(parser, argv, args)
+    files = list(args.compare)
+    if len(files) < 2:
+        parser.error("argument --compare: needs two scenario files or "
+                     f"more, the first the one the others are compared "
+                     f"with, got {len(files)}")
+    for option, why in (("scenario", "give each scenario to --compare"),
+                        ("sweep", "a comparison varies whole scenarios"),
+                        ("solve", "a comparison varies whole scenarios"),
+                        ("print_scenario", "it writes one scenario; "
+                         "--compare's are its files")):
+        if getattr(args, option):
+            parser.error(f"argument --{option.replace('_', '-')}: not "
+                         f"with --compare: {why}")
+    compared: list[tuple[str, Options]] = []
+    for path in files:
+        # Each file under the command line's options, as --scenario
+        # reads it; the seed is the command line's, else the first
+        # file's (or the one drawn for it), so that every scenario runs
+        # with the same seeds.
+        own = parser.parse_args(argv)
+        own.scenario = path
+        seed = compared[0][1].config.seed if compared else None
+        compared.append((path, _options(parser, argv, own, seed)))
+    first = compared[0][1]
+    for path, options in compared[1:]:
+        if options.runs != first.runs:
+            parser.error(f"argument --compare: {path} has runs "
+                         f"{options.runs}, {files[0]} {first.runs}: "
+                         "every scenario runs with the same seeds; give "
+                         "--runs")
+    return dataclasses.replace(
+        first, compared=tuple(compared),
+        scenario={path: options.scenario for path, options in compared})
+
+
+def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
+             seed: int | None = None) -> Options:
+    """The options of ``args``, read from ``argv``, over its scenario
+    file's; ``seed``, if given, over the file's seed (not the command
+    line's, which is given to all)."""
+    parser.from_file.clear()  # another file's keys, with --compare
     try:
         scenario = merged(parser, argv, args)
     except ScenarioError as error:
         parser.error(f"argument --scenario: {error}")
+    if seed is not None and "seed" not in given(parser, argv):
+        args.seed = seed
     num_senders = (DEFAULT_SENDERS if args.num_senders is None
                    else args.num_senders)
     groups = list(args.senders)
@@ -192,7 +245,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
                      "adds a group, got 0")
     else:
         _refuse_ignored(parser, args, given(parser, argv))
-    plan = bool(args.runs or args.sweep or args.target)
+    plan = bool(args.runs or args.sweep or args.target or args.compare)
     speed = args.speed if args.speed is not None \
         else UNPACED if plan else 1.0
     try:
@@ -233,13 +286,14 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     check_outputs(parser, args.log, args.report, config, parser.env)
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
         else parser.prog
-    command = f"{program} " + shlex.join(argv + (
+    command = f"{program} " + shlex.join([*argv] + (
         [] if args.seed is not None else ["--seed", str(config.seed)]))
     scenario["seed"] = config.seed  # drawn, if not given: the run's own
     return Options(config, args.json, args.min_delivered, args.min_reached,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
-                   scenario, args.print_scenario, args.min_confirmed)
+                   scenario, args.print_scenario, args.min_confirmed,
+                   args.at)
 
 
 def _texts(parser: argparse.ArgumentParser,
@@ -278,7 +332,17 @@ def _refuse_ignored(parser: argparse.ArgumentParser,
 def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
                 num_senders: int, config: SimulationConfig) -> None:
     """The rules of replications, sweeps and searches together."""
-    if (args.target is None) != (args.solve is None):
+    if args.at is not None and not (args.runs or args.sweep
+                                    or args.target or args.compare):
+        parser.error("argument --at: is a column of a plan's table; give "
+                     "--runs, --sweep or --compare")
+    if args.compare is not None and (args.sweep or args.solve):
+        parser.error(f"argument --compare: {args.scenario}: has "
+                     f"{'sweep' if args.sweep else 'solve'}, and a "
+                     "comparison varies whole scenarios, not a setting")
+    # With --compare, a target is a column alone: nothing to solve.
+    if (args.target is None) != (args.solve is None) and \
+            args.compare is None:
         given, missing = (("--target", "--solve") if args.solve is None
                           else ("--solve", "--target"))
         parser.error(f"argument {given}: needs {missing} (the target and "
@@ -286,7 +350,7 @@ def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
     if args.sweep is not None and args.solve is not None:
         parser.error("argument --sweep: a sweep and a --solve search each "
                      "vary a setting; give one or the other")
-    plan = args.runs or args.sweep or args.target
+    plan = args.runs or args.sweep or args.target or args.compare
     if plan and args.log is not None:
         parser.error("argument --log: logs one run; repeat a run of the "
                      "plan alone, with its --seed, to log it")

@@ -139,14 +139,21 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 class _Once(argparse.Action):
-    """An option that may be given once only (a sweep is of one name)."""
+    """An option that may be given once only (a sweep is of one name);
+    ``why``, the reason its error gives."""
+
+    def __init__(self, option_strings: list[str], dest: str,
+                 why: str = "a sweep is of one setting",
+                 **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self._why = why
 
     def __call__(self, parser: argparse.ArgumentParser,
                  namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
         if getattr(namespace, self.dest, None) is not None:
             parser.error(f"argument {option_string}: may be given once; "
-                         "a sweep is of one setting")
+                         f"{self._why}")
         setattr(namespace, self.dest, values)
 
 
@@ -359,9 +366,20 @@ def build_parser(prog: str = "start.py",
         f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "
         "(backup.tps), that meets it (in every run, with "
         "--runs), doubling from its setting, then narrowing")
+    add("--compare", metavar="FILE", nargs="+", action=_Once,
+        why="give every scenario to one --compare", default=None,
+        help="run two or more scenario files (and the command line's "
+        "options over each) with the same seeds, and show each one's "
+        "figures and its difference from the first's, with a paired 95%% "
+        "interval with --runs")
+    add("--at", metavar="T", type=specs.duration, default=None,
+        help="with --runs, --sweep or --compare: a column of the share of "
+        "all messages sent (reached, with --carrier-delay) by simulated "
+        "time T, counted exactly")
     add("--jobs", metavar="N", type=specs.jobs, default=None,
-        help="worker processes for --runs, --sweep and --target; the same "
-        "figures with any number (default: the machine's CPUs)")
+        help="worker processes for --runs, --sweep, --target and "
+        "--compare; the same figures with any number (default: the "
+        "machine's CPUs)")
     add = group["the run"].add_argument
     add("--scenario", metavar="FILE", default=None,
         help="read options from FILE, TOML (Python 3.11 or newer) if it "

@@ -4,8 +4,9 @@ out by ``sms_sim/plan`` and shown by the view, then as an HTML report."""
 from __future__ import annotations
 
 import json
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from sms_sim.cli.status import Ending, no_report, report_written
@@ -49,6 +50,17 @@ class _Progress:
             self._next = elapsed + self._interval_s
 
 
+def labels(paths: Sequence[str]) -> tuple[str, ...]:
+    """The scenarios' names in a comparison's tables: each file's name
+    without its folder and extension (``a`` for ``plans/a.toml``), or its
+    path as given where two names would be the same."""
+    names = [os.path.splitext(os.path.basename(path))[0] or path
+             for path in paths]
+    if len(set(names)) < len(names):
+        return tuple(paths)
+    return tuple(names)
+
+
 def run(options: Options, view: View, signalled: Callable[[], bool],
         started_at: float) -> Ending:
     """Carry out the plan the options ask for, show it, and write its
@@ -59,15 +71,19 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
              else [config.seed])
     checkpoints = options.checkpoints
     sweep = options.sweep
-    kind = ("target" if options.target is not None
+    compared = options.compared
+    kind = ("compare" if compared
+            else "target" if options.target is not None
             and options.solve is not None
             else "sweep" if sweep is not None else "replications")
     total = (len(seeds) * len(sweep.values) if sweep
+             else len(seeds) * len(compared) if compared
              else None if kind == "target" else len(seeds))
     progress = _Progress(view, total, config.interval_s, started_at)
     progress.tick(force=True)
     replications = kind == "replications"
-    band = replications and options.report is not None
+    band = kind in ("replications", "compare") and \
+        options.report is not None
 
     def ended(index: int, snap: Summary) -> Summary:
         """A run as it ends: counted, shown if JSON shows each
@@ -93,6 +109,11 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             search = solve(name, start, options.target, try_values,
                            limit_of(name, config))
             cells = list(search.cells)
+        elif compared:
+            name = None
+            cells = evaluate(runs, [own.config for _, own in compared],
+                             [None] * len(compared), seeds, checkpoints,
+                             ended)
         elif sweep is not None:
             name = sweep.name
             cells = evaluate(runs, [with_value(config, name, v,
@@ -106,14 +127,21 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
                              ended)
         interrupted = runs.interrupted
         faults = [] if runs.fault is None else [runs.fault]
-    checks = tuple((seed, tuple(options.checks(snap)))
-                   for cell in cells for seed, snap in cell.runs)
+    # A comparison's scenarios each have their own checks.
+    owners = ([own for _, own in compared] if compared
+              else [options] * len(cells))
+    checks = tuple((seed, tuple(own.checks(snap)))
+                   for own, cell in zip(owners, cells)
+                   for seed, snap in cell.runs)
+    carrier = (all(own.config.carrier is not None for _, own in compared)
+               if compared else config.carrier is not None)
     report = PlanReport(
         kind=kind, cells=tuple(cells), name=name, checks=checks,
-        carrier=config.carrier is not None,
+        carrier=carrier,
         elapsed_s=time.monotonic() - started_at, speed=config.speed,
         base_seed=config.seed, target=options.target, search=search,
-        interrupted=interrupted, per_value=len(seeds), planned=total)
+        interrupted=interrupted, per_value=len(seeds), planned=total,
+        at=options.at, labels=labels([path for path, _ in compared]))
     view.plan_final(report)
     notes: tuple[str, ...] = ()
     if options.report is not None and interrupted:

@@ -20,8 +20,8 @@ from sms_sim.cli import specs
 from sms_sim.cli.parser import Parser
 from sms_sim.model.measurements import MeasurementsError, open_text
 
-NOT_SETTINGS = frozenset(("scenario", "print_scenario"))
-"""Options that say what to do with a scenario, not what it is."""
+NOT_SETTINGS = frozenset(("scenario", "print_scenario", "compare"))
+"""Options that say what to do with scenarios, not what one is."""
 INTEGERS: frozenset[Callable[[str], Any]] = frozenset((
     specs.messages, specs.num_senders, specs.seed, specs.retries,
     specs.runs, specs.jobs))

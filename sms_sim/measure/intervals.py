@@ -159,6 +159,12 @@ class Stat:
                    min=low_value, max=high_value, reached_in=count,
                    runs=len(values))
 
+    @property
+    def excludes_zero(self) -> bool:
+        """Whether the interval lies wholly on one side of 0: a difference
+        the runs tell apart from none."""
+        return self.low > 0.0 or self.high < 0.0
+
     def as_json(self, digits: int | None = None) -> dict[str, Any]:
         """``{"mean", "low", "high", "min", "max"}``, each rounded to
         ``digits`` decimals when given, and ``"reached_in"`` when some
@@ -173,3 +179,18 @@ class Stat:
         if self.reached_in < self.runs:
             out["reached_in"] = self.reached_in
         return out
+
+
+def paired(first: Sequence[float | None], other: Sequence[float | None]
+           ) -> Stat | None:
+    """The statistic of ``other - first``, run by run: two scenarios run
+    with the same seeds (common random numbers), each pair of runs
+    differing only in the scenario.  Only pairs where both runs had a
+    value count (``reached_in`` of ``runs``); None when none did.  The
+    paired interval is far narrower than the two figures' own when the
+    runs of a seed move together, which is what common seeds are for."""
+    if len(first) != len(other):
+        raise ValueError(f"pairs need as many values on each side, got "
+                         f"{len(first)} and {len(other)}")
+    return Stat.of([None if a is None or b is None else b - a
+                    for a, b in zip(first, other)])

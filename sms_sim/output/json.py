@@ -205,9 +205,11 @@ def plan_json(report: PlanReport) -> list[dict[str, Any]]:
 
 def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
     from sms_sim.output.plan_figures import columns  # plans only
-    cols = columns(report.carrier, report.target)
+    cols = columns(report.carrier, report.target, report.at)
     objects: list[dict[str, Any]] = []
     checks = iter(report.checks)
+    if report.kind == "compare":
+        return [_compare_json(report, cols)]
     if report.kind == "replications":
         if report.cells:
             objects.append({"event": "replications",
@@ -268,11 +270,41 @@ def _cell_json(cell: Cell, cols: Sequence[Column]) -> dict[str, Any]:
     out: dict[str, Any] = {"seeds": [seed for seed, _ in cell.runs]}
     for column in cols:
         figure = column.stat(cell)
-        value = None if figure is None else figure.as_json(6)
-        if column.heading.endswith("% by"):
-            out.setdefault("delivery_s", {})[column.key] = value
-        elif column.heading.endswith("reached"):
-            out.setdefault("reached_s", {})[column.key] = value
-        else:
-            out[column.key] = value
+        _place(out, column, None if figure is None else figure.as_json(6))
     return out
+
+
+def _place(out: dict[str, Any], column: Column, value: Any) -> None:
+    """Put a column's ``value`` in ``out`` under its key: a delivery or
+    reach percentile's in ``delivery_s`` or ``reached_s``."""
+    if column.heading.endswith("% by"):
+        out.setdefault("delivery_s", {})[column.key] = value
+    elif column.heading.endswith("reached"):
+        out.setdefault("reached_s", {})[column.key] = value
+    else:
+        out[column.key] = value
+
+
+def _compare_json(report: PlanReport, cols: Sequence[Column]
+                  ) -> dict[str, Any]:
+    """The ``compare`` line: each scenario's figures, as a plain
+    ``--runs`` run of it gives them, and each one's differences from the
+    first's, with their paired intervals."""
+    from sms_sim.output.compare_figures import differences  # plans only
+    by_label: dict[str, dict[str, Any]] = {}
+    for diff in differences(report):
+        out = by_label.setdefault(diff.label, {})
+        _place(out, diff.column, None if diff.stat is None else {
+            **diff.stat.as_json(6),
+            # One pair has no interval, and excludes nothing.
+            "excludes_zero": diff.stat.excludes_zero
+            if diff.stat.reached_in > 1 else None})
+    return {"event": "compare", "runs_planned": report.per_value,
+            "interrupted": report.interrupted,
+            "scenarios": [{"name": label, "runs": len(cell.runs),
+                           **_cell_json(cell, cols)}
+                          for label, cell in zip(report.labels,
+                                                 report.cells)],
+            "differences": [{"name": label, "from": report.labels[0],
+                             **figures}
+                            for label, figures in by_label.items()]}

@@ -65,18 +65,27 @@ def _percent(share: float) -> str:
     return percent_text(share, 2)
 
 
-def columns(carrier: bool, target: Target | None = None) -> list[Column]:
+def _share_by(moment: Target, key: str) -> Column:
+    """The share delivered (reached, with a carrier) by ``moment``'s
+    time, counted exactly; its share, a target's, is not read."""
+    return Column(f"by {moment_text(moment.by_s)}", key, moment.share_of,
+                  _percent, 1.0, "-")
+
+
+def columns(carrier: bool, target: Target | None = None,
+            at: float | None = None) -> list[Column]:
     """The figures a plan reports of each run, in order: duration, the
-    share delivered (reached, with a carrier) by a target's time, counted
-    exactly, when each share of all messages was delivered (and reached),
-    and the shares sent, failed and expired."""
+    share delivered (reached, with a carrier) by a target's time and by
+    ``at`` (``--at``), counted exactly, when each share of all messages
+    was delivered (and reached), and the shares sent, failed and
+    expired."""
     shares = DELIVERY_SHARES[:-1]
     cols = [Column("duration", "sim_elapsed_s", lambda s: s.sim_elapsed_s,
                    moment_text)]
     if target is not None:
-        cols.append(Column(f"by {moment_text(target.by_s)}", "target_share",
-                           lambda snap: target.share_of(snap), _percent,
-                           1.0, "-"))
+        cols.append(_share_by(target, "target_share"))
+    if at is not None and (target is None or at != target.by_s):
+        cols.append(_share_by(Target(1.0, at), "share_at"))
     cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
                     _delivered(i), moment_text)
              for i, share in enumerate(shares)]
@@ -161,7 +170,7 @@ class PlanReport:
     """A plan's outcome, for the views and the HTML page to show."""
 
     kind: str
-    """"replications", "sweep" or "target"."""
+    """"replications", "sweep", "target" or "compare"."""
     cells: tuple[Cell, ...]
     name: str | None
     """The swept or searched setting."""
@@ -179,6 +188,10 @@ class PlanReport:
     """The runs planned for each value (``--runs``, else 1)."""
     planned: int | None = None
     """The runs planned in all; None for a search, which does not know."""
+    at: float | None = None
+    """``--at``: the moment of a column of the share sent by it."""
+    labels: tuple[str, ...] = ()
+    """A comparison's scenarios, a name per cell."""
 
     @property
     def runs(self) -> int:
@@ -210,9 +223,9 @@ class PlanReport:
                               for check in checks)
         # The checks come in the order of the cells' runs: each run's,
         # named by its value (in a sweep or search) and its seed.
-        runs = [(f"{self.name}={value_text(self.name, cell.value)} "
-                 if cell.value is not None else "") + f"seed {seed}"
-                for cell in self.cells for seed, _ in cell.runs]
+        runs = [self._cell_name(index, cell) + f"seed {seed}"
+                for index, cell in enumerate(self.cells)
+                for seed, _ in cell.runs]
         lines = []
         for name in names:
             failed = [run for run, (_, checks) in zip(runs, self.checks)
@@ -225,6 +238,15 @@ class PlanReport:
                    + (", ..." if len(failed) > 5 else "") + ")"
                    if failed else ""))
         return lines
+
+    def _cell_name(self, index: int, cell: Cell) -> str:
+        """How a check's line names cell ``index``'s runs, before their
+        seeds: by its scenario, or its value."""
+        if self.labels:
+            return f"{self.labels[index]} "
+        if cell.value is not None:
+            return f"{self.name}={value_text(self.name, cell.value)} "
+        return ""
 
     def answer(self) -> str:
         """The search's one line: the least value, or why there is none."""
@@ -267,7 +289,7 @@ def plan_table(report: PlanReport) -> Table:
     interrupted before has no row; one it cut short says how many of its
     runs ended."""
     name = report.name or ""
-    cols = columns(report.carrier, report.target)
+    cols = columns(report.carrier, report.target, report.at)
     target = report.target
     return Table(
         (name, *(c.heading for c in cols), *(["target"] if target else [])),
@@ -278,11 +300,12 @@ def plan_table(report: PlanReport) -> Table:
               for cell in report.cells if cell.runs))
 
 
-def replications_table(cell: Cell, carrier: bool) -> Table:
+def replications_table(cell: Cell, carrier: bool,
+                       at: float | None = None) -> Table:
     """A row per figure of the replications: mean, 95% interval, min and
     max over the runs, and how many reached a percentile if not all."""
     rows = []
-    for column in columns(carrier):
+    for column in columns(carrier, None, at):
         figure = column.stat(cell)
         if figure is None:
             rows.append((column.heading, "-", column.absent, "-", "-"))

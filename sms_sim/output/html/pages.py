@@ -11,6 +11,7 @@ from sms_sim.model.config import SimulationConfig
 from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.model.texts import IN_TURN
 from sms_sim.model.traffic import TrafficClass
+from sms_sim.output.compare_figures import compare_table, differences_table
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
@@ -180,7 +181,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
             marks=moments,
             band=band([_curve(snap, "") for snap in runs]) if runs
             else None,
-            figures=replications_table(cells[0], report.carrier)
+            figures=replications_table(cells[0], report.carrier,
+                                       report.at)
             if runs else None,
             histogram=first.distribution if first else (),
             attempts=first.attempts if first else (),
@@ -189,6 +191,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
             one_of=(f"run 1 of {count_text(len(runs))}, seed {seeded[0][0]}"
                     if len(runs) > 1 else ""),
             config=settings(config), notes=notes))
+    if report.kind == "compare":
+        return _compare(report, config, command, scenario, summary)
     name = report.name or ""
     curves = tuple(_curve(cell.runs[0][1],
                           f"{name}={value_text(name, cell.value)}")
@@ -207,3 +211,31 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
             curves, plan_table(report),
             report.answer() if report.search else "", chosen),
         config=settings(config), notes=notes))
+
+
+def _compare(report: PlanReport, config: SimulationConfig, command: str,
+             scenario: str, summary: tuple[tuple[str, str], ...]) -> str:
+    """The page of a comparison: each scenario's curve (the mean of its
+    runs, over the band from their least to greatest share), overlaid,
+    with the table of their figures and of the differences beside."""
+    shown = [(label, cell)
+             for label, cell in zip(report.labels, report.cells)
+             if cell.runs]
+    bands = tuple(band([_curve(snap, "") for _, snap in cell.runs])
+                  if len(cell.runs) > 1 else None for _, cell in shown)
+    curves = tuple(_curve(cell.runs[0][1], label) if spread is None
+                   else Curve(label, tuple(zip(spread.times, spread.mean)))
+                   for (label, cell), spread in zip(shown, bands))
+    return render(HtmlReport(
+        title=f"sms-sim: {count_text(len(report.labels))} scenarios "
+              "compared",
+        command=command, seed=report.base_seed, scenario=scenario,
+        summary=summary, curves_title=_curves_title(report.carrier),
+        marks=_marks(config, report.target),
+        sweep=SweepSection(
+            "Scenarios compared" + (
+                f", the mean of {count_text(report.per_value)} runs each"
+                if report.per_value > 1 else ""),
+            curves, compare_table(report), bands=bands,
+            more=differences_table(report) if len(shown) > 1 else None),
+        config=settings(config), notes=tuple(report.notes())))

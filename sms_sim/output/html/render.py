@@ -37,6 +37,10 @@ class SweepSection:
     table: Table
     answer: str = ""
     chosen: int | None = None
+    bands: tuple[Band | None, ...] = ()
+    """A comparison's: each curve's band, over its replications."""
+    more: Table | None = None
+    """A comparison's: the differences from the first scenario."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,8 @@ svg text.mark-label { fill: var(--mark); }
   h2 { break-after: avoid; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; } }
 """
+_CSS += ".band.tint { opacity: 0.15; stroke: none; }\n" + "".join(
+    f".tint.c{i} {{ fill: var(--c{i}); }} " for i in range(COLOURS))
 _CSS += "".join(f".c{i} {{ stroke: var(--c{i}); }} "
                 f".dot.c{i}, .swatch.c{i} {{ fill: var(--c{i}); "
                 f"background: var(--c{i}); }}\n" for i in range(COLOURS))
@@ -238,8 +244,10 @@ def render(report: HtmlReport) -> str:
             f'<p class="muted">{escape(report.curves_title)}</p>'
         body.append(_section(sweep.title, (
             answer + curves_figure(sweep.title, sweep.curves, report.marks,
-                                   report.shares, chosen=sweep.chosen)
-            + _table(sweep.table, sweep.chosen))))
+                                   report.shares, chosen=sweep.chosen,
+                                   bands=sweep.bands)
+            + _table(sweep.table, sweep.chosen)
+            + (_table(sweep.more) if sweep.more else ""))))
     of = f" ({report.one_of})" if report.one_of else ""
     if report.histogram:
         body.append(_section(f"Send time distribution{of}",

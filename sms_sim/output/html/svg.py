@@ -175,13 +175,27 @@ def _svg(label: str, parts: Sequence[str], height: int) -> str:
 def curves_figure(label: str, curves: Sequence[Curve],
                   marks: Sequence[Mark], shares: Sequence[float],
                   dots: int = 0, chosen: int | None = None,
-                  shades: Sequence[Shade] = ()) -> str:
+                  shades: Sequence[Shade] = (),
+                  bands: Sequence[Band | None] = ()) -> str:
     """A chart of ``curves``, each a path drawn its own way, with dots
     where each of the first ``dots`` crosses ``shares``, ``shades`` behind
     them (a route's outages), and a legend.  Curve ``chosen`` (a search's
-    answer) is drawn bold, over the others, and named so in the legend."""
-    frame = _Frame(_end([c.end_s for c in curves], marks), len(marks))
+    answer) is drawn bold, over the others, and named so in the legend.
+    ``bands``, the replications' band of each curve (its mean) where it
+    has one, tinted in its colour behind them all."""
+    ends = [c.end_s for c in curves] + [b.times[-1] for b in bands if b]
+    frame = _Frame(_end(ends, marks), len(marks))
     parts = _axes(frame, shares) + _shades(frame, shades)
+    for index, spread in enumerate(bands):
+        if spread is not None:
+            outline = frame.path([*zip(spread.times, spread.high),
+                                  *reversed([*zip(spread.times,
+                                                  spread.low)])])
+            parts.append(f'<path class="band tint c{index % COLOURS}" '
+                         f'd="{outline} Z"><title>'
+                         + escape(f"{curves[index].label}: least to "
+                                  f"greatest share of {spread.runs} runs")
+                         + "</title></path>")
     order = [i for i in range(len(curves)) if i != chosen]
     for index in order + ([] if chosen is None else [chosen]):
         curve = curves[index]

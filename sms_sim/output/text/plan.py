@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sms_sim.output.compare_figures import compare_table, differences_table
 from sms_sim.output.plan_figures import (PlanReport, PlanStatus, plan_table,
                                          replications_table)
 from sms_sim.output.tables import Table
@@ -49,7 +50,12 @@ def plan_lines(report: PlanReport, width: int | None,
                   f"base seed {report.base_seed}"],
                  width, indent=2, sep=", ")
     if report.kind == "replications" and report.cells:
-        lines += _replications(report.cells[0], report.carrier, width)
+        lines += _replications(report.cells[0], report.carrier, width,
+                               report.at)
+    elif report.kind == "compare":
+        lines += _aligned(compare_table(report), width)
+        if len(report.cells) > 1:
+            lines += ["", *_aligned(differences_table(report), width)]
     else:
         lines += _aligned(plan_table(report), width)
     return lines + [line for note in report.notes()
@@ -60,15 +66,19 @@ def _title(report: PlanReport) -> str:
     what = {"replications": f"{count_text(report.runs)} runs",
             "sweep": f"a sweep of {report.name} over "
                      f"{count_text(len(report.cells))} values",
-            "target": f"a search for the least {report.name}"}[report.kind]
+            "target": f"a search for the least {report.name}",
+            "compare": f"{count_text(len(report.labels))} scenarios "
+                       f"compared, {count_text(report.per_value)} "
+                       f"run{'s' if report.per_value > 1 else ''} each"
+            }[report.kind]
     return what + (" (interrupted)" if report.interrupted else "")
 
 
-def _replications(cell: Cell, carrier: bool,
-                  width: int | None) -> list[str]:
+def _replications(cell: Cell, carrier: bool, width: int | None,
+                  at: float | None) -> list[str]:
     """The replications' table; then the seeds of the runs at both ends
     of the duration."""
-    lines = _aligned(replications_table(cell, carrier), width)
+    lines = _aligned(replications_table(cell, carrier, at), width)
     if cell.runs:
         by_duration = sorted(cell.runs, key=lambda run: run[1].sim_elapsed_s)
         (fast, quick), (slow, slowest) = by_duration[0], by_duration[-1]
