@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import TextIO, TypeVar
 from unittest import mock
 
 from sms_sim.cli import main as cli
@@ -53,17 +53,20 @@ class FakeTime:
         self._local.elapsed = getattr(self._local, "elapsed", 0.0) + seconds
 
 
-def run_main(*argv: str, environ: Mapping[str, str] | None = None
-             ) -> tuple[int, str, str]:
+def run_main(*argv: str, environ: Mapping[str, str] | None = None,
+             stdout: TextIO | None = None) -> tuple[int, str, str]:
     """The program run in this process as ``python3 start.py *argv``
     (named so in its usage and errors): its exit status, standard output
     and standard error.  Far cheaper than a process, for bad input, help
-    and small runs; one test per feature still runs the real process."""
+    and small runs; one test per feature still runs the real process.
+    ``stdout``: a file of the test's own as the standard output (whose
+    text is then not returned), for the rules about the files it is."""
     out, err = io.StringIO(), io.StringIO()
     with mock.patch.object(sys, "argv", ["start.py"]):
         try:
             status = cli.main(list(argv), env=Environment(
-                out, err, {} if environ is None else environ))
+                out if stdout is None else stdout, err,
+                {} if environ is None else environ))
         except SystemExit as exit:  # argparse's way out, as in a process
             status = exit.code if isinstance(exit.code, int) else 1
     return status, out.getvalue(), err.getvalue()

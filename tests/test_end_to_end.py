@@ -11,15 +11,16 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sms_sim.run.sender import Sender
 from tests.background import BACKGROUND, Job
-from tests.helpers import assert_filled
+from tests.helpers import assert_filled, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -36,32 +37,6 @@ def environ(**extra: str) -> dict[str, str]:
 def start(*args: str, module: bool = False) -> list[str]:
     entry = ["-m", "sms_sim"] if module else [str(ROOT / "start.py")]
     return [sys.executable, *entry, *args]
-
-
-def run(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(start(*args, module=module), cwd=ROOT, env=environ(),
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
-
-
-def run_together(*commands: list[str]
-                 ) -> list[subprocess.CompletedProcess[str]]:
-    """Each of ``commands`` (as :func:`start` makes them) run to its end,
-    side by side: the suite waits for the slowest, not for them all."""
-    processes = [subprocess.Popen(command, cwd=ROOT, env=environ(),
-                                  stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
-                 for command in commands]
-    done = []
-    try:
-        for process in processes:
-            out, err = process.communicate(timeout=TIMEOUT_S)
-            done.append(subprocess.CompletedProcess(
-                process.args, process.returncode, out, err))
-    finally:
-        for process in processes:
-            process.kill()
-            process.communicate()
-    return done
 
 
 @contextmanager
@@ -178,11 +153,12 @@ def test_a_failed_check_is_named_in_the_report() -> None:
 
 def test_the_log_has_a_row_per_message(tmp_path: Path) -> None:
     log = tmp_path / "log.csv"
-    done = run("500", "4", "0.001", "0", "0.5", "--retries", "2",
-               "--backoff", "0.001:0.002", "--deadline", "0.1", "--speed",
-               "10", "--json", "--log", str(log))
-    assert done.returncode == 0, done.stderr
-    summary = json_lines(done.stdout)[-1]
+    status, out, err = run_main(
+        "500", "4", "0.001", "0", "0.5", "--retries", "2", "--backoff",
+        "0.001:0.002", "--deadline", "0.1", "--speed", "10", "--json",
+        "--log", str(log))
+    assert status == 0, err
+    summary = json_lines(out)[-1]
     header, *rows = log.read_text().splitlines()
     assert header == "id,phone,group,sender,attempts,outcome,send_s," \
         "delivered_at_s,encoding,segments"
@@ -199,10 +175,11 @@ def test_a_log_pipe_that_nothing_reads_is_refused_not_waited_for(
         tmp_path: Path) -> None:
     fifo = tmp_path / "log"
     os.mkfifo(fifo)
-    done = run("10", "--log", str(fifo))  # opening it would block forever
-    assert done.returncode == 2
-    assert "argument --log: cannot write" in done.stderr
-    assert "it is a pipe that nothing reads" in done.stderr
+    # Opening it would block forever.
+    status, _, err = run_main("10", "--log", str(fifo))
+    assert status == 2
+    assert "argument --log: cannot write" in err
+    assert "it is a pipe that nothing reads" in err
 
 
 INTERRUPTED_EARLY = "sms-sim: interrupted before the run started\n"
@@ -271,70 +248,83 @@ def test_a_stop_signal_as_the_program_starts_says_so(
         status, "", f"sms-sim: {words} before the run started\n")
 
 
+def shared_output(option: str, path: str, stream: str) -> str:
+    return (f"start.py: error: argument {option}: {path!r} is also the "
+            f"standard {stream}; give the {option[2:]} a file of its own")
+
+
 @pytest.mark.parametrize("option", ["--log", "--report"])
-@pytest.mark.parametrize("path, stream", [
-    ("out.txt", "output"), ("link.txt", "output"), ("/dev/stdout", "output"),
-    ("/dev/stderr", "error")])
+@pytest.mark.parametrize("path", ["out.txt", "link.txt"])
 def test_the_log_and_report_never_share_a_file_with_the_output(
-        tmp_path: Path, option: str, path: str, stream: str) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str,
+        path: str) -> None:
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out.txt"
     out.write_text("kept\n")
     (tmp_path / "link.txt").symlink_to(out)
     with open(out, "a") as appended:  # as `>> out.txt` opens it
+        status, _, err = run_main("200", "4", "0", "0", "0.2", "--json",
+                                  option, path, stdout=appended)
+    assert status == 2
+    assert err.startswith("usage: ")
+    assert err.splitlines()[-1] == shared_output(option, path, "output")
+    assert out.read_text() == "kept\n"  # not emptied, nothing written
+
+
+@pytest.mark.parametrize("option", ["--log", "--report"])
+@pytest.mark.parametrize("path, stream", [
+    ("/dev/stdout", "output"), ("/dev/stderr", "error")])
+def test_the_process_own_streams_are_never_the_log_or_report(
+        tmp_path: Path, option: str, path: str, stream: str) -> None:
+    """Its standard output a file, as ``>> out.txt`` opens it."""
+    out = tmp_path / "out.txt"
+    out.write_text("kept\n")
+    with open(out, "a") as appended:
         done = subprocess.run(
             start("200", "4", "0", "0", "0.2", "--json", option, path),
             cwd=tmp_path, env=environ(), stdout=appended,
             stderr=subprocess.PIPE, text=True, timeout=TIMEOUT_S)
     assert done.returncode == 2
     assert done.stderr.startswith("usage: ")
-    assert done.stderr.splitlines()[-1] == (
-        f"start.py: error: argument {option}: {path!r} is also the standard "
-        f"{stream}; give the {option[2:]} a file of its own")
+    assert done.stderr.splitlines()[-1] == shared_output(option, path,
+                                                         stream)
     assert out.read_text() == "kept\n"  # not emptied, nothing written
 
 
-def measured(argv: list[str]) -> Callable[[Path], list[str]]:
-    """``argv`` run in a folder with files of measurements: times.txt,
-    delays.csv, and link.html, a link to delays.csv."""
-    def make(folder: Path) -> list[str]:
-        (folder / "times.txt").write_text(TIMES)
-        (folder / "delays.csv").write_text(DELAYS)
-        (folder / "link.html").symlink_to(folder / "delays.csv")
-        return start(*argv)
-    return make
-
-
 TIMES, DELAYS = "0.01\n0.02\n", "delay_s\n1\n2\n"
-OVERWRITING = [BACKGROUND.add(measured(argv), environ(), in_folder=True)
-               for argv in (
+
+
+@pytest.mark.parametrize("argv", [
     ["20", "--dist", "times.txt", "--log", "times.txt"],
     ["20", "0", "--senders", "count=1,dist=empirical,file=times.txt",
      "--report", "times.txt"],
     ["20", "--carrier-delay", "empirical:file=delays.csv,column=delay_s",
-     "--report", "link.html"])]
-"""Send times or carrier delays, by name or through a link, also given
-as the log or the report."""
-
-
-def test_the_log_and_report_never_replace_a_file_the_run_reads() -> None:
-    for job in OVERWRITING:
-        done = job.result()
-        assert done.returncode == 2 and done.stdout == ""
-        option, path = done.args[-2:]
-        assert done.stderr.splitlines()[-1] == (
-            f"start.py: error: argument {option}: {path!r} is a file of "
-            f"measurements the run reads; give the {option[2:]} a file of "
-            "its own")
-        assert (job.dir / "times.txt").read_text() == TIMES
-        assert (job.dir / "delays.csv").read_text() == DELAYS
+     "--report", "link.html"]])
+def test_the_log_and_report_never_replace_a_file_the_run_reads(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        argv: list[str]) -> None:
+    """Send times or carrier delays, by name or through a link (link.html
+    to delays.csv), also given as the log or the report."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "times.txt").write_text(TIMES)
+    (tmp_path / "delays.csv").write_text(DELAYS)
+    (tmp_path / "link.html").symlink_to(tmp_path / "delays.csv")
+    status, out, err = run_main(*argv)
+    assert status == 2 and out == ""
+    option, path = argv[-2:]
+    assert err.splitlines()[-1] == (
+        f"start.py: error: argument {option}: {path!r} is a file of "
+        f"measurements the run reads; give the {option[2:]} a file of "
+        "its own")
+    assert (tmp_path / "times.txt").read_text() == TIMES
+    assert (tmp_path / "delays.csv").read_text() == DELAYS
 
 
 def test_a_log_may_be_discarded_with_the_output() -> None:
-    done = subprocess.run(start("20", "--log", os.devnull), cwd=ROOT,
-                          env=environ(), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True,
-                          timeout=TIMEOUT_S)
-    assert (done.returncode, done.stderr) == (0, "")
+    with open(os.devnull, "w") as discarded:
+        status, _, err = run_main("20", "--log", os.devnull,
+                                  stdout=discarded)
+    assert (status, err) == (0, "")
 
 
 def test_help_fills_the_terminals_width() -> None:
@@ -372,11 +362,12 @@ def test_python_m_sms_sim_is_the_same_program() -> None:
 
 def test_a_written_report_is_confirmed_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "run.html"
-    done = run("20", "2", "--speed", "max", "--report", str(path), "--json")
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == f"sms-sim: report written to {path}\n"
+    status, out, err = run_main("20", "2", "--speed", "max", "--report",
+                                str(path), "--json")
+    assert status == 0, err
+    assert err == f"sms-sim: report written to {path}\n"
     assert path.read_text().startswith("<!DOCTYPE html>")
-    assert all(json.loads(line) for line in done.stdout.splitlines())
+    assert all(json.loads(line) for line in out.splitlines())
 
 
 def test_zero_messages_is_an_immediate_empty_report() -> None:
@@ -399,13 +390,18 @@ def test_a_report_that_would_destroy_a_file_is_refused(
         tmp_path: Path) -> None:
     """Its output (a pipe here), or the log's own file."""
     same = str(tmp_path / "same.html")
-    refused = run_together(
+    piped = subprocess.run(
         start("10", "1", "--speed", "max", "--report", "/dev/stdout"),
-        start("10", "1", "--speed", "max", "--log", same, "--report", same))
-    for done, reason in zip(refused, ("'/dev/stdout' is also the standard "
-                                      "output", "the same file as --log")):
-        assert done.returncode == 2 and done.stdout == ""
-        assert f"argument --report: {reason}" in done.stderr
+        cwd=ROOT, env=environ(), capture_output=True, text=True,
+        timeout=TIMEOUT_S)
+    refused = [(piped.returncode, piped.stdout, piped.stderr),
+               run_main("10", "1", "--speed", "max", "--log", same,
+                        "--report", same)]
+    for (status, out, err), reason in zip(refused, (
+            "'/dev/stdout' is also the standard output",
+            "the same file as --log")):
+        assert status == 2 and out == ""
+        assert f"argument --report: {reason}" in err
     assert os.listdir(tmp_path) == []
 
 
@@ -459,31 +455,20 @@ def test_throughput_cut_while_phones_wait_is_over_the_sending() -> None:
     assert cut["throughput_per_s"] == whole["throughput_per_s"]
 
 
-FLUSH_FAULT = """
-import sys
-from sms_sim.__main__ import main
-from sms_sim.run.sender import Sender
-
-def broken(self):
-    raise MemoryError("injected in the flush")
-
-Sender._flush = broken
-sys.argv[0] = "start.py"
-sys.exit(main())
-"""
-
-
-def test_a_fault_in_a_senders_last_flush_exits_1_and_names_it() -> None:
+def test_a_fault_in_a_senders_last_flush_exits_1_and_names_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """No signal and no completion: a fault, never an interrupt with
     status 0."""
-    done = subprocess.run(
-        [sys.executable, "-c", FLUSH_FAULT, "2000", "2", "0.01", "0", "0",
-         "--speed", "max", "--json"], cwd=ROOT, env=environ(),
-        capture_output=True, text=True, timeout=TIMEOUT_S)
-    assert done.returncode == 1, done.stderr
-    assert "sender-1 stopped after an error" in done.stderr
-    assert "MemoryError: injected in the flush" in done.stderr
-    summary = json_lines(done.stdout)[-1]
+    def broken(self: Sender) -> None:
+        raise MemoryError("injected in the flush")
+
+    monkeypatch.setattr(Sender, "_flush", broken)
+    status, out, err = run_main("2000", "2", "0.01", "0", "0", "--speed",
+                                "max", "--json")
+    assert status == 1, err
+    assert "sender-1 stopped after an error" in err
+    assert "MemoryError: injected in the flush" in err
+    summary = json_lines(out)[-1]
     assert summary["stopped"] == "fault" and not summary["interrupted"]
     assert summary["sent"] + summary["unsent"] == 2000
 
@@ -573,12 +558,10 @@ def test_on_a_terminal_the_view_is_redrawn_in_place(no_color: str) -> None:
 
 def test_help_that_cannot_be_written_is_an_error() -> None:
     with open("/dev/full", "w") as full:
-        done = subprocess.run(start("--help"), cwd=ROOT, env=environ(),
-                              stdout=full, stderr=subprocess.PIPE, text=True,
-                              timeout=TIMEOUT_S)
-    assert done.returncode == 1
-    assert done.stderr == ("sms-sim: cannot write the output: No space left "
-                           "on device\n")
+        status, _, err = run_main("--help", stdout=full)
+    assert status == 1
+    assert err == ("sms-sim: cannot write the output: No space left on "
+                   "device\n")
 
 
 def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
@@ -607,14 +590,15 @@ def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
      "num_senders is 0")])
 def test_a_value_in_another_form_is_refused_as_its_neighbours_are(
         args: tuple[str, ...], error: str) -> None:
-    done = run(*args)
-    assert done.returncode == 2 and done.stdout == ""
-    *usage, line = done.stderr.splitlines()
-    assert usage[0].startswith("usage: ") and error in line, done.stderr
+    status, out, err = run_main(*args)
+    assert status == 2 and out == ""
+    *usage, line = err.splitlines()
+    assert usage[0].startswith("usage: ") and error in line, err
 
 
 def test_a_file_that_cannot_be_what_it_is_given_for_is_refused(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     (tmp_path / "read_only.csv").write_text("kept\n")
     (tmp_path / "read_only.csv").chmod(0o444)  # root too is refused it
     (tmp_path / "no_header.txt").write_text("0.08\n0.09\n")
@@ -629,13 +613,10 @@ def test_a_file_that_cannot_be_what_it_is_given_for_is_refused(
         (("--carrier-delay", "fifo"), "argument --carrier-delay: 'fifo' is "
          "a pipe that nothing writes to")]
     for args, error in cases:
-        done = subprocess.run(start("10", "--speed", "max", *args),
-                              cwd=tmp_path, env=environ(),
-                              capture_output=True, text=True,
-                              timeout=TIMEOUT_S)
-        assert done.returncode == 2 and done.stdout == ""
-        assert done.stderr.splitlines()[-1].startswith(
-            f"start.py: error: {error}"), done.stderr
+        status, out, err = run_main("10", "--speed", "max", *args)
+        assert status == 2 and out == ""
+        assert err.splitlines()[-1].startswith(
+            f"start.py: error: {error}"), err
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "fifo", "no_header.txt", "read_only.csv"]  # no file named -
     assert (tmp_path / "read_only.csv").read_text() == "kept\n"
@@ -644,7 +625,7 @@ def test_a_file_that_cannot_be_what_it_is_given_for_is_refused(
 def test_a_positional_value_not_given_lets_a_later_one_be_given() -> None:
     """With a shape that takes no deviation, the failure rate could not
     be given: the deviation before it was refused."""
-    done = run("200", "4", "0.01", "-", "1", "--dist", "exponential",
-               "--speed", "max", "--json")
-    summary = json.loads(done.stdout.splitlines()[-1])
-    assert (done.returncode, summary["failed"]) == (0, 200)
+    status, out, _ = run_main("200", "4", "0.01", "-", "1", "--dist",
+                              "exponential", "--speed", "max", "--json")
+    summary = json.loads(out.splitlines()[-1])
+    assert (status, summary["failed"]) == (0, 200)
