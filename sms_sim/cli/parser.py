@@ -240,7 +240,11 @@ def build_parser(prog: str = "start.py",
         "after the start the client notices (till then its sends fail), "
         "reconnect=S after the end it sends again, preset=NAME gives it a "
         "number type's documented per-sender cap (tps= overrides it; "
-        "--presets lists them); repeatable")
+        "--presets lists them); accept=R[,burst=B] has its SMSC accept R "
+        "submits a second (bursts of B, default R), answering the rest "
+        "THROTTLED after one round trip (rtt=SHAPE, last; default the send "
+        "time), on-throttle=pause:1s (the default), requeue:30s*20 or "
+        "backoff saying what the client does then; repeatable")
     add = group["routes and carriers"].add_argument
     add("--presets", action=_Say, text=_presets_text,
         help="list the presets by number type, each with its per-sender "

@@ -1,14 +1,16 @@
 """A sender group as a route: ``--senders``' named form with the keys that
 make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
-``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides), read here;
-the rest of the spec is ``specs.py``'s.
+``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides), read here,
+and its SMSC's throttling (``throttle_specs.py``); the rest of the spec
+is ``specs.py``'s.
 """
 from __future__ import annotations
 
 import argparse
 import dataclasses
 
-from sms_sim.cli import specs
+from sms_sim.cli import specs, throttle_specs
+from sms_sim.cli.throttle_specs import THROTTLE_KEYS
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import Outage
@@ -24,10 +26,11 @@ def sender_group(text: str) -> SenderGroup:
     rest: list[str] = []
     route: dict[str, str] = {}
     downs: list[str] = []
-    for item in text.split(","):
+    keys, rtt = throttle_specs.split_rtt(text)
+    for item in keys.split(","):
         key, equals, value = item.partition("=")
         key = key.strip().lower()
-        if not equals or key not in ROUTE_KEYS:
+        if not equals or key not in ROUTE_KEYS + THROTTLE_KEYS:
             rest.append(item)
         elif key == "down":
             downs.append(value.strip())
@@ -35,6 +38,9 @@ def sender_group(text: str) -> SenderGroup:
             specs.fail(f"{specs.echo(text)}: {key} is given twice")
         else:
             route[key] = value.strip()
+    throttle = throttle_specs.throttle(
+        text, {key: route.pop(key) for key in THROTTLE_KEYS if key in route},
+        rtt)
     if not rest:
         specs.fail(f"{specs.echo(text)}: count is missing (count=N)")
     if "preset" in route:  # its cap, unless tps= is given
@@ -58,7 +64,8 @@ def sender_group(text: str) -> SenderGroup:
                                  key=lambda outage: outage.start_s)),
             detect_s=_seconds(text, "detect", route.get("detect", "0")),
             reconnect_s=_seconds(text, "reconnect",
-                                 route.get("reconnect", "0")))
+                                 route.get("reconnect", "0")),
+            throttle=throttle)
     except ConfigError as error:
         specs.fail(f"{specs.echo(text)}: {error.field} {error}")
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.summary import ClassCounts, Times
-from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
+                                  Result)
 from sms_sim.model.traffic import Traffic
 
 OUTCOMES = (SENT, FAILED, EXPIRED)
@@ -39,7 +40,7 @@ class ClassFigures:
         after: list[list[float]] = [[] for _ in range(count)]
         waiting: list[list[float]] = [[] for _ in range(count)]
         for result in results:
-            if result.outcome == RETRY:
+            if result.outcome == RETRY or result.outcome == REFUSED:
                 continue
             index = result.message.class_index
             self._counts[OUTCOMES.index(result.outcome)][index] += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 DELIVERY_SHARES = (0.5, 0.9, 0.95, 0.99, 1.0)
@@ -166,3 +166,10 @@ def marks(deadline_s: float | None,
     if target is not None:
         found.append(target)
     return tuple(found)
+
+
+def upto(moments: Iterable[float | None], until_s: float
+         ) -> tuple[float | None, ...]:
+    """``moments``, each None where it falls after ``until_s``."""
+    return tuple(None if at is None or at > until_s else at
+                 for at in moments)

@@ -2,8 +2,10 @@
 every interval, and what is derived from them."""
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sms_sim.model.config import SenderGroup
 
@@ -65,6 +67,8 @@ class Progress:
     the unsent that had been tried."""
     first_attempts: int = 0
     first_attempt_failed: int = 0
+    throttled: int | None = None
+    """Submits the SMSC refused as too fast; None: no route throttles."""
     rate_per_s: float | None = None
     """Messages sent or failed per simulated second over the last
     interval; None before the first interval, and at the end."""
@@ -154,3 +158,9 @@ class Progress:
         if self.ends_at_s is not None and math.isfinite(self.speed):
             return max(0.0, self.ends_at_s - self.sim_elapsed_s) / self.speed
         return self.unsent * self.elapsed_s / self.processed
+
+
+def fields(progress: Progress) -> dict[str, Any]:
+    """``progress``'s fields by name, for the summary that extends it."""
+    return {field.name: getattr(progress, field.name)
+            for field in dataclasses.fields(progress)}

@@ -9,26 +9,26 @@ messages as for a billion.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import math
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sms_sim.measure.carrier_tally import CarrierTally
 from sms_sim.measure.classes import ClassFigures
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
-                                   reach_curve)
+                                   reach_curve, upto)
 from sms_sim.measure.histogram import Histogram
-from sms_sim.measure.progress import GroupCounts, Progress
+from sms_sim.measure.progress import GroupCounts, Progress, fields
 from sms_sim.measure.receipts import ReceiptTally
 from sms_sim.measure.summary import (Checkpoint, ClassCounts, FormCount,
                                      Summary)
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
-from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
+from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
+                                  Result)
 from sms_sim.model.route import OUTAGE
+from sms_sim.model.throttle import THROTTLED
 from sms_sim.model.traffic import Traffic
 from sms_sim.model.validation import MAX_RETRIES, at_most
 
@@ -59,13 +59,6 @@ def _unit_scale(longest_s: float) -> float:
     if longest_s <= 0:
         return 1.0
     return 2.0 ** min(SUM_BITS - math.frexp(longest_s)[1], MAX_EXPONENT)
-
-
-def _upto(moments: Iterable[float | None], until_s: float
-          ) -> tuple[float | None, ...]:
-    """``moments``, each None where it falls after ``until_s``."""
-    return tuple(None if at is None or at > until_s else at
-                 for at in moments)
 
 
 class Stats:
@@ -141,6 +134,7 @@ class Stats:
         self.retrying = 0
         self.first_attempts = 0
         self.first_attempt_failed = 0
+        self.throttled = 0
         self.latest_s = 0.0
         self.max_lag_s = 0.0
 
@@ -179,8 +173,9 @@ class Stats:
              cause, receipt, receipt_s) in results:
             if done > latest:
                 latest = done
-            if cause == OUTAGE:  # not a carrier's daily cap
-                self._count_outage(group, done, outcome)
+            if cause is not None and self._count_cause(group, done, outcome,
+                                                       cause):
+                continue  # a refused submit: not an attempt
             if send_s is not None:
                 attempts[group] += 1
                 units[group] += int(send_s * scales[group])
@@ -231,12 +226,19 @@ class Stats:
         if self._receipts is not None:
             self._receipts.add(receipts)
 
-    def _count_outage(self, group: int, done_s: float, outcome: str) -> None:
-        """An attempt an outage ended at ``done_s``: counted in the last
-        outage to start by then, which is the one that ended it."""
-        index = bisect.bisect_right(self._outage_starts[group], done_s) - 1
-        self._outage_failed[group][index] += 1
-        self._outage_lost[group][index] += outcome == FAILED
+    def _count_cause(self, group: int, done_s: float, outcome: str,
+                     cause: str) -> bool:
+        """A result with a cause; whether it is a refused submit, not an
+        attempt (``throttle.py``).  An attempt an outage ended at
+        ``done_s`` is counted in the last outage to start by then, which
+        is the one that ended it."""
+        if cause == OUTAGE:  # not a carrier's daily cap
+            index = bisect.bisect_right(self._outage_starts[group],
+                                        done_s) - 1
+            self._outage_failed[group][index] += 1
+            self._outage_lost[group][index] += outcome == FAILED
+        self.throttled += cause == THROTTLED
+        return outcome == REFUSED
 
     def _add_reached(self, reached: list[tuple[int, float]]) -> None:
         self._reached.add(reach for _, reach in reached)
@@ -288,7 +290,7 @@ class Stats:
         def curve(label: str, histogram: Histogram,
                   order: Ranked | None = None) -> Curve:
             ranks = curve_ranks(self.total, histogram.count)
-            return reach_curve(label, self.total, ranks, _upto(
+            return reach_curve(label, self.total, ranks, upto(
                 self._at_ranks(histogram, order, ranks), until_s))
 
         return (curve("all", whole, order), *(
@@ -350,6 +352,8 @@ class Stats:
             retries=self.retries, retrying=retrying,
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,
+            throttled=self.throttled if any(
+                group.throttle for group in self._groups) else None,
             rate_per_s=rate_per_s, carrier=self.carrier,
             reached=self.reached_by(reach_s),
             confirmed=None if self._receipts is None
@@ -385,7 +389,7 @@ class Stats:
                           if last_reached else None)
         tally = self._receipts
         return Summary(
-            **_fields(base), stopped=stopped, max_lag_s=self.max_lag_s,
+            **fields(base), stopped=stopped, max_lag_s=self.max_lag_s,
             checkpoints=tuple(map(Checkpoint, self._checkpoints,
                                   self._sent_by_checkpoint,
                                   self._reached_by_checkpoint,
@@ -399,8 +403,8 @@ class Stats:
                                           shares))
             if self.total else (),
             last_sent_s=delivered.max if delivered.count else None,
-            reached_at=_upto(self._at_ranks(reached_at, self._reached_order,
-                                            shares), reach_until_s)
+            reached_at=upto(self._at_ranks(reached_at, self._reached_order,
+                                           shares), reach_until_s)
             if self.total and self.carrier else (),
             last_reached_s=last_reached_s,
             curves=self._curves(delivered, self._sent_order,
@@ -412,8 +416,8 @@ class Stats:
             attempts=tuple((n, c) for n, c in enumerate(self._by_attempts)
                            if c),
             **({} if tally is None or not self.total else tally.fields(
-                _upto(self._at_ranks(tally.confirmed, self._confirmed_order,
-                                     shares), reach_until_s),
+                upto(self._at_ranks(tally.confirmed, self._confirmed_order,
+                                    shares), reach_until_s),
                 self._curves(tally.confirmed, self._confirmed_order, (),
                              reach_until_s), reach_until_s)),
             carriers=() if self._carriers is None
@@ -437,9 +441,3 @@ class Stats:
         return tuple(FormCount(form, sent.get(form, 0), failed.get(form, 0),
                                expired.get(form, 0))
                      for form in sorted({*sent, *failed, *expired}))
-
-
-def _fields(progress: Progress) -> dict[str, Any]:
-    """``progress``'s fields by name, for the summary that extends it."""
-    return {field.name: getattr(progress, field.name)
-            for field in dataclasses.fields(progress)}

@@ -15,6 +15,7 @@ from sms_sim.model.message import RANDOM_MOST_SEGMENTS
 from sms_sim.model.carriers import Carrier, check_carriers
 from sms_sim.model.receipts import Receipts
 from sms_sim.model.texts import Texts
+from sms_sim.model.throttle import Throttle
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
                                  check_outages)
 from sms_sim.model.traffic import (DEFAULT_CLASS, PRIORITIES, STRICT,
@@ -70,6 +71,9 @@ class SenderGroup:
     outages: tuple[Outage, ...] = ()
     detect_s: float = 0.0
     reconnect_s: float = 0.0
+    throttle: Throttle | None = None
+    """What its SMSC accepts, and what it does when it refuses; None:
+    every submit is accepted (``throttle.py``)."""
 
     @classmethod
     def uniform(cls, count: int, mean_s: float, max_deviation_s: float,

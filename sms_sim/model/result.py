@@ -15,6 +15,10 @@ FAILED = "failed"
 RETRY = "retry"
 """A failed attempt that will be retried: not an outcome of the message."""
 EXPIRED = "expired"
+REFUSED = "refused"
+"""A submit the SMSC throttled, its message to be submitted again
+(``throttle.py``'s pause and requeue): neither an attempt nor an
+outcome."""
 
 
 class Result(NamedTuple):
@@ -23,7 +27,8 @@ class Result(NamedTuple):
 
     Which queue holds it says whether the attempt succeeded; ``outcome``
     says what became of the message: ``SENT``, ``FAILED``, ``EXPIRED``
-    (its deadline passed), or ``RETRY`` (not yet decided).
+    (its deadline passed), or ``RETRY`` or ``REFUSED`` (not yet
+    decided).
     """
 
     message: Message
@@ -48,7 +53,8 @@ class Result(NamedTuple):
     None unless the message was sent and the run models a carrier."""
     cause: str | None = None
     """What failed a failed attempt, if not the send itself: ``outage``
-    (its route went down)."""
+    (its route went down), ``throttled`` (the SMSC refused it as too
+    fast)."""
     receipt: str | None = None
     """With receipts, a sent message's final state (``receipts.STATES``);
     None otherwise."""

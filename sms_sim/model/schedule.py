@@ -30,7 +30,10 @@ The rules, each a line of :meth:`Schedule._decide`:
   so that float sums of decimal seconds do not lose a start on it;
 - with routes, a sender that would start while its route is closed is
   free when it opens; an outage fails what it meets (``route.py``);
-- with receipts, a sent message's receipt comes too (``receipts.py``).
+- with receipts, a sent message's receipt comes too (``receipts.py``);
+- with an SMSC that throttles (``accept=``), a submit its token bucket
+  refuses comes back THROTTLED after one round trip, and its route's
+  reaction follows (``throttle.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
@@ -58,7 +61,8 @@ from collections.abc import Callable, Iterator, Sequence
 from sms_sim.model.carriers import Carrier, lines_of
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.expiry import expiries, span
-from sms_sim.model.fleet import Free, SenderProfile, retry_ready_s
+from sms_sim.model.fleet import (Free, SenderProfile, next_free_s,
+                                 retry_ready_s)
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.lines import Taken
@@ -67,9 +71,11 @@ from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
 from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
-from sms_sim.model.result import (EXPIRED, FAILED, RETRY, SENT, Decided,
-                                  Result)
+from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
+                                  Decided, Result)
 from sms_sim.model.route import OUTAGE, routes_of
+from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
+                                    throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
 
 Fresh = Callable[[], "list[Message] | None"]
@@ -132,6 +138,9 @@ class Schedule:
         """The same for the moments a delivered receipt came back."""
         self._receipt = None if receipts is None \
             else stamper(receipts, self.confirmed_order.waiting)
+        self._throttling = throttling_of(
+            [group.throttle for group in groups],
+            [group.send for group in groups])
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -154,6 +163,7 @@ class Schedule:
         carrier, per_segment = self._carrier, self._per_segment
         routed, lines, carriers = self._routed, self._lines, self._carriers
         receipt = self._receipt  # a flag, set once
+        throttling = self._throttling  # the same
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -238,6 +248,16 @@ class Schedule:
                     send_s = profile.draw((bits >> 32) * DRAW_UNIT)
                 if per_segment:
                     send_s *= slots
+                if throttling is not None and not throttling.admits(
+                        profile.group, start, message.id):
+                    refused, free_s = self._refused(
+                        message, profile, index, attempt, spent_s, start,
+                        send_s, slots)
+                    failed.append(refused)
+                    first_s, last_s = span(failed[-1:], first_s, last_s)
+                    turn += 1
+                    heapq.heapreplace(free, (free_s, turn, index, profile))
+                    continue
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 rate = profile.failure_rate if carriers is None \
                     else carriers.failure_rate(profile.failure_rate)
@@ -312,6 +332,39 @@ class Schedule:
                 self._fresh = iter(chunk)
                 return next(self._fresh)
         return None
+
+    def _refused(self, message: Message, profile: SenderProfile,
+                 index: int, attempt: int, spent_s: float, start_s: float,
+                 send_s: float, slots: int) -> tuple[Result, float]:
+        """A submit the SMSC throttled, answered after one round trip:
+        its result, as its route's reaction makes it, and when its sender
+        is free again (``throttle.py``)."""
+        throttling = self._throttling
+        assert throttling is not None
+        throttle = throttling.throttles[profile.group]
+        assert throttle is not None
+        rtt_s = throttling.round_trip_s(
+            profile.group, (attempt_bits(message.seed, attempt) >> 32)
+            * DRAW_UNIT, send_s)
+        done_s = start_s + rtt_s
+        free_s = next_free_s(start_s, done_s, profile.gap_s, slots)
+        ready_s = done_s + throttle.wait_s
+        if throttle.reaction == BACKOFF:  # a failed attempt, as any
+            spent_s += rtt_s
+            outcome = self._after_failure(message, attempt, done_s,
+                                          spent_s, -1.0, 1.0)
+        elif throttle.reaction == REQUEUE and not throttling.requeue(
+                message.id, throttle.times):
+            outcome = FAILED
+        elif ready_s > self._latest_start_s:
+            outcome = EXPIRED
+        else:  # due first in line once the pause or the wait is over
+            if throttle.reaction == PAUSE:
+                free_s = max(free_s, ready_s)
+            self._retries.push(ready_s, message, attempt, spent_s)
+            outcome = REFUSED
+        return Result(message, profile.group, index, attempt, rtt_s,
+                      done_s, spent_s, outcome, None, THROTTLED), free_s
 
     def _after_failure(self, message: Message, attempt: int, done_s: float,
                        spent_s: float, fail: float, rate: float) -> str:

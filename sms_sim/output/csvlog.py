@@ -7,7 +7,10 @@ import os
 from collections.abc import Iterable, Sequence
 
 from sms_sim.model.carriers import Carrier, Recipients
-from sms_sim.model.result import RETRY, Result
+from sms_sim.model.result import REFUSED, RETRY, Result
+
+NOT_ENDED = (RETRY, REFUSED)
+"""Outcomes that leave a message to be tried again: no row."""
 
 
 class CsvLog:
@@ -103,7 +106,7 @@ class CsvLog:
                 f"{self._traffic_columns(r) if self._classes else ''}"
                 f"{_receipt_columns(r) if receipts else ''}"
                 f"{cells[carrier_of(r.message)] if carrier_of else ''}\n"
-                for r in results if r.outcome != RETRY]
+                for r in results if r.outcome not in NOT_ENDED]
         if rows:
             self._write("".join(rows))
 

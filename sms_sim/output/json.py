@@ -60,7 +60,13 @@ def progress_json(snap: Progress) -> dict[str, Any]:
         **({"reached": snap.reached} if snap.carrier else {}),
         **({"confirmed": snap.confirmed} if snap.confirmed is not None
            else {}),
+        **_throttled_json(snap),
     }
+
+
+def _throttled_json(snap: Progress) -> dict[str, int]:
+    """Submits the SMSC refused, where a route throttles."""
+    return {} if snap.throttled is None else {"throttled": snap.throttled}
 
 
 def _shares_json(at: Sequence[float | None]) -> dict[str, float | None]:
@@ -88,6 +94,7 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
         "expired": snap.expired,
         "unsent": snap.unsent,
         "retrying": snap.retrying,
+        **_throttled_json(snap),
         "processed": snap.processed,
         "avg_send_s": _round(snap.avg_send_s, 9),
         "min_send_s": _round(snap.min_s, 9),

@@ -94,6 +94,8 @@ def summary_rows(snap: Summary) -> list[tuple[str, str]]:
             ("sent", count_text(snap.sent) + share(snap.sent)),
             ("failed", count_text(snap.failed) + share(snap.failed)),
             ("expired", count_text(snap.expired) + share(snap.expired))]
+    if snap.throttled is not None:
+        rows.append(("throttled submits", count_text(snap.throttled)))
     if snap.carrier:
         rows.append(("reached the phones", count_text(snap.reached)
                      + share(snap.reached)))

@@ -143,6 +143,8 @@ def _counts(snap: Progress, style: Style) -> list[str]:
             f"expired {style.paint(count_text(snap.expired), 'yellow')}")
     if snap.retrying:
         fields.append(f"retrying {count_text(snap.retrying)}")
+    if snap.throttled is not None:  # submits the SMSC refused
+        fields.append(f"throttled {count_text(snap.throttled)}")
     if snap.confirmed is not None:
         fields.insert(1, f"confirmed {count_text(snap.confirmed)}")
     if snap.carrier:
