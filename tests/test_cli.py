@@ -23,7 +23,7 @@ from sms_sim.cli.parser import build_parser
 from sms_sim.cli.paths import same_file
 from sms_sim.cli.signals import STOP_SIGNALS
 from sms_sim.cli.status import ExitStatus
-from sms_sim.measure.checks import Check, min_delivered
+from sms_sim.measure.checks import Check, Goal, min_delivered
 from sms_sim.measure.stats import Stats
 from sms_sim.model.config import MAX_SENDERS, SenderGroup, SimulationConfig
 from sms_sim.model.encoding import ONE_GSM7
@@ -170,12 +170,12 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--deadline", "0"], "argument --deadline: must be a time > 0 and at "
      "most 1e9 s, in seconds or with s, m or h (20m), got '0'"),
     (["--deadline", "nan"], "argument --deadline: must be a time > 0"),
-    (["--min-delivered", "2"], "argument --min-delivered: must be a number "
-     "from 0 to 1, got 2.0"),
-    (["--min-delivered", "nan"], "argument --min-delivered: must be a "
-     "number from 0 to 1"),
-    (["--min-delivered", "-inf"], "argument --min-delivered: must be a "
-     "number from 0 to 1"),
+    (["--min-delivered", "2"], "argument --min-delivered: '2': P must be a "
+     "number from 0 to 1, got 2.0"),
+    (["--min-delivered", "nan"], "argument --min-delivered: 'nan': P must "
+     "be a number from 0 to 1"),
+    (["--min-delivered", "-inf"], "argument --min-delivered: '-inf': P "
+     "must be a number from 0 to 1"),
     # The rest.
     (["--interval", "0.001"], "argument --interval: must be a finite "
      "number of seconds >= 0.01, got 0.001"),
@@ -339,7 +339,7 @@ def test_the_briefs_example_and_every_option() -> None:
     assert (config.interval_s, config.seed, config.speed) == (0.5, 9, 100.0)
     assert config.gateway == Gateway(400.0, 3, Backoff(0.5, 30.0), 0.25,
                                      600.0)
-    assert options.json and options.min_delivered == 0.95
+    assert options.json and options.min_delivered == Goal(0.95)
     assert options.log == "out.csv"
 
 

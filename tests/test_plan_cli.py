@@ -22,7 +22,7 @@ from sms_sim.cli import main as cli
 from sms_sim.cli.options import Options, parse_options
 from sms_sim.cli.parser import build_parser
 from sms_sim.cli.status import ExitStatus
-from sms_sim.measure.checks import min_reached
+from sms_sim.measure.checks import Goal, min_reached
 from sms_sim.measure.curve import Mark, marks
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.measure.summary import Checkpoint, Summary
@@ -441,7 +441,7 @@ def test_jobs_default_to_the_machines_cpus() -> None:
 def test_the_plans_settings_are_kept() -> None:
     options = parse("--runs", "5", "--sweep", "deadline=1m..3m/1m",
                     "--min-delivered", "0.9")
-    assert options.runs == 5 and options.min_delivered == 0.9
+    assert options.runs == 5 and options.min_delivered == Goal(0.9)
     assert options.sweep is not None
     assert (options.sweep.name, options.sweep.values) == \
         ("deadline", (60.0, 120.0, 180.0))

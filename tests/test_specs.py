@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from sms_sim.cli import plan_specs, specs
+from sms_sim.measure.checks import Goal
 from sms_sim.model.config import UNPACED, SenderGroup
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import Latency
@@ -504,20 +505,25 @@ def test_a_bad_target_names_its_part(text: str, message: str) -> None:
 
 
 @pytest.mark.parametrize("text, check", [
-    ("0.5", (0.5, None)), ("1", (1.0, None)), ("0", (0.0, None)),
-    ("1.0@1s", (1.0, 1.0)), ("0.9@20m", (0.9, 1200.0))])
-def test_a_reach_check_is_a_share_and_maybe_a_time(
-        text: str, check: tuple[float, float | None]) -> None:
-    assert specs.reach_check(text) == check
+    ("0.5", Goal(0.5)), ("1", Goal(1.0)), ("0", Goal(0.0)),
+    ("1.0@1s", Goal(1.0, 1.0)), ("0.9@20m", Goal(0.9, 1200.0)),
+    ("alert:0.95@5m", Goal(0.95, 300.0, "alert")),
+    ("b-2:1", Goal(1.0, None, "b-2"))])
+def test_a_check_is_a_share_maybe_a_time_and_maybe_a_class(
+        text: str, check: Goal) -> None:
+    assert specs.goal(text) == check
 
 
 @pytest.mark.parametrize("text, message", [
     ("1.5", "'1.5': P must be a number from 0 to 1, got 1.5"),
     ("most", "'most': P must be a number, got 'most'"),
     ("0.5@-1", "'0.5@-1': T must be a time > 0"),
-    ("0.5@", f"'0.5@': T {U} ''")])
-def test_a_bad_reach_check_names_its_part(text: str, message: str) -> None:
-    assert error(specs.reach_check, text).startswith(message)
+    ("0.5@", f"'0.5@': T {U} ''"),
+    ("a:1.5", "'a:1.5': P must be a number from 0 to 1, got 1.5"),
+    (":0.5", "':0.5': CLASS must be a --traffic class's name"),
+    ("a b:0.5", "'a b:0.5': CLASS must be a --traffic class's name")])
+def test_a_bad_check_names_its_part(text: str, message: str) -> None:
+    assert error(specs.goal, text).startswith(message)
 
 
 # Sweeps.

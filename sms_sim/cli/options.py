@@ -20,8 +20,8 @@ from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
 from sms_sim.cli.parser import Parser
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
-from sms_sim.measure.checks import (Check, min_confirmed, min_delivered,
-                                    min_reached)
+from sms_sim.measure.checks import (Check, Goal, min_confirmed,
+                                    min_delivered, min_reached, of_class)
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
@@ -72,9 +72,8 @@ class Options:
     config: SimulationConfig
     """With its seed: the one given, or one drawn for this run."""
     json: bool
-    min_delivered: float | None
-    min_reached: tuple[float, float | None] | None
-    """A share of all messages, and the time by which, if any."""
+    min_delivered: Goal | None
+    min_reached: Goal | None
     log: str | None
     report: str | None
     runs: int | None
@@ -88,9 +87,8 @@ class Options:
     """Every option's value, that ``--scenario`` reads back: as the
     command line gave it, else the scenario file, else its default."""
     print_scenario: bool
-    min_confirmed: tuple[float, float | None] | None = None
-    """With receipts: a share of all messages confirmed delivered, and the
-    time by which, if any."""
+    min_confirmed: Goal | None = None
+    """With receipts: a share of all messages confirmed delivered."""
     at: float | None = None
     """``--at``: the moment of a plan's column of the share sent by it."""
     compared: tuple[tuple[str, Options], ...] = ()
@@ -104,28 +102,32 @@ class Options:
         return bool(self.runs or self.sweep or self.target or self.compared)
 
     @property
+    def goals(self) -> dict[str, Goal]:
+        """The checks asked for, by name."""
+        return {name: goal for name, goal in (
+            ("min_delivered", self.min_delivered),
+            ("min_reached", self.min_reached),
+            ("min_confirmed", self.min_confirmed)) if goal is not None}
+
+    @property
     def checkpoints(self) -> tuple[float, ...]:
         """The moments the runs count exactly: the target's, ``--at``'s
-        and the reach check's."""
+        and the checks'; a class's check's time is one from each message's
+        arrival, which its class counts exactly too."""
         moments = [self.target.by_s] if self.target else []
         if self.at is not None:
             moments.append(self.at)
-        if self.min_reached and self.min_reached[1] is not None:
-            moments.append(self.min_reached[1])
-        if self.min_confirmed and self.min_confirmed[1] is not None:
-            moments.append(self.min_confirmed[1])
+        moments += [goal.by_s for goal in self.goals.values()
+                    if goal.by_s is not None]
         return tuple(dict.fromkeys(moments))
 
     def checks(self, snap: Any) -> list[Check]:
         """The checks asked for, of one run's final snapshot."""
-        checks = []
-        if self.min_delivered is not None:
-            checks.append(min_delivered(snap, self.min_delivered))
-        if self.min_reached is not None:
-            checks.append(min_reached(snap, *self.min_reached))
-        if self.min_confirmed is not None:
-            checks.append(min_confirmed(snap, *self.min_confirmed))
-        return checks
+        checks = {"min_delivered": min_delivered, "min_reached": min_reached,
+                  "min_confirmed": min_confirmed}
+        return [checks[name](snap, goal.share, goal.by_s)
+                if goal.klass is None else of_class(name, snap, goal)
+                for name, goal in self.goals.items()]
 
 
 def _fail(parser: argparse.ArgumentParser, field: str,
@@ -283,6 +285,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
     if args.min_confirmed is not None and args.receipts is None:
         parser.error("argument --min-confirmed: counts the delivered "
                      "receipts, which needs --receipts")
+    _check_classes(parser, args, config)
     check_outputs(parser, args.log, args.report, config, parser.env)
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
         else parser.prog
@@ -294,6 +297,21 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
                    scenario, args.print_scenario, args.min_confirmed,
                    args.at)
+
+
+def _check_classes(parser: argparse.ArgumentParser,
+                   args: argparse.Namespace, config: SimulationConfig
+                   ) -> None:
+    """A check of a class names one of the run's classes."""
+    names = [klass.name for klass in config.classes]
+    for option in ("min_delivered", "min_reached", "min_confirmed"):
+        goal = getattr(args, option)
+        if goal is None or goal.klass is None or goal.klass in names:
+            continue
+        known = (f"the classes are {', '.join(names)}" if names else
+                 "there are none without --traffic")
+        parser.error(f"argument --{option.replace('_', '-')}: no class "
+                     f"{goal.klass!r}; {known}")
 
 
 def _texts(parser: argparse.ArgumentParser,

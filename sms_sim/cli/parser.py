@@ -338,14 +338,17 @@ def build_parser(prog: str = "start.py",
         help="no attempt starts after S simulated seconds (or 20m, 1h); "
         "what is not sent by then expires")
     add = group["checks"].add_argument
-    add("--min-delivered", metavar="P", type=specs.share, default=None,
+    add("--min-delivered", metavar="[CLASS:]P[@T]", type=specs.goal,
+        default=None,
         help="exit 3 after the report unless at least this share of all "
-        "messages was sent, 0 to 1")
-    add("--min-reached", metavar="P[@T]", type=specs.reach_check,
+        "messages was sent, 0 to 1 (by simulated time T, if given); "
+        "CLASS: of a --traffic class's messages, T from each one's "
+        "arrival (alert:0.95@5m)")
+    add("--min-reached", metavar="[CLASS:]P[@T]", type=specs.goal,
         default=None,
         help="with --carrier-delay: exit 3 unless at least this share of "
         "all messages reached the phones (by simulated time T, if given)")
-    add("--min-confirmed", metavar="P[@T]", type=specs.reach_check,
+    add("--min-confirmed", metavar="[CLASS:]P[@T]", type=specs.goal,
         default=None,
         help="with --receipts: exit 3 unless at least this share of all "
         "messages was confirmed delivered (by simulated time T, if given)")

@@ -15,12 +15,14 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TypeVar
 
+from sms_sim.measure.checks import Goal
 from sms_sim.model.config import (MAX_MESSAGES, MAX_SENDERS, MAX_SPEED,
                                   MIN_SPEED, UNPACED, SenderGroup)
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.measurements import MeasurementsError, read_measurements
 from sms_sim.model.texts import TextsError, read_texts, text_problem
+from sms_sim.model.traffic import NAME
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
@@ -355,9 +357,15 @@ def backoff(text: str) -> Backoff:
         _in_spec(text, error.field, error)
 
 
-def reach_check(text: str) -> tuple[float, float | None]:
-    """``P`` or ``P@T``: a share of all messages, by a time if given."""
-    share_text, at, time_text = text.partition("@")
+def goal(text: str) -> Goal:
+    """``[CLASS:]P[@T]``: a share of all messages (of a ``--traffic``
+    class's, if named), by a time if given (for a class, from each
+    message's arrival)."""
+    klass, colon, rest = text.rpartition(":")
+    if colon and not NAME.fullmatch(klass):
+        fail(f"{echo(text)}: CLASS must be a --traffic class's name, 1 to "
+             f"40 letters, digits, _ or -, got {echo(klass)}")
+    share_text, at, time_text = rest.partition("@")
     value = _field(text, "P", share, share_text, {})
-    return value, (_field(text, "T", duration, time_text, {}) if at
-                   else None)
+    return Goal(value, _field(text, "T", duration, time_text, {}) if at
+                else None, klass if colon else None)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sms_sim.measure.histogram import Histogram
-from sms_sim.measure.summary import ClassCounts, Times
+from sms_sim.measure.summary import Checkpoint, ClassCounts, Times
+from sms_sim.model.receipts import DELIVERED
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
                                   Result)
 from sms_sim.model.traffic import Traffic
+from sms_sim.model.validation import at_most
 
 OUTCOMES = (SENT, FAILED, EXPIRED)
 """The outcomes of a message, in the order its class's counts keep."""
@@ -25,10 +27,22 @@ class ClassFigures:
     """Accumulates each class's figures; only the monitor thread touches
     it (as ``Stats``)."""
 
-    def __init__(self, traffic: Traffic) -> None:
+    def __init__(self, traffic: Traffic,
+                 checkpoints: Sequence[float] = ()) -> None:
+        """``checkpoints``: the times from arrival within which the
+        messages sent, reached and confirmed are counted exactly (a class's
+        check's; within ``validation.MOMENT_TOLERANCE``, as the run's
+        checkpoints)."""
         count = len(traffic.classes)
         self._traffic = traffic
         self._counts = [[0] * count for _ in OUTCOMES]
+        self._reached = [0] * count
+        self._confirmed = [0] * count
+        self._checkpoints = tuple(checkpoints)
+        self._limits = [at_most(after_s) for after_s in checkpoints]
+        self._within = [[[0] * len(checkpoints) for _ in range(count)]
+                        for _ in range(3)]
+        """Sent, reached and confirmed: per class and checkpoint."""
         self._after = [Histogram(*SPAN_S) for _ in range(count)]
         self._waiting = [Histogram(*SPAN_S) for _ in range(count)]
         self._after_ns = [0] * count
@@ -45,6 +59,7 @@ class ClassFigures:
             index = result.message.class_index
             self._counts[OUTCOMES.index(result.outcome)][index] += 1
             if result.outcome == SENT:
+                self._count_sent(index, result)
                 after_s = result.done_at_s - result.message.arrived_s
                 waiting_s = max(0.0, after_s - result.spent_s)
                 after[index].append(after_s)
@@ -54,6 +69,24 @@ class ClassFigures:
         for index in range(count):
             self._after[index].add(after[index])
             self._waiting[index].add(waiting[index])
+
+    def _count_sent(self, index: int, result: Result) -> None:
+        """A sent message's reach and receipt, and each within the
+        checkpoints' times of its arrival."""
+        reach_s = result.reached_at_s
+        confirmed_s = (result.receipt_at_s if result.receipt == DELIVERED
+                       else None)
+        self._reached[index] += reach_s is not None
+        self._confirmed[index] += confirmed_s is not None
+        if not self._limits:
+            return
+        arrived_s = result.message.arrived_s
+        for within, at_s in zip(self._within,
+                                (result.done_at_s, reach_s, confirmed_s)):
+            if at_s is not None:
+                counts = within[index]
+                for number, limit in enumerate(self._limits):
+                    counts[number] += at_s - arrived_s <= limit
 
     def counts(self, arrived: Sequence[int] | None
                ) -> tuple[ClassCounts, ...]:
@@ -67,7 +100,12 @@ class ClassFigures:
                         after=_times(self._after[index],
                                      self._after_ns[index]),
                         waiting=_times(self._waiting[index],
-                                       self._waiting_ns[index]))
+                                       self._waiting_ns[index]),
+                        reached=self._reached[index],
+                        confirmed=self._confirmed[index],
+                        within=tuple(map(
+                            Checkpoint, self._checkpoints,
+                            *(within[index] for within in self._within))))
             for index, (name, messages, came) in enumerate(zip(
                 traffic.names, traffic.counts,
                 traffic.counts if arrived is None else arrived)))

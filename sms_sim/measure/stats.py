@@ -128,7 +128,8 @@ class Stats:
         """Of those, the last attempts of messages that failed for good."""
         self._traffic = traffic
         self._carriers = carriers
-        self._classes = None if traffic is None else ClassFigures(traffic)
+        self._classes = (None if traffic is None
+                         else ClassFigures(traffic, checkpoints))
         self.expired = 0
         self.retries = 0
         self.retrying = 0

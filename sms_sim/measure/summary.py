@@ -72,10 +72,26 @@ class ClassCounts:
     """Of those sent, from arrival to sent: waiting and sending."""
     waiting: Times | None = None
     """Of those sent, the waiting alone: in line, and any backoff."""
+    reached: int = 0
+    """Of those sent, those the phones had (with a carrier)."""
+    confirmed: int = 0
+    """Of those sent, those with a delivered receipt (with receipts)."""
+    within: tuple[Checkpoint, ...] = ()
+    """The exact counts within each checkpoint's time of each message's
+    arrival (``at_s`` is that time here, not a moment)."""
 
     @property
     def unsent(self) -> int:
         return self.arrived - self.sent - self.failed - self.expired
+
+    def counted_within(self, after_s: float) -> Checkpoint:
+        """The exact counts within ``after_s`` of arrival, which must be
+        one of the run's checkpoints."""
+        for checkpoint in self.within:
+            if checkpoint.at_s == after_s:
+                return checkpoint
+        raise KeyError(f"the run counted nothing exactly within "
+                       f"{after_s!r} s of arrival")
 
     @property
     def not_arrived(self) -> int:

@@ -131,7 +131,9 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
         "interrupted": snap.interrupted,
         "stopped": snap.stopped,
         "checks": [{"name": c.name, "ok": c.ok, "value": c.value,
-                    "limit": c.limit} for c in checks],
+                    "limit": c.limit,
+                    **({} if c.klass is None else {"class": c.klass})}
+                   for c in checks],
         **({"not_arrived": snap.not_arrived,
             "classes": [{"name": k.name, "messages": k.messages,
                          "arrived": k.arrived, "sent": k.sent,
