@@ -3,9 +3,11 @@ those sent, the time from arrival to sent and the waiting in it (that
 time less the sending: time in line, and any backoff)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from sms_sim.measure.histogram import Histogram
+from sms_sim.measure.spilled import Spilled, at_ranks
 from sms_sim.measure.summary import Checkpoint, ClassCounts, Times
 from sms_sim.model.receipts import DELIVERED
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
@@ -13,6 +15,12 @@ from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
 from sms_sim.model.traffic import Traffic
 from sms_sim.model.validation import at_most
 
+PERCENTILES = (0.50, 0.95, 0.99)
+"""The shares whose value ``Times`` gives: the k-th smallest of N, k =
+ceil(pN)."""
+TIMES = ("after", "waiting", "reached_after")
+"""A sent message's times: from arrival to sent, the waiting in it, and,
+with a carrier, from arrival to its phone."""
 OUTCOMES = (SENT, FAILED, EXPIRED)
 """The outcomes of a message, in the order its class's counts keep."""
 SPAN_S = (1e-7, 1e9)
@@ -43,32 +51,38 @@ class ClassFigures:
         self._within = [[[0] * len(checkpoints) for _ in range(count)]
                         for _ in range(3)]
         """Sent, reached and confirmed: per class and checkpoint."""
-        self._after = [Histogram(*SPAN_S) for _ in range(count)]
-        self._waiting = [Histogram(*SPAN_S) for _ in range(count)]
-        self._after_ns = [0] * count
-        self._waiting_ns = [0] * count
+        self._times = [[Histogram(*SPAN_S) for _ in range(count)]
+                       for _ in TIMES]
+        self._sums_ns = [[0] * count for _ in TIMES]
+        self._spilled = Spilled(count, len(TIMES))
+        """Each sent message's ``TIMES`` (NaN for a phone not reached),
+        by class: for their exact percentiles."""
 
     def add(self, results: Sequence[Result]) -> None:
         """Count a batch of results: those that ended a message."""
-        count = len(self._after)
-        after: list[list[float]] = [[] for _ in range(count)]
-        waiting: list[list[float]] = [[] for _ in range(count)]
+        batches: list[list[list[float]]] = [
+            [[] for _ in self._traffic.classes] for _ in TIMES]
+        sums, spilled = self._sums_ns, self._spilled
         for result in results:
             if result.outcome == RETRY or result.outcome == REFUSED:
                 continue
             index = result.message.class_index
             self._counts[OUTCOMES.index(result.outcome)][index] += 1
-            if result.outcome == SENT:
-                self._count_sent(index, result)
-                after_s = result.done_at_s - result.message.arrived_s
-                waiting_s = max(0.0, after_s - result.spent_s)
-                after[index].append(after_s)
-                waiting[index].append(waiting_s)
-                self._after_ns[index] += round(after_s / NANOSECOND)
-                self._waiting_ns[index] += round(waiting_s / NANOSECOND)
-        for index in range(count):
-            self._after[index].add(after[index])
-            self._waiting[index].add(waiting[index])
+            if result.outcome != SENT:
+                continue
+            self._count_sent(index, result)
+            arrived_s = result.message.arrived_s
+            after_s = result.done_at_s - arrived_s
+            times = [after_s, max(0.0, after_s - result.spent_s)]
+            if result.reached_at_s is not None:
+                times.append(result.reached_at_s - arrived_s)
+            for field, time_s in enumerate(times):
+                batches[field][index].append(time_s)
+                sums[field][index] += round(time_s / NANOSECOND)
+            spilled.add(index, (*times, math.nan)[:len(TIMES)])
+        for histograms, batch in zip(self._times, batches):
+            for histogram, values in zip(histograms, batch):
+                histogram.add(values)
 
     def _count_sent(self, index: int, result: Result) -> None:
         """A sent message's reach and receipt, and each within the
@@ -97,10 +111,9 @@ class ClassFigures:
         return tuple(
             ClassCounts(name, messages, came, sent[index], failed[index],
                         expired[index],
-                        after=_times(self._after[index],
-                                     self._after_ns[index]),
-                        waiting=_times(self._waiting[index],
-                                       self._waiting_ns[index]),
+                        after=self._exact(index, 0),
+                        waiting=self._exact(index, 1),
+                        reached_after=self._exact(index, 2),
                         reached=self._reached[index],
                         confirmed=self._confirmed[index],
                         within=tuple(map(
@@ -110,10 +123,15 @@ class ClassFigures:
                 traffic.names, traffic.counts,
                 traffic.counts if arrived is None else arrived)))
 
-
-def _times(histogram: Histogram, sum_ns: int) -> Times | None:
-    if not histogram.count:
-        return None
-    p50, p95, p99 = histogram.percentiles(0.50, 0.95, 0.99)
-    return Times(sum_ns * NANOSECOND / histogram.count, p50, p95, p99,
-                 histogram.max)
+    def _exact(self, index: int, field: int) -> Times | None:
+        """Class ``index``'s ``TIMES[field]``: the mean to the nanosecond,
+        the rest exact; None without any."""
+        histogram = self._times[field][index]
+        count = histogram.count
+        if not count:
+            return None
+        p50, p95, p99 = at_ranks(
+            histogram, lambda: self._spilled.column(index, field),
+            [max(1, math.ceil(share * count)) for share in PERCENTILES])
+        return Times(self._sums_ns[field][index] * NANOSECOND / count, p50,
+                     p95, p99, histogram.max)

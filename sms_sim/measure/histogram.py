@@ -119,6 +119,20 @@ class Histogram:
                 break
         return found + [None] * (len(ranks) - len(found))
 
+    def bucket(self, rank: int) -> tuple[float, float, int, int]:
+        """Where the value of ``rank`` (1 for the smallest, at most the
+        count) lies: ``(start, end, below, inside)``, its bucket's bounds
+        as ``add`` counts them (``start <= value < end``; -inf and inf at
+        the ends), the values below ``start``, and those in the bucket."""
+        seen = 0
+        for index, inside in enumerate(self._buckets):
+            if rank <= seen + inside:
+                start = self._edges[index - 1] if index else -math.inf
+                end = self._edges[index] if index < self._top else math.inf
+                return start, end, seen, inside
+            seen += inside
+        raise ValueError(f"rank {rank} is beyond the {seen} values")
+
     def percentiles(self, *shares: float) -> list[float | None]:
         """Nearest-rank percentiles of the values added."""
         if not self.count:

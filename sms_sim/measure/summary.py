@@ -44,8 +44,8 @@ class FormCount:
 @dataclass(frozen=True, slots=True)
 class Times:
     """A class's times, of its messages sent: the mean (exact to the
-    nanosecond), the percentiles (of 1% buckets, within half a percent)
-    and the longest (exact)."""
+    nanosecond), the percentiles (the k-th smallest of N, k = ceil(pN))
+    and the longest, exact."""
 
     mean_s: float
     p50_s: float | None
@@ -72,6 +72,8 @@ class ClassCounts:
     """Of those sent, from arrival to sent: waiting and sending."""
     waiting: Times | None = None
     """Of those sent, the waiting alone: in line, and any backoff."""
+    reached_after: Times | None = None
+    """With a carrier, of those sent, from arrival to the phone."""
     reached: int = 0
     """Of those sent, those the phones had (with a carrier)."""
     confirmed: int = 0

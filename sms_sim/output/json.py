@@ -141,7 +141,10 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
                          "unsent": k.unsent,
                          "not_arrived": k.not_arrived,
                          "sent_after_s": _times_json(k.after),
-                         "waiting_s": _times_json(k.waiting)}
+                         "waiting_s": _times_json(k.waiting),
+                         **({"reached_after_s":
+                             _times_json(k.reached_after)}
+                            if snap.carrier else {})}
                         for k in snap.classes]}
            if snap.classes else {}),
         **({"carriers": [{"name": c.name, "sent": c.sent,
