@@ -72,6 +72,15 @@ def run_main(*argv: str, environ: Mapping[str, str] | None = None,
     return status, out.getvalue(), err.getvalue()
 
 
+def usage_error(*argv: str) -> str:
+    """The one line of the error that ``argv`` is refused with (in this
+    process): status 2, the usage before it, nothing on stdout."""
+    status, out, err = run_main(*argv)
+    assert status == 2 and out == "", err
+    assert err.startswith("usage: ") and "Traceback" not in err, err
+    return err.splitlines()[-1]
+
+
 def until(condition: Callable[[], bool], timeout_s: float = TIMEOUT_S
           ) -> None:
     """Return once ``condition()`` holds; fail after ``timeout_s``.  For

@@ -22,6 +22,7 @@ from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Traffic,
 from sms_sim.model.validation import ConfigError
 from sms_sim.run.stop import StopEvent
 from tests.background import BACKGROUND, Job
+from tests.helpers import run_main, usage_error
 from tests.test_golden import seeded_figures
 from tests.test_simulation import Interrupter, Recorder, run_bounded
 
@@ -436,17 +437,7 @@ def test_a_seed_fixes_every_figure_of_traffic_at_any_speed(
     assert classes[2]["sent_after_s"]["max"] == pytest.approx(after)
 
 
-def usage_error(*args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "start.py"), *args],
-                          capture_output=True, text=True, timeout=30)
-    assert done.returncode == 2 and not done.stdout
-    last = done.stderr.splitlines()[-1]
-    assert done.stderr.startswith("usage:") and "Traceback" not in \
-        done.stderr
-    return last
-
-
-@pytest.mark.parametrize("spec, says", [
+BAD_TRAFFIC = [
     ("name=r,rate=0/h,for=1h", "rate must be above 0"),
     ("name=r,rate=0,for=1h", "rate must be a rate with its period"),
     ("name=r,rate=5/s,for=0", "for must be a period > 0"),
@@ -461,11 +452,27 @@ def usage_error(*args: str) -> str:
     ("name=r,count=1,priority=-1", "priority must be an integer from 0"),
     ("name=r,count=1,weight=0", "weight must be a finite number > 0"),
     ("name=r,count=1,validity=0", "validity must be a time > 0"),
-])
+]
+
+
+@pytest.mark.parametrize("spec, says", BAD_TRAFFIC)
 def test_bad_traffic_is_one_line_and_status_2(spec: str, says: str) -> None:
     line = usage_error("--traffic", spec)
     assert line.startswith("start.py: error: argument --traffic: ")
     assert says in line
+
+
+def test_bad_traffic_through_a_real_process() -> None:
+    spec, says = BAD_TRAFFIC[0]
+    done = subprocess.run([sys.executable, str(ROOT / "start.py"),
+                           "--traffic", spec],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.startswith("usage:") and "Traceback" not in \
+        done.stderr
+    # The very line that this process gives.
+    assert done.stderr.splitlines()[-1] == usage_error("--traffic", spec)
+    assert says in done.stderr
 
 
 def test_two_classes_of_one_name_are_refused() -> None:
@@ -474,22 +481,20 @@ def test_two_classes_of_one_name_are_refused() -> None:
     assert "distinct names" in line and "'a'" in line
 
 
-ROUTED = BACKGROUND.add(lambda folder: [
-    sys.executable, str(ROOT / "start.py"), "0", "0", "--senders",
-    "name=a,count=1,mean=1,dev=0,fail=0,down=2+3",
-    "--traffic", "name=x,count=2,at=3", "--traffic", "name=y,count=2,at=0.5",
-    "--speed", "max", "--seed", "1", "--log", str(folder / "log.csv")])
-
-
-def test_what_arrives_while_the_route_is_down_waits_for_it() -> None:
+def test_what_arrives_while_the_route_is_down_waits_for_it(
+        tmp_path: Path) -> None:
     """One route of 1 s sends, down from 2 s to 5 s: y's first message
     goes at 0.5, its second is cut by the outage at 2; x arrives at 3,
     while the route is down, and goes when it is back, at 5 and 6."""
-    done = ROUTED.result()
-    assert done.returncode == 0, done.stderr
+    log = tmp_path / "log.csv"
+    status, _, err = run_main(
+        "0", "0", "--senders", "name=a,count=1,mean=1,dev=0,fail=0,down=2+3",
+        "--traffic", "name=x,count=2,at=3", "--traffic",
+        "name=y,count=2,at=0.5", "--speed", "max", "--seed", "1", "--log",
+        str(log))
+    assert status == 0, err
     rows = sorted(
         (row["class"], row["outcome"], float(row["delivered_at_s"]))
-        for row in csv.DictReader(
-            (ROUTED.dir / "log.csv").read_text().splitlines()))
+        for row in csv.DictReader(log.read_text().splitlines()))
     assert rows == [("x", "sent", 6.0), ("x", "sent", 7.0),
                     ("y", "failed", 2.0), ("y", "sent", 1.5)]
