@@ -21,6 +21,7 @@ from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.model.traffic import TrafficClass
 from sms_sim.model.validation import ConfigError
 from tests.background import BACKGROUND, Job
+from tests.helpers import run_main, usage_error
 from tests.test_golden import seeded_figures
 from tests.test_simulation import Recorder, run_bounded
 
@@ -179,25 +180,14 @@ def test_a_seed_fixes_every_figure_with_carriers_at_any_speed() -> None:
 def test_runs_without_carriers_have_no_carrier_column(tmp_path: Path
                                                       ) -> None:
     log = tmp_path / "log.csv"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), "5", "1", "0", "0", "0",
-         "--speed", "max", "--json", "--log", str(log)],
-        capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
+    status, out, err = run_main("5", "1", "0", "0", "0", "--speed", "max",
+                                "--json", "--log", str(log))
+    assert status == 0, err
     assert "carrier" not in log.read_text().splitlines()[0]
-    assert "carriers" not in json.loads(done.stdout.splitlines()[-1])
+    assert "carriers" not in json.loads(out.splitlines()[-1])
 
 
-def usage_error(*args: str) -> str:
-    done = subprocess.run([sys.executable, str(ROOT / "start.py"), *args],
-                          capture_output=True, text=True, timeout=30)
-    assert done.returncode == 2 and not done.stdout
-    assert done.stderr.startswith("usage:") and "Traceback" not in \
-        done.stderr
-    return done.stderr.splitlines()[-1]
-
-
-@pytest.mark.parametrize("specs, says", [
+BAD_CARRIERS = [
     (["a=50%", "b=49%"], "shares that add up to 100%, got '99%'"),
     (["a=50%", "b=51%"], "shares that add up to 100%, got '101%'"),
     (["a=50%", "a=50%"], "carriers of distinct names, got 'a'"),
@@ -207,13 +197,32 @@ def usage_error(*args: str) -> str:
     (["a"], "must start NAME=SHARE"),
     (["a=140%"], "SHARE must be a share above 0%"),
     (["a=100%,delay=uniform:mean=1"], "delay= with --carrier-delay"),
-])
+]
+
+
+def carriers_args(specs: list[str]) -> list[str]:
+    return [arg for spec in specs for arg in ("--carriers", spec)]
+
+
+@pytest.mark.parametrize("specs, says", BAD_CARRIERS)
 def test_bad_carriers_are_one_line_and_status_2(specs: list[str],
                                                 says: str) -> None:
-    args = [arg for spec in specs for arg in ("--carriers", spec)]
-    line = usage_error(*args)
+    line = usage_error(*carriers_args(specs))
     assert line.startswith("start.py: error: argument --carriers: ")
     assert says in line
+
+
+def test_bad_carriers_through_a_real_process() -> None:
+    specs, says = BAD_CARRIERS[0]
+    done = subprocess.run([sys.executable, str(ROOT / "start.py"),
+                           *carriers_args(specs)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and not done.stdout
+    assert done.stderr.startswith("usage:") and "Traceback" not in \
+        done.stderr
+    # The very line that this process gives.
+    assert done.stderr.splitlines()[-1] == usage_error(*carriers_args(specs))
+    assert says in done.stderr
 
 
 def test_a_message_held_by_its_carriers_cap_expires_past_its_validity(
