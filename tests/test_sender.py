@@ -29,11 +29,12 @@ class Rig:
     def __init__(self, messages: Sequence[Message], group: SenderGroup,
                  speed: float = 1.0, slack_s: float = 0.0,
                  fake: FakeTime | None = None, wait: Wait | None = None,
-                 batch: int = 1, pending_results: int = 1 << 30,
+                 batch: int = 1, in_flight: int = 1 << 30,
                  stop: Stop | None = None,
                  gateway: Gateway = Gateway()) -> None:
         self.fake = fake or FakeTime()
-        self.channels = Channels.create(4, stop or threading.Event())
+        self.channels = Channels.create(4, stop or threading.Event(),
+                                        in_flight)
         chunks: list[list[Message] | None] = [list(messages), None]
         self.schedule = Schedule((group,), gateway, lambda: chunks.pop(0))
         self.clock = SimClock.started(speed, self.fake.clock)
@@ -41,7 +42,7 @@ class Rig:
             "sender-1", self.schedule, self.channels,
             Pacing(self.clock, wait or self.fake.wait, slack_s),
             Tuning(batch=batch, inbox_items=4,
-                   pending_results=pending_results, slack_s=slack_s))
+                   in_flight=in_flight, slack_s=slack_s))
 
     def run(self) -> list[Result]:
         self.sender.run()
@@ -213,58 +214,49 @@ def test_a_fault_in_the_last_flush_still_says_goodbye(
     assert rig.channels.stop.is_set()
 
 
-def monitor_takes(channels: Channels) -> list[Result]:
-    """What the monitor does: take every result list off both queues."""
-    taken = results(channels)
-    channels.backlog.taken(len(taken))
-    return taken
-
-
-@pytest.mark.parametrize("failure_rate, outcome", [
-    (0.0, SENT), (1.0, FAILED)])
-def test_a_sender_waits_while_too_many_results_wait_for_the_monitor(
-        failure_rate: float, outcome: str) -> None:
-    """A monitor that takes nothing until the third look: with more
-    results waiting than the bound allows, on either queue, the sender
-    wakes the monitor and waits, and posts once they are taken."""
-    nudges: list[int] = []
-
-    class Monitor(FakeTime):
-        """The wait of a sender whose monitor drains from the third look.
-        """
-
-        def wait(self, seconds: float) -> bool:
-            nudges.append(sum(n is None for n in
-                              drained(rig.channels.notices)))
-            if len(nudges) >= 3:
-                taken.extend(monitor_takes(rig.channels))
-            return super().wait(seconds)
-
-    taken: list[Result] = []
+@pytest.mark.parametrize("failure_rate", [0.0, 1.0])
+def test_a_sender_decides_no_more_than_the_room_in_flight(
+        failure_rate: float) -> None:
+    """A budget of five results in flight, batches of three: the sender
+    reserves room before it decides, so that no more than five are ever
+    decided and not yet taken; when there is none, it wakes the monitor
+    (a thread here, that takes what is queued) and waits for room."""
     rig = Rig(MESSAGES[:12], SenderGroup.uniform(1, 0.0, 0.0, failure_rate),
-              fake=Monitor(), pending_results=4, batch=3)
-    waiting = [Result(message=message, group=0, sender=1, attempts=1,
-                      send_s=0.0, done_at_s=0.0, spent_s=0.0, outcome=FAILED,
-                      reached_at_s=None)
-               for message in MESSAGES[100:105]]
-    rig.channels.backlog.posted(len(waiting))  # over the bound of four
-    rig.channels.failed.put(waiting)
-    posted = rig.run()
-    assert nudges[:3] == [1, 0, 0]  # woken once, then waited for
-    assert rig.channels.backlog.results == 5 + 12 - len(taken)
-    posted = [r for r in taken + posted if r not in waiting]
-    assert [r.message.id for r in posted] == [m.id for m in MESSAGES[:12]]
-    assert {r.outcome for r in posted} == {outcome}
+              in_flight=5, batch=3)
+    in_flight = rig.channels.in_flight
+    taken: list[Result] = []
+    seen: list[int] = []
+
+    def monitor() -> None:
+        while rig.channels.notices.get(timeout=10) is None:
+            seen.append(in_flight.results)
+            batch = results(rig.channels)
+            taken.extend(batch)
+            in_flight.taken(len(batch))
+
+    thread = threading.Thread(target=monitor)
+    thread.start()
+    rig.sender.run()
+    thread.join(10)
+    taken += results(rig.channels)
+    assert seen and max(seen) <= 5  # woken when full, never over it
+    assert [r.message.id for r in taken] == [m.id for m in MESSAGES[:12]]
+    assert {r.outcome for r in taken} == {SENT if failure_rate == 0.0
+                                          else FAILED}
 
 
-def test_a_sender_held_by_the_bound_gives_up_waiting_on_stop() -> None:
-    class Stopped(FakeTime):
-        def wait(self, seconds: float) -> bool:
-            return True  # the run was stopped meanwhile
-
+def test_a_sender_waiting_for_room_gives_up_on_close() -> None:
+    """No room, and nobody takes any: the close that follows a stop lets
+    the sender go, holding nothing."""
+    stop = threading.Event()
     rig = Rig(MESSAGES[:3], SenderGroup.uniform(1, 0.0, 0.0, 1.0),
-              fake=Stopped(),
-              pending_results=1)
-    rig.channels.backlog.posted(2)  # never taken
-    done = rig.run()  # returns: it does not wait forever
-    assert len(done) == 3
+              in_flight=1, stop=stop)
+    rig.channels.in_flight.taken(-1)  # full: one result never taken
+    thread = threading.Thread(target=rig.sender.run)
+    thread.start()
+    assert rig.channels.notices.get(timeout=10) is None  # waits for room
+    stop.set()
+    rig.channels.in_flight.close()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert results(rig.channels) == []

@@ -9,8 +9,8 @@ from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.message import GENERATE_CHUNK
 from sms_sim.run import tuning
-from sms_sim.run.tuning import (DECISIONS_PER_S, INBOX_MESSAGES, MAX_BATCH,
-                                MAX_SLACK_S, PENDING_RESULTS,
+from sms_sim.run.tuning import (DECISIONS_PER_S, IN_FLIGHT_RESULTS,
+                                INBOX_MESSAGES, MAX_BATCH, MAX_SLACK_S,
                                 WAKE_BUDGET_PER_S, Tuning)
 
 
@@ -78,7 +78,7 @@ def test_the_inbox_holds_its_messages_in_whole_chunks() -> None:
     for cfg in (config(4, 0.01), config(1000, 0.0)):
         tuned = Tuning.of(cfg)
         assert tuned.inbox_items * GENERATE_CHUNK == INBOX_MESSAGES
-        assert tuned.pending_results == PENDING_RESULTS
+        assert tuned.in_flight == IN_FLIGHT_RESULTS
 
 
 def test_only_the_youngest_collection_threshold_is_raised() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -52,27 +53,106 @@ Inbox = queue.Queue["list[Message] | None"]
 """Fresh messages in id order, a chunk an item; ``None`` after the last."""
 ResultQueue = queue.SimpleQueue[list[Result]]
 NoticeQueue = queue.SimpleQueue["SenderExit | None"]
-"""Sender exits, and ``None`` from a sender that waits for the monitor to
+"""Sender exits, and ``None`` from a fleet that waits for the monitor to
 take results: either way the monitor should look at the results now."""
 
 
-class Backlog:
-    """How many results wait on the sent and failed queues together: what
-    a sender posts, less what the monitor has taken.  The queues count
-    lists, and a list may hold one result or a chunk of expiries."""
+class InFlight:
+    """The budget of results in flight, shared by the whole fleet: decided
+    and not yet taken from the queues by the monitor.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # += is not atomic without the GIL
+    A sender reserves room before it decides, and waits while there is
+    none, holding nothing; the monitor gives room back as it takes
+    results.  So the memory that decisions hold is bounded for the run,
+    however many senders there are.  Only the last bulk of expiries may
+    go over the budget (the schedule expires what is left at once).
+
+    It also says when another sender thread is wanted (:meth:`wanted`):
+    while senders wait for room, another would only wait with them, and
+    its stack is memory too.
+    """
+
+    def __init__(self, capacity: int, nudge: Callable[[], None]) -> None:
+        self.capacity = capacity
+        self._nudge = nudge
+        """Wakes the monitor: it drains only now and then otherwise."""
+        self._nudged = False
+        """Whether the monitor was woken since it last took results: a
+        fleet waiting for room wakes it once, not once a sender."""
+        lock = threading.Lock()
+        self._room = threading.Condition(lock)
+        """Senders waiting for room wait on it."""
+        self._starter = threading.Condition(lock)
+        """The thread that starts senders waits on it (:meth:`wanted`)."""
+        self._waiting = 0
+        """Senders waiting for room."""
+        self._closed = False
         self.results = 0
-        """Read without the lock: a snapshot is enough for a bound."""
+        """Results in flight."""
 
-    def posted(self, count: int) -> None:
-        with self._lock:
-            self.results += count
+    def reserve(self, want: int, stop: Stop) -> int:
+        """Room for up to ``want`` results, waiting while there is none;
+        0 once the run is stopped or nothing is left to decide."""
+        with self._room:
+            while self.results >= self.capacity and not self._closed \
+                    and not stop.is_set():
+                if not self._nudged:
+                    self._nudged = True
+                    self._nudge()
+                # No timeout: thousands of senders polling would keep the
+                # interpreter lock busy.  A stop is followed by close.
+                self._waiting += 1
+                self._room.wait()
+                self._waiting -= 1
+            if self._closed or stop.is_set():
+                return 0
+            granted = min(want, self.capacity - self.results)
+            self.results += granted
+            self._has_room()
+            return granted
+
+    def settle(self, granted: int, used: int) -> None:
+        """A sender reserved ``granted`` and decided ``used`` (fewer when
+        the schedule ran short, more for the last expiries)."""
+        if used != granted:
+            self.taken(granted - used)
 
     def taken(self, count: int) -> None:
-        with self._lock:
+        """``count`` results left the flight (the monitor took them)."""
+        with self._room:
             self.results -= count
+            if count > 0:
+                self._nudged = False
+                self._has_room()
+
+    def _has_room(self) -> None:
+        """Under the lock: wake whoever may use the room left, a waiting
+        sender first (each wakes the next while room is left)."""
+        if self.results >= self.capacity:
+            return
+        if self._waiting:
+            self._room.notify()
+        else:
+            self._starter.notify()
+
+    def wanted(self, timeout: float) -> bool:
+        """Whether another sender thread would find room at once, with no
+        sender waiting for it; waits up to ``timeout`` seconds for that."""
+        with self._room:
+            if not self._wants():
+                self._starter.wait(timeout)
+            return self._wants()
+
+    def _wants(self) -> bool:
+        return not (self._closed or self._waiting
+                    or self.results >= self.capacity)
+
+    def close(self) -> None:
+        """Nothing is left to decide, or the run is stopped: every waiting
+        sender may go, and no other is wanted."""
+        with self._room:
+            self._closed = True
+            self._room.notify_all()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +164,7 @@ class Channels:
     sent: ResultQueue
     failed: ResultQueue
     notices: NoticeQueue
-    backlog: Backlog
+    in_flight: InFlight
     stop: Stop
     complete: threading.Event
     """Set by the monitor once every message has its outcome, before the
@@ -92,9 +172,14 @@ class Channels:
     that was late in real time still posts the attempts it decided."""
 
     @classmethod
-    def create(cls, inbox_items: int, stop: Stop) -> Channels:
+    def create(cls, inbox_items: int, stop: Stop,
+               in_flight: int = 1 << 30) -> Channels:
+        """``in_flight``: the budget of results in flight (``InFlight``).
+        """
+        notices: NoticeQueue = queue.SimpleQueue()
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
-                   queue.SimpleQueue(), queue.SimpleQueue(), Backlog(), stop,
+                   queue.SimpleQueue(), notices,
+                   InFlight(in_flight, lambda: notices.put(None)), stop,
                    threading.Event())
 
     def take_fresh(self) -> list[Message] | None:

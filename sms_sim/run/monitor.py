@@ -173,7 +173,7 @@ class Monitor:
                 except queue.Empty:
                     continue
                 took = True
-                self._channels.backlog.taken(len(batch))
+                self._channels.in_flight.taken(len(batch))
                 self._stats.add(batch)
                 if self._sink is not None:
                     self._write(batch)

@@ -22,10 +22,6 @@ from sms_sim.run.channels import Channels, SenderExit, Stopped
 from sms_sim.run.clock import Pacing
 from sms_sim.run.tuning import Tuning
 
-PENDING_WAIT_S = 0.001
-"""How long a sender waits at a time for the monitor to take results when
-too many are waiting (``Tuning.pending_results``)."""
-
 _DONE_AT = attrgetter("done_at_s")
 
 
@@ -39,7 +35,6 @@ class Sender:
         self._channels = channels
         self._pacing = pacing
         self._batch = tuning.batch
-        self._pending_results = tuning.pending_results
         self.lag_s = 0.0
         """The longest, in simulated seconds, that a result came out after
         its simulated moment: set as the result is queued."""
@@ -56,11 +51,17 @@ class Sender:
         """Carry out decisions until there are none left or the run is
         stopped; then post what is in hand and say goodbye."""
         fault = None
-        stop = self._channels.stop
+        stop, in_flight = self._channels.stop, self._channels.in_flight
         try:
-            while not stop.is_set():
-                decided = self._schedule.decide(self._batch)
+            while granted := in_flight.reserve(self._batch, stop):
+                decided = None
+                try:
+                    decided = self._schedule.decide(granted)
+                finally:
+                    in_flight.settle(granted, 0 if decided is None else
+                                     len(decided.sent) + len(decided.failed))
                 if decided is None:
+                    in_flight.close()  # no decision is left: none waits
                     break
                 self._release(decided)
                 self._flush()
@@ -141,22 +142,12 @@ class Sender:
         simulated moment: the earliest is the latest."""
         if not (self._sent or self._failed):
             return
-        channels, pacing = self._channels, self._pacing
-        # Results waiting for the monitor hold their messages: when too
-        # many wait, wake it (it drains only every MONITOR_POLL_S
-        # otherwise) and wait for it, a little at a time.
-        backlog = channels.backlog
-        if backlog.results > self._pending_results:
-            channels.notices.put(None)
-            while backlog.results > self._pending_results and \
-                    not pacing.wait(PENDING_WAIT_S):
-                pass
-        if pacing.clock.paced:
-            lag = pacing.clock.now() - self._earliest_s
+        channels, clock = self._channels, self._pacing.clock
+        if clock.paced:
+            lag = clock.now() - self._earliest_s
             if lag > self.lag_s:
                 self.lag_s = lag
             self._earliest_s = math.inf
-        backlog.posted(len(self._sent) + len(self._failed))
         if self._sent:
             channels.sent.put(self._sent)
             self._sent = []

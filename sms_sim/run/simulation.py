@@ -75,7 +75,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     config = with_seed(config)
     stop = StopEvent() if stop is None else stop
     tuning = Tuning.of(config)
-    channels = Channels.create(tuning.inbox_items, stop)
+    channels = Channels.create(tuning.inbox_items, stop, tuning.in_flight)
     clock = SimClock.started(config.speed, monotonic)
     pacing = Pacing(clock, stop.wait if wait is None else wait,
                     tuning.slack_s)
@@ -128,7 +128,10 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     # is the model's however late a thread starts: the threads started
     # first carry out the decisions of the senders not yet started.  (On a
     # busy machine the main thread starts threads slowly, and a short run
-    # may be over before the last ones are needed; they never start.)
+    # may be over before the last ones are needed; they never start.  Nor
+    # do they while the fleet already holds every result it may have in
+    # flight: at zero delay the monitor sets the pace, and a few threads
+    # carry out every sender's decisions.)
     senders = [Sender(f"sender-{number}", schedule, channels, pacing, tuning)
                for number in range(1, config.num_senders + 1)]
     threads = chain(
@@ -149,6 +152,13 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     started: list[threading.Thread] = []
     try:
         for thread in threads:
+            # A sender beyond the first only when it would find room in
+            # flight: while others wait for room it would wait too, its
+            # stack memory for nothing.
+            while len(started) >= 3 and not stop.is_set() and \
+                    not channels.in_flight.wanted(POLL_S):
+                if signalled():
+                    stop.set()
             if signalled():
                 stop.set()
             if stop.is_set():
@@ -169,6 +179,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     if started:
         _join(started[0], stop, signalled)  # the monitor: the run is over
     stop.set()
+    channels.in_flight.close()  # wakes the senders waiting for room
     for thread in started[1:]:
         _join(thread, stop, signalled)  # then every result is queued, and
         # the real time reported covers the threads' end, as the

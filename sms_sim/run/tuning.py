@@ -26,6 +26,10 @@ tricks that live in code rather than in a number, and their micro cases:
 - histograms fed sorted batches, two searches per bucket a batch touches:
   ``histogram.Histogram.add`` (``histogram_batches``);
 - senders as daemon threads: ``simulation.run`` (``daemon_threads``);
+- results in flight bounded for the whole fleet, a sender reserving room
+  before it decides, and a sender thread started only while it would
+  find room: ``channels.InFlight``, ``simulation.run`` (``bench.py``,
+  cases ``memory``, ``saturation`` and ``10k_senders``);
 - no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
   ``files``;
 - the collector's threshold below, set by the command line only
@@ -81,11 +85,12 @@ together decide faster than this, each take makes several decisions; at
 ordinary rates each makes one, so that no sender sits on decisions another
 could be carrying out."""
 
-PENDING_RESULTS = 4096
-"""About how many results may wait on the queues for the monitor.
-Without a bound they piled up whenever the monitor waited its turn for
-the interpreter lock behind busy senders, each holding its message, and
-peak memory rose by a few megabytes at random moments."""
+IN_FLIGHT_RESULTS = 4096
+"""Results that the whole fleet may have in flight, decided and not yet
+taken by the monitor: in a sender's hand or on the queues.  Each holds
+its message, so this, not the number of senders, bounds the memory that
+decisions hold.  A sender reserves room before it decides and waits,
+holding nothing, while there is none (``channels.InFlight``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +101,9 @@ class Tuning:
     """Most decisions a sender makes per take of the schedule's lock."""
     inbox_items: int
     """Chunks of fresh messages the inbox holds."""
-    pending_results: int
-    """Results on the sent and failed queues together beyond which a
-    sender waits for the monitor to take some before it posts more."""
+    in_flight: int
+    """Results decided and not yet taken by the monitor, for the whole
+    fleet (``IN_FLIGHT_RESULTS``)."""
     slack_s: float
     """How early, in *simulated* seconds, a sender may release a result."""
 
@@ -107,7 +112,7 @@ class Tuning:
         periods = _release_periods(config)
         return cls(batch=_batch(config, periods),
                    inbox_items=max(1, INBOX_MESSAGES // GENERATE_CHUNK),
-                   pending_results=PENDING_RESULTS,
+                   in_flight=IN_FLIGHT_RESULTS,
                    slack_s=_slack_s(config, periods))
 
 
