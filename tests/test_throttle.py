@@ -163,10 +163,12 @@ def test_a_run_counts_throttled_submits_apart_from_attempts() -> None:
         plain)
 
 
-# End to end: two routes, one of each reaction, failures and retries.
+# End to end: two routes, one of each reaction, failures and retries, and
+# a window of 3 submits on the way (test_windows.py).
 
 ARGS = ["600", "0", "--senders",
-        "name=a,count=2,mean=0.05,dev=0.02,fail=0.1,accept=10",
+        "name=a,count=2,mean=0.05,dev=0.02,fail=0.1,accept=10,"
+        "window=3",
         "--senders", "name=b,count=2,mean=0.05,dev=0.02,fail=0.1,accept=10,"
         "burst=3,on-throttle=requeue:2s*5,rtt=uniform:mean=0.02",
         "--retries", "2", "--seed", "4"]

@@ -11,8 +11,9 @@ from sms_sim.output.text.units import count_text, rate_text, seconds_text
 
 def start_rate(group: SenderGroup) -> float:
     """The most sends a second the group starts on average: each sender
-    one per mean send, or per its cap's gap if that is longer."""
-    period_s = group.send.drawn_mean_s
+    one per mean send (its window's worth at once), or per its cap's gap
+    if that is longer."""
+    period_s = group.send.drawn_mean_s / group.window
     if group.tps is not None:
         period_s = max(period_s, 1 / group.tps)
     return math.inf if period_s <= 0 else group.count / period_s
@@ -34,7 +35,7 @@ def rate_notes(config: SimulationConfig) -> list[str]:
         notes.append(f"{senders} start at most {rate_text(fleet)} on "
                      f"average; --max-rate {max_rate:g} never binds")
     for number, group in enumerate(config.groups, 1):
-        shortest_s = group.send.shortest_s
+        shortest_s = group.send.shortest_s / group.window
         if group.tps is not None and 1 / group.tps <= shortest_s:
             name = group.name or f"group {number}"
             notes.append(f"{name}'s tps {group.tps:g} never binds: each "

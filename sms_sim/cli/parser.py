@@ -244,7 +244,9 @@ def build_parser(prog: str = "start.py",
         "submits a second (bursts of B, default R), answering the rest "
         "THROTTLED after one round trip (rtt=SHAPE, last; default the send "
         "time), on-throttle=pause:1s (the default), requeue:30s*20 or "
-        "backoff saying what the client does then; repeatable")
+        "backoff saying what the client does then; window=W lets each "
+        "sender have W submits on the way at once (default 1); "
+        "repeatable")
     add = group["routes and carriers"].add_argument
     add("--presets", action=_Say, text=_presets_text,
         help="list the presets by number type, each with its per-sender "

@@ -1,6 +1,7 @@
 """A sender group as a route: ``--senders``' named form with the keys that
 make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
-``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides), read here,
+``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides) and its
+connections' ``window=``, read here,
 and its SMSC's throttling (``throttle_specs.py``); the rest of the spec
 is ``specs.py``'s.
 """
@@ -16,7 +17,7 @@ from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import Outage
 from sms_sim.model.validation import ConfigError
 
-ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset")
+ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset", "window")
 
 
 def sender_group(text: str) -> SenderGroup:
@@ -65,9 +66,16 @@ def sender_group(text: str) -> SenderGroup:
             detect_s=_seconds(text, "detect", route.get("detect", "0")),
             reconnect_s=_seconds(text, "reconnect",
                                  route.get("reconnect", "0")),
-            throttle=throttle)
+            throttle=throttle, window=_window(text, route.get("window", "1")))
     except ConfigError as error:
         specs.fail(f"{specs.echo(text)}: {error.field} {error}")
+
+
+def _window(text: str, value: str) -> int:
+    try:
+        return specs.integer(value)
+    except argparse.ArgumentTypeError as error:
+        specs.fail(f"{specs.echo(text)}: window {error}")
 
 
 def _seconds(text: str, key: str, value: str) -> float:

@@ -16,6 +16,7 @@ from sms_sim.model.carriers import Carrier, check_carriers
 from sms_sim.model.receipts import Receipts
 from sms_sim.model.texts import Texts
 from sms_sim.model.throttle import Throttle
+from sms_sim.model.windows import MAX_WINDOW
 from sms_sim.model.route import (ROUTINGS, Outage, check_name,
                                  check_outages)
 from sms_sim.model.traffic import (DEFAULT_CLASS, PRIORITIES, STRICT,
@@ -74,6 +75,9 @@ class SenderGroup:
     throttle: Throttle | None = None
     """What its SMSC accepts, and what it does when it refuses; None:
     every submit is accepted (``throttle.py``)."""
+    window: int = 1
+    """Submits each sender may have on the way at once (``windows.py``).
+    """
 
     @classmethod
     def uniform(cls, count: int, mean_s: float, max_deviation_s: float,
@@ -92,12 +96,17 @@ class SenderGroup:
         check_rate("tps", self.tps, "sends per second")
         check_name(self.name)
         check_outages(self.outages, self.detect_s, self.reconnect_s)
+        if not (isinstance(self.window, int)
+                and 1 <= self.window <= MAX_WINDOW):
+            raise ConfigError("window", f"an integer from 1 to "
+                              f"{MAX_WINDOW:,}", self.window)
 
     @property
     def least_period_s(self) -> float:
         """The least simulated time between two starts of one sender: its
-        shortest send, or its cap's gap if that is longer."""
-        shortest = self.send.shortest_s
+        shortest send over its window, or its cap's gap if that is
+        longer."""
+        shortest = self.send.shortest_s / self.window
         return shortest if self.tps is None else max(shortest, 1 / self.tps)
 
 

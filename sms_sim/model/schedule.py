@@ -33,7 +33,9 @@ The rules, each a line of :meth:`Schedule._decide`:
 - with receipts, a sent message's receipt comes too (``receipts.py``);
 - with an SMSC that throttles (``accept=``), a submit its token bucket
   refuses comes back THROTTLED after one round trip, and its route's
-  reaction follows (``throttle.py``).
+  reaction follows (``throttle.py``);
+- with windows (``window=W``), a sender is free again as soon as fewer
+  than W of its submits are on the way (``windows.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
@@ -77,6 +79,7 @@ from sms_sim.model.route import OUTAGE, routes_of
 from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
                                     throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
+from sms_sim.model.windows import windows_of
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -141,6 +144,8 @@ class Schedule:
         self._throttling = throttling_of(
             [group.throttle for group in groups],
             [group.send for group in groups])
+        self._windows = windows_of([1] + [
+            group.window for group in groups for _ in range(group.count)])
 
     def decide(self, limit: int) -> Decided | None:
         """The next decisions, at most ``limit`` of them, in order; once
@@ -163,7 +168,7 @@ class Schedule:
         carrier, per_segment = self._carrier, self._per_segment
         routed, lines, carriers = self._routed, self._lines, self._carriers
         receipt = self._receipt  # a flag, set once
-        throttling = self._throttling  # the same
+        throttling, windows = self._throttling, self._windows  # the same
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -271,9 +276,11 @@ class Schedule:
                 if done_s < first_s:
                     first_s = done_s
                 next_start = start + profile.gap_s * slots
+                free_s = done_s if windows is None \
+                    else windows.free_s(index, start, done_s)  # window=W
                 turn += 1
                 heapq.heapreplace(free, (
-                    done_s if done_s > next_start else next_start,
+                    free_s if free_s > next_start else next_start,
                     turn, index, profile))
                 spent_s += send_s
                 # Built by position, here only: by keyword is measurably
@@ -347,7 +354,9 @@ class Schedule:
             profile.group, (attempt_bits(message.seed, attempt) >> 32)
             * DRAW_UNIT, send_s)
         done_s = start_s + rtt_s
-        free_s = next_free_s(start_s, done_s, profile.gap_s, slots)
+        free_s = next_free_s(start_s, done_s if self._windows is None else
+                             self._windows.free_s(index, start_s, done_s),
+                             profile.gap_s, slots)
         ready_s = done_s + throttle.wait_s
         if throttle.reaction == BACKOFF:  # a failed attempt, as any
             spent_s += rtt_s
