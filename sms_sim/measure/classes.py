@@ -54,9 +54,20 @@ class ClassFigures:
         self._times = [[Histogram(*SPAN_S) for _ in range(count)]
                        for _ in TIMES]
         self._sums_ns = [[0] * count for _ in TIMES]
+        self._arrived = _Arrived(traffic)
         self._spilled = Spilled(count, len(TIMES))
         """Each sent message's ``TIMES`` (NaN for a phone not reached),
         by class: for their exact percentiles."""
+
+    def waiting(self, sim_s: float) -> tuple[tuple[str, int], ...]:
+        """Each class's name and its messages that had arrived by simulated
+        ``sim_s`` and have no outcome yet, ``sim_s`` moving on only."""
+        arrived = self._arrived.by(sim_s)
+        return tuple(
+            (name, max(0, came - sum(counts[index]
+                                     for counts in self._counts)))
+            for index, (name, came) in enumerate(zip(self._traffic.names,
+                                                     arrived)))
 
     def add(self, results: Sequence[Result]) -> None:
         """Count a batch of results: those that ended a message."""
@@ -135,3 +146,21 @@ class ClassFigures:
             [max(1, math.ceil(share * count)) for share in PERCENTILES])
         return Times(self._sums_ns[field][index] * NANOSECOND / count, p50,
                      p95, p99, histogram.max)
+
+
+class _Arrived:
+    """Each class's arrivals by a moment that only moves on: made again as
+    the producer made them, once over the run."""
+
+    def __init__(self, traffic: Traffic) -> None:
+        self._arrivals = traffic.arrivals()
+        self._next = next(self._arrivals, None)
+        self._counts = [0] * len(traffic.classes)
+
+    def by(self, at_s: float) -> list[int]:
+        counts, arrivals, upcoming = self._counts, self._arrivals, self._next
+        while upcoming is not None and upcoming[0] <= at_s:
+            counts[upcoming[1]] += 1
+            upcoming = next(arrivals, None)
+        self._next = upcoming
+        return counts

@@ -89,6 +89,10 @@ class Progress:
     which throughput is over.  Ahead of it, ``sim_elapsed_s`` goes on
     while a carrier still has messages on the way.  None: the same as
     ``sim_elapsed_s``."""
+    waiting: tuple[tuple[str, int], ...] = ()
+    """With ``--traffic``, live: each class's name and its messages that
+    have arrived and have no outcome yet (in line, in backoff or being
+    sent)."""
 
     @property
     def sent(self) -> int:

@@ -9,6 +9,7 @@ messages as for a billion.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 import sys
 from collections.abc import Iterable, Sequence
@@ -326,8 +327,10 @@ class Stats:
         # failure (they come on two queues, and at --speed max a sender
         # may post a batch after another posted a later attempt): for
         # that moment the count is below 0, and shown as none.
-        return self._progress(elapsed_s, sim_elapsed_s, rate_per_s,
+        snap = self._progress(elapsed_s, sim_elapsed_s, rate_per_s,
                               sim_elapsed_s, max(0, self.retrying))
+        return snap if self._classes is None else dataclasses.replace(
+            snap, waiting=self._classes.waiting(sim_elapsed_s))
 
     def _progress(self, elapsed_s: float, sim_elapsed_s: float,
                   rate_per_s: float | None, reach_s: float,

@@ -143,6 +143,12 @@ def _counts(snap: Progress, style: Style) -> list[str]:
             f"expired {style.paint(count_text(snap.expired), 'yellow')}")
     if snap.retrying:
         fields.append(f"retrying {count_text(snap.retrying)}")
+    if snap.waiting:  # live, with --traffic
+        waiting = f"waiting {count_text(sum(n for _, n in snap.waiting))}"
+        if len(snap.waiting) > 1:
+            waiting += " (" + ", ".join(
+                f"{name} {count_text(n)}" for name, n in snap.waiting) + ")"
+        fields.append(waiting)
     if snap.throttled is not None:  # submits the SMSC refused
         fields.append(f"throttled {count_text(snap.throttled)}")
     if snap.confirmed is not None:
