@@ -20,7 +20,7 @@ import pytest
 
 from sms_sim.run.sender import Sender
 from tests.background import BACKGROUND, Job
-from tests.helpers import assert_filled, run_main
+from tests.helpers import assert_filled, run_main, usage_error
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -64,25 +64,14 @@ BRIEF = ahead(start("400", "4", "0.001", "0.0001", "0.2", "--interval",
                     "0.05"))
 PACED = ahead(start("200", "4", "0.001", "0.0005", "0.2", "--json", "--seed",
                     "3", "--speed", "10"))
-GROUPS = ahead(start("300", "2", "0.001", "0", "0", "--senders",
-                     "2:0.002:0:1", "--json"))
-NOTHING = ahead(start("0", "--json"))
-CAPPED = ahead(start("300", "10", "0.01", "0", "0", "--tps", "1", "--speed",
-                     "max", "--json"))
-LATE = ahead(start("1000", "1", "0.01", "0", "0", "--deadline", "5",
-                   "--speed", "100", "--json", "--min-delivered", "0.9"))
-CHECKED = [ahead(start("1000", "1", "0.01", "0", "0", "--deadline", "5",
-                       "--speed", "max", "--min-delivered", share))
-           for share in ("0.9", "0.4")]
-SEEDED = [ahead(start("500", "4", "0", "0", "0.3", "--json", "--seed", "7"))
-          for _ in range(3)]
+SEEDED = ("500", "4", "0", "0", "0.3", "--json", "--seed", "7")
+SEEDED_RUN = ahead(start(*SEEDED))
 AS_MODULE = [ahead(start("50", "2", "0", "0", "0", "--json", module=True)),
              ahead(start("-1", module=True))]
-BAD_INPUT = [ahead(start(*argv)) for argv in (
-    ["abc"], ["10", "2", "nan"], ["--senders", "1:2:3"], ["--nope"],
-    ["--sweep", "senders=1,nan"], ["--target", "2@1m"])]
-ZERO_MEAN = ahead(start("10", "4", "0", "--json"))
-GUESSED = ahead(start("10", "--jso"))
+BAD_INPUT = [["abc"], ["10", "2", "nan"], ["--senders", "1:2:3"],
+             ["--nope"], ["--sweep", "senders=1,nan"], ["--target", "2@1m"]]
+BAD_RUNS = [ahead(start(*argv)) for argv in BAD_INPUT[::3]]
+"""Two kinds through a real process: a value and an option."""
 HELP = ahead(start("--help"), COLUMNS="100")
 
 
@@ -129,11 +118,15 @@ def test_json_totals_add_up_and_times_are_simulated() -> None:
 
 
 def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
-    capped, late = CAPPED.result(), LATE.result()
-    figures = json_lines(capped.stdout)[-1]
+    _, capped, _ = run_main("300", "10", "0.01", "0", "0", "--tps", "1",
+                            "--speed", "max", "--json")
+    figures = json_lines(capped)[-1]
     assert 29.0 <= figures["sim_elapsed_s"] <= 29.6  # a start a second each
-    assert late.returncode == 3, late.stderr
-    summary = json_lines(late.stdout)[-1]
+    status, late, err = run_main(
+        "1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed", "100",
+        "--json", "--min-delivered", "0.9")
+    assert status == 3, err
+    summary = json_lines(late)[-1]
     assert summary["sent"] + summary["expired"] == 1000
     assert 495 <= summary["sent"] <= 505
     [check] = summary["checks"]
@@ -142,13 +135,15 @@ def test_a_gateway_with_caps_retries_and_a_deadline() -> None:
 
 
 def test_a_failed_check_is_named_in_the_report() -> None:
-    done, passed = (job.result() for job in CHECKED)
-    assert done.returncode == 3
+    failed, passed = (run_main(
+        "1000", "1", "0.01", "0", "0", "--deadline", "5", "--speed", "max",
+        "--min-delivered", share) for share in ("0.9", "0.4"))
+    assert failed[0] == 3
     assert re.search(r"check min_delivered FAILED: 50\.\d+% .* below the "
-                     r"90% required", done.stdout)
-    assert passed.returncode == 0, passed.stderr
+                     r"90% required", failed[1])
+    assert passed[0] == 0, passed[2]
     assert re.search(r"check min_delivered passed: 50\.\d+% sent \(limit "
-                     r"40%\)", passed.stdout)
+                     r"40%\)", passed[1])
 
 
 def test_the_log_has_a_row_per_message(tmp_path: Path) -> None:
@@ -338,16 +333,20 @@ def test_help_fills_the_terminals_width() -> None:
 
 
 def test_a_seed_repeats_the_totals() -> None:
+    """In a process of its own and twice in this one."""
+    outputs = [SEEDED_RUN.result().stdout,
+               *(run_main(*SEEDED)[1] for _ in range(2))]
     totals = {(s["sent"], s["failed"]) for s in (
-        json_lines(job.result().stdout)[-1] for job in SEEDED)}
+        json_lines(out)[-1] for out in outputs)}
     assert len(totals) == 1
     assert 100 < totals.pop()[1] < 200
 
 
 def test_sender_groups_with_their_own_settings() -> None:
-    done = GROUPS.result()
-    assert done.returncode == 0, done.stderr
-    first, second = json_lines(done.stdout)[-1]["groups"]
+    status, out, err = run_main("300", "2", "0.001", "0", "0", "--senders",
+                                "2:0.002:0:1", "--json")
+    assert status == 0, err
+    first, second = json_lines(out)[-1]["groups"]
     assert first["failed"] == 0 and second["sent"] == 0
     assert first["sent"] + second["failed"] == 300
     assert first["avg_send_s"] < second["avg_send_s"]
@@ -371,19 +370,25 @@ def test_a_written_report_is_confirmed_in_one_line(tmp_path: Path) -> None:
 
 
 def test_zero_messages_is_an_immediate_empty_report() -> None:
-    done = NOTHING.result()
-    assert done.returncode == 0
-    summary = json_lines(done.stdout)[-1]
+    status, out, _ = run_main("0", "--json")
+    assert status == 0
+    summary = json_lines(out)[-1]
     assert (summary["sent"], summary["unsent"], summary["avg_send_s"]) == \
         (0, 0, None)
 
 
 def test_bad_input_through_a_real_process() -> None:
-    for done in (job.result() for job in BAD_INPUT):
+    for done in (job.result() for job in BAD_RUNS):
         assert done.returncode == 2 and done.stdout == ""
         assert done.stderr.startswith("usage: ")
         assert "Traceback" not in done.stderr
-        assert len(done.stderr.strip().splitlines()[-1]) < 200
+        # The very line that this process gives.
+        assert done.stderr.splitlines()[-1] == usage_error(*done.args[2:])
+
+
+@pytest.mark.parametrize("argv", BAD_INPUT)
+def test_bad_input_is_one_short_line(argv: list[str]) -> None:
+    assert len(usage_error(*argv)) < 200
 
 
 def test_a_report_that_would_destroy_a_file_is_refused(
@@ -566,11 +571,10 @@ def test_help_that_cannot_be_written_is_an_error() -> None:
 
 def test_a_zero_mean_needs_no_deviation_and_options_are_never_guessed(
         ) -> None:
-    zero, guessed = ZERO_MEAN.result(), GUESSED.result()
-    assert zero.returncode == 0, zero.stderr  # the deviation: half of 0
-    assert json_lines(zero.stdout)[-1]["groups"][0]["max_deviation_s"] == 0
-    assert guessed.returncode == 2
-    assert "unrecognized arguments: --jso" in guessed.stderr
+    status, zero, err = run_main("10", "4", "0", "--json")
+    assert status == 0, err  # the deviation: half of 0
+    assert json_lines(zero)[-1]["groups"][0]["max_deviation_s"] == 0
+    assert "unrecognized arguments: --jso" in usage_error("10", "--jso")
 
 
 @pytest.mark.parametrize("args, error", [
