@@ -1,6 +1,7 @@
 """Plans, shapes and the carrier as a user meets them: ``start.py`` run as
-a process.  Every run is a few hundred messages at ``--speed max``, and
-the runs a test compares go at once, side by side."""
+a process.  Every run is a few hundred messages at ``--speed max``; the
+plans go as processes, ahead of their tests, and the single runs a plan
+is compared with run in this process (``run_main``)."""
 from __future__ import annotations
 
 import contextlib
@@ -19,6 +20,7 @@ from typing import Any
 
 from sms_sim.plan.replications import replication_seeds
 from tests.background import BACKGROUND, Job
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 15
@@ -53,19 +55,6 @@ def started(*commands: Sequence[str]
         yield processes
 
 
-def run_all(*commands: Sequence[str]
-            ) -> list[subprocess.CompletedProcess[str]]:
-    """Run ``commands`` side by side to their ends."""
-    with started(*commands) as processes:
-        done = []
-        for command, process in zip(commands, processes):
-            out, err = process.communicate(timeout=TIMEOUT_S)
-            assert "Traceback" not in err, err
-            done.append(subprocess.CompletedProcess(
-                command, process.returncode, out, err))
-    return done
-
-
 def json_lines(stdout: str) -> list[dict[str, Any]]:
     """The JSON lines but the progress ones, whose number depends on real
     time, the scenario, which has the speed and the jobs, and a plan's
@@ -85,10 +74,14 @@ def simulated(line: dict[str, Any], *also: str) -> dict[str, Any]:
             if key not in (*REAL, "event", *also)}
 
 
-def summary(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
-    """The summary of one run, which completed."""
-    assert done.returncode == 0, done.stderr
-    (line,) = json_lines(done.stdout)
+def summary(done: subprocess.CompletedProcess[str] | tuple[int, str, str]
+            ) -> dict[str, Any]:
+    """The summary of one run, which completed: a process, or the status
+    and outputs of one in this process."""
+    status, out, err = (done if isinstance(done, tuple) else
+                        (done.returncode, done.stdout, done.stderr))
+    assert status == 0, err
+    (line,) = json_lines(out)
     assert line["event"] == "summary" and not line["interrupted"]
     return line
 
@@ -107,14 +100,14 @@ def results(jobs: list[Job]) -> list[subprocess.CompletedProcess[str]]:
 
 
 REPLICATIONS = ahead(
-    start(*SMALL, "--runs", "3", "--json", "--seed", "21", "--jobs", "1"),
-    *(start(*SMALL, "--speed", "max", "--json", "--seed", str(seed))
-      for seed in replication_seeds(21, 3)))
+    start(*SMALL, "--runs", "3", "--json", "--seed", "21", "--jobs", "1"))
 
 
 def test_each_replications_seed_repeats_its_run_alone() -> None:
     seeds = replication_seeds(21, 3)
-    plan, *alone = results(REPLICATIONS)
+    (plan,) = results(REPLICATIONS)
+    alone = [run_main(*SMALL, "--speed", "max", "--json", "--seed",
+                      str(seed)) for seed in seeds]
     assert plan.returncode == 0, plan.stderr
     *runs, replications = json_lines(plan.stdout)
     assert [(run["event"], run["index"], run["seed"]) for run in runs] == \
@@ -128,13 +121,13 @@ def test_each_replications_seed_repeats_its_run_alone() -> None:
 
 SWEEP = ("--sweep", "senders=2,4", "--seed", "8", "--json")
 SWEPT = ahead(
-    start(*SMALL, *SWEEP, "--jobs", "1"), start(*SMALL, *SWEEP, "--jobs", "2"),
-    *(start(SMALL[0], senders, *SMALL[2:], "--speed", "max", "--seed", "8",
-            "--json") for senders in ("2", "4")))
+    start(*SMALL, *SWEEP, "--jobs", "1"), start(*SMALL, *SWEEP, "--jobs", "2"))
 
 
 def test_a_sweep_is_the_runs_of_its_values_whatever_the_jobs() -> None:
-    one_job, two_jobs, *alone = results(SWEPT)
+    one_job, two_jobs = results(SWEPT)
+    alone = [run_main(SMALL[0], senders, *SMALL[2:], "--speed", "max",
+                      "--seed", "8", "--json") for senders in ("2", "4")]
     assert one_job.returncode == two_jobs.returncode == 0
     lines = json_lines(one_job.stdout)
     assert [simulated(line) for line in lines] == \
@@ -198,10 +191,10 @@ def test_a_searchs_answer_meets_the_target_and_one_fewer_does_not(
     least = int(target["value"])
     assert least > 1  # a search that had something to find
     logs = [tmp_path / f"{senders}.csv" for senders in (least, least - 1)]
-    runs = run_all(*(start(blast[0], str(senders), *blast[2:], "--speed",
-                           "max", "--seed", "7", "--log", str(log), "--json")
-                     for senders, log in zip((least, least - 1), logs)))
-    assert [run.returncode for run in runs] == [0, 0]
+    runs = [run_main(blast[0], str(senders), *blast[2:], "--speed", "max",
+                     "--seed", "7", "--log", str(log), "--json")
+            for senders, log in zip((least, least - 1), logs)]
+    assert [status for status, _, _ in runs] == [0, 0]
     enough, short = (sent_by(log, 0.5) for log in logs)
     assert enough >= 0.9 * 300 > short
     shares = {line["value"]: line["target_share"] for line in tried}
@@ -219,27 +212,28 @@ def assert_self_contained(page: str) -> None:
     assert set(re.findall(r'href="([^"]*)"', page)) <= {"data:,"}
 
 
-REPORTED = [
-    BACKGROUND.add(lambda folder: start(*SMALL, "--speed", "max", "--seed",
-                                        "4", "--report",
-                                        str(folder / "run.html"))),
-    BACKGROUND.add(lambda folder: start(*SMALL, "--runs", "2", "--seed", "4",
-                                        "--report", str(folder / "plan.html"),
-                                        "--jobs", "1"))]
+REPORTED = BACKGROUND.add(lambda folder: start(
+    *SMALL, "--runs", "2", "--seed", "4", "--report",
+    str(folder / "plan.html"), "--jobs", "1"))
 
 
-def test_the_report_is_one_self_contained_file() -> None:
-    runs = results(REPORTED)
-    assert [run.returncode for run in runs] == [0, 0]
-    for job, name, title in zip(REPORTED, ("run.html", "plan.html"),
-                                ("300 messages, 2 senders",
+def test_the_report_is_one_self_contained_file(tmp_path: Path) -> None:
+    """A plan's, from a process, and a run's, from this one."""
+    (plan_run,) = results([REPORTED])
+    assert plan_run.returncode == 0, plan_run.stderr
+    status, _, err = run_main(*SMALL, "--speed", "max", "--seed", "4",
+                              "--report", str(tmp_path / "run.html"))
+    assert status == 0, err
+    for folder, name, title in ((tmp_path, "run.html",
+                                 "300 messages, 2 senders"),
+                                (REPORTED.dir, "plan.html",
                                  "2 runs of 300 messages")):
-        page = (job.dir / name).read_text(encoding="utf-8")
+        page = (folder / name).read_text(encoding="utf-8")
         assert f"<title>sms-sim: {title}</title>" in page
         assert_self_contained(page)
-        assert os.listdir(job.dir) == [name]  # no temporary left
+        assert os.listdir(folder) == [name]  # no temporary left
     # The plan's page says whose figures its per-run sections show.
-    plan = (REPORTED[1].dir / "plan.html").read_text(encoding="utf-8")
+    plan = (REPORTED.dir / "plan.html").read_text(encoding="utf-8")
     assert re.search(r"<h2>Sender groups \(run 1 of 2, seed \d+\)</h2>",
                      plan)
 
@@ -298,16 +292,14 @@ def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
 
 CARRIED = ("300", "2", "0.01", "0.005", "0", "--carrier-delay",
            "lognormal:mean=2,sd=3", "--speed", "max", "--seed", "3", "--json")
-CARRIED_RUNS = [
-    BACKGROUND.add(lambda folder: start(*CARRIED, "--log",
-                                        str(folder / "run.csv"),
-                                        "--min-reached", "0.5")),
-    BACKGROUND.add(start(*CARRIED, "--min-reached", "1.0@1s"))]
+CARRIED_RUN = BACKGROUND.add(lambda folder: start(
+    *CARRIED, "--log", str(folder / "run.csv"), "--min-reached", "0.5"))
 
 
 def test_the_carrier_delay_is_logged_and_checked() -> None:
-    logged, late = results(CARRIED_RUNS)
-    log = CARRIED_RUNS[0].dir / "run.csv"
+    """A process logs it; the same run, checked, in this process."""
+    (logged,) = results([CARRIED_RUN])
+    log = CARRIED_RUN.dir / "run.csv"
     figures = summary(logged)
     with open(log, newline="") as file:
         rows = list(csv.DictReader(file))
@@ -319,8 +311,9 @@ def test_the_carrier_delay_is_logged_and_checked() -> None:
     assert abs(figures["reached_s"]["p100"] - max(reached)) <= 1e-6
     assert figures["checks"] == [{"name": "min_reached", "ok": True,
                                   "value": 1.0, "limit": 0.5}]
-    assert late.returncode == 3, late.stderr
-    (check,) = json_lines(late.stdout)[-1]["checks"]
+    status, late, err = run_main(*CARRIED, "--min-reached", "1.0@1s")
+    assert status == 3, err
+    (check,) = json_lines(late)[-1]["checks"]
     by_1s = sum(at <= 1.0 for at in reached)  # the same run, seed 3
     assert (check["ok"], check["value"]) == (False, by_1s / 300)
 
@@ -328,11 +321,12 @@ def test_the_carrier_delay_is_logged_and_checked() -> None:
 SHAPED = (*SMALL, "--dist", "lognormal", "--senders",
           "count=2,mean=0.02,dist=exponential,fail=0", "--speed", "max",
           "--seed", "4")
-SHAPED_RUNS = ahead(start(*SHAPED, "--json"), start(*SHAPED))
+SHAPED_RUN = ahead(start(*SHAPED, "--json"))
 
 
 def test_each_group_says_its_shape() -> None:
-    as_json, as_text = results(SHAPED_RUNS)
+    """As JSON from a process; as text from this one."""
+    (as_json,) = results(SHAPED_RUN)
     groups = summary(as_json)["groups"]
     assert [{key: group[key] for key in ("senders", "shape", "mean_s",
                                          "sd_s", "failure_rate")}
@@ -343,9 +337,10 @@ def test_each_group_says_its_shape() -> None:
          "failure_rate": 0.0}]
     assert sum(group["attempts"] for group in groups) == 300
     assert groups[1]["sent"] == groups[1]["attempts"]  # none fail there
-    assert as_text.returncode == 0
-    assert re.search(r"^ +1 +2 +lognormal ", as_text.stdout, re.MULTILINE)
-    assert re.search(r"^ +2 +2 +exponential ", as_text.stdout, re.MULTILINE)
+    status, as_text, _ = run_main(*SHAPED)
+    assert status == 0
+    assert re.search(r"^ +1 +2 +lognormal ", as_text, re.MULTILINE)
+    assert re.search(r"^ +2 +2 +exponential ", as_text, re.MULTILINE)
 
 
 EXAMPLES = ahead(start(
