@@ -29,6 +29,7 @@ from sms_sim.model.texts import (AT_RANDOM, Texts, TextsError, read_texts)
 from sms_sim.model.validation import ConfigError
 from sms_sim.output.html import pages
 from tests.background import BACKGROUND, Job
+from tests.helpers import run_main, usage_error
 from tests.test_golden import MACHINE_FIELDS
 from tests.test_readme import README
 
@@ -231,9 +232,6 @@ def logged(args: Sequence[str]) -> Job:
         *args, "--json", "--log", str(folder / "log.csv")))
 
 
-CAPPED = logged(["600", "50", "0.01", "0", "0", "--text", THREE, "--count",
-                 "segments", "--max-rate", "30", "--speed", "max",
-                 "--seed", "4"])
 SEEDED_ARGS = {
     "random texts": ["300", "5", "0.05", "0.02", "0.2", "--count",
                      "segments", "--max-rate", "100", "--tps", "30",
@@ -248,17 +246,22 @@ SEEDED = {(name, speed): logged([*args, "--speed", speed])
           for speed in ("20", "1000", "max")}
 
 
-def test_a_three_segment_text_under_30_segments_a_second_sends_10() -> None:
-    done = CAPPED.result()
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout.splitlines()[-1])
+def test_a_three_segment_text_under_30_segments_a_second_sends_10(
+        tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    status, out, err = run_main(
+        "600", "50", "0.01", "0", "0", "--text", THREE, "--count",
+        "segments", "--max-rate", "30", "--speed", "max", "--seed", "4",
+        "--json", "--log", str(log))
+    assert status == 0, err
+    summary = json.loads(out.splitlines()[-1])
     assert summary["sent"] == 600
     assert summary["segments"] == {"1": 0, "2": 0, "3": 600, "more": 0}
     assert summary["segments_sent"] == 1800
     assert summary["throughput_per_s"] == pytest.approx(10, rel=0.01)
     assert summary["segment_throughput_per_s"] == pytest.approx(30,
                                                                 rel=0.01)
-    header, *rows = (CAPPED.dir / "log.csv").read_text().splitlines()
+    header, *rows = log.read_text().splitlines()
     assert header.split(",")[-2:] == ["encoding", "segments"]
     assert {tuple(row.split(",")[-2:]) for row in rows} == {("gsm7", "3")}
 
@@ -288,28 +291,25 @@ BAD_INPUT = {
     "--count": ["--count", "bytes"],
     "--text-order": ["--text-order", "random"],
 }
-BAD_RUNS = {option: BACKGROUND.add(start("10", *args))
-            for option, args in BAD_INPUT.items()}
 
 
 @pytest.mark.parametrize("option", BAD_INPUT)
 def test_bad_texts_and_counts_get_one_line_and_status_2(option: str) -> None:
-    done = BAD_RUNS[option].result()
-    assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr.startswith("usage: ")
-    last = done.stderr.strip().splitlines()[-1]
+    last = usage_error("10", *BAD_INPUT[option])
     argument = "--text" if option == "--text-file" else option
     assert last.startswith(f"start.py: error: argument {argument}: ")
-    assert "Traceback" not in done.stderr
 
 
 def test_an_empty_text_file_gets_one_line_and_status_2(
         tmp_path: Path) -> None:
+    """Through a real process."""
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     done = subprocess.run(start("10", "--text-file", str(empty)), cwd=ROOT,
                           capture_output=True, text=True, timeout=15)
-    assert done.returncode == 2
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr.startswith("usage: ")
+    assert "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1] == (
         f"start.py: error: argument --text-file: {str(empty)!r} has no "
         "texts: it is empty, or blank")
