@@ -155,7 +155,8 @@ RULES: list[tuple[list[str], str]] = [
     (["--target", "0.9@1", "--solve", "max-rate"], "argument --solve: "
      "max-rate starts from its setting; give --max-rate"),
     (["--target", "0.9@1", "--solve", "retries"], "argument --solve: "
-     "must be one of senders, tps, max-rate, or ROUTE.count or ROUTE.tps, "
+     "must be one of senders, tps, max-rate (with --fit, fail, permanent, "
+     "carrier-mean too), or ROUTE.count or ROUTE.tps, "
      "got 'retries'"),
     # a route's setting: the route must exist, a search starts from it
     (["10", "0", "--senders", "name=a,count=2,mean=0.01", "--sweep",

@@ -4,6 +4,7 @@ defaults it states (``options.py`` applies them)."""
 from __future__ import annotations
 
 from sms_sim.model.config import MAX_SENDERS
+from sms_sim.model.presets import PRESETS
 
 DEFAULT_MESSAGES = 1000
 DEFAULT_SENDERS = 4
@@ -22,7 +23,7 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [--permanent P] [--deadline S]
            [--min-delivered [CLASS:]P[@T]] [--min-reached [CLASS:]P[@T]]
            [--min-confirmed [CLASS:]P[@T]] [--runs R] [--sweep NAME=VALUES]
-           [--target SHARE@TIME --solve NAME]
+           [--target SHARE@TIME --solve NAME] [--fit FILE --solve NAME]
            [--compare FILE FILE...] [--at T] [--jobs N] [--report FILE]
            [--log FILE] [--interval S] [--seed N] [--json]
            [--scenario FILE] [--print-scenario] [--version]"""
@@ -115,3 +116,16 @@ closed.
 """
 HELP_COLUMNS = 100
 """The help is at most this wide, however wide the terminal."""
+
+
+def presets_text() -> str:
+    """Every preset with its figures and source."""
+    lines = ["preset             tps/sender  validity  source "
+             "(check the provider's current page)"]
+    for preset in PRESETS.values():
+        validity = "-" if preset.validity_s is None \
+            else f"{preset.validity_s / 3600:g} h"
+        lines.append(f"{preset.name:<18} {preset.tps:>10g}  "
+                     f"{validity:>8}  {preset.source} ({preset.checked}"
+                     f"{'; ' + preset.url if preset.url else ''})")
+    return "\n".join(lines) + "\n"

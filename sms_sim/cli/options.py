@@ -18,6 +18,7 @@ from sms_sim.cli import plan_specs, specs
 from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                    DEFAULT_SENDERS)
 from sms_sim.cli.parser import Parser
+from sms_sim.cli.plan_checks import ARGUMENTS, check_plan
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import (Check, Goal, min_confirmed,
@@ -27,44 +28,10 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.settings import (configured, group_of, with_outage_start,
-                                   with_value)
+from sms_sim.plan.fit import Point
+from sms_sim.plan.settings import with_outage_start
 from sms_sim.plan.target import Target
 from sms_sim.run import simulation
-
-ARGUMENTS = {
-    # config field: the argument that sets it for the positional senders
-    # or the gateway (a --senders group's own fields are named in its
-    # error by specs.py)
-    "num_messages": "num_messages",
-    "count": "num_senders",
-    "mean_s": "mean_processing_time",
-    "max_deviation_s": "max_deviation",
-    "sd_s": "max_deviation",  # the standard deviation, with --dist
-    "failure_rate": "failure_rate",
-    "tps": "--tps",
-    "num_senders": "num_senders",
-    "interval_s": "--interval",
-    "speed": "--speed",
-    "max_rate": "--max-rate",
-    "retries": "--retries",
-    "base_s": "--backoff",
-    "cap_s": "--backoff",
-    "permanent": "--permanent",
-    "deadline_s": "--deadline",
-    "seed": "--seed",
-    "cap_unit": "--count",
-    "name": "--senders",
-    "routing": "--routing",
-    "traffic": "--traffic",
-    "priority": "--priority",
-    "carriers": "--carriers",
-}
-"""The one table from config fields to what the user typed."""
-SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
-                          "failure_rate", "permanent", "carrier",
-                          "deadline_s", "mean_s"))
-"""The config fields that ``--sweep`` and ``--solve`` set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +58,8 @@ class Options:
     """With receipts: a share of all messages confirmed delivered."""
     at: float | None = None
     """``--at``: the moment of a plan's column of the share sent by it."""
+    fit: tuple[Point, ...] | None = None
+    """``--fit``: the observed points to fit ``solve``'s setting to."""
     compared: tuple[tuple[str, Options], ...] = ()
     """``--compare``: each scenario file and its options (the command
     line's over the file's), all with this config's seed; this config is
@@ -99,7 +68,8 @@ class Options:
     @property
     def plan(self) -> bool:
         """Many runs rather than one."""
-        return bool(self.runs or self.sweep or self.target or self.compared)
+        return bool(self.runs or self.sweep or self.target or self.fit
+                    or self.compared)
 
     @property
     def goals(self) -> dict[str, Goal]:
@@ -119,6 +89,7 @@ class Options:
             moments.append(self.at)
         moments += [goal.by_s for goal in self.goals.values()
                     if goal.by_s is not None]
+        moments += [point.time_s for point in self.fit or ()]
         return tuple(dict.fromkeys(moments))
 
     def checks(self, snap: Any) -> list[Check]:
@@ -247,7 +218,8 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                      "adds a group, got 0")
     else:
         _refuse_ignored(parser, args, given(parser, argv))
-    plan = bool(args.runs or args.sweep or args.target or args.compare)
+    plan = bool(args.runs or args.sweep or args.target or args.compare
+                or args.fit)
     speed = args.speed if args.speed is not None \
         else UNPACED if plan else 1.0
     try:
@@ -278,7 +250,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                                        args.sweep.down_start_s)
         except ConfigError as error:
             parser.error(f"argument --sweep: {args.sweep.name}: {error}")
-    _check_plan(parser, args, num_senders, config)
+    check_plan(parser, args, num_senders, config)
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "
                      "which needs --carrier-delay")
@@ -296,7 +268,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
                    scenario, args.print_scenario, args.min_confirmed,
-                   args.at)
+                   args.at, args.fit)
 
 
 def _check_classes(parser: argparse.ArgumentParser,
@@ -345,58 +317,3 @@ def _refuse_ignored(parser: argparse.ArgumentParser,
         parser.error(f"argument {ignored[0]}: is for the positional "
                      "senders, and num_senders is 0; give a group's own in "
                      "its --senders")
-
-
-def _check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
-                num_senders: int, config: SimulationConfig) -> None:
-    """The rules of replications, sweeps and searches together."""
-    if args.at is not None and not (args.runs or args.sweep
-                                    or args.target or args.compare):
-        parser.error("argument --at: is a column of a plan's table; give "
-                     "--runs, --sweep or --compare")
-    if args.compare is not None and (args.sweep or args.solve):
-        parser.error(f"argument --compare: {args.scenario}: has "
-                     f"{'sweep' if args.sweep else 'solve'}, and a "
-                     "comparison varies whole scenarios, not a setting")
-    # With --compare, a target is a column alone: nothing to solve.
-    if (args.target is None) != (args.solve is None) and \
-            args.compare is None:
-        given, missing = (("--target", "--solve") if args.solve is None
-                          else ("--solve", "--target"))
-        parser.error(f"argument {given}: needs {missing} (the target and "
-                     "the setting to solve for go together)")
-    if args.sweep is not None and args.solve is not None:
-        parser.error("argument --sweep: a sweep and a --solve search each "
-                     "vary a setting; give one or the other")
-    plan = args.runs or args.sweep or args.target or args.compare
-    if plan and args.log is not None:
-        parser.error("argument --log: logs one run; repeat a run of the "
-                     "plan alone, with its --seed, to log it")
-    name = args.sweep.name if args.sweep else args.solve
-    if name is not None:
-        try:
-            group_of(config, name)
-        except ConfigError as error:
-            parser.error(f"argument {'--sweep' if args.sweep else '--solve'}"
-                         f": {name}: {error}")
-    if name in ("senders", "tps", "mean", "fail") and not num_senders:
-        parser.error(f"argument {'--sweep' if args.sweep else '--solve'}: "
-                     f"{name} is the positional senders', and num_senders "
-                     "is 0")
-    if args.solve is not None and configured(config, args.solve) is None:
-        option = {"tps": "--tps", "max-rate": "--max-rate"}.get(
-            args.solve, f"tps= on route {args.solve.split('.')[0]}")
-        parser.error(f"argument --solve: {args.solve} starts from its "
-                     f"setting; give {option}")
-    if args.sweep is not None:
-        for value in args.sweep.values:
-            try:
-                with_value(config, args.sweep.name, value,
-                           args.sweep.spread_follows)
-            except ConfigError as error:
-                # A rule of another setting is named: mean=0 breaks the
-                # deviation's, not its own.
-                other = "" if error.field in SWEPT_FIELDS else \
-                    f"{ARGUMENTS.get(error.field, error.field)} "
-                parser.error(f"argument --sweep: {args.sweep.name}={value:g}"
-                             f": {other}{error}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
 from sms_sim.cli import plan_specs, receipt_specs, route_specs, specs
+from sms_sim.cli.actions import Once
 from sms_sim.cli.carrier_specs import carrier
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.cli.traffic_specs import traffic_class
@@ -22,21 +23,20 @@ from sms_sim.model.config import (CAP_UNITS, MAX_MESSAGES, MAX_SENDERS,
 from sms_sim.model.encoding import MAX_SEGMENTS
 from sms_sim.model.gateway import Backoff
 from sms_sim.model.latency import SHAPES
-from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import ROUTINGS
 from sms_sim.model.texts import TEXT_ORDERS
 from sms_sim.model.traffic import PRIORITIES, STRICT
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
 from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
-from sms_sim.plan.settings import SOLVE_NAMES, SWEEP_NAMES
+from sms_sim.plan.settings import FIT_NAMES, SOLVE_NAMES, SWEEP_NAMES
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                    DEFAULT_SENDERS, DESCRIPTION, EPILOG,
-                                   GROUPS, HELP_COLUMNS, USAGE)
+                                   GROUPS, HELP_COLUMNS, USAGE, presets_text)
 
 
 class Parser(argparse.ArgumentParser):
@@ -138,25 +138,6 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
             for paragraph in text.split("\n\n"))
 
 
-class _Once(argparse.Action):
-    """An option that may be given once only (a sweep is of one name);
-    ``why``, the reason its error gives."""
-
-    def __init__(self, option_strings: list[str], dest: str,
-                 why: str = "a sweep is of one setting",
-                 **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, **kwargs)
-        self._why = why
-
-    def __call__(self, parser: argparse.ArgumentParser,
-                 namespace: argparse.Namespace, values: Any,
-                 option_string: str | None = None) -> None:
-        if getattr(namespace, self.dest, None) is not None:
-            parser.error(f"argument {option_string}: may be given once; "
-                         f"{self._why}")
-        setattr(namespace, self.dest, values)
-
-
 class _Say(argparse.Action):
     """An option that prints ``text()`` on the standard output and exits,
     as ``--help`` does: ``--presets``, ``--version``."""
@@ -173,19 +154,6 @@ class _Say(argparse.Action):
         assert isinstance(parser, Parser)
         parser.write_out(self._text())
         parser.exit()
-
-
-def _presets_text() -> str:
-    """Every preset with its figures and source."""
-    lines = ["preset             tps/sender  validity  source "
-             "(check the provider's current page)"]
-    for preset in PRESETS.values():
-        validity = "-" if preset.validity_s is None \
-            else f"{preset.validity_s / 3600:g} h"
-        lines.append(f"{preset.name:<18} {preset.tps:>10g}  "
-                     f"{validity:>8}  {preset.source} ({preset.checked}"
-                     f"{'; ' + preset.url if preset.url else ''})")
-    return "\n".join(lines) + "\n"
 
 
 def build_parser(prog: str = "start.py",
@@ -248,7 +216,7 @@ def build_parser(prog: str = "start.py",
         "sender have W submits on the way at once (default 1); "
         "repeatable")
     add = group["routes and carriers"].add_argument
-    add("--presets", action=_Say, text=_presets_text,
+    add("--presets", action=_Say, text=presets_text,
         help="list the presets by number type, each with its per-sender "
         "cap, validity and source, and exit")
     add("--routing", choices=ROUTINGS, default="spread",
@@ -358,7 +326,7 @@ def build_parser(prog: str = "start.py",
     add("--runs", metavar="R", type=specs.runs, default=None,
         help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
         "from --seed: each figure's mean, 95%% interval, min and max")
-    add("--sweep", metavar="NAME=VALUES", type=plan_specs.sweep, action=_Once,
+    add("--sweep", metavar="NAME=VALUES", type=plan_specs.sweep, action=Once,
         default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
@@ -374,8 +342,15 @@ def build_parser(prog: str = "start.py",
         help=f"with --target: find the least value of NAME, one of "
         f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "
         "(backup.tps), that meets it (in every run, with "
-        "--runs), doubling from its setting, then narrowing")
-    add("--compare", metavar="FILE", nargs="+", action=_Once,
+        "--runs), doubling from its setting, then narrowing; with --fit, "
+        f"fit NAME, which may also be "
+        f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])}")
+    add("--fit", metavar="FILE", type=plan_specs.fit_points, default=None,
+        help="with --solve: the value of its setting whose runs pass "
+        "closest to observed points, FILE's TIME,SHARE lines (600,0.84: "
+        "84%% sent by 10 minutes), by the sum of squared differences; a "
+        "grid, then refined")
+    add("--compare", metavar="FILE", nargs="+", action=Once,
         why="give every scenario to one --compare", default=None,
         help="run two or more scenario files (and the command line's "
         "options over each) with the same seeds, and show each one's "

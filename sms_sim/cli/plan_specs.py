@@ -3,6 +3,7 @@
 one-line error that says what is allowed (see ``specs.py``)."""
 from __future__ import annotations
 
+import argparse
 import functools
 import math
 from collections.abc import Callable
@@ -10,8 +11,10 @@ from dataclasses import dataclass
 
 from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
                                finite, number, seconds)
-from sms_sim.plan.settings import (ROUTE_SETTING, SOLVE_NAMES, SWEEP_NAMES,
-                                   base_name)
+from sms_sim.model.measurements import MeasurementsError, open_text
+from sms_sim.plan.fit import Point
+from sms_sim.plan.settings import (FIT_NAMES, ROUTE_SETTING, SOLVE_NAMES,
+                                   SWEEP_NAMES, base_name)
 from sms_sim.plan.target import Target
 
 
@@ -81,11 +84,61 @@ def solve_name(text: str) -> str:
     ``count`` or ``tps`` (``backup.tps``)."""
     name = text.strip().lower()
     route = ROUTE_SETTING.fullmatch(name)
-    if name not in SOLVE_NAMES and (route is None
-                                    or route.group(2) in ("mean", "down")):
-        fail(f"must be one of {', '.join(SOLVE_NAMES)}, or ROUTE.count or "
-             f"ROUTE.tps, got {echo(text)}")
+    if name not in FIT_NAMES and (route is None
+                                  or route.group(2) in ("mean", "down")):
+        fail(f"must be one of {', '.join(SOLVE_NAMES)} (with --fit, "
+             f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])} too), or "
+             f"ROUTE.count or ROUTE.tps, got {echo(text)}")
     return name
+
+
+MAX_POINTS = 1000
+MAX_POINT_CHARS = 100
+"""A fit's points are a few published figures: a file longer than
+``MAX_POINTS`` lines of ``MAX_POINT_CHARS`` is not one."""
+
+
+def fit_points(path: str) -> tuple[Point, ...]:
+    """``--fit FILE``: observed points, ``time,share`` a line (``600,0.84``
+    or ``10m,0.84``), the times going forward, each share from 0 to 1;
+    blank lines and ``#`` comments skipped."""
+    most = MAX_POINTS * MAX_POINT_CHARS
+    try:
+        with open_text(path) as file:
+            text = file.read(most + 1)
+    except MeasurementsError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"{path}: cannot be read: {error.strerror or error}")
+    except UnicodeDecodeError:
+        fail(f"{path}: is not UTF-8 text")
+    if len(text) > most:
+        fail(f"{path}: is longer than {most:,} characters; a fit's points "
+             f"are at most {MAX_POINTS:,} lines")
+    points: list[Point] = []
+    for row, line in enumerate(text.splitlines(), 1):
+        line = line.partition("#")[0].strip()
+        if not line:
+            continue
+        time_text, comma, share_text = line.partition(",")
+        where = f"{path}: line {row}"
+        if not comma:
+            fail(f"{where}: must be TIME,SHARE (600,0.84), got {echo(line)}")
+        try:
+            point = Point(duration(time_text.strip()),
+                          number(share_text.strip()))
+        except argparse.ArgumentTypeError as error:
+            fail(f"{where}: {error}")
+        if not 0 <= point.share <= 1:
+            fail(f"{where}: the share must be from 0 to 1, got "
+                 f"{point.share:g}")
+        if points and point.time_s <= points[-1].time_s:
+            fail(f"{where}: the times must go forward, and "
+                 f"{point.time_s:g} s comes after {points[-1].time_s:g} s")
+        points.append(point)
+    if not points:
+        fail(f"{path}: has no points; write TIME,SHARE lines (600,0.84)")
+    return tuple(points)
 
 
 MAX_SWEEP_VALUES = 1000

@@ -1,6 +1,7 @@
 """The command line's plans: replications (``--runs``), a sweep
-(``--sweep``) and a target search (``--target`` with ``--solve``), carried
-out by ``sms_sim/plan`` and shown by the view, then as an HTML report."""
+(``--sweep``), a target search (``--target`` with ``--solve``), a fit
+(``--fit`` with ``--solve``) and a comparison (``--compare``), carried out
+by ``sms_sim/plan`` and shown by the view, then as an HTML report."""
 from __future__ import annotations
 
 import json
@@ -15,6 +16,7 @@ from sms_sim.output import files
 from sms_sim.output.html import pages
 from sms_sim.output.plan_figures import PlanReport, PlanStatus, kept
 from sms_sim.plan.cells import Cell
+from sms_sim.plan.fit import Fit, fit
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
 from sms_sim.plan.search import Search, solve
@@ -72,13 +74,13 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
     checkpoints = options.checkpoints
     sweep = options.sweep
     compared = options.compared
-    kind = ("compare" if compared
+    kind = ("compare" if compared else "fit" if options.fit is not None
             else "target" if options.target is not None
             and options.solve is not None
             else "sweep" if sweep is not None else "replications")
     total = (len(seeds) * len(sweep.values) if sweep
              else len(seeds) * len(compared) if compared
-             else None if kind == "target" else len(seeds))
+             else None if kind in ("target", "fit") else len(seeds))
     progress = _Progress(view, total, config.interval_s, started_at)
     progress.tick(force=True)
     replications = kind == "replications"
@@ -94,9 +96,10 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         return kept(snap, index == 0, band)
 
     search: Search | None = None
+    fitted: Fit | None = None
     with Runs(options.jobs, signalled, progress.tick) as runs:
-        if kind == "target":
-            assert options.target is not None and options.solve is not None
+        if kind in ("target", "fit"):
+            assert options.solve is not None
             name = options.solve
 
             def try_values(values: list[float]) -> list[Cell]:
@@ -106,9 +109,16 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
 
             start = configured(config, name)
             assert start is not None
-            search = solve(name, start, options.target, try_values,
-                           limit_of(name, config))
-            cells = list(search.cells)
+            if options.fit is not None:
+                fitted = fit(name, start, options.fit, try_values,
+                             limit_of(name, config),
+                             lambda: runs.interrupted)
+                cells = list(fitted.cells)
+            else:
+                assert options.target is not None
+                search = solve(name, start, options.target, try_values,
+                               limit_of(name, config))
+                cells = list(search.cells)
         elif compared:
             name = None
             cells = evaluate(runs, [own.config for _, own in compared],
@@ -141,7 +151,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
         elapsed_s=time.monotonic() - started_at, speed=config.speed,
         base_seed=config.seed, target=options.target, search=search,
         interrupted=interrupted, per_value=len(seeds), planned=total,
-        at=options.at, labels=labels([path for path, _ in compared]))
+        at=options.at, labels=labels([path for path, _ in compared]),
+        fit=fitted, points=options.fit or ())
     view.plan_final(report)
     notes: tuple[str, ...] = ()
     if options.report is not None and interrupted:
@@ -152,7 +163,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             json.dumps(options.scenario, indent=2)))
         faults += failed
         notes = () if failed else (report_written(options.report),)
-    found = search is None or search.answer is not None
+    found = (search is None or search.answer is not None) and \
+        (fitted is None or fitted.value is not None)
     return Ending(interrupted=interrupted,
                   ok=found and not report.failed_checks,
                   faults=tuple(faults), notes=notes)

@@ -222,6 +222,8 @@ def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
     checks = iter(report.checks)
     if report.kind == "compare":
         return [_compare_json(report, cols)]
+    if report.kind == "fit":
+        return [_fit_json(report)]
     if report.kind == "replications":
         if report.cells:
             objects.append({"event": "replications",
@@ -320,3 +322,25 @@ def _compare_json(report: PlanReport, cols: Sequence[Column]
             "differences": [{"name": label, "from": report.labels[0],
                              **figures}
                             for label, figures in by_label.items()]}
+
+
+def _fit_json(report: PlanReport) -> dict[str, Any]:
+    """The ``fit`` line: the value of least error, each point against the
+    fitted value's runs, and each value tried with its error."""
+    from sms_sim.output.fit_figures import fitted_cell  # plans only
+    from sms_sim.plan.fit import error_of, shares_at
+    fit = report.fit
+    assert fit is not None
+    cell = fitted_cell(report)
+    fitted = (shares_at(cell, report.points) if cell is not None
+              else [None] * len(report.points))
+    return {"event": "fit", "name": report.name,
+            "value": _json_value(report.name, fit.value),
+            "error": fit.error, "interrupted": report.interrupted,
+            "points": [{"time_s": point.time_s, "observed": point.share,
+                        "fitted": _round(share, 6)}
+                       for point, share in zip(report.points, fitted)],
+            "tried": [{"value": _json_value(report.name, tried.value),
+                       "error": error_of(tried, report.points)}
+                      for tried in report.cells
+                      if len(tried.runs) == report.per_value]}

@@ -21,6 +21,7 @@ from sms_sim.measure.summary import Summary
 from sms_sim.output.tables import Table
 from sms_sim.output.text.units import count_text, moment_text, percent_text
 from sms_sim.plan.cells import Cell
+from sms_sim.plan.fit import Fit, Point
 from sms_sim.plan.search import Search
 from sms_sim.plan.settings import base_name
 from sms_sim.plan.target import Target
@@ -170,7 +171,7 @@ class PlanReport:
     """A plan's outcome, for the views and the HTML page to show."""
 
     kind: str
-    """"replications", "sweep", "target" or "compare"."""
+    """"replications", "sweep", "target", "fit" or "compare"."""
     cells: tuple[Cell, ...]
     name: str | None
     """The swept or searched setting."""
@@ -192,6 +193,9 @@ class PlanReport:
     """``--at``: the moment of a column of the share sent by it."""
     labels: tuple[str, ...] = ()
     """A comparison's scenarios, a name per cell."""
+    fit: Fit | None = None
+    points: tuple[Point, ...] = ()
+    """A fit's observed points."""
 
     @property
     def runs(self) -> int:
@@ -216,7 +220,22 @@ class PlanReport:
         """The verdicts, a line each: the checks over the runs, and a
         search's answer."""
         return self._check_lines() + (
-            [self.answer()] if self.search is not None else [])
+            [self.answer()] if self.search is not None else []) + (
+            [self.fit_answer()] if self.fit is not None else [])
+
+    def fit_answer(self) -> str:
+        """A fit's one line: the value of least error, and the error."""
+        assert self.fit is not None
+        if self.fit.value is None or self.fit.error is None:
+            return f"fit: interrupted before any value of {self.name} ran"
+        rms = math.sqrt(self.fit.error / len(self.points))
+        return (f"fit: {self.name} {value_text(self.name, self.fit.value)}"
+                f" passes closest to the {count_text(len(self.points))} "
+                f"point{'s' if len(self.points) > 1 else ''}: squared "
+                f"error {self.fit.error:.3g}, {percent_text(rms, 2)} off "
+                "on average (root mean square)"
+                + (", before the fit was interrupted" if self.interrupted
+                   else ""))
 
     def _check_lines(self) -> list[str]:
         names = dict.fromkeys(check.name for _, checks in self.checks

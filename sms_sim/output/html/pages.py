@@ -12,6 +12,7 @@ from sms_sim.model.encoding import ENCODING_NAMES
 from sms_sim.model.texts import IN_TURN
 from sms_sim.model.traffic import TrafficClass
 from sms_sim.output.compare_figures import compare_table, differences_table
+from sms_sim.output.fit_figures import fitted_cell, points_table, tried_table
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
@@ -195,6 +196,8 @@ def plan(report: PlanReport, config: SimulationConfig, command: str,
             config=settings(config), notes=notes))
     if report.kind == "compare":
         return _compare(report, config, command, scenario, summary)
+    if report.kind == "fit":
+        return _fit(report, config, command, scenario, summary)
     name = report.name or ""
     curves = tuple(_curve(cell.runs[0][1],
                           f"{name}={value_text(name, cell.value)}")
@@ -240,4 +243,27 @@ def _compare(report: PlanReport, config: SimulationConfig, command: str,
                 if report.per_value > 1 else ""),
             curves, compare_table(report), bands=bands,
             more=differences_table(report) if len(shown) > 1 else None),
+        config=settings(config), notes=tuple(report.notes())))
+
+
+def _fit(report: PlanReport, config: SimulationConfig, command: str,
+         scenario: str, summary: tuple[tuple[str, str], ...]) -> str:
+    """The page of a fit: the fitted value's curve against the observed
+    points, the points' table, and the values tried."""
+    name = report.name or ""
+    cell = fitted_cell(report)
+    curves = () if cell is None or report.fit is None else (_curve(
+        cell.runs[0][1], f"{name}={value_text(name, report.fit.value)}"),)
+    return render(HtmlReport(
+        title=f"sms-sim: a fit of {name} to "
+              f"{count_text(len(report.points))} points",
+        command=command, seed=report.base_seed, scenario=scenario,
+        summary=summary, curves_title=_curves_title(report.carrier),
+        marks=_marks(config, None),
+        sweep=SweepSection(
+            f"The fitted {name} against the observed points", curves,
+            points_table(report), report.fit_answer(),
+            points=tuple((point.time_s, point.share)
+                         for point in report.points),
+            more=tried_table(report)),
         config=settings(config), notes=tuple(report.notes())))

@@ -40,7 +40,10 @@ class SweepSection:
     bands: tuple[Band | None, ...] = ()
     """A comparison's: each curve's band, over its replications."""
     more: Table | None = None
-    """A comparison's: the differences from the first scenario."""
+    """A comparison's: the differences from the first scenario; a fit's:
+    the values tried."""
+    points: tuple[tuple[float, float], ...] = ()
+    """A fit's observed points, ``(time, share)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +165,10 @@ svg text.mark-label { fill: var(--mark); }
   h2 { break-after: avoid; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; } }
 """
+_CSS += (".observed { fill: none; stroke: var(--fg); stroke-width: 2; }\n"
+         ".swatch.observed { height: 0.6rem; width: 0.6rem; "
+         "border-radius: 50%; background: none; border: 2px solid "
+         "var(--fg); }\n")
 _CSS += ".band.tint { opacity: 0.15; stroke: none; }\n" + "".join(
     f".tint.c{i} {{ fill: var(--c{i}); }} " for i in range(COLOURS))
 _CSS += "".join(f".c{i} {{ stroke: var(--c{i}); }} "
@@ -245,7 +252,7 @@ def render(report: HtmlReport) -> str:
         body.append(_section(sweep.title, (
             answer + curves_figure(sweep.title, sweep.curves, report.marks,
                                    report.shares, chosen=sweep.chosen,
-                                   bands=sweep.bands)
+                                   bands=sweep.bands, points=sweep.points)
             + _table(sweep.table, sweep.chosen)
             + (_table(sweep.more) if sweep.more else ""))))
     of = f" ({report.one_of})" if report.one_of else ""

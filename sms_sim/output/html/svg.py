@@ -176,14 +176,17 @@ def curves_figure(label: str, curves: Sequence[Curve],
                   marks: Sequence[Mark], shares: Sequence[float],
                   dots: int = 0, chosen: int | None = None,
                   shades: Sequence[Shade] = (),
-                  bands: Sequence[Band | None] = ()) -> str:
+                  bands: Sequence[Band | None] = (),
+                  points: Sequence[tuple[float, float]] = ()) -> str:
     """A chart of ``curves``, each a path drawn its own way, with dots
     where each of the first ``dots`` crosses ``shares``, ``shades`` behind
     them (a route's outages), and a legend.  Curve ``chosen`` (a search's
     answer) is drawn bold, over the others, and named so in the legend.
     ``bands``, the replications' band of each curve (its mean) where it
-    has one, tinted in its colour behind them all."""
-    ends = [c.end_s for c in curves] + [b.times[-1] for b in bands if b]
+    has one, tinted in its colour behind them all.  ``points``, observed
+    ``(time, share)`` points (a fit's), are drawn as rings over them."""
+    ends = [c.end_s for c in curves] + [b.times[-1] for b in bands if b] \
+        + [time_s for time_s, _ in points]
     frame = _Frame(_end(ends, marks), len(marks))
     parts = _axes(frame, shares) + _shades(frame, shades)
     for index, spread in enumerate(bands):
@@ -215,11 +218,18 @@ def curves_figure(label: str, curves: Sequence[Curve],
                     + escape(f"{curve.label}: {share * 100:g}% by "
                              f"{moment_text(at)}")
                     + '</title></circle>')
+    parts += [f'<circle class="observed" cx="{tenths(frame.x(time_s))}" '
+              f'cy="{tenths(frame.y(share))}" r="5"><title>'
+              + escape(f"observed: {share * 100:g}% by "
+                       f"{moment_text(time_s)}") + "</title></circle>"
+              for time_s, share in points]
     parts += _marks(frame, marks)
     legend = [(f'<li class="chosen">{key(i)}{escape(curve.label)} '
                '(the answer)</li>') if i == chosen else
               f'<li>{key(i)}{escape(curve.label)}</li>'
               for i, curve in enumerate(curves)]
+    legend += ['<li><span class="swatch observed"></span>observed</li>'
+               ] if points else []
     legend += [f'<li><span class="swatch mark-swatch"></span>'
                f'{escape(mark.label)} {escape(moment_text(mark.time_s))}</li>'
                for mark in marks]

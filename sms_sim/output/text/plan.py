@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sms_sim.output.compare_figures import compare_table, differences_table
+from sms_sim.output.fit_figures import points_table, tried_table
 from sms_sim.output.plan_figures import (PlanReport, PlanStatus, plan_table,
                                          replications_table)
 from sms_sim.output.tables import Table
@@ -52,6 +53,9 @@ def plan_lines(report: PlanReport, width: int | None,
     if report.kind == "replications" and report.cells:
         lines += _replications(report.cells[0], report.carrier, width,
                                report.at)
+    elif report.kind == "fit":
+        lines += _aligned(tried_table(report), width)
+        lines += ["", *_aligned(points_table(report), width)]
     elif report.kind == "compare":
         lines += _aligned(compare_table(report), width)
         if len(report.cells) > 1:
@@ -67,6 +71,9 @@ def _title(report: PlanReport) -> str:
             "sweep": f"a sweep of {report.name} over "
                      f"{count_text(len(report.cells))} values",
             "target": f"a search for the least {report.name}",
+            "fit": f"a fit of {report.name} to "
+                   f"{count_text(len(report.points))} point"
+                   f"{'s' if len(report.points) > 1 else ''}",
             "compare": f"{count_text(len(report.labels))} scenarios "
                        f"compared, {count_text(report.per_value)} "
                        f"run{'s' if report.per_value > 1 else ''} each"
