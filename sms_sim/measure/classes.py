@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from sms_sim.measure.curve import Curve, curve_ranks, reach_curve
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.spilled import Spilled, at_ranks
 from sms_sim.measure.summary import Checkpoint, ClassCounts, Times
@@ -54,6 +55,8 @@ class ClassFigures:
         self._times = [[Histogram(*SPAN_S) for _ in range(count)]
                        for _ in TIMES]
         self._sums_ns = [[0] * count for _ in TIMES]
+        self._sent_at = [Histogram(*SPAN_S) for _ in range(count)]
+        """Each class's moments sent: its curve."""
         self._arrived = _Arrived(traffic)
         self._spilled = Spilled(count, len(TIMES))
         """Each sent message's ``TIMES`` (NaN for a phone not reached),
@@ -74,6 +77,7 @@ class ClassFigures:
         batches: list[list[list[float]]] = [
             [[] for _ in self._traffic.classes] for _ in TIMES]
         sums, spilled = self._sums_ns, self._spilled
+        sent_at: list[list[float]] = [[] for _ in self._traffic.classes]
         for result in results:
             if result.outcome == RETRY or result.outcome == REFUSED:
                 continue
@@ -82,6 +86,7 @@ class ClassFigures:
             if result.outcome != SENT:
                 continue
             self._count_sent(index, result)
+            sent_at[index].append(result.done_at_s)
             arrived_s = result.message.arrived_s
             after_s = result.done_at_s - arrived_s
             times = [after_s, max(0.0, after_s - result.spent_s)]
@@ -91,6 +96,8 @@ class ClassFigures:
                 batches[field][index].append(time_s)
                 sums[field][index] += round(time_s / NANOSECOND)
             spilled.add(index, (*times, math.nan)[:len(TIMES)])
+        for histogram, moments in zip(self._sent_at, sent_at):
+            histogram.add(moments)
         for histograms, batch in zip(self._times, batches):
             for histogram, values in zip(histograms, batch):
                 histogram.add(values)
@@ -125,6 +132,7 @@ class ClassFigures:
                         after=self._exact(index, 0),
                         waiting=self._exact(index, 1),
                         reached_after=self._exact(index, 2),
+                        curve=self._curve(index, name, messages),
                         reached=self._reached[index],
                         confirmed=self._confirmed[index],
                         within=tuple(map(
@@ -133,6 +141,16 @@ class ClassFigures:
             for index, (name, messages, came) in enumerate(zip(
                 traffic.names, traffic.counts,
                 traffic.counts if arrived is None else arrived)))
+
+    def _curve(self, index: int, name: str, messages: int
+               ) -> Curve | None:
+        """The share of class ``index``'s messages sent by each simulated
+        moment, a point per percent of them (from 1% buckets)."""
+        histogram = self._sent_at[index]
+        if not histogram.count:
+            return None
+        ranks = curve_ranks(messages, histogram.count)
+        return reach_curve(name, messages, ranks, histogram.at_ranks(ranks))
 
     def _exact(self, index: int, field: int) -> Times | None:
         """Class ``index``'s ``TIMES[field]``: the mean to the nanosecond,

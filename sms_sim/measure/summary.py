@@ -74,6 +74,9 @@ class ClassCounts:
     """Of those sent, the waiting alone: in line, and any backoff."""
     reached_after: Times | None = None
     """With a carrier, of those sent, from arrival to the phone."""
+    curve: Curve | None = None
+    """The share of its messages (not of all) sent by each simulated
+    moment, from 1% buckets; None if none was sent."""
     reached: int = 0
     """Of those sent, those the phones had (with a carrier)."""
     confirmed: int = 0

@@ -129,18 +129,34 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
             scenario: str = "") -> str:
     """The page of one run; ``scenario``, its settings as a file."""
     curves = chart_curves(snap.reached_curves if snap.carrier
-                          else snap.curves)
+                          else snap.curves) + class_curves(snap)
     return render(HtmlReport(
         title=f"sms-sim: {count_text(snap.total)} messages, "
               f"{count_text(config.num_senders)} senders",
         command=command, seed=snap.seed, scenario=scenario,
         summary=tuple(summary_rows(snap)),
         curves=curves, curves_title=_curves_title(snap.carrier),
-        marks=_marks(config, target), shades=outage_shades(config),
-        histogram=snap.distribution,
+        marks=_marks(config, target) + arrival_marks(config),
+        shades=outage_shades(config), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),
         config=settings(config),
         notes=tuple(check.describe() for check in checks)))
+
+
+def class_curves(snap: Summary) -> tuple[Curve, ...]:
+    """Each ``--traffic`` class's curve of sent, a share of its own
+    messages, as its label says."""
+    return tuple(Curve(f"class {k.name}, share of its "
+                       f"{count_text(k.messages)}", k.curve.points)
+                 for k in snap.classes if k.curve is not None)
+
+
+def arrival_marks(config: SimulationConfig) -> tuple[Mark, ...]:
+    """The moment each batch of ``--traffic`` arrives after 0: a burst
+    on the chart."""
+    return tuple(Mark(f"{klass.name} arrives", klass.at_s)
+                 for klass in config.classes
+                 if klass.count is not None and klass.at_s > 0)
 
 
 def outage_shades(config: SimulationConfig) -> tuple[Shade, ...]:
