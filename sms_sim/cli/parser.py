@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
-import textwrap
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -124,11 +122,15 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
                  max_help_position: int = 24,
                  width: int | None = None) -> None:
         if width is None:  # as argparse's own, then at most the help's
+            # Imported, as argparse imports it, when the help or a usage
+            # error is written: a run that writes neither needs it not.
+            import shutil
             width = shutil.get_terminal_size().columns - 2
         super().__init__(prog, indent_increment, max_help_position,
                          min(width, HELP_COLUMNS - 2))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
+        import textwrap  # for the help alone, as argparse imports it
         as_written = super()._fill_text
         return "\n\n".join(
             as_written(paragraph, width, indent) if "\n " in paragraph else

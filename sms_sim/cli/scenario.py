@@ -9,7 +9,6 @@ option added to the parser is a key without an edit here.
 from __future__ import annotations
 
 import argparse
-import difflib
 import inspect
 import json
 import sys
@@ -201,6 +200,7 @@ def merged(parser: Parser, argv: Sequence[str],
     if args.scenario is not None:
         for key, value in read(args.scenario).items():
             if key not in keyed:
+                import difflib  # to name the key meant: an error's alone
                 close = difflib.get_close_matches(key, keyed, 1)
                 raise ScenarioError(
                     f"{args.scenario}: unknown key {key!r}"

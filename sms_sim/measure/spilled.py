@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import tempfile
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,6 +50,9 @@ class Spilled:
 
     def _write(self) -> None:
         if self._file is None:
+            # Imported when the first block spills: tempfile (and the
+            # shutil and random it loads) stays out of a run's start.
+            import tempfile
             self._file = tempfile.TemporaryFile()
             # Closed with its reader, whenever that goes: the run's
             # figures may be read more than once.

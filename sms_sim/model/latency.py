@@ -25,11 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from statistics import NormalDist
+from typing import TYPE_CHECKING
 
 from sms_sim.model.message import DRAW_UNIT
 from sms_sim.model.validation import (HORIZON, HORIZON_S, ConfigError,
                                       check_seconds)
+
+if TYPE_CHECKING:
+    from statistics import NormalDist
 
 SHAPES = ("uniform", "normal", "exponential", "lognormal", "empirical")
 DEFAULT_SPREAD = 0.5
@@ -41,7 +44,6 @@ TABLE_POINTS = 10_001
 many of its own quantiles (interpolated exactly between its sorted
 values), so memory stays small and every quantile stays within a
 hundredth of a percent of the file's."""
-_STANDARD = NormalDist()
 
 Draw = Callable[[float], float]
 """A uniform draw in [0, 1) to a duration in simulated seconds."""
@@ -155,9 +157,9 @@ class Latency:
         whose truncation at 0 moves it up."""
         if self.shape != "normal" or not self.sd_s:
             return self.mean_s
-        alpha = -self.mean_s / self.sd_s
-        return self.mean_s + self.sd_s * _STANDARD.pdf(alpha) / (
-            1.0 - _STANDARD.cdf(alpha))
+        alpha, standard = -self.mean_s / self.sd_s, _normal()
+        return self.mean_s + self.sd_s * standard.pdf(alpha) / (
+            1.0 - standard.cdf(alpha))
 
     def draw(self) -> Draw:
         """The inverse transform: a uniform draw in [0, 1) to a duration.
@@ -178,20 +180,27 @@ class Latency:
         if self.shape == "lognormal":
             sigma2 = math.log1p((self.sd_s / mean) ** 2)
             mu, sigma = math.log(mean) - sigma2 / 2, math.sqrt(sigma2)
-            inv = _STANDARD.inv_cdf
+            inv = _normal().inv_cdf
             return lambda u: math.exp(mu + sigma * inv(u + _HALF_SLOT))
-        return _truncated_normal(mean, self.sd_s)
+        return _truncated_normal(_normal(mean, self.sd_s))
 
 
 _HALF_SLOT = DRAW_UNIT / 2
 """Half the step between two 32-bit draws."""
 
 
-def _truncated_normal(mean: float, sd: float) -> Draw:
-    """Inverse transform of a normal truncated at 0: the draw is mapped
+def _normal(mean: float = 0.0, sd: float = 1.0) -> NormalDist:
+    """A normal distribution.  Its module, statistics (with the decimal
+    and fractions it loads), is imported for the normal shapes alone: a
+    run of the others starts without it."""
+    from statistics import NormalDist
+    return NormalDist(mean, sd)
+
+
+def _truncated_normal(normal: NormalDist) -> Draw:
+    """Inverse transform of ``normal`` truncated at 0: the draw is mapped
     into the part of the normal's range above 0, so no rejection loop and
     no clipping pile-up at 0."""
-    normal = NormalDist(mean, sd)
     below = normal.cdf(0.0)
     above = 1.0 - below
     inv = normal.inv_cdf

@@ -8,7 +8,6 @@ views; tests make their own from string buffers and fixed sizes.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,9 @@ from typing import TextIO
 
 
 def _terminal_size() -> os.terminal_size:
+    # Asked by a live terminal's view alone: shutil (and the compression
+    # modules it loads) stays out of a run through a pipe.
+    import shutil
     return shutil.get_terminal_size()
 
 

@@ -49,6 +49,14 @@ class SenderExit:
     fault: str | None = None
 
 
+def fault_text() -> str:
+    """The traceback of the error being handled, as a fault says it.
+    traceback (and the textwrap it loads) is imported for a fault alone:
+    a run without one starts without them."""
+    import traceback
+    return traceback.format_exc()
+
+
 Inbox = queue.Queue["list[Message] | None"]
 """Fresh messages in id order, a chunk an item; ``None`` after the last."""
 ResultQueue = queue.SimpleQueue[list[Result]]

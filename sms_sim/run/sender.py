@@ -11,14 +11,13 @@ says.
 from __future__ import annotations
 
 import math
-import traceback
 from collections.abc import Sequence
 from operator import attrgetter
 
 from sms_sim.model.result import SENT, Result
 from sms_sim.model.result import Decided
 from sms_sim.model.schedule import Schedule
-from sms_sim.run.channels import Channels, SenderExit, Stopped
+from sms_sim.run.channels import Channels, SenderExit, Stopped, fault_text
 from sms_sim.run.clock import Pacing
 from sms_sim.run.tuning import Tuning
 
@@ -70,7 +69,7 @@ class Sender:
         except Exception:
             # A fault ends the run: going on without this thread would
             # leave the decisions it held undone and the run waiting.
-            fault = traceback.format_exc()
+            fault = fault_text()
             stop.set()
         finally:
             try:
@@ -79,7 +78,7 @@ class Sender:
                 # Its goodbye must go out all the same: without it the
                 # fault would vanish, and the run pass for interrupted.
                 # The results it held count as unsent.
-                fault = (fault or "") + traceback.format_exc()
+                fault = (fault or "") + fault_text()
                 stop.set()
             self._channels.notices.put(SenderExit(self.name, fault))
 

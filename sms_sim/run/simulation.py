@@ -5,7 +5,6 @@ import dataclasses
 import random
 import threading
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -17,7 +16,7 @@ from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.traffic import Traffic
-from sms_sim.run.channels import Channels, Stop
+from sms_sim.run.channels import Channels, Stop, fault_text
 from sms_sim.run.clock import Pacing, SimClock, Wait
 from sms_sim.run.monitor import Monitor, ProgressCallback, ResultSink
 from sms_sim.run.producer import produce, produce_traffic
@@ -114,7 +113,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
                 # Without it the run cannot go on: stop it, so that it
                 # ends with the rest reported unsent instead of hanging.
                 faults.append(f"the {what} stopped after an error, and the "
-                              f"run with it:\n{traceback.format_exc()}")
+                              f"run with it:\n{fault_text()}")
                 stop.set()
         return target
 
