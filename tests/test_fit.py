@@ -100,6 +100,20 @@ def test_one_point_cannot_tell_a_cap_from_failures(tmp_path: Path) -> None:
     assert fits["max-rate", 2]["error"] > 0.01  # the cap misses one
 
 
+def test_a_fit_leaves_out_the_values_the_settings_rules_refuse(
+        tmp_path: Path) -> None:
+    """A uniform carrier delay of 8 s +- 4 s: a mean below 4 s would
+    have a deviation beyond it, so the fit never tries one."""
+    points = tmp_path / "reached.csv"
+    points.write_text("5,0.3\n10,0.6\n")
+    found = _fit("500", "4", "0.01", "0.005", "0.1", "--carrier-delay",
+                 "uniform:mean=8,dev=4", "--seed", "1", "--fit",
+                 str(points), "--solve", "carrier-mean")
+    tried = [entry["value"] for entry in found["tried"]]
+    assert min(tried) >= 4 and 8 in tried and max(tried) == 256
+    assert 4 <= found["value"] < 16
+
+
 def _usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     with pytest.raises(SystemExit) as caught:
         parse_options(build_parser("start.py"), list(argv))

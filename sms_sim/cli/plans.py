@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sms_sim.cli.status import Ending, no_report, report_written
 from sms_sim.measure.summary import Summary
+from sms_sim.model.config import SimulationConfig
+from sms_sim.model.validation import ConfigError
 from sms_sim.output import files
 from sms_sim.output.html import pages
 from sms_sim.output.plan_figures import PlanReport, PlanStatus, kept
@@ -63,6 +65,15 @@ def labels(paths: Sequence[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+def allowed(config: SimulationConfig, name: str, value: float) -> bool:
+    """Whether setting ``name``'s rules take ``value`` in ``config``."""
+    try:
+        with_value(config, name, value)
+    except ConfigError:
+        return False
+    return True
+
+
 def run(options: Options, view: View, signalled: Callable[[], bool],
         started_at: float) -> Ending:
     """Carry out the plan the options ask for, show it, and write its
@@ -112,7 +123,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             if options.fit is not None:
                 fitted = fit(name, start, options.fit, try_values,
                              limit_of(name, config),
-                             lambda: runs.interrupted)
+                             lambda: runs.interrupted,
+                             lambda value: allowed(config, name, value))
                 cells = list(fitted.cells)
             else:
                 assert options.target is not None

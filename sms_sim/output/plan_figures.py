@@ -145,7 +145,7 @@ def value_text(name: str | None, value: float | None) -> str:
         return f"{value:.4g}/s"  # a search finds rates to 1%
     if name == "down" and not value:
         return "0s"  # no outage
-    if name in ("deadline", "mean", "down"):
+    if name in ("deadline", "mean", "down", "carrier-mean"):
         return moment_text(value)
     return f"{value:g}"
 

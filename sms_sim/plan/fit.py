@@ -72,13 +72,18 @@ def error_of(cell: Cell, points: Sequence[Point]) -> float:
 
 def fit(name: str, start: float, points: Sequence[Point],
         try_values: Callable[[list[float]], list[Cell]], limit: float,
-        stopped: Callable[[], bool]) -> Fit:
+        stopped: Callable[[], bool],
+        allowed: Callable[[float], bool] = lambda value: True) -> Fit:
     """The value of setting ``name`` whose runs pass closest to
     ``points``: a share over 0 to 1, a count over 1 to ``limit``, any
     other setting from ``start`` over a factor of 2^5 either way, up to
     ``limit``.  ``try_values`` runs a round's values; ``stopped`` says
-    the runs were interrupted, which ends the fit with what it has."""
+    the runs were interrupted, which ends the fit with what it has;
+    ``allowed`` says whether the setting's rules take a value (a uniform
+    carrier delay's mean no less than its deviation): one they refuse is
+    not tried."""
     scored: dict[float, float] = {}
+    refused: set[float] = set()
     order: list[Cell] = []
     base = base_name(name)
     integer = base == "senders"
@@ -90,11 +95,14 @@ def fit(name: str, start: float, points: Sequence[Point],
         low, high = (0.0, 1.0) if share else (
             1.0 if integer else 0.0, limit)
         value = min(max(value, low), high)
-        return float(round(value)) if integer else value
+        # To 12 digits: exp(log(8)) is 7.999999999999998, not the 8 given.
+        return float(round(value)) if integer else float(f"{value:.12g}")
 
     def round_of(us: Sequence[float]) -> bool:
         """Run the round's values not yet tried; whether all ended."""
-        values = sorted({value_of(u) for u in us} - set(scored))
+        fresh = {value_of(u) for u in us} - set(scored) - refused
+        refused.update(value for value in fresh if not allowed(value))
+        values = sorted(fresh - refused)
         if not values:
             return True
         cells = try_values(values)
