@@ -276,7 +276,8 @@ def _check_classes(parser: argparse.ArgumentParser,
                    ) -> None:
     """A check of a class names one of the run's classes."""
     names = [klass.name for klass in config.classes]
-    for option in ("min_delivered", "min_reached", "min_confirmed"):
+    for option in ("min_delivered", "min_reached", "min_confirmed",
+                   "target"):
         goal = getattr(args, option)
         if goal is None or goal.klass is None or goal.klass in names:
             continue

@@ -337,9 +337,12 @@ def build_parser(prog: str = "start.py",
         "outage's length (primary.down=2m+0..10m/2m); a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
-    add("--target", metavar="SHARE@TIME", type=plan_specs.target, default=None,
+    add("--target", metavar="[CLASS:]SHARE@TIME", type=plan_specs.target,
+        default=None,
         help="with --solve: the share of all messages to be sent "
-        "(reached, with --carrier-delay) by a simulated time: 0.95@20m")
+        "(reached, with --carrier-delay) by a simulated time: 0.95@20m; "
+        "CLASS: of a --traffic class's, each within TIME of its arrival "
+        "(alert:0.95@5m)")
     add("--solve", metavar="NAME", default=None, type=plan_specs.solve_name,
         help=f"with --target: find the least value of NAME, one of "
         f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "

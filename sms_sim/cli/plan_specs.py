@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
                                finite, number, seconds)
 from sms_sim.model.measurements import MeasurementsError, open_text
+from sms_sim.model.traffic import NAME
 from sms_sim.plan.fit import Point
 from sms_sim.plan.settings import (FIT_NAMES, ROUTE_SETTING, SOLVE_NAMES,
                                    SWEEP_NAMES, base_name)
@@ -19,15 +20,22 @@ from sms_sim.plan.target import Target
 
 
 def target(text: str) -> Target:
-    """``SHARE@TIME``: a share of all messages, by a simulated time."""
-    share_text, at, time_text = text.partition("@")
+    """``[CLASS:]SHARE@TIME``: a share of all messages, by a simulated
+    time; or of a ``--traffic`` class's, each within TIME of its
+    arrival."""
+    klass, colon, rest = text.rpartition(":")
+    if colon and not NAME.fullmatch(klass):
+        fail(f"{echo(text)}: CLASS must be a --traffic class's name, 1 to "
+             f"40 letters, digits, _ or -, got {echo(klass)}")
+    share_text, at, time_text = rest.partition("@")
     if not at:
         fail(f"must be SHARE@TIME (0.95@20m), got {echo(text)}")
     value = _field(text, "SHARE", number, share_text, {})
     if not 0 < value <= 1:
         fail(f"{echo(text)}: SHARE must be a number > 0 and at most 1, got "
              f"{value!r}")
-    return Target(value, _field(text, "TIME", duration, time_text, {}))
+    return Target(value, _field(text, "TIME", duration, time_text, {}),
+                  klass if colon else None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -258,6 +258,8 @@ def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
                                              report.search.answer),
                         "share": report.target.share,
                         "by_s": report.target.by_s,
+                        **({} if report.target.klass is None
+                           else {"class": report.target.klass}),
                         "met": report.search.answer is not None,
                         "interrupted": report.interrupted})
     return objects

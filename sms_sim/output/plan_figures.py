@@ -19,7 +19,8 @@ from sms_sim.measure.curve import DELIVERY_SHARES
 from sms_sim.measure.intervals import Stat
 from sms_sim.measure.summary import Summary
 from sms_sim.output.tables import Table
-from sms_sim.output.text.units import count_text, moment_text, percent_text
+from sms_sim.output.text.units import (count_text, duration_text,
+                                       moment_text, percent_text)
 from sms_sim.plan.cells import Cell
 from sms_sim.plan.fit import Fit, Point
 from sms_sim.plan.search import Search
@@ -69,8 +70,9 @@ def _percent(share: float) -> str:
 def _share_by(moment: Target, key: str) -> Column:
     """The share delivered (reached, with a carrier) by ``moment``'s
     time, counted exactly; its share, a target's, is not read."""
-    return Column(f"by {moment_text(moment.by_s)}", key, moment.share_of,
-                  _percent, 1.0, "-")
+    title = f"by {moment_text(moment.by_s)}" if moment.klass is None \
+        else f"{moment.klass} in {duration_text(moment.by_s)}"
+    return Column(title, key, moment.share_of, _percent, 1.0, "-")
 
 
 def columns(carrier: bool, target: Target | None = None,
@@ -85,7 +87,8 @@ def columns(carrier: bool, target: Target | None = None,
                    moment_text)]
     if target is not None:
         cols.append(_share_by(target, "target_share"))
-    if at is not None and (target is None or at != target.by_s):
+    if at is not None and (target is None or at != target.by_s
+                           or target.klass is not None):
         cols.append(_share_by(Target(1.0, at), "share_at"))
     cols += [Column(f"{share * 100:g}% by", f"p{share * 100:g}",
                     _delivered(i), moment_text)
@@ -270,9 +273,12 @@ class PlanReport:
     def answer(self) -> str:
         """The search's one line: the least value, or why there is none."""
         assert self.search is not None and self.target is not None
+        target = self.target
         goal = (f"{'reaches' if self.carrier else 'delivers'} "
-                f"{self.target.share * 100:g}% by "
-                f"{moment_text(self.target.by_s)}")
+                f"{target.share * 100:g}% " + (
+                    f"by {moment_text(target.by_s)}" if target.klass is None
+                    else f"of {target.klass} within "
+                    f"{duration_text(target.by_s)} of arrival"))
         every = " in every run" if self.cells and \
             len(self.cells[0].runs) > 1 else ""
         value = self.search.answer

@@ -148,5 +148,7 @@ def _stalled(cells: Sequence[Cell]) -> bool:
     if len(cells) < 2:
         return False
     last, before = cells[-1], cells[-2]
-    return [snap.checkpoints for _, snap in last.runs] == \
-        [snap.checkpoints for _, snap in before.runs]
+    return [(snap.checkpoints, [k.within for k in snap.classes])
+            for _, snap in last.runs] == \
+        [(snap.checkpoints, [k.within for k in snap.classes])
+         for _, snap in before.runs]

@@ -1,0 +1,84 @@
+"""Plans per ``--traffic`` class (issue 26): ``--target alert:0.95@5m
+--solve senders`` finds the least senders that send 95% of the class's
+messages each within 5 minutes of its arrival."""
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from sms_sim.cli import main as cli
+from sms_sim.cli import plan_specs
+from sms_sim.cli.status import ExitStatus
+from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Checkpoint, ClassCounts, Summary
+from sms_sim.model.config import SenderGroup
+from sms_sim.output.environment import Environment
+from sms_sim.plan.target import Target
+
+HAND = ["0", "1", "1", "0", "0", "--traffic",
+        "name=bulk,count=10,priority=3", "--traffic",
+        "name=alert,count=3,at=2.5,priority=0", "--seed", "1"]
+"""The issue's hand case on 1 s sends: bulk 10 at 0, the alert's 3 at
+2.5 s, more urgent."""
+
+
+def program(*argv: str) -> tuple[object, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        status: object = cli.main(list(argv), env=Environment(out, err))
+    except SystemExit as exit:
+        status = exit.code
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("text, target", [
+    ("0.95@20m", Target(0.95, 1200.0)),
+    ("alert:0.95@5m", Target(0.95, 300.0, "alert")),
+])
+def test_a_target_may_name_a_class(text: str, target: Target) -> None:
+    assert plan_specs.target(text) == target
+
+
+def test_a_class_target_counts_its_messages_within_the_time() -> None:
+    alert = ClassCounts("alert", 10, 10, 9, 1, 0, within=(
+        Checkpoint(60.0, 8, 7, 0),))
+    sent = GroupCounts(SenderGroup.uniform(1, 0.1, 0.0, 0.1), 110, 109, 1,
+                       11.0)  # every message has its outcome
+    snap = Summary(total=110, elapsed_s=1.0, sim_elapsed_s=1.0,
+                   groups=(sent,), classes=(ClassCounts("bulk", 100, 100, 100, 0, 0),
+                            alert))
+    target = Target(0.8, 60.0, "alert")
+    assert (target.count(snap), target.share_of(snap)) == (8, 0.8)
+    assert target.met(snap) and not Target(0.81, 60.0, "alert").met(snap)
+    assert target.mark is None  # a time from arrival, not a moment
+
+
+def test_the_least_senders_for_a_class_target(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """All the alert within 2 s of its arrival: 1 sender sends it 1.5,
+    2.5 and 3.5 s after; 2, both busy with bulk until 3 s, 1.5, 1.5 and
+    2.5 s after; 3 senders, free at 3 s, all three 1.5 s after."""
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    status, out, err = program(*HAND, "--target", "alert:1@2", "--solve",
+                               "senders", "--json", "--jobs", "1")
+    assert status == ExitStatus.OK, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    (found,) = [line for line in lines if line.get("event") == "target"]
+    assert (found["value"], found["class"], found["met"]) == (
+        3, "alert", True)
+    status, out, _ = program(*HAND, "--target", "alert:1@2", "--solve",
+                             "senders", "--jobs", "1")
+    assert "answer: senders 3 is the least that delivers 100% of alert " \
+        "within 2.0s of arrival" in out
+
+
+def test_a_target_of_an_unknown_class_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    status, out, err = program(*HAND, "--target", "alrt:1@2", "--solve",
+                               "senders")
+    assert (status, out) == (ExitStatus.USAGE, "")
+    assert err.endswith("argument --target: no class 'alrt'; the classes "
+                        "are bulk, alert\n")
