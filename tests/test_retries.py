@@ -79,3 +79,22 @@ def test_a_schedule_without_phones_decides_the_same() -> None:
             without.message.id, without.message.seed)
         if without.attempts == 1:
             assert without.message == with_phone.message
+
+
+def test_a_draining_line_holds_at_most_about_twice_what_waits() -> None:
+    """Runs sealed together span the same due moments and drain
+    together: once more is taken than waits, the runs past half are cut,
+    in place, and the order stays the heap's."""
+    rng = random.Random(8)
+    line = RetryLine(False)
+    due = [(rng.random(), message.id) for message in MESSAGES]
+    for (ready_s, _), message in zip(due, MESSAGES):
+        line.push(ready_s, message, 2, 0.0)
+    order = sorted(due)
+    taken = []
+    while len(line):
+        assert line.held <= 2 * len(line) + 2 * SEAL_AT
+        ready_s, message, _, _ = line.pop()
+        taken.append((ready_s, message.id))
+    assert taken == order
+    assert line.held == 0

@@ -8,10 +8,17 @@ fresh messages go first and about half a million failures may wait at
 once: as whole tuples, with their messages, they took about 500 bytes
 each.  So the line keeps the retries put in line lately in a small heap,
 and seals them, a thousand at a time, into a *run*: sorted columns in
-arrays, about 35 bytes a retry (more with phones).  The runs are merged
-lazily through a heap of their heads.  The order is the heap's order
-either way: by due moment, then id (a message has one retry in line at
-most, so the pair is unique).
+arrays, about 31 bytes a retry (more with phones; ids past 2**32 take
+four bytes more).  The runs are merged lazily through a heap of their
+heads.  The order is the heap's order either way: by due moment, then id
+(a message has one retry in line at most, so the pair is unique).
+
+Runs sealed together span the same stretch of due moments, so they are
+taken from together, and a run's arrays would be freed only once its
+last retry is taken: while the line drains, the retries taken and those
+failing again would both be held.  So once the runs hold more retries
+taken than waiting, each run taken from past half is cut, in place, to
+what is left of it.
 """
 from __future__ import annotations
 
@@ -28,6 +35,10 @@ SEAL_AT = 1024
 """Retries the small heap holds before they are sealed into a run: enough
 that a run's own cost (its arrays) is a few bytes a retry, few enough that
 the whole retries in it stay small next to the runs."""
+
+ID_LIMIT = 1 << 32
+"""Ids below it are held in four bytes (a run of larger ones, in eight).
+"""
 
 Retry = tuple[float, int, Message, int, float]
 """``(ready_at_s, message id, message, attempt, spent_s)``: a message
@@ -74,6 +85,12 @@ class RetryLine:
         """A heap of each run's next retry."""
         self.first_s = math.inf
         self.count = 0
+        self.held = 0
+        """Retries in the runs' arrays, taken or waiting."""
+        self._until_cut = 0
+        """Retries to take from the runs before the next cut: a cut
+        looks at every run, so there is one run's worth of takes at least
+        between two."""
 
     def __len__(self) -> int:
         return self.count
@@ -111,9 +128,17 @@ class RetryLine:
                                           run.ids[position], position, run))
             else:
                 heapq.heappop(heads)
+                self.held -= len(run.ids)
+            self.count -= 1
+            self._until_cut -= 1
+            waiting = self.count - len(recent)
+            # Only a run taken from past half is cut (an array gives its
+            # memory back only then): more taken than waiting means one is.
+            if self.held - waiting > waiting and self._until_cut <= 0:
+                self._cut()
         else:
             ready_s, _, message, attempt, spent_s = heapq.heappop(recent)
-        self.count -= 1
+            self.count -= 1
         self.first_s = min(recent[0][0] if recent else math.inf,
                            heads[0][0] if heads else math.inf)
         return ready_s, message, attempt, spent_s
@@ -125,6 +150,18 @@ class RetryLine:
             _, message, attempt, spent_s = self.pop()
             yield message, attempt, spent_s
 
+    def _cut(self) -> None:
+        """The runs taken from past half cut, in place, to the retries in
+        them that wait.  Each keeps its head, so the heap of heads keeps
+        its order."""
+        heads = self._heads
+        for index, (ready_s, id_, position, run) in enumerate(heads):
+            if position * 2 >= len(run.ids):
+                _cut(run, position)
+                heads[index] = (ready_s, id_, 0, run)
+        self.held = sum(len(run.ids) for _, _, _, run in heads)
+        self._until_cut = len(heads)
+
     def _seal(self) -> None:
         """The recent retries, sorted, become a run."""
         retries = sorted(self._recent)
@@ -135,7 +172,7 @@ class RetryLine:
                 index[retry[2].form] = len(self._forms)
                 self._forms.append(retry[2].form)
         run = _Run(array("d", [r[0] for r in retries]),
-                   array("q", [r[1] for r in retries]),
+                   _ids([r[1] for r in retries]),
                    array("Q", [r[2].seed for r in retries]),
                    array("B", [r[3] for r in retries]),
                    array("d", [r[4] for r in retries]),
@@ -145,4 +182,26 @@ class RetryLine:
                    (array("H", [r[2].class_index for r in retries]),
                     array("d", [r[2].arrived_s for r in retries]))
                    if self._keep_arrivals else None)
+        self.held += len(retries)
         heapq.heappush(self._heads, (run.ready_s[0], run.ids[0], 0, run))
+
+
+def _cut(run: _Run, position: int) -> None:
+    """``run`` without its first ``position`` retries.  In place: an
+    array cut by half or more shrinks where it lies, and its memory goes
+    back to the allocator's pool it came from (a copy would take new
+    memory from the pool of the thread that cuts, and the pools grow)."""
+    columns: list[array[int] | array[float] | list[str]] = [
+        run.ready_s, run.ids, run.seeds, run.attempts, run.spent_s,
+        run.forms]
+    if run.phones is not None:
+        columns.append(run.phones)
+    if run.arrivals is not None:
+        columns += run.arrivals
+    for column in columns:
+        del column[:position]
+
+
+def _ids(ids: list[int]) -> array[int]:
+    """Ids in an array of the fewest bytes that holds them all."""
+    return array("I" if max(ids) < ID_LIMIT else "q", ids)
