@@ -2,7 +2,6 @@
 and through the parser."""
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -15,19 +14,16 @@ from sms_sim import __version__
 from sms_sim.cli.help_text import GROUPS, HELP_COLUMNS
 from sms_sim.cli.options import parse_options
 from sms_sim.cli.parser import build_parser
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def program(*argv: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": str(columns)}
-    return subprocess.run([sys.executable, str(ROOT / "start.py"), *argv],
-                          capture_output=True, text=True, env=env,
-                          timeout=30, check=False)
-
-
 def test_version_is_the_packages_one_on_standard_output() -> None:
-    done = program("--version")
+    """Through a real process."""
+    done = subprocess.run([sys.executable, str(ROOT / "start.py"),
+                           "--version"], capture_output=True, text=True,
+                          timeout=30, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (
         0, f"sms-sim {__version__}\n", "")
     assert re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", __version__)
@@ -43,10 +39,12 @@ def test_the_version_is_written_in_one_place() -> None:
 
 @pytest.mark.parametrize("columns", [60, 100, 300])
 def test_the_help_fits_100_columns_and_has_the_manuals_groups(
-        columns: int) -> None:
-    done = program("--help", columns=columns)
-    assert done.returncode == 0 and done.stderr == ""
-    lines = done.stdout.splitlines()
+        columns: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The terminal's width, as this process's size says it.
+    monkeypatch.setenv("COLUMNS", str(columns))
+    status, out, err = run_main("--help")
+    assert status == 0 and err == ""
+    lines = out.splitlines()
     assert max(len(line) for line in lines) <= HELP_COLUMNS
     headings = [line[:-1] for line in lines
                 if line.endswith(":") and not line.startswith(" ")]

@@ -2,18 +2,13 @@
 that can is not."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from sms_sim.cli.notes import rate_notes, start_rate
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import run_main
 
 
 def config(*groups: SenderGroup, max_rate: float | None = None
@@ -49,11 +44,9 @@ def test_a_tps_never_binds_when_no_send_is_shorter_than_its_gap() -> None:
 @pytest.mark.parametrize("max_rate, note", [("400", True), ("100", False)])
 def test_the_note_goes_to_stderr_before_the_run(max_rate: str,
                                                 note: bool) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "start.py"), "200", "10", "0.05", "0",
-         "0", "--max-rate", max_rate, "--speed", "max", "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=True)
+    status, out, err = run_main("200", "10", "0.05", "0", "0", "--max-rate",
+                                max_rate, "--speed", "max", "--json")
     expected = ("sms-sim: note: 10 senders at 50.00 ms start at most 200/s "
                 "on average; --max-rate 400 never binds\n") if note else ""
-    assert done.stderr == expected
-    assert done.stdout.splitlines()[-1].startswith('{"event": "summary"')
+    assert (status, err) == (0, expected)
+    assert out.splitlines()[-1].startswith('{"event": "summary"')
