@@ -100,6 +100,16 @@ def test_one_point_cannot_tell_a_cap_from_failures(tmp_path: Path) -> None:
     assert fits["max-rate", 2]["error"] > 0.01  # the cap misses one
 
 
+def test_a_fit_over_the_mean_finds_the_one_planted(tmp_path: Path) -> None:
+    """A mean given alone, its spread half of it: fitted from 10 ms, its
+    spread following it, the 20 ms planted is found within 1%."""
+    points = _points(tmp_path, "1000", "4", "0.02", "-", "0.1", "--seed",
+                     "3")
+    found = _fit("1000", "4", "0.01", "-", "0.1", "--seed", "3", "--fit",
+                 str(points), "--solve", "mean")
+    assert abs(found["value"] - 0.02) <= 0.0002 and found["error"] < 1e-6
+
+
 def test_a_fit_leaves_out_the_values_the_settings_rules_refuse(
         tmp_path: Path) -> None:
     """A uniform carrier delay of 8 s +- 4 s: a mean below 4 s would
@@ -166,7 +176,16 @@ def test_a_point_with_a_bad_time_names_its_line(
      "--solve's setting that passes closest to its points"),
     (["--solve", "fail", "--target", "0.9@10m"], "argument --solve: fail "
      "is fitted (--fit), not searched: a target search finds the least "
-     "value that meets it, and more of fail never helps"),
+     "senders, tps or max-rate that meets it"),
+    (["2", "--senders", "name=b,count=2,mean=0.01", "--solve", "b.mean", "--target",
+      "0.9@10m"], "argument --solve: b.mean is fitted (--fit), not "
+     "searched: a target search finds the least senders, tps or max-rate "
+     "that meets it"),
+    (["--fit", "{path}", "--solve", "deadline"], "argument --solve: "
+     "deadline starts from its setting; give --deadline"),
+    (["2", "--senders", "name=b,count=2,mean=0.01", "--fit", "{path}", "--solve",
+      "b.down"], "argument --solve: b.down starts from its setting; give "
+     "down= on route b"),
     (["--fit", "{path}", "--solve", "carrier-mean"], "argument --solve: "
      "carrier-mean starts from its setting; give --carrier-delay"),
     (["--fit", "{path}", "--solve", "carrier-mean", "--carrier-delay",

@@ -156,8 +156,8 @@ RULES: list[tuple[list[str], str]] = [
      "max-rate starts from its setting; give --max-rate"),
     (["--target", "0.9@1", "--solve", "retries"], "argument --solve: "
      "must be one of senders, tps, max-rate (with --fit, fail, permanent, "
-     "carrier-mean too), or ROUTE.count or ROUTE.tps, "
-     "got 'retries'"),
+     "carrier-mean, mean, deadline too), or ROUTE.count or ROUTE.tps (with "
+     "--fit, ROUTE.mean and ROUTE.down too), got 'retries'"),
     # a route's setting: the route must exist, a search starts from it
     (["10", "0", "--senders", "name=a,count=2,mean=0.01", "--sweep",
       "b.count=1,2"], "argument --sweep: b.count: must be a route's name "
@@ -166,8 +166,8 @@ RULES: list[tuple[list[str], str]] = [
       "0.9@1",
       "--solve", "a.tps"], "argument --solve: a.tps starts from its "
      "setting; give tps= on route a"),
-    (["--target", "0.9@1", "--solve", "a.mean"], "argument --solve: must "
-     "be one of"),
+    (["--target", "0.9@1", "--solve", "a.mean"], "argument --solve: a.mean "
+     "is fitted (--fit), not searched"),
     # a value the setting itself refuses, named with the value
     (["--sweep", "senders=2,2.5"], "argument --sweep: 'senders=2,2.5': a "
      "value must be an integer in digits, without a leading 0 (1000 or "

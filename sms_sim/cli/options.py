@@ -18,7 +18,7 @@ from sms_sim.cli import plan_specs, specs
 from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                    DEFAULT_SENDERS)
 from sms_sim.cli.parser import Parser
-from sms_sim.cli.plan_checks import ARGUMENTS, check_plan
+from sms_sim.cli.plan_checks import ARGUMENTS, check_plan, spread_follows
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import (Check, Goal, min_confirmed,
@@ -60,6 +60,8 @@ class Options:
     """``--at``: the moment of a plan's column of the share sent by it."""
     fit: tuple[Point, ...] | None = None
     """``--fit``: the observed points to fit ``solve``'s setting to."""
+    spread_follows: bool = False
+    """A fitted mean sets the spread too, as a mean given alone does."""
     compared: tuple[tuple[str, Options], ...] = ()
     """``--compare``: each scenario file and its options (the command
     line's over the file's), all with this config's seed; this config is
@@ -268,7 +270,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
                    scenario, args.print_scenario, args.min_confirmed,
-                   args.at, args.fit)
+                   args.at, args.fit, spread_follows(args))
 
 
 def _check_classes(parser: argparse.ArgumentParser,

@@ -349,7 +349,8 @@ def build_parser(prog: str = "start.py",
         "(backup.tps), that meets it (in every run, with "
         "--runs), doubling from its setting, then narrowing; with --fit, "
         f"fit NAME, which may also be "
-        f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])}")
+        f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])}, ROUTE.mean or "
+        "ROUTE.down")
     add("--fit", metavar="FILE", type=plan_specs.fit_points, default=None,
         help="with --solve: the value of its setting whose runs pass "
         "closest to observed points, FILE's TIME,SHARE lines (600,0.84: "

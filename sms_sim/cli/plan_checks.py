@@ -7,8 +7,8 @@ import argparse
 
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.settings import (SOLVE_NAMES, configured, group_of,
-                                   with_value)
+from sms_sim.plan.settings import (SOLVE_NAMES, base_name, configured,
+                                   group_of, with_value)
 
 ARGUMENTS = {
     # config field: the argument that sets it for the positional senders
@@ -85,15 +85,17 @@ def check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
                      f"{name} is the positional senders', and num_senders "
                      "is 0")
     if args.solve is not None and configured(config, args.solve) is None:
+        route, _, field = args.solve.rpartition(".")
         option = {"tps": "--tps", "max-rate": "--max-rate",
-                  "carrier-mean": "--carrier-delay"}.get(
-            args.solve, f"tps= on route {args.solve.split('.')[0]}")
+                  "carrier-mean": "--carrier-delay",
+                  "deadline": "--deadline"}.get(
+            args.solve, f"{field}= on route {route}")
         parser.error(f"argument --solve: {args.solve} starts from its "
                      f"setting; give {option}")
     if args.fit is not None and args.solve is not None:
         try:  # a fit's values are its own: the setting must take one
             with_value(config, args.solve, configured(config, args.solve)
-                       or 0.0)
+                       or 0.0, spread_follows(args))
         except ConfigError as error:
             parser.error(f"argument --solve: {args.solve}: {error}")
     if args.sweep is not None:
@@ -116,12 +118,12 @@ def _check_fit(parser: argparse.ArgumentParser,
     sweep, no comparison; and only a fit takes the settings whose more is
     worse."""
     if args.fit is None:
-        if args.solve is not None and args.solve not in SOLVE_NAMES and \
-                "." not in args.solve:
+        if args.solve is not None and \
+                base_name(args.solve) not in SOLVE_NAMES:
             parser.error(f"argument --solve: {args.solve} is fitted "
                          "(--fit), not searched: a target search finds "
-                         "the least value that meets it, and more of "
-                         f"{args.solve} never helps")
+                         "the least senders, tps or max-rate that meets "
+                         "it")
         return
     if args.solve is None:
         parser.error("argument --fit: needs --solve, the setting to fit "
@@ -131,3 +133,10 @@ def _check_fit(parser: argparse.ArgumentParser,
             parser.error(f"argument --fit: not with --{option}: a fit "
                          "finds the value of --solve's setting that "
                          "passes closest to its points")
+
+
+def spread_follows(args: argparse.Namespace) -> bool:
+    """Whether a fitted mean sets the spread too: the positional senders'
+    mean, given without max_deviation, takes half of itself, as a mean
+    given alone does."""
+    return args.solve == "mean" and args.max_deviation is None

@@ -92,11 +92,11 @@ def solve_name(text: str) -> str:
     ``count`` or ``tps`` (``backup.tps``)."""
     name = text.strip().lower()
     route = ROUTE_SETTING.fullmatch(name)
-    if name not in FIT_NAMES and (route is None
-                                  or route.group(2) in ("mean", "down")):
+    if name not in FIT_NAMES and route is None:
         fail(f"must be one of {', '.join(SOLVE_NAMES)} (with --fit, "
              f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])} too), or "
-             f"ROUTE.count or ROUTE.tps, got {echo(text)}")
+             "ROUTE.count or ROUTE.tps (with --fit, ROUTE.mean and "
+             f"ROUTE.down too), got {echo(text)}")
     return name
 
 

@@ -65,10 +65,11 @@ def labels(paths: Sequence[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def allowed(config: SimulationConfig, name: str, value: float) -> bool:
+def allowed(config: SimulationConfig, name: str, value: float,
+            spread_follows: bool) -> bool:
     """Whether setting ``name``'s rules take ``value`` in ``config``."""
     try:
-        with_value(config, name, value)
+        with_value(config, name, value, spread_follows)
     except ConfigError:
         return False
     return True
@@ -113,8 +114,10 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
             assert options.solve is not None
             name = options.solve
 
+            spread = options.spread_follows
+
             def try_values(values: list[float]) -> list[Cell]:
-                return evaluate(runs, [with_value(config, name, v)
+                return evaluate(runs, [with_value(config, name, v, spread)
                                        for v in values], values, seeds,
                                 checkpoints, ended)
 
@@ -124,7 +127,8 @@ def run(options: Options, view: View, signalled: Callable[[], bool],
                 fitted = fit(name, start, options.fit, try_values,
                              limit_of(name, config),
                              lambda: runs.interrupted,
-                             lambda value: allowed(config, name, value))
+                             lambda value: allowed(config, name, value,
+                                                   spread))
                 cells = list(fitted.cells)
             else:
                 assert options.target is not None

@@ -14,10 +14,11 @@ from sms_sim.model.validation import MAX_RETRIES, ConfigError
 SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean",
                "fail", "permanent", "carrier-mean")
 SOLVE_NAMES = ("senders", "tps", "max-rate")
-FIT_NAMES = (*SOLVE_NAMES, "fail", "permanent", "carrier-mean")
+FIT_NAMES = (*SOLVE_NAMES, "fail", "permanent", "carrier-mean", "mean",
+             "deadline")
 """The settings ``--solve`` takes with ``--fit``: a target search's, and
-those whose more is worse, which a least value that meets a target
-cannot find but a fit can."""
+those it does not search (more failures or delay never help; a least
+mean or deadline is not what a planner asks), which a fit can find."""
 MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
