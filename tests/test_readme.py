@@ -49,7 +49,7 @@ COMMANDS = {
     "carried": ["200", "4", "0.01", "0.005", "0.2", "--json", "--speed",
                 "max", "--carrier-delay", "exponential:mean=2"],
     "routed": ["200", "0", "--senders", "name=a,count=2,mean=0.01,down=1+1,"
-               "accept=50",
+               "accept=50,errors=system:5%",
                "--json", "--speed", "max"],
     "traffic": ["20", "4", "0.01", "0.005", "0.2", "--json", "--speed",
                 "max", "--traffic", "name=alert,count=10,at=0.02"],

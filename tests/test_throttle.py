@@ -164,11 +164,14 @@ def test_a_run_counts_throttled_submits_apart_from_attempts() -> None:
 
 
 # End to end: two routes, one of each reaction, failures and retries, and
-# a window of 3 submits on the way (test_windows.py).
+# a window of 3 submits on the way (test_windows.py), error classes and a
+# retry table (test_errors.py) and receipts: a seed fixes them together.
 
 ARGS = ["600", "0", "--senders",
         "name=a,count=2,mean=0.05,dev=0.02,fail=0.1,accept=10,"
-        "window=3",
+        "errors=queue-full:3%,timeout:2%,rejected:1%,wait-ack=0.5s,window=3",
+        "--retry-table", "queue-full=2x1s,timeout=1xbackoff",
+        "--receipts", "delivered=90%,none=10%",
         "--senders", "name=b,count=2,mean=0.05,dev=0.02,fail=0.1,accept=10,"
         "burst=3,on-throttle=requeue:2s*5,rtt=uniform:mean=0.02",
         "--retries", "2", "--seed", "4"]
@@ -193,6 +196,9 @@ def test_throttling_is_the_same_at_any_speed() -> None:
     assert sum(end for end in ends if isinstance(end, int)) == 600
     throttled = summary["throttled"]
     assert isinstance(throttled, int) and throttled > 0
+    assert header.endswith(",receipt,receipt_at_s,error")
+    assert {"", "rejected", "timeout"} <= {row.split(",")[-1]
+                                           for row in rows}
     assert header.split(",")[3] == "sender"
     for speed in ("20", "1000"):
         assert seeded_figures(SPEEDS[speed]) == (summary, rows, header)

@@ -60,6 +60,7 @@ def main(argv: Sequence[str] | None = None,
                    if config.routed else (),
                    tuple(klass.name for klass in config.classes),
                    receipts=config.receipts is not None,
+                   errors=any(group.errors for group in config.groups),
                    carriers=config.carriers)
     stop = StopEvent()
     view: View = make_view(options.json, on_closed=stop.set, env=env,

@@ -24,6 +24,7 @@ from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import (Check, Goal, min_confirmed,
                                     min_delivered, min_reached, of_class)
 from sms_sim.model.config import UNPACED, SenderGroup, SimulationConfig
+from sms_sim.model.errors import RetryTable
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
@@ -226,7 +227,8 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
         else UNPACED if plan else 1.0
     try:
         gateway = Gateway(args.max_rate, args.retries, args.backoff,
-                          args.permanent, args.deadline)
+                          args.permanent, args.deadline,
+                          args.retry_table or RetryTable())
         num_messages = args.num_messages if args.num_messages is not None \
             else 0 if args.traffic else DEFAULT_MESSAGES
         config = simulation.with_seed(SimulationConfig(

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
-from sms_sim.cli import plan_specs, receipt_specs, route_specs, specs
+from sms_sim.cli import (error_specs, plan_specs, receipt_specs, route_specs,
+                         specs)
 from sms_sim.cli.actions import Once
 from sms_sim.cli.carrier_specs import carrier
 from sms_sim.cli.status import ExitStatus, say
@@ -216,7 +217,10 @@ def build_parser(prog: str = "start.py",
         "time), on-throttle=pause:1s (the default), requeue:30s*20 or "
         "backoff saying what the client does then; window=W lets each "
         "sender have W submits on the way at once (default 1); "
-        "repeatable")
+        "errors=queue-full:1%%,system:0.5%%,timeout:1%%,rejected:0.5%% "
+        "fails "
+        "shares of attempts by error class (fail is then 0 unless given; "
+        "timeout waits wait-ack=S, default 60s); repeatable")
     add = group["routes and carriers"].add_argument
     add("--presets", action=_Say, text=presets_text,
         help="list the presets by number type, each with its per-sender "
@@ -305,6 +309,13 @@ def build_parser(prog: str = "start.py",
     add("--permanent", metavar="P", type=specs.number, default=0.0,
         help="share of failed attempts that fail for good, never retried, "
         "0 to 1 (default: %(default)g)")
+    add("--retry-table", metavar="TABLE", type=error_specs.retry_table,
+        default=None,
+        help="how each error class of a group's errors= is retried: "
+        "CLASS=COUNTxDELAY,... (queue-full=2x180s,system=2x30s,"
+        "timeout=3xbackoff), a fixed delay or --backoff's; a rejection is "
+        "never retried (default: Jasmin's, queue-full=2x180s,"
+        "system=2x30s; timeout by --retries and --backoff)")
     add = group["gateway and caps"].add_argument
     add("--deadline", metavar="S", type=specs.duration, default=None,
         help="no attempt starts after S simulated seconds (or 20m, 1h); "

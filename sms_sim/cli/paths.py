@@ -70,14 +70,15 @@ def _same_path(path: str, other: str) -> bool:
 def open_log(parser: argparse.ArgumentParser, path: str | None,
              carrier: bool, routes: Sequence[str] = (),
              classes: tuple[str, ...] = (), receipts: bool = False,
-             carriers: Sequence[Carrier] = ()) -> CsvLog | None:
+             carriers: Sequence[Carrier] = (), errors: bool = False
+             ) -> CsvLog | None:
     """The log, emptied; ``check_outputs`` has made sure it may be.
     ``classes``: the names of ``--traffic``'s classes, if any."""
     if path is None:
         return None
     try:
         return CsvLog.create(path, carrier, routes, classes, receipts,
-                             carriers)
+                             carriers, errors)
     except OSError as error:
         parser.error(f"argument --log: cannot write {specs.echo(path)}: "
                      f"{CsvLog.reason(error)}")

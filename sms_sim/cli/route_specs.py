@@ -1,7 +1,8 @@
 """A sender group as a route: ``--senders``' named form with the keys that
 make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
 ``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides) and its
-connections' ``window=``, read here,
+connections' ``window=`` and its error classes (``error_specs.py``),
+read here,
 and its SMSC's throttling (``throttle_specs.py``); the rest of the spec
 is ``specs.py``'s.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from sms_sim.cli import specs, throttle_specs
+from sms_sim.cli import error_specs, specs, throttle_specs
+from sms_sim.cli.error_specs import ERROR_KEYS
 from sms_sim.cli.throttle_specs import THROTTLE_KEYS
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.presets import PRESETS
@@ -28,10 +30,15 @@ def sender_group(text: str) -> SenderGroup:
     route: dict[str, str] = {}
     downs: list[str] = []
     keys, rtt = throttle_specs.split_rtt(text)
+    last = ""
     for item in keys.split(","):
         key, equals, value = item.partition("=")
         key = key.strip().lower()
-        if not equals or key not in ROUTE_KEYS + THROTTLE_KEYS:
+        if not equals and last == "errors":  # its classes, comma-separated
+            route["errors"] += "," + item
+            continue
+        last = key
+        if not equals or key not in ROUTE_KEYS + THROTTLE_KEYS + ERROR_KEYS:
             rest.append(item)
         elif key == "down":
             downs.append(value.strip())
@@ -42,6 +49,11 @@ def sender_group(text: str) -> SenderGroup:
     throttle = throttle_specs.throttle(
         text, {key: route.pop(key) for key in THROTTLE_KEYS if key in route},
         rtt)
+    errors = error_specs.error_mix(
+        text, {key: route.pop(key) for key in ERROR_KEYS if key in route})
+    if errors is not None and not any(  # errors= alone: no other failures
+            item.partition("=")[0].strip().lower() == "fail" for item in rest):
+        rest.append("fail=0")
     if not rest:
         specs.fail(f"{specs.echo(text)}: count is missing (count=N)")
     if "preset" in route:  # its cap, unless tps= is given
@@ -66,7 +78,8 @@ def sender_group(text: str) -> SenderGroup:
             detect_s=_seconds(text, "detect", route.get("detect", "0")),
             reconnect_s=_seconds(text, "reconnect",
                                  route.get("reconnect", "0")),
-            throttle=throttle, window=_window(text, route.get("window", "1")))
+            throttle=throttle, window=_window(text, route.get("window", "1")),
+            errors=errors)
     except ConfigError as error:
         specs.fail(f"{specs.echo(text)}: {error.field} {error}")
 

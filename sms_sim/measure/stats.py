@@ -18,11 +18,12 @@ from sms_sim.measure.carrier_tally import CarrierTally
 from sms_sim.measure.classes import ClassFigures
 from sms_sim.measure.curve import (DELIVERY_SHARES, Curve, curve_ranks,
                                    reach_curve, upto)
+from sms_sim.measure.error_tally import ErrorTally
 from sms_sim.measure.histogram import Histogram
 from sms_sim.measure.progress import GroupCounts, Progress, fields
 from sms_sim.measure.receipts import ReceiptTally
-from sms_sim.measure.summary import (Checkpoint, ClassCounts, FormCount,
-                                     Summary)
+from sms_sim.measure.summary import (Checkpoint, ClassCounts, Summary,
+                                     form_counts)
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import Form
 from sms_sim.model.ranked import Ranked
@@ -137,6 +138,7 @@ class Stats:
         self.first_attempts = 0
         self.first_attempt_failed = 0
         self.throttled = 0
+        self._errors = ErrorTally() if any(g.errors for g in groups) else None
         self.latest_s = 0.0
         self.max_lag_s = 0.0
 
@@ -240,6 +242,8 @@ class Stats:
             self._outage_failed[group][index] += 1
             self._outage_lost[group][index] += outcome == FAILED
         self.throttled += cause == THROTTLED
+        if self._errors is not None:  # errors=
+            self._errors.add(cause, outcome)
         return outcome == REFUSED
 
     def _add_reached(self, reached: list[tuple[int, float]]) -> None:
@@ -426,7 +430,8 @@ class Stats:
                              reach_until_s), reach_until_s)),
             carriers=() if self._carriers is None
             else self._carriers.counts(),
-            forms=self._form_counts(), classes=self._class_counts(
+            errors=() if self._errors is None else self._errors.counts(),
+            forms=form_counts(self._forms), classes=self._class_counts(
                 math.inf if self.processed == self.total
                 else sim_elapsed_s))
 
@@ -438,10 +443,3 @@ class Stats:
         return self._classes.counts(
             None if until_s == math.inf
             else self._traffic.arrived_by(until_s))
-
-    def _form_counts(self) -> tuple[FormCount, ...]:
-        """Messages with an outcome by form, in the order of forms."""
-        sent, failed, expired = self._forms
-        return tuple(FormCount(form, sent.get(form, 0), failed.get(form, 0),
-                               expired.get(form, 0))
-                     for form in sorted({*sent, *failed, *expired}))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.measure.curve import Curve
+from sms_sim.measure.error_tally import ErrorCount
 from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import Progress, finite_rate
 from sms_sim.model.encoding import ENCODINGS, Form
@@ -143,6 +144,9 @@ class Summary(Progress):
     classes: tuple[ClassCounts, ...] = ()
     carriers: tuple[CarrierCounts, ...] = ()
     """With ``--carriers``: each carrier's messages, by how they ended."""
+    errors: tuple[ErrorCount, ...] = ()
+    """With ``errors=``: each error class's failed attempts and the
+    messages it failed for good."""
     """With ``--traffic``: each class's messages, by how they ended."""
     receipts: tuple[tuple[str, int], ...] = ()
     """With receipts, ``(state, messages)`` for each of their final
@@ -208,3 +212,13 @@ class Summary(Progress):
             if checkpoint.at_s == at_s:
                 return checkpoint
         raise KeyError(f"the run counted nothing exactly at {at_s!r} s")
+
+
+def form_counts(forms: tuple[dict[Form, int], ...]
+                ) -> tuple[FormCount, ...]:
+    """Messages with an outcome by form, in the order of forms, from the
+    counts of those sent, failed and expired by form."""
+    sent, failed, expired = forms
+    return tuple(FormCount(form, sent.get(form, 0), failed.get(form, 0),
+                           expired.get(form, 0))
+                 for form in sorted({*sent, *failed, *expired}))

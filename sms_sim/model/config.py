@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from sms_sim.model.errors import ErrorMix
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import RANDOM_MOST_SEGMENTS
@@ -76,6 +77,9 @@ class SenderGroup:
     """What its SMSC accepts, and what it does when it refuses; None:
     every submit is accepted (``throttle.py``)."""
     window: int = 1
+    errors: ErrorMix | None = None
+    """Its failed attempts by error class, besides ``failure_rate``'s
+    (``errors.py``)."""
     """Submits each sender may have on the way at once (``windows.py``).
     """
 
@@ -96,6 +100,10 @@ class SenderGroup:
         check_rate("tps", self.tps, "sends per second")
         check_name(self.name)
         check_outages(self.outages, self.detect_s, self.reconnect_s)
+        if self.errors is not None and \
+                self.failure_rate + self.errors.total > 1:
+            raise ConfigError("errors", "shares adding up, with fail=, to "
+                              "at most 100%", self.errors.total)
         if not (isinstance(self.window, int)
                 and 1 <= self.window <= MAX_WINDOW):
             raise ConfigError("window", f"an integer from 1 to "

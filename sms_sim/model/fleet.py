@@ -42,7 +42,8 @@ class SenderProfile:
         uniform = send.shape == "uniform"
         return cls(index, send.mean_s - send.max_deviation_s,
                    2 * send.max_deviation_s, None if uniform else send.draw(),
-                   group.failure_rate,
+                   group.failure_rate if group.errors is None
+                   else group.failure_rate + group.errors.total,
                    0.0 if group.tps is None else 1 / group.tps, route)
 
 

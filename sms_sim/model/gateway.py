@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from sms_sim.model.errors import RetryTable
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError, at_most, check_rate,
                                       check_seconds, check_share)
@@ -49,6 +50,8 @@ class Gateway:
     backoff: Backoff = field(default_factory=Backoff)
     permanent: float = 0.0
     deadline_s: float | None = None
+    retry_table: RetryTable = field(default_factory=RetryTable)
+    """How failures with an error class are retried (``errors.py``)."""
 
     def __post_init__(self) -> None:
         check_rate("max_rate", self.max_rate, "sends per second")

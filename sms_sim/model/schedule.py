@@ -35,7 +35,9 @@ The rules, each a line of :meth:`Schedule._decide`:
   refuses comes back THROTTLED after one round trip, and its route's
   reaction follows (``throttle.py``);
 - with windows (``window=W``), a sender is free again as soon as fewer
-  than W of its submits are on the way (``windows.py``).
+  than W of its submits are on the way (``windows.py``);
+- with error classes (``errors=``), a failure of a class is retried by
+  its retrial in the retry table (``errors.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
@@ -62,6 +64,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from sms_sim.model.carriers import Carrier, lines_of
 from sms_sim.model.config import SenderGroup
+from sms_sim.model.errors import CLASSES, errors_of
 from sms_sim.model.expiry import expiries, span
 from sms_sim.model.fleet import (Free, SenderProfile, next_free_s,
                                  retry_ready_s)
@@ -69,7 +72,8 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
-                                   carrier_draw, retry_jitter)
+                                   carrier_draw, failure_draws,
+                                   retry_jitter)
 from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
@@ -144,6 +148,10 @@ class Schedule:
         self._throttling = throttling_of(
             [group.throttle for group in groups],
             [group.send for group in groups])
+        self._errors = errors_of(tuple(group.errors for group in groups))
+        self._retrials = {name: gateway.retry_table.retrial(
+            name, gateway.retries) for name in CLASSES}
+        self._backoff = gateway.backoff
         self._windows = windows_of([1] + [
             group.window for group in groups for _ in range(group.count)])
 
@@ -169,6 +177,7 @@ class Schedule:
         routed, lines, carriers = self._routed, self._lines, self._carriers
         receipt = self._receipt  # a flag, set once
         throttling, windows = self._throttling, self._windows  # the same
+        errors = self._errors  # the same
         slot_s, turn = self._next_slot_s, self._turn
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
@@ -266,11 +275,16 @@ class Schedule:
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 rate = profile.failure_rate if carriers is None \
                     else carriers.failure_rate(profile.failure_rate)
+                error = None
+                if errors is not None and fail < rate:  # errors.py
+                    error, send_s = errors.of(profile.group, fail, rate,
+                                              send_s)
                 done_s = start + send_s
                 if routed:
                     cut_s = profile.route.cut_s(start, done_s)
                     if cut_s is not None:  # an outage ends it: fail < 0
                         done_s, send_s, fail = cut_s, cut_s - start, -1.0
+                        error = None
                 if done_s > last_s:
                     last_s = done_s
                 if done_s < first_s:
@@ -305,6 +319,12 @@ class Schedule:
                     result = Result(message, profile.group, index, attempt,
                                     send_s, done_s, spent_s, SENT, reached_s)
                     sent.append(result if receipt is None else receipt(result))
+                elif error is not None:  # its class's retrial
+                    failed.append(Result(
+                        message, profile.group, index, attempt, send_s,
+                        done_s, spent_s, self._after_error(
+                            message, attempt, done_s, spent_s, error), None,
+                        error))
                 else:
                     failed.append(Result(
                         message, profile.group, index, attempt, send_s,
@@ -374,6 +394,22 @@ class Schedule:
             outcome = REFUSED
         return Result(message, profile.group, index, attempt, rtt_s,
                       done_s, spent_s, outcome, None, THROTTLED), free_s
+
+    def _after_error(self, message: Message, attempt: int, done_s: float,
+                     spent_s: float, error: str) -> str:
+        """What an attempt that failed with an error class leads to, by
+        its class's retrial (``errors.py``): a retry, put in line here, or
+        the message's final outcome."""
+        retrial = self._retrials[error]
+        if attempt > retrial.count:
+            return FAILED
+        ready_s = done_s + (retrial.delay_s if retrial.delay_s is not None
+                            else failure_draws(message.seed, attempt)[1]
+                            * self._backoff.ceiling_s(attempt))
+        if ready_s > self._latest_start_s:
+            return EXPIRED
+        self._retries.push(ready_s, message, attempt + 1, spent_s)
+        return RETRY
 
     def _after_failure(self, message: Message, attempt: int, done_s: float,
                        spent_s: float, fail: float, rate: float) -> str:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 
 from sms_sim.model.carriers import Carrier, Recipients
+from sms_sim.model.errors import CLASSES
 from sms_sim.model.result import REFUSED, RETRY, Result
 
 NOT_ENDED = (RETRY, REFUSED)
@@ -51,12 +52,18 @@ class CsvLog:
     the simulated moment it arrived."""
     CARRIERS_COLUMN = "carrier"
     """The column a run with ``--carriers`` adds: the recipient's."""
+    ERROR_COLUMN = "error"
+    """The column a run with ``errors=`` adds: the error class of the
+    attempt that ended the message (empty for one sent, or failed
+    without a class)."""
 
     def __init__(self, fd: int, path: str, carrier: bool = False,
                  routes: Sequence[str] = (),
                  classes: tuple[str, ...] = (), receipts: bool = False,
-                 carriers: Sequence[Carrier] = ()) -> None:
+                 carriers: Sequence[Carrier] = (), errors: bool = False
+                 ) -> None:
         self._fd = fd
+        self._errors = errors
         self._receipts = receipts
         self._path = path
         self._size = 0
@@ -71,14 +78,16 @@ class CsvLog:
             + ((self.ROUTE_COLUMN,) if routes else ()) \
             + (self.TRAFFIC_COLUMNS if classes else ()) \
             + (self.RECEIPT_COLUMNS if receipts else ()) \
-            + ((self.CARRIERS_COLUMN,) if carriers else ())
+            + ((self.CARRIERS_COLUMN,) if carriers else ()) \
+            + ((self.ERROR_COLUMN,) if errors else ())
         self._write(",".join(columns) + "\n")
 
     @classmethod
     def create(cls, path: str, carrier: bool = False,
                routes: Sequence[str] = (),
                classes: tuple[str, ...] = (), receipts: bool = False,
-               carriers: Sequence[Carrier] = ()) -> CsvLog:
+               carriers: Sequence[Carrier] = (), errors: bool = False
+               ) -> CsvLog:
         """Create (or empty) the file at ``path``; raises OSError if it
         cannot be written, before anything runs.  A pipe that nothing
         reads is refused (ENXIO) rather than waited for forever."""
@@ -87,7 +96,7 @@ class CsvLog:
         try:
             os.set_blocking(fd, True)
             return cls(fd, path, carrier, routes, classes, receipts,
-                       carriers)
+                       carriers, errors)
         except OSError:
             os.close(fd)
             raise
@@ -105,7 +114,8 @@ class CsvLog:
                 f"{'' if routes is None else routes[r.group]}"
                 f"{self._traffic_columns(r) if self._classes else ''}"
                 f"{_receipt_columns(r) if receipts else ''}"
-                f"{cells[carrier_of(r.message)] if carrier_of else ''}\n"
+                f"{cells[carrier_of(r.message)] if carrier_of else ''}"
+                f"{_error_column(r) if self._errors else ''}\n"
                 for r in results if r.outcome not in NOT_ENDED]
         if rows:
             self._write("".join(rows))
@@ -152,6 +162,11 @@ def _sender_columns(result: Result) -> str:
     if result.send_s is None:
         return ","
     return f"{result.group + 1},{result.sender}"
+
+
+def _error_column(result: Result) -> str:
+    cause = result.cause
+    return "," if cause is None or cause not in CLASSES else f",{cause}"
 
 
 def _reached_column(result: Result) -> str:

@@ -152,6 +152,8 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
                           "daily_cap": c.daily_cap}
                          for c in snap.carriers]}
            if snap.carriers else {}),
+        **({"errors": {e.name: {"attempts": e.attempts, "failed": e.failed}
+                       for e in snap.errors}} if snap.errors else {}),
         "groups": [
             {
                 "senders": g.group.count,

@@ -263,6 +263,10 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
         + (f" (daily cap {count_text(c.daily_cap)})" if c.daily_cap
            else ""), f"expired {count_text(c.expired)}"])
         for index, c in enumerate(snap.carriers)]
+    if snap.errors:
+        rows.append(("errors", [
+            f"{e.name} {count_text(e.attempts)} attempts, "
+            f"{count_text(e.failed)} failed for good" for e in snap.errors]))
     if snap.retries or (snap.attempts and snap.attempts[0][0] != 1):
         rows.append(("attempts", [
             *(f"{n}: {count_text(c)}" for n, c in snap.attempts),
