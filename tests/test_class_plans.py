@@ -47,8 +47,8 @@ def test_a_class_target_counts_its_messages_within_the_time() -> None:
     sent = GroupCounts(SenderGroup.uniform(1, 0.1, 0.0, 0.1), 110, 109, 1,
                        11.0)  # every message has its outcome
     snap = Summary(total=110, elapsed_s=1.0, sim_elapsed_s=1.0,
-                   groups=(sent,), classes=(ClassCounts("bulk", 100, 100, 100, 0, 0),
-                            alert))
+                   groups=(sent,),
+                   classes=(ClassCounts("bulk", 100, 100, 100, 0, 0), alert))
     target = Target(0.8, 60.0, "alert")
     assert (target.count(snap), target.share_of(snap)) == (8, 0.8)
     assert target.met(snap) and not Target(0.81, 60.0, "alert").met(snap)
