@@ -82,3 +82,28 @@ def test_a_target_of_an_unknown_class_is_refused(
     assert (status, out) == (ExitStatus.USAGE, "")
     assert err.endswith("argument --target: no class 'alrt'; the classes "
                         "are bulk, alert\n")
+
+
+def test_replications_give_each_classs_p95_from_arrival(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run of the hand case sends the alert 1.5, 2.5 and 3.5 s after
+    it arrived (its p95: 3.5 s), and bulk's last 13 s after 0: every
+    replication alike, as the sends are fixed."""
+    monkeypatch.setattr("sys.argv", ["start.py"])
+    status, out, err = program(*HAND, "--runs", "2", "--jobs", "1")
+    assert status == ExitStatus.OK, err
+    rows = {line.split()[0]: line.split()[4:] for line in out.splitlines()
+            if "p95 after arrival" in line}
+    # mean, 95% interval, min, max
+    assert rows == {"bulk": ["13.0s", "13.0s", "-", "13.0s", "13.0s",
+                             "13.0s"],
+                    "alert": ["3.5s", "3.5s", "-", "3.5s", "3.5s", "3.5s"]}
+    status, out, err = program(*HAND, "--runs", "2", "--jobs", "1",
+                               "--json")
+    assert status == ExitStatus.OK, err
+    (line,) = [line for line in map(json.loads, out.splitlines())
+               if line.get("event") == "replications"]
+    figures = line["classes"]
+    assert list(figures) == ["bulk", "alert"]
+    assert figures["alert"]["p95_after_s"]["mean"] == pytest.approx(3.5)
+    assert figures["bulk"]["p95_after_s"]["max"] == pytest.approx(13.0)

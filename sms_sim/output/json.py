@@ -218,12 +218,15 @@ def plan_json(report: PlanReport) -> list[dict[str, Any]]:
 
 
 def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
-    from sms_sim.output.plan_figures import columns  # plans only
-    cols = columns(report.carrier, report.target, report.at)
+    from sms_sim.output.plan_figures import (  # plans only
+        class_names, columns)
+    if report.kind == "compare":
+        return [_compare_json(report, columns(
+            report.carrier, report.target, report.at))]
+    cols = columns(report.carrier, report.target, report.at,
+                   class_names(report.cells[0]) if report.cells else ())
     objects: list[dict[str, Any]] = []
     checks = iter(report.checks)
-    if report.kind == "compare":
-        return [_compare_json(report, cols)]
     if report.kind == "fit":
         return [_fit_json(report)]
     if report.kind == "replications":
@@ -295,7 +298,10 @@ def _cell_json(cell: Cell, cols: Sequence[Column]) -> dict[str, Any]:
 def _place(out: dict[str, Any], column: Column, value: Any) -> None:
     """Put a column's ``value`` in ``out`` under its key: a delivery or
     reach percentile's in ``delivery_s`` or ``reached_s``."""
-    if column.heading.endswith("% by"):
+    if column.key.startswith("class:"):  # a --traffic class's
+        out.setdefault("classes", {})[column.key[6:]] = {
+            "p95_after_s": value}
+    elif column.heading.endswith("% by"):
         out.setdefault("delivery_s", {})[column.key] = value
     elif column.heading.endswith("reached"):
         out.setdefault("reached_s", {})[column.key] = value

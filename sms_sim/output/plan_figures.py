@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sms_sim.measure.checks import Check
@@ -75,8 +75,23 @@ def _share_by(moment: Target, key: str) -> Column:
     return Column(title, key, moment.share_of, _percent, 1.0, "-")
 
 
+def _class_after(name: str) -> Figure:
+    def read(snap: Summary) -> float | None:
+        klass = next((k for k in snap.classes if k.name == name), None)
+        return None if klass is None or klass.after is None \
+            else klass.after.p95_s
+    return read
+
+
+def class_names(cell: Cell) -> tuple[str, ...]:
+    """The ``--traffic`` classes of a cell's runs (all have the same)."""
+    return tuple(k.name for k in cell.runs[0][1].classes) if cell.runs \
+        else ()
+
+
 def columns(carrier: bool, target: Target | None = None,
-            at: float | None = None) -> list[Column]:
+            at: float | None = None, classes: Sequence[str] = ()
+            ) -> list[Column]:
     """The figures a plan reports of each run, in order: duration, the
     share delivered (reached, with a carrier) by a target's time and by
     ``at`` (``--at``), counted exactly, when each share of all messages
@@ -97,6 +112,10 @@ def columns(carrier: bool, target: Target | None = None,
         cols += [Column(f"{share * 100:g}% reached", f"p{share * 100:g}",
                         _reached(i), moment_text)
                  for i, share in enumerate(shares)]
+    # Each class's p95 from arrival to sent (JSON: classes.NAME).
+    cols += [Column(f"{name} p95 after arrival", f"class:{name}",
+                    _class_after(name), duration_text)
+             for name in classes]
     return cols + [
         Column("sent", "sent_share", _share(lambda s: s.sent), _percent,
                1.0, "-"),
@@ -314,7 +333,8 @@ def plan_table(report: PlanReport) -> Table:
     interrupted before has no row; one it cut short says how many of its
     runs ended."""
     name = report.name or ""
-    cols = columns(report.carrier, report.target, report.at)
+    cols = columns(report.carrier, report.target, report.at,
+                   class_names(report.cells[0]) if report.cells else ())
     target = report.target
     return Table(
         (name, *(c.heading for c in cols), *(["target"] if target else [])),
@@ -330,7 +350,7 @@ def replications_table(cell: Cell, carrier: bool,
     """A row per figure of the replications: mean, 95% interval, min and
     max over the runs, and how many reached a percentile if not all."""
     rows = []
-    for column in columns(carrier, None, at):
+    for column in columns(carrier, None, at, class_names(cell)):
         figure = column.stat(cell)
         if figure is None:
             rows.append((column.heading, "-", column.absent, "-", "-"))
