@@ -178,14 +178,15 @@ def test_a_point_with_a_bad_time_names_its_line(
      "is fitted (--fit), not searched: a target search finds the least "
      "senders, tps or max-rate that meets it"),
     (["2", "--senders", "name=b,count=2,mean=0.01", "--solve", "b.mean",
-      "--target", "0.9@10m"], "argument --solve: b.mean is fitted (--fit), not "
-     "searched: a target search finds the least senders, tps or max-rate "
-     "that meets it"),
+      "--target", "0.9@10m"],
+     "argument --solve: b.mean is fitted (--fit), not searched: a target "
+     "search finds the least senders, tps or max-rate that meets it"),
     (["--fit", "{path}", "--solve", "deadline"], "argument --solve: "
      "deadline starts from its setting; give --deadline"),
     (["2", "--senders", "name=b,count=2,mean=0.01", "--fit", "{path}",
-      "--solve", "b.down"], "argument --solve: b.down starts from its setting; give "
-     "down= on route b"),
+      "--solve", "b.down"],
+     "argument --solve: b.down starts from its setting; give down= on "
+     "route b"),
     (["--fit", "{path}", "--solve", "carrier-mean"], "argument --solve: "
      "carrier-mean starts from its setting; give --carrier-delay"),
     (["--fit", "{path}", "--solve", "carrier-mean", "--carrier-delay",
