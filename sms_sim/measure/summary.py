@@ -9,6 +9,7 @@ from sms_sim.measure.error_tally import ErrorCount
 from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import Progress, finite_rate
 from sms_sim.model.encoding import ENCODINGS, Form
+from sms_sim.model.limits import Limits
 
 SEGMENT_ROWS = ("1", "2", "3", "more")
 """The rows of messages by their segments: 1, 2, 3, and 4 or more."""
@@ -158,6 +159,9 @@ class Summary(Progress):
     confirmed_curves: tuple[Curve, ...] = ()
     """With receipts, the share of all messages confirmed delivered by
     each simulated moment."""
+    limits: Limits = Limits()
+    """What held the next send back, and for how long (``limits.py``).
+    """
 
     @property
     def not_arrived(self) -> int:

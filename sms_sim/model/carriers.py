@@ -133,6 +133,9 @@ class CarrierLines:
         """The carrier of what ``take`` gave last."""
         self._undo: tuple[int, float, bool] = (0, 0.0, False)
         self._taken: Taken | None = None
+        self.capped = False
+        """Whether what ``take`` gave last starts at its carrier's slot,
+        after it was ready (its cap held it: ``limits.py``)."""
 
     def take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
         """What a sender that could start at ``earliest_s`` sends next
@@ -191,6 +194,8 @@ class CarrierLines:
         """``taken``, to start at ``start_s``, with its carrier's slot
         taken."""
         self._undo = (index, self._slots[index], was_held)
+        self.capped = was_held and start_s == self._slots[index] \
+            and start_s > taken.ready_s
         slots = taken.message.form.segments if self._per_segment else 1
         self._slots[index] = start_s + self._gaps[index] * slots
         self.carrier, self._taken = index, taken._replace(start_s=start_s)

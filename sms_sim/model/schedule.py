@@ -37,7 +37,9 @@ The rules, each a line of :meth:`Schedule._decide`:
 - with windows (``window=W``), a sender is free again as soon as fewer
   than W of its submits are on the way (``windows.py``);
 - with error classes (``errors=``), a failure of a class is retried by
-  its retrial in the retry table (``errors.py``).
+  its retrial in the retry table (``errors.py``);
+- a start later than every start before it adds the interval since to
+  what held it back (``limits.py``).
 
 Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
 :func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
@@ -70,6 +72,7 @@ from sms_sim.model.fleet import (Free, SenderProfile, next_free_s,
                                  retry_ready_s)
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
+from sms_sim.model.limits import HeldTime, Limit, Limits
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, failure_draws,
@@ -84,6 +87,10 @@ from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
                                     throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
 from sms_sim.model.windows import windows_of
+
+# The reasons as ints: a Limit's lookup would cost the loop 90 ns.
+_BUSY, _TPS, _RATE, _, _OUTAGE, _IDLE = map(int, Limit)
+_CAPS = len(Limit)  # carrier i's cap is _CAPS + i
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -116,6 +123,10 @@ class Schedule:
             self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
         self._turn = len(self._free)
+        # (free_s, reason): a sender free at free_s for that reason (its
+        # tps, its route), not at its send's end.
+        self._paced = [(-1.0, _BUSY)] * (self._turn + 1)
+        self._held = HeldTime([carrier.name for carrier in carriers])
         # Phones only for the log: a retry holds what the model needs.
         self._retries, lines = lines_for(fresh, classes, priority,
                                          keep_phones)
@@ -168,6 +179,11 @@ class Schedule:
                 decided = self._decide(limit)
             return decided
 
+    def limits(self) -> Limits:
+        """What held the next send back, so far (``limits.py``)."""
+        with self._lock:
+            return self._held.limits()
+
     def _decide(self, limit: int) -> Decided | None:
         sent: list[Result] = []
         failed: list[Result] = []
@@ -179,6 +195,8 @@ class Schedule:
         throttling, windows = self._throttling, self._windows  # the same
         errors = self._errors  # the same
         slot_s, turn = self._next_slot_s, self._turn
+        paced, held = self._paced, self._held
+        held_s, top_s = held.held_s, held.top_s
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
         # Moments no later decision can precede go straight to the
@@ -200,6 +218,7 @@ class Schedule:
                     open_s = profile.route.closed_until(earliest)
                     if open_s:  # closed: free when it opens
                         turn += 1
+                        paced[index] = (open_s, _OUTAGE)
                         heapq.heapreplace(free, (open_s, turn, index,
                                                  profile))
                         continue
@@ -218,6 +237,7 @@ class Schedule:
                     if wait_s:  # it arrives while the route is closed
                         lines.put_back(chosen, retries)
                         turn += 1
+                        paced[index] = (wait_s, _OUTAGE)
                         heapq.heapreplace(free, (wait_s, turn, index, profile))
                         continue
                     if carriers is not None and carriers.over_daily(start):
@@ -240,6 +260,7 @@ class Schedule:
                             max(retries.first_s, earliest))
                         if wait_s:  # the retry falls due while closed
                             turn += 1
+                            paced[index] = (wait_s, _OUTAGE)
                             heapq.heapreplace(free, (wait_s, turn, index,
                                                      profile))
                             continue
@@ -248,6 +269,16 @@ class Schedule:
                     else:
                         over = True  # every message has its outcome
                         break
+                if start > top_s:  # what held it since then (limits.py)
+                    if start > earliest:  # not ready, or its carrier's cap
+                        why = _CAPS + carriers.carrier if carriers \
+                            is not None and carriers.capped else _IDLE
+                    else:  # the account's cap, or its sender's time
+                        paced_s, why = paced[index]
+                        why = _RATE if earliest > free_at else \
+                            why if paced_s == free_at else _BUSY
+                    held_s[why] += start - top_s
+                    top_s = start
                 # The slots it takes: 1, or its segments.  Times 1 is
                 # exact: runs that count messages keep every figure.
                 slots = message.form.segments if per_segment else 1
@@ -296,6 +327,8 @@ class Schedule:
                 heapq.heapreplace(free, (
                     free_s if free_s > next_start else next_start,
                     turn, index, profile))
+                if next_start > free_s:  # free at its tps slot
+                    paced[index] = (next_start, _TPS)
                 spent_s += send_s
                 # Built by position, here only: by keyword is measurably
                 # slower on this path (benchmarks/micro.py, case
@@ -334,6 +367,7 @@ class Schedule:
                         None if fail >= 0.0 else OUTAGE))
         finally:
             self._next_slot_s, self._turn = slot_s, turn
+            held.top_s = top_s
             self._over = over
             # The low-water mark: no later start precedes the sender free
             # first.

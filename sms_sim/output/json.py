@@ -15,6 +15,7 @@ from sms_sim.measure.curve import DELIVERY_SHARES, curve_json
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary, Times
 from sms_sim.model.latency import Latency
+from sms_sim.model.limits import Limit, Limits
 
 if TYPE_CHECKING:  # plans only: not imported for one run
     from sms_sim.output.plan_figures import Column, PlanReport, PlanStatus
@@ -134,6 +135,7 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
                     "limit": c.limit,
                     **({} if c.klass is None else {"class": c.klass})}
                    for c in checks],
+        "limits": limits_json(snap.limits),
         **({"not_arrived": snap.not_arrived,
             "classes": [{"name": k.name, "messages": k.messages,
                          "arrived": k.arrived, "sent": k.sent,
@@ -173,6 +175,16 @@ def summary_json(snap: Summary, checks: Sequence[Check] = ()
            if any(g.group.name or g.group.outages for g in snap.groups)
            else {}),
     }
+
+
+def limits_json(limits: Limits) -> dict[str, Any]:
+    """``sending_s``, then each reason's share of it (``limits.py``),
+    with carriers each one's cap's (``carrier_caps``)."""
+    return {"sending_s": round(limits.sending_s, 6),
+            **{limit.key: round(limits.share(limit), 6) for limit in Limit},
+            **({"carrier_caps": {name: round(share, 6) for name, share
+                                 in limits.carrier_shares()}}
+               if limits.carriers else {})}
 
 
 def _route_json(number: int, counts: GroupCounts) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.progress import GroupCounts
+from sms_sim.model.limits import LIMIT_WORDS, Limit, Limits
 from sms_sim.output.text.units import (count_text, latency_text,
                                        percent_text, seconds_text)
 
@@ -90,3 +91,16 @@ def chart_curves(curves: Sequence[Curve]) -> tuple[Curve, ...]:
         f"{group.label}, "
         f"{percent_text(group.points[-1][1] if group.points else 0.0)} "
         "of all", group.points) for group in groups))
+
+
+def limit_fields(limits: Limits) -> list[str]:
+    """What held the next send back, as ``"words share"`` fields, the
+    longest held first; a carrier's cap by carrier (``limits.py``)."""
+    shares = [(LIMIT_WORDS[limit], limits.share(limit)) for limit in Limit
+              if limit != Limit.CARRIER_CAP]
+    shares += [(f"{name}'s cap", share)
+               for name, share in limits.carrier_shares()]
+    # Stable: at a tie, the order of Limit, then of the carriers.
+    shares.sort(key=lambda field: -field[1])
+    return [f"{words} {percent_text(share)}" for words, share in shares
+            if share > 0]

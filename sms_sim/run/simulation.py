@@ -183,9 +183,10 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         _join(thread, stop, signalled)  # then every result is queued, and
         # the real time reported covers the threads' end, as the
         # process's own does
-    snapshot = monitor.finish(
+    snapshot = dataclasses.replace(monitor.finish(
         bool(faults),
-        max((s.lag_s for s in senders), default=0.0) / config.speed)
+        max((s.lag_s for s in senders), default=0.0) / config.speed),
+        limits=schedule.limits())
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 

@@ -16,7 +16,7 @@ from sms_sim.output.fit_figures import fitted_cell, points_table, tried_table
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
-from sms_sim.output.tables import chart_curves, group_table
+from sms_sim.output.tables import chart_curves, group_table, limit_fields
 from sms_sim.output.text.units import (count_text, duration_text,
                                        latency_text, moment_text,
                                        moments_fields,
@@ -121,7 +121,8 @@ def summary_rows(snap: Summary) -> list[tuple[str, str]]:
         ("segments sent", count_text(snap.segments_sent)),
         ("average send time", seconds_text(snap.avg_send_s)),
         ("throughput", f"{rate_text(snap.throughput_per_s)} "
-         f"({rate_text(snap.segment_throughput_per_s)} in segments)")]
+         f"({rate_text(snap.segment_throughput_per_s)} in segments)"),
+        ("limited by", ", ".join(limit_fields(snap.limits)) or "-")]
 
 
 def one_run(snap: Summary, config: SimulationConfig, command: str,

@@ -9,7 +9,7 @@ from sms_sim.measure.histogram import Bin
 from sms_sim.measure.progress import GroupCounts, Progress
 from sms_sim.measure.summary import Summary
 from sms_sim.model.encoding import ENCODING_NAMES
-from sms_sim.output.tables import group_table
+from sms_sim.output.tables import group_table, limit_fields
 from sms_sim.output.text.style import PLAIN, Style, fit, visible_width, wrap
 from sms_sim.output.text.units import (count_text, duration_text,
                                        moment_text, moments_fields,
@@ -283,6 +283,8 @@ def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
                  [f"{rate_text(snap.throughput_per_s)} simulated",
                   f"{rate_text(snap.segment_throughput_per_s)} "
                   "in segments"]))
+    if limit_fields(snap.limits):
+        rows.append(("limited by", limit_fields(snap.limits)))
     if snap.delivery:
         rows.append(("sent", moments_fields(snap.delivery,
                                             snap.last_sent_s)))
