@@ -3,7 +3,6 @@ sending time, worked out by hand for runs whose one constraint is known,
 and the report's ``limited by`` line and the JSON's ``limits``."""
 from __future__ import annotations
 
-import io
 import json
 import math
 import random
@@ -11,7 +10,6 @@ from collections.abc import Sequence
 
 import pytest
 
-from sms_sim.cli import main as cli
 from sms_sim.model.carriers import Carrier
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.gateway import Backoff, Gateway
@@ -20,8 +18,8 @@ from sms_sim.model.limits import HeldTime, Limit, Limits
 from sms_sim.model.message import generate_messages
 from sms_sim.model.route import Outage
 from sms_sim.model.schedule import Schedule
-from sms_sim.output.environment import Environment
 from sms_sim.output.tables import limit_fields
+from tests.helpers import run_main
 from tests.test_schedule import decide_all, fresh_source
 
 FIXED = Latency.uniform(0.05, 0.0)
@@ -128,10 +126,7 @@ def test_the_limits_value_sums_the_carriers_caps() -> None:
 
 
 def program(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    status = cli.main([*argv, "--speed", "max", "--seed", "1"],
-                      env=Environment(out, err))
-    return status, out.getvalue(), err.getvalue()
+    return run_main(*argv, "--speed", "max", "--seed", "1")
 
 
 def test_the_report_says_the_att_cap_set_the_pace() -> None:
