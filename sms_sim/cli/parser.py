@@ -345,7 +345,9 @@ def build_parser(prog: str = "start.py",
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
         "positional senders'), or a route's ROUTE.count, ROUTE.tps, "
         "ROUTE.mean (primary.count=5..20/5) or ROUTE.down, its first "
-        "outage's length (primary.down=2m+0..10m/2m); a mean swept without "
+        "outage's length (primary.down=2m+0..10m/2m), or a carrier's "
+        "CARRIER.cap, CARRIER.daily or CARRIER.fail (att.cap=25..100/25); "
+        "a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
     add("--target", metavar="[CLASS:]SHARE@TIME", type=plan_specs.target,
@@ -356,9 +358,10 @@ def build_parser(prog: str = "start.py",
         "(alert:0.95@5m)")
     add("--solve", metavar="NAME", default=None, type=plan_specs.solve_name,
         help=f"with --target: find the least value of NAME, one of "
-        f"{', '.join(SOLVE_NAMES)}, or a route's ROUTE.count or ROUTE.tps "
-        "(backup.tps), that meets it (in every run, with "
-        "--runs), doubling from its setting, then narrowing; with --fit, "
+        f"{', '.join(SOLVE_NAMES)}, a route's ROUTE.count or ROUTE.tps "
+        "(backup.tps) or a carrier's CARRIER.cap, that meets it (in every "
+        "run, with --runs), doubling from its setting, then narrowing; "
+        "with --fit, "
         f"fit NAME, which may also be "
         f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])}, ROUTE.mean or "
         "ROUTE.down")

@@ -85,11 +85,12 @@ def check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,
                      f"{name} is the positional senders', and num_senders "
                      "is 0")
     if args.solve is not None and configured(config, args.solve) is None:
-        route, _, field = args.solve.rpartition(".")
+        owner, _, field = args.solve.rpartition(".")
+        owns = "carrier" if field == "cap" else "route"
         option = {"tps": "--tps", "max-rate": "--max-rate",
                   "carrier-mean": "--carrier-delay",
                   "deadline": "--deadline"}.get(
-            args.solve, f"{field}= on route {route}")
+            args.solve, f"{field}= on {owns} {owner}")
         parser.error(f"argument --solve: {args.solve} starts from its "
                      f"setting; give {option}")
     if args.fit is not None and args.solve is not None:

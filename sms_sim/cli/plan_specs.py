@@ -14,8 +14,8 @@ from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
 from sms_sim.model.measurements import MeasurementsError, open_text
 from sms_sim.model.traffic import NAME
 from sms_sim.plan.fit import Point
-from sms_sim.plan.settings import (FIT_NAMES, ROUTE_SETTING, SOLVE_NAMES,
-                                   SWEEP_NAMES, base_name)
+from sms_sim.plan.settings import (CARRIER_SETTING, FIT_NAMES, ROUTE_SETTING,
+                                   SOLVE_NAMES, SWEEP_NAMES, base_name)
 from sms_sim.plan.target import Target
 
 
@@ -58,10 +58,12 @@ def sweep(text: str) -> Sweep:
     name, equals, rest = text.partition("=")
     name = name.strip().lower()
     if not equals or not (name in SWEEP_NAMES
-                          or ROUTE_SETTING.fullmatch(name)):
+                          or ROUTE_SETTING.fullmatch(name)
+                          or CARRIER_SETTING.fullmatch(name)):
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps, "
-             f"ROUTE.mean or ROUTE.down, got {echo(text)}")
+             f"ROUTE.mean, ROUTE.down, CARRIER.cap, CARRIER.daily or "
+             f"CARRIER.fail, got {echo(text)}")
     base = base_name(name)
     start_s = None
     if base == "down" and "+" in rest:  # START+LENGTHS
@@ -88,15 +90,17 @@ def sweep(text: str) -> Sweep:
 
 
 def solve_name(text: str) -> str:
-    """A setting ``--solve`` searches: one of ``SOLVE_NAMES``, or a route's
-    ``count`` or ``tps`` (``backup.tps``)."""
+    """A setting ``--solve`` searches: one of ``SOLVE_NAMES``, a route's
+    ``count`` or ``tps`` (``backup.tps``), or a carrier's ``cap``."""
     name = text.strip().lower()
     route = ROUTE_SETTING.fullmatch(name)
-    if name not in FIT_NAMES and route is None:
+    carrier = CARRIER_SETTING.fullmatch(name)
+    if name not in FIT_NAMES and route is None and (
+            carrier is None or carrier.group(2) != "cap"):
         fail(f"must be one of {', '.join(SOLVE_NAMES)} (with --fit, "
-             f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])} too), or "
-             "ROUTE.count or ROUTE.tps (with --fit, ROUTE.mean and "
-             f"ROUTE.down too), got {echo(text)}")
+             f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])} too), "
+             "ROUTE.count, ROUTE.tps or CARRIER.cap (with --fit, ROUTE.mean "
+             f"and ROUTE.down too), got {echo(text)}")
     return name
 
 

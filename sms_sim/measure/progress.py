@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.model.config import SenderGroup
 
 
@@ -93,6 +94,8 @@ class Progress:
     """With ``--traffic``, live: each class's name and its messages that
     have arrived and have no outcome yet (in line, in backoff or being
     sent)."""
+    carriers: tuple[CarrierCounts, ...] = ()
+    """With ``--carriers``: each carrier's messages, by how they ended."""
 
     @property
     def sent(self) -> int:

@@ -367,7 +367,9 @@ class Stats:
             confirmed=None if self._receipts is None
             else self._receipts.confirmed_by(reach_s),
             ends_at_s=self.end_s if self.processed == self.total else None,
-            sending_s=min(self.latest_s, sim_elapsed_s))
+            sending_s=min(self.latest_s, sim_elapsed_s),
+            carriers=() if self._carriers is None
+            else self._carriers.counts())
 
     def summary(self, elapsed_s: float, sim_elapsed_s: float,
                 stopped: str | None = None) -> Summary:
@@ -428,8 +430,6 @@ class Stats:
                                     shares), reach_until_s),
                 self._curves(tally.confirmed, self._confirmed_order, (),
                              reach_until_s), reach_until_s)),
-            carriers=() if self._carriers is None
-            else self._carriers.counts(),
             errors=() if self._errors is None else self._errors.counts(),
             forms=form_counts(self._forms), classes=self._class_counts(
                 math.inf if self.processed == self.total

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.error_tally import ErrorCount
 from sms_sim.measure.histogram import Bin
@@ -143,8 +142,6 @@ class Summary(Progress):
     forms: tuple[FormCount, ...] = ()
     """The messages with an outcome, by their form."""
     classes: tuple[ClassCounts, ...] = ()
-    carriers: tuple[CarrierCounts, ...] = ()
-    """With ``--carriers``: each carrier's messages, by how they ended."""
     errors: tuple[ErrorCount, ...] = ()
     """With ``errors=``: each error class's failed attempts and the
     messages it failed for good."""

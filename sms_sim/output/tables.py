@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.progress import GroupCounts
+from sms_sim.model.carriers import Carrier
 from sms_sim.model.limits import LIMIT_WORDS, Limit, Limits
 from sms_sim.output.text.units import (count_text, latency_text,
                                        percent_text, seconds_text)
@@ -71,6 +73,24 @@ def group_table(groups: Sequence[GroupCounts], reached: bool,
             count_text(snap.failed), seconds_text(snap.avg_send_s),
             *([_reached(snap)] if reached else [])))
     return Table(headers, tuple(rows))
+
+
+def carrier_table(carriers: Sequence[Carrier],
+                  counts: Sequence[CarrierCounts], limits: Limits) -> Table:
+    """A row per carrier: its share, cap and daily cap as asked; its
+    messages sent, failed (the daily cap's among them) and expired; and
+    the share of the sending time its cap held the next send back."""
+    held = dict(limits.carrier_shares())
+    return Table(
+        ("carrier", "share", "cap", "daily", "sent", "failed",
+         "daily cap", "expired", "cap held"),
+        tuple((carrier.name, percent_text(carrier.share),
+               "-" if carrier.cap is None else f"{carrier.cap:g}/s",
+               "-" if carrier.daily is None else count_text(carrier.daily),
+               count_text(count.sent), count_text(count.failed),
+               count_text(count.daily_cap), count_text(count.expired),
+               percent_text(held.get(carrier.name, 0.0)))
+              for carrier, count in zip(carriers, counts)))
 
 
 def _reached(snap: GroupCounts) -> str:

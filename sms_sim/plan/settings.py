@@ -30,13 +30,35 @@ length of the route's first outage, is its own)."""
 ROUTE_SETTING = re.compile(
     r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down)")
 """How a route's setting is named: the route, a dot, the field."""
+CARRIER_FIELDS = {"cap": "max-rate", "daily": "retries", "fail": "fail"}
+"""A carrier's fields a plan may set, ``CARRIER.FIELD`` (``att.cap``),
+and the setting each is like: a rate, a count, a share."""
+CARRIER_SETTING = re.compile(r"([a-z][a-z0-9_-]{0,31})\.(cap|daily|fail)")
+"""How a carrier's setting is named: the carrier, a dot, the field."""
 
 
 def base_name(name: str) -> str:
     """The setting ``name`` is like: a route's field's counterpart
     (``backup.count`` is like ``senders``), or ``name`` itself."""
     route = ROUTE_SETTING.fullmatch(name)
-    return name if route is None else ROUTE_FIELDS[route.group(2)]
+    if route is not None:
+        return ROUTE_FIELDS[route.group(2)]
+    carrier = CARRIER_SETTING.fullmatch(name)
+    return name if carrier is None else CARRIER_FIELDS[carrier.group(2)]
+
+
+def carrier_of(config: SimulationConfig, name: str) -> int | None:
+    """The index of the carrier that setting ``name`` sets (``att.cap``),
+    None for any other setting.  Raises ConfigError for a carrier the
+    configuration does not have."""
+    carrier = CARRIER_SETTING.fullmatch(name)
+    if carrier is None:
+        return None
+    names = [c.name for c in config.carriers]
+    if carrier.group(1) not in names:
+        raise ConfigError("carriers", "a carrier's name (carriers: "
+                          f"{', '.join(names) or 'none'})", carrier.group(1))
+    return names.index(carrier.group(1))
 
 
 def group_of(config: SimulationConfig, name: str) -> int:
@@ -45,6 +67,7 @@ def group_of(config: SimulationConfig, name: str) -> int:
     route the configuration does not have."""
     route = ROUTE_SETTING.fullmatch(name)
     if route is None:
+        carrier_of(config, name)  # a carrier's, if any, must be there
         return 0
     names = [group.name for group in config.groups]
     if route.group(1) not in names:
@@ -63,6 +86,9 @@ def with_value(config: SimulationConfig, name: str, value: float,
     does.  Raises ConfigError as the setting's
     own rule does."""
     gateway = config.gateway
+    carrier = carrier_of(config, name)
+    if carrier is not None:
+        return _with_carrier(config, carrier, name.split(".")[1], value)
     if name == "max-rate":
         return dataclasses.replace(
             config, gateway=dataclasses.replace(gateway, max_rate=value))
@@ -107,6 +133,10 @@ def configured(config: SimulationConfig, name: str) -> float | None:
     """The value of setting ``name`` in ``config``; None where it is off
     (no cap, no deadline)."""
     first = config.groups[group_of(config, name)]
+    carrier = carrier_of(config, name)
+    if carrier is not None:
+        field = getattr(config.carriers[carrier], name.split(".")[1])
+        return None if field is None else float(field)
     return {"senders": float(first.count), "tps": first.tps,
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
@@ -126,6 +156,20 @@ def limit_of(name: str, config: SimulationConfig) -> float:
         return float(MAX_SENDERS - (config.num_senders - config.groups[
             group_of(config, name)].count))
     return MAX_RATE_SOLVED
+
+
+def _with_carrier(config: SimulationConfig, index: int, field: str,
+                  value: float) -> SimulationConfig:
+    """``config`` with carrier ``index``'s ``field`` (``cap``, ``daily``
+    or ``fail``) set to ``value``."""
+    carriers = list(config.carriers)
+    carrier = carriers[index]
+    carriers[index] = (
+        dataclasses.replace(carrier, cap=value) if field == "cap"
+        else dataclasses.replace(carrier, fail=value) if field == "fail"
+        else dataclasses.replace(carrier, daily=_integer(value, 10 ** 12,
+                                                         1)))
+    return dataclasses.replace(config, carriers=tuple(carriers))
 
 
 def _integer(value: float, most: int, least: int = 0) -> int:

@@ -16,7 +16,8 @@ from sms_sim.output.fit_figures import fitted_cell, points_table, tried_table
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
-from sms_sim.output.tables import chart_curves, group_table, limit_fields
+from sms_sim.output.tables import (carrier_table, chart_curves, group_table,
+                                   limit_fields)
 from sms_sim.output.text.units import (count_text, duration_text,
                                        latency_text, moment_text,
                                        moments_fields,
@@ -140,6 +141,8 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
         marks=_marks(config, target) + arrival_marks(config),
         shades=outage_shades(config), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),
+        carriers=carrier_table(config.carriers, snap.carriers, snap.limits)
+        if snap.carriers else None,
         config=settings(config),
         notes=tuple(check.describe() for check in checks)))
 

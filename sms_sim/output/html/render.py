@@ -69,7 +69,8 @@ class HtmlReport:
       its table.
     - ``histogram``: the send time distribution, as ``histogram.Bin`` rows.
     - ``attempts``: (attempts, messages) pairs.
-    - ``groups``: the per-group table.
+    - ``groups``: the per-group table; ``carriers``, with ``--carriers``,
+      the per-carrier one.
     - ``one_of``: on a page of several runs, which one the three sections
       above show (``run 1 of 3, seed 42``), named in their headings.
     - ``config``: the settings as (name, value) rows.
@@ -95,6 +96,7 @@ class HtmlReport:
     histogram: tuple[Bin, ...] = ()
     attempts: tuple[tuple[int, int], ...] = ()
     groups: Table | None = None
+    carriers: Table | None = None
     one_of: str = ""
     config: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
@@ -264,6 +266,8 @@ def render(report: HtmlReport) -> str:
                              _attempts_table(report.attempts)))
     if report.groups is not None:
         body.append(_section(f"Sender groups{of}", _table(report.groups)))
+    if report.carriers is not None:
+        body.append(_section(f"Carriers{of}", _table(report.carriers)))
     if report.config:
         body.append(_section("Configuration", _pairs(report.config)))
     if report.notes:
