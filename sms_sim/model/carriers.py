@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sms_sim.model.held import HeldLine
 from sms_sim.model.latency import Draw, Latency
 from sms_sim.model.lines import Fresh, Lines, Taken
 from sms_sim.model.message import Message, recipient_draw
@@ -112,12 +112,16 @@ class CarrierLines:
     held messages of each capped carrier, their slots and day counts."""
 
     def __init__(self, lines: Lines, carriers: Sequence[Carrier],
-                 default_delay: Latency | None, per_segment: bool) -> None:
+                 default_delay: Latency | None, per_segment: bool,
+                 keep_phones: bool = True, keep_arrivals: bool = False
+                 ) -> None:
+        """``keep_phones``, ``keep_arrivals``: what a held message keeps
+        (``held.py``)."""
         self._lines = lines
         self._recipients = Recipients(carriers)
         self._gaps = [0.0 if c.cap is None else 1 / c.cap for c in carriers]
         self._slots = [0.0] * len(carriers)
-        self._held: list[deque[Taken]] = [deque() for _ in carriers]
+        self._held = [HeldLine(keep_phones, keep_arrivals) for _ in carriers]
         self._daily = [c.daily for c in carriers]
         self._day = [0] * len(carriers)
         self._sent_today = [0] * len(carriers)
@@ -158,7 +162,7 @@ class CarrierLines:
         best, best_s = -1, math.inf
         for index, line in enumerate(held):
             if line:
-                start_s = max(line[0].ready_s, self._slots[index],
+                start_s = max(line.first_ready_s, self._slots[index],
                               earliest_s)
                 if start_s < best_s:
                     best, best_s = index, start_s
@@ -175,7 +179,7 @@ class CarrierLines:
                 return taken, index, taken.start_s, False
             # Held back by its carrier's cap: in that carrier's line.
             held[index].append(taken)
-            start_s = max(held[index][0].ready_s, self._slots[index],
+            start_s = max(held[index].first_ready_s, self._slots[index],
                           earliest_s)
             if start_s < best_s:
                 best, best_s = index, start_s
@@ -217,12 +221,11 @@ class CarrierLines:
         too, as ``Lines.rest`` gives them."""
         rest = self._lines.rest(taken, retries)
         for line in self._held:
-            for held in line:
+            for held in line.drain():
                 if held.attempt == 1:
                     rest.append(held.message)
                 else:
                     retries.append(held[:3])
-            line.clear()
         return rest
 
     def over_daily(self, start_s: float) -> bool:
@@ -259,7 +262,8 @@ class CarrierLines:
 
 
 def lines_of(fresh: Fresh, lines: Lines | None, carriers: Sequence[Carrier],
-             delay: Latency | None, per_segment: bool
+             delay: Latency | None, per_segment: bool,
+             keep_phones: bool = True
              ) -> tuple[Lines | CarrierLines | None, CarrierLines | None]:
     """The schedule's line (None for its own, when every message is
     there at 0 and to no carrier), and the same seen through the
@@ -267,5 +271,6 @@ def lines_of(fresh: Fresh, lines: Lines | None, carriers: Sequence[Carrier],
     classes' line, None without ``--traffic``."""
     if not carriers:
         return lines, None
-    seen = CarrierLines(lines or Lines(fresh), carriers, delay, per_segment)
+    seen = CarrierLines(lines or Lines(fresh), carriers, delay, per_segment,
+                        keep_phones, lines is not None)
     return seen, seen

@@ -132,7 +132,8 @@ class Schedule:
                                          keep_phones)
         # --carriers: a line per carrier, over that one (carriers.py).
         self._lines, self._carriers = lines_of(fresh, lines, carriers,
-                                               carrier, per_segment)
+                                               carrier, per_segment,
+                                               keep_phones)
         self._source = fresh
         self._fresh: Iterator[Message] = iter(())
         self._fresh_done = False

@@ -1,0 +1,129 @@
+"""A carrier's held messages (``carriers.py``), oldest first, each kept
+as what the model needs of it, in columns.
+
+A carrier whose cap holds its messages back may hold a large share of a
+blast at once: with 40% of a million recipients on a carrier capped at
+75/s, some 400,000 wait in its line while the others are sent.  As
+``Taken`` tuples with their messages they took some 400 bytes each.  A
+held message needs what a retry in line needs (``retries.py``): its id,
+bits, form, attempt, time spent and when it was ready; its text never,
+its phone only for the ``--log``, its class and arrival only with
+``--traffic``.  Here those are arrays, about 35 bytes a message, and a
+message is rebuilt from them when it leaves the line, as a sealed
+retry's is.
+
+Thread safety: used only inside ``Schedule.decide``, under its lock.
+"""
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+
+from sms_sim.model.encoding import Form
+from sms_sim.model.lines import Taken
+from sms_sim.model.message import Message
+
+COMPACT_AT = 4096
+"""Messages taken from the front before their columns are dropped, once
+they are half of them: a few bytes a message, and no copy per take."""
+
+
+class HeldLine:
+    """One carrier's held messages: appended at the back, taken from the
+    front (and the one just taken given back there)."""
+
+    __slots__ = ("_ids", "_seeds", "_forms", "_attempts", "_spent_s",
+                 "_ready_s", "_phones", "_classes", "_arrived_s", "_head",
+                 "_form_list", "_form_index")
+
+    def __init__(self, keep_phones: bool, keep_arrivals: bool) -> None:
+        """``keep_phones``: hold each one's phone (for the log);
+        ``keep_arrivals``: its class and arrival (``--traffic``)."""
+        self._ids = array("q")
+        self._seeds = array("Q")
+        self._forms = array("H")
+        """Each its index in ``_form_list`` (a run has few forms)."""
+        self._attempts = array("B")
+        self._spent_s = array("d")
+        self._ready_s = array("d")
+        self._phones: list[str] | None = [] if keep_phones else None
+        self._classes = array("H") if keep_arrivals else None
+        self._arrived_s = array("d") if keep_arrivals else None
+        self._head = 0
+        """The position of the oldest held message."""
+        self._form_list: list[Form] = []
+        self._form_index: dict[Form, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids) - self._head
+
+    @property
+    def first_ready_s(self) -> float:
+        """When the oldest held message was ready."""
+        return self._ready_s[self._head]
+
+    def append(self, taken: Taken) -> None:
+        """Hold ``taken`` at the back."""
+        if self._head >= COMPACT_AT and 2 * self._head >= len(self._ids):
+            self._drop_front()
+        message = taken.message
+        self._ids.append(message.id)
+        self._seeds.append(message.seed)
+        self._forms.append(self._form_of(message.form))
+        self._attempts.append(taken.attempt)
+        self._spent_s.append(taken.spent_s)
+        self._ready_s.append(taken.ready_s)
+        if self._phones is not None:
+            self._phones.append(message.phone)
+        if self._classes is not None and self._arrived_s is not None:
+            self._classes.append(message.class_index)
+            self._arrived_s.append(message.arrived_s)
+
+    def popleft(self) -> Taken:
+        """The oldest held message, out of line; its start is its ready
+        moment until the caller gives it one.  Its message has no text,
+        and no phone unless the line keeps them."""
+        at = self._head
+        self._head += 1
+        message = Message(
+            self._ids[at], "" if self._phones is None else self._phones[at],
+            "", self._seeds[at], self._form_list[self._forms[at]])
+        if self._classes is not None and self._arrived_s is not None:
+            message = message._replace(class_index=self._classes[at],
+                                       arrived_s=self._arrived_s[at])
+        ready_s = self._ready_s[at]
+        return Taken(message, self._attempts[at], self._spent_s[at],
+                     ready_s, ready_s)
+
+    def appendleft(self, taken: Taken) -> None:
+        """Give back the message ``popleft`` just gave: its columns are
+        still there, as nothing is dropped from the front but by
+        ``append``."""
+        assert self._head > 0 and self._ids[self._head - 1] == \
+            taken.message.id, "only the message just taken goes back"
+        self._head -= 1
+
+    def drain(self) -> Iterator[Taken]:
+        """Every held message, oldest first, leaving the line empty."""
+        while len(self):
+            yield self.popleft()
+        self._drop_front()
+
+    def _drop_front(self) -> None:
+        """Forget the columns of the messages taken."""
+        head = self._head
+        for column in (self._ids, self._seeds, self._forms, self._attempts,
+                       self._spent_s, self._ready_s, self._classes,
+                       self._arrived_s):
+            if column is not None:
+                del column[:head]
+        if self._phones is not None:
+            del self._phones[:head]
+        self._head = 0
+
+    def _form_of(self, form: Form) -> int:
+        index = self._form_index.get(form)
+        if index is None:
+            index = self._form_index[form] = len(self._form_list)
+            self._form_list.append(form)
+        return index

@@ -1,0 +1,65 @@
+"""A carrier's held messages in columns (``model/held.py``): they leave
+in the order they came, as what the model needs of them."""
+from __future__ import annotations
+
+import random
+
+from sms_sim.model.held import COMPACT_AT, HeldLine
+from sms_sim.model.lines import Taken
+from sms_sim.model.message import Message, generate_messages
+
+
+def held(message: Message, attempt: int = 1) -> Taken:
+    return Taken(message, attempt, 0.25 * (attempt - 1), 9.0,
+                 message.arrived_s + attempt)
+
+
+def kept(taken: Taken, phones: bool) -> tuple[object, ...]:
+    """What a held message keeps: all but its text (and its phone)."""
+    message = taken.message._replace(
+        text="", phone=taken.message.phone if phones else "")
+    return (message, taken.attempt, taken.spent_s, taken.ready_s)
+
+
+def test_held_messages_leave_oldest_first_as_the_model_needs_them(
+        ) -> None:
+    messages = [m._replace(class_index=i % 3, arrived_s=i / 8)
+                for i, m in enumerate(generate_messages(random.Random(2),
+                                                        0, 50))]
+    for phones in (True, False):
+        line = HeldLine(phones, True)
+        takens = [held(m, 1 + i % 4) for i, m in enumerate(messages)]
+        for taken in takens:
+            line.append(taken)
+        assert len(line) == 50 and line.first_ready_s == takens[0].ready_s
+        out = [line.popleft() for _ in range(20)]
+        # Taken with its start at its ready moment, until it is given one.
+        assert all(t.start_s == t.ready_s for t in out)
+        out += line.drain()
+        assert len(line) == 0
+        assert [kept(t, True) for t in out] == \
+            [kept(t, phones) for t in takens]
+
+
+def test_the_one_just_taken_goes_back_first() -> None:
+    line = HeldLine(False, False)
+    first, second = generate_messages(random.Random(3), 0, 2)
+    line.append(held(first))
+    line.append(held(second))
+    taken = line.popleft()
+    line.appendleft(taken._replace(start_s=4.0))
+    assert [t.message.id for t in line.drain()] == [first.id, second.id]
+
+
+def test_the_taken_are_forgotten_without_losing_the_rest() -> None:
+    line = HeldLine(True, False)
+    messages = generate_messages(random.Random(4), 0, 3 * COMPACT_AT)
+    ids = []
+    for index, message in enumerate(messages):
+        line.append(held(message))
+        if index % 3:  # two taken for every three held
+            ids.append(line.popleft().message.id)
+    ids += [t.message.id for t in line.drain()]
+    assert ids == [m.id for m in messages]
+    # Dropped from the front: what is held is what is left.
+    assert len(line._ids) == 0
