@@ -14,8 +14,16 @@ AWS_MPS = ("https://docs.aws.amazon.com/sms-voice/latest/userguide/"
 AWS_10DLC = ("https://aws.amazon.com/blogs/messaging-and-targeting/"
              "amazon-pinpoint-10dlc-campaign-types-and-quotas-for-sms")
 TWILIO_QUEUE = "https://www.twilio.com/docs/api/errors/30001"
+TWILIO_TOLL_FREE = ("https://support.twilio.com/hc/en-us/articles/"
+                    "4411046744987-Toll-Free-SMS-and-MMS-messaging-"
+                    "throughput-MPS")
+TELNYX_RATES = ("https://developers.telnyx.com/docs/messaging/messages/"
+                "rate-limiting")
 CHECKED = "page read 2026-12-07"
-UNCHECKED = "as quoted in issue 25, not checked"
+EXPIRY_CHECKED = ("expiry: SendTextMessage's TimeToLive, 72 h by default, "
+                  "API reference read 2026-12-07")
+QUEUE_CHECKED = ("queue: 4 hours, Telnyx's messaging configuration page "
+                 "read 2026-12-07")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,24 +52,27 @@ PRESETS = {preset.name: preset for preset in (
            "a second", TWILIO_QUEUE, CHECKED),
     Preset("aws-short-code", 100.0, 72 * 3600.0, "AWS: short code 100 "
            "MPS; expiry after 72 h", AWS_MPS,
-           f"MPS {CHECKED}; expiry {UNCHECKED}"),
+           f"MPS {CHECKED}; {EXPIRY_CHECKED}"),
     Preset("aws-toll-free", 3.0, 72 * 3600.0, "AWS: toll-free 3 MPS; "
            "expiry after 72 h", AWS_MPS,
-           f"MPS {CHECKED}; expiry {UNCHECKED}"),
+           f"MPS {CHECKED}; {EXPIRY_CHECKED}"),
     Preset("aws-10dlc", 1.0, 72 * 3600.0, "AWS: 10DLC 1 MPS per number by "
            "default; expiry after 72 h", AWS_10DLC,
-           f"MPS {CHECKED}; expiry {UNCHECKED}"),
+           f"MPS {CHECKED}; {EXPIRY_CHECKED}"),
     Preset("twilio-long-code", 1.0, 36_000.0, "Twilio: long code 1 "
            "segment a second; queued at most the validity period, up to "
            "36,000 s", TWILIO_QUEUE, CHECKED),
     Preset("twilio-short-code", 100.0, 36_000.0, "Twilio: short code over "
            "100 segments a second; validity up to 36,000 s", TWILIO_QUEUE,
            CHECKED),
-    Preset("twilio-toll-free", 3.0, 36_000.0, "Twilio: toll-free 3 "
-           "segments a second; validity up to 36,000 s", None, UNCHECKED),
+    Preset("twilio-toll-free", 3.0, 36_000.0, "Twilio: a US toll-free "
+           "number 3 segments a second by default; validity up to 36,000 s",
+           TWILIO_TOLL_FREE, f"MPS {CHECKED}; validity as twilio-long-code"),
     Preset("telnyx-toll-free", 20.0, 4 * 3600.0, "Telnyx: toll-free 20 "
-           "messages a second; queues hold 4 hours", None, UNCHECKED),
+           "MPS a number; queues hold 4 hours", TELNYX_RATES,
+           f"MPS {CHECKED}; {QUEUE_CHECKED}"),
     Preset("telnyx-short-code", 1000.0, 4 * 3600.0, "Telnyx: short code "
-           "1,000 messages a second; queues hold 4 hours", None, UNCHECKED),
+           "1,000 MPS a number; queues hold 4 hours", TELNYX_RATES,
+           f"MPS {CHECKED}; {QUEUE_CHECKED}"),
 )}
 """Every preset, by name."""
