@@ -125,7 +125,8 @@ RULES: list[tuple[list[str], str]] = [
     (["--sweep", "speed=1,2"], "argument --sweep: must be NAME=V1,V2,... or "
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
      "retries, deadline, mean, fail, permanent, carrier-mean, or "
-     "ROUTE.count, ROUTE.tps, ROUTE.mean or ROUTE.down, got 'speed=1,2'"),
+     "ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, CARRIER.cap, "
+     "CARRIER.daily or CARRIER.fail, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "
      "sweep"),
     (["--sweep", "senders=2,4,2"], "argument --sweep: 'senders=2,4,2': a "
@@ -156,8 +157,9 @@ RULES: list[tuple[list[str], str]] = [
      "max-rate starts from its setting; give --max-rate"),
     (["--target", "0.9@1", "--solve", "retries"], "argument --solve: "
      "must be one of senders, tps, max-rate (with --fit, fail, permanent, "
-     "carrier-mean, mean, deadline too), or ROUTE.count or ROUTE.tps (with "
-     "--fit, ROUTE.mean and ROUTE.down too), got 'retries'"),
+     "carrier-mean, mean, deadline too), ROUTE.count, ROUTE.tps or "
+     "CARRIER.cap (with --fit, ROUTE.mean and ROUTE.down too), "
+     "got 'retries'"),
     # a route's setting: the route must exist, a search starts from it
     (["10", "0", "--senders", "name=a,count=2,mean=0.01", "--sweep",
       "b.count=1,2"], "argument --sweep: b.count: must be a route's name "

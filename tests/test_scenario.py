@@ -204,8 +204,8 @@ BAD: list[tuple[str, str, str]] = [
      "max_deviation: must be <= the mean (0.01 s), got 0.5"),
     ("choice.toml", "solve = 'speed'\n", "solve: must be one of senders, "
      "tps, max-rate (with --fit, fail, permanent, carrier-mean, mean, "
-     "deadline too), or ROUTE.count or ROUTE.tps (with --fit, ROUTE.mean "
-     "and ROUTE.down too), got 'speed'"),
+     "deadline too), ROUTE.count, ROUTE.tps or CARRIER.cap (with --fit, "
+     "ROUTE.mean and ROUTE.down too), got 'speed'"),
     ("utf.json", "\udcff", "is not UTF-8 text"),
 ]
 

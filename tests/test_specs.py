@@ -550,13 +550,13 @@ def test_a_sweep_is_a_name_and_its_values(
 
 
 @pytest.mark.parametrize("text", ["speed=1,2", "senders", "sender=1",
-                                  "=1,2", "", "a.fail=1", "1.count=1"])
+                                  "=1,2", "", "a.share=1", "1.count=1"])
 def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
     assert error(plan_specs.sweep, text) == (
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
         "senders, tps, max-rate, retries, deadline, mean, fail, permanent, "
-        "carrier-mean, or ROUTE.count, ROUTE.tps, ROUTE.mean or ROUTE.down, "
-        f"got {text!r}")
+        "carrier-mean, or ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, "
+        f"CARRIER.cap, CARRIER.daily or CARRIER.fail, got {text!r}")
 
 
 @pytest.mark.parametrize("text, name, values", [

@@ -218,10 +218,10 @@ def live_frame(snap: Progress, width: int, style: Style,
     lines += wrap("  ", [*timing,
                          f"eta {style.bold(duration_text(snap.eta_s))}"],
                   width)
-    # A carrier a field, as the counts: sent, and failed for good.
-    lines += wrap("  ", [f"{style.bold(c.name)} {count_text(c.sent)} sent "
-                         f"{count_text(c.failed)} failed"
-                         for c in snap.carriers], width)
+    if snap.carriers:  # a field each, as the counts: sent, failed
+        lines += wrap("  ", [f"{style.bold(c.name)} {count_text(c.sent)} "
+                             f"sent {count_text(c.failed)} failed"
+                             for c in snap.carriers], width)
     room = None if height is None else height - len(lines)
     if len(snap.groups) > 1 and (room is None or room > 0):
         lines += group_rows(snap.groups, style, width, room)
