@@ -112,8 +112,9 @@ def test_a_search_solves_for_a_carriers_cap() -> None:
      "carrier other"),
     (("--solve", "att.daily", "--target", "0.9@1m"),
      "argument --solve: must be one of senders, tps, max-rate (with --fit, "
-     "fail, permanent, carrier-mean too), ROUTE.count, ROUTE.tps or "
-     "CARRIER.cap, got 'att.daily'"),
+     "fail, permanent, carrier-mean, mean, deadline too), ROUTE.count, "
+     "ROUTE.tps or CARRIER.cap (with --fit, ROUTE.mean and ROUTE.down "
+     "too), got 'att.daily'"),
     (("--sweep", "att.daily=0"),
      "argument --sweep: att.daily=0: must be an integer from 1 to "
      "1,000,000,000,000, got 0"),
