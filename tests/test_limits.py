@@ -36,7 +36,7 @@ def limits_of(total: int, *groups: SenderGroup,
     plan = Schedule(groups, gateway or Gateway(), lambda: next(source),
                     carriers=carriers)
     decide_all(plan, limit=64)
-    return plan.limits()
+    return plan.held.limits()
 
 
 def shares(limits: Limits) -> dict[Limit, float]:

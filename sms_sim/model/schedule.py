@@ -1,13 +1,9 @@
 """The schedule: every simulated decision of a run, in one order that the
 configuration and the seed fix.
 
-It is a discrete-event simulation whose events are "a sender is free".
-Each decision takes the sender free first, gives it the next message in
-line, reserves the caps' slots, draws the outcome from the message's own
-bits and, if the attempt failed with a future, puts its retry in line.
-Threads only carry the decisions out and pace them in real time (see
-``sender.py``): which thread asks for the next decision, and when, cannot
-change what it is.
+A discrete-event simulation whose events are "a sender is free"; the
+threads only carry its decisions out, paced in real time (``sender.py``):
+which thread asks for the next decision, and when, cannot change it.
 
 The rules, each a line of :meth:`Schedule._decide`:
 
@@ -24,10 +20,9 @@ The rules, each a line of :meth:`Schedule._decide`:
   ``--carriers``: ``carriers.py``);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
-- no attempt starts after the deadline: once the sender free first could
-  not start by then, nothing can, and everything left expires.  A start
-  counts as by the deadline within ``Gateway.latest_start_s``'s tolerance,
-  so that float sums of decimal seconds do not lose a start on it;
+- no attempt starts after the deadline (within ``Gateway.latest_start_s``'s
+  tolerance): once the sender free first could not start by then, nothing
+  can, and everything left expires;
 - with routes, a sender that would start while its route is closed is
   free when it opens; an outage fails what it meets (``route.py``);
 - with receipts, a sent message's receipt comes too (``receipts.py``);
@@ -38,24 +33,16 @@ The rules, each a line of :meth:`Schedule._decide`:
   than W of its submits are on the way (``windows.py``);
 - with error classes (``errors=``), a failure of a class is retried by
   its retrial in the retry table (``errors.py``);
-- a start later than every start before it adds the interval since to
-  what held it back (``limits.py``).
-
-Their arithmetic has names: :func:`earliest_start_s`, :func:`next_slot_s`,
-:func:`next_free_s` and :func:`retry_ready_s` (``fleet.py``).  The loop
-inlines the first three, as calls would slow it; the tests check it
-against them.
+- a new latest start adds the time since to its reason (``limits.py``).
 
 Decisions come out in order of the free sender's time, so a retry is in
-line before any decision that could take it: it is put there when its
-failing attempt is decided, and it is due no earlier than that attempt's
-end.  Ties are broken by keys the model fixes (the order senders were
-given back, message ids), never by which thread came first.
+line (put there as its failing attempt is decided, due no earlier than
+its end) before any decision that could take it.  Ties are broken by keys
+the model fixes (the order senders were given back, message ids).
 
 Thread safety: every decision is made under the schedule's one lock, and
-all of its state (the fleet, the retries, the slot, the fresh messages in
-hand) is read and written only there.  Nothing rests on the interpreter
-lock, so a free-threaded build is as safe.
+all of its state is read and written only there, so a free-threaded build
+is as safe.
 """
 from __future__ import annotations
 
@@ -72,7 +59,8 @@ from sms_sim.model.fleet import (Free, SenderProfile, next_free_s,
                                  retry_ready_s)
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
-from sms_sim.model.limits import HeldTime, Limit, Limits
+from sms_sim.model.limits import (BUSY, CAPS, DOWN, IDLE, RATE, TPS,
+                                  HeldTime)
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, failure_draws,
@@ -87,10 +75,6 @@ from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
                                     throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
 from sms_sim.model.windows import windows_of
-
-# The reasons as ints: a Limit's lookup would cost the loop 90 ns.
-_BUSY, _TPS, _RATE, _, _OUTAGE, _IDLE = map(int, Limit)
-_CAPS = len(Limit)  # carrier i's cap is _CAPS + i
 
 Fresh = Callable[[], "list[Message] | None"]
 """Gives the next fresh messages, in id order, or None after the last.
@@ -123,10 +107,8 @@ class Schedule:
             self._free += [(0.0, first + i, first + i, profile)
                            for i in range(group.count)]
         self._turn = len(self._free)
-        # (free_s, reason): a sender free at free_s for that reason (its
-        # tps, its route), not at its send's end.
-        self._paced = [(-1.0, _BUSY)] * (self._turn + 1)
-        self._held = HeldTime([carrier.name for carrier in carriers])
+        self._paced = [(-1.0, BUSY)] * (self._turn + 1)  # late: (at_s, why)
+        self.held = HeldTime([c.name for c in carriers])  # read at the end
         # Phones only for the log: a retry holds what the model needs.
         self._retries, lines = lines_for(fresh, classes, priority,
                                          keep_phones)
@@ -180,11 +162,6 @@ class Schedule:
                 decided = self._decide(limit)
             return decided
 
-    def limits(self) -> Limits:
-        """What held the next send back, so far (``limits.py``)."""
-        with self._lock:
-            return self._held.limits()
-
     def _decide(self, limit: int) -> Decided | None:
         sent: list[Result] = []
         failed: list[Result] = []
@@ -196,8 +173,7 @@ class Schedule:
         throttling, windows = self._throttling, self._windows  # the same
         errors = self._errors  # the same
         slot_s, turn = self._next_slot_s, self._turn
-        paced, held = self._paced, self._held
-        held_s, top_s = held.held_s, held.top_s
+        paced, held_s, top_s = self._paced, self.held.held_s, self.held.top_s
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
         # Moments no later decision can precede go straight to the
@@ -219,7 +195,7 @@ class Schedule:
                     open_s = profile.route.closed_until(earliest)
                     if open_s:  # closed: free when it opens
                         turn += 1
-                        paced[index] = (open_s, _OUTAGE)
+                        paced[index] = (open_s, DOWN)
                         heapq.heapreplace(free, (open_s, turn, index,
                                                  profile))
                         continue
@@ -238,7 +214,7 @@ class Schedule:
                     if wait_s:  # it arrives while the route is closed
                         lines.put_back(chosen, retries)
                         turn += 1
-                        paced[index] = (wait_s, _OUTAGE)
+                        paced[index] = (wait_s, DOWN)
                         heapq.heapreplace(free, (wait_s, turn, index, profile))
                         continue
                     if carriers is not None and carriers.over_daily(start):
@@ -261,7 +237,7 @@ class Schedule:
                             max(retries.first_s, earliest))
                         if wait_s:  # the retry falls due while closed
                             turn += 1
-                            paced[index] = (wait_s, _OUTAGE)
+                            paced[index] = (wait_s, DOWN)
                             heapq.heapreplace(free, (wait_s, turn, index,
                                                      profile))
                             continue
@@ -271,13 +247,11 @@ class Schedule:
                         over = True  # every message has its outcome
                         break
                 if start > top_s:  # what held it since then (limits.py)
-                    if start > earliest:  # not ready, or its carrier's cap
-                        why = _CAPS + carriers.carrier if carriers \
-                            is not None and carriers.capped else _IDLE
-                    else:  # the account's cap, or its sender's time
-                        paced_s, why = paced[index]
-                        why = _RATE if earliest > free_at else \
-                            why if paced_s == free_at else _BUSY
+                    paced_s, why = paced[index]  # why its sender was late
+                    why = (CAPS + carriers.carrier if carriers is not None
+                           and carriers.capped else IDLE) \
+                        if start > earliest else RATE if earliest > free_at \
+                        else why if paced_s == free_at else BUSY
                     held_s[why] += start - top_s
                     top_s = start
                 # The slots it takes: 1, or its segments.  Times 1 is
@@ -329,7 +303,7 @@ class Schedule:
                     free_s if free_s > next_start else next_start,
                     turn, index, profile))
                 if next_start > free_s:  # free at its tps slot
-                    paced[index] = (next_start, _TPS)
+                    paced[index] = (next_start, TPS)
                 spent_s += send_s
                 # Built by position, here only: by keyword is measurably
                 # slower on this path (benchmarks/micro.py, case
@@ -367,8 +341,8 @@ class Schedule:
                             rate), None,
                         None if fail >= 0.0 else OUTAGE))
         finally:
-            self._next_slot_s, self._turn = slot_s, turn
-            held.top_s = top_s
+            self._next_slot_s, self._turn, self.held.top_s = \
+                slot_s, turn, top_s
             self._over = over
             # The low-water mark: no later start precedes the sender free
             # first.

@@ -186,7 +186,7 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
     snapshot = dataclasses.replace(monitor.finish(
         bool(faults),
         max((s.lag_s for s in senders), default=0.0) / config.speed),
-        limits=schedule.limits())
+        limits=schedule.held.limits())
     return Outcome(snapshot, tuple(faults + monitor.faults))
 
 
