@@ -10,15 +10,18 @@ from sms_sim.model.message import Message, generate_messages
 
 
 def held(message: Message, attempt: int = 1) -> Taken:
+    # A throttled submit is retried with its attempt: any attempt may be
+    # a retry.
     return Taken(message, attempt, 0.25 * (attempt - 1), 9.0,
-                 message.arrived_s + attempt)
+                 message.arrived_s + attempt, message.id % 3 == 0)
 
 
 def kept(taken: Taken, phones: bool) -> tuple[object, ...]:
     """What a held message keeps: all but its text (and its phone)."""
     message = taken.message._replace(
         text="", phone=taken.message.phone if phones else "")
-    return (message, taken.attempt, taken.spent_s, taken.ready_s)
+    return (message, taken.attempt, taken.spent_s, taken.ready_s,
+            taken.retried)
 
 
 def test_held_messages_leave_oldest_first_as_the_model_needs_them(

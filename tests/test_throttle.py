@@ -13,11 +13,14 @@ from pathlib import Path
 
 import pytest
 
+from sms_sim.model.carriers import Carrier
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.latency import Latency
+from sms_sim.model.lines import Lines, Taken
 from sms_sim.model.message import generate_messages
 from sms_sim.model.result import FAILED, REFUSED, RETRY, SENT, Result
+from sms_sim.model.retries import RetryLine
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.throttle import (BACKOFF, REQUEUE, THROTTLED, Bucket,
                                     Throttle)
@@ -75,12 +78,13 @@ def test_a_throttle_out_of_range_is_refused(make: Callable[[], Throttle],
 
 
 def throttled(count: int, throttle: Throttle, senders: int = 1,
-              send: Latency = INSTANT, gateway: Gateway | None = None
-              ) -> list[Result]:
+              send: Latency = INSTANT, gateway: Gateway | None = None,
+              carriers: tuple[Carrier, ...] = ()) -> list[Result]:
     source = iter(fresh_source(
         generate_messages(random.Random(3), 0, count), 64))
     plan = Schedule((SenderGroup(senders, send, 0.0, throttle=throttle),),
-                    gateway or Gateway(), lambda: next(source))
+                    gateway or Gateway(), lambda: next(source),
+                    carriers=carriers)
     return decide_all(plan, 16)
 
 
@@ -136,6 +140,38 @@ def test_requeue_waits_and_lets_others_by() -> None:
     sent = [(r.message.id, r.done_at_s) for r in results
             if r.outcome == SENT]
     assert sent == [(0, 0.5), (2, 1.5), (1, 3.5)]
+
+
+def test_a_refused_message_back_in_a_carriers_line_is_not_lost() -> None:
+    # A refused fresh submit waits in the retry line with its attempt
+    # still 1.  With carriers, a message taken from the line may go back
+    # when a carrier's held message starts first; such a one went back as
+    # the next fresh message, over the one already there, which was lost
+    # (300 messages hung with 4 left).
+    carriers = (Carrier("a", 0.6, cap=50.0), Carrier("b", 0.4))
+    results = throttled(300, Throttle(30.0), senders=3,
+                        send=Latency.uniform(0.01, 0.0), carriers=carriers)
+    ends = [r.message.id for r in results if r.outcome != REFUSED]
+    assert sorted(ends) == list(range(300))
+    assert sum(r.outcome == REFUSED for r in results) > 0
+
+
+def test_a_retry_given_back_goes_back_to_the_retries() -> None:
+    # Its attempt cannot tell a retry (a throttled submit keeps its
+    # attempt 1); where it came from does.
+    messages = generate_messages(random.Random(5), 0, 2)
+    source = iter([messages[1:], None])
+    retries = RetryLine(True)
+    retries.push(0.5, messages[0], 1, 0.0)
+    line = Lines(lambda: next(source))
+    taken = line.take(1.0, retries)
+    assert taken is not None and taken.message == messages[0]
+    assert taken.retried and taken.attempt == 1
+    line.put_back(taken, retries)
+    assert retries.count == 1
+    assert [line.take(2.0, retries) for _ in range(2)] == [
+        Taken(messages[0], 1, 0.0, 2.0, 0.5, True),
+        Taken(messages[1], 1, 0.0, 2.0, 0.0)]
 
 
 def test_backoff_makes_a_refusal_a_failed_attempt() -> None:

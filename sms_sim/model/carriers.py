@@ -222,7 +222,7 @@ class CarrierLines:
         rest = self._lines.rest(taken, retries)
         for line in self._held:
             for held in line.drain():
-                if held.attempt == 1:
+                if not held.retried:
                     rest.append(held.message)
                 else:
                     retries.append(held[:3])

@@ -6,9 +6,10 @@ blast at once: with 40% of a million recipients on a carrier capped at
 75/s, some 400,000 wait in its line while the others are sent.  As
 ``Taken`` tuples with their messages they took some 400 bytes each.  A
 held message needs what a retry in line needs (``retries.py``): its id,
-bits, form, attempt, time spent and when it was ready; its text never,
-its phone only for the ``--log``, its class and arrival only with
-``--traffic``.  Here those are arrays, about 35 bytes a message, and a
+bits, form, attempt, whether it was a retry, time spent and when it was
+ready; its text never, its phone only for the ``--log``, its class and
+arrival only with ``--traffic``.  Here those are arrays, about 36 bytes
+a message, and a
 message is rebuilt from them when it leaves the line, as a sealed
 retry's is.
 
@@ -32,7 +33,8 @@ class HeldLine:
     """One carrier's held messages: appended at the back, taken from the
     front (and the one just taken given back there)."""
 
-    __slots__ = ("_ids", "_seeds", "_forms", "_attempts", "_spent_s",
+    __slots__ = ("_ids", "_seeds", "_forms", "_attempts", "_retried",
+                 "_spent_s",
                  "_ready_s", "_phones", "_classes", "_arrived_s", "_head",
                  "_form_list", "_form_index")
 
@@ -44,6 +46,7 @@ class HeldLine:
         self._forms = array("H")
         """Each its index in ``_form_list`` (a run has few forms)."""
         self._attempts = array("B")
+        self._retried = array("B")
         self._spent_s = array("d")
         self._ready_s = array("d")
         self._phones: list[str] | None = [] if keep_phones else None
@@ -71,6 +74,7 @@ class HeldLine:
         self._seeds.append(message.seed)
         self._forms.append(self._form_of(message.form))
         self._attempts.append(taken.attempt)
+        self._retried.append(taken.retried)
         self._spent_s.append(taken.spent_s)
         self._ready_s.append(taken.ready_s)
         if self._phones is not None:
@@ -93,7 +97,7 @@ class HeldLine:
                                        arrived_s=self._arrived_s[at])
         ready_s = self._ready_s[at]
         return Taken(message, self._attempts[at], self._spent_s[at],
-                     ready_s, ready_s)
+                     ready_s, ready_s, bool(self._retried[at]))
 
     def appendleft(self, taken: Taken) -> None:
         """Give back the message ``popleft`` just gave: its columns are
@@ -113,8 +117,8 @@ class HeldLine:
         """Forget the columns of the messages taken."""
         head = self._head
         for column in (self._ids, self._seeds, self._forms, self._attempts,
-                       self._spent_s, self._ready_s, self._classes,
-                       self._arrived_s):
+                       self._retried, self._spent_s, self._ready_s,
+                       self._classes, self._arrived_s):
             if column is not None:
                 del column[:head]
         if self._phones is not None:

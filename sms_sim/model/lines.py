@@ -47,6 +47,10 @@ class Taken(NamedTuple):
     start_s: float
     ready_s: float
     """When it was ready: its arrival, or its retry's due time."""
+    retried: bool = False
+    """Whether it came from the retry line.  Its attempt cannot say: a
+    submit the SMSC throttled goes back there with the same attempt, 1
+    for a fresh message (``throttle.py``)."""
 
 
 class Lines:
@@ -114,7 +118,7 @@ class Lines:
                 ready_s, message, attempt, spent_s = retries.pop()
                 return Taken(message, attempt, spent_s,
                              ready_s if ready_s > earliest_s else earliest_s,
-                             ready_s)
+                             ready_s, True)
         if head is None:
             return None
         self._head = None
@@ -126,7 +130,7 @@ class Lines:
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         """Put what ``take`` just gave back where it was: its sender
         cannot start then after all (its route is closed)."""
-        if taken.attempt == 1:
+        if not taken.retried:
             self._head = taken.message
         else:
             retries.push(taken.ready_s, taken.message, taken.attempt,
@@ -145,7 +149,7 @@ class Lines:
             head = self._peek()
             self._head = None
             rest = [] if head is None else [head, *self._chunk]
-        if taken is not None and taken.attempt == 1:
+        if taken is not None and not taken.retried:
             rest.insert(0, taken.message)
         elif taken is not None:
             retries.append(taken[:3])

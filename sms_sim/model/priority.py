@@ -108,7 +108,7 @@ class PriorityLines(Lines):
         if lines[index].first_s <= at_s:
             ready_s, message, attempt, spent_s = \
                 self._retries.pop_class(index)
-            return Taken(message, attempt, spent_s, at_s, ready_s)
+            return Taken(message, attempt, spent_s, at_s, ready_s, True)
         message = waiting[index].popleft()
         return Taken(message, 1, 0.0, at_s, message.arrived_s)
 
@@ -142,7 +142,7 @@ class PriorityLines(Lines):
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         message = taken.message
         self._unserved(message)
-        if taken.attempt == 1:
+        if not taken.retried:
             self._waiting[message.class_index].appendleft(message)
         else:
             self._retries.push(taken.ready_s, message, taken.attempt,

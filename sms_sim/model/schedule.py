@@ -209,7 +209,7 @@ class Schedule:
                     if chosen is None:
                         over = True  # every message has its outcome
                         break
-                    message, attempt, spent_s, start, _ = chosen
+                    message, attempt, spent_s, start = chosen[:4]
                     wait_s = routed and profile.route.closed_until(start)
                     if wait_s:  # it arrives while the route is closed
                         lines.put_back(chosen, retries)
