@@ -1,7 +1,8 @@
 """A quick start: a single run loads the modules it runs with, and none
-that only a report needs, nor the standard library's modules that only a
-shape, the help, a terminal or a fault needs; those load when asked for.
-"""
+that only a plan or a report needs; those load when asked for, at the
+one place that dispatches to them (``cli/main.py``, ``cli/options.py``,
+``cli/actions.py``).  So do the standard library's modules that only a
+shape, the help, a terminal or a fault needs."""
 from __future__ import annotations
 
 import ast
@@ -23,8 +24,18 @@ for args in {runs!r}:
 """Runs the program as ``start.py`` does, once for each list of arguments
 in one process, and prints its status and every module loaded so far,
 by ``repr``: nothing it says needs another module."""
-NOT_FOR_ONE_RUN = ("sms_sim.output.html", "sms_sim.output.files")
-"""What only a report uses: the HTML report and its file."""
+NOT_FOR_ONE_RUN = (
+    "sms_sim.plan.cells", "sms_sim.plan.fit", "sms_sim.plan.pool",
+    "sms_sim.plan.replications", "sms_sim.plan.search",
+    "sms_sim.plan.settings", "sms_sim.plan.target", "sms_sim.cli.plans",
+    "sms_sim.cli.plan_checks", "sms_sim.cli.plan_specs",
+    "sms_sim.output.plan_figures", "sms_sim.output.text.plan",
+    "sms_sim.output.compare_figures", "sms_sim.output.fit_figures",
+    "sms_sim.output.html", "sms_sim.output.files",
+    "sms_sim.measure.intervals")
+"""What only a plan or a report uses: the planner, a plan's settings and
+figures, a comparison's and a fit's, the HTML report and its file, the
+confidence intervals."""
 STANDARD_NOT_FOR_ONE_RUN = ("statistics", "decimal", "fractions", "shutil",
                             "bz2", "lzma", "textwrap", "traceback",
                             "difflib")
@@ -52,13 +63,16 @@ def unwanted(modules: list[str]) -> list[str]:
             or module in STANDARD_NOT_FOR_ONE_RUN]
 
 
-def test_a_single_run_loads_nothing_that_only_a_shape_or_a_report_uses(
+def test_a_single_run_loads_nothing_that_only_plans_or_reports_use(
         tmp_path: Path) -> None:
     (status, modules), (reported, then) = loaded(
         ["0"], ["0", "--dist", "normal",
                 "--report", str(tmp_path / "report.html")])
     assert status == 0 and "sms_sim.run.simulation" in modules
     assert unwanted(modules) == []
+    # The plan's names alone, for the parser's help and checks.
+    assert [module for module in modules
+            if module.startswith("sms_sim.plan.")] == ["sms_sim.plan.names"]
     # The same probe sees what a run asks for load: a report's modules,
     # and the normal shape's statistics.
     assert reported == 0 and {

@@ -12,13 +12,12 @@ import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from sms_sim.cli import plan_specs, specs
+from sms_sim.cli import specs
 from sms_sim.cli.help_text import (DEFAULT_MEAN_S, DEFAULT_MESSAGES,
                                    DEFAULT_SENDERS)
 from sms_sim.cli.parser import Parser
-from sms_sim.cli.plan_checks import ARGUMENTS, check_plan, spread_follows
 from sms_sim.cli.paths import check_outputs
 from sms_sim.cli.scenario import ScenarioError, given, merged
 from sms_sim.measure.checks import (Check, Goal, min_confirmed,
@@ -29,10 +28,12 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.fit import Point
-from sms_sim.plan.settings import with_outage_start
-from sms_sim.plan.target import Target
 from sms_sim.run import simulation
+
+if TYPE_CHECKING:  # a plan's: not loaded for a single run
+    from sms_sim.cli.plan_specs import Sweep
+    from sms_sim.plan.fit import Point
+    from sms_sim.plan.target import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +46,7 @@ class Options:
     log: str | None
     report: str | None
     runs: int | None
-    sweep: plan_specs.Sweep | None
+    sweep: Sweep | None
     target: Target | None
     solve: str | None
     jobs: int
@@ -106,7 +107,7 @@ class Options:
 
 def _fail(parser: argparse.ArgumentParser, field: str,
           error: Exception) -> NoReturn:
-    parser.error(f"argument {ARGUMENTS.get(field, field)}: {error}")
+    parser.error(f"argument {specs.ARGUMENTS.get(field, field)}: {error}")
 
 
 def _positional_send(parser: argparse.ArgumentParser,
@@ -242,19 +243,13 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                 f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
                 "senders count too (give num_senders 0 to leave them out)")
         _fail(parser, error.field, error)
-    if args.sweep is not None and args.sweep.name == "mean" and \
-            args.max_deviation is None:
-        # A mean given alone takes a spread in proportion; so does each
-        # swept one, or the sweep's runs would differ from the same runs
-        # given alone.
-        args.sweep = dataclasses.replace(args.sweep, spread_follows=True)
-    if args.sweep is not None and args.sweep.down_start_s is not None:
-        try:
-            config = with_outage_start(config, args.sweep.name,
-                                       args.sweep.down_start_s)
-        except ConfigError as error:
-            parser.error(f"argument --sweep: {args.sweep.name}: {error}")
-    check_plan(parser, args, num_senders, config)
+    follows = False  # a fitted mean's spread: a plan's alone
+    if plan or args.solve is not None or args.at is not None:
+        # Imported for a plan's options alone: a single run starts faster
+        # without the plan's settings.
+        from sms_sim.cli import plan_checks
+        config = plan_checks.checked(parser, args, num_senders, config)
+        follows = plan_checks.spread_follows(args)
     if args.min_reached is not None and args.carrier_delay is None:
         parser.error("argument --min-reached: counts the phones reached, "
                      "which needs --carrier-delay")
@@ -272,7 +267,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                    args.log, args.report, args.runs, args.sweep, args.target,
                    args.solve, args.jobs or os.cpu_count() or 1, command,
                    scenario, args.print_scenario, args.min_confirmed,
-                   args.at, args.fit, spread_follows(args))
+                   args.at, args.fit, follows)
 
 
 def _check_classes(parser: argparse.ArgumentParser,

@@ -10,9 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
-from sms_sim.cli import (error_specs, plan_specs, receipt_specs, route_specs,
-                         specs)
-from sms_sim.cli.actions import Once
+from sms_sim.cli import error_specs, receipt_specs, route_specs, specs
+from sms_sim.cli.actions import Once, plan_value
 from sms_sim.cli.carrier_specs import carrier
 from sms_sim.cli.status import ExitStatus, say
 from sms_sim.cli.traffic_specs import traffic_class
@@ -27,8 +26,8 @@ from sms_sim.model.texts import TEXT_ORDERS
 from sms_sim.model.traffic import PRIORITIES, STRICT
 from sms_sim.output.csvlog import CsvLog
 from sms_sim.output.environment import Environment
-from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
-from sms_sim.plan.settings import FIT_NAMES, SOLVE_NAMES, SWEEP_NAMES
+from sms_sim.plan.names import (FIT_NAMES, MAX_RUNS, MIN_RUNS, SOLVE_NAMES,
+                                SWEEP_NAMES)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -339,8 +338,8 @@ def build_parser(prog: str = "start.py",
     add("--runs", metavar="R", type=specs.runs, default=None,
         help=f"replications, {MIN_RUNS} to {MAX_RUNS:,}, with seeds drawn "
         "from --seed: each figure's mean, 95%% interval, min and max")
-    add("--sweep", metavar="NAME=VALUES", type=plan_specs.sweep, action=Once,
-        default=None,
+    add("--sweep", metavar="NAME=VALUES", type=plan_value("sweep"),
+        action=Once, default=None,
         help=f"a run per value of one setting, NAME one of "
         f"{', '.join(SWEEP_NAMES)} (senders, tps and mean are the "
         "positional senders'), or a route's ROUTE.count, ROUTE.tps, "
@@ -350,13 +349,14 @@ def build_parser(prog: str = "start.py",
         "a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
-    add("--target", metavar="[CLASS:]SHARE@TIME", type=plan_specs.target,
+    add("--target", metavar="[CLASS:]SHARE@TIME", type=plan_value("target"),
         default=None,
         help="with --solve: the share of all messages to be sent "
         "(reached, with --carrier-delay) by a simulated time: 0.95@20m; "
         "CLASS: of a --traffic class's, each within TIME of its arrival "
         "(alert:0.95@5m)")
-    add("--solve", metavar="NAME", default=None, type=plan_specs.solve_name,
+    add("--solve", metavar="NAME", default=None,
+        type=plan_value("solve_name"),
         help=f"with --target: find the least value of NAME, one of "
         f"{', '.join(SOLVE_NAMES)}, a route's ROUTE.count or ROUTE.tps "
         "(backup.tps) or a carrier's CARRIER.cap, that meets it (in every "
@@ -365,7 +365,7 @@ def build_parser(prog: str = "start.py",
         f"fit NAME, which may also be "
         f"{', '.join(FIT_NAMES[len(SOLVE_NAMES):])}, ROUTE.mean or "
         "ROUTE.down")
-    add("--fit", metavar="FILE", type=plan_specs.fit_points, default=None,
+    add("--fit", metavar="FILE", type=plan_value("fit_points"), default=None,
         help="with --solve: the value of its setting whose runs pass "
         "closest to observed points, FILE's TIME,SHARE lines (600,0.84: "
         "84%% sent by 10 minutes), by the sum of squared differences; a "

@@ -1,48 +1,46 @@
 """The rules of a plan's options together (replications, a sweep, a
-target search, a fit, a comparison), and the one table from a config's
-fields to the arguments that set them, which errors name."""
+target search, a fit, a comparison), each against the configuration it
+varies.
+
+Loaded only when a plan's option is given (see ``options.py``), so that
+a single run loads nothing of the plan's settings.
+"""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
+from sms_sim.cli.specs import ARGUMENTS
 from sms_sim.model.config import SimulationConfig
 from sms_sim.model.validation import ConfigError
-from sms_sim.plan.settings import (SOLVE_NAMES, base_name, configured,
-                                   group_of, with_value)
+from sms_sim.plan.names import SOLVE_NAMES
+from sms_sim.plan.settings import (base_name, configured, group_of,
+                                   with_outage_start, with_value)
 
-ARGUMENTS = {
-    # config field: the argument that sets it for the positional senders
-    # or the gateway (a --senders group's own fields are named in its
-    # error by specs.py)
-    "num_messages": "num_messages",
-    "count": "num_senders",
-    "mean_s": "mean_processing_time",
-    "max_deviation_s": "max_deviation",
-    "sd_s": "max_deviation",  # the standard deviation, with --dist
-    "failure_rate": "failure_rate",
-    "tps": "--tps",
-    "num_senders": "num_senders",
-    "interval_s": "--interval",
-    "speed": "--speed",
-    "max_rate": "--max-rate",
-    "retries": "--retries",
-    "base_s": "--backoff",
-    "cap_s": "--backoff",
-    "permanent": "--permanent",
-    "deadline_s": "--deadline",
-    "seed": "--seed",
-    "cap_unit": "--count",
-    "name": "--senders",
-    "routing": "--routing",
-    "traffic": "--traffic",
-    "priority": "--priority",
-    "carriers": "--carriers",
-}
-"""The one table from config fields to what the user typed."""
 SWEPT_FIELDS = frozenset(("count", "tps", "max_rate", "retries",
                           "failure_rate", "permanent", "carrier",
                           "deadline_s", "mean_s"))
 """The config fields that ``--sweep`` and ``--solve`` set."""
+
+
+def checked(parser: argparse.ArgumentParser, args: argparse.Namespace,
+            num_senders: int, config: SimulationConfig) -> SimulationConfig:
+    """The configuration of the plan ``args`` asks for, its sweep's
+    outage start set; a broken rule exits through ``parser.error``."""
+    if args.sweep is not None and args.sweep.name == "mean" and \
+            args.max_deviation is None:
+        # A mean given alone takes a spread in proportion; so does each
+        # swept one, or the sweep's runs would differ from the same runs
+        # given alone.
+        args.sweep = dataclasses.replace(args.sweep, spread_follows=True)
+    if args.sweep is not None and args.sweep.down_start_s is not None:
+        try:
+            config = with_outage_start(config, args.sweep.name,
+                                       args.sweep.down_start_s)
+        except ConfigError as error:
+            parser.error(f"argument --sweep: {args.sweep.name}: {error}")
+    check_plan(parser, args, num_senders, config)
+    return config
 
 
 def check_plan(parser: argparse.ArgumentParser, args: argparse.Namespace,

@@ -14,8 +14,8 @@ from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
 from sms_sim.model.measurements import MeasurementsError, open_text
 from sms_sim.model.traffic import NAME
 from sms_sim.plan.fit import Point
-from sms_sim.plan.settings import (CARRIER_SETTING, FIT_NAMES, ROUTE_SETTING,
-                                   SOLVE_NAMES, SWEEP_NAMES, base_name)
+from sms_sim.plan.names import FIT_NAMES, SOLVE_NAMES, SWEEP_NAMES
+from sms_sim.plan.settings import CARRIER_SETTING, ROUTE_SETTING, base_name
 from sms_sim.plan.target import Target
 
 

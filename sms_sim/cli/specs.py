@@ -25,7 +25,7 @@ from sms_sim.model.texts import TextsError, read_texts, text_problem
 from sms_sim.model.traffic import NAME
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
                                       ConfigError)
-from sms_sim.plan.cells import MAX_RUNS, MIN_RUNS
+from sms_sim.plan.names import MAX_RUNS, MIN_RUNS
 
 T = TypeVar("T")
 LONGEST_ECHO = 40
@@ -56,6 +56,35 @@ NAMED_FIELDS = {
 GROUP_KEYS = ("count", "mean", "dev", "sd", "fail", "tps", "dist", "file",
               "column")
 LATENCY_KEYS = ("mean", "dev", "sd", "file", "column")
+ARGUMENTS = {
+    # config field: the argument that sets it for the positional senders
+    # or the gateway (a --senders group's own fields are named in its
+    # error by specs.py)
+    "num_messages": "num_messages",
+    "count": "num_senders",
+    "mean_s": "mean_processing_time",
+    "max_deviation_s": "max_deviation",
+    "sd_s": "max_deviation",  # the standard deviation, with --dist
+    "failure_rate": "failure_rate",
+    "tps": "--tps",
+    "num_senders": "num_senders",
+    "interval_s": "--interval",
+    "speed": "--speed",
+    "max_rate": "--max-rate",
+    "retries": "--retries",
+    "base_s": "--backoff",
+    "cap_s": "--backoff",
+    "permanent": "--permanent",
+    "deadline_s": "--deadline",
+    "seed": "--seed",
+    "cap_unit": "--count",
+    "name": "--senders",
+    "routing": "--routing",
+    "traffic": "--traffic",
+    "priority": "--priority",
+    "carriers": "--carriers",
+}
+"""The one table from config fields to what the user typed."""
 DEFAULT_FAILURE_RATE = 0.1
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
 JOBS_LIMIT = 256

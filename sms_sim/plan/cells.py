@@ -1,9 +1,5 @@
-"""A plan's cells: the runs of one configuration each, and how many runs
-a cell may have.
-
-A value, light to import: the command line checks ``--runs`` against its
-bounds without loading the simulation.
-"""
+"""A plan's cells: the runs of one configuration each (how many a cell
+may have is in ``names.py``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,9 +8,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sms_sim.measure.summary import Summary
     from sms_sim.plan.target import Target
-
-MIN_RUNS = 2
-MAX_RUNS = 1000
 
 
 @dataclass(frozen=True, slots=True)

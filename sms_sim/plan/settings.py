@@ -11,14 +11,6 @@ from sms_sim.model.latency import Latency
 from sms_sim.model.route import Outage
 from sms_sim.model.validation import MAX_RETRIES, ConfigError
 
-SWEEP_NAMES = ("senders", "tps", "max-rate", "retries", "deadline", "mean",
-               "fail", "permanent", "carrier-mean")
-SOLVE_NAMES = ("senders", "tps", "max-rate")
-FIT_NAMES = (*SOLVE_NAMES, "fail", "permanent", "carrier-mean", "mean",
-             "deadline")
-"""The settings ``--solve`` takes with ``--fit``: a target search's, and
-those it does not search (more failures or delay never help; a least
-mean or deadline is not what a planner asks), which a fit can find."""
 MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
@@ -79,12 +71,12 @@ def group_of(config: SimulationConfig, name: str) -> int:
 
 def with_value(config: SimulationConfig, name: str, value: float,
                spread_follows: bool = False) -> SimulationConfig:
-    """``config`` with the setting ``name`` (one of ``SWEEP_NAMES``) set to
-    ``value``, or a route's (``ROUTE_SETTING``).  ``senders``, ``tps`` and
-    ``mean`` are the positional group's, the first; with
-    ``spread_follows``, a mean sets the spread too, as a mean given alone
-    does.  Raises ConfigError as the setting's
-    own rule does."""
+    """``config`` with the setting ``name`` (one of
+    ``names.SWEEP_NAMES``) set to ``value``, or a route's
+    (``ROUTE_SETTING``).  ``senders``, ``tps`` and ``mean`` are the
+    positional group's, the first; with ``spread_follows``, a mean sets
+    the spread too, as a mean given alone does.  Raises ConfigError as
+    the setting's own rule does."""
     gateway = config.gateway
     carrier = carrier_of(config, name)
     if carrier is not None:
