@@ -18,8 +18,14 @@ from pathlib import Path
 import pytest
 
 from sms_sim.measure.curve import DELIVERY_SHARES, curve_ranks, moment_ranks
+from sms_sim.model.config import SenderGroup
+from sms_sim.model.gateway import Gateway
+from sms_sim.model.latency import Latency
+from sms_sim.model.message import generate_messages
 from sms_sim.model.ranked import Ranked
+from sms_sim.model.schedule import Schedule
 from tests.background import BACKGROUND, Job
+from tests.test_schedule import fresh_source
 
 ROOT = Path(__file__).resolve().parent.parent
 TOTAL = 1500
@@ -111,3 +117,24 @@ def test_ranked_moments_released_in_bounded_disorder() -> None:
     assert len(ranked.waiting) == 0
     with pytest.raises(KeyError):
         ranked.at(ranks[0] + 1)  # not a rank it was asked to follow
+
+
+def test_the_last_moments_count_once_no_sender_decides_any_more() -> None:
+    # Ten messages decided in one take of ten, by a sender of 1 s and one
+    # of 3 s: the take ends with the last message, before the schedule
+    # learns that nothing is left, and the moments above its mark still
+    # wait.  A run may end so, every outcome in; closing the order when
+    # every sender has ended counts them (a million messages to 10,000
+    # senders once ended on a KeyError for the 80% rank).
+    source = iter(fresh_source(generate_messages(random.Random(1), 0, 10),
+                               chunk=10))
+    plan = Schedule((SenderGroup(1, Latency.uniform(1.0, 0.0), 0.0),
+                     SenderGroup(1, Latency.uniform(3.0, 0.0), 0.0)),
+                    Gateway(), lambda: next(source), ranks=range(1, 11))
+    decided = plan.decide(10)
+    assert decided is not None
+    moments = sorted(r.done_at_s for r in decided.sent)
+    assert len(moments) == 10 and plan.sent_order.count < 10
+    plan.sent_order.close()
+    assert plan.sent_order.count == 10
+    assert [plan.sent_order.at(rank) for rank in range(1, 11)] == moments

@@ -18,6 +18,7 @@ from sms_sim.model.limits import HeldTime, Limit, Limits
 from sms_sim.model.message import generate_messages
 from sms_sim.model.route import Outage
 from sms_sim.model.schedule import Schedule
+from sms_sim.model.throttle import REQUEUE, Throttle
 from sms_sim.output.tables import limit_fields
 from tests.helpers import run_main
 from tests.test_schedule import decide_all, fresh_source
@@ -102,6 +103,27 @@ def test_no_message_ready_holds_while_retries_are_awaited() -> None:
                        gateway=Gateway(retries=1,
                                        backoff=Backoff(10.0, 10.0)))
     assert shares(limits)[Limit.NO_MESSAGE] > 0.5
+
+
+def test_the_smscs_throttling_holds_its_pauses() -> None:
+    # One connection, sends of 0 s, accept=10,burst=10, pause:1s, 100
+    # messages (test_throttle's hand-computed bucket): 10 go at each
+    # second, and the 9 refusals' pauses hold all the time between.
+    limits = limits_of(100, SenderGroup(1, Latency.uniform(0.0, 0.0), 0.0,
+                                        throttle=Throttle(10.0, 10)))
+    assert limits.sending_s == 9.0
+    assert shares(limits)[Limit.THROTTLED] == 1.0
+    assert limit_fields(limits) == ["the SMSC's throttling 100.0%"]
+    # Requeued at 4 times what the SMSC accepts: the refused submits take
+    # the account's slots between two that it accepts, which --max-rate
+    # would otherwise be given.
+    limits = limits_of(
+        3600, SenderGroup(10, Latency.uniform(0.01, 0.0), 0.0,
+                          throttle=Throttle(100.0, reaction=REQUEUE,
+                                            wait_s=30.0)),
+        gateway=Gateway(max_rate=400.0))
+    assert shares(limits)[Limit.THROTTLED] > 0.5
+    assert shares(limits)[Limit.MAX_RATE] < 0.1
 
 
 def test_nothing_waited_gives_no_shares_and_no_line() -> None:

@@ -19,7 +19,10 @@ start back, as the schedule saw it deciding it:
 - ``outage``: its sender was free when its route opened again (its own
   outage, or with failover the routes before it coming back up);
 - ``no_message``: its sender was free before anything was ready (the
-  next arrival, or a retry still in its backoff).
+  next arrival, or a retry still in its backoff);
+- ``throttled``: the SMSC refused a submit as too fast (``accept=``)
+  since the latest start: its token bucket, not the senders, held this
+  one back.  A refused submit is no start of an attempt.
 
 Each interval goes to one reason, so the shares add up to 1.  A route up
 while another is down keeps sending: the outage then shows as that
@@ -49,6 +52,7 @@ class Limit(enum.IntEnum):
     CARRIER_CAP = 3
     OUTAGE = 4
     NO_MESSAGE = 5
+    THROTTLED = 6
 
     @property
     def key(self) -> str:
@@ -58,7 +62,8 @@ class Limit(enum.IntEnum):
 
 BUSY, TPS, RATE = Limit.SENDERS_BUSY.value, Limit.SENDER_TPS.value, \
     Limit.MAX_RATE.value
-DOWN, IDLE, CAPS = Limit.OUTAGE.value, Limit.NO_MESSAGE.value, len(Limit)
+DOWN, IDLE, THROTTLE, CAPS = Limit.OUTAGE.value, Limit.NO_MESSAGE.value, \
+    Limit.THROTTLED.value, len(Limit)
 """The reasons as plain ints, for the schedule's loop (a ``Limit``'s
 lookup would cost it 90 ns); carrier ``i``'s cap is ``CAPS + i``."""
 
@@ -69,6 +74,7 @@ LIMIT_WORDS = {
     Limit.CARRIER_CAP: "a carrier's cap",
     Limit.OUTAGE: "an outage",
     Limit.NO_MESSAGE: "no message ready",
+    Limit.THROTTLED: "the SMSC's throttling",
 }
 """Each reason as the text report names it."""
 
@@ -78,13 +84,15 @@ class HeldTime:
     each reason held the next send back.  Carriers' caps count per
     carrier, carrier ``i`` at ``len(Limit) + i``."""
 
-    __slots__ = ("top_s", "held_s", "_carriers")
+    __slots__ = ("top_s", "held_s", "throttled", "_carriers")
 
     def __init__(self, carriers: Sequence[str]) -> None:
         """``carriers``: their names, in order."""
         self._carriers = tuple(carriers)
         self.top_s = 0.0
         """The latest start so far (the sending time)."""
+        self.throttled = False
+        """Whether the SMSC refused a submit since then."""
         self.held_s = [0.0] * (len(Limit) + len(carriers))
         """Seconds held, by ``Limit``, then by carrier (a carrier's cap;
         ``CARRIER_CAP`` itself stays 0 until ``limits`` sums them)."""

@@ -16,6 +16,7 @@ carrier's delay runs.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable
 
 
@@ -53,6 +54,13 @@ class Ranked:
                 self._found[ranks[index]] = known[ranks[index] - before - 1]
                 index += 1
         self.count = count
+
+    def close(self) -> None:
+        """Every decision is made: count every moment still waiting.  A
+        run may have every outcome in, and end, before a sender asks the
+        schedule again and learns that nothing is left, the one moment
+        that lifts the mark for good."""
+        self.release([], math.inf)
 
     def at(self, rank: int) -> float:
         """The moment of ``rank``, one of those it follows and released.

@@ -41,8 +41,7 @@ its end) before any decision that could take it.  Ties are broken by keys
 the model fixes (the order senders were given back, message ids).
 
 Thread safety: every decision is made under the schedule's one lock, and
-all of its state is read and written only there, so a free-threaded build
-is as safe.
+all of its state is read and written only there (free-threaded builds too).
 """
 from __future__ import annotations
 
@@ -59,8 +58,8 @@ from sms_sim.model.fleet import (Free, SenderProfile, next_free_s,
                                  retry_ready_s)
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
-from sms_sim.model.limits import (BUSY, CAPS, DOWN, IDLE, RATE, TPS,
-                                  HeldTime)
+from sms_sim.model.limits import (BUSY, CAPS, DOWN, IDLE, RATE, THROTTLE,
+                                  TPS, HeldTime)
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, failure_draws,
@@ -169,19 +168,19 @@ class Schedule:
         gap_s, latest_s = self._gap_s, self._latest_start_s
         carrier, per_segment = self._carrier, self._per_segment
         routed, lines, carriers = self._routed, self._lines, self._carriers
-        receipt = self._receipt  # a flag, set once
+        receipt, errors = self._receipt, self._errors  # each set once
         throttling, windows = self._throttling, self._windows  # the same
-        errors = self._errors  # the same
         slot_s, turn = self._next_slot_s, self._turn
         paced, held_s, top_s = self._paced, self.held.held_s, self.held.top_s
+        throttled = self.held.throttled  # a submit refused since top_s
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
         # Moments no later decision can precede go straight to the
         # ranking; the rest wait for the low-water mark (ranked.py).
         sent_known: list[float] = []
         reached_known: list[float] = []
-        sent_waiting = self.sent_order.waiting
-        reached_waiting = self.reached_order.waiting
+        sent_waiting, reached_waiting = \
+            self.sent_order.waiting, self.reached_order.waiting
         over = False  # nothing can start any more
         try:
             for _ in range(limit):
@@ -246,14 +245,6 @@ class Schedule:
                     else:
                         over = True  # every message has its outcome
                         break
-                if start > top_s:  # what held it since then (limits.py)
-                    paced_s, why = paced[index]  # why its sender was late
-                    why = (CAPS + carriers.carrier if carriers is not None
-                           and carriers.capped else IDLE) \
-                        if start > earliest else RATE if earliest > free_at \
-                        else why if paced_s == free_at else BUSY
-                    held_s[why] += start - top_s
-                    top_s = start
                 # The slots it takes: 1, or its segments.  Times 1 is
                 # exact: runs that count messages keep every figure.
                 slots = message.form.segments if per_segment else 1
@@ -275,9 +266,19 @@ class Schedule:
                         send_s, slots)
                     failed.append(refused)
                     first_s, last_s = span(failed[-1:], first_s, last_s)
-                    turn += 1
+                    turn, throttled = turn + 1, True
                     heapq.heapreplace(free, (free_s, turn, index, profile))
                     continue
+                if start > top_s:  # what held it since (limits.py)
+                    paced_s, why = paced[index]  # why its sender was late
+                    why = THROTTLE if throttled else (
+                        CAPS + carriers.carrier if carriers is not None
+                        and carriers.capped else IDLE) \
+                        if start > earliest else RATE if earliest > free_at \
+                        else why if paced_s == free_at else BUSY
+                    throttled = False
+                    held_s[why] += start - top_s
+                    top_s = start
                 fail = (bits & LOW_BITS) * DRAW_UNIT
                 rate = profile.failure_rate if carriers is None \
                     else carriers.failure_rate(profile.failure_rate)
@@ -305,10 +306,9 @@ class Schedule:
                 if next_start > free_s:  # free at its tps slot
                     paced[index] = (next_start, TPS)
                 spent_s += send_s
-                # Built by position, here only: by keyword is measurably
-                # slower on this path (benchmarks/micro.py, case
-                # result_by_position).  The fields in Result's order;
-                # test_schedule checks each by value.
+                # Built by position, here only: by keyword is slower on
+                # this path (benchmarks/micro.py, case result_by_position);
+                # test_schedule checks each field by value.
                 if fail >= rate:
                     head_s = free[0][0]
                     if done_s <= head_s:
@@ -341,11 +341,9 @@ class Schedule:
                             rate), None,
                         None if fail >= 0.0 else OUTAGE))
         finally:
-            self._next_slot_s, self._turn, self.held.top_s = \
-                slot_s, turn, top_s
-            self._over = over
-            # The low-water mark: no later start precedes the sender free
-            # first.
+            self._next_slot_s, self._turn, self._over = slot_s, turn, over
+            self.held.top_s, self.held.throttled = top_s, throttled
+            # The low-water mark: no later start precedes the first free.
             mark_s = math.inf if over else free[0][0]
             self.sent_order.release(sent_known, mark_s)
             self.reached_order.release(reached_known, mark_s)

@@ -183,6 +183,9 @@ def run(config: SimulationConfig, on_progress: ProgressCallback, *,
         _join(thread, stop, signalled)  # then every result is queued, and
         # the real time reported covers the threads' end, as the
         # process's own does
+    for order in (schedule.sent_order, schedule.reached_order,
+                  schedule.confirmed_order):
+        order.close()  # no sender decides any more
     snapshot = dataclasses.replace(monitor.finish(
         bool(faults),
         max((s.lag_s for s in senders), default=0.0) / config.speed),
