@@ -85,7 +85,7 @@ together decide faster than this, each take makes several decisions; at
 ordinary rates each makes one, so that no sender sits on decisions another
 could be carrying out."""
 
-IN_FLIGHT_RESULTS = 4096
+IN_FLIGHT_RESULTS = 2048
 """Results that the whole fleet may have in flight, decided and not yet
 taken by the monitor: in a sender's hand or on the queues.  Each holds
 its message, so this, not the number of senders, bounds the memory that
