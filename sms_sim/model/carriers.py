@@ -122,6 +122,10 @@ class CarrierLines:
         self._gaps = [0.0 if c.cap is None else 1 / c.cap for c in carriers]
         self._slots = [0.0] * len(carriers)
         self._held = [HeldLine(keep_phones, keep_arrivals) for _ in carriers]
+        self._holding = 0
+        """How many messages the lines hold in all."""
+        self._counts = [0] * len(carriers)
+        """How many each holds."""
         self._daily = [c.daily for c in carriers]
         self._day = [0] * len(carriers)
         self._sent_today = [0] * len(carriers)
@@ -150,8 +154,7 @@ class CarrierLines:
             taken, index, start_s, held = self._choose(earliest_s, retries)
             if taken is None:
                 return None
-            if not held or not self._lines.lapsed(
-                    taken._replace(start_s=start_s)):
+            if not held or not self._lines.lapsed(taken, start_s):
                 return self._reserve(taken, index, start_s, held)
 
     def _choose(self, earliest_s: float, retries: RetryLine
@@ -160,12 +163,13 @@ class CarrierLines:
         start, and whether it was held."""
         held = self._held
         best, best_s = -1, math.inf
-        for index, line in enumerate(held):
-            if line:
-                start_s = max(line.first_ready_s, self._slots[index],
-                              earliest_s)
-                if start_s < best_s:
-                    best, best_s = index, start_s
+        if self._holding:  # a count: takes often find every line empty
+            for index, count in enumerate(self._counts):
+                if count:  # not len(line): a call of Python code
+                    start_s = max(held[index].first_ready_s,
+                                  self._slots[index], earliest_s)
+                    if start_s < best_s:
+                        best, best_s = index, start_s
         while True:
             taken = self._lines.take(earliest_s, retries)
             if taken is None or best_s <= taken.start_s:
@@ -173,12 +177,16 @@ class CarrierLines:
                     self._lines.put_back(taken, retries)
                 if best < 0:
                     return None, 0, 0.0, False
+                self._holding -= 1
+                self._counts[best] -= 1
                 return held[best].popleft(), best, best_s, True
             index = self._recipients.of(taken.message)
             if not held[index] and self._slots[index] <= taken.start_s:
                 return taken, index, taken.start_s, False
             # Held back by its carrier's cap: in that carrier's line.
             held[index].append(taken)
+            self._holding += 1
+            self._counts[index] += 1
             start_s = max(held[index].first_ready_s, self._slots[index],
                           earliest_s)
             if start_s < best_s:
@@ -202,8 +210,10 @@ class CarrierLines:
             and start_s > taken.ready_s
         slots = taken.message.form.segments if self._per_segment else 1
         self._slots[index] = start_s + self._gaps[index] * slots
-        self.carrier, self._taken = index, taken._replace(start_s=start_s)
-        return self._taken
+        if start_s != taken.start_s:  # held: a copy costs the others
+            taken = taken._replace(start_s=start_s)
+        self.carrier, self._taken = index, taken
+        return taken
 
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         """Put what ``take`` just gave back where it was, its carrier's
@@ -212,6 +222,8 @@ class CarrierLines:
         self._slots[index] = slot_s
         if was_held:
             self._held[index].appendleft(taken)
+            self._holding += 1
+            self._counts[index] += 1
         else:
             self._lines.put_back(taken, retries)
 
@@ -220,6 +232,7 @@ class CarrierLines:
         """Nothing can start any more: the messages in hand, held ones
         too, as ``Lines.rest`` gives them."""
         rest = self._lines.rest(taken, retries)
+        self._holding, self._counts = 0, [0] * len(self._held)
         for line in self._held:
             for held in line.drain():
                 if not held.retried:

@@ -86,15 +86,17 @@ class Lines:
             taken = self._take(earliest_s, retries)
         return None
 
-    def lapsed(self, taken: Taken) -> bool:
+    def lapsed(self, taken: Taken, start_s: float | None = None) -> bool:
         """Whether ``taken`` could not start within its class's validity
-        of its arrival; if so, it expires (in ``expired``)."""
+        of its arrival (at ``start_s``, if not its own start); if so, it
+        expires (in ``expired``)."""
         validity = self._validity
         if validity is None:
             return False
         message = taken.message
         valid_s = message.arrived_s + validity[message.class_index]
-        if taken.start_s <= at_most(valid_s):
+        if (taken.start_s if start_s is None else start_s) <= \
+                at_most(valid_s):
             return False
         self.expired.append(Result(
             message=message, group=NO_GROUP, sender=0,
