@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from sms_sim.model.latency import Latency
 from sms_sim.model.message import DRAW_UNIT, LOW_BITS, receipt_bits
-from sms_sim.model.result import Result
 from sms_sim.model.validation import ConfigError
 
 DELIVERED = "delivered"
@@ -71,7 +70,7 @@ class Receipts:
             total += share
             bounds.append(total)
         delay = None if self.delay is None else self.delay.draw()
-        last = len(STATES) - 1
+        last, shares = len(STATES) - 1, self.shares
 
         def receipt(seed: int, reached_s: float) -> Receipt:
             bits = receipt_bits(seed)
@@ -82,7 +81,7 @@ class Receipts:
             # A state of share 0 is passed over (its bound equals the one
             # before); the float sums may leave the last one a sliver,
             # which goes to the nearest state before it with a share.
-            while not self.shares[index]:
+            while not shares[index]:
                 index -= 1
             state = STATES[index]
             if state == NONE:
@@ -95,18 +94,17 @@ class Receipts:
 
 
 def stamper(receipts: Receipts, confirmed: list[float]
-            ) -> Callable[[Result], Result]:
-    """A sent result to the same with its receipt, the schedule's hook.
-    A delivered receipt's moment goes on the heap ``confirmed``
-    (``Ranked.waiting``): it may come long after the low-water mark."""
+            ) -> Callable[[int, float], Receipt]:
+    """``(message seed, the phone's moment) -> receipt`` of a sent message,
+    the schedule's hook.  A delivered receipt's moment goes on the heap
+    ``confirmed`` (``Ranked.waiting``): it may come long after the
+    low-water mark."""
     receipt = receipts.drawer()
 
-    def stamp(result: Result) -> Result:
-        reached_s = result.reached_at_s
-        state, at_s = receipt(result.message.seed, result.done_at_s
-                              if reached_s is None else reached_s)
+    def stamp(seed: int, reached_s: float) -> Receipt:
+        state, at_s = receipt(seed, reached_s)
         if state == DELIVERED and at_s is not None:
             heapq.heappush(confirmed, at_s)
-        return result._replace(receipt=state, receipt_at_s=at_s)
+        return state, at_s
 
     return stamp

@@ -175,8 +175,7 @@ class Schedule:
         throttled = self.held.throttled  # a submit refused since top_s
         first_s, last_s = math.inf, -math.inf
         fresh_done = self._fresh_done  # once done, never asked again
-        # Moments no later decision can precede go straight to the
-        # ranking; the rest wait for the low-water mark (ranked.py).
+        # Moments below the low-water mark are ranked now (ranked.py).
         sent_known: list[float] = []
         reached_known: list[float] = []
         sent_waiting, reached_waiting = \
@@ -185,10 +184,9 @@ class Schedule:
         try:
             for _ in range(limit):
                 free_at, _, index, profile = free[0]
-                # The arithmetic of earliest_start_s, next_slot_s and
-                # next_free_s, inlined: calls would cost this loop
-                # (benchmarks/micro.py, case schedule_inlined).
-                # test_schedule checks its every start against them.
+                # earliest_start_s, next_slot_s and next_free_s, inlined
+                # (benchmarks/micro.py, case schedule_inlined); test_schedule
+                # checks its every start against them.
                 earliest = free_at if free_at >= slot_s else slot_s
                 if routed:  # a flag: runs without routes pay one test
                     open_s = profile.route.closed_until(earliest)
@@ -245,8 +243,7 @@ class Schedule:
                     else:
                         over = True  # every message has its outcome
                         break
-                # The slots it takes: 1, or its segments.  Times 1 is
-                # exact: runs that count messages keep every figure.
+                # Its slots: 1, or its segments (times 1 is exact).
                 slots = message.form.segments if per_segment else 1
                 slot_s = start + gap_s * slots
                 bits = message.seed  # attempt_bits, inlined for attempt 1
@@ -324,9 +321,14 @@ class Schedule:
                             reached_known.append(reached_s)
                         else:
                             heapq.heappush(reached_waiting, reached_s)
-                    result = Result(message, profile.group, index, attempt,
-                                    send_s, done_s, spent_s, SENT, reached_s)
-                    sent.append(result if receipt is None else receipt(result))
+                    sent.append(Result(
+                        message, profile.group, index, attempt, send_s,
+                        done_s, spent_s, SENT, reached_s) if receipt is None
+                        else Result(
+                        message, profile.group, index, attempt, send_s,
+                        done_s, spent_s, SENT, reached_s, None,
+                        *receipt(message.seed, done_s if reached_s is None
+                                 else reached_s)))
                 elif error is not None:  # its class's retrial
                     failed.append(Result(
                         message, profile.group, index, attempt, send_s,
