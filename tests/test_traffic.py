@@ -280,7 +280,7 @@ def test_a_sender_waits_for_what_arrives() -> None:
 
 def test_nothing_is_lost_per_class_with_retries_and_a_deadline() -> None:
     groups = (SenderGroup.uniform(3, 0.05, 0.04, 0.4),)
-    gateway = Gateway(retries=2, backoff=Backoff(0.1, 0.4), deadline_s=20.0)
+    gateway = Gateway(retries=2, backoff=Backoff(0.1, 0.4), deadline_s=1.0)
     classes = [TrafficClass("bulk", count=300),
                TrafficClass("r", rate_per_s=40, for_s=30),
                TrafficClass("alert", count=50, at_s=8)]
@@ -297,13 +297,45 @@ def test_nothing_is_lost_per_class_with_retries_and_a_deadline() -> None:
     assert snap.expired > 0 and snap.failed > 0  # every path in play
     ends = [r for r in sink.results if r.outcome != RETRY]
     assert sorted(r.message.id for r in ends) == list(range(snap.total))
+    late = 0
     for result in sink.results:  # nothing starts before it arrives
+        positional = result.message.class_index == 0
         if result.send_s is not None:
             start = result.done_at_s - result.send_s
             assert start >= result.message.arrived_s
-            assert start <= 20.0 + 1e-9
-        else:  # an expiry: at the deadline, or as it arrives after it
-            assert result.done_at_s == max(20.0, result.message.arrived_s)
+            # The deadline is the positional class's: the others go on.
+            assert start <= 1.0 + 1e-9 or not positional
+            late += start > 1.0
+        else:  # an expiry: the positional class's, at the deadline or as
+            # a retry falls due after it
+            assert positional and result.done_at_s >= 1.0
+    assert late > 0
+
+
+def test_the_deadline_is_the_positional_classs_alone() -> None:
+    """100 messages on 2 senders of 0.1 s (20 a second), --deadline 3,
+    and an alert of 50 at 2 s, most urgent: the backlog's 40 go by 2 s,
+    the alert's 50 from 2 to 4.5 s, past the deadline, and the backlog's
+    other 60 expire at 3 s, their deadline."""
+    sink, cfg = traffic_run(
+        [TrafficClass("alert", count=50, at_s=2.0, priority=0)],
+        SenderGroup.uniform(2, 0.1, 0.0, 0.0), num_messages=100,
+        gateway=Gateway(deadline_s=3.0))
+    snap = run_bounded(cfg).snapshot
+    default, alert = snap.classes
+    assert (default.sent, default.expired) == (40, 60)
+    assert (alert.sent, alert.expired) == (50, 0)
+    ends = {(r.message.class_index, r.outcome): r.done_at_s
+            for r in sorted(sink.results, key=lambda r: r.done_at_s)}
+    assert ends[0, SENT] == pytest.approx(2.0)
+    assert ends[1, SENT] == pytest.approx(4.5)
+    assert ends[0, EXPIRED] == 3.0
+
+
+def test_a_deadline_with_no_positional_class_is_refused() -> None:
+    with pytest.raises(ConfigError, match="give a class validity=D"):
+        SimulationConfig(0, (ONE_SECOND,), gateway=Gateway(deadline_s=3.0),
+                         traffic=(TrafficClass("a", count=5),))
 
 
 def test_retries_keep_their_class_and_arrival_when_sealed() -> None:
@@ -394,7 +426,7 @@ SEEDED = ["40", "3", "0.02", "0.01", "0.2", "--retries", "2", "--backoff",
           "--traffic", "name=tick,rate=20/s,for=1,from=0.1,arrivals=even,"
           "priority=5,weight=2"]
 """A backlog, a Poisson stream with a validity, an urgent batch mid-run,
-an even stream, retries and a deadline that cuts the streams' tails."""
+an even stream, retries and a deadline that cuts the backlog's tail."""
 SPEEDS = ("20", "1000", "max")
 MODES = {"strict": SEEDED, "weighted": [*SEEDED, "--priority", "weighted"]}
 

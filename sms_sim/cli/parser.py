@@ -318,7 +318,8 @@ def build_parser(prog: str = "start.py",
     add = group["gateway and caps"].add_argument
     add("--deadline", metavar="S", type=specs.duration, default=None,
         help="no attempt starts after S simulated seconds (or 20m, 1h); "
-        "what is not sent by then expires")
+        "what is not sent by then expires (with --traffic, of the "
+        "positional messages)")
     add = group["checks"].add_argument
     add("--min-delivered", metavar="[CLASS:]P[@T]", type=specs.goal,
         default=None,

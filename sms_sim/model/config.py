@@ -183,6 +183,12 @@ class SimulationConfig:
         if self.carrier is None and any(c.delay for c in self.carriers):
             raise ConfigError("carriers", "delay= with --carrier-delay, "
                               "the other carriers' delay", "delay=")
+        if self.traffic and not self.num_messages and \
+                self.gateway.deadline_s is not None:
+            raise ConfigError(
+                "deadline_s", "", self.gateway.deadline_s,
+                "with --traffic it is the latest start of num_messages' "
+                "class alone, and there is none: give a class validity=D")
         names = [klass.name for klass in self.classes]
         for index, name in enumerate(names):
             if name in names[:index]:

@@ -13,7 +13,9 @@ one that arrives first.  A send that could start at ``t`` takes:
 
 A class may have a validity (``validity=D``): a message of it that
 could not start within D of its arrival expires then, as a provider's
-queue fails what it could not send in time.
+queue fails what it could not send in time.  The positional class may
+have a deadline (``--deadline``): one that could not start by then
+expires then too; the other classes go on.
 
 With every arrival at 0 that is the schedule's own rule: a retry due by
 ``t``, else the next fresh message, else the earliest retry.  Decisions
@@ -35,7 +37,9 @@ from sms_sim.model.retries import RetryLine
 from sms_sim.model.validation import at_most
 
 Fresh = Callable[[], "list[Message] | None"]
-"""The schedule's source of fresh messages (``schedule.Fresh``)."""
+"""The schedule's source of fresh messages: the next ones, in id order,
+or None after the last.  May block; raises ``Stopped`` if the run is
+stopped meanwhile (``Channels.take_fresh``)."""
 
 
 class Taken(NamedTuple):
@@ -57,16 +61,21 @@ class Lines:
     """The fresh messages in order of arrival, taken one at a time."""
 
     def __init__(self, source: Fresh,
-                 validity: Sequence[float | None] = ()) -> None:
-        """``validity``: each class's ``validity_s``, if any has one."""
+                 validity: Sequence[float | None] = (),
+                 until: Sequence[float] = ()) -> None:
+        """``validity``: each class's ``validity_s``, if any has one;
+        ``until``: each class's latest start, if any has one (the
+        positional class's ``--deadline``)."""
         self._source = source
         self._chunk: Iterator[Message] = iter(())
         self._head: Message | None = None
         self._done = False
+        limited = any(valid_s is not None for valid_s in validity) \
+            or any(until_s < math.inf for until_s in until)
         self._validity = (
             [math.inf if valid_s is None else valid_s
-             for valid_s in validity]
-            if any(valid_s is not None for valid_s in validity) else None)
+             for valid_s in validity] if limited else None)
+        self._until = list(until) or [math.inf] * len(validity)
         self.expired: list[Result] = []
         """Messages that could not start within their class's validity
         of their arrival, for the schedule to take with its decisions."""
@@ -94,7 +103,8 @@ class Lines:
         if validity is None:
             return False
         message = taken.message
-        valid_s = message.arrived_s + validity[message.class_index]
+        index = message.class_index
+        valid_s = min(message.arrived_s + validity[index], self._until[index])
         if (taken.start_s if start_s is None else start_s) <= \
                 at_most(valid_s):
             return False

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from sms_sim.model.lines import Fresh, Lines, Taken
 from sms_sim.model.message import Message
 from sms_sim.model.retries import RetryLine
-from sms_sim.model.traffic import WEIGHTED, TrafficClass
+from sms_sim.model.traffic import DEFAULT_CLASS, WEIGHTED, TrafficClass
 
 
 class ClassRetries(RetryLine):
@@ -73,8 +73,10 @@ class PriorityLines(Lines):
     class a free sender serves (see the module)."""
 
     def __init__(self, source: Fresh, retries: ClassRetries,
-                 classes: Sequence[TrafficClass], mode: str) -> None:
-        super().__init__(source, [klass.validity_s for klass in classes])
+                 classes: Sequence[TrafficClass], mode: str,
+                 until: Sequence[float] = ()) -> None:
+        super().__init__(source, [klass.validity_s for klass in classes],
+                         until)
         self._retries = retries
         self._waiting: list[deque[Message]] = [deque() for _ in classes]
         self._priority = [klass.priority for klass in classes]
@@ -157,14 +159,18 @@ class PriorityLines(Lines):
 
 
 def lines_for(source: Fresh, classes: Sequence[TrafficClass], mode: str,
-              keep_phones: bool) -> tuple[RetryLine, Lines | None]:
+              keep_phones: bool, deadline_s: float = math.inf
+              ) -> tuple[RetryLine, Lines | None]:
     """The retry line and the line of a run of ``classes`` (none without
     ``--traffic``): one line in order of arrival where the classes share
-    one priority without ``weighted``, else a line of each class."""
+    one priority without ``weighted``, else a line of each class.  The
+    latest start ``deadline_s`` is the positional class's alone."""
     if not classes:
         return RetryLine(keep_phones), None
+    until = [deadline_s if klass.name == DEFAULT_CLASS else math.inf
+             for klass in classes]
     if mode != WEIGHTED and len({klass.priority for klass in classes}) == 1:
         return RetryLine(keep_phones, True), Lines(
-            source, [klass.validity_s for klass in classes])
+            source, [klass.validity_s for klass in classes], until)
     retries = ClassRetries(len(classes), keep_phones)
-    return retries, PriorityLines(source, retries, classes, mode)
+    return retries, PriorityLines(source, retries, classes, mode, until)

@@ -20,9 +20,9 @@ The rules, each a line of :meth:`Schedule._decide`:
   ``--carriers``: ``carriers.py``);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
-- no attempt starts after the deadline (within ``Gateway.latest_start_s``'s
-  tolerance): once the sender free first could not start by then, nothing
-  can, and everything left expires;
+- no attempt starts after the deadline (``Gateway.latest_start_s``): once
+  the sender free first could not start by then, nothing can, and all
+  left expires (``--traffic``: the positional class's only, ``lines.py``);
 - with routes, a sender that would start while its route is closed is
   free when it opens; an outage fails what it meets (``route.py``);
 - with receipts, a sent message's receipt comes too (``receipts.py``);
@@ -48,7 +48,7 @@ from __future__ import annotations
 import heapq
 import math
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 from sms_sim.model.carriers import Carrier, lines_of
 from sms_sim.model.config import SenderGroup
@@ -60,7 +60,7 @@ from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
 from sms_sim.model.limits import (BUSY, CAPS, DOWN, IDLE, RATE, THROTTLE,
                                   TPS, HeldTime)
-from sms_sim.model.lines import Taken
+from sms_sim.model.lines import Fresh, Taken
 from sms_sim.model.message import (DRAW_UNIT, LOW_BITS, Message, attempt_bits,
                                    carrier_draw, failure_draws,
                                    retry_jitter)
@@ -74,11 +74,6 @@ from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
                                     throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
 from sms_sim.model.windows import windows_of
-
-Fresh = Callable[[], "list[Message] | None"]
-"""Gives the next fresh messages, in id order, or None after the last.
-May block; raises ``Stopped`` if the run is stopped meanwhile
-(``Channels.take_fresh``)."""
 
 
 class Schedule:
@@ -108,9 +103,13 @@ class Schedule:
         self._turn = len(self._free)
         self._paced = [(-1.0, BUSY)] * (self._turn + 1)  # late: (at_s, why)
         self.held = HeldTime([c.name for c in carriers])  # read at the end
-        # Phones only for the log: a retry holds what the model needs.
+        self._deadline_s = (math.inf if gateway.deadline_s is None
+                            else gateway.deadline_s)
+        # Phones only for the log; --traffic: the deadline is the
+        # positional class's (lines.py).
         self._retries, lines = lines_for(fresh, classes, priority,
-                                         keep_phones)
+                                         keep_phones, self._deadline_s)
+        self._deadline_s = self._deadline_s if lines is None else math.inf
         # --carriers: a line per carrier, over that one (carriers.py).
         self._lines, self._carriers = lines_of(fresh, lines, carriers,
                                                carrier, per_segment,
@@ -124,13 +123,12 @@ class Schedule:
         self._retries_allowed = gateway.retries
         self._permanent = gateway.permanent
         self._ceilings = gateway.backoff_ceilings()
-        self._deadline_s = (math.inf if gateway.deadline_s is None
-                            else gateway.deadline_s)
-        self._latest_start_s = gateway.latest_start_s
+        self._latest_start_s = gateway.latest_start_s \
+            if lines is None else math.inf
         self._carrier = None if carrier is None else carrier.draw()
         self.sent_order = Ranked(ranks)
-        """The moments messages were sent, in order: the exact moment of
-        each of ``ranks`` (read once every sender has ended)."""
+        """The moments messages were sent, in order: the exact moment
+        of each of ``ranks`` (read once every sender has ended)."""
         self.reached_order = Ranked(ranks)
         """The same for the moments the carrier reached the phones."""
         self._per_segment = per_segment
