@@ -40,8 +40,8 @@ def exact(values: list[float], ranks: list[int], block: int = 100,
     store = Spilled(2, 2)
     histogram = Histogram(1e-7, 1e9)
     for value in values:
-        store.add(1, (value, -1.0))
-        store.add(0, (-2.0, -3.0))  # another key's: never read for key 1
+        store.extend(1, (value, -1.0))
+        store.extend(0, (-2.0, -3.0))  # another key's: never read for key 1
     histogram.add(values)
     return at_ranks(histogram, lambda: store.column(1, 0), ranks)
 

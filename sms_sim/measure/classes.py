@@ -73,34 +73,48 @@ class ClassFigures:
                                                      arrived)))
 
     def add(self, results: Sequence[Result]) -> None:
-        """Count a batch of results: those that ended a message."""
-        batches: list[list[list[float]]] = [
-            [[] for _ in self._traffic.classes] for _ in TIMES]
-        sums, spilled = self._sums_ns, self._spilled
-        sent_at: list[list[float]] = [[] for _ in self._traffic.classes]
+        """Count a batch of results: those that ended a message.  A
+        class's sent ones are counted together, in lists: one call a
+        message would cost a run at full speed half its time (its
+        monitor sets the pace)."""
+        sent: list[list[Result]] = [[] for _ in self._traffic.classes]
+        counts = self._counts
         for result in results:
-            if result.outcome == RETRY or result.outcome == REFUSED:
-                continue
-            index = result.message.class_index
-            self._counts[OUTCOMES.index(result.outcome)][index] += 1
-            if result.outcome != SENT:
-                continue
+            outcome = result.outcome
+            if outcome == SENT:
+                sent[result.message.class_index].append(result)
+            elif outcome != RETRY and outcome != REFUSED:
+                counts[OUTCOMES.index(outcome)][
+                    result.message.class_index] += 1
+        for index, batch in enumerate(sent):
+            if batch:
+                self._add_sent(index, batch)
+
+    def _add_sent(self, index: int, batch: list[Result]) -> None:
+        """Count class ``index``'s sent messages ``batch``, in order."""
+        self._counts[OUTCOMES.index(SENT)][index] += len(batch)
+        for result in batch:
             self._count_sent(index, result)
-            sent_at[index].append(result.done_at_s)
-            arrived_s = result.message.arrived_s
-            after_s = result.done_at_s - arrived_s
-            times = [after_s, max(0.0, after_s - result.spent_s)]
-            if result.reached_at_s is not None:
-                times.append(result.reached_at_s - arrived_s)
-            for field, time_s in enumerate(times):
-                batches[field][index].append(time_s)
-                sums[field][index] += round(time_s / NANOSECOND)
-            spilled.add(index, (*times, math.nan)[:len(TIMES)])
-        for histogram, moments in zip(self._sent_at, sent_at):
-            histogram.add(moments)
-        for histograms, batch in zip(self._times, batches):
-            for histogram, values in zip(histograms, batch):
-                histogram.add(values)
+        done = [result.done_at_s for result in batch]
+        after = [result.done_at_s - result.message.arrived_s
+                 for result in batch]
+        waiting = [max(0.0, after_s - result.spent_s)
+                   for after_s, result in zip(after, batch)]
+        # NaN where the phone was not reached (no carrier): the spilled
+        # records' width is fixed, the histograms count only numbers.
+        reached_or_nan = [math.nan if result.reached_at_s is None
+                          else result.reached_at_s - result.message.arrived_s
+                          for result in batch]
+        reached = [time_s for time_s in reached_or_nan
+                   if not math.isnan(time_s)]
+        self._sent_at[index].add(done)
+        for field, times in enumerate((after, waiting, reached)):
+            self._times[field][index].add(times)
+            self._sums_ns[field][index] += sum(
+                [round(time_s / NANOSECOND) for time_s in times])
+        self._spilled.extend(index, [
+            value for record in zip(after, waiting, reached_or_nan)
+            for value in record])
 
     def _count_sent(self, index: int, result: Result) -> None:
         """A sent message's reach and receipt, and each within the

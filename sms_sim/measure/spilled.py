@@ -42,9 +42,11 @@ class Spilled:
         self._buffered = 0
         self._file: IO[bytes] | None = None
 
-    def add(self, key: int, record: Sequence[float]) -> None:
-        self._buffers[key].extend(record)
-        self._buffered += len(record)
+    def extend(self, key: int, records: Sequence[float]) -> None:
+        """Records under ``key``, one after another, ``width`` values
+        each."""
+        self._buffers[key].extend(records)
+        self._buffered += len(records)
         if self._buffered >= BLOCK:
             self._write()
 

@@ -254,9 +254,13 @@ def random_forms(texts: Sequence[str]) -> list[Form]:
         index += 1
 
 
-def generate_messages(rng: random.Random, first_id: int,
-                      count: int) -> list[Message]:
-    """``count`` messages with ids ``first_id`` onwards.
+def generate_messages(rng: random.Random, first_id: int, count: int,
+                      arrivals: Sequence[tuple[float, int]] | None = None
+                      ) -> list[Message]:
+    """``count`` messages with ids ``first_id`` onwards; with
+    ``arrivals``, each one's ``(arrived_s, class_index)`` (``--traffic``:
+    built in, as a copy of each would cost a run of a stream a third of
+    its time).
 
     Phones are ``ddd-ddd-dddd`` with any digit anywhere; texts have a length
     uniform over 1..100 and characters uniform over printable ASCII.
@@ -274,7 +278,10 @@ def generate_messages(rng: random.Random, first_id: int,
     seeds = struct.unpack(f"<{count}Q", rng.randbytes(8 * count))
     starts = range(0, count * _PHONE_WIDTH, _PHONE_WIDTH)
     texts = [text[start:end] for start, end in zip([0, *ends[:-1]], ends)]
-    return list(map(
-        Message, range(first_id, first_id + count),
-        [phones[start:start + _PHONE_WIDTH] for start in starts],
-        texts, seeds, random_forms(texts)))
+    columns = [range(first_id, first_id + count),
+               [phones[start:start + _PHONE_WIDTH] for start in starts],
+               texts, seeds, random_forms(texts)]
+    if arrivals is not None:
+        columns += [[index for _, index in arrivals],
+                    [at_s for at_s, _ in arrivals]]
+    return list(map(Message, *columns))

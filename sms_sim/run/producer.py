@@ -43,11 +43,10 @@ def produce_traffic(channels: Channels, rng: random.Random,
     arrivals = traffic.arrivals()
     next_id = 0
     while chunk_arrivals := list(islice(arrivals, GENERATE_CHUNK)):
-        chunk = generate_messages(rng, next_id, len(chunk_arrivals))
+        chunk = generate_messages(rng, next_id, len(chunk_arrivals),
+                                  chunk_arrivals)
         if texts is not None:
             chunk = texts.carried(chunk, texts_rng)
-        chunk = [message._replace(class_index=index, arrived_s=at_s)
-                 for message, (at_s, index) in zip(chunk, chunk_arrivals)]
         if not _put(channels, chunk):
             return
         next_id += len(chunk)
