@@ -1078,7 +1078,8 @@ def test_a_runs_report_with_a_carrier_shows_the_phones_reached(
                       "5", "--report", str(path)], monkeypatch, capsys)
     assert status == ExitStatus.OK
     page = path.read_text()
-    assert "<h2>Share of all messages that reached the phones</h2>" in page
+    # The stages side by side: sent, and the phones reached.
+    assert "<h2>Share of all messages sent, reached the phones</h2>" in page
     assert '<th scope="row">reached the phones</th><td>200 (100.0%)</td>' \
         in page
     assert "<th>reached</th>" in page  # the groups' column

@@ -24,9 +24,11 @@ from sms_sim.model.result import SENT
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.validation import ConfigError
 from sms_sim.output.html import pages
+from sms_sim.output.tables import stage_curves, stages_title
 from sms_sim.output.text.run import _counts  # the live fields
 from sms_sim.output.text.style import PLAIN
 from tests.background import BACKGROUND
+from tests.helpers import run_main
 from tests.test_cli import usage_error
 from tests.test_golden import seeded_figures
 from tests.test_schedule import decide_all, fresh_source
@@ -213,3 +215,36 @@ def test_bad_receipts_are_one_line_and_status_2(
     error = usage_error(["10", *argv], monkeypatch, capsys)
     assert message in error
     assert error.startswith("start.py: error: argument --")
+
+
+def test_the_chart_draws_the_three_stages_side_by_side() -> None:
+    """Sent, reached the phones and confirmed delivered, each a share of
+    all messages, on the terminal's chart and the HTML page's: the curves
+    the summary holds, in that order."""
+    status, out, _ = run_main(
+        "3000", "4", "0.01", "0.005", "0.1", "--carrier-delay",
+        "exponential:mean=0.5", "--receipts",
+        "delivered=90%,undeliverable=6%,none=2%,rejected=2%,"
+        "delay=exponential:mean=1", "--speed", "max", "--seed", "1")
+    assert status == 0
+    assert "sent, reached the phones, confirmed delivered, share of all " \
+        "messages by simulated time" in " ".join(out.split())  # wrapped
+    labels = ("sent:", "reached the", "confirmed del")
+    legend = [line.split(":")[0].strip() for line in out.splitlines()
+              if line.strip()[2:].startswith(labels)]
+    assert legend == ["* sent", "o reached the phones",
+                      "+ confirmed delivered"]
+    config = SimulationConfig(
+        300, (SenderGroup.uniform(2, 0.01, 0.0, 0.1),), seed=2,
+        speed=math.inf, carrier=CARRIER, receipts=Receipts(SMPPSIM.shares))
+    snap = run_bounded(config).snapshot
+    curves = stage_curves(snap)
+    assert [(c.label, c.points) for c in curves] == [
+        ("sent", snap.curves[0].points),
+        ("reached the phones", snap.reached_curves[0].points),
+        ("confirmed delivered", snap.confirmed_curves[0].points)]
+    plain = run_bounded(SimulationConfig(
+        300, (SenderGroup.uniform(2, 0.01, 0.0, 0.1),), seed=2,
+        speed=math.inf)).snapshot
+    assert [c.points for c in stage_curves(plain)][0] == \
+        plain.curves[0].points and stages_title(plain) == "sent"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sms_sim.measure.carrier_tally import CarrierCounts
 from sms_sim.measure.curve import Curve
 from sms_sim.measure.progress import GroupCounts
+from sms_sim.measure.summary import Summary
 from sms_sim.model.carriers import Carrier
 from sms_sim.model.limits import LIMIT_WORDS, Limit, Limits
 from sms_sim.output.text.units import (count_text, latency_text,
@@ -111,6 +112,28 @@ def chart_curves(curves: Sequence[Curve]) -> tuple[Curve, ...]:
         f"{group.label}, "
         f"{percent_text(group.points[-1][1] if group.points else 0.0)} "
         "of all", group.points) for group in groups))
+
+
+def stage_curves(snap: Summary) -> tuple[Curve, ...]:
+    """What a run's chart draws: with a carrier or receipts, its stages
+    side by side, each a share of all messages (sent, reached the phones,
+    confirmed delivered); else its curve of sent, with its groups'
+    (``chart_curves``)."""
+    stages = [(label, curves[0].points) for label, curves in (
+        ("reached the phones", snap.reached_curves if snap.carrier else ()),
+        ("confirmed delivered", snap.confirmed_curves)) if curves]
+    if not stages or not snap.curves:
+        return chart_curves(snap.curves)
+    return (Curve("sent", snap.curves[0].points),
+            *(Curve(label, points) for label, points in stages))
+
+
+def stages_title(snap: Summary) -> str:
+    """The title of what ``stage_curves`` draws."""
+    return ", ".join(["sent", *(["reached the phones"] if snap.carrier
+                                else []),
+                      *(["confirmed delivered"] if snap.confirmed_curves
+                        else [])])
 
 
 def limit_fields(limits: Limits) -> list[str]:

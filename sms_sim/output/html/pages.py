@@ -16,8 +16,8 @@ from sms_sim.output.fit_figures import fitted_cell, points_table, tried_table
 from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
-from sms_sim.output.tables import (carrier_table, chart_curves, group_table,
-                                   limit_fields)
+from sms_sim.output.tables import (carrier_table, group_table, limit_fields,
+                                   stage_curves, stages_title)
 from sms_sim.output.text.units import (count_text, duration_text,
                                        latency_text, moment_text,
                                        moments_fields,
@@ -130,14 +130,14 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
             checks: Sequence[Check], target: Target | None = None,
             scenario: str = "") -> str:
     """The page of one run; ``scenario``, its settings as a file."""
-    curves = chart_curves(snap.reached_curves if snap.carrier
-                          else snap.curves) + class_curves(snap)
+    curves = stage_curves(snap) + class_curves(snap)
     return render(HtmlReport(
         title=f"sms-sim: {count_text(snap.total)} messages, "
               f"{count_text(config.num_senders)} senders",
         command=command, seed=snap.seed, scenario=scenario,
         summary=tuple(summary_rows(snap)),
-        curves=curves, curves_title=_curves_title(snap.carrier),
+        curves=curves, curves_title="Share of all messages "
+        + stages_title(snap),
         marks=_marks(config, target) + arrival_marks(config),
         shades=outage_shades(config), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Curve, Mark, crossing, share_at
 from sms_sim.measure.summary import Summary
-from sms_sim.output.tables import chart_curves
+from sms_sim.output.tables import stage_curves, stages_title
 from sms_sim.output.text.style import Style, visible_width, wrap
 from sms_sim.output.text.units import moment_text
 
@@ -220,18 +220,16 @@ def _time_axis(end: float, plot: int) -> str:
 
 def reach_chart(snap: Summary, width: int, style: Style,
                 marks: Sequence[Mark]) -> list[str]:
-    """A completed run's reach curve (the phones reached, with a carrier),
-    titled, under a blank line, with its groups' when a few
-    (``chart_curves``); nothing for a run stopped early, or too narrow a
+    """A completed run's curves, titled, under a blank line: its stages
+    with a carrier or receipts, else sent with its groups' when a few
+    (``stage_curves``); nothing for a run stopped early, or too narrow a
     width."""
-    curves = chart_curves(snap.reached_curves if snap.carrier
-                          else snap.curves)
+    curves = stage_curves(snap)
     if snap.stopped is not None or not curves:
         return []
     if len(curves) == 1:  # no legend label needed: it is the run's
         curves = (Curve("", curves[0].points),)
     lines = chart(curves, width, style, marks, parts=True)
-    title = ("reached the phones" if snap.carrier else "sent") + \
-        ", share of all messages by simulated time"
+    title = stages_title(snap) + ", share of all messages by simulated time"
     return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
         if lines else []
