@@ -248,3 +248,22 @@ def test_the_chart_draws_the_three_stages_side_by_side() -> None:
         speed=math.inf)).snapshot
     assert [c.points for c in stage_curves(plain)][0] == \
         plain.curves[0].points and stages_title(plain) == "sent"
+
+
+def test_plans_give_the_confirmed_stage() -> None:
+    """--runs and --sweep with receipts: each share's confirmed moment in
+    the table and, under confirmed_s, in the JSON."""
+    args = ["600", "4", "0.01", "0.005", "0.1", "--receipts",
+            "delivered=90%,undeliverable=6%,none=2%,rejected=2%",
+            "--seed", "1", "--speed", "max"]
+    status, out, _ = run_main(*args, "--runs", "2", "--json")
+    assert status == 0
+    line = json.loads(out.splitlines()[-2])
+    assert line["event"] == "replications"
+    confirmed, sent = line["confirmed_s"]["p50"], line["delivery_s"]["p50"]
+    assert confirmed["min"] > sent["max"]  # the stages come in order
+    status, out, _ = run_main(*args, "--sweep", "senders=2,4")
+    assert status == 0 and "50% confirmed" in out
+    status, out, _ = run_main("600", "4", "--runs", "2", "--seed", "1",
+                              "--speed", "max")
+    assert status == 0 and "confirmed" not in out

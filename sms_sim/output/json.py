@@ -231,12 +231,13 @@ def plan_json(report: PlanReport) -> list[dict[str, Any]]:
 
 def _plan_lines(report: PlanReport) -> list[dict[str, Any]]:
     from sms_sim.output.plan_figures import (  # plans only
-        class_names, columns)
+        class_names, columns, confirmed_in)
     if report.kind == "compare":
         return [_compare_json(report, columns(
             report.carrier, report.target, report.at))]
     cols = columns(report.carrier, report.target, report.at,
-                   class_names(report.cells[0]) if report.cells else ())
+                   class_names(report.cells[0]) if report.cells else (),
+                   confirmed_in(report.cells))
     objects: list[dict[str, Any]] = []
     checks = iter(report.checks)
     if report.kind == "fit":
@@ -308,8 +309,9 @@ def _cell_json(cell: Cell, cols: Sequence[Column]) -> dict[str, Any]:
 
 
 def _place(out: dict[str, Any], column: Column, value: Any) -> None:
-    """Put a column's ``value`` in ``out`` under its key: a delivery or
-    reach percentile's in ``delivery_s`` or ``reached_s``."""
+    """Put a column's ``value`` in ``out`` under its key: a delivery,
+    reach or confirmed percentile's in ``delivery_s``, ``reached_s`` or
+    ``confirmed_s``."""
     if column.key.startswith("class:"):  # a --traffic class's
         out.setdefault("classes", {})[column.key[6:]] = {
             "p95_after_s": value}
@@ -317,6 +319,8 @@ def _place(out: dict[str, Any], column: Column, value: Any) -> None:
         out.setdefault("delivery_s", {})[column.key] = value
     elif column.heading.endswith("reached"):
         out.setdefault("reached_s", {})[column.key] = value
+    elif column.heading.endswith("confirmed"):
+        out.setdefault("confirmed_s", {})[column.key] = value
     else:
         out[column.key] = value
 

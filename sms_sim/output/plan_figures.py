@@ -59,6 +59,11 @@ def _reached(index: int) -> Figure:
     return lambda snap: snap.reached_at[index] if snap.reached_at else None
 
 
+def _confirmed(index: int) -> Figure:
+    return lambda snap: snap.confirmed_at[index] if snap.confirmed_at \
+        else None
+
+
 def _share(read: Callable[[Summary], int]) -> Figure:
     return lambda snap: read(snap) / snap.total if snap.total else None
 
@@ -89,14 +94,19 @@ def class_names(cell: Cell) -> tuple[str, ...]:
         else ()
 
 
+def confirmed_in(cells: Sequence[Cell]) -> bool:
+    """Whether the runs of ``cells`` have receipts: a confirmed stage."""
+    return any(snap.confirmed_at for cell in cells for _, snap in cell.runs)
+
+
 def columns(carrier: bool, target: Target | None = None,
-            at: float | None = None, classes: Sequence[str] = ()
-            ) -> list[Column]:
+            at: float | None = None, classes: Sequence[str] = (),
+            confirmed: bool = False) -> list[Column]:
     """The figures a plan reports of each run, in order: duration, the
     share delivered (reached, with a carrier) by a target's time and by
     ``at`` (``--at``), counted exactly, when each share of all messages
-    was delivered (and reached), and the shares sent, failed and
-    expired."""
+    was delivered (and reached, and with receipts, ``confirmed``), and
+    the shares sent, failed and expired."""
     shares = DELIVERY_SHARES[:-1]
     cols = [Column("duration", "sim_elapsed_s", lambda s: s.sim_elapsed_s,
                    moment_text)]
@@ -111,6 +121,10 @@ def columns(carrier: bool, target: Target | None = None,
     if carrier:
         cols += [Column(f"{share * 100:g}% reached", f"p{share * 100:g}",
                         _reached(i), moment_text)
+                 for i, share in enumerate(shares)]
+    if confirmed:
+        cols += [Column(f"{share * 100:g}% confirmed", f"p{share * 100:g}",
+                        _confirmed(i), moment_text)
                  for i, share in enumerate(shares)]
     # Each class's p95 from arrival to sent (JSON: classes.NAME).
     cols += [Column(f"{name} p95 after arrival", f"class:{name}",
@@ -334,7 +348,8 @@ def plan_table(report: PlanReport) -> Table:
     runs ended."""
     name = report.name or ""
     cols = columns(report.carrier, report.target, report.at,
-                   class_names(report.cells[0]) if report.cells else ())
+                   class_names(report.cells[0]) if report.cells else (),
+                   confirmed_in(report.cells))
     target = report.target
     return Table(
         (name, *(c.heading for c in cols), *(["target"] if target else [])),
@@ -350,7 +365,8 @@ def replications_table(cell: Cell, carrier: bool,
     """A row per figure of the replications: mean, 95% interval, min and
     max over the runs, and how many reached a percentile if not all."""
     rows = []
-    for column in columns(carrier, None, at, class_names(cell)):
+    for column in columns(carrier, None, at, class_names(cell),
+                          confirmed_in([cell])):
         figure = column.stat(cell)
         if figure is None:
             rows.append((column.heading, "-", column.absent, "-", "-"))
