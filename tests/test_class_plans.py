@@ -16,6 +16,7 @@ from sms_sim.measure.summary import Checkpoint, ClassCounts, Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.output.environment import Environment
 from sms_sim.plan.target import Target
+from tests.helpers import run_main
 
 HAND = ["0", "1", "1", "0", "0", "--traffic",
         "name=bulk,count=10,priority=3", "--traffic",
@@ -107,3 +108,49 @@ def test_replications_give_each_classs_p95_from_arrival(
     assert list(figures) == ["bulk", "alert"]
     assert figures["alert"]["p95_after_s"]["mean"] == pytest.approx(3.5)
     assert figures["bulk"]["p95_after_s"]["max"] == pytest.approx(13.0)
+
+
+SWEPT = ["0", "4", "0.1", "0", "0", "--traffic", "name=bulk,count=100",
+         "--traffic", "name=Routine,rate=5/s,for=10s,validity=4s",
+         "--seed", "1", "--speed", "max", "--json"]
+"""A batch and a stream with a validity: the fields --sweep sets."""
+
+
+def swept(*sweep: str) -> list[dict[str, object]]:
+    status, out, err = run_main(*SWEPT, "--sweep", *sweep)
+    assert status == ExitStatus.OK, err
+    return [event for event in map(json.loads, out.splitlines())
+            if event["event"] == "sweep"]
+
+
+def test_a_sweep_sets_a_classs_fields() -> None:
+    # The stream's rate: its expected messages, 10 s of it (a Poisson
+    # count, so about); the class named in any case.
+    totals = [line["total"] for line in swept("routine.rate=2,20")]
+    assert isinstance(totals[0], int) and isinstance(totals[1], int)
+    assert 100 + 10 < totals[0] < 100 + 40 < 100 + 150 < totals[1]
+    # A validity shorter than the line's wait expires more of it.
+    expired = [line["expired"] for line in swept(
+        "routine.validity=0.5,1m")]
+    assert isinstance(expired[0], int) and expired[0] > 0 == expired[1]
+    # A batch's arrival, from 0 (shown as 0s) on.
+    lines = swept("bulk.at=0,30")
+    assert [line["value"] for line in lines] == [0.0, 30.0]
+    assert lines[0]["sim_elapsed_s"] != lines[1]["sim_elapsed_s"]
+
+
+@pytest.mark.parametrize("sweep, says", [
+    ("bulk.rate=1,2", "class 'bulk' is a batch (count=N): it has no rate="),
+    ("routine.at=1,2", "class 'Routine' is a stream (rate=R,for=D): it "
+     "has no at="),
+    ("nope.weight=1,2", "--traffic must be the name of one of its classes, "
+     "in any case (classes: bulk, Routine), got 'nope'"),
+    ("bulk.weight=0,1", "weight must be a finite number > 0"),
+])
+def test_a_classs_field_swept_wrong_is_one_line(sweep: str,
+                                                says: str) -> None:
+    status, _, err = run_main(*SWEPT, "--sweep", sweep)
+    assert status == ExitStatus.USAGE
+    assert err.splitlines()[-1].startswith("start.py: error: argument "
+                                           "--sweep: ")
+    assert says in err.splitlines()[-1]

@@ -126,7 +126,8 @@ RULES: list[tuple[list[str], str]] = [
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
      "retries, deadline, mean, fail, permanent, carrier-mean, or "
      "ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, CARRIER.cap, "
-     "CARRIER.daily or CARRIER.fail, got 'speed=1,2'"),
+     "CARRIER.daily, CARRIER.fail, CLASS.rate (a second), CLASS.at, "
+     "CLASS.validity or CLASS.weight, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "
      "sweep"),
     (["--sweep", "senders=2,4,2"], "argument --sweep: 'senders=2,4,2': a "

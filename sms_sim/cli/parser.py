@@ -346,8 +346,9 @@ def build_parser(prog: str = "start.py",
         "positional senders'), or a route's ROUTE.count, ROUTE.tps, "
         "ROUTE.mean (primary.count=5..20/5) or ROUTE.down, its first "
         "outage's length (primary.down=2m+0..10m/2m), or a carrier's "
-        "CARRIER.cap, CARRIER.daily or CARRIER.fail (att.cap=25..100/25); "
-        "a mean swept without "
+        "CARRIER.cap, CARRIER.daily or CARRIER.fail (att.cap=25..100/25), "
+        "or a --traffic class's CLASS.rate (a second), CLASS.at, "
+        "CLASS.validity or CLASS.weight; a mean swept without "
         "max_deviation takes half of itself, as one given alone does; "
         "VALUES as 5,10,20 or 10..50/10")
     add("--target", metavar="[CLASS:]SHARE@TIME", type=plan_value("target"),

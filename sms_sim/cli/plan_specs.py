@@ -15,7 +15,8 @@ from sms_sim.model.measurements import MeasurementsError, open_text
 from sms_sim.model.traffic import NAME
 from sms_sim.plan.fit import Point
 from sms_sim.plan.names import FIT_NAMES, SOLVE_NAMES, SWEEP_NAMES
-from sms_sim.plan.settings import CARRIER_SETTING, ROUTE_SETTING, base_name
+from sms_sim.plan.settings import (CARRIER_SETTING, CLASS_SETTING,
+                                   ROUTE_SETTING, base_name)
 from sms_sim.plan.target import Target
 
 
@@ -59,11 +60,13 @@ def sweep(text: str) -> Sweep:
     name = name.strip().lower()
     if not equals or not (name in SWEEP_NAMES
                           or ROUTE_SETTING.fullmatch(name)
-                          or CARRIER_SETTING.fullmatch(name)):
+                          or CARRIER_SETTING.fullmatch(name)
+                          or CLASS_SETTING.fullmatch(name)):
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps, "
-             f"ROUTE.mean, ROUTE.down, CARRIER.cap, CARRIER.daily or "
-             f"CARRIER.fail, got {echo(text)}")
+             f"ROUTE.mean, ROUTE.down, CARRIER.cap, CARRIER.daily, "
+             f"CARRIER.fail, CLASS.rate (a second), CLASS.at, "
+             f"CLASS.validity or CLASS.weight, got {echo(text)}")
     base = base_name(name)
     start_s = None
     if base == "down" and "+" in rest:  # START+LENGTHS

@@ -179,8 +179,8 @@ def value_text(name: str | None, value: float | None) -> str:
         return count_text(int(value))
     if name in ("tps", "max-rate"):
         return f"{value:.4g}/s"  # a search finds rates to 1%
-    if name == "down" and not value:
-        return "0s"  # no outage
+    if name in ("deadline", "mean", "down", "carrier-mean") and not value:
+        return "0s"  # no outage, an arrival at 0
     if name in ("deadline", "mean", "down", "carrier-mean"):
         return moment_text(value)
     return f"{value:g}"

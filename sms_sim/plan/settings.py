@@ -27,6 +27,14 @@ CARRIER_FIELDS = {"cap": "max-rate", "daily": "retries", "fail": "fail"}
 and the setting each is like: a rate, a count, a share."""
 CARRIER_SETTING = re.compile(r"([a-z][a-z0-9_-]{0,31})\.(cap|daily|fail)")
 """How a carrier's setting is named: the carrier, a dot, the field."""
+CLASS_FIELDS = {"rate": "max-rate", "validity": "deadline", "at": "mean",
+                "weight": "weight"}
+"""A ``--traffic`` class's fields ``--sweep`` may set, ``CLASS.FIELD``
+(``routine.rate``), and the setting each is like: a rate a second, a
+time above 0, a time from 0, a number."""
+CLASS_SETTING = re.compile(r"([a-z0-9_-]{1,40})\.(rate|validity|at|weight)")
+"""How a class's setting is named (in lower case, as a sweep's name is
+read): the class, a dot, the field."""
 
 
 def base_name(name: str) -> str:
@@ -36,7 +44,26 @@ def base_name(name: str) -> str:
     if route is not None:
         return ROUTE_FIELDS[route.group(2)]
     carrier = CARRIER_SETTING.fullmatch(name)
-    return name if carrier is None else CARRIER_FIELDS[carrier.group(2)]
+    if carrier is not None:
+        return CARRIER_FIELDS[carrier.group(2)]
+    klass = CLASS_SETTING.fullmatch(name)
+    return name if klass is None else CLASS_FIELDS[klass.group(2)]
+
+
+def class_of(config: SimulationConfig, name: str) -> int | None:
+    """The index in ``config.traffic`` of the class that setting ``name``
+    sets (``routine.rate``; its name in any case), None for any other
+    setting.  Raises ConfigError for a class the configuration does not
+    have."""
+    klass = CLASS_SETTING.fullmatch(name)
+    if klass is None:
+        return None
+    names = [c.name.lower() for c in config.traffic]
+    if names.count(klass.group(1)) != 1:
+        known = ", ".join(c.name for c in config.traffic) or "none"
+        raise ConfigError("traffic", "the name of one of its classes, in "
+                          f"any case (classes: {known})", klass.group(1))
+    return names.index(klass.group(1))
 
 
 def carrier_of(config: SimulationConfig, name: str) -> int | None:
@@ -81,6 +108,9 @@ def with_value(config: SimulationConfig, name: str, value: float,
     carrier = carrier_of(config, name)
     if carrier is not None:
         return _with_carrier(config, carrier, name.split(".")[1], value)
+    klass = class_of(config, name)
+    if klass is not None:
+        return _with_class(config, klass, name.rsplit(".", 1)[1], value)
     if name == "max-rate":
         return dataclasses.replace(
             config, gateway=dataclasses.replace(gateway, max_rate=value))
@@ -129,6 +159,11 @@ def configured(config: SimulationConfig, name: str) -> float | None:
     if carrier is not None:
         field = getattr(config.carriers[carrier], name.split(".")[1])
         return None if field is None else float(field)
+    klass = class_of(config, name)
+    if klass is not None:
+        field = getattr(config.traffic[klass],
+                        _CLASS_ATTRIBUTES[name.rsplit(".")[1]])
+        return None if field is None else float(field)
     return {"senders": float(first.count), "tps": first.tps,
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
@@ -162,6 +197,31 @@ def _with_carrier(config: SimulationConfig, index: int, field: str,
         else dataclasses.replace(carrier, daily=_integer(value, 10 ** 12,
                                                          1)))
     return dataclasses.replace(config, carriers=tuple(carriers))
+
+
+_CLASS_ATTRIBUTES = {"rate": "rate_per_s", "validity": "validity_s",
+                     "at": "at_s", "weight": "weight"}
+
+
+def _with_class(config: SimulationConfig, index: int, field: str,
+                value: float) -> SimulationConfig:
+    """``config`` with ``--traffic`` class ``index``'s ``field`` set to
+    ``value``: a stream's rate, a batch's arrival, a validity or a
+    weight."""
+    classes = list(config.traffic)
+    klass = classes[index]
+    stream = klass.rate_per_s is not None
+    if field == "rate" and not stream or field == "at" and stream:
+        kind, other = ("a batch", "count=N") if stream is False \
+            else ("a stream", "rate=R,for=D")
+        raise ConfigError("traffic", "", value, f"class {klass.name!r} is "
+                          f"{kind} ({other}): it has no {field}=")
+    classes[index] = (
+        dataclasses.replace(klass, rate_per_s=value) if field == "rate"
+        else dataclasses.replace(klass, at_s=value) if field == "at"
+        else dataclasses.replace(klass, validity_s=value)
+        if field == "validity" else dataclasses.replace(klass, weight=value))
+    return dataclasses.replace(config, traffic=tuple(classes))
 
 
 def _integer(value: float, most: int, least: int = 0) -> int:
