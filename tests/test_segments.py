@@ -90,6 +90,8 @@ def test_texts_at_random_come_from_the_seed_each_as_often() -> None:
     (("fine", ""), "turn", "text 2 is empty"),
     (("`" * (67 * MAX_SEGMENTS + 1),), "turn", "takes 256 segments"),
     (("fine",), "shuffled", "must be turn or random"),
+    # Bytes that are not UTF-8 on a command line come as lone surrogates.
+    (("ab\udcff",), "turn", "text 1 is not valid UTF-8"),
 ])
 def test_texts_that_cannot_be_sent_are_refused(
         lines: tuple[str, ...], order: str, problem: str) -> None:
@@ -290,13 +292,14 @@ BAD_INPUT = {
     "--text-file": ["--text", "a", "--text-file", "README.md"],
     "--count": ["--count", "bytes"],
     "--text-order": ["--text-order", "random"],
+    "--text ": ["--text", "ab\udcff"],  # bytes not UTF-8, as argv has them
 }
 
 
 @pytest.mark.parametrize("option", BAD_INPUT)
 def test_bad_texts_and_counts_get_one_line_and_status_2(option: str) -> None:
     last = usage_error("10", *BAD_INPUT[option])
-    argument = "--text" if option == "--text-file" else option
+    argument = "--text" if option == "--text-file" else option.strip()
     assert last.startswith(f"start.py: error: argument {argument}: ")
 
 

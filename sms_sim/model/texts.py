@@ -40,6 +40,10 @@ def text_problem(text: str) -> str | None:
     """Why ``text`` cannot be a message's, or None if it can."""
     if not text:
         return "is empty"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: bytes that were not
+        return "is not valid UTF-8"  # UTF-8 on the command line
     encoded = encode(text)
     if encoded.segments > MAX_SEGMENTS:
         return (f"takes {encoded.segments:,} segments of "
