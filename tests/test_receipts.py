@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from sms_sim.measure.checks import min_confirmed
+from sms_sim.measure.receipts import PENDING, ReceiptTally
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
@@ -267,3 +268,20 @@ def test_plans_give_the_confirmed_stage() -> None:
     status, out, _ = run_main("600", "4", "--runs", "2", "--seed", "1",
                               "--speed", "max")
     assert status == 0 and "confirmed" not in out
+
+
+def test_a_cut_run_counts_the_receipts_back_and_the_rest_pending() -> None:
+    """Cut at 10 s: the receipts back by then by state, the others of
+    sent messages pending (none's among them, which never come); a run
+    that completed counts every final state."""
+    tally = ReceiptTally()
+    tally.add([(DELIVERED, 1.0), (DELIVERED, 5.0), (DELIVERED, 50.0),
+               ("undeliverable", 2.0), ("undeliverable", 60.0),
+               (NONE, None), ("rejected", 3.0)])
+    assert tally.counts(10.0) == (
+        (DELIVERED, 2), ("undeliverable", 1), ("rejected", 1),
+        (PENDING, 3))
+    assert tally.counts() == ((DELIVERED, 3), ("undeliverable", 2),
+                              (NONE, 1), ("rejected", 1))
+    assert tally.counts(100.0) == ((DELIVERED, 3), ("undeliverable", 2),
+                                   ("rejected", 1), (PENDING, 1))
