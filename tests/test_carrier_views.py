@@ -93,6 +93,33 @@ def test_a_sweep_sets_a_carriers_cap_and_daily_cap() -> None:
     assert daily["value"] == 50 and daily["carriers"][0]["sent"] == 50
 
 
+def test_name_fail_is_a_carriers_or_else_a_routes() -> None:
+    # att.fail: the carrier's drops; primary.fail: the route's failure
+    # rate (no carrier has that name); each swept to 0 and to half.
+    status, out, _ = run_main(*SMALL, "--sweep", "att.fail=0,0.5")
+    assert status == 0
+    sweep = [line for line in map(json.loads, out.splitlines())
+             if line["event"] == "sweep"]
+    assert sweep[0]["failed"] == 0
+    assert sweep[1]["carriers"][0]["failed"] > 0 == \
+        sweep[1]["carriers"][1]["failed"]
+    status, out, _ = run_main(
+        "400", "0", "--senders", "name=primary,count=4,mean=0.01,fail=0.1",
+        "--senders", "name=backup,count=2,mean=0.02,fail=0", "--seed", "1",
+        "--json", "--sweep", "primary.fail=0,0.5")
+    assert status == 0
+    sweep = [line for line in map(json.loads, out.splitlines())
+             if line["event"] == "sweep"]
+    assert [line["failed"] for line in sweep][0] == 0
+    routes = {route["name"]: route for route in sweep[1]["routes"]}
+    assert routes["primary"]["failed"] > 0 == routes["backup"]["failed"]
+    status, _, err = run_main("400", "0", "--senders",
+                              "name=primary,count=4,mean=0.01",
+                              "--sweep", "nope.fail=0,0.5")
+    assert status == 2 and "must be a route's (routes: primary) or a " \
+        "carrier's name (carriers: none), got 'nope'" in err
+
+
 def test_a_search_solves_for_a_carriers_cap() -> None:
     status, out, _ = run_main(*SMALL, "--target", "0.95@5s", "--solve",
                               "att.cap")

@@ -125,7 +125,8 @@ RULES: list[tuple[list[str], str]] = [
     (["--sweep", "speed=1,2"], "argument --sweep: must be NAME=V1,V2,... or "
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
      "retries, deadline, mean, fail, permanent, carrier-mean, or "
-     "ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, CARRIER.cap, "
+     "ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, ROUTE.fail, "
+     "CARRIER.cap, "
      "CARRIER.daily, CARRIER.fail, CLASS.rate (a second), CLASS.at, "
      "CLASS.validity or CLASS.weight, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "

@@ -15,13 +15,15 @@ MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
 ROUTE_FIELDS = {"count": "senders", "tps": "tps", "mean": "mean",
-                "down": "down"}
+                "down": "down", "fail": "fail"}
 """A route's fields a plan may set, ``ROUTE.FIELD`` (``backup.tps``),
 and the setting of the positional senders each is like (``down``, the
 length of the route's first outage, is its own)."""
 ROUTE_SETTING = re.compile(
-    r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down)")
-"""How a route's setting is named: the route, a dot, the field."""
+    r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down|fail)")
+"""How a route's setting is named: the route, a dot, the field.
+``NAME.fail`` is a carrier's where a carrier has that name, else a
+route's."""
 CARRIER_FIELDS = {"cap": "max-rate", "daily": "retries", "fail": "fail"}
 """A carrier's fields a plan may set, ``CARRIER.FIELD`` (``att.cap``),
 and the setting each is like: a rate, a count, a share."""
@@ -71,11 +73,14 @@ def carrier_of(config: SimulationConfig, name: str) -> int | None:
     None for any other setting.  Raises ConfigError for a carrier the
     configuration does not have."""
     carrier = CARRIER_SETTING.fullmatch(name)
-    if carrier is None:
+    if carrier is None or _a_routes_fail(config, name):
         return None
     names = [c.name for c in config.carriers]
     if carrier.group(1) not in names:
-        raise ConfigError("carriers", "a carrier's name (carriers: "
+        routes = ", ".join(g.name for g in config.groups if g.name)
+        either = "" if carrier.group(2) != "fail" else \
+            f"route's (routes: {routes or 'none'}) or a "
+        raise ConfigError("carriers", f"a {either}carrier's name (carriers: "
                           f"{', '.join(names) or 'none'})", carrier.group(1))
     return names.index(carrier.group(1))
 
@@ -85,7 +90,8 @@ def group_of(config: SimulationConfig, name: str) -> int:
     names, or the positional group, the first.  Raises ConfigError for a
     route the configuration does not have."""
     route = ROUTE_SETTING.fullmatch(name)
-    if route is None:
+    if route is None or route.group(2) == "fail" and \
+            not _a_routes_fail(config, name):
         carrier_of(config, name)  # a carrier's, if any, must be there
         return 0
     names = [group.name for group in config.groups]
@@ -94,6 +100,13 @@ def group_of(config: SimulationConfig, name: str) -> int:
         raise ConfigError("name", f"a route's name (routes: {known})",
                           route.group(1))
     return names.index(route.group(1))
+
+
+def _a_routes_fail(config: SimulationConfig, name: str) -> bool:
+    """Whether ``name`` is ``ROUTE.fail`` of a route and no carrier."""
+    head, _, field = name.partition(".")
+    return field == "fail" and head in {g.name for g in config.groups} \
+        and head not in {c.name for c in config.carriers}
 
 
 def with_value(config: SimulationConfig, name: str, value: float,
