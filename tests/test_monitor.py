@@ -247,3 +247,23 @@ def test_a_drain_while_senders_keep_posting_stops_for_the_report() -> None:
     assert [r.elapsed_s for r in reports] == pytest.approx(
         [0.0, 1.0, 2.0], abs=0.002)
     assert 1900 < taken < 2100
+
+
+def test_a_drain_with_a_report_due_takes_all_that_was_queued() -> None:
+    """Ten batches wait when the monitor drains with a report already
+    due (the machine stalled 1.5 s after the first report).  The drain
+    once stopped after one batch as the report was due, and so took one
+    a report: at an --interval as short as the monitor's wait, the
+    senders, out of room in flight, waited on it for good (a run of 5 s
+    took 90)."""
+    class Stalled(Setup):
+        def report(self, snap: Progress) -> None:
+            if not self.reports:
+                self.fake.advance(1.5)
+            super().report(snap)
+
+    setup = Stalled(10)
+    for index in range(10):
+        setup.channels.sent.put([result(index, done_at_s=8.0)])
+    setup.monitor.run()
+    assert [report.sent for report in setup.reports[:2]] == [0, 10]

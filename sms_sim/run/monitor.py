@@ -164,6 +164,12 @@ class Monitor:
             except queue.Empty:
                 break
         queues = (self._channels.sent, self._channels.failed)
+        # What is queued as the drain begins is taken whole: only what
+        # comes meanwhile waits for a report that falls due.  Else a
+        # drain that begins with a report due (after a wait as long as a
+        # short --interval) takes one batch a report, and the senders,
+        # out of room in flight, wait on it for good.
+        owed = sum(results.qsize() for results in queues)
         took = True
         while took:
             took = False
@@ -173,11 +179,12 @@ class Monitor:
                 except queue.Empty:
                     continue
                 took = True
+                owed -= 1
                 self._channels.in_flight.taken(len(batch))
                 self._stats.add(batch)
                 if self._sink is not None:
                     self._write(batch)
-            if until is not None and until():
+            if until is not None and owed <= 0 and until():
                 return
 
     def _write(self, batch: list[Result]) -> None:
