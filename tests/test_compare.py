@@ -23,6 +23,7 @@ from sms_sim.model.config import SimulationConfig
 from sms_sim.output.environment import Environment
 from sms_sim.plan.pool import Runs
 from sms_sim.plan.replications import evaluate, replication_seeds
+from tests.helpers import run_main
 from tests.test_plan_signals import SIGNALS, STOPPED_WITHIN_S, plans
 from tests.test_readme import worked_example
 
@@ -312,3 +313,29 @@ def test_a_paired_difference_counts_the_pairs_where_both_have_a_value(
     assert paired([None], [1.0]) is None
     with pytest.raises(ValueError):
         paired([1.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("content, says", [
+    ('{"bogus": 1}', "unknown key 'bogus'"),
+    ('{"retries": "x"}', "retries: must be an integer"),
+    (None, "cannot be read"),  # a folder
+])
+def test_a_compared_file_that_is_wrong_names_compare(
+        tmp_path: Path, content: str | None, says: str) -> None:
+    """The newcomer saw --compare's files named as --scenario's."""
+    bad = tmp_path / "bad.json"  # JSON: TOML needs Python 3.11
+    if content is None:
+        bad.mkdir()
+    else:
+        bad.write_text(content)
+    example = Path(__file__).resolve().parent.parent / "examples" / \
+        "worked_example.json"
+    status, _, err = run_main("--compare", str(example), str(bad))
+    last = err.splitlines()[-1]
+    assert status == 2
+    assert last.startswith(f"start.py: error: argument --compare: {bad}: ")
+    assert says in last
+    # and --scenario's own errors still name --scenario
+    status, _, err = run_main("--scenario", str(bad))
+    assert err.splitlines()[-1].startswith("start.py: error: argument "
+                                           "--scenario: ")

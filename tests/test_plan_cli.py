@@ -270,7 +270,9 @@ GROUP_ERRORS = [
      "takes mean, dev)"),
     ("count=2,mean=1,mean=2", "mean is given twice"),
     ("count=2,mean=1,shape=normal", "unknown key 'shape' (keys: count, "
-     "mean, dev, sd, fail, tps, dist, file, column)"),
+     "mean, dev, sd, fail, tps, dist, file, column, name, down, detect, "
+     "reconnect, preset, window, accept, burst, on-throttle, rtt, errors, "
+     "wait-ack)"),
 ]
 
 

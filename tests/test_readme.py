@@ -116,8 +116,8 @@ def test_the_demo_block_is_what_its_seed_gives(
     first = next(i for i, line in enumerate(out)
                  if line.startswith("  messages"))
     report = shown[shown.index(out[first]):]
-    for line in report[:report.index("")]:  # up to the chart
-        assert line in out
+    report = report[:report.index("")]  # up to the chart, line for line:
+    assert report == out[first:first + len(report)]  # none left out
     title = next(line for line in out if line.startswith("SMS alert"))
     assert title.startswith("SMS alert simulation completed: 2.5s "
                             "simulated, ")

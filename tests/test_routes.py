@@ -379,6 +379,11 @@ BAD_ROUTES = [
     (["--senders", "name=a,name=b,count=1,mean=1"], "name is given twice"),
     (["--senders", "name=a,count=1"], "the uniform shape needs mean="),
     (["--senders", "name=a"], "count is missing"),
+    # An unknown key lists every key a group takes, its route's too.
+    (["--senders", "name=a,count=2,mean=0.01,foo=1"],
+     "unknown key 'foo' (keys: count, mean, dev, sd, fail, tps, dist, file, "
+     "column, name, down, detect, reconnect, preset, window, accept, burst, "
+     "on-throttle, rtt, errors, wait-ack)"),
 ]
 
 

@@ -178,7 +178,9 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
         own = parser.parse_args(argv)
         own.scenario = path
         seed = compared[0][1].config.seed if compared else None
+        parser.file_option = "--compare"
         compared.append((path, _options(parser, argv, own, seed)))
+    parser.file_option = "--scenario"
     first = compared[0][1]
     for path, options in compared[1:]:
         if options.runs != first.runs:
@@ -200,7 +202,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
     try:
         scenario = merged(parser, argv, args)
     except ScenarioError as error:
-        parser.error(f"argument --scenario: {error}")
+        parser.error(f"argument {parser.file_option}: {error}")
     if seed is not None and "seed" not in given(parser, argv):
         args.seed = seed
     num_senders = (DEFAULT_SENDERS if args.num_senders is None

@@ -52,6 +52,9 @@ class Parser(argparse.ArgumentParser):
         self.env = env
         self.examples = examples
         """Each group's examples, by its title."""
+        self.file_option = "--scenario"
+        """The option whose file is being read: --compare's files are
+        read as --scenario's, and an error in one names --compare."""
         self.from_file: dict[str, str] = {}
         """The scenario file that gave an argument its value, by the
         argument's name, so that an error in the value names the file."""
@@ -65,7 +68,7 @@ class Parser(argparse.ArgumentParser):
         path = self.from_file.get(name.removeprefix("argument "))
         if colon and path is not None:
             key = name.removeprefix("argument ").lstrip("-")
-            message = f"argument --scenario: {path}: {key}: {rest}"
+            message = f"argument {self.file_option}: {path}: {key}: {rest}"
         super().error(message)
 
     def print_help(self, file: SupportsWrite[str] | None = None) -> None:

@@ -20,6 +20,10 @@ from sms_sim.model.route import Outage
 from sms_sim.model.validation import ConfigError
 
 ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset", "window")
+ALL_KEYS = (*specs.GROUP_KEYS, *ROUTE_KEYS, *THROTTLE_KEYS, "rtt",
+            *ERROR_KEYS)
+"""Every key a --senders group takes, as an unknown key's error lists
+them."""
 
 
 def sender_group(text: str) -> SenderGroup:
@@ -39,6 +43,9 @@ def sender_group(text: str) -> SenderGroup:
             continue
         last = key
         if not equals or key not in ROUTE_KEYS + THROTTLE_KEYS + ERROR_KEYS:
+            if equals and key not in specs.GROUP_KEYS:
+                specs.fail(f"{specs.echo(text)}: unknown key {key!r} (keys: "
+                           f"{', '.join(ALL_KEYS)})")
             rest.append(item)
         elif key == "down":
             downs.append(value.strip())
