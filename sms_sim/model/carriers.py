@@ -122,10 +122,9 @@ class CarrierLines:
         self._gaps = [0.0 if c.cap is None else 1 / c.cap for c in carriers]
         self._slots = [0.0] * len(carriers)
         self._held = [HeldLine(keep_phones, keep_arrivals) for _ in carriers]
-        self._holding = 0
-        """How many messages the lines hold in all."""
         self._counts = [0] * len(carriers)
-        """How many each holds."""
+        """How many each line holds: read without a call of Python code
+        (a line's len() is one)."""
         self._daily = [c.daily for c in carriers]
         self._day = [0] * len(carriers)
         self._sent_today = [0] * len(carriers)
@@ -163,9 +162,10 @@ class CarrierLines:
         start, and whether it was held."""
         held = self._held
         best, best_s = -1, math.inf
-        if self._holding:  # a count: takes often find every line empty
-            for index, count in enumerate(self._counts):
-                if count:  # not len(line): a call of Python code
+        counts = self._counts
+        if any(counts):  # takes often find every line empty
+            for index, count in enumerate(counts):
+                if count:
                     start_s = max(held[index].first_ready_s,
                                   self._slots[index], earliest_s)
                     if start_s < best_s:
@@ -177,7 +177,6 @@ class CarrierLines:
                     self._lines.put_back(taken, retries)
                 if best < 0:
                     return None, 0, 0.0, False
-                self._holding -= 1
                 self._counts[best] -= 1
                 return held[best].popleft(), best, best_s, True
             index = self._recipients.of(taken.message)
@@ -185,7 +184,6 @@ class CarrierLines:
                 return taken, index, taken.start_s, False
             # Held back by its carrier's cap: in that carrier's line.
             held[index].append(taken)
-            self._holding += 1
             self._counts[index] += 1
             start_s = max(held[index].first_ready_s, self._slots[index],
                           earliest_s)
@@ -222,7 +220,6 @@ class CarrierLines:
         self._slots[index] = slot_s
         if was_held:
             self._held[index].appendleft(taken)
-            self._holding += 1
             self._counts[index] += 1
         else:
             self._lines.put_back(taken, retries)
@@ -232,7 +229,7 @@ class CarrierLines:
         """Nothing can start any more: the messages in hand, held ones
         too, as ``Lines.rest`` gives them."""
         rest = self._lines.rest(taken, retries)
-        self._holding, self._counts = 0, [0] * len(self._held)
+        self._counts = [0] * len(self._held)
         for line in self._held:
             for held in line.drain():
                 if not held.retried:
