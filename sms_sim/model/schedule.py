@@ -103,13 +103,13 @@ class Schedule:
         self._turn = len(self._free)
         self._paced = [(-1.0, BUSY)] * (self._turn + 1)  # late: (at_s, why)
         self.held = HeldTime([c.name for c in carriers])  # read at the end
-        self._deadline_s = (math.inf if gateway.deadline_s is None
-                            else gateway.deadline_s)
+        deadline_s = (math.inf if gateway.deadline_s is None
+                      else gateway.deadline_s)
         # Phones only for the log; --traffic: the deadline is the
         # positional class's (lines.py).
         self._retries, lines = lines_for(fresh, classes, priority,
-                                         keep_phones, self._deadline_s)
-        self._deadline_s = self._deadline_s if lines is None else math.inf
+                                         keep_phones, deadline_s)
+        self._deadline_s = deadline_s if lines is None else math.inf
         # --carriers: a line per carrier, over that one (carriers.py).
         self._lines, self._carriers = lines_of(fresh, lines, carriers,
                                                carrier, per_segment,
