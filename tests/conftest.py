@@ -34,6 +34,7 @@ from types import FrameType
 
 import pytest
 
+from tests import shards
 from tests.background import BACKGROUND
 
 PACKAGE = os.path.join(os.path.dirname(os.path.dirname(
@@ -86,6 +87,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     BACKGROUND.pump()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    shards.pytest_addoption(parser)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    shards.begin(session.config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    # After every other choice of tests: the runs of modules none of whose
+    # tests run do not start ahead, and the tests may run in two
+    # processes (shards.py).
+    if not shards.configure(config, len(items)):
+        BACKGROUND.allow(shards.module_name(item) for item in items)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     BACKGROUND.end()
 
@@ -99,24 +118,46 @@ def _restore(environ: dict[str, str]) -> None:
     os.environ.update(environ)
 
 
+def bytecode_cache() -> str | None:
+    """The folder of the suite's bytecode in the virtual environment it
+    runs in, made if need be; None outside one, or where it cannot be."""
+    if sys.prefix == sys.base_prefix:
+        return None
+    cache = os.path.join(sys.prefix, "sms-sim-bytecode")
+    try:
+        os.makedirs(cache, exist_ok=True)
+    except OSError:
+        return None
+    return cache if os.access(cache, os.W_OK) else None
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    # The suite starts the program in a hundred processes: they share one
-    # cache of its bytecode, in a folder of the session's own, removed at
-    # its end.  Under PYTHONDONTWRITEBYTECODE each would compile the whole
-    # program again; without it, they would write into the project.
-    cache = tempfile.mkdtemp(prefix="sms-sim-bytecode-")
-    config.add_cleanup(functools.partial(shutil.rmtree, cache, True))
+    # The suite starts the program in a hundred processes, and this one
+    # imports the tests as pytest rewrites them: all share one cache of
+    # bytecode, kept in the virtual environment from one session to the
+    # next (or, outside one, in a folder of the session's own).  Under
+    # PYTHONDONTWRITEBYTECODE each process would compile the whole program
+    # again, and every session would rewrite and compile every test (3 s
+    # of each session's 37 on this machine); without a cache of its own,
+    # they would write into the project.
+    cache = bytecode_cache()
+    if cache is None:
+        cache = tempfile.mkdtemp(prefix="sms-sim-bytecode-")
+        config.add_cleanup(functools.partial(shutil.rmtree, cache, True))
     config.add_cleanup(functools.partial(_restore, dict(os.environ)))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = cache
-    # Compiled once, before any runs: else the first processes, started
-    # side by side, each compile the whole program at once, on a busy
-    # machine for longer than a test waits (a fresh clone's suite took
-    # 31 s, not 16).  This process reads the cache too.
-    config.add_cleanup(functools.partial(setattr, sys, "pycache_prefix",
-                                         sys.pycache_prefix))
-    sys.pycache_prefix = cache
-    compileall.compile_dir(PACKAGE, quiet=1)
+    # Compiled before any runs: else the first processes, started side by
+    # side, each compile the whole program at once, on a busy machine for
+    # longer than a test waits (a fresh clone's suite took 31 s, not 16).
+    # This process reads and writes the cache too.
+    for name, value in (("pycache_prefix", cache),
+                        ("dont_write_bytecode", False)):
+        config.add_cleanup(functools.partial(setattr, sys, name,
+                                             getattr(sys, name)))
+        setattr(sys, name, value)
+    if os.path.isdir(PACKAGE):  # not in the suites tests run of their own
+        compileall.compile_dir(PACKAGE, quiet=1)
     config.stash[COMPILED_BY] = time.time()
     # The tests signal the program as a terminal does, and its processes
     # keep what they were started ignoring (as under nohup).  A suite

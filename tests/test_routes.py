@@ -290,23 +290,6 @@ def test_the_outage_example_is_what_it_gives() -> None:
         assert line in out
 
 
-SEARCH_RUN = BACKGROUND.add([sys.executable, str(ROOT / "start.py"), *(
-    " ".join(line.strip().rstrip("\\")
-             for line in block_after("is one command:")[:4])
-    .removeprefix("$ python3 start.py ").split())])
-
-
-def test_the_search_for_the_least_backup_rate_is_what_it_gives() -> None:
-    """The page's search, and its answer against the hand calculation:
-    7,500 messages in 360 s from 3 senders, 6.94 a second each."""
-    done = SEARCH_RUN.result()
-    assert done.returncode == 0, done.stderr
-    answer = block_after("is one command:")[-1]
-    assert done.stdout.splitlines()[-1] == answer
-    assert abs(float(answer.split()[2].removesuffix("/s"))
-               - 7_500 / 360 / 3) < 0.01
-
-
 def test_a_routes_setting_is_set_in_its_own_group() -> None:
     cfg = dataclasses.replace(ROUTED, groups=(
         ROUTED.groups[0], dataclasses.replace(ROUTED.groups[1], tps=5.0)))

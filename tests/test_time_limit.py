@@ -40,7 +40,8 @@ def hanging_suite(folder: Path) -> list[str]:
     shutil.copy(Path(__file__).with_name("conftest.py"), folder)
     (folder / "tests").mkdir()  # what the conftest imports
     (folder / "tests" / "__init__.py").touch()
-    shutil.copy(Path(__file__).with_name("background.py"), folder / "tests")
+    for module in ("background.py", "forked.py", "shards.py"):
+        shutil.copy(Path(__file__).with_name(module), folder / "tests")
     (folder / "test_hanging.py").write_text(HANGING)
     return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
             "test_hanging.py"]
