@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import FrameType
@@ -47,17 +48,30 @@ class Job:
         self._process: subprocess.Popen[str] | forked.Run | None = None
         self._outputs: tuple[IO[str], ...] = ()
         self._done: subprocess.CompletedProcess[str] | None = None
+        self._started_at = 0.0
+        self.ran_s: float | None = None
+        """How long it ran, once it is seen to have ended (between tests,
+        so up to a test late)."""
 
     @property
     def started(self) -> bool:
         return self._process is not None
 
-    @property
     def running(self) -> bool:
-        return self._process is not None and self._done is None \
-            and self._process.poll() is None
+        """Whether it runs now; if it has ended, notes how long it ran."""
+        if self._process is None or self._done is not None:
+            return False
+        if self._process.poll() is None:
+            return True
+        self._ended()
+        return False
+
+    def _ended(self) -> None:
+        if self.ran_s is None:
+            self.ran_s = time.monotonic() - self._started_at
 
     def start(self) -> None:
+        self._started_at = time.monotonic()
         self.dir = Path(tempfile.mkdtemp(prefix="sms-sim-run-"))
         # Files, not pipes: a run whose pipe nobody reads yet would stop
         # when the pipe is full, rather than run to its end meanwhile.
@@ -82,6 +96,7 @@ class Job:
                 self.start()
             assert self._process is not None
             status = self._process.wait(TIMEOUT_S)
+            self._ended()
             out, err = (self._read(file) for file in self._outputs)
             self._done = subprocess.CompletedProcess(
                 self._process.args, status, out, err)
@@ -135,7 +150,7 @@ class Background:
 
     def pump(self) -> None:
         """Start the next runs, so that ``at_once`` run."""
-        running = sum(job.running for job in self._jobs)
+        running = sum(job.running() for job in self._jobs)
         allowed = self._allowed
         for job in self._jobs:
             if running >= self._at_once:
@@ -144,6 +159,16 @@ class Background:
                                     or job.module in allowed):
                 job.start()
                 running += 1
+
+    def seconds(self) -> dict[str, float]:
+        """How long each test module's runs ran, by its file's path from
+        the project's folder, for those that ended here."""
+        took: dict[str, float] = {}
+        for job in self._jobs:
+            if job.ran_s is not None:
+                path = job.module.replace(".", "/") + ".py"
+                took[path] = took.get(path, 0.0) + job.ran_s
+        return took
 
     def end(self) -> None:
         for job in self._jobs:

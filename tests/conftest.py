@@ -144,6 +144,10 @@ def pytest_configure(config: pytest.Config) -> None:
     if cache is None:
         cache = tempfile.mkdtemp(prefix="sms-sim-bytecode-")
         config.add_cleanup(functools.partial(shutil.rmtree, cache, True))
+    else:  # kept, but not the bytecode of the tests' files in /tmp
+        config.add_cleanup(functools.partial(
+            shutil.rmtree, os.path.join(cache, tempfile.gettempdir().lstrip(
+                os.sep)), True))
     config.add_cleanup(functools.partial(_restore, dict(os.environ)))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = cache

@@ -122,8 +122,14 @@ class Shards:
 
     def timed(self, report: pytest.TestReport) -> None:
         """Count ``report``'s time to its module's."""
-        module = module_of(report)
-        self._took[module] = self._took.get(module, 0.0) + report.duration
+        self.add({module_of(report): report.duration})
+
+    def add(self, took: dict[str, float]) -> None:
+        """Count these times to their modules': a module's time is its
+        tests' and its runs' in the background, whose length is known, so
+        that a module with long runs goes early, and its runs too."""
+        for module, seconds in took.items():
+            self._took[module] = self._took.get(module, 0.0) + seconds
 
     def start_second(self) -> None:
         """Start the second process, over the same tests."""
@@ -185,6 +191,8 @@ class Shards:
                 hook.pytest_runtest_logreport(
                     report=hook.pytest_report_from_serializable(
                         config=self._config, data=event["report"]))
+            elif "jobs" in event:
+                self.add(event["jobs"])
             elif "start" in event:
                 hook.pytest_runtest_logstart(
                     nodeid=event["start"], location=tuple(event["location"]))
@@ -230,7 +238,9 @@ class Shards:
         if self.first:
             shutil.rmtree(self._claims, ignore_errors=True)
         if self._cache is not None and self._took:
+            self.add(BACKGROUND.seconds())
             self._cache.set(SECONDS, {**self.seconds, **self._took})
+            self._cache = None  # once
 
 
 class ShardPlugin:
@@ -301,6 +311,7 @@ class ShardPlugin:
         self._write({"finish": nodeid, "location": list(location)})
 
     def pytest_sessionfinish(self) -> None:
+        self._write({"jobs": BACKGROUND.seconds()})
         if self._log is not None:
             self._log.close()
 
