@@ -175,6 +175,17 @@ class Background:
             job.end()
 
 
+def suite_env() -> dict[str, str]:
+    """The environment of a pytest run of a suite of its own, in a folder
+    in /tmp: this one's, but writing no bytecode, which would otherwise
+    land in the session's cache, kept from one session to the next
+    (``conftest.py``)."""
+    env = {name: value for name, value in os.environ.items()
+           if name != "PYTHONPYCACHEPREFIX"}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
 def _asking_module() -> str:
     """The name of the module whose top level asks for a run (through
     helpers of its own or of another module's): the innermost frame that

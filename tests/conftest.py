@@ -19,7 +19,6 @@ suite.)
 from __future__ import annotations
 
 import compileall
-import contextlib
 import faulthandler
 import functools
 import math
@@ -119,18 +118,6 @@ def _restore(environ: dict[str, str]) -> None:
     os.environ.update(environ)
 
 
-def _drop_temporary(cache: str) -> None:
-    """Remove from ``cache`` the bytecode of files in the temporary
-    folder, which the tests made, but not the program's, if it is there
-    too (a clone in /tmp)."""
-    mirror = os.path.join(cache, tempfile.gettempdir().lstrip(os.sep))
-    program = os.path.join(cache, PACKAGE.lstrip(os.sep)) + os.sep
-    with contextlib.suppress(FileNotFoundError), os.scandir(mirror) as found:
-        for entry in found:
-            if not program.startswith(entry.path + os.sep):
-                shutil.rmtree(entry.path, ignore_errors=True)
-
-
 def bytecode_cache() -> str | None:
     """The folder of the suite's bytecode in the virtual environment it
     runs in, made if need be; None outside one, where it cannot be, or
@@ -159,8 +146,6 @@ def pytest_configure(config: pytest.Config) -> None:
     if cache is None:
         cache = tempfile.mkdtemp(prefix="sms-sim-bytecode-")
         config.add_cleanup(functools.partial(shutil.rmtree, cache, True))
-    else:  # kept, but not the bytecode of the tests' files in /tmp
-        config.add_cleanup(functools.partial(_drop_temporary, cache))
     config.add_cleanup(functools.partial(_restore, dict(os.environ)))
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PYTHONPYCACHEPREFIX"] = cache

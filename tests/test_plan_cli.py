@@ -271,8 +271,8 @@ GROUP_ERRORS = [
     ("count=2,mean=1,mean=2", "mean is given twice"),
     ("count=2,mean=1,shape=normal", "unknown key 'shape' (keys: count, "
      "mean, dev, sd, fail, tps, dist, file, column, name, down, detect, "
-     "reconnect, preset, window, accept, burst, on-throttle, rtt, errors, "
-     "wait-ack)"),
+     "reconnect, preset, validity, window, accept, burst, on-throttle, rtt, "
+     "errors, wait-ack)"),
 ]
 
 

@@ -24,7 +24,7 @@ from sms_sim.model.message import generate_messages
 from sms_sim.model.presets import PRESETS
 from sms_sim.model.result import FAILED, RETRY, SENT, Result
 from sms_sim.model.route import (OUTAGE, Outage, Route, blocked_spans,
-                                 closed_spans)
+                                 closed_spans, provider_validity)
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.validation import ConfigError
 from sms_sim.plan.settings import (configured, limit_of, with_outage_start,
@@ -365,8 +365,10 @@ BAD_ROUTES = [
     # An unknown key lists every key a group takes, its route's too.
     (["--senders", "name=a,count=2,mean=0.01,foo=1"],
      "unknown key 'foo' (keys: count, mean, dev, sd, fail, tps, dist, file, "
-     "column, name, down, detect, reconnect, preset, window, accept, burst, "
-     "on-throttle, rtt, errors, wait-ack)"),
+     "column, name, down, detect, reconnect, preset, validity, window, "
+     "accept, burst, on-throttle, rtt, errors, wait-ack)"),
+    (["--senders", "name=a,count=1,mean=1,validity=0"],
+     "validity must be a time > 0, within 1e9 s, got 0.0"),
 ]
 
 
@@ -399,6 +401,97 @@ def test_a_preset_gives_its_cap_unless_tps_is_given() -> None:
     assert group.tps == PRESETS["us-toll-free"].tps == 3.0
     assert route_specs.sender_group("name=a,count=2,mean=0.01,tps=5,"
                                     "preset=US-Toll-Free").tps == 5.0
+
+
+def test_a_preset_gives_its_validity_unless_validity_is_given() -> None:
+    group = route_specs.sender_group("name=a,count=2,mean=0.01,"
+                                     "preset=twilio-long-code")
+    assert group.validity_s == PRESETS["twilio-long-code"].validity_s \
+        == 36_000
+    assert route_specs.sender_group(
+        "name=a,count=2,mean=0.01,validity=2h,preset=twilio-long-code"
+    ).validity_s == 7_200
+    assert route_specs.sender_group("name=a,count=2,mean=0.01,"
+                                    "preset=us-short-code").validity_s is None
+
+
+def test_the_longest_validity_of_the_routes_holds_a_message() -> None:
+    """A message waits while some route would still take it; a route
+    with no validity holds it without limit."""
+    def groups(*validities: float | None) -> list[SenderGroup]:
+        return [dataclasses.replace(SenderGroup.uniform(1, 0.1, 0, 0),
+                                    name=f"r{index}", validity_s=valid_s)
+                for index, valid_s in enumerate(validities)]
+    assert provider_validity(groups(2.0)) == 2.0
+    assert provider_validity(groups(2.0, 5.0)) == 5.0
+    assert provider_validity(groups(2.0, None)) == math.inf
+
+
+@pytest.mark.parametrize("args, sent", [
+    # One sender at 0.1 s: starts at 0, 0.1, ..., 2.0 (21), by hand.
+    (["100", "0", "--senders",
+      "name=a,count=1,mean=0.1,dev=0,fail=0,validity=2"], 21),
+    # A --deadline before the validity ends it first: 0 to 1.0.
+    (["100", "0", "--deadline", "1", "--senders",
+      "name=a,count=1,mean=0.1,dev=0,fail=0,validity=2"], 11),
+    # Failover to a route that holds messages 5 s: the primary starts at
+    # 0, 0.1, ..., 1.0 and goes down at 1.05, its last send with it; the
+    # backup starts at 1.05, 1.15, ..., 4.95.
+    (["100", "0", "--routing", "failover", "--senders",
+      "name=p,count=1,mean=0.1,dev=0,fail=0,validity=2,down=1.05+1h",
+      "--senders", "name=b,count=1,mean=0.1,dev=0,fail=0,validity=5"],
+     10 + 40),
+])
+def test_a_routes_validity_expires_what_has_not_started_by_then(
+        args: list[str], sent: int) -> None:
+    status, out, err = run_main(*args, "--speed", "max", "--json")
+    assert status == 0, err
+    summary = json.loads(out.splitlines()[-1])
+    failed = 1 if "failover" in args else 0
+    assert (summary["sent"], summary["failed"], summary["expired"]) == \
+        (sent, failed, 100 - sent - failed)
+    assert "one not started within it of its arrival expires" in err
+
+
+def test_the_presets_pages_validity_example_is_what_it_gives() -> None:
+    page = (ROOT / "docs" / "presets.md").read_text()
+    block = page[page.index("$ python3 start.py 100 0"):].split("```")[0]
+    args = " ".join(line.strip().rstrip("\\") for line in
+                    block.splitlines()).removeprefix("$ python3 start.py ")
+    status, out, _ = run_main(*args.split(), "--json")
+    summary = json.loads(out.splitlines()[-1])
+    assert status == 0 and (summary["sent"], summary["expired"]) == (21, 79)
+    assert "21 are sent, and 79 expire" in page
+
+
+def test_a_routes_validity_bounds_each_classs_from_its_arrival() -> None:
+    """Each class's 50 start within 1 s of their arrival: 11 each."""
+    status, out, err = run_main(
+        "0", "0", "--senders",
+        "name=a,count=1,mean=0.1,dev=0,fail=0,validity=1",
+        "--traffic", "name=x,count=50,at=0", "--traffic",
+        "name=y,count=50,at=3", "--traffic", "name=z,count=50,at=6,"
+        "validity=0.5", "--speed", "max", "--json")
+    assert status == 0, err
+    classes = json.loads(out.splitlines()[-1])["classes"]
+    assert [(c["name"], c["sent"], c["expired"]) for c in classes] == [
+        ("x", 11, 39), ("y", 11, 39), ("z", 6, 44)]
+
+
+def test_a_validity_is_fixed_by_the_seed_at_any_speed() -> None:
+    args = ["3000", "0", "--seed", "5", "--retries", "2", "--senders",
+            "name=p,count=4,mean=0.02,fail=0.2,preset=telnyx-toll-free,"
+            "validity=3", "--senders", "name=b,count=2,mean=0.03,fail=0.1,"
+            "validity=4", "--json"]
+    summaries = []
+    for speed in ("max", "1000"):
+        status, out, err = run_main(*args, "--speed", speed)
+        assert status == 0, err
+        summary = json.loads(out.splitlines()[-1])
+        summaries.append({key: value for key, value in summary.items()
+                          if key not in ("elapsed_s", "max_lag_s", "speed")})
+    assert summaries[0] == summaries[1]
+    assert 0 < summaries[0]["expired"] < 3000
 
 
 def test_an_unknown_preset_lists_the_known_ones() -> None:

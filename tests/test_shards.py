@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.background import BACKGROUND
+from tests.background import BACKGROUND, suite_env
 from tests.shards import longest_first
 
 MODULES = 8
@@ -54,7 +54,7 @@ def sharded_suite(folder: Path) -> list[str]:
             "--shards", "2", "-q", "-rf"]
 
 
-SHARDED_RUN = BACKGROUND.add(sharded_suite, in_folder=True)
+SHARDED_RUN = BACKGROUND.add(sharded_suite, env=suite_env(), in_folder=True)
 """Started ahead (see ``tests/background.py``)."""
 
 

@@ -8,7 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from tests.background import BACKGROUND
+from tests.background import BACKGROUND, suite_env
 
 HANGING = '''\
 import threading
@@ -47,7 +47,7 @@ def hanging_suite(folder: Path) -> list[str]:
             "test_hanging.py"]
 
 
-HANGING_RUN = BACKGROUND.add(hanging_suite, in_folder=True)
+HANGING_RUN = BACKGROUND.add(hanging_suite, env=suite_env(), in_folder=True)
 """Started ahead (see ``tests/background.py``)."""
 
 

@@ -1,11 +1,13 @@
 """Notes before a run, said in one line each: a cap that can never set the
 pace, so that a planner does not raise or lower a setting that changes
-nothing; and warnings of a shape that will not give the mean asked for."""
+nothing; how long the routes' providers hold a message; and warnings of
+a shape that will not give the mean asked for."""
 from __future__ import annotations
 
 import math
 
 from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.route import provider_validity
 from sms_sim.output.text.units import count_text, rate_text, seconds_text
 
 
@@ -22,7 +24,8 @@ def start_rate(group: SenderGroup) -> float:
 def rate_notes(config: SimulationConfig) -> list[str]:
     """A line for each cap that never binds: ``--max-rate`` above what the
     senders start on average, and a group's ``tps`` whose gap is never
-    longer than its shortest send."""
+    longer than its shortest send; and one for the routes' validity
+    (their presets'), which expires messages without a ``--deadline``."""
     notes = []
     max_rate = config.gateway.max_rate
     fleet = sum(start_rate(group) for group in config.groups)
@@ -41,6 +44,11 @@ def rate_notes(config: SimulationConfig) -> list[str]:
             notes.append(f"{name}'s tps {group.tps:g} never binds: each "
                          f"of its sends takes at least "
                          f"{seconds_text(shortest_s)}")
+    held_s = provider_validity(config.groups)
+    if held_s < math.inf:
+        notes.append(f"the routes' providers hold a message "
+                     f"{seconds_text(held_s)} (their validity): one not "
+                     f"started within it of its arrival expires")
     return notes
 
 

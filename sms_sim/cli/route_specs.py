@@ -1,10 +1,9 @@
 """A sender group as a route: ``--senders``' named form with the keys that
 make it one (``name=``, ``down=START+LENGTH``, repeatable, ``detect=``,
-``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides) and its
-connections' ``window=`` and its error classes (``error_specs.py``),
-read here,
-and its SMSC's throttling (``throttle_specs.py``); the rest of the spec
-is ``specs.py``'s.
+``reconnect=``, ``preset=``, whose cap a ``tps=`` overrides and whose
+validity a ``validity=`` does) and its connections' ``window=``, read
+here, its error classes (``error_specs.py``) and its SMSC's throttling
+(``throttle_specs.py``); the rest of the spec is ``specs.py``'s.
 """
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ from sms_sim.model.presets import PRESETS
 from sms_sim.model.route import Outage
 from sms_sim.model.validation import ConfigError
 
-ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset", "window")
+ROUTE_KEYS = ("name", "down", "detect", "reconnect", "preset", "validity",
+              "window")
 ALL_KEYS = (*specs.GROUP_KEYS, *ROUTE_KEYS, *THROTTLE_KEYS, "rtt",
             *ERROR_KEYS)
 """Every key a --senders group takes, as an unknown key's error lists
@@ -63,7 +63,8 @@ def sender_group(text: str) -> SenderGroup:
         rest.append("fail=0")
     if not rest:
         specs.fail(f"{specs.echo(text)}: count is missing (count=N)")
-    if "preset" in route:  # its cap, unless tps= is given
+    validity_s = None
+    if "preset" in route:  # its cap and validity, unless given
         preset = PRESETS.get(route["preset"].lower())
         if preset is None:
             specs.fail(f"{specs.echo(text)}: preset must be one of "
@@ -71,6 +72,9 @@ def sender_group(text: str) -> SenderGroup:
         if not any(item.partition("=")[0].strip().lower() == "tps"
                    for item in rest):
             rest.append(f"tps={preset.tps:g}")
+        validity_s = preset.validity_s
+    if "validity" in route:
+        validity_s = _seconds(text, "validity", route["validity"])
     given = ",".join(rest)
     try:
         group = specs.sender_group(given)
@@ -86,7 +90,7 @@ def sender_group(text: str) -> SenderGroup:
             reconnect_s=_seconds(text, "reconnect",
                                  route.get("reconnect", "0")),
             throttle=throttle, window=_window(text, route.get("window", "1")),
-            errors=errors)
+            errors=errors, validity_s=validity_s)
     except ConfigError as error:
         specs.fail(f"{specs.echo(text)}: {error.field} {error}")
 

@@ -80,6 +80,10 @@ class SenderGroup:
     errors: ErrorMix | None = None
     """Its failed attempts by error class, besides ``failure_rate``'s
     (``errors.py``)."""
+    validity_s: float | None = None
+    """How long its provider holds a message that has not gone out (a
+    preset's documented validity, or ``validity=``); None: no limit.
+    See ``route.provider_validity``."""
     """Submits each sender may have on the way at once (``windows.py``).
     """
 
@@ -98,6 +102,10 @@ class SenderGroup:
                               self.count)
         check_share("failure_rate", self.failure_rate)
         check_rate("tps", self.tps, "sends per second")
+        if self.validity_s is not None and \
+                not 0 < self.validity_s <= HORIZON_S:
+            raise ConfigError("validity", f"a time > 0, within {HORIZON} s",
+                              self.validity_s)
         check_name(self.name)
         check_outages(self.outages, self.detect_s, self.reconnect_s)
         if self.errors is not None and \

@@ -30,8 +30,8 @@ QUEUE_CHECKED = ("queue: 4 hours, Telnyx's messaging configuration page "
 class Preset:
     """A number type's documented limits: each sender (a number) starts
     at most ``tps`` messages a second; a message queued longer than
-    ``validity_s`` fails (shown, not applied: the run's ``--deadline`` is
-    the one validity the model has)."""
+    ``validity_s`` fails (``SenderGroup.validity_s``: see
+    ``route.provider_validity``)."""
 
     name: str
     tps: float

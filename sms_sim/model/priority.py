@@ -29,6 +29,7 @@ Thread safety: used only inside ``Schedule.decide``, under its lock.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import deque
 from collections.abc import Sequence
@@ -159,14 +160,20 @@ class PriorityLines(Lines):
 
 
 def lines_for(source: Fresh, classes: Sequence[TrafficClass], mode: str,
-              keep_phones: bool, deadline_s: float = math.inf
-              ) -> tuple[RetryLine, Lines | None]:
+              keep_phones: bool, deadline_s: float = math.inf,
+              held_s: float = math.inf) -> tuple[RetryLine, Lines | None]:
     """The retry line and the line of a run of ``classes`` (none without
     ``--traffic``): one line in order of arrival where the classes share
     one priority without ``weighted``, else a line of each class.  The
-    latest start ``deadline_s`` is the positional class's alone."""
+    latest start ``deadline_s`` is the positional class's alone; the
+    providers' validity ``held_s`` (``route.provider_validity``) bounds
+    every class's own."""
     if not classes:
         return RetryLine(keep_phones), None
+    if held_s < math.inf:
+        classes = [dataclasses.replace(klass, validity_s=min(
+            held_s, math.inf if klass.validity_s is None
+            else klass.validity_s)) for klass in classes]
     until = [deadline_s if klass.name == DEFAULT_CLASS else math.inf
              for klass in classes]
     if mode != WEIGHTED and len({klass.priority for klass in classes}) == 1:

@@ -1,6 +1,7 @@
 """Routes: a named sender group stands for one provider's connections,
 which may go down for a while (``Outage``), and when its senders may start
-(``Windows``), alone or behind the routes before it (failover).
+(``Windows``), alone or behind the routes before it (failover), and how
+long its provider holds a message (``provider_validity``).
 
 A route's outage runs from ``start_s`` for ``length_s``.  For ``detect_s``
 after it starts the client has not noticed: its senders still start
@@ -198,6 +199,19 @@ class RouteSettings(Protocol):
     def detect_s(self) -> float: ...
     @property
     def reconnect_s(self) -> float: ...
+    @property
+    def validity_s(self) -> float | None: ...
+
+
+def provider_validity(groups: Sequence[RouteSettings]) -> float:
+    """How long a message may wait to start, from its arrival, before the
+    routes' providers give it up: the longest validity of any route, as
+    a message waits while some route would still take it (inf if one
+    holds messages without limit).  It ends the positional class as a
+    ``--deadline`` would, and shortens each ``--traffic`` class's own
+    validity (``lines.py``)."""
+    held = [group.validity_s for group in groups]
+    return max(math.inf if valid_s is None else valid_s for valid_s in held)
 
 
 def routes_of(groups: Sequence[RouteSettings], routing: str

@@ -20,7 +20,7 @@ The rules, each a line of :meth:`Schedule._decide`:
   ``--carriers``: ``carriers.py``);
 - a failed attempt with attempts left and not failed for good is retried
   after a full-jitter backoff, unless that falls after the deadline;
-- no attempt starts after the deadline (``Gateway.latest_start_s``): once
+- no attempt starts after the deadline, or the routes' validity: once
   the sender free first could not start by then, nothing can, and all
   left expires (``--traffic``: the positional class's only, ``lines.py``);
 - with routes, a sender that would start while its route is closed is
@@ -69,7 +69,8 @@ from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
                                   Decided, Result)
-from sms_sim.model.route import OUTAGE, routes_of
+from sms_sim.model.route import OUTAGE, provider_validity, routes_of
+from sms_sim.model.validation import at_most
 from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
                                     throttling_of)
 from sms_sim.model.traffic import STRICT, TrafficClass
@@ -103,12 +104,13 @@ class Schedule:
         self._turn = len(self._free)
         self._paced = [(-1.0, BUSY)] * (self._turn + 1)  # late: (at_s, why)
         self.held = HeldTime([c.name for c in carriers])  # read at the end
-        deadline_s = (math.inf if gateway.deadline_s is None
-                      else gateway.deadline_s)
+        held_s = provider_validity(groups)  # presets' validity (route.py)
+        deadline_s = min(held_s, math.inf if gateway.deadline_s is None
+                         else gateway.deadline_s)
         # Phones only for the log; --traffic: the deadline is the
         # positional class's (lines.py).
         self._retries, lines = lines_for(fresh, classes, priority,
-                                         keep_phones, deadline_s)
+                                         keep_phones, deadline_s, held_s)
         self._deadline_s = deadline_s if lines is None else math.inf
         # --carriers: a line per carrier, over that one (carriers.py).
         self._lines, self._carriers = lines_of(fresh, lines, carriers,
@@ -123,8 +125,8 @@ class Schedule:
         self._retries_allowed = gateway.retries
         self._permanent = gateway.permanent
         self._ceilings = gateway.backoff_ceilings()
-        self._latest_start_s = gateway.latest_start_s \
-            if lines is None else math.inf
+        self._latest_start_s = at_most(deadline_s) if lines is None \
+            else math.inf  # (Gateway.latest_start_s, or the validity's)
         self._carrier = None if carrier is None else carrier.draw()
         self.sent_order = Ranked(ranks)
         """The moments messages were sent, in order: the exact moment
