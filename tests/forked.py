@@ -11,9 +11,10 @@ suite starts about 90 of them.  What a fork shares with its server is
 what the interpreter fixed when it started: its flags, the locale and
 the hash seed.  So only runs whose environment agrees with this
 process's on what Python reads at start-up go this way
-(:func:`forkable`); the tests that send signals, use a terminal or
-measure a process start real processes, as do the golden runs'
-regenerations.
+(:func:`forkable`).  Forks share one hash seed: a figure that depended
+on it would still differ from the golden files (written by a process of
+their own) and between the real processes that the tests which send
+signals, use a terminal or measure a process start.
 """
 from __future__ import annotations
 

@@ -1,15 +1,18 @@
 """The suite in two processes at once (``--shards``).
 
-Most of the suite's time is this process running tests one after
-another, on one core.  With ``--shards 2`` (the default where there are
-two cores or more and a hundred tests or more to run) it starts a second
-pytest process over the same tests; each takes the test modules one at a
-time, claiming each by creating a file of its own in a folder they share,
-so a module runs in one of them, whole, and the two even out however
-long each module takes.  The second process writes what its tests report
-to a file, and this one reads it between its own tests and reports it as
-its own: the dots, the failures with their tracebacks, the counts, the
-slowest durations and the exit status are the whole suite's.
+The suite is most of its time on one core: tests run one after another.
+With ``--shards 2`` (the default where there are two cores or more and a
+hundred tests or more to run) a second pytest process starts as the
+session does, collecting the same tests meanwhile.  Each takes the test
+modules one at a time, claiming each by creating a file of its own in a
+folder they share, so a module runs in one of them, whole, and the two
+even out however long each module takes.  Modules go longest first, by
+the last session's times in pytest's cache (a module's tests' and its
+background runs'), so that the two end together, on short modules.  The
+second process writes what its tests report to a file, and this one
+reads it between its modules and reports it as its own: the dots, the
+failures with their tracebacks, the counts, the slowest durations and
+the exit status are the whole suite's.
 
 A run that stops at a failure (``-x``), debugs (``--pdb``) or only
 collects runs in one process.  The runs a module asks for in the
