@@ -1,9 +1,10 @@
 """A time limit on every test: one that hangs fails, with the traceback
 of every thread, and the run goes on to the next test.  Also, between
-tests, the runs in the background go on (see ``background.py``); and the
-program's processes share a cache of its bytecode, and start with the
-signals a shell gives, whatever the suite was started with
-(``pytest_configure``).
+tests, the runs in the background go on (see ``background.py``); the
+tests may run in two processes (``shards.py``); and the suite's processes
+share a cache of bytecode kept in the virtual environment, and the
+program's start with the signals a shell gives, whatever the suite was
+started with (``pytest_configure``).
 
 One watchdog thread serves the whole run: each test tells it when its
 limit falls, and it waits for that moment or the next test, whichever
