@@ -21,6 +21,7 @@ the module.
 """
 from __future__ import annotations
 
+import builtins
 import itertools
 import json
 import math
@@ -29,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections import deque
 from collections.abc import Iterator
 from typing import IO, Any, Protocol, TypeVar
@@ -196,6 +198,11 @@ class Shards:
                         config=self._config, data=event["report"]))
             elif "jobs" in event:
                 self.add(event["jobs"])
+            elif "warning" in event:
+                hook.pytest_warning_recorded.call_historic(kwargs={
+                    "warning_message": _warning(event["warning"]),
+                    "when": event["when"], "nodeid": event["nodeid"],
+                    "location": None})
             elif "start" in event:
                 hook.pytest_runtest_logstart(
                     nodeid=event["start"], location=tuple(event["location"]))
@@ -313,10 +320,31 @@ class ShardPlugin:
                                  ) -> None:
         self._write({"finish": nodeid, "location": list(location)})
 
+    def pytest_warning_recorded(self, warning_message: warnings.WarningMessage,
+                                when: str, nodeid: str) -> None:
+        # A warning, its category by name (one of Python's or pytest's): a
+        # thread's unhandled exception in a test is one.
+        message = warning_message
+        self._write({"warning": {
+            "category": message.category.__name__,
+            "text": str(message.message), "filename": message.filename,
+            "lineno": message.lineno},
+            "when": when, "nodeid": nodeid})
+
     def pytest_sessionfinish(self) -> None:
         self._write({"jobs": BACKGROUND.seconds()})
         if self._log is not None:
             self._log.close()
+
+
+def _warning(fields: dict[str, Any]) -> warnings.WarningMessage:
+    """A warning the second process recorded, as the first reports it."""
+    found = getattr(builtins, fields["category"], None) or \
+        getattr(pytest, fields["category"], None)
+    category = found if isinstance(found, type) and \
+        issubclass(found, Warning) else UserWarning
+    return warnings.WarningMessage(category(fields["text"]), category,
+                                   fields["filename"], fields["lineno"])
 
 
 def begin(config: pytest.Config) -> None:

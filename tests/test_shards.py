@@ -1,6 +1,7 @@
 """The suite in two processes (``shards.py``), in a pytest run of its own:
 whichever process ran a test, the first reports it, its failure with its
-message, the counts are the whole suite's, and so is the status."""
+message and its warnings, the counts are the whole suite's, and so is the
+status."""
 from __future__ import annotations
 
 import re
@@ -19,6 +20,7 @@ MODULE = '''\
 import os
 import threading
 import time
+import warnings
 
 
 def test_both_processes_run_tests() -> None:
@@ -35,6 +37,7 @@ def test_both_processes_run_tests() -> None:
 
 
 def test_fails() -> None:
+    warnings.warn("module {number} warns")
     assert {number} == 0, "module {number} fails"
 '''
 
@@ -68,6 +71,10 @@ def test_the_first_process_reports_both_processes_tests() -> None:
     assert sorted(int(module) for module, _ in failed) == \
         list(range(1, MODULES + 1))
     assert all(module == number for module, number in failed)
+    # Each warning, in the summary of warnings.
+    assert sorted(re.findall(r"UserWarning: module (\d+) warns",
+                             done.stdout), key=int) == \
+        [str(number) for number in range(1, MODULES + 1)]
     # Its dots and its Fs, one for each test.
     progress = "".join(re.findall(r"^([.F]+) *(?:\[ *\d+%\])?$",
                                   done.stdout, re.M))

@@ -56,13 +56,22 @@ def run_bounded(cfg: SimulationConfig, stop: StopEvent | None = None,
         monotonic = monotonic or fake.clock
         wait = wait or fake.wait
     outcome: list[Outcome] = []
-    runner = threading.Thread(target=lambda: outcome.append(simulation.run(
-        cfg, on_progress or (lambda snap: None), stop=stop,
-        monotonic=monotonic or time.monotonic, wait=wait, sink=sink)),
-        daemon=True)
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(simulation.run(
+                cfg, on_progress or (lambda snap: None), stop=stop,
+                monotonic=monotonic or time.monotonic, wait=wait, sink=sink))
+        except BaseException as error:  # the test's failure, with its trace
+            raised.append(error)
+
+    runner = threading.Thread(target=run, daemon=True)
     runner.start()
     runner.join(TIMEOUT_S)
     assert not runner.is_alive(), "the simulation did not finish"
+    if raised:
+        raise raised[0]
     return outcome[0]
 
 
