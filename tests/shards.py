@@ -14,10 +14,10 @@ reads it between its modules and reports it as its own: the dots, the
 failures with their tracebacks, the counts, the slowest durations and
 the exit status are the whole suite's.
 
-A run that stops at a failure (``-x``), debugs (``--pdb``) or only
-collects runs in one process.  The runs a module asks for in the
-background (``background.py``) start only in the process that claimed
-the module.
+A run that stops at a failure (``-x``), debugs (``--pdb``), only collects
+or chooses tests by the cache (``--lf``, ``--sw``) runs in one process.
+The runs a module asks for in the background (``background.py``) start
+only in the process that claimed the module.
 """
 from __future__ import annotations
 
@@ -51,6 +51,11 @@ LEAST_TESTS = 100
 (collecting the suite again) would cost more than it saves."""
 SECONDS = "sms-sim/module-seconds"
 """The key of pytest's cache for how long each module took, last time."""
+BY_CACHE = ("lf", "failedfirst", "newfirst", "stepwise", "stepwise_skip",
+            "cacheclear", "cacheshow")
+"""Options that choose or order the tests by pytest's cache (``--lf``,
+``--ff``, ``--nf``, ``--sw``...), which the second process does not read:
+a run with any of them runs in one."""
 SHARDS = pytest.StashKey["Shards"]()
 """This process's share, once :func:`begin` has made it."""
 POLL_S = 0.05
@@ -109,6 +114,8 @@ class Shards:
         self._output: IO[bytes] | None = None
         self._reading: IO[str] | None = None
         self._partial = ""
+        self._held: list[dict[str, Any]] = []
+        """The second's events of a module it has not finished."""
         # How long each module took last time, which orders them (the
         # first process reads pytest's cache, and passes it on), and this
         # time (in the first process, from both processes' reports).
@@ -179,19 +186,29 @@ class Shards:
             return False
         return True
 
-    def read(self) -> None:
-        """Report what the second process reported since the last read."""
+    def read(self, ended: bool = False) -> None:
+        """Report what the second process reported since the last read, a
+        module at a time: its tests' lines then stay together, between
+        this process's modules (all it reported, once it has ``ended``)."""
         if self._reading is None:
             if not os.path.exists(self.events):
                 return
             self._reading = open(self.events, encoding="utf-8")
-        hook = self._config.hook
         while chunk := self._reading.readline():
             self._partial += chunk
             if not self._partial.endswith("\n"):
-                return  # the rest of the line is still being written
-            event: dict[str, Any] = json.loads(self._partial)
+                break  # the rest of the line is still being written
+            self._held.append(json.loads(self._partial))
             self._partial = ""
+            if "done" in self._held[-1]:
+                self._replay()
+        if ended:
+            self._replay()
+
+    def _replay(self) -> None:
+        """Report the events held, as if they happened here."""
+        hook = self._config.hook
+        for event in self._held:
             if "report" in event:
                 hook.pytest_runtest_logreport(
                     report=hook.pytest_report_from_serializable(
@@ -206,10 +223,11 @@ class Shards:
             elif "start" in event:
                 hook.pytest_runtest_logstart(
                     nodeid=event["start"], location=tuple(event["location"]))
-            else:
+            elif "finish" in event:
                 hook.pytest_runtest_logfinish(
                     nodeid=event["finish"],
                     location=tuple(event["location"]))
+        self._held.clear()
 
     def finish(self) -> int | None:
         """Wait for the second process, reporting what it reports; its
@@ -224,7 +242,7 @@ class Shards:
             except subprocess.TimeoutExpired:
                 continue
             break
-        self.read()
+        self.read(ended=True)
         if second.returncode in (pytest.ExitCode.OK,
                                  pytest.ExitCode.TESTS_FAILED,
                                  pytest.ExitCode.NO_TESTS_COLLECTED):
@@ -286,8 +304,11 @@ class ShardPlugin:
                     nextitem = None if following is None else following[0]
                 item.config.hook.pytest_runtest_protocol(
                     item=item, nextitem=nextitem)
-                if shards.first and index + 1 == len(group):
-                    shards.read()  # between modules: each a block
+                if index + 1 == len(group):  # between modules
+                    if shards.first:
+                        shards.read()
+                    else:
+                        self._write({"done": module_of(item)})
                 if session.shouldfail:
                     raise session.Failed(session.shouldfail)
                 if session.shouldstop:
@@ -360,7 +381,8 @@ def begin(config: pytest.Config) -> None:
         if wanted is None:
             wanted = 2 if (os.cpu_count() or 1) >= 2 else 1
         if wanted < 2 or option.collectonly or option.usepdb \
-                or option.maxfail:
+                or option.maxfail or any(getattr(option, name, False)
+                                         for name in BY_CACHE):
             return
         claims = tempfile.mkdtemp(prefix="sms-sim-claims-")
         shards = Shards(config, claims, os.path.join(claims, "events"),

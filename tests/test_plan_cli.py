@@ -126,7 +126,7 @@ RULES: list[tuple[list[str], str]] = [
      "NAME=FIRST..LAST/STEP with NAME one of senders, tps, max-rate, "
      "retries, deadline, mean, fail, permanent, carrier-mean, or "
      "ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, ROUTE.fail, "
-     "CARRIER.cap, "
+     "ROUTE.validity, CARRIER.cap, "
      "CARRIER.daily, CARRIER.fail, CLASS.rate (a second), CLASS.at, "
      "CLASS.validity or CLASS.weight, got 'speed=1,2'"),
     (["--sweep", "senders="], "argument --sweep: 'senders=': no values to "

@@ -30,7 +30,7 @@ from sms_sim.model.validation import ConfigError
 from sms_sim.plan.settings import (configured, limit_of, with_outage_start,
                                    with_value)
 from tests.background import BACKGROUND
-from tests.helpers import run_main
+from tests.helpers import run_main, usage_error
 from tests.test_golden import seeded_figures
 from tests.test_schedule import decide_all, fresh_source
 from tests.test_simulation import Stalling, log_and_figures
@@ -451,6 +451,43 @@ def test_a_routes_validity_expires_what_has_not_started_by_then(
     assert (summary["sent"], summary["failed"], summary["expired"]) == \
         (sent, failed, 100 - sent - failed)
     assert "one not started within it of its arrival expires" in err
+
+
+@pytest.mark.parametrize("other, who", [
+    (["1", "0.1", "0", "0"], "the positional senders hold"),
+    (["0", "--senders", "name=b,count=1,mean=0.1"], "route b holds")])
+def test_a_validity_another_route_lifts_is_said_to_apply_to_none(
+        other: list[str], who: str) -> None:
+    status, out, err = run_main(
+        "100", *other, "--senders",
+        "name=a,count=1,mean=0.1,dev=0,fail=0,validity=2", "--speed", "max",
+        "--json")
+    assert status == 0 and json.loads(out.splitlines()[-1])["expired"] == 0
+    assert err == f"sms-sim: note: no validity applies: {who} messages " \
+        "without limit, and a message waits while a route would take it\n"
+
+
+def test_a_presets_validity_is_said_as_the_report_says_times() -> None:
+    _, _, err = run_main("10", "0", "--senders", "name=a,count=1,mean=0.1,"
+                         "preset=twilio-long-code", "--speed", "max")
+    assert "hold a message 10h00m (their validity)" in err
+
+
+def test_a_sweep_sets_a_routes_validity() -> None:
+    """One sender at 0.1 s: 11, 21 and 31 starts within 1, 2 and 3 s; a
+    class of the same name would be the class's."""
+    status, out, err = run_main(
+        "100", "0", "--senders",
+        "name=a,count=1,mean=0.1,dev=0,fail=0,validity=2",
+        "--sweep", "a.validity=1..3/1", "--speed", "max", "--json")
+    assert status == 0, err
+    runs = [line for line in map(json.loads, out.splitlines())
+            if line.get("event") == "sweep"]
+    assert [(run["value"], run["sent"]) for run in runs] == \
+        [(1.0, 11), (2.0, 21), (3.0, 31)]
+    assert usage_error("100", "0", "--senders", "name=a,count=1,mean=0.1",
+                       "--sweep", "b.validity=1,2").endswith(
+        "(classes: none), or else a route's (routes: a), got 'b'")
 
 
 def test_the_presets_pages_validity_example_is_what_it_gives() -> None:

@@ -556,8 +556,8 @@ def test_a_sweep_of_an_unknown_name_lists_the_names(text: str) -> None:
         "must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME one of "
         "senders, tps, max-rate, retries, deadline, mean, fail, permanent, "
         "carrier-mean, or ROUTE.count, ROUTE.tps, ROUTE.mean, ROUTE.down, "
-        "ROUTE.fail, CARRIER.cap, CARRIER.daily, CARRIER.fail, CLASS.rate (a "
-        "second), "
+        "ROUTE.fail, ROUTE.validity, CARRIER.cap, CARRIER.daily, "
+        "CARRIER.fail, CLASS.rate (a second), "
         f"CLASS.at, CLASS.validity or CLASS.weight, got {text!r}")
 
 

@@ -8,7 +8,8 @@ import math
 
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.route import provider_validity
-from sms_sim.output.text.units import count_text, rate_text, seconds_text
+from sms_sim.output.text.units import (count_text, moment_text, rate_text,
+                                       seconds_text)
 
 
 def start_rate(group: SenderGroup) -> float:
@@ -47,8 +48,15 @@ def rate_notes(config: SimulationConfig) -> list[str]:
     held_s = provider_validity(config.groups)
     if held_s < math.inf:
         notes.append(f"the routes' providers hold a message "
-                     f"{seconds_text(held_s)} (their validity): one not "
+                     f"{moment_text(held_s)} (their validity): one not "
                      f"started within it of its arrival expires")
+    elif any(group.validity_s is not None for group in config.groups):
+        holder = next(group for group in config.groups
+                      if group.validity_s is None)
+        who = "the positional senders hold" if holder.name is None \
+            else f"route {holder.name} holds"
+        notes.append(f"no validity applies: {who} messages without limit, "
+                     f"and a message waits while a route would take it")
     return notes
 
 

@@ -64,7 +64,8 @@ def sweep(text: str) -> Sweep:
                           or CLASS_SETTING.fullmatch(name)):
         fail(f"must be NAME=V1,V2,... or NAME=FIRST..LAST/STEP with NAME "
              f"one of {', '.join(SWEEP_NAMES)}, or ROUTE.count, ROUTE.tps, "
-             f"ROUTE.mean, ROUTE.down, ROUTE.fail, CARRIER.cap, "
+             f"ROUTE.mean, ROUTE.down, ROUTE.fail, ROUTE.validity, "
+             f"CARRIER.cap, "
              f"CARRIER.daily, CARRIER.fail, CLASS.rate (a second), CLASS.at, "
              f"CLASS.validity or CLASS.weight, got {echo(text)}")
     base = base_name(name)

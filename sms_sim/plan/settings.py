@@ -15,15 +15,16 @@ MAX_RATE_SOLVED = 1e6
 """The largest ``tps`` or ``max-rate`` a search tries: a million sends a
 second, far beyond any gateway's."""
 ROUTE_FIELDS = {"count": "senders", "tps": "tps", "mean": "mean",
-                "down": "down", "fail": "fail"}
+                "down": "down", "fail": "fail", "validity": "deadline"}
 """A route's fields a plan may set, ``ROUTE.FIELD`` (``backup.tps``),
 and the setting of the positional senders each is like (``down``, the
-length of the route's first outage, is its own)."""
+length of the route's first outage, is its own; ``validity`` is a time
+as ``deadline`` is)."""
 ROUTE_SETTING = re.compile(
-    r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down|fail)")
+    r"([a-z][a-z0-9_-]{0,31})\.(count|tps|mean|down|fail|validity)")
 """How a route's setting is named: the route, a dot, the field.
 ``NAME.fail`` is a carrier's where a carrier has that name, else a
-route's."""
+route's; ``NAME.validity`` a class's where a class has that name."""
 CARRIER_FIELDS = {"cap": "max-rate", "daily": "retries", "fail": "fail"}
 """A carrier's fields a plan may set, ``CARRIER.FIELD`` (``att.cap``),
 and the setting each is like: a rate, a count, a share."""
@@ -58,13 +59,17 @@ def class_of(config: SimulationConfig, name: str) -> int | None:
     setting.  Raises ConfigError for a class the configuration does not
     have."""
     klass = CLASS_SETTING.fullmatch(name)
-    if klass is None:
+    if klass is None or _a_routes_validity(config, name):
         return None
     names = [c.name.lower() for c in config.traffic]
     if names.count(klass.group(1)) != 1:
         known = ", ".join(c.name for c in config.traffic) or "none"
+        routes = ", ".join(g.name for g in config.groups if g.name)
+        either = "" if klass.group(2) != "validity" else \
+            f", or else a route's (routes: {routes or 'none'})"
         raise ConfigError("traffic", "the name of one of its classes, in "
-                          f"any case (classes: {known})", klass.group(1))
+                          f"any case (classes: {known}){either}",
+                          klass.group(1))
     return names.index(klass.group(1))
 
 
@@ -91,7 +96,9 @@ def group_of(config: SimulationConfig, name: str) -> int:
     route the configuration does not have."""
     route = ROUTE_SETTING.fullmatch(name)
     if route is None or route.group(2) == "fail" and \
-            not _a_routes_fail(config, name):
+            not _a_routes_fail(config, name) or \
+            route.group(2) == "validity" and \
+            not _a_routes_validity(config, name):
         carrier_of(config, name)  # a carrier's, if any, must be there
         return 0
     names = [group.name for group in config.groups]
@@ -100,6 +107,13 @@ def group_of(config: SimulationConfig, name: str) -> int:
         raise ConfigError("name", f"a route's name (routes: {known})",
                           route.group(1))
     return names.index(route.group(1))
+
+
+def _a_routes_validity(config: SimulationConfig, name: str) -> bool:
+    """Whether ``name`` is ``ROUTE.validity`` of a route and no class."""
+    head, _, field = name.partition(".")
+    return field == "validity" and head in {g.name for g in config.groups} \
+        and head not in {c.name.lower() for c in config.traffic}
 
 
 def _a_routes_fail(config: SimulationConfig, name: str) -> bool:
@@ -158,6 +172,8 @@ def with_value(config: SimulationConfig, name: str, value: float,
         group = _with_outage(first, None, value)
     elif base == "fail":
         group = dataclasses.replace(first, failure_rate=value)
+    elif base == "deadline":  # ROUTE.validity
+        group = dataclasses.replace(first, validity_s=value)
     else:
         raise ValueError(f"no setting {name!r}")
     groups[index] = group
@@ -180,7 +196,8 @@ def configured(config: SimulationConfig, name: str) -> float | None:
     return {"senders": float(first.count), "tps": first.tps,
             "max-rate": config.gateway.max_rate,
             "retries": float(config.gateway.retries),
-            "deadline": config.gateway.deadline_s,
+            "deadline": first.validity_s if _a_routes_validity(config, name)
+            else config.gateway.deadline_s,
             "mean": first.send.mean_s, "fail": first.failure_rate,
             "permanent": config.gateway.permanent,
             "carrier-mean": None if config.carrier is None
