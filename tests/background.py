@@ -8,6 +8,8 @@ what is left of it.  Between two tests, :meth:`Background.pump` reaps the
 runs that ended and starts the next ones: no thread of this process
 starts them, since a fork while another thread runs can deadlock a child
 that runs Python before its exec, as the terminal tests' children do.
+A run of the program starts as a fork of a server that has it imported
+already (``forked.py``), other commands as processes of their own.
 """
 from __future__ import annotations
 
