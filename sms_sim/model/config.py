@@ -77,6 +77,8 @@ class SenderGroup:
     """What its SMSC accepts, and what it does when it refuses; None:
     every submit is accepted (``throttle.py``)."""
     window: int = 1
+    """Submits each sender may have on the way at once (``windows.py``).
+    """
     errors: ErrorMix | None = None
     """Its failed attempts by error class, besides ``failure_rate``'s
     (``errors.py``)."""
@@ -84,8 +86,6 @@ class SenderGroup:
     """How long its provider holds a message that has not gone out (a
     preset's documented validity, or ``validity=``); None: no limit.
     See ``route.provider_validity``."""
-    """Submits each sender may have on the way at once (``windows.py``).
-    """
 
     @classmethod
     def uniform(cls, count: int, mean_s: float, max_deviation_s: float,
