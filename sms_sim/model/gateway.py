@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sms_sim.model.errors import RetryTable
 from sms_sim.model.validation import (HORIZON, HORIZON_S, MAX_RETRIES,
-                                      ConfigError, at_most, check_rate,
+                                      ConfigError, check_rate,
                                       check_seconds, check_share)
 
 
@@ -71,15 +71,6 @@ class Gateway:
                 f"{self.backoff.base_s:g}:{self.backoff.cap_s:g} could wait "
                 f"{waits_s:.3g} s in all; at most {HORIZON} s, unless a "
                 f"--deadline ends them first")
-
-    @property
-    def latest_start_s(self) -> float:
-        """The latest moment, in float time, at which an attempt may
-        start, or a retry fall due: the deadline, within
-        ``validation.MOMENT_TOLERANCE``; infinite without one."""
-        if self.deadline_s is None:
-            return math.inf
-        return at_most(self.deadline_s)
 
     def backoff_ceilings(self) -> tuple[float, ...]:
         """The longest backoff before each retry, from the first."""

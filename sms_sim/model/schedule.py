@@ -126,7 +126,7 @@ class Schedule:
         self._permanent = gateway.permanent
         self._ceilings = gateway.backoff_ceilings()
         self._latest_start_s = at_most(deadline_s) if lines is None \
-            else math.inf  # (Gateway.latest_start_s, or the validity's)
+            else math.inf  # within validation.MOMENT_TOLERANCE
         self._carrier = None if carrier is None else carrier.draw()
         self.sent_order = Ranked(ranks)
         """The moments messages were sent, in order: the exact moment
