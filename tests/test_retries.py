@@ -17,18 +17,24 @@ MESSAGES = generate_messages(random.Random(3), 0, 3 * SEAL_AT)
 
 
 @pytest.mark.parametrize("keep_phones", [True, False])
+@pytest.mark.parametrize("spent_every", [1, 2 * SEAL_AT, 0])
 def test_retries_come_out_as_a_heap_of_whole_ones_would_give_them(
-        keep_phones: bool) -> None:
+        keep_phones: bool, spent_every: int) -> None:
     """Pushes and pops interleaved at random, through several seals, and
     ties of due moments: the same retries in the same order as a heap of
-    (due, id, ...) tuples, each with what the model needs of it."""
+    (due, id, ...) tuples, each with what the model needs of it.  Send
+    time spent so far in every retry, in every ``spent_every``-th (so
+    that the first and third runs have some, the second none, which a
+    run does not hold), or in none."""
     rng = random.Random(5)
     line = RetryLine(keep_phones)
     plain: list[tuple[float, int, Message, int, float]] = []
     popped, expected = [], []
     for message in MESSAGES:
         ready_s = rng.choice((0.5, 1.0, rng.random()))  # ties, too
-        attempt, spent_s = rng.randrange(2, 5), rng.random()
+        attempt = rng.randrange(2, 5)
+        spent_s = rng.random() if spent_every and not (
+            message.id % spent_every) else 0.0
         line.push(ready_s, message, attempt, spent_s)
         heapq.heappush(plain, (ready_s, message.id, message, attempt,
                                spent_s))

@@ -8,10 +8,11 @@ fresh messages go first and about half a million failures may wait at
 once: as whole tuples, with their messages, they took about 500 bytes
 each.  So the line keeps the retries put in line lately in a small heap,
 and seals them, a thousand at a time, into a *run*: sorted columns in
-arrays, about 31 bytes a retry (more with phones; ids past 2**32 take
-four bytes more).  The runs are merged lazily through a heap of their
-heads.  The order is the heap's order either way: by due moment, then id
-(a message has one retry in line at most, so the pair is unique).
+arrays, 30 bytes a retry, 22 where every send took no time (more with
+phones; ids past 2**32 take four bytes more).  The runs are merged
+lazily through a heap of their heads.  The order is the heap's order
+either way: by due moment, then id (a message has one retry in line at
+most, so the pair is unique).
 
 Runs sealed together span the same stretch of due moments, so they are
 taken from together, and a run's arrays would be freed only once its
@@ -53,7 +54,10 @@ class _Run(NamedTuple):
     ids: array[int]
     seeds: array[int]
     attempts: array[int]
-    spent_s: array[float]
+    spent_s: array[float] | None
+    """None where every one is 0: when every send takes no time, all
+    the retries are in line at once, and this column would be over a
+    quarter of their memory (``benchmarks/README.md``)."""
     forms: array[int]
     """Each its index in the line's table of forms (a run has few)."""
     phones: list[str] | None
@@ -121,7 +125,8 @@ class RetryLine:
                 classes, arrived_s = run.arrivals
                 message = message._replace(class_index=classes[position],
                                            arrived_s=arrived_s[position])
-            attempt, spent_s = run.attempts[position], run.spent_s[position]
+            attempt = run.attempts[position]
+            spent_s = 0.0 if run.spent_s is None else run.spent_s[position]
             position += 1
             if position < len(run.ids):
                 heapq.heapreplace(heads, (run.ready_s[position],
@@ -171,12 +176,14 @@ class RetryLine:
             if retry[2].form not in index:
                 index[retry[2].form] = len(self._forms)
                 self._forms.append(retry[2].form)
+        spent_s = [r[4] for r in retries]
         run = _Run(array("d", [r[0] for r in retries]),
                    _ids([r[1] for r in retries]),
                    array("Q", [r[2].seed for r in retries]),
                    array("B", [r[3] for r in retries]),
-                   array("d", [r[4] for r in retries]),
-                   array("H", [index[r[2].form] for r in retries]),
+                   array("d", spent_s) if any(spent_s) else None,
+                   array("B" if len(index) <= 256 else "H",
+                         [index[r[2].form] for r in retries]),
                    [r[2].phone for r in retries]
                    if self._keep_phones else None,
                    (array("H", [r[2].class_index for r in retries]),
@@ -192,8 +199,9 @@ def _cut(run: _Run, position: int) -> None:
     back to the allocator's pool it came from (a copy would take new
     memory from the pool of the thread that cuts, and the pools grow)."""
     columns: list[array[int] | array[float] | list[str]] = [
-        run.ready_s, run.ids, run.seeds, run.attempts, run.spent_s,
-        run.forms]
+        run.ready_s, run.ids, run.seeds, run.attempts, run.forms]
+    if run.spent_s is not None:
+        columns.append(run.spent_s)
     if run.phones is not None:
         columns.append(run.phones)
     if run.arrivals is not None:
