@@ -239,13 +239,16 @@ def test_a_run_or_plan_interrupted_writes_no_report(tmp_path: Path) -> None:
             "was interrupted\n"
 
 
-def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
+def test_a_second_signal_ends_the_plan_and_its_workers_at_once(
+        tmp_path: Path) -> None:
     """The parent ends without a word to its pool: its workers must end
-    too, or they hold the output open and a reader never sees its end."""
+    too, or they hold the output open and a reader never sees its end.
+    Nor does it leave the folder of its fork server's socket behind."""
     plan = subprocess.Popen(
         start(*SMALL, "--runs", "1000", "--jobs", "2", "--json",
               "--interval", "0.1"), cwd=ROOT,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
         start_new_session=True)  # its own group, to clean up after a fail
     try:
         assert plan.stdout is not None
@@ -264,6 +267,7 @@ def test_a_second_signal_ends_the_plan_and_its_workers_at_once() -> None:
         out, _ = plan.communicate(timeout=TIMEOUT_S)  # the output's end
         assert plan.returncode in (128 + signal.SIGHUP, 128 + signal.SIGTERM)
         assert '"replications"' not in out  # at once: no summary
+        assert list(tmp_path.iterdir()) == []
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(plan.pid, signal.SIGKILL)

@@ -3,7 +3,9 @@ stop on and report what it did; a second one ends the process at once."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +45,7 @@ def recorded(abandon: Callable[[], None],
                     monotonic() - first_at[0] < REPEAT_GRACE_S:
                 return
             abandon()
+            _remove_temp_dir()
             os._exit(ExitStatus.of_signal(signum))
         first_at.append(monotonic())
         received.append(signum)
@@ -59,3 +62,12 @@ def recorded(abandon: Callable[[], None],
             # again from it; the default is the nearest.
             signal.signal(sig, signal.SIG_DFL if handler is None
                           else handler)
+
+
+def _remove_temp_dir() -> None:
+    """The folder ``multiprocessing`` made for this process, if it made
+    one (a plan's fork server keeps its socket there), removed: its own
+    clean-up at exit would, and ``os._exit`` skips it."""
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        shutil.rmtree(util.get_temp_dir(), ignore_errors=True)
