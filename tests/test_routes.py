@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from sms_sim.cli import plan_specs, route_specs
+from sms_sim.cli.help_text import HELP_COLUMNS
 from sms_sim.measure.progress import GroupCounts
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
@@ -544,8 +545,13 @@ def test_presets_lists_each_with_its_figures_and_the_page_agrees() -> None:
     status, out, err = run_main("--presets")
     assert status == 0, err
     listed = {line.split()[0]: float(line.split()[1])
-              for line in out.splitlines()[1:]}
+              for line in out.splitlines()[1:] if not line.startswith(" ")}
     assert listed == {name: p.tps for name, p in PRESETS.items()}
+    # Each source wrapped beside the figures; only a link is never cut.
+    urls = {p.url for p in PRESETS.values() if p.url}
+    assert urls <= {word.rstrip(")") for word in out.split()}
+    assert all(line.strip().rstrip(")") in urls
+               for line in out.splitlines() if len(line) > HELP_COLUMNS)
     page = (ROOT / "docs" / "presets.md").read_text()
     for preset in PRESETS.values():
         assert f"| `{preset.name}` | {preset.tps:g} |" in page

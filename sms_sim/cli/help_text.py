@@ -120,13 +120,19 @@ HELP_COLUMNS = 100
 
 
 def presets_text() -> str:
-    """Every preset with its figures and source."""
+    """Every preset with its figures, and its source wrapped beside them
+    to ``HELP_COLUMNS`` (a link is never cut)."""
+    import textwrap  # argparse has it loaded already
     lines = ["preset             tps/sender  validity  source "
              "(check the provider's current page)"]
     for preset in PRESETS.values():
         validity = "-" if preset.validity_s is None \
             else f"{preset.validity_s / 3600:g} h"
-        lines.append(f"{preset.name:<18} {preset.tps:>10g}  "
-                     f"{validity:>8}  {preset.source} ({preset.checked}"
-                     f"{'; ' + preset.url if preset.url else ''})")
+        figures = f"{preset.name:<18} {preset.tps:>10g}  {validity:>8}  "
+        lines += textwrap.wrap(
+            f"{preset.source} ({preset.checked}"
+            f"{'; ' + preset.url if preset.url else ''})",
+            HELP_COLUMNS, initial_indent=figures,
+            subsequent_indent=" " * len(figures),
+            break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines) + "\n"
