@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from sms_sim.model.held import COMPACT_AT, HeldLine
+import pytest
+
+from sms_sim.model.held import COMPACT_AT, WHOLE_AT, HeldLine
 from sms_sim.model.lines import Taken
 from sms_sim.model.message import Message, generate_messages
 
@@ -16,42 +18,49 @@ def held(message: Message, attempt: int = 1) -> Taken:
                  message.arrived_s + attempt, message.id % 3 == 0)
 
 
-def kept(taken: Taken, phones: bool) -> tuple[object, ...]:
-    """What a held message keeps: all but its text (and its phone)."""
-    message = taken.message._replace(
-        text="", phone=taken.message.phone if phones else "")
+def kept(taken: Taken) -> tuple[object, ...]:
+    """What a held message keeps at least: all but its text and phone
+    (and its start, which the caller gives it)."""
+    message = taken.message._replace(text="", phone="")
     return (message, taken.attempt, taken.spent_s, taken.ready_s,
             taken.retried)
 
 
+@pytest.mark.parametrize("count", [50, 3 * WHOLE_AT + 50])
 def test_held_messages_leave_oldest_first_as_the_model_needs_them(
-        ) -> None:
+        count: int) -> None:
+    """A few held whole; more, most in the columns."""
     messages = [m._replace(class_index=i % 3, arrived_s=i / 8)
                 for i, m in enumerate(generate_messages(random.Random(2),
-                                                        0, 50))]
+                                                        0, count))]
     for phones in (True, False):
         line = HeldLine(phones, True)
         takens = [held(m, 1 + i % 4) for i, m in enumerate(messages)]
         for taken in takens:
             line.append(taken)
-        assert len(line) == 50 and line.first_ready_s == takens[0].ready_s
+        assert len(line) == count
+        assert line.first_ready_s == takens[0].ready_s
         out = [line.popleft() for _ in range(20)]
-        # Taken with its start at its ready moment, until it is given one.
-        assert all(t.start_s == t.ready_s for t in out)
+        assert line.first_ready_s == takens[20].ready_s
         out += line.drain()
         assert len(line) == 0
-        assert [kept(t, True) for t in out] == \
-            [kept(t, phones) for t in takens]
+        assert [kept(t) for t in out] == [kept(t) for t in takens]
+        assert all(t.message.phone in (m.phone, "" if not phones else
+                                       m.phone)
+                   for t, m in zip(out, messages))
 
 
-def test_the_one_just_taken_goes_back_first() -> None:
+@pytest.mark.parametrize("count", [2, WHOLE_AT + 2])
+def test_the_one_just_taken_goes_back_first(count: int) -> None:
+    """Whole, and from the columns (the first of more than are held
+    whole)."""
     line = HeldLine(False, False)
-    first, second = generate_messages(random.Random(3), 0, 2)
-    line.append(held(first))
-    line.append(held(second))
+    messages = generate_messages(random.Random(3), 0, count)
+    for message in messages:
+        line.append(held(message))
     taken = line.popleft()
     line.appendleft(taken._replace(start_s=4.0))
-    assert [t.message.id for t in line.drain()] == [first.id, second.id]
+    assert [t.message.id for t in line.drain()] == [m.id for m in messages]
 
 
 def test_the_taken_are_forgotten_without_losing_the_rest() -> None:

@@ -160,32 +160,39 @@ class CarrierLines:
                 ) -> tuple[Taken | None, int, float, bool]:
         """``take``'s choice, validity aside: what, its carrier, its
         start, and whether it was held."""
-        held = self._held
+        held, lines = self._held, self._lines
         best, best_s = -1, math.inf
-        counts = self._counts
+        counts, slots = self._counts, self._slots
         if any(counts):  # takes often find every line empty
             for index, count in enumerate(counts):
                 if count:
-                    start_s = max(held[index].first_ready_s,
-                                  self._slots[index], earliest_s)
+                    start_s = max(held[index].first_ready_s, slots[index],
+                                  earliest_s)
                     if start_s < best_s:
                         best, best_s = index, start_s
         while True:
-            taken = self._lines.take(earliest_s, retries)
+            if best >= 0:
+                # A held one that starts first need not wait for a take
+                # and its put-back (a third of the carriers' cost).
+                next_s = lines.next_start(earliest_s, retries)
+                if next_s is not None and best_s <= next_s:
+                    counts[best] -= 1
+                    return held[best].popleft(), best, best_s, True
+            taken = lines.take(earliest_s, retries)
             if taken is None or best_s <= taken.start_s:
                 if taken is not None:
-                    self._lines.put_back(taken, retries)
+                    lines.put_back(taken, retries)
                 if best < 0:
                     return None, 0, 0.0, False
-                self._counts[best] -= 1
+                counts[best] -= 1
                 return held[best].popleft(), best, best_s, True
             index = self._recipients.of(taken.message)
-            if not held[index] and self._slots[index] <= taken.start_s:
+            if not counts[index] and slots[index] <= taken.start_s:
                 return taken, index, taken.start_s, False
             # Held back by its carrier's cap: in that carrier's line.
             held[index].append(taken)
-            self._counts[index] += 1
-            start_s = max(held[index].first_ready_s, self._slots[index],
+            counts[index] += 1
+            start_s = max(held[index].first_ready_s, slots[index],
                           earliest_s)
             if start_s < best_s:
                 best, best_s = index, start_s
@@ -209,7 +216,9 @@ class CarrierLines:
         slots = taken.message.form.segments if self._per_segment else 1
         self._slots[index] = start_s + self._gaps[index] * slots
         if start_s != taken.start_s:  # held: a copy costs the others
-            taken = taken._replace(start_s=start_s)
+            # Built whole: a third of the time of ``_replace``.
+            taken = Taken(taken.message, taken.attempt, taken.spent_s,
+                          start_s, taken.ready_s, taken.retried)
         self.carrier, self._taken = index, taken
         return taken
 

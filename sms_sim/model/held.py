@@ -9,15 +9,22 @@ held message needs what a retry in line needs (``retries.py``): its id,
 bits, form, attempt, whether it was a retry, time spent and when it was
 ready; its text never, its phone only for the ``--log``, its class and
 arrival only with ``--traffic``.  Here those are arrays, about 36 bytes
-a message, and a
-message is rebuilt from them when it leaves the line, as a sealed
-retry's is.
+a message, and a message is rebuilt from them when it leaves the line,
+as a sealed retry's is.
+
+A cap above the carrier's share of the pace holds only the messages that
+come within a slot of the one before: its line holds a few at a time.  So
+the newest ``WHOLE_AT`` are held whole, as they came, in a deque, and go
+to the columns only when more come: a column's append and a message
+rebuilt cost several times a deque's (``benchmarks/README.md``, the
+carriers' cost).
 
 Thread safety: used only inside ``Schedule.decide``, under its lock.
 """
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from collections.abc import Iterator
 
 from sms_sim.model.encoding import Form
@@ -27,16 +34,20 @@ from sms_sim.model.message import Message
 COMPACT_AT = 4096
 """Messages taken from the front before their columns are dropped, once
 they are half of them: a few bytes a message, and no copy per take."""
+WHOLE_AT = 256
+"""The newest messages held whole, at some 400 bytes each, before they
+go to the columns."""
 
 
 class HeldLine:
     """One carrier's held messages: appended at the back, taken from the
-    front (and the one just taken given back there)."""
+    front (and the one just taken given back there).  The oldest are in
+    the columns, the newest whole."""
 
     __slots__ = ("_ids", "_seeds", "_forms", "_attempts", "_retried",
-                 "_spent_s",
-                 "_ready_s", "_phones", "_classes", "_arrived_s", "_head",
-                 "_form_list", "_form_index")
+                 "_spent_s", "_ready_s", "_phones", "_classes", "_arrived_s",
+                 "_head", "_form_list", "_form_index", "_whole",
+                 "_whole_taken")
 
     def __init__(self, keep_phones: bool, keep_arrivals: bool) -> None:
         """``keep_phones``: hold each one's phone (for the log);
@@ -56,17 +67,31 @@ class HeldLine:
         """The position of the oldest held message."""
         self._form_list: list[Form] = []
         self._form_index: dict[Form, int] = {}
+        self._whole: deque[Taken] = deque()
+        """The newest held, as they came, after those in the columns."""
+        self._whole_taken = False
+        """Whether the message taken last came from ``_whole``."""
 
     def __len__(self) -> int:
-        return len(self._ids) - self._head
+        return len(self._ids) - self._head + len(self._whole)
 
     @property
     def first_ready_s(self) -> float:
         """When the oldest held message was ready."""
-        return self._ready_s[self._head]
+        if self._head < len(self._ids):
+            return self._ready_s[self._head]
+        return self._whole[0].ready_s
 
     def append(self, taken: Taken) -> None:
         """Hold ``taken`` at the back."""
+        whole = self._whole
+        if len(whole) >= WHOLE_AT:
+            while whole:
+                self._to_columns(whole.popleft())
+        whole.append(taken)
+
+    def _to_columns(self, taken: Taken) -> None:
+        """Hold ``taken`` at the back of the columns."""
         if self._head >= COMPACT_AT and 2 * self._head >= len(self._ids):
             self._drop_front()
         message = taken.message
@@ -84,10 +109,13 @@ class HeldLine:
             self._arrived_s.append(message.arrived_s)
 
     def popleft(self) -> Taken:
-        """The oldest held message, out of line; its start is its ready
-        moment until the caller gives it one.  Its message has no text,
-        and no phone unless the line keeps them."""
+        """The oldest held message, out of line, its start to be given by
+        the caller.  From the columns, its message has no text, and no
+        phone unless the line keeps them."""
         at = self._head
+        self._whole_taken = at == len(self._ids)
+        if self._whole_taken:
+            return self._whole.popleft()
         self._head += 1
         message = Message(
             self._ids[at], "" if self._phones is None else self._phones[at],
@@ -103,6 +131,9 @@ class HeldLine:
         """Give back the message ``popleft`` just gave: its columns are
         still there, as nothing is dropped from the front but by
         ``append``."""
+        if self._whole_taken:
+            self._whole.appendleft(taken)
+            return
         assert self._head > 0 and self._ids[self._head - 1] == \
             taken.message.id, "only the message just taken goes back"
         self._head -= 1

@@ -139,6 +139,23 @@ class Lines:
                      arrival_s if arrival_s > earliest_s else earliest_s,
                      arrival_s)
 
+    def next_start(self, earliest_s: float, retries: RetryLine
+                   ) -> float | None:
+        """When what ``take`` would give a sender free at ``earliest_s``
+        could start (infinity once nothing is left), without taking it;
+        None where only a take can tell (a class has a validity, and a
+        message that lapsed would be passed over)."""
+        if self._validity is not None:
+            return None
+        head = self._peek()
+        arrival_s = math.inf if head is None else head.arrived_s
+        if earliest_s > arrival_s:
+            arrival_s = earliest_s
+        if retries.count and retries.first_s <= arrival_s:
+            return retries.first_s if retries.first_s > earliest_s \
+                else earliest_s
+        return arrival_s
+
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         """Put what ``take`` just gave back where it was: its sender
         cannot start then after all (its route is closed)."""

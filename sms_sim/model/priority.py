@@ -142,6 +142,10 @@ class PriorityLines(Lines):
     def _unserved(self, message: Message) -> None:
         self._served[message.class_index] -= self._cost[message.class_index]
 
+    def next_start(self, earliest_s: float, retries: RetryLine
+                   ) -> float | None:
+        return None  # the classes' rule: only a take can tell
+
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         message = taken.message
         self._unserved(message)
