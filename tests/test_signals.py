@@ -17,16 +17,15 @@ from sms_sim.cli.signals import REPEAT_GRACE_S, STOP_SIGNALS, recorded
     (signal.SIGINT, signal.SIGTERM, 143),
     (signal.SIGINT, signal.SIGHUP, 129)])
 def test_a_signal_is_recorded_and_a_second_one_ends_at_once(
-        first: int, second: int, code: int,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        first: int, second: int, code: int) -> None:
     calls: list[str] = []
 
     def fake_exit(status: int) -> None:
         calls.append(f"exit {status}")
 
-    monkeypatch.setattr("os._exit", fake_exit)
     before = [signal.getsignal(s) for s in STOP_SIGNALS]
-    with recorded(lambda: calls.append("abandon")) as received:
+    with recorded(lambda: calls.append("abandon"),
+                  end=fake_exit) as received:
         signal.raise_signal(first)
         assert received == [first] and calls == []
         signal.raise_signal(second)
@@ -49,11 +48,10 @@ def test_a_signal_the_process_was_started_ignoring_stays_ignored() -> None:
 
 
 def test_a_repeat_of_the_first_signal_within_the_grace_is_the_same(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        ) -> None:
     exits: list[int] = []
     now = [100.0]
-    monkeypatch.setattr("os._exit", exits.append)
-    with recorded(lambda: None, lambda: now[0]) as received:
+    with recorded(lambda: None, lambda: now[0], exits.append) as received:
         signal.raise_signal(signal.SIGINT)
         now[0] += REPEAT_GRACE_S / 2
         signal.raise_signal(signal.SIGINT)  # as `timeout` sends it

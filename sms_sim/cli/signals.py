@@ -20,13 +20,38 @@ REPEAT_GRACE_S = 0.5
 process group, so the program receives the signal twice at once."""
 
 
+def end_at_once(status: int) -> None:
+    """End the process now with ``status``, threads and all
+    (``os._exit``); first remove the folder ``multiprocessing`` made for
+    it, if it made one (a plan's fork server keeps its socket there):
+    its own clean-up at exit would, and ``os._exit`` skips it."""
+    _remove_temp_dir()
+    os._exit(status)
+
+
+def _remove_temp_dir() -> None:
+    util = sys.modules.get("multiprocessing.util")
+    if util is None:
+        return
+    # Not shutil.rmtree: shutil loads the compression modules, and a
+    # single run loads nothing it does not use (test_quick_start).
+    folder = util.get_temp_dir()
+    try:
+        for name in os.listdir(folder):  # sockets: no folders in it
+            os.unlink(os.path.join(folder, name))
+        os.rmdir(folder)
+    except OSError:
+        pass  # the process ends anyway
+
+
 @contextmanager
 def recorded(abandon: Callable[[], None],
-             monotonic: Callable[[], float] = time.monotonic
+             monotonic: Callable[[], float] = time.monotonic,
+             end: Callable[[int], None] = end_at_once
              ) -> Iterator[list[int]]:
     """While inside, SIGINT, SIGTERM and SIGHUP are recorded in the list
     given, for the run to stop on (``simulation.run`` looks at it every
-    ``POLL_S``).  A second one ends the process at once, after
+    ``POLL_S``).  A second one ends the process at once (``end``), after
     ``abandon`` has left the screen sane, with the signal's status
     (``ExitStatus.of_signal``); except a repeat of the first within
     ``REPEAT_GRACE_S``, which is ignored.
@@ -44,8 +69,7 @@ def recorded(abandon: Callable[[], None],
                     monotonic() - first_at[0] < REPEAT_GRACE_S:
                 return
             abandon()
-            _remove_temp_dir()
-            os._exit(ExitStatus.of_signal(signum))
+            end(ExitStatus.of_signal(signum))
         first_at.append(monotonic())
         received.append(signum)
 
@@ -61,21 +85,3 @@ def recorded(abandon: Callable[[], None],
             # again from it; the default is the nearest.
             signal.signal(sig, signal.SIG_DFL if handler is None
                           else handler)
-
-
-def _remove_temp_dir() -> None:
-    """The folder ``multiprocessing`` made for this process, if it made
-    one (a plan's fork server keeps its socket there), removed: its own
-    clean-up at exit would, and ``os._exit`` skips it."""
-    util = sys.modules.get("multiprocessing.util")
-    if util is None:
-        return
-    # Not shutil.rmtree: shutil loads the compression modules, and a
-    # single run loads nothing it does not use (test_quick_start).
-    folder = util.get_temp_dir()
-    try:
-        for name in os.listdir(folder):  # sockets: no folders in it
-            os.unlink(os.path.join(folder, name))
-        os.rmdir(folder)
-    except OSError:
-        pass  # the process ends anyway
