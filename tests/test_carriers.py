@@ -15,8 +15,9 @@ import pytest
 
 from sms_sim.model.carriers import DAILY_CAP, Carrier, Recipients
 from sms_sim.model.config import SenderGroup, SimulationConfig
+from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
-from sms_sim.model.message import generate_messages
+from sms_sim.model.message import Message, generate_messages
 from sms_sim.model.result import FAILED, SENT, Result
 from sms_sim.model.traffic import TrafficClass
 from sms_sim.model.validation import ConfigError
@@ -237,3 +238,60 @@ def test_a_message_held_by_its_carriers_cap_expires_past_its_validity(
         pytest.approx([0.01, 1.01, 2.01, 3.01])
     expired = [r for r in final if r.outcome == "expired"]
     assert len(expired) == 6 and {r.done_at_s for r in expired} == {3.5}
+
+
+def test_capped_carriers_hold_what_waits_not_the_whole_line() -> None:
+    """Every carrier capped, above the senders' pace: a take that passes
+    a message over (its carrier's slot is later) stops once nothing the
+    line gives next could start first, so the fresh messages stay in the
+    line, made a chunk at a time.  (Each take once went on to the end
+    of the line, holding every message: 58 MB for a million.)"""
+    import random
+    from sms_sim.model.schedule import Schedule
+    rng = random.Random(6)
+    chunks = [generate_messages(rng, start, 500)
+              for start in range(0, 10_000, 500)]
+    made: list[int] = []
+
+    def fresh() -> list[Message] | None:
+        made.append(1)
+        return chunks.pop(0) if chunks else None
+
+    capped = (Carrier("a", 0.5, cap=20_000.0), Carrier("b", 0.5, cap=20_000.0))
+    schedule = Schedule((SenderGroup.uniform(12, 0.001, 0.0005, 0.0),),
+                        Gateway(), fresh, carriers=capped,
+                        keep_phones=False)
+    starts: list[list[float]] = [[], []]
+    recipients = Recipients(capped)
+    while (decided := schedule.decide(1)) is not None:
+        for result in decided.sent:
+            assert result.send_s is not None
+            starts[recipients.of(result.message)].append(
+                result.done_at_s - result.send_s)
+        # What is made stays within a chunk or two of what is decided.
+        assert len(made) * 500 <= sum(map(len, starts)) + 2 * 500
+    assert sum(map(len, starts)) == 10_000
+    for line in starts:  # each carrier's slots, 1/20,000 s apart at least
+        ordered = sorted(line)
+        assert all(b - a >= 1 / 20_000 - 1e-12
+                   for a, b in zip(ordered, ordered[1:]))
+
+
+def test_a_seed_fixes_every_figure_with_every_carrier_capped() -> None:
+    """The search that stops early, at any speed (made-up time)."""
+    figures = []
+    for speed in (1.0, 1000.0, math.inf):
+        cfg = SimulationConfig(
+            2000, (SenderGroup.uniform(6, 0.01, 0.005, 0.2),), seed=8,
+            speed=speed, gateway=Gateway(retries=2),
+            carriers=(Carrier("a", 0.5, cap=400.0),
+                      Carrier("b", 0.3, cap=250.0, daily=500),
+                      Carrier("c", 0.2, cap=150.0)))
+        sink = Recorder()
+        snap = run_bounded(cfg, sink=sink).snapshot
+        figures.append((sorted((r.message.id, r.outcome, r.sender,
+                                r.attempts, r.done_at_s)
+                               for r in sink.results),
+                        snap.sent, snap.failed, snap.sim_elapsed_s))
+    assert figures[0] == figures[1] == figures[2]
+    assert figures[0][1] + figures[0][2] == 2000

@@ -121,6 +121,7 @@ class CarrierLines:
         self._recipients = Recipients(carriers)
         self._gaps = [0.0 if c.cap is None else 1 / c.cap for c in carriers]
         self._slots = [0.0] * len(carriers)
+        self._all_capped = all(c.cap is not None for c in carriers)
         self._held = [HeldLine(keep_phones, keep_arrivals) for _ in carriers]
         self._counts = [0] * len(carriers)
         """How many each line holds: read without a call of Python code
@@ -196,6 +197,16 @@ class CarrierLines:
                           earliest_s)
             if start_s < best_s:
                 best, best_s = index, start_s
+            if self._all_capped and all(
+                    count or slot_s >= best_s
+                    for count, slot_s in zip(counts, slots)):
+                # Whatever the line gives next would go behind a held
+                # one or wait for its slot: none starts before the best,
+                # and the rest stay in the line, not all held at once.
+                # (With a carrier uncapped, its next message ends the
+                # search: the test would cost more than it saves.)
+                counts[best] -= 1
+                return held[best].popleft(), best, best_s, True
 
     @property
     def expired(self) -> list[Result]:
