@@ -153,8 +153,13 @@ def test_final_report_of_an_interrupted_run_shows_unsent() -> None:
 
 
 def test_final_report_of_a_run_with_retries_and_expiries() -> None:
-    text = text_of(final_report(busy_snapshot(), None, PLAIN))
-    assert "expired 5" in text and "unsent 1,234,225" in text
+    snap = busy_snapshot()
+    text = text_of(final_report(snap, None, PLAIN))
+    assert "expired 5" in text
+    # The row adds up: those waiting for a retry are within unsent.
+    assert snap.retrying and \
+        f"unsent 1,234,225 ({snap.retrying:,} retrying)" in text
+    assert text.count("retrying") == 1
     # 40 retries were due, 37 made before the interrupt.
     assert ("attempts    0: 5   1: 300   2: 37   retries 37   "
             "first try failed 40 (11.8%)") in text
@@ -204,7 +209,9 @@ def test_no_number_is_cut_at_any_width() -> None:
             # own, from column 0.
             assert len(line) <= width or (
                 not line.startswith(" ") and GAP not in line), (width, line)
-        if width >= len("first try failed 40 (11.8%)"):  # the widest field
+        widest = max(len("first try failed 40 (11.8%)"),
+                     len(f"unsent 1,234,225 ({snap.retrying:,} retrying)"))
+        if width >= widest:
             assert all(len(line) <= width for line in lines), width
 
 

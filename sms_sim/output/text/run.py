@@ -134,14 +134,17 @@ def _outage_lines(groups: Sequence[GroupCounts], width: int | None
     return lines
 
 
-def _counts(snap: Progress, style: Style) -> list[str]:
+def _counts(snap: Progress, style: Style, retrying: bool = True
+            ) -> list[str]:
+    """The counts by outcome; ``retrying``: those waiting for a retry as
+    a field of their own (the final report gives them within unsent)."""
     fields = [f"sent {style.paint(count_text(snap.sent), 'green')}",
               f"failed {style.paint(count_text(snap.failed), 'red')} "
               f"({percent_text(snap.failure_share)})"]
     if snap.expired:
         fields.append(
             f"expired {style.paint(count_text(snap.expired), 'yellow')}")
-    if snap.retrying:
+    if snap.retrying and retrying:
         fields.append(f"retrying {count_text(snap.retrying)}")
     if snap.waiting:  # live, with --traffic
         waiting = f"waiting {count_text(sum(n for _, n in snap.waiting))}"
@@ -242,9 +245,13 @@ def one_line_frame(snap: Progress, width: int, style: Style) -> str:
 
 def _figures(snap: Summary, style: Style) -> list[tuple[str, list[str]]]:
     """The final report's labelled rows: each label, and its figures."""
+    # Those waiting for a retry are unsent: a part, so that the figures
+    # in the row add up to the total.
+    unsent = f"unsent {count_text(snap.unsent)}" + (
+        f" ({count_text(snap.retrying)} retrying)"
+        if snap.retrying else "")
     rows = [("messages", [f"{count_text(snap.total)} total",
-                          *_counts(snap, style),
-                          f"unsent {count_text(snap.unsent)}",
+                          *_counts(snap, style, retrying=False), unsent,
                           *([f"not yet arrived "
                              f"{count_text(snap.not_arrived)}"]
                             if snap.not_arrived else [])])]
