@@ -801,3 +801,16 @@ def test_every_line_goes_to_the_streams_of_the_environment_given(
     assert [json.loads(line)["event"] for line in out.splitlines()] == [
         "scenario", "summary"]
     assert process_out.getvalue() == process_err.getvalue() == ""
+
+
+def test_the_usage_names_every_option() -> None:
+    """The usage that every error prints is written by hand: each option
+    the parser takes is in it."""
+    import re
+    from sms_sim.cli.help_text import USAGE
+    parser = build_parser("start.py")
+    options = {name for action in parser._actions
+               for name in action.option_strings if name.startswith("--")}
+    missing = [name for name in sorted(options) if not re.search(
+        rf"(?<![\w-]){name}(?![\w-])", USAGE)]
+    assert len(options) > 30 and missing == []

@@ -494,6 +494,13 @@ def test_bad_traffic_is_one_line_and_status_2(spec: str, says: str) -> None:
     assert says in line
 
 
+def test_weighted_priority_without_classes_is_refused() -> None:
+    """Nothing to share the senders among: refused, not ignored."""
+    assert usage_error("10", "--priority", "weighted") == (
+        "start.py: error: argument --priority: shares the senders among "
+        "--traffic classes; give some")
+
+
 def test_bad_traffic_through_a_real_process() -> None:
     spec, says = BAD_TRAFFIC[0]
     done = subprocess.run([sys.executable, str(ROOT / "start.py"),

@@ -20,14 +20,15 @@ USAGE = """%(prog)s [num_messages] [num_senders] [mean_processing_time]
            [--text TEXT | --text-file FILE [--text-order turn|random]]
            [--count messages|segments]
            [--tps X] [--max-rate R] [--retries N] [--backoff BASE[:CAP]]
-           [--permanent P] [--deadline S]
+           [--permanent P] [--retry-table TABLE] [--deadline S]
            [--min-delivered [CLASS:]P[@T]] [--min-reached [CLASS:]P[@T]]
            [--min-confirmed [CLASS:]P[@T]] [--runs R] [--sweep NAME=VALUES]
            [--target [CLASS:]SHARE@TIME --solve NAME]
            [--fit FILE --solve NAME]
            [--compare FILE FILE...] [--at T] [--jobs N] [--report FILE]
            [--log FILE] [--interval S] [--seed N] [--json]
-           [--scenario FILE] [--print-scenario] [--version]"""
+           [--scenario FILE] [--print-scenario] [--presets] [--version]
+           [--help]"""
 DESCRIPTION = """\
 Simulate an emergency SMS alert blast: a producer generates messages to
 random phone numbers, sender threads 'send' them, each taking a random time

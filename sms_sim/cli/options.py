@@ -27,6 +27,7 @@ from sms_sim.model.errors import RetryTable
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import SHAPES, Latency
 from sms_sim.model.texts import IN_TURN, Texts
+from sms_sim.model.traffic import WEIGHTED
 from sms_sim.model.validation import ConfigError
 from sms_sim.run import simulation
 
@@ -258,6 +259,14 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
     if args.min_confirmed is not None and args.receipts is None:
         parser.error("argument --min-confirmed: counts the delivered "
                      "receipts, which needs --receipts")
+    if args.retry_table is not None and not any(
+            group.errors for group in config.groups):
+        parser.error("argument --retry-table: retries the error classes of "
+                     "a group's errors=, and no group has any (--retries "
+                     "retries fail=)")
+    if args.priority == WEIGHTED and not config.classes:
+        parser.error("argument --priority: shares the senders among "
+                     "--traffic classes; give some")
     _check_classes(parser, args, config)
     check_outputs(parser, args.log, args.report, config, parser.env)
     program = f"python3 {parser.prog}" if parser.prog.endswith(".py") \
