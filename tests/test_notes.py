@@ -50,3 +50,23 @@ def test_the_note_goes_to_stderr_before_the_run(max_rate: str,
                 "on average; --max-rate 400 never binds\n") if note else ""
     assert (status, err) == (0, expected)
     assert out.splitlines()[-1].startswith('{"event": "summary"')
+
+
+def test_a_run_whose_sends_take_no_time_says_what_its_retries_hold() -> None:
+    """Time stands at 0 until every fresh message has gone: every first
+    failure waits at once, 22 bytes each; said from a gigabyte."""
+    def notes(count: int, mean_s: float = 0.0, retries: int = 3,
+              max_rate: float | None = None) -> list[str]:
+        return rate_notes(SimulationConfig(
+            count, (SenderGroup.uniform(4, mean_s, 0.0, 0.1),),
+            gateway=Gateway(max_rate=max_rate, retries=retries)))
+
+    assert notes(10**12) == [
+        "every send takes no time: all 1,000,000,000,000 messages go at 0 "
+        "before any retry falls due, and about 100,000,000,000 retries "
+        "wait at once, some 2,200 GB of memory"]
+    assert notes(10**9)[0].endswith("some 2 GB of memory")
+    assert notes(10**8) == []  # 0.22 GB
+    assert notes(10**12, retries=0) == []
+    assert notes(10**12, mean_s=0.001) == []  # time moves on
+    assert notes(10**12, max_rate=1e6) == []  # paced

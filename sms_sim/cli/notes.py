@@ -1,7 +1,8 @@
 """Notes before a run, said in one line each: a cap that can never set the
 pace, so that a planner does not raise or lower a setting that changes
-nothing; how long the routes' providers hold a message; and warnings of
-a shape that will not give the mean asked for."""
+nothing; how long the routes' providers hold a message; the retries
+that a run whose sends take no time holds at once; and warnings of a
+shape that will not give the mean asked for."""
 from __future__ import annotations
 
 import math
@@ -57,7 +58,38 @@ def rate_notes(config: SimulationConfig) -> list[str]:
             else f"route {holder.name} holds"
         notes.append(f"no validity applies: {who} messages without limit, "
                      f"and a message waits while a route would take it")
-    return notes
+    return notes + _retry_backlog(config)
+
+
+RETRY_BYTES = 22
+"""Memory a retry in line takes when no send took time (``retries.py``)."""
+BACKLOG_NOTED = 1 << 30
+"""Retries' memory from which a run says it before it starts."""
+
+
+def _retry_backlog(config: SimulationConfig) -> list[str]:
+    """A line when every send takes no time and nothing paces the starts:
+    simulated time stands still at 0 until every fresh message has had
+    its first attempt, so every first failure waits in the retry line at
+    once, and a large run holds gigabytes there."""
+    groups = config.groups
+    if not config.gateway.retries or config.gateway.max_rate is not None \
+            or config.traffic or config.carriers or any(
+                group.send.drawn_mean_s > 0 or group.tps is not None
+                or group.throttle is not None or group.errors is not None
+                for group in groups):
+        return []
+    senders = sum(group.count for group in groups)
+    failing = sum(group.count * group.failure_rate
+                  for group in groups) / senders
+    waiting = config.num_messages * failing
+    if waiting * RETRY_BYTES < BACKLOG_NOTED:
+        return []
+    return [f"every send takes no time: all {count_text(config.num_messages)}"
+            f" messages go at 0 before any retry falls due, and about "
+            f"{count_text(round(waiting))} retries wait at once, some "
+            f"{count_text(max(1, round(waiting * RETRY_BYTES / 1e9)))} GB "
+            f"of memory"]
 
 
 MEAN_MOVED = 0.05
