@@ -132,6 +132,34 @@ def tune_setting(text: str) -> tuple[str, float]:
 
 Figures = dict[str, float]
 
+FAST = ("--speed", "max", "--seed", "1")
+PLAIN_GROUPS = ("1000000", "0", *(
+    arg for _ in range(3)
+    for arg in ("--senders", "count=4,mean=0.001")), "--retries", "2", *FAST)
+ROUTED = ("1000000", "0", "--senders",
+          "name=a,count=4,mean=0.001,down=20s+10s", "--senders",
+          "name=b,count=4,mean=0.001,down=50s+20s", "--senders",
+          "name=c,count=4,mean=0.001", "--retries", "2", *FAST)
+CARRIERS = ("--carriers", "att=40%,cap=6000/s", "--carriers",
+            "tmobile=30%,daily=290000", "--carriers", "verizon=20%,fail=0.01",
+            "--carriers", "other=10%")
+"""Issue 25's cost check: routes, outages and carriers, and the same run
+without them (the groups unnamed)."""
+ONE_MS = ("--senders", "name=s,count=4,mean=0.001,dev=0.0005,fail=0")
+STREAM = ("0", "0", *ONE_MS, "--traffic", "name=r,rate=500/s,for=40m", *FAST)
+BATCH = ("0", "0", *ONE_MS, "--traffic", "name=b,count=1200000,at=0", *FAST)
+POSITIONAL = ("1200000", "0", *ONE_MS, *FAST)
+"""Issue 26's: a stream of 1.2 M, a batch of as many at t=0, and as many
+positional (which keep no figures per class)."""
+SMSC = ("1000000", "0", "--senders", "count=4,mean=0.001,accept=5000,"
+        "errors=queue-full:1%,system:0.5%,rejected:0.5%", "--retry-table",
+        "queue-full=2x180s,system=2x30s", "--receipts",
+        "delivered=90%,undeliverable=6%,none=2%,rejected=2%", *FAST)
+SMSC_PLAIN = ("1000000", "0", "--senders", "count=4,mean=0.001,fail=0.02",
+              "--retries", "2", *FAST)
+"""Issue 27's: a bucket that refuses nothing, error classes, a retry table
+and receipts, and the same share failing without them."""
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
@@ -235,6 +263,19 @@ def build_cases(reference: Path | None, tune: dict[str, float],
         run = measure(typed(*args, "--retries", "3", "--backoff", "0.001"))
         return {"value": run.max_rss_mb, "wall_vs_none": run.wall_s
                 / plain.wall_s, "wall_s": run.wall_s}
+
+    def cost(plain: tuple[str, ...], featured: tuple[str, ...],
+             **others: tuple[str, ...]) -> Figures:
+        """A feature's cost: ``featured`` against ``plain``, the same run
+        without it, in wall time, and its peak memory; ``others``, more
+        runs to set it beside, each as ``vs_NAME``."""
+        base = measure(typed(*plain))
+        run = measure(typed(*featured))
+        figures = {"value": run.wall_s / base.wall_s, "wall_s": run.wall_s,
+                   "plain_wall_s": base.wall_s, "rss_mb": run.max_rss_mb}
+        for name, args in others.items():
+            figures[f"vs_{name}"] = run.wall_s / measure(typed(*args)).wall_s
+        return figures
 
     def planner_max() -> Figures:
         base = measure(ours("100000", "4", "0", "0", "0.1"))
@@ -376,6 +417,25 @@ def build_cases(reference: Path | None, tune: dict[str, float],
              "0.001: peak RSS MB", "<= 40 MB, wall <= 2.5x without retries",
              retries,
              lambda f: f["value"] <= 40 and f["wall_vs_none"] <= 2.5),
+        Case("routes_carriers", "1000000 0 on three routes of 4 senders "
+             "of 1 ms (two outages), --retries 2, four carriers (a cap, a "
+             "daily cap, drops): wall / wall without routes and carriers; "
+             "peak RSS MB", "<= 1.5x, <= 30 MB (issue 25)",
+             lambda: cost(PLAIN_GROUPS, ROUTED + CARRIERS,
+                          routes_alone=ROUTED, carriers_alone=PLAIN_GROUPS
+                          + CARRIERS),
+             lambda f: f["value"] <= 1.5 and f["rss_mb"] <= 30),
+        Case("stream", "--traffic name=r,rate=500/s,for=40m (1.2 M) on 4 "
+             "senders of 1 ms: wall / wall of a batch of 1,200,000 at t=0; "
+             "peak RSS MB", "<= 1.3x, <= 30 MB (issue 26)",
+             lambda: cost(BATCH, STREAM, positional=POSITIONAL),
+             lambda f: f["value"] <= 1.3 and f["rss_mb"] <= 30),
+        Case("smsc", "1000000 0 on 4 senders of 1 ms with accept=5000 "
+             "(refusing none), three error classes, a retry table and "
+             "receipts: wall / wall without them; peak RSS MB",
+             "<= 1.5x, <= 30 MB (issue 27)",
+             lambda: cost(SMSC_PLAIN, SMSC),
+             lambda f: f["value"] <= 1.5 and f["rss_mb"] <= 30),
     ]
     if reference is not None:
         cases.insert(1, Case(
