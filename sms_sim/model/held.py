@@ -16,7 +16,7 @@ A cap above the carrier's share of the pace holds only the messages that
 come within a slot of the one before: its line holds a few at a time.  So
 the newest ``WHOLE_AT`` are held whole, as they came, in a deque, and go
 to the columns only when more come: a column's append and a message
-rebuilt cost several times a deque's (``benchmarks/README.md``, the
+rebuilt cost twelve times a deque's (``benchmarks/README.md``, the
 carriers' cost).
 
 Thread safety: used only inside ``Schedule.decide``, under its lock.
