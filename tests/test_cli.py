@@ -814,3 +814,14 @@ def test_the_usage_names_every_option() -> None:
     missing = [name for name in sorted(options) if not re.search(
         rf"(?<![\w-]){name}(?![\w-])", USAGE)]
     assert len(options) > 30 and missing == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["--scenario", ""], ["--log", ""], ["--report", ""], ["--text-file", ""],
+    ["--fit", "", "--target", "0.9@1m", "--solve", "senders"],
+    ["--compare", "", "other.json"]])
+def test_an_empty_path_is_said_so_for_every_file(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert usage_error(argv, monkeypatch, capsys) == \
+        f"start.py: error: argument {argv[0]}: the path is empty"

@@ -119,6 +119,8 @@ def fit_points(path: str) -> tuple[Point, ...]:
     or ``10m,0.84``), the times going forward, each share from 0 to 1;
     blank lines and ``#`` comments skipped."""
     most = MAX_POINTS * MAX_POINT_CHARS
+    if not path:
+        fail("the path is empty")
     try:
         with open_text(path) as file:
             text = file.read(most + 1)

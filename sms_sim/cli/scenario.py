@@ -73,6 +73,8 @@ def kind(action: argparse.Action) -> str:
 def read(path: str) -> dict[str, Any]:
     """The keys and values of the scenario file ``path``: TOML if its name
     ends in ``.toml``, JSON otherwise."""
+    if not path:
+        raise ScenarioError("the path is empty")
     try:
         with open_text(path) as file:
             text = file.read(MAX_SCENARIO_CHARS + 1)

@@ -367,10 +367,18 @@ def message_text(text: str) -> str:
     return text
 
 
-def text_file(path: str) -> tuple[str, ...]:
+def path(text: str) -> str:
+    """A file's path, as typed: refused empty, for every option alike."""
+    if not text:
+        fail("the path is empty")
+    return text
+
+
+def text_file(path_text: str) -> tuple[str, ...]:
     """The texts of a file, one a line."""
+    path(path_text)
     try:
-        return read_texts(path)
+        return read_texts(path_text)
     except TextsError as error:
         fail(str(error))
 
