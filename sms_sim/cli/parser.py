@@ -392,8 +392,7 @@ def build_parser(prog: str = "start.py",
         "--compare; the same figures with any number (default: the "
         "machine's CPUs)")
     add = group["the run"].add_argument
-    add("--scenario", metavar="FILE", type=specs.path,
-        default=None,
+    add("--scenario", metavar="FILE", type=specs.path, default=None,
         help="read options from FILE, TOML (Python 3.11 or newer) if it "
         "ends in .toml, else JSON: each key an option's long name "
         "(max-rate) or a positional's (num_messages), each value as "
@@ -402,11 +401,9 @@ def build_parser(prog: str = "start.py",
         help="write the effective scenario, every option with its value "
         "(null: not set), as JSON, and exit without running")
     add = group["output"].add_argument
-    add("--report", metavar="FILE", type=specs.path,
-        default=None,
+    add("--report", metavar="FILE", type=specs.path, default=None,
         help="also write a self-contained HTML report, with charts, to FILE")
-    add("--log", metavar="FILE", type=specs.path,
-        default=None,
+    add("--log", metavar="FILE", type=specs.path, default=None,
         help="write one CSV row per message as it ends, with columns "
         + ", ".join(CsvLog.COLUMNS) + f" (and {CsvLog.CARRIER_COLUMN} with "
         "--carrier-delay); a file of its own, not where the output or "

@@ -173,8 +173,8 @@ class CarrierLines:
                         best, best_s = index, start_s
         while True:
             if best >= 0:
-                # A held one that starts first need not wait for a take
-                # and its put-back (a third of the carriers' cost).
+                # A held one that starts first: no take of the line's
+                # next and no put-back (``benchmarks/README.md``).
                 next_s = lines.next_start(earliest_s, retries)
                 if next_s is not None and best_s <= next_s:
                     counts[best] -= 1
