@@ -149,8 +149,8 @@ def test_the_log_and_json_name_each_class(tmp_path: Path) -> None:
     (["--retry-table", "queue-full=2"], "queue-full must be COUNTxDELAY"),
     (["--retry-table", "lost=2x1s"], "unknown error class 'lost=2x1s'"),
     (["--retry-table", "rejected=1x5s"], "a rejection is never retried"),
-    (["--retry-table", "queue-full=2x1s"], "--retry-table: retries the "
-     "error classes of a group's errors=, and no group has any"),
+    (["--retry-table", "queue-full=2x1s"], "--retry-table: no group has "
+     "error classes (errors=) for it to retry; --retries retries fail="),
 ])
 def test_bad_error_classes_are_one_line_and_status_2(
         argv: list[str], message: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sms_sim.cli.notes import rate_notes, start_rate
+from sms_sim.model.carriers import Carrier
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
 from sms_sim.model.latency import Latency
@@ -54,19 +55,27 @@ def test_the_note_goes_to_stderr_before_the_run(max_rate: str,
 
 def test_a_run_whose_sends_take_no_time_says_what_its_retries_hold() -> None:
     """Time stands at 0 until every fresh message has gone: every first
-    failure waits at once, 22 bytes each; said from a gigabyte."""
+    failure waits at once, 33 bytes each; said from a gigabyte."""
     def notes(count: int, mean_s: float = 0.0, retries: int = 3,
-              max_rate: float | None = None) -> list[str]:
+              max_rate: float | None = None,
+              carriers: tuple[Carrier, ...] = ()) -> list[str]:
         return rate_notes(SimulationConfig(
             count, (SenderGroup.uniform(4, mean_s, 0.0, 0.1),),
-            gateway=Gateway(max_rate=max_rate, retries=retries)))
+            gateway=Gateway(max_rate=max_rate, retries=retries),
+            carriers=carriers))
 
     assert notes(10**12) == [
-        "every send takes no time: all 1,000,000,000,000 messages go at 0 "
-        "before any retry falls due, and about 100,000,000,000 retries "
-        "wait at once, some 2,200 GB of memory"]
-    assert notes(10**9)[0].endswith("some 2 GB of memory")
-    assert notes(10**8) == []  # 0.22 GB
+        "every send takes no time: the messages go at 0 before any retry "
+        "falls due, and about 100,000,000,000 retries wait at once, some "
+        "3,300 GB of memory"]
+    assert notes(10**9)[0].endswith("some 3 GB of memory")
+    assert notes(10**8) == []  # 0.33 GB
     assert notes(10**12, retries=0) == []
     assert notes(10**12, mean_s=0.001) == []  # time moves on
     assert notes(10**12, max_rate=1e6) == []  # paced
+    # Carriers without caps pace nothing; a cap paces its own alone.
+    assert notes(10**9, carriers=(Carrier("a", 1.0),)) == notes(10**9)
+    assert notes(10**10, carriers=(Carrier("a", 0.5, cap=1e6),
+                                   Carrier("b", 0.5)))[0].endswith(
+        "about 500,000,000 retries wait at once, some 16 GB of memory")
+    assert notes(10**10, carriers=(Carrier("a", 1.0, cap=1e6),)) == []

@@ -120,9 +120,9 @@ HELP_COLUMNS = 100
 """The help is at most this wide, however wide the terminal."""
 
 
-def presets_text() -> str:
+def presets_text(width: int = HELP_COLUMNS) -> str:
     """Every preset with its figures, and its source wrapped beside them
-    to ``HELP_COLUMNS`` (a link is never cut)."""
+    to ``width`` (a link is never cut)."""
     import textwrap  # argparse has it loaded already
     lines = ["preset             tps/sender  validity  source "
              "(check the provider's current page)"]
@@ -133,7 +133,7 @@ def presets_text() -> str:
         lines += textwrap.wrap(
             f"{preset.source} ({preset.checked}"
             f"{'; ' + preset.url if preset.url else ''})",
-            HELP_COLUMNS, initial_indent=figures,
+            width, initial_indent=figures,
             subsequent_indent=" " * len(figures),
             break_long_words=False, break_on_hyphens=False)
     return "\n".join(lines) + "\n"

@@ -261,9 +261,8 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
                      "receipts, which needs --receipts")
     if args.retry_table is not None and not any(
             group.errors for group in config.groups):
-        parser.error("argument --retry-table: retries the error classes of "
-                     "a group's errors=, and no group has any (--retries "
-                     "retries fail=)")
+        parser.error("argument --retry-table: no group has error classes "
+                     "(errors=) for it to retry; --retries retries fail=")
     if args.priority == WEIGHTED and not config.classes:
         parser.error("argument --priority: shares the senders among "
                      "--traffic classes; give some")

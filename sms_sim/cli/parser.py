@@ -114,6 +114,15 @@ class Parser(argparse.ArgumentParser):
         super()._print_message(message, self.env.stderr)
 
 
+def help_width() -> int:
+    """The help's width: argparse's own (the terminal's, less 2), at most
+    ``HELP_COLUMNS``'s."""
+    # Imported, as argparse imports it, when the help or a usage error is
+    # written: a run that writes neither needs it not.
+    import shutil
+    return min(shutil.get_terminal_size().columns, HELP_COLUMNS) - 2
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     """Fills each paragraph of the description and the epilog to the
     help's width, as argparse fills an option's help; a paragraph with
@@ -124,13 +133,9 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str, indent_increment: int = 2,
                  max_help_position: int = 24,
                  width: int | None = None) -> None:
-        if width is None:  # as argparse's own, then at most the help's
-            # Imported, as argparse imports it, when the help or a usage
-            # error is written: a run that writes neither needs it not.
-            import shutil
-            width = shutil.get_terminal_size().columns - 2
         super().__init__(prog, indent_increment, max_help_position,
-                         min(width, HELP_COLUMNS - 2))
+                         help_width() if width is None
+                         else min(width, HELP_COLUMNS - 2))
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         import textwrap  # for the help alone, as argparse imports it
@@ -225,7 +230,7 @@ def build_parser(prog: str = "start.py",
         "shares of attempts by error class (fail is then 0 unless given; "
         "timeout waits wait-ack=S, default 60s); repeatable")
     add = group["routes and carriers"].add_argument
-    add("--presets", action=_Say, text=presets_text,
+    add("--presets", action=_Say, text=lambda: presets_text(help_width()),
         help="list the presets by number type, each with its per-sender "
         "cap, validity and source, and exit")
     add("--routing", choices=ROUTINGS, default="spread",
