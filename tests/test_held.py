@@ -75,3 +75,21 @@ def test_the_taken_are_forgotten_without_losing_the_rest() -> None:
     assert ids == [m.id for m in messages]
     # Dropped from the front: what is held is what is left.
     assert len(line._ids) == 0
+
+
+def test_one_taken_from_the_columns_gets_the_start_asked_for() -> None:
+    """From the columns a held message is built anew, so it is built with
+    its start; one held whole keeps its own, for the caller to replace."""
+    line = HeldLine(False, False)
+    messages = generate_messages(random.Random(5), 0, WHOLE_AT + 1)
+    for message in messages:
+        line.append(held(message))  # the first WHOLE_AT go to the columns
+    from_columns = line.popleft(7.5)
+    assert (from_columns.message.id, from_columns.start_s) == (0, 7.5)
+    second = line.popleft()  # no start asked for: its ready moment
+    assert (second.message.id, second.start_s) == (1, second.ready_s)
+    for _ in range(WHOLE_AT - 2):
+        line.popleft()
+    whole = line.popleft(7.5)
+    assert (whole.message.id, whole.start_s) == (WHOLE_AT, 9.0)
+    assert len(line) == 0

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from sms_sim.model.held import HeldLine
 from sms_sim.model.latency import Draw, Latency
 from sms_sim.model.lines import Fresh, Lines, Taken
-from sms_sim.model.message import Message, recipient_draw
+from sms_sim.model.message import DRAW_UNIT, Message, recipient_bits
 from sms_sim.model.result import FAILED, Result
 from sms_sim.model.retries import RetryLine
 from sms_sim.model.route import NAME
@@ -100,11 +100,13 @@ class Recipients:
             total += carrier.share
             bounds.append(total)
         # The last carrier takes the rest: float sums stop short of 1.
-        self._bounds = bounds
+        # As multiples of DRAW_UNIT, compared with the draw's 32 bits: the
+        # same comparisons, as the scale is a power of 2 (a multiply less).
+        self.bounds = [bound / DRAW_UNIT for bound in bounds]
 
     def of(self, message: Message) -> int:
         """The index of ``message``'s carrier."""
-        return bisect.bisect_right(self._bounds, recipient_draw(message.seed))
+        return bisect.bisect_right(self.bounds, recipient_bits(message.seed))
 
 
 class CarrierLines:
@@ -118,7 +120,8 @@ class CarrierLines:
         """``keep_phones``, ``keep_arrivals``: what a held message keeps
         (``held.py``)."""
         self._lines = lines
-        self._recipients = Recipients(carriers)
+        self._take_line = lines.taker()
+        self._bounds = Recipients(carriers).bounds
         self._gaps = [0.0 if c.cap is None else 1 / c.cap for c in carriers]
         self._slots = [0.0] * len(carriers)
         self._all_capped = all(c.cap is not None for c in carriers)
@@ -126,6 +129,11 @@ class CarrierLines:
         self._counts = [0] * len(carriers)
         """How many each line holds: read without a call of Python code
         (a line's len() is one)."""
+        self._holding: list[int] = []
+        """The carriers whose lines hold any, in order."""
+        self._firsts = [math.inf] * len(carriers)
+        """When each line's first was ready, while it holds any: read
+        without a call (a line's ``first_ready_s`` is one)."""
         self._daily = [c.daily for c in carriers]
         self._day = [0] * len(carriers)
         self._sent_today = [0] * len(carriers)
@@ -154,47 +162,54 @@ class CarrierLines:
             taken, index, start_s, held = self._choose(earliest_s, retries)
             if taken is None:
                 return None
-            if not held or not self._lines.lapsed(taken, start_s):
-                return self._reserve(taken, index, start_s, held)
+            if held and self._lines.lapsed(taken, start_s):
+                continue
+            # Its carrier's slot taken (inlined: one a take).
+            slot_s = self._slots[index]
+            self._undo = (index, slot_s, held)
+            self.capped = held and start_s == slot_s \
+                and start_s > taken.ready_s
+            self._slots[index] = start_s + self._gaps[index] * (
+                taken.message.form.segments if self._per_segment else 1)
+            if start_s != taken.start_s:  # held: a copy costs the others
+                # Built whole: half the time of ``_replace``.
+                taken = Taken(taken.message, taken.attempt, taken.spent_s,
+                              start_s, taken.ready_s, taken.retried)
+            self.carrier, self._taken = index, taken
+            return taken
 
     def _choose(self, earliest_s: float, retries: RetryLine
                 ) -> tuple[Taken | None, int, float, bool]:
         """``take``'s choice, validity aside: what, its carrier, its
         start, and whether it was held."""
-        held, lines = self._held, self._lines
+        lines, take = self._lines, self._take_line
         best, best_s = -1, math.inf
-        counts, slots = self._counts, self._slots
-        if any(counts):  # takes often find every line empty
-            for index, count in enumerate(counts):
-                if count:
-                    start_s = max(held[index].first_ready_s, slots[index],
-                                  earliest_s)
-                    if start_s < best_s:
-                        best, best_s = index, start_s
+        counts, slots, firsts = self._counts, self._slots, self._firsts
+        for index in self._holding:  # often none; by index, for ties
+            start_s = max(firsts[index], slots[index], earliest_s)
+            if start_s < best_s:
+                best, best_s = index, start_s
         while True:
             if best >= 0:
                 # A held one that starts first: no take of the line's
                 # next and no put-back (``benchmarks/README.md``).
                 next_s = lines.next_start(earliest_s, retries)
                 if next_s is not None and best_s <= next_s:
-                    counts[best] -= 1
-                    return held[best].popleft(), best, best_s, True
-            taken = lines.take(earliest_s, retries)
+                    return self._pop(best, best_s), best, best_s, True
+            taken = take(earliest_s, retries)
             if taken is None or best_s <= taken.start_s:
                 if taken is not None:
                     lines.put_back(taken, retries)
                 if best < 0:
                     return None, 0, 0.0, False
-                counts[best] -= 1
-                return held[best].popleft(), best, best_s, True
-            index = self._recipients.of(taken.message)
+                return self._pop(best, best_s), best, best_s, True
+            index = bisect.bisect_right(self._bounds,
+                                        recipient_bits(taken.message.seed))
             if not counts[index] and slots[index] <= taken.start_s:
                 return taken, index, taken.start_s, False
             # Held back by its carrier's cap: in that carrier's line.
-            held[index].append(taken)
-            counts[index] += 1
-            start_s = max(held[index].first_ready_s, slots[index],
-                          earliest_s)
+            self._hold(index, taken)
+            start_s = max(firsts[index], slots[index], earliest_s)
             if start_s < best_s:
                 best, best_s = index, start_s
             if self._all_capped and all(
@@ -205,8 +220,27 @@ class CarrierLines:
                 # and the rest stay in the line, not all held at once.
                 # (With a carrier uncapped, its next message ends the
                 # search: the test would cost more than it saves.)
-                counts[best] -= 1
-                return held[best].popleft(), best, best_s, True
+                return self._pop(best, best_s), best, best_s, True
+
+    def _hold(self, index: int, taken: Taken) -> None:
+        """Hold ``taken`` at the back of carrier ``index``'s line."""
+        self._held[index].append(taken)
+        if not self._counts[index]:
+            self._firsts[index] = taken.ready_s
+            bisect.insort(self._holding, index)
+        self._counts[index] += 1
+
+    def _pop(self, index: int, start_s: float) -> Taken:
+        """The oldest message held for carrier ``index``, out of line, to
+        start at ``start_s``."""
+        line = self._held[index]
+        taken = line.popleft(start_s)
+        self._counts[index] -= 1
+        if self._counts[index]:
+            self._firsts[index] = line.first_ready_s
+        else:
+            self._holding.remove(index)
+        return taken
 
     @property
     def expired(self) -> list[Result]:
@@ -217,30 +251,17 @@ class CarrierLines:
     def expired(self, results: list[Result]) -> None:
         self._lines.expired = results
 
-    def _reserve(self, taken: Taken, index: int, start_s: float,
-                 was_held: bool) -> Taken:
-        """``taken``, to start at ``start_s``, with its carrier's slot
-        taken."""
-        self._undo = (index, self._slots[index], was_held)
-        self.capped = was_held and start_s == self._slots[index] \
-            and start_s > taken.ready_s
-        slots = taken.message.form.segments if self._per_segment else 1
-        self._slots[index] = start_s + self._gaps[index] * slots
-        if start_s != taken.start_s:  # held: a copy costs the others
-            # Built whole: half the time of ``_replace``.
-            taken = Taken(taken.message, taken.attempt, taken.spent_s,
-                          start_s, taken.ready_s, taken.retried)
-        self.carrier, self._taken = index, taken
-        return taken
-
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         """Put what ``take`` just gave back where it was, its carrier's
         slot given back (its sender's route is closed then)."""
         index, slot_s, was_held = self._undo
         self._slots[index] = slot_s
-        if was_held:
+        if was_held:  # at the front again: the first of its line
             self._held[index].appendleft(taken)
+            if not self._counts[index]:
+                bisect.insort(self._holding, index)
             self._counts[index] += 1
+            self._firsts[index] = taken.ready_s
         else:
             self._lines.put_back(taken, retries)
 
@@ -250,6 +271,7 @@ class CarrierLines:
         too, as ``Lines.rest`` gives them."""
         rest = self._lines.rest(taken, retries)
         self._counts = [0] * len(self._held)
+        self._holding.clear()
         for line in self._held:
             for held in line.drain():
                 if not held.retried:

@@ -86,32 +86,37 @@ class HeldLine:
         """Hold ``taken`` at the back."""
         whole = self._whole
         if len(whole) >= WHOLE_AT:
-            while whole:
-                self._to_columns(whole.popleft())
+            self._to_columns()
         whole.append(taken)
 
-    def _to_columns(self, taken: Taken) -> None:
-        """Hold ``taken`` at the back of the columns."""
+    def _to_columns(self) -> None:
+        """The messages held whole, to the back of the columns: a column
+        at a time, each by one ``extend`` (a message at a time took
+        three times as long: ``benchmarks/README.md``)."""
         if self._head >= COMPACT_AT and 2 * self._head >= len(self._ids):
             self._drop_front()
-        message = taken.message
-        self._ids.append(message.id)
-        self._seeds.append(message.seed)
-        self._forms.append(self._form_of(message.form))
-        self._attempts.append(taken.attempt)
-        self._retried.append(taken.retried)
-        self._spent_s.append(taken.spent_s)
-        self._ready_s.append(taken.ready_s)
+        whole = self._whole
+        messages = [taken.message for taken in whole]
+        self._ids.extend([message.id for message in messages])
+        self._seeds.extend([message.seed for message in messages])
+        self._forms.extend([self._form_of(message.form)
+                            for message in messages])
+        self._attempts.extend([taken.attempt for taken in whole])
+        self._retried.extend([taken.retried for taken in whole])
+        self._spent_s.extend([taken.spent_s for taken in whole])
+        self._ready_s.extend([taken.ready_s for taken in whole])
         if self._phones is not None:
-            self._phones.append(message.phone)
+            self._phones.extend([message.phone for message in messages])
         if self._classes is not None and self._arrived_s is not None:
-            self._classes.append(message.class_index)
-            self._arrived_s.append(message.arrived_s)
+            self._classes.extend([m.class_index for m in messages])
+            self._arrived_s.extend([m.arrived_s for m in messages])
+        whole.clear()
 
-    def popleft(self) -> Taken:
-        """The oldest held message, out of line, its start to be given by
-        the caller.  From the columns, its message has no text, and no
-        phone unless the line keeps them."""
+    def popleft(self, start_s: float | None = None) -> Taken:
+        """The oldest held message, out of line, to start at ``start_s``
+        if given (from the columns: a copy less for the caller), else its
+        start to be given by the caller.  From the columns, its message
+        has no text, and no phone unless the line keeps them."""
         at = self._head
         self._whole_taken = at == len(self._ids)
         if self._whole_taken:
@@ -125,7 +130,8 @@ class HeldLine:
                                        arrived_s=self._arrived_s[at])
         ready_s = self._ready_s[at]
         return Taken(message, self._attempts[at], self._spent_s[at],
-                     ready_s, ready_s, bool(self._retried[at]))
+                     ready_s if start_s is None else start_s, ready_s,
+                     bool(self._retried[at]))
 
     def appendleft(self, taken: Taken) -> None:
         """Give back the message ``popleft`` just gave: its columns are

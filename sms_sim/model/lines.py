@@ -120,9 +120,16 @@ class Lines:
         """``message`` was taken but not sent (``priority.py`` counts the
         sends of each class)."""
 
+    def taker(self) -> Callable[[float, RetryLine], Taken | None]:
+        """``take``, or, where no class has a validity, its choice alone,
+        a call fewer (``carriers.py`` takes through it)."""
+        return self.take if self._validity is not None else self._take
+
     def _take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
         """``take``'s choice, validity aside."""
-        head = self._peek()
+        head = self._head  # _peek, inlined where the head is in hand
+        if head is None:
+            head = self._peek()
         if retries.count:
             arrival_s = math.inf if head is None else head.arrived_s
             if retries.first_s <= (earliest_s if earliest_s >= arrival_s
@@ -147,7 +154,9 @@ class Lines:
         message that lapsed would be passed over)."""
         if self._validity is not None:
             return None
-        head = self._peek()
+        head = self._head  # _peek, inlined as in _take
+        if head is None:
+            head = self._peek()
         arrival_s = math.inf if head is None else head.arrived_s
         if earliest_s > arrival_s:
             arrival_s = earliest_s

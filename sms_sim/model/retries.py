@@ -116,7 +116,9 @@ class RetryLine:
         spent_s)``.  A sealed one's message has no text, and no phone
         unless the line keeps them."""
         recent, heads = self._recent, self._heads
-        if heads and (not recent or heads[0][:2] < recent[0][:2]):
+        # (due, id) compared field by field: slices would build tuples.
+        if heads and (not recent or heads[0][0] < recent[0][0] or (
+                heads[0][0] == recent[0][0] and heads[0][1] < recent[0][1])):
             ready_s, id_, position, run = heads[0]
             message = Message(
                 id_, "" if run.phones is None else run.phones[position], "",
@@ -136,16 +138,19 @@ class RetryLine:
                 self.held -= len(run.ids)
             self.count -= 1
             self._until_cut -= 1
-            waiting = self.count - len(recent)
             # Only a run taken from past half is cut (an array gives its
             # memory back only then): more taken than waiting means one is.
-            if self.held - waiting > waiting and self._until_cut <= 0:
+            if self._until_cut <= 0 and self.held > 2 * (
+                    self.count - len(recent)):
                 self._cut()
         else:
             ready_s, _, message, attempt, spent_s = heapq.heappop(recent)
             self.count -= 1
-        self.first_s = min(recent[0][0] if recent else math.inf,
-                           heads[0][0] if heads else math.inf)
+        # The earlier of the two heaps' heads (min() is a call more).
+        first_s = recent[0][0] if recent else math.inf
+        if heads and heads[0][0] < first_s:
+            first_s = heads[0][0]
+        self.first_s = first_s
         return ready_s, message, attempt, spent_s
 
     def drain(self) -> Iterator[tuple[Message, int, float]]:
