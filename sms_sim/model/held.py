@@ -86,31 +86,27 @@ class HeldLine:
         """Hold ``taken`` at the back."""
         whole = self._whole
         if len(whole) >= WHOLE_AT:
-            self._to_columns()
+            while whole:
+                self._to_columns(whole.popleft())
         whole.append(taken)
 
-    def _to_columns(self) -> None:
-        """The messages held whole, to the back of the columns: a column
-        at a time, each by one ``extend`` (a message at a time took
-        three times as long: ``benchmarks/README.md``)."""
+    def _to_columns(self, taken: Taken) -> None:
+        """Hold ``taken`` at the back of the columns."""
         if self._head >= COMPACT_AT and 2 * self._head >= len(self._ids):
             self._drop_front()
-        whole = self._whole
-        messages = [taken.message for taken in whole]
-        self._ids.extend([message.id for message in messages])
-        self._seeds.extend([message.seed for message in messages])
-        self._forms.extend([self._form_of(message.form)
-                            for message in messages])
-        self._attempts.extend([taken.attempt for taken in whole])
-        self._retried.extend([taken.retried for taken in whole])
-        self._spent_s.extend([taken.spent_s for taken in whole])
-        self._ready_s.extend([taken.ready_s for taken in whole])
+        message = taken.message
+        self._ids.append(message.id)
+        self._seeds.append(message.seed)
+        self._forms.append(self._form_of(message.form))
+        self._attempts.append(taken.attempt)
+        self._retried.append(taken.retried)
+        self._spent_s.append(taken.spent_s)
+        self._ready_s.append(taken.ready_s)
         if self._phones is not None:
-            self._phones.extend([message.phone for message in messages])
+            self._phones.append(message.phone)
         if self._classes is not None and self._arrived_s is not None:
-            self._classes.extend([m.class_index for m in messages])
-            self._arrived_s.extend([m.arrived_s for m in messages])
-        whole.clear()
+            self._classes.append(message.class_index)
+            self._arrived_s.append(message.arrived_s)
 
     def popleft(self, start_s: float | None = None) -> Taken:
         """The oldest held message, out of line, to start at ``start_s``
