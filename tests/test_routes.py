@@ -94,8 +94,9 @@ def test_failover_opens_a_route_only_while_those_before_are_down() -> None:
 
 def test_a_route_opens_at_the_end_of_a_closed_span() -> None:
     route = Route([(10.0, 20.0), (30.0, math.inf)], (), 0.0)
-    assert [route.open_from(at) for at in (0.0, 10.0, 19.9, 20.0, 30.0)] \
-        == [0.0, 20.0, 20.0, 20.0, math.inf]
+    assert [route.closed_until(at) for at in (0.0, 10.0, 19.9, 20.0, 30.0,
+                                              40.0)] \
+        == [0.0, 20.0, 20.0, 0.0, math.inf, math.inf]  # 0: open then
 
 
 def test_an_outage_ends_attempts_in_progress_and_unnoticed() -> None:

@@ -183,6 +183,7 @@ class CarrierLines:
         """``take``'s choice, validity aside: what, its carrier, its
         start, and whether it was held."""
         lines, take = self._lines, self._take_line
+        exact = lines.exact_next
         best, best_s = -1, math.inf
         counts, slots, firsts = self._counts, self._slots, self._firsts
         for index in self._holding:  # often none; by index, for ties
@@ -193,7 +194,10 @@ class CarrierLines:
             if best >= 0:
                 # A held one that starts first: no take of the line's
                 # next and no put-back (``benchmarks/README.md``).
-                next_s = lines.next_start(earliest_s, retries)
+                # Nothing in line starts before earliest_s: no need to
+                # ask when its next does (``benchmarks/README.md``).
+                next_s = earliest_s if best_s <= earliest_s and exact \
+                    else lines.next_start(earliest_s, retries)
                 if next_s is not None and best_s <= next_s:
                     return self._pop(best, best_s), best, best_s, True
             taken = take(earliest_s, retries)

@@ -76,6 +76,9 @@ class Lines:
             [math.inf if valid_s is None else valid_s
              for valid_s in validity] if limited else None)
         self._until = list(until) or [math.inf] * len(validity)
+        self.exact_next = not limited
+        """Whether ``next_start`` tells when a take's message would start
+        (not where one may lapse, nor for the classes' own rule)."""
         self.expired: list[Result] = []
         """Messages that could not start within their class's validity
         of their arrival, for the schedule to take with its decisions."""
@@ -152,7 +155,7 @@ class Lines:
         could start (infinity once nothing is left), without taking it;
         None where only a take can tell (a class has a validity, and a
         message that lapsed would be passed over)."""
-        if self._validity is not None:
+        if not self.exact_next:
             return None
         head = self._head  # _peek, inlined as in _take
         if head is None:

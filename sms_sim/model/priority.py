@@ -86,6 +86,7 @@ class PriorityLines(Lines):
         self._served = [0.0] * len(classes)
         """Each class's sends over its weight (weighted)."""
         self._was_ready = [False] * len(classes)
+        self.exact_next = False  # the classes' rule: only a take can tell
 
     def _take(self, earliest_s: float, retries: RetryLine) -> Taken | None:
         """What a sender that could start at ``earliest_s`` sends next,
@@ -141,10 +142,6 @@ class PriorityLines(Lines):
 
     def _unserved(self, message: Message) -> None:
         self._served[message.class_index] -= self._cost[message.class_index]
-
-    def next_start(self, earliest_s: float, retries: RetryLine
-                   ) -> float | None:
-        return None  # the classes' rule: only a take can tell
 
     def put_back(self, taken: Taken, retries: RetryLine) -> None:
         message = taken.message

@@ -142,7 +142,8 @@ def closed_spans(blocked: Sequence[Sequence[Span]], routing: str
 
 class Route:
     """One route as the schedule reads it: when its senders may start
-    (:meth:`open_from`), and which attempts an outage ends (:meth:`cut_s`).
+    (:meth:`closed_until`), and which attempts an outage ends
+    (:meth:`cut_s`).
     """
 
     __slots__ = ("_closed", "_closed_from", "_starts", "_blind_ends",
@@ -158,18 +159,13 @@ class Route:
                             for o in outages]
         self._detect_s = detect_s
 
-    def open_from(self, at_s: float) -> float:
-        """The first moment from ``at_s`` on when the route's senders may
-        start (inf if never again)."""
+    def closed_until(self, at_s: float) -> float:
+        """When the route opens, if it is closed at ``at_s`` (inf if
+        never again); 0 if open."""
         index = bisect.bisect_right(self._closed_from, at_s) - 1
         if index >= 0 and at_s < self._closed[index][1]:
             return self._closed[index][1]
-        return at_s
-
-    def closed_until(self, at_s: float) -> float:
-        """When the route opens, if it is closed at ``at_s``; 0 if open."""
-        open_s = self.open_from(at_s)
-        return 0.0 if open_s == at_s else open_s
+        return 0.0
 
     def cut_s(self, start_s: float, done_s: float) -> float | None:
         """When an attempt from ``start_s`` to ``done_s`` fails as an
