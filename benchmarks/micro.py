@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, repeat
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,7 +34,7 @@ from sms_sim.model.fleet import (  # noqa: E402
 from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
                                    attempt_bits, generate_messages)
-from sms_sim.model.result import SENT, Result  # noqa: E402
+from sms_sim.model.result import SENT, Result, result_of  # noqa: E402
 from sms_sim.model.schedule import Schedule  # noqa: E402
 from sms_sim.run import simulation  # noqa: E402
 from sms_sim.run.channels import Stop  # noqa: E402
@@ -177,9 +177,23 @@ def build_cases() -> list[Case]:
         for m in messages:
             _SlotsMessage(m.id, m.phone, m.text, m.seed, m.form)
 
+    columns = [list(column) for column in zip(*messages)][:5]
+
+    def from_tuples() -> None:
+        list(map(tuple.__new__, repeat(Message),
+                 zip(*columns, repeat(0), repeat(0.0))))
+
+    def by_new() -> None:
+        list(map(Message, *columns))
+
     def by_position() -> None:
         for m in messages:
             Result(m, 0, 1, 1, 0.01, 0.01, 0.01, SENT, None)
+
+    def from_tuple() -> None:
+        for m in messages:
+            result_of((m, 0, 1, 1, 0.01, 0.01, 0.01, SENT, None, None, None,
+                       None))
 
     def by_keyword() -> None:
         for m in messages:
@@ -236,8 +250,13 @@ def build_cases() -> list[Case]:
              "random.choices per message", chunks, one_by_one),
         Case("message_tuple", "200,000 messages: NamedTuple vs frozen "
              "slotted dataclass", named_tuples, dataclasses),
+        Case("message_columns", "200,000 messages from columns: "
+             "tuple.__new__ over zip's tuples vs Message's own __new__",
+             from_tuples, by_new),
         Case("result_by_position", "200,000 results: built by position vs "
              "by keyword", by_position, by_keyword),
+        Case("result_of", "200,000 results: from a tuple of every field "
+             "(result_of) vs by position", from_tuple, by_position),
         Case("retry_tuple", "100,000 retries through a heap: plain tuples "
              "vs NamedTuples", heap_tuples, heap_namedtuples),
         Case("schedule_inlined", "200,000 decisions' start, slot and free "

@@ -67,7 +67,7 @@ from sms_sim.model.priority import lines_for
 from sms_sim.model.ranked import Ranked
 from sms_sim.model.receipts import Receipts, stamper
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
-                                  Decided, Result)
+                                  Decided, Result, result_of)
 from sms_sim.model.route import OUTAGE, provider_validity, routes_of
 from sms_sim.model.validation import at_most
 from sms_sim.model.throttle import (BACKOFF, PAUSE, REQUEUE, THROTTLED,
@@ -302,9 +302,11 @@ class Schedule:
                 if next_start > free_s:  # free at its tps slot
                     paced[index] = (next_start, TPS)
                 spent_s += send_s
-                # Built by position, here only: by keyword is slower on
-                # this path (benchmarks/micro.py, case result_by_position);
-                # test_schedule checks each field by value.
+                # Built by position, here only, the two most common from
+                # a tuple of every field (result_of): by keyword, or by
+                # Result's own __new__, is slower on this path
+                # (benchmarks/micro.py, cases result_by_position and
+                # result_of); test_schedule checks each field by value.
                 if fail >= rate:
                     head_s = free[0][0]
                     if done_s <= head_s:
@@ -320,10 +322,10 @@ class Schedule:
                             reached_known.append(reached_s)
                         else:
                             heapq.heappush(reached_waiting, reached_s)
-                    sent.append(Result(
+                    sent.append(result_of((
                         message, profile.group, index, attempt, send_s,
-                        done_s, spent_s, SENT, reached_s) if receipt is None
-                        else Result(
+                        done_s, spent_s, SENT, reached_s, None, None, None))
+                        if receipt is None else Result(
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, SENT, reached_s, None,
                         *receipt(message.seed, done_s if reached_s is None
@@ -335,12 +337,12 @@ class Schedule:
                             message, attempt, done_s, spent_s, error), None,
                         error))
                 else:
-                    failed.append(Result(
+                    failed.append(result_of((
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, self._after_failure(
                             message, attempt, done_s, spent_s, fail,
                             rate), None,
-                        None if fail >= 0.0 else OUTAGE))
+                        None if fail >= 0.0 else OUTAGE, None, None)))
         finally:
             self._next_slot_s, self._turn, self._over = slot_s, turn, over
             self.held.top_s, self.held.throttled = top_s, throttled
