@@ -10,17 +10,25 @@ tricks that live in code rather than in a number, and their micro cases:
 - the stop signal's per-thread locks: ``stop.StopEvent`` (``stop_event``);
 - generation a chunk at a time in C: ``message.generate_messages``
   (``generation``); messages as NamedTuples: ``message.Message``
-  (``message_tuple``);
-- draws from the message's own bits, wyrand after the first attempt, a
-  failure's future from its own fail draw: ``message`` (``wyrand``);
+  (``message_tuple``), built there from zip's tuples by
+  ``tuple.__new__`` (``message_columns``);
+- draws from the message's own bits, wyrand after the first attempt (and
+  inlined in ``attempt_bits`` and ``recipient_bits``), a failure's
+  future from its own fail draw: ``message`` (``wyrand``);
 - decisions in batches under the schedule's one lock, the first attempt's
   draws and the uniform shape inlined, results built by position there
-  only: ``schedule.Schedule._decide`` (``decision_batches``,
-  ``result_by_position``); the arithmetic of a start, the account's slot
-  and a sender's free moment inlined there (``schedule_inlined``);
+  only, the two most common from a tuple of every field:
+  ``schedule.Schedule._decide`` (``decision_batches``,
+  ``result_by_position``, ``result_of``); the arithmetic of a start, the
+  account's slot, a sender's free moment and a retry's due moment inlined
+  there (``schedule_inlined``);
   retries as plain tuples in its heap (``retry_tuple``), sealed a
   thousand at a time into runs of columns in arrays, for memory:
   ``retries.RetryLine`` (``bench.py``, case ``retry_memory``);
+- the carriers that hold messages and when each one's first was ready
+  kept in hand, and a held message that can start at once taken without
+  asking when the line's next could: ``carriers.CarrierLines``
+  (``bench.py``, case ``routes_carriers``);
 - the clock read only when a result may lie beyond the slack, a batch
   taken whole when all of it is due: ``sender.Sender._release``;
 - histograms fed sorted batches, two searches per bucket a batch touches:
