@@ -9,8 +9,10 @@ from collections.abc import Callable
 import pytest
 
 from sms_sim.model.message import (MAX_TEXT_LENGTH, MIN_TEXT_LENGTH, PRINTABLE,
-                                   RESCALED_FLOOR, Message, failure_draws,
-                                   generate_messages, retry_jitter)
+                                   RESCALED_FLOOR, Message, _wyrand,
+                                   attempt_bits, failure_draws,
+                                   generate_messages, recipient_bits,
+                                   retry_jitter)
 from tests.helpers import attempt_draws
 
 PHONE = re.compile(r"\d{3}-\d{3}-\d{4}")
@@ -62,6 +64,31 @@ def test_same_seed_same_messages_and_different_seed_different() -> None:
 
 def test_zero_messages() -> None:
     assert generate_messages(random.Random(1), 0, 0) == []
+
+
+def test_messages_are_built_whole_with_or_without_arrivals() -> None:
+    """Built from tuples (``tuple.__new__``), every field is given: the
+    defaults without arrivals, each one's own with them."""
+    plain = generate_messages(random.Random(6), 10, 300)
+    assert all(type(m) is Message and len(m) == len(Message._fields)
+               for m in plain)
+    assert plain == [Message(*m[:5]) for m in plain]
+    assert {(m.class_index, m.arrived_s) for m in plain} == {(0, 0.0)}
+    arrivals = [(i / 8, i % 3) for i in range(300)]
+    timed = generate_messages(random.Random(6), 10, 300, arrivals)
+    assert [m[:5] for m in timed] == [m[:5] for m in plain]
+    assert [(m.arrived_s, m.class_index) for m in timed] == arrivals
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2 ** 32 - 1, 2 ** 63, 2 ** 64 - 1,
+                                  *SEEDS[:50]])
+def test_the_inlined_draws_are_the_generators_outputs(seed: int) -> None:
+    """``attempt_bits`` and ``recipient_bits`` inline wyrand: they read
+    outputs 2k - 2 and 0 of the message's generator, bit for bit."""
+    assert attempt_bits(seed, 1) == seed
+    for attempt in range(2, 12):
+        assert attempt_bits(seed, attempt) == _wyrand(seed, 2 * attempt - 2)
+    assert recipient_bits(seed) == _wyrand(seed, 0) >> 32
 
 
 def test_a_first_attempt_reads_the_seeds_own_bits() -> None:

@@ -193,9 +193,10 @@ class CarrierLines:
         while True:
             if best >= 0:
                 # A held one that starts first: no take of the line's
-                # next and no put-back (``benchmarks/README.md``).
-                # Nothing in line starts before earliest_s: no need to
-                # ask when its next does (``benchmarks/README.md``).
+                # next and no put-back; one that can start at once, as
+                # nothing in line starts before earliest_s, without even
+                # asking when the line's next could (``benchmarks/
+                # README.md``).
                 next_s = earliest_s if best_s <= earliest_s and exact \
                     else lines.next_start(earliest_s, retries)
                 if next_s is not None and best_s <= next_s:

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 from sms_sim.model.encoding import Form
 from sms_sim.model.lines import Taken
-from sms_sim.model.message import Message
+from sms_sim.model.message import message_of
 
 COMPACT_AT = 4096
 """Messages taken from the front before their columns are dropped, once
@@ -118,12 +118,15 @@ class HeldLine:
         if self._whole_taken:
             return self._whole.popleft()
         self._head += 1
-        message = Message(
-            self._ids[at], "" if self._phones is None else self._phones[at],
-            "", self._seeds[at], self._form_list[self._forms[at]])
-        if self._classes is not None and self._arrived_s is not None:
-            message = message._replace(class_index=self._classes[at],
-                                       arrived_s=self._arrived_s[at])
+        id_, seed = self._ids[at], self._seeds[at]
+        phone = "" if self._phones is None else self._phones[at]
+        form = self._form_list[self._forms[at]]
+        if self._classes is None or self._arrived_s is None:
+            # message_of: Message's own __new__ is slower.
+            message = message_of((id_, phone, "", seed, form, 0, 0.0))
+        else:
+            message = message_of((id_, phone, "", seed, form,
+                                  self._classes[at], self._arrived_s[at]))
         ready_s = self._ready_s[at]
         return Taken(message, self._attempts[at], self._spent_s[at],
                      ready_s if start_s is None else start_s, ready_s,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import operator
 import random
 import struct
+from functools import partial
 from collections.abc import Iterable, Sequence
 from itertools import accumulate, repeat
 from typing import NamedTuple
@@ -83,6 +84,12 @@ class Message(NamedTuple):
     arrived_s: float = 0.0
     """The simulated moment it arrived: 0 but with ``--traffic``."""
 
+
+message_of = partial(tuple.__new__, Message)
+"""A ``Message`` from the tuple of all its fields, defaults too, in C:
+faster than ``Message``'s own ``__new__``, a Python function, where
+messages are built by the million (``benchmarks/micro.py``, case
+``message_columns``)."""
 
 _MASK64 = (1 << 64) - 1
 DRAW_UNIT = 2.0 ** -32
@@ -150,7 +157,8 @@ def recipient_bits(seed: int) -> int:
     ``DRAW_UNIT``.  Output 0 of the message's generator, which nothing
     else reads: runs without carriers keep every figure."""
     # _wyrand(seed, 0), inlined: its state is the seed itself.
-    product = seed * (seed ^ _WY_MIX)
+    state = seed & _MASK64
+    product = state * (state ^ _WY_MIX)
     return ((product ^ (product >> 64)) & _MASK64) >> 32
 
 
@@ -293,9 +301,7 @@ def generate_messages(rng: random.Random, first_id: int, count: int,
     if arrivals is not None:
         columns += [[index for _, index in arrivals],
                     [at_s for at_s, _ in arrivals]]
-    else:  # the defaults: tuple.__new__ fills none in
+    else:  # the defaults: message_of fills none in
         columns += [repeat(0), repeat(0.0)]
-    # Each from the tuple zip makes, by tuple.__new__: both in C, and
-    # faster than Message's own __new__, a Python function
-    # (benchmarks/micro.py, case message_columns).
-    return list(map(tuple.__new__, repeat(Message), zip(*columns)))
+    # Each from the tuple zip makes (message_of): both in C.
+    return list(map(message_of, zip(*columns)))

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from sms_sim.model.encoding import Form
-from sms_sim.model.message import Message
+from sms_sim.model.message import Message, message_of
 
 SEAL_AT = 1024
 """Retries the small heap holds before they are sealed into a run: enough
@@ -120,13 +120,14 @@ class RetryLine:
         if heads and (not recent or heads[0][0] < recent[0][0] or (
                 heads[0][0] == recent[0][0] and heads[0][1] < recent[0][1])):
             ready_s, id_, position, run = heads[0]
-            message = Message(
-                id_, "" if run.phones is None else run.phones[position], "",
-                run.seeds[position], self._forms[run.forms[position]])
-            if run.arrivals is not None:
+            phone = "" if run.phones is None else run.phones[position]
+            seed, form = run.seeds[position], self._forms[run.forms[position]]
+            if run.arrivals is None:  # message_of: Message's own is slower
+                message = message_of((id_, phone, "", seed, form, 0, 0.0))
+            else:
                 classes, arrived_s = run.arrivals
-                message = message._replace(class_index=classes[position],
-                                           arrived_s=arrived_s[position])
+                message = message_of((id_, phone, "", seed, form,
+                                      classes[position], arrived_s[position]))
             attempt = run.attempts[position]
             spent_s = 0.0 if run.spent_s is None else run.spent_s[position]
             position += 1

@@ -302,11 +302,11 @@ class Schedule:
                 if next_start > free_s:  # free at its tps slot
                     paced[index] = (next_start, TPS)
                 spent_s += send_s
-                # Built by position, here only, the two most common from
-                # a tuple of every field (result_of): by keyword, or by
-                # Result's own __new__, is slower on this path
-                # (benchmarks/micro.py, cases result_by_position and
-                # result_of); test_schedule checks each field by value.
+                # Built by position, here only, from a tuple of every
+                # field (result_of): by keyword, or by Result's own
+                # __new__, is slower on this path (benchmarks/micro.py,
+                # cases result_by_position and result_of); test_schedule
+                # checks each field by value.
                 if fail >= rate:
                     head_s = free[0][0]
                     if done_s <= head_s:
@@ -324,18 +324,18 @@ class Schedule:
                             heapq.heappush(reached_waiting, reached_s)
                     sent.append(result_of((
                         message, profile.group, index, attempt, send_s,
-                        done_s, spent_s, SENT, reached_s, None, None, None))
-                        if receipt is None else Result(
+                        done_s, spent_s, SENT, reached_s, None, None, None)
+                        if receipt is None else (
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, SENT, reached_s, None,
                         *receipt(message.seed, done_s if reached_s is None
-                                 else reached_s)))
+                                 else reached_s))))
                 elif error is not None:  # its class's retrial
-                    failed.append(Result(
+                    failed.append(result_of((
                         message, profile.group, index, attempt, send_s,
                         done_s, spent_s, self._after_error(
                             message, attempt, done_s, spent_s, error), None,
-                        error))
+                        error, None, None)))
                 else:
                     failed.append(result_of((
                         message, profile.group, index, attempt, send_s,

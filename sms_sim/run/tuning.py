@@ -17,7 +17,7 @@ tricks that live in code rather than in a number, and their micro cases:
   future from its own fail draw: ``message`` (``wyrand``);
 - decisions in batches under the schedule's one lock, the first attempt's
   draws and the uniform shape inlined, results built by position there
-  only, the two most common from a tuple of every field:
+  only, from a tuple of every field:
   ``schedule.Schedule._decide`` (``decision_batches``,
   ``result_by_position``, ``result_of``); the arithmetic of a start, the
   account's slot, a sender's free moment and a retry's due moment inlined
