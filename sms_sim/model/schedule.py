@@ -228,7 +228,7 @@ class Schedule:
                     if taken is not None:
                         message, attempt, spent_s, start = \
                             taken, 1, 0.0, earliest
-                    elif retries:
+                    elif retries.count:  # len(), a call more
                         wait_s = routed and profile.route.closed_until(
                             max(retries.first_s, earliest))
                         if wait_s:  # the retry falls due while closed
