@@ -33,7 +33,8 @@ from sms_sim.model.fleet import (  # noqa: E402
     earliest_start_s, next_free_s, next_slot_s)
 from sms_sim.model.gateway import Backoff, Gateway  # noqa: E402
 from sms_sim.model.message import (PRINTABLE, Message,  # noqa: E402
-                                   attempt_bits, generate_messages)
+                                   attempt_bits, generate_messages,
+                                   message_of)
 from sms_sim.model.result import SENT, Result, result_of  # noqa: E402
 from sms_sim.model.schedule import Schedule  # noqa: E402
 from sms_sim.run import simulation  # noqa: E402
@@ -184,8 +185,7 @@ def build_cases() -> list[Case]:
 
     def from_tuples() -> None:
         for columns in by_256:
-            list(map(tuple.__new__, repeat(Message),
-                     zip(*columns, repeat(0), repeat(0.0))))
+            list(map(message_of, zip(*columns, repeat(0), repeat(0.0))))
 
     def by_new() -> None:
         for columns in by_256:
@@ -256,7 +256,7 @@ def build_cases() -> list[Case]:
         Case("message_tuple", "200,000 messages: NamedTuple vs frozen "
              "slotted dataclass", named_tuples, dataclasses),
         Case("message_columns", "200,000 messages from columns of 256: "
-             "tuple.__new__ over zip's tuples vs Message's own __new__",
+             "message_of over zip's tuples vs Message's own __new__",
              from_tuples, by_new),
         Case("result_by_position", "200,000 results: built by position vs "
              "by keyword", by_position, by_keyword),
