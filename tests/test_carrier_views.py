@@ -120,6 +120,20 @@ def test_name_fail_is_a_carriers_or_else_a_routes() -> None:
         "carrier's name (carriers: none), got 'nope'" in err
 
 
+def test_a_share_swept_may_be_written_as_percentages() -> None:
+    """``fail`` and ``permanent`` sweep percentages as their specs take
+    them: the same sweep as the fractions."""
+    for name in ("att.fail", "fail", "permanent"):
+        values = {}
+        for written in ("5%,50%", "0.05,0.5", "5%..50%/45%"):
+            status, out, _ = run_main(*SMALL, "--sweep", f"{name}={written}")
+            assert status == 0
+            values[written] = [line["value"] for line in map(
+                json.loads, out.splitlines()) if line["event"] == "sweep"]
+        assert values["5%,50%"] == values["5%..50%/45%"] \
+            == values["0.05,0.5"] == [0.05, 0.5]
+
+
 def test_a_search_solves_for_a_carriers_cap() -> None:
     status, out, _ = run_main(*SMALL, "--target", "0.95@5s", "--solve",
                               "att.cap")

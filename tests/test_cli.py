@@ -350,6 +350,39 @@ def test_a_backoff_without_a_cap_keeps_the_default_cap_or_the_base(
     assert parse("--backoff", backoff).config.gateway.backoff.cap_s == cap
 
 
+@pytest.mark.parametrize("written", ["1%", "0.01", " 1 %"])
+def test_a_failure_rate_in_a_spec_is_a_fraction_or_a_percentage(
+        written: str) -> None:
+    """As a carrier's share is (``40%``), and an error class's (``1%``)."""
+    config = parse("10", "0", "--senders", f"count=2,mean=0.1,fail={written}",
+                   "--carriers", f"a=50%,fail={written}", "--carriers",
+                   "b=50%").config
+    assert config.groups[0].failure_rate == 0.01
+    assert config.carriers[0].fail == 0.01
+
+
+@pytest.mark.parametrize("key", ["--senders", "--carriers"])
+@pytest.mark.parametrize("written, message", [
+    ("101%", "fail must be a percentage from 0% to 100% or a fraction from "
+     "0 to 1, got '101%'"),
+    ("-1%", "fail must be a percentage from 0% to 100%"),
+    ("nan%", "fail must be a percentage from 0% to 100% or a fraction from "
+     "0 to 1, got 'nan%'"),
+    ("%", "fail must be a percentage (40%) or a fraction, got '%'")])
+def test_a_failure_rate_as_a_percentage_is_range_checked(
+        key: str, written: str, message: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    spec = (f"count=2,mean=0.1,fail={written}" if key == "--senders"
+            else f"a=100%,fail={written}")
+    with pytest.raises(SystemExit) as stopped:
+        parse("10", "1", "0", "0", "0", key, spec)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage:")
+    assert err[-1].startswith(f"start.py: error: argument {key}: ")
+    assert message in err[-1]
+
+
 def test_zero_positional_senders_with_a_group_and_zero_messages() -> None:
     config = parse("0", "0", "--senders", "3:0:0:0").config
     assert config.num_messages == 0

@@ -1,14 +1,15 @@
 """``--carriers``' value: one carrier, as typed.
 
-``NAME=SHARE[,cap=R/s][,daily=N][,fail=P][,delay=SHAPE]``, the share a
-percentage (``40%``) or a fraction; ``delay=`` comes last, as its shape
-has commas of its own (``delay=lognormal:mean=8,sd=20``).  Errors are
-one line that quotes the spec and names the key (``specs.py``'s way).
+``NAME=SHARE[,cap=R/s][,daily=N][,fail=P][,delay=SHAPE]``, the share and
+``fail`` each a percentage (``40%``) or a fraction; ``delay=`` comes
+last, as its shape has commas of its own (``delay=lognormal:mean=8,
+sd=20``).  Errors are one line that quotes the spec and names the key
+(``specs.py``'s way).
 """
 from __future__ import annotations
 
-from sms_sim.cli.specs import (NUMBER, _field, _in_spec, _pairs, echo, fail,
-                               integer, latency, share)
+from sms_sim.cli.specs import (_field, _in_spec, _pairs, echo, fail,
+                               failure_share, integer, latency, percent)
 from sms_sim.cli.traffic_specs import rate
 from sms_sim.model.carriers import Carrier
 from sms_sim.model.validation import ConfigError
@@ -16,17 +17,6 @@ from sms_sim.model.validation import ConfigError
 CARRIER_KEYS = ("cap", "daily", "fail", "delay")
 CARRIER_FIELDS = {"share": "SHARE", "name": "NAME", "cap": "cap",
                   "daily": "daily", "fail": "fail", "delay": "delay"}
-
-
-def percent(text: str) -> float:
-    """A share written ``40%`` or ``0.4``."""
-    digits = text.strip()
-    if digits.endswith("%"):
-        if not NUMBER.fullmatch(digits[:-1].strip()):
-            fail(f"must be a percentage (40%) or a fraction, got "
-                 f"{echo(text)}")
-        return float(digits[:-1]) / 100
-    return share(digits)
 
 
 def carrier(text: str) -> Carrier:
@@ -47,7 +37,8 @@ def carrier(text: str) -> Carrier:
                          CARRIER_FIELDS) if "daily" in pairs else None,
             delay=_field(text, "delay", latency, delay, CARRIER_FIELDS)
             if delay else None,
-            fail=_field(text, "fail", share, pairs["fail"], CARRIER_FIELDS)
+            fail=_field(text, "fail", failure_share, pairs["fail"],
+                        CARRIER_FIELDS)
             if "fail" in pairs else 0.0)
     except ConfigError as error:
         _in_spec(text, error.field, error, CARRIER_FIELDS)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sms_sim.cli.specs import (SWEPT_INTEGER, _field, duration, echo, fail,
-                               finite, number, seconds)
+                               finite, number, percent, seconds)
 from sms_sim.model.measurements import MeasurementsError, open_text
 from sms_sim.model.traffic import NAME
 from sms_sim.plan.fit import Point
@@ -77,7 +77,8 @@ def sweep(text: str) -> Sweep:
         _swept_integer if base in INTEGER_SWEEPS
         else duration if base == "deadline"
         else functools.partial(finite, parse=seconds)
-        if base in ("mean", "down", "carrier-mean") else finite)
+        if base in ("mean", "down", "carrier-mean")
+        else percent if base in ("fail", "permanent") else finite)
     if not rest.strip():
         fail(f"{echo(text)}: no values to sweep")
     if ".." in rest:
