@@ -176,6 +176,21 @@ def test_a_seed_fixes_every_figure_with_carriers_at_any_speed() -> None:
     assert tmobile["sent"] == 60 and tmobile["daily_cap"] > 0
     assert summary["retries"]  # all in play
     assert {row["route"] for row in logged} >= {"main", "spare"}
+    # Past the daily cap a message fails with no attempt: in no group's,
+    # sender's or route's hands, in the log and in the counts alike.
+    capped = [row for row in logged if row["outcome"] == "failed"
+              and not row["group"]]
+    assert len(capped) == tmobile["daily_cap"]
+    assert {(row["sender"], row["route"], row["carrier"])
+            for row in capped} == {("", "", "tmobile")}
+    routes = summary["routes"]
+    assert isinstance(routes, list)
+    for route in routes:
+        assert route["failed"] == sum(
+            row["outcome"] == "failed" and row["route"] == route["name"]
+            for row in logged)
+    assert summary["failed"] == sum(r["failed"] for r in routes) \
+        + len(capped)
 
 
 def test_runs_without_carriers_have_no_carrier_column(tmp_path: Path

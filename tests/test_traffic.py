@@ -142,7 +142,8 @@ def test_classes_need_names_of_their_own_and_at_most_a_trillion() -> None:
 
     with pytest.raises(ConfigError, match="distinct names"):
         config(TrafficClass("a", count=1), TrafficClass("a", count=2))
-    with pytest.raises(ConfigError, match="distinct names"):
+    with pytest.raises(ConfigError, match=r"distinct names \('default' "
+                       r"is num_messages' class\)"):
         config(TrafficClass("default", count=1), num_messages=5)
     config(TrafficClass("default", count=1))  # no default class: fine
     with pytest.raises(ConfigError, match="at most 1,000,000,000,000"):

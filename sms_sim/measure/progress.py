@@ -62,6 +62,9 @@ class Progress:
     """The seed of the run's generator: the same seed and settings give
     the same simulated figures."""
     expired: int = 0
+    daily_capped: int = 0
+    """Messages failed for good with no attempt, past their carrier's daily
+    cap: in ``failed``, and in no group's."""
     retries: int = 0
     retrying: int = 0
     """Messages with a retry ahead of them: after an interrupt, those of
@@ -103,7 +106,7 @@ class Progress:
 
     @property
     def failed(self) -> int:
-        return sum(g.failed for g in self.groups)
+        return sum(g.failed for g in self.groups) + self.daily_capped
 
     @property
     def processed(self) -> int:

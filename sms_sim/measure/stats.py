@@ -133,6 +133,10 @@ class Stats:
         self._classes = (None if traffic is None
                          else ClassFigures(traffic, checkpoints))
         self.expired = 0
+        self.daily_capped = 0
+        """Messages failed for good with no attempt, past their carrier's
+        daily cap: failed, and in no group's counts (as the log has
+        them)."""
         self.retries = 0
         self.retrying = 0
         self.first_attempts = 0
@@ -144,8 +148,9 @@ class Stats:
 
     @property
     def ended(self) -> int:
-        """Messages sent or failed: ended by an attempt of their own."""
-        return sum(self._sent) + sum(self._failed)
+        """Messages sent or failed: ended by an attempt of their own, or
+        failed past their carrier's daily cap."""
+        return sum(self._sent) + sum(self._failed) + self.daily_capped
 
     @property
     def processed(self) -> int:
@@ -204,7 +209,10 @@ class Stats:
                 if receipt is not None:
                     receipts.append((receipt, receipt_s))
             elif outcome == FAILED:
-                failed[group] += 1
+                if send_s is not None:
+                    failed[group] += 1
+                else:  # past its carrier's daily cap: in no group's hands
+                    self.daily_capped += 1
                 failed_forms[form] = failed_forms.get(form, 0) + 1
             else:
                 assert outcome == EXPIRED
@@ -357,6 +365,7 @@ class Stats:
             total=self.total, elapsed_s=elapsed_s,
             sim_elapsed_s=sim_elapsed_s, groups=groups, speed=self.speed,
             seed=self.seed, expired=self.expired,
+            daily_capped=self.daily_capped,
             retries=self.retries, retrying=retrying,
             first_attempts=self.first_attempts,
             first_attempt_failed=self.first_attempt_failed,

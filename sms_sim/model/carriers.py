@@ -35,7 +35,7 @@ from sms_sim.model.held import HeldLine
 from sms_sim.model.latency import Draw, Latency
 from sms_sim.model.lines import Fresh, Lines, Taken
 from sms_sim.model.message import DRAW_UNIT, Message, recipient_bits
-from sms_sim.model.result import FAILED, Result
+from sms_sim.model.result import FAILED, NO_GROUP, Result
 from sms_sim.model.retries import RetryLine
 from sms_sim.model.route import NAME
 from sms_sim.model.validation import ConfigError, check_rate, check_share
@@ -297,13 +297,13 @@ class CarrierLines:
             self._day[index], self._sent_today[index] = day, 0
         return self._sent_today[index] >= cap
 
-    def refused(self, group: int, sender: int) -> Result:
+    def refused(self) -> Result:
         """The last message taken, past its carrier's daily cap: failed
-        for good, at its start, with no attempt (as an expiry has none).
-        """
+        for good, at its start, with no attempt, and so in no group's or
+        sender's hands (as an expiry)."""
         taken = self._taken
         assert taken is not None
-        return Result(taken.message, group, sender, taken.attempt - 1, None,
+        return Result(taken.message, NO_GROUP, 0, taken.attempt - 1, None,
                       taken.start_s, taken.spent_s, FAILED, None, DAILY_CAP)
 
     def failure_rate(self, rate: float) -> float:

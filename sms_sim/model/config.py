@@ -200,9 +200,9 @@ class SimulationConfig:
         names = [klass.name for klass in self.classes]
         for index, name in enumerate(names):
             if name in names[:index]:
-                raise ConfigError("traffic", "classes of distinct names "
-                                  f"({DEFAULT_CLASS!r} is num_messages')",
-                                  name)
+                raise ConfigError(
+                    "traffic", "classes of distinct names "
+                    f"({DEFAULT_CLASS!r} is num_messages' class)", name)
         for klass in self.traffic:
             if klass.expected > MAX_MESSAGES:
                 raise ConfigError(

@@ -214,7 +214,7 @@ class Schedule:
                         heapq.heapreplace(free, (wait_s, turn, index, profile))
                         continue
                     if carriers is not None and carriers.over_daily(start):
-                        failed.append(carriers.refused(profile.group, index))
+                        failed.append(carriers.refused())
                         first_s, last_s = span(failed[-1:], first_s, last_s)
                         continue  # refused at once: its sender stays free
                 elif retries.first_s <= earliest:
