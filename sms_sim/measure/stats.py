@@ -175,6 +175,7 @@ class Stats:
         reached: list[tuple[int, float]] = []
         latest, retries, retrying, expired = (
             self.latest_s, self.retries, self.retrying, self.expired)
+        daily_capped = self.daily_capped
         first, first_failed = self.first_attempts, self.first_attempt_failed
         sent_forms, failed_forms, expired_forms = self._forms
         receipts: list[tuple[str, float | None]] = []
@@ -212,7 +213,7 @@ class Stats:
                 if send_s is not None:
                     failed[group] += 1
                 else:  # past its carrier's daily cap: in no group's hands
-                    self.daily_capped += 1
+                    daily_capped += 1
                 failed_forms[form] = failed_forms.get(form, 0) + 1
             else:
                 assert outcome == EXPIRED
@@ -225,6 +226,7 @@ class Stats:
                 retrying -= 1
         self.latest_s, self.retries, self.retrying, self.expired = (
             latest, retries, retrying, expired)
+        self.daily_capped = daily_capped
         self.first_attempts, self.first_attempt_failed = first, first_failed
         self._send.add(sends)
         self._delivered.add(delivered)

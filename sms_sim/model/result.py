@@ -35,7 +35,7 @@ class Result(NamedTuple):
     message: Message
     group: int
     """The index of the sending group; ``NO_GROUP`` (-1) for an expiry
-    that made no attempt."""
+    that made no attempt, or a message past its carrier's daily cap."""
     sender: int
     """The sender's number, from 1; 0 for an expiry that made no
     attempt."""
@@ -69,7 +69,8 @@ the schedule's hot path, faster than ``Result``'s own ``__new__``, a
 Python function (``benchmarks/micro.py``, case ``result_of``)."""
 
 NO_GROUP = -1
-"""The group of a result without an attempt: an expiry."""
+"""The group of a result without an attempt: an expiry, or a message
+past its carrier's daily cap."""
 
 
 class Decided(NamedTuple):
