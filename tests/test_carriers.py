@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sms_sim.cli.options import parse_options
+from sms_sim.cli.parser import build_parser
 from sms_sim.model.carriers import DAILY_CAP, Carrier, Recipients
 from sms_sim.model.config import SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Gateway
@@ -211,9 +213,28 @@ BAD_CARRIERS = [
     (["a=100%,cap=0/s"], "cap must be above 0"),
     (["a=100%,cap=75"], "cap must be a rate with its period"),
     (["a"], "must start NAME=SHARE"),
-    (["a=140%"], "SHARE must be a share above 0%"),
+    (["a=140%"], "SHARE must be a share above 0% and at most 100%, got "
+     "'140%'"),
+    (["a=0%", "b=100%"], "SHARE must be a share above 0% and at most 100%, "
+     "got '0%'"),
     (["a=100%,delay=uniform:mean=1"], "delay= with --carrier-delay"),
+    (["a=100%,foo=1"], "unknown key 'foo' (keys: cap, daily, fail, delay)"),
+    (["a=100%,DELAY=exponential:mean=2,delay=exponential:mean=3"],
+     "delay is given twice"),
 ]
+
+
+def test_a_carriers_delay_may_be_written_in_any_case() -> None:
+    """``delay=`` is split off first, as its shape has commas of its own;
+    written otherwise (``DELAY=``, ``, delay=``) it is the same key."""
+    given = [parse_options(build_parser("start.py"), [
+        "10", "--carrier-delay", "exponential:mean=1",
+        "--carriers", spec]).config.carriers
+        for spec in ("a=100%,delay=exponential:mean=2",
+                     "a=100%,DELAY=exponential:mean=2",
+                     "a=100%, delay=exponential:mean=2")]
+    assert given[0] == given[1] == given[2]
+    assert given[0][0].delay is not None
 
 
 def carriers_args(specs: list[str]) -> list[str]:

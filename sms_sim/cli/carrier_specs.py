@@ -26,7 +26,11 @@ def carrier(text: str) -> Carrier:
     name, equals, value = first.partition("=")
     if not equals or not name.strip():
         fail(f"{echo(text)}: must start NAME=SHARE (att=40%)")
-    pairs = _pairs(text, CARRIER_KEYS[:-1], keys) if keys else {}
+    pairs = _pairs(text, CARRIER_KEYS, keys) if keys else {}
+    if "delay" in pairs:  # not split off above: DELAY=, or ", delay="
+        if delay:
+            fail(f"{echo(text)}: delay is given twice")
+        delay = pairs.pop("delay")
     try:
         return Carrier(
             name.strip().lower(),

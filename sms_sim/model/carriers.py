@@ -71,7 +71,7 @@ class Carrier:
                 "- or _", self.name)
         if not (math.isfinite(self.share) and 0 < self.share <= 1):
             raise ConfigError("share", "a share above 0% and at most 100%",
-                              f"{self.share:.6g}")
+                              f"{self.share * 100:.6g}%")  # as written
         check_rate("cap", self.cap, "sends a second")
         if self.daily is not None and self.daily < 1:
             raise ConfigError("daily", "an integer of at least 1",
