@@ -9,7 +9,7 @@ sd=20``).  Errors are one line that quotes the spec and names the key
 from __future__ import annotations
 
 from sms_sim.cli.specs import (_field, _in_spec, _pairs, echo, fail,
-                               failure_share, integer, latency, percent)
+                               fraction, integer, latency, percent)
 from sms_sim.cli.traffic_specs import rate
 from sms_sim.model.carriers import Carrier
 from sms_sim.model.validation import ConfigError
@@ -41,7 +41,7 @@ def carrier(text: str) -> Carrier:
                          CARRIER_FIELDS) if "daily" in pairs else None,
             delay=_field(text, "delay", latency, delay, CARRIER_FIELDS)
             if delay else None,
-            fail=_field(text, "fail", failure_share, pairs["fail"],
+            fail=_field(text, "fail", fraction, pairs["fail"],
                         CARRIER_FIELDS)
             if "fail" in pairs else 0.0)
     except ConfigError as error:

@@ -28,7 +28,8 @@ def error_mix(text: str, keys: dict[str, str]) -> ErrorMix | None:
             specs.fail(f"{specs.echo(text)}: unknown error class "
                        f"{item.strip()!r} (classes: {', '.join(CLASSES)}, "
                        "each CLASS:SHARE, queue-full:1%)")
-        shares[name] = _share(text, name, value.strip())
+        shares[name] = specs._field(text, name, specs.fraction,
+                                    value.strip(), {})
     try:
         wait_s = specs.seconds(keys.get("wait-ack", "60"))
         return ErrorMix((shares[CLASSES[0]], shares[CLASSES[1]],
@@ -36,21 +37,6 @@ def error_mix(text: str, keys: dict[str, str]) -> ErrorMix | None:
     except (ConfigError, argparse.ArgumentTypeError) as error:
         field = getattr(error, "field", "wait-ack")
         specs.fail(f"{specs.echo(text)}: {field} {error}")
-
-
-def _share(text: str, name: str, value: str) -> float:
-    """``1%`` or ``0.01``: a share from 0 to 1."""
-    percent = value.endswith("%")
-    try:
-        share = specs.number(value[:-1] if percent else value)
-    except argparse.ArgumentTypeError:
-        specs.fail(f"{specs.echo(text)}: {name} must be a percent (1%) or "
-                   f"a share (0.01), got {value!r}")
-    share = share / 100 if percent else share
-    if not 0 <= share <= 1:
-        specs.fail(f"{specs.echo(text)}: {name} must be from 0% to 100%, "
-                   f"got {value!r}")
-    return share
 
 
 def retry_table(text: str) -> RetryTable:

@@ -3,7 +3,6 @@ their delay, read here (``delivered=90%,undeliverable=6%,none=2%,
 rejected=2%[,delay=SHAPE]``)."""
 from __future__ import annotations
 
-import argparse
 
 from sms_sim.cli import specs
 from sms_sim.model.receipts import STATES, Receipts
@@ -34,25 +33,11 @@ def receipts(text: str) -> Receipts:
         if key in pairs:
             specs.fail(f"{specs.echo(text)}: {key} is given twice")
         pairs[key] = value.strip()
-    shares = tuple(_share(text, state, pairs.get(state, "0"))
+    shares = tuple(specs._field(text, state, specs.fraction,
+                                pairs.get(state, "0"), {})
                    for state in STATES)
     delay = specs.latency(delay_text) if delay_text else None
     try:
         return Receipts((shares[0], shares[1], shares[2], shares[3]), delay)
     except ConfigError as error:
         specs.fail(f"{specs.echo(text)}: {error}")
-
-
-def _share(text: str, state: str, value: str) -> float:
-    """``90%`` or ``0.9``: a share from 0 to 1."""
-    percent = value.endswith("%")
-    try:
-        share = specs.number(value[:-1] if percent else value)
-    except argparse.ArgumentTypeError:
-        specs.fail(f"{specs.echo(text)}: {state} must be a percent "
-                   f"(90%) or a share (0.9), got {value!r}")
-    share = share / 100 if percent else share
-    if not 0 <= share <= 1:
-        specs.fail(f"{specs.echo(text)}: {state} must be from 0% to 100%, "
-                   f"got {value!r}")
-    return share

@@ -198,20 +198,19 @@ def percent(text: str) -> float:
     """A share written as a percentage (``40%``) or a fraction (``0.4``);
     a percentage's range is the caller's to check."""
     digits = text.strip()
-    if not digits.endswith("%"):
-        return share(digits)
-    if not NUMBER.fullmatch(digits[:-1].strip()):
+    percentage = digits.endswith("%")
+    written = digits[:-1].strip() if percentage else digits
+    if not NUMBER.fullmatch(written):
         fail(f"must be a percentage (40%) or a fraction, got {echo(text)}")
-    return float(digits[:-1]) / 100
+    return float(written) / 100 if percentage else share(written)
 
 
-def failure_share(text: str) -> float:
-    """A share of attempts that fail (``fail=``): a percentage (``1%``) or
-    a fraction (``0.01``), from none to all."""
+def fraction(text: str) -> float:
+    """A share from 0 to 1 written as a percentage (``1%``) or not
+    (``0.01``): ``fail=``, an error class's, a receipt state's."""
     value = percent(text)
     if not 0 <= value <= 1:  # also false for nan
-        fail(f"must be a percentage from 0% to 100% or a fraction from 0 "
-             f"to 1, got {echo(text)}")
+        fail(f"must be from 0% to 100%, got {echo(text)}")
     return value
 
 
@@ -312,7 +311,7 @@ def _named_group(text: str) -> SenderGroup:
     if "count" not in pairs:
         fail(f"{echo(text)}: count is missing (count=N)")
     count = _field(text, "count", senders, pairs.pop("count"), NAMED_FIELDS)
-    rate = _field(text, "failure_rate", failure_share, pairs.pop(
+    rate = _field(text, "failure_rate", fraction, pairs.pop(
         "fail", str(DEFAULT_FAILURE_RATE)), NAMED_FIELDS)
     tps = (_field(text, "tps", number, pairs.pop("tps"), NAMED_FIELDS)
            if "tps" in pairs else None)
