@@ -502,6 +502,20 @@ def test_weighted_priority_without_classes_is_refused() -> None:
         "--traffic classes; give some")
 
 
+def test_classes_too_many_to_send_in_the_horizon_are_named() -> None:
+    """The error names what brings the messages: the classes, not the
+    num_messages left at 0 (or smaller than theirs)."""
+    big = "name={},count=600000000000"
+    for first in ("0", "1000"):
+        line = usage_error(first, "1", "1", "0", "--traffic",
+                           big.format("a"), "--traffic", big.format("b"))
+        assert line.startswith("start.py: error: argument --traffic: 1,200,"
+                               f"000,00{first[0]},000 messages need at least")
+    assert usage_error("900000000000", "1", "1", "0", "--traffic",
+                       "name=a,count=5").startswith(
+        "start.py: error: argument num_messages: 900,000,000,005 messages")
+
+
 def test_bad_traffic_through_a_real_process() -> None:
     spec, says = BAD_TRAFFIC[0]
     done = subprocess.run([sys.executable, str(ROOT / "start.py"),

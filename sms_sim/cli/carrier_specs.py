@@ -33,7 +33,7 @@ def carrier(text: str) -> Carrier:
         delay = pairs.pop("delay")
     try:
         return Carrier(
-            name.strip().lower(),
+            name.strip(),
             _field(text, "share", percent, value, CARRIER_FIELDS),
             cap=_field(text, "cap", rate, pairs["cap"], CARRIER_FIELDS)
             if "cap" in pairs else None,

@@ -101,7 +101,11 @@ def _parsed(path: str, text: str) -> dict[str, Any]:
         values = _toml(path, text)
     else:
         try:
-            values = json.loads(text)
+            values = json.loads(text, object_pairs_hook=_once_each)
+        except _Twice as twice:
+            # TOML refuses a key given twice; JSON would keep the last.
+            raise ScenarioError(f"{path}: the key {twice.key!r} is given "
+                                "twice; give each once") from None
         except json.JSONDecodeError as error:
             raise ScenarioError(
                 f"{path}: line {error.lineno}: not JSON: {error.msg} "
@@ -110,6 +114,23 @@ def _parsed(path: str, text: str) -> dict[str, Any]:
             raise ScenarioError(f"{path}: must be a JSON object of keys "
                                 "and values, {...}")
     return dict(values)
+
+
+class _Twice(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's keys and values; raises ``_Twice`` for a key that
+    is there twice."""
+    values: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in values:
+            raise _Twice(key)
+        values[key] = value
+    return values
 
 
 def _toml(path: str, text: str) -> dict[str, Any]:

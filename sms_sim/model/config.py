@@ -212,9 +212,12 @@ class SimulationConfig:
                     f"most {MAX_MESSAGES:,}")
         least_s = self.least_duration_s
         if least_s > HORIZON_S:
+            # Named by what brings most of the messages: the classes'
+            # counts and rates, if num_messages brings fewer.
+            streams = self.expected_messages - self.num_messages
             raise ConfigError(
-                "num_messages", f"sendable within {HORIZON} s",
-                self.num_messages,
+                "traffic" if streams > self.num_messages else "num_messages",
+                f"sendable within {HORIZON} s", self.num_messages,
                 f"{round(self.expected_messages):,} messages need at least "
                 f"{least_s:.3g} simulated seconds with these senders and "
                 f"caps; a run may model at most {HORIZON} s (about 31 "
