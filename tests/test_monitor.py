@@ -5,6 +5,7 @@ import dataclasses
 import queue
 import random
 import threading
+from collections.abc import Callable
 
 import pytest
 
@@ -12,6 +13,7 @@ from sms_sim.measure.progress import Progress
 from sms_sim.measure.stats import Stats
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.message import generate_messages
+from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.run.channels import Channels, SenderExit
 from sms_sim.run.clock import Pacing, SimClock
@@ -56,6 +58,49 @@ class Setup:
         self.reports.append(snap)
         if len(self.reports) == 2:
             self.channels.stop.set()
+
+
+class Ticking:
+    """A monotonic clock that moves a quarter second on at each read: the
+    monitor's loop reaches its reports without a wait of its own."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        self.now += 0.25
+        return self.now
+
+
+@pytest.mark.parametrize("decided_s, shown", [
+    (None, lambda s: s == 0.01),  # as far as the results have got
+    (10.0, lambda s: 1.0 <= s < 10.0),  # the clock goes on
+    (0.5, lambda s: s == 0.5),  # but not past what is decided
+])
+def test_a_paced_runs_clock_goes_on_between_results(
+        decided_s: float | None, shown: Callable[[float], bool]) -> None:
+    """With one result in at 10 ms and the next attempt decided to start
+    at 10 s (a --max-rate of 0.1/s), the report a second on shows the
+    clock, not 10 ms; it never shows a moment past the low-water mark,
+    before which every result is known."""
+    ranked = Ranked([])
+    if decided_s is not None:
+        ranked.release([], decided_s)
+    stats = Stats(5, GROUPS, 1.0, sent_order=ranked)
+    channels = Channels.create(10, threading.Event())
+    reports: list[Progress] = []
+
+    def report(snap: Progress) -> None:
+        reports.append(snap)
+        if len(reports) == 2:
+            channels.stop.set()
+
+    monitor = Monitor(stats, channels,
+                      Pacing(SimClock.started(1.0, Ticking()),
+                             FakeTime().wait), 1.0, report)
+    channels.sent.put([result(0, done_at_s=0.01)])
+    monitor.run()
+    assert reports[1].sent == 1 and shown(reports[1].sim_elapsed_s)
 
 
 def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:

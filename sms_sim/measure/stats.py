@@ -147,6 +147,14 @@ class Stats:
         self.max_lag_s = 0.0
 
     @property
+    def decided_s(self) -> float:
+        """The schedule's low-water mark: every attempt from now on starts
+        at or after it (``ranked.py``); minus infinity where it is not
+        known."""
+        return -math.inf if self._sent_order is None \
+            else self._sent_order.low_s
+
+    @property
     def ended(self) -> int:
         """Messages sent or failed: ended by an attempt of their own, or
         failed past their carrier's daily cap."""

@@ -36,12 +36,17 @@ class Ranked:
         self.waiting: list[float] = []
         """A heap of the moments above the low-water mark when they were
         decided; the schedule pushes to it directly."""
+        self.low_s = -math.inf
+        """The low-water mark as last given: no attempt decided from now
+        on starts before it.  Read by the monitor without the schedule's
+        lock; a stale value is an earlier mark, still true."""
 
     def release(self, known: list[float], low_s: float) -> None:
         """Count ``known`` (each at most ``low_s``, and at least every
         moment released before), with the waiting moments now at most
         ``low_s``.  ``known`` is sorted, and only when a rank falls in it:
         a hundred or so times a run."""
+        self.low_s = low_s
         waiting = self.waiting
         while waiting and waiting[0] <= low_s:
             known.append(heapq.heappop(waiting))

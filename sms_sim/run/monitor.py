@@ -78,12 +78,23 @@ class Monitor:
                 except queue.Empty:
                     pass
             self._drain(self._due_or_stopped)
-            # The gateway's time is as far as its results have got: a
-            # machine that fell behind shows it slower, not faster.
-            self._report_if_due(stats.latest_s)
+            self._report_if_due(self._sim_now())
         if stats.processed == stats.total:
             self._channels.complete.set()
             self._catch_up(stats.end_s)
+
+    def _sim_now(self) -> float:
+        """How far the gateway has got, in simulated time: as far as its
+        results have, so that a machine that fell behind shows it slower,
+        not faster.  In a paced run, the clock too, up to the schedule's
+        low-water mark: every attempt before it is decided, and its
+        result comes out as it falls due, so a wait between two results
+        (a low ``--max-rate``) shows the clock going on, not stopped at
+        the last."""
+        stats, clock = self._stats, self._pacing.clock
+        if not clock.paced:
+            return stats.latest_s
+        return max(stats.latest_s, min(clock.now(), stats.decided_s))
 
     def _catch_up(self, end_s: float) -> None:
         """Wait, on ``stop``, until real time reaches simulated ``end_s``,
