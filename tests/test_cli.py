@@ -194,6 +194,10 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--log", "/nonexistent-dir/x.csv"], "argument --log: cannot write "
      "'/nonexistent-dir/x.csv': No such file or directory"),
     (["--bogus"], "unrecognized arguments: --bogus"),
+    # Named first, not the positional that its value would be taken for.
+    (["--spee", "max"], "unrecognized arguments: --spee"),
+    (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 --x -y"),
+    (["10", "--seed", "1", "--", "--x"], "unrecognized arguments: -- --x"),
 ]
 
 

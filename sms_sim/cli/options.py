@@ -154,6 +154,7 @@ def parse_options(parser: Parser, argv: Sequence[str] | None) -> Options:
     """Validated options; a broken rule exits through ``parser.error``
     (usage, one line, status 2)."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    parser.refuse_unknown(argv)
     args = parser.parse_args(argv)
     if args.compare is None:
         return _options(parser, argv, args)

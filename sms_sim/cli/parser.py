@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sms_sim import __version__
@@ -61,6 +61,19 @@ class Parser(argparse.ArgumentParser):
         self._negative_number_matcher = re.compile(
             r"^-(?:\d|\.\d|inf|nan)", re.IGNORECASE)
 
+    def refuse_unknown(self, args: Sequence[str]) -> None:
+        """Exit through ``error`` if ``args`` has an unknown option, named
+        before anything else: parsing would take a value after it for a
+        positional argument, and blame that (``--spee max``:
+        ``num_messages ... got 'max'``)."""
+        unknown = [arg for arg in args[:_end_of_options(args)]
+                   if arg.startswith("-") and len(arg) > 1
+                   and not self._negative_number_matcher.match(arg)
+                   and arg.partition("=")[0]
+                   not in self._option_string_actions]
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+
     def error(self, message: str) -> NoReturn:
         """argparse's error, but an error in a value from a scenario file
         names the file and the key instead of the argument."""
@@ -112,6 +125,11 @@ class Parser(argparse.ArgumentParser):
         # All else argparse prints is an error's usage and message, which
         # go to standard error: status 2 follows, whatever.
         super()._print_message(message, self.env.stderr)
+
+
+def _end_of_options(args: Sequence[str]) -> int:
+    """Where the options of ``args`` end: at ``--``, or their end."""
+    return args.index("--") if "--" in args else len(args)
 
 
 def help_width() -> int:
