@@ -142,9 +142,9 @@ def test_classes_need_names_of_their_own_and_at_most_a_trillion() -> None:
 
     with pytest.raises(ConfigError, match="distinct names"):
         config(TrafficClass("a", count=1), TrafficClass("a", count=2))
-    with pytest.raises(ConfigError, match=r"distinct names \('default' "
-                       r"is num_messages' class\)"):
-        config(TrafficClass("default", count=1), num_messages=5)
+    with pytest.raises(ConfigError, match=r"distinct names, in any case "
+                       r"\('default' is num_messages' class\)"):
+        config(TrafficClass("Default", count=1), num_messages=5)
     config(TrafficClass("default", count=1))  # no default class: fine
     with pytest.raises(ConfigError, match="at most 1,000,000,000,000"):
         config(TrafficClass("r", rate_per_s=1e9, for_s=1001))
@@ -533,6 +533,10 @@ def test_two_classes_of_one_name_are_refused() -> None:
     line = usage_error("--traffic", "name=a,count=1", "--traffic",
                        "name=a,count=2")
     assert "distinct names" in line and "'a'" in line
+    # In any case: --sweep names a class so, and could not tell A from a.
+    line = usage_error("--traffic", "name=A,count=1", "--traffic",
+                       "name=a,count=2")
+    assert "distinct names, in any case" in line and "got 'a'" in line
 
 
 def test_what_arrives_while_the_route_is_down_waits_for_it(

@@ -197,12 +197,14 @@ class SimulationConfig:
                 "deadline_s", "", self.gateway.deadline_s,
                 "with --traffic it is the latest start of num_messages' "
                 "class alone, and there is none: give a class validity=D")
-        names = [klass.name for klass in self.classes]
+        # In any case: a sweep names a class so (routine.rate).
+        names = [klass.name.lower() for klass in self.classes]
         for index, name in enumerate(names):
             if name in names[:index]:
                 raise ConfigError(
-                    "traffic", "classes of distinct names "
-                    f"({DEFAULT_CLASS!r} is num_messages' class)", name)
+                    "traffic", "classes of distinct names, in any case "
+                    f"({DEFAULT_CLASS!r} is num_messages' class)",
+                    self.classes[index].name)
         for klass in self.traffic:
             if klass.expected > MAX_MESSAGES:
                 raise ConfigError(
