@@ -77,7 +77,7 @@ class Ticking:
     (10.0, lambda s: 1.0 <= s < 10.0),  # the clock goes on
     (0.5, lambda s: s == 0.5),  # but not past what is decided
 ])
-def test_a_paced_runs_clock_goes_on_between_results(
+def test_a_paced_runs_clock_goes_on_between_results_and_to_a_stop(
         decided_s: float | None, shown: Callable[[float], bool]) -> None:
     """With one result in at 10 ms and the next attempt decided to start
     at 10 s (a --max-rate of 0.1/s), the report a second on shows the
@@ -101,6 +101,10 @@ def test_a_paced_runs_clock_goes_on_between_results(
     channels.sent.put([result(0, done_at_s=0.01)])
     monitor.run()
     assert reports[1].sent == 1 and shown(reports[1].sim_elapsed_s)
+    # Stopped there, the run says how far it got by the same rule.
+    final = monitor.finish(False, 0.0)
+    assert final.stopped == "interrupt" and final.unsent == 4
+    assert shown(final.sim_elapsed_s)
 
 
 def test_every_message_with_an_outcome_ends_the_run_exactly() -> None:

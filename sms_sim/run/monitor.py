@@ -51,6 +51,9 @@ class Monitor:
         self._cut_at_s: float | None = None
         """Where in simulated time a stop cut short the wait for the
         blast's end, once every message had its outcome."""
+        self._stopped_at_s = 0.0
+        """Where in simulated time the gateway was when a stop ended the
+        run with messages left (``_sim_now``)."""
 
     def run(self) -> None:
         """Monitor until the run is over.
@@ -82,6 +85,8 @@ class Monitor:
         if stats.processed == stats.total:
             self._channels.complete.set()
             self._catch_up(stats.end_s)
+        else:  # stopped: as far as the gateway had got, not its last result
+            self._stopped_at_s = self._sim_now()
 
     def _sim_now(self) -> float:
         """How far the gateway has got, in simulated time: as far as its
@@ -139,7 +144,7 @@ class Monitor:
         cause = "fault" if faulted or self.faults or self._sink_error \
             else "interrupt"
         if stats.processed < stats.total:
-            stopped = cause
+            stopped, sim_s = cause, max(sim_s, self._stopped_at_s)
         elif (self._cut_at_s is not None and stats.carrier
               and stats.reached_by(self._cut_at_s)
               < stats.reached_by(stats.end_s)):
