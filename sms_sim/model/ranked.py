@@ -38,15 +38,19 @@ class Ranked:
         decided; the schedule pushes to it directly."""
         self.low_s = -math.inf
         """The low-water mark as last given: no attempt decided from now
-        on starts before it.  Read by the monitor without the schedule's
-        lock; a stale value is an earlier mark, still true."""
+        on starts before it.  Not the infinite one that ends the
+        decisions: the monitor shows the clock up to this mark, and past
+        the last start it would run ahead of results still on their way.
+        Read by the monitor without the schedule's lock; a stale value is
+        an earlier mark, still true."""
 
     def release(self, known: list[float], low_s: float) -> None:
         """Count ``known`` (each at most ``low_s``, and at least every
         moment released before), with the waiting moments now at most
         ``low_s``.  ``known`` is sorted, and only when a rank falls in it:
         a hundred or so times a run."""
-        self.low_s = low_s
+        if low_s < math.inf:
+            self.low_s = low_s
         waiting = self.waiting
         while waiting and waiting[0] <= low_s:
             known.append(heapq.heappop(waiting))
