@@ -198,7 +198,17 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     (["--spee", "max"], "unrecognized arguments: --spee"),
     (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 --x -y"),
     (["10", "--seed", "1", "--", "--x"], "unrecognized arguments: -- --x"),
+    (["10", "--text", "-hello"], "argument --text: expected one argument"),
 ]
+
+
+@pytest.mark.parametrize("text", ["--- ALERT ---", "-1 degrees"])
+def test_an_options_value_may_start_with_a_dash(text: str) -> None:
+    """Not taken for an unknown option: the value of the one before."""
+    options = parse_options(build_parser("start.py"),
+                            ["10", "--text", text, "--seed", "1"])
+    assert options.config.texts is not None
+    assert options.config.seed == 1
 
 
 def usage_error(argv: list[str], monkeypatch: pytest.MonkeyPatch,

@@ -66,11 +66,19 @@ class Parser(argparse.ArgumentParser):
         before anything else: parsing would take a value after it for a
         positional argument, and blame that (``--spee max``:
         ``num_messages ... got 'max'``)."""
-        unknown = [arg for arg in args[:_end_of_options(args)]
-                   if arg.startswith("-") and len(arg) > 1
-                   and not self._negative_number_matcher.match(arg)
-                   and arg.partition("=")[0]
-                   not in self._option_string_actions]
+        unknown, values = [], 0
+        for arg in args[:_end_of_options(args)]:
+            if values:  # an option's value, whatever it starts with
+                values -= 1
+            elif arg in self._option_string_actions:
+                nargs = self._option_string_actions[arg].nargs
+                values = 1 if nargs is None else \
+                    nargs if isinstance(nargs, int) else 0
+            elif arg.startswith("-") and len(arg) > 1 \
+                    and not self._negative_number_matcher.match(arg) \
+                    and arg.partition("=")[0] \
+                    not in self._option_string_actions:
+                unknown.append(arg)
         if unknown:
             self.error(f"unrecognized arguments: {' '.join(unknown)}")
 
