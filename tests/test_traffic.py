@@ -17,8 +17,8 @@ import pytest
 from sms_sim.model.config import MAX_MESSAGES, SenderGroup, SimulationConfig
 from sms_sim.model.gateway import Backoff, Gateway
 from sms_sim.model.result import EXPIRED, RETRY, SENT, Result
-from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Traffic,
-                                   TrafficClass)
+from sms_sim.model.traffic import (EVEN, STRICT, WEIGHTED, Arrived,
+                                   Traffic, TrafficClass)
 from sms_sim.model.validation import ConfigError
 from sms_sim.run.stop import StopEvent
 from tests.background import BACKGROUND, Job
@@ -97,6 +97,36 @@ def test_arrivals_merge_in_order_of_moment_then_class() -> None:
     assert traffic.arrived_by(0.5) == (0, 1, 1)
     assert traffic.arrived_by(1.0) == (2, 2, 1)
     assert traffic.total == 6
+
+
+def test_arrivals_by_a_moment_are_those_the_producer_makes() -> None:
+    """Counted as a walk over every arrival would count them, at moments
+    that fall on arrivals and between them, for each kind of class; an
+    even stream's and a batch's without making them."""
+    traffic = Traffic.of((
+        TrafficClass("even", rate_per_s=3, for_s=7, from_s=0.1,
+                     arrivals=EVEN),  # gaps of 1/3: roundings to meet
+        TrafficClass("poisson", rate_per_s=20, for_s=5),
+        TrafficClass("batch", count=4, at_s=2.0)), seed=3)
+    every = list(traffic.arrivals())
+    moments = sorted({at for at, _ in every} | {0.0, 2.05, 4.5, 9.0})
+    arrived = Arrived(traffic)
+    for at_s in moments:
+        walked = [sum(1 for t, i in every if i == index and t <= at_s)
+                  for index in range(3)]
+        assert arrived.by(at_s) == walked
+        assert traffic.arrived_by(at_s) == tuple(walked)
+
+
+def test_a_batch_of_a_trillion_is_counted_at_once() -> None:
+    """One by one it would take hours: the monitor counts arrivals at
+    each report, and its wait must stay short for an interrupt."""
+    huge = Traffic((TrafficClass("b", count=10 ** 12, at_s=5.0),), 1,
+                   (10 ** 12,))
+    arrived = Arrived(huge)
+    assert arrived.by(4.9) == [0] and arrived.by(5.0) == [10 ** 12]
+    even = TrafficClass("r", rate_per_s=1000, for_s=1e9, arrivals=EVEN)
+    assert even.even_by(1e8) == 10 ** 11 + 1
 
 
 def test_a_classs_arrivals_are_its_own_whatever_the_others() -> None:
@@ -505,12 +535,19 @@ def test_weighted_priority_without_classes_is_refused() -> None:
 def test_classes_too_many_to_send_in_the_horizon_are_named() -> None:
     """The error names what brings the messages: the classes, not the
     num_messages left at 0 (or smaller than theirs)."""
-    big = "name={},count=600000000000"
+    big = "name={},count=400000000000"
     for first in ("0", "1000"):
         line = usage_error(first, "1", "1", "0", "--traffic",
                            big.format("a"), "--traffic", big.format("b"))
-        assert line.startswith("start.py: error: argument --traffic: 1,200,"
+        assert line.startswith("start.py: error: argument --traffic: 800,"
                                f"000,00{first[0]},000 messages need at least")
+    # With senders that take no time, the horizon is no bound: the count.
+    assert usage_error("0", "4", "0", "0", "0", "--traffic",
+                       big.format("a"), "--traffic", big.format("b"),
+                       "--traffic", big.format("c")) == (
+        "start.py: error: argument --traffic: the run would bring 1.2e+12 "
+        "messages with its classes; a run may bring at most "
+        "1,000,000,000,000")
     assert usage_error("900000000000", "1", "1", "0", "--traffic",
                        "name=a,count=5").startswith(
         "start.py: error: argument num_messages: 900,000,000,005 messages")

@@ -13,7 +13,7 @@ from sms_sim.measure.summary import Checkpoint, ClassCounts, Times
 from sms_sim.model.receipts import DELIVERED
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
                                   Result)
-from sms_sim.model.traffic import Traffic
+from sms_sim.model.traffic import Arrived, Traffic
 from sms_sim.model.validation import at_most
 
 PERCENTILES = (0.50, 0.95, 0.99)
@@ -57,7 +57,7 @@ class ClassFigures:
         self._sums_ns = [[0] * count for _ in TIMES]
         self._sent_at = [Histogram(*SPAN_S) for _ in range(count)]
         """Each class's moments sent: its curve."""
-        self._arrived = _Arrived(traffic)
+        self._arrived = Arrived(traffic)
         self._spilled = Spilled(count, len(TIMES))
         """Each sent message's ``TIMES`` (NaN for a phone not reached),
         by class: for their exact percentiles."""
@@ -178,21 +178,3 @@ class ClassFigures:
             [max(1, math.ceil(share * count)) for share in PERCENTILES])
         return Times(self._sums_ns[field][index] * NANOSECOND / count, p50,
                      p95, p99, histogram.max)
-
-
-class _Arrived:
-    """Each class's arrivals by a moment that only moves on: made again as
-    the producer made them, once over the run."""
-
-    def __init__(self, traffic: Traffic) -> None:
-        self._arrivals = traffic.arrivals()
-        self._next = next(self._arrivals, None)
-        self._counts = [0] * len(traffic.classes)
-
-    def by(self, at_s: float) -> list[int]:
-        counts, arrivals, upcoming = self._counts, self._arrivals, self._next
-        while upcoming is not None and upcoming[0] <= at_s:
-            counts[upcoming[1]] += 1
-            upcoming = next(arrivals, None)
-        self._next = upcoming
-        return counts

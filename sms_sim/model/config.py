@@ -212,6 +212,12 @@ class SimulationConfig:
                     klass.name, f"class {klass.name!r} would bring "
                     f"{klass.expected:.3g} messages; a class may bring at "
                     f"most {MAX_MESSAGES:,}")
+        if self.traffic and self.expected_messages > MAX_MESSAGES:
+            raise ConfigError(
+                "traffic", f"at most {MAX_MESSAGES:,} messages in all",
+                self.expected_messages, f"the run would bring "
+                f"{self.expected_messages:.3g} messages with its classes; "
+                f"a run may bring at most {MAX_MESSAGES:,}")
         least_s = self.least_duration_s
         if least_s > HORIZON_S:
             # Named by what brings most of the messages: the classes'
