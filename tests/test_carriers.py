@@ -214,6 +214,8 @@ BAD_CARRIERS = [
     (["a=100%,cap=75"], "cap must be a rate with its period"),
     (["a"], "must start NAME=SHARE"),
     (["ATT=100%"], "NAME must be a lowercase letter"),  # as a route's
+    (["aTT=100%"], "NAME must be a lowercase letter, then up to 31 "
+     "lowercase letters"),
     (["a=140%"], "SHARE must be a share above 0% and at most 100%, got "
      "'140%'"),
     (["a=0%", "b=100%"], "SHARE must be a share above 0% and at most 100%, "

@@ -37,7 +37,7 @@ from sms_sim.model.lines import Fresh, Lines, Taken
 from sms_sim.model.message import DRAW_UNIT, Message, recipient_bits
 from sms_sim.model.result import FAILED, NO_GROUP, Result
 from sms_sim.model.retries import RetryLine
-from sms_sim.model.route import NAME
+from sms_sim.model.route import check_name
 from sms_sim.model.validation import ConfigError, check_rate, check_share
 
 DAILY_CAP = "daily-cap"
@@ -65,10 +65,7 @@ class Carrier:
     """The share of attempts to it that it drops."""
 
     def __post_init__(self) -> None:
-        if not NAME.fullmatch(self.name):
-            raise ConfigError(
-                "name", "a lowercase letter, then up to 31 letters, digits, "
-                "- or _", self.name)
+        check_name(self.name)
         if not (math.isfinite(self.share) and 0 < self.share <= 1):
             raise ConfigError("share", "a share above 0% and at most 100%",
                               f"{self.share * 100:.6g}%")  # as written

@@ -22,8 +22,9 @@ from typing import Protocol
 from sms_sim.model.validation import HORIZON, HORIZON_S, ConfigError
 
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
-"""A route's name: a lowercase letter, then up to 31 letters, digits,
-dashes or underscores; it is a key of the report, the JSON and the log."""
+"""A route's or a carrier's name: a lowercase letter, then up to 31
+lowercase letters, digits, dashes or underscores; it is a key of the
+report, the JSON and the log."""
 ROUTINGS = ("spread", "failover")
 """``spread``: the sender free first, of any route that is up, sends
 next.  ``failover``: a route takes messages only while every route before
@@ -35,8 +36,8 @@ OUTAGE = "outage"
 def check_name(name: str | None) -> None:
     if name is not None and not NAME.fullmatch(name):
         raise ConfigError(
-            "name", "a lowercase letter, then up to 31 letters, digits, - "
-            "or _", name)
+            "name", "a lowercase letter, then up to 31 lowercase letters, "
+            "digits, - or _", name)
 
 
 @dataclass(frozen=True, slots=True)
