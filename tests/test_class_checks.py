@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from sms_sim.cli import main as cli
+from sms_sim.cli.options import parse_options
+from sms_sim.cli.parser import build_parser
 from sms_sim.cli.status import ExitStatus
 from sms_sim.measure.checks import Goal, of_class
 from sms_sim.measure.summary import Checkpoint, ClassCounts, Summary
@@ -148,6 +150,16 @@ def test_a_check_of_an_unknown_class_is_refused_before_the_run(
     assert (status, out) == (ExitStatus.USAGE, "")
     assert err.startswith("usage: start.py ")
     assert err.endswith(f"{says}\n") and err.count("error:") == 1
+
+
+def test_a_class_check_names_its_class_in_any_case() -> None:
+    """As ``--sweep`` does: ``alert`` is the class ``Alert``, and the
+    check says it as the class was named."""
+    parsed = parse_options(build_parser("start.py"), [
+        "--traffic", "name=Alert,count=2", "--min-delivered", "alert:0.9",
+        "--target", "ALERT:0.5@1m", "--solve", "senders"])
+    assert parsed.min_delivered == Goal(0.9, None, "Alert")
+    assert parsed.target is not None and parsed.target.klass == "Alert"
 
 
 def test_a_failed_class_check_exits_3_end_to_end() -> None:

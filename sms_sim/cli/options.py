@@ -284,12 +284,18 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
 def _check_classes(parser: argparse.ArgumentParser,
                    args: argparse.Namespace, config: SimulationConfig
                    ) -> None:
-    """A check of a class names one of the run's classes."""
+    """A check of a class names one of the run's classes, in any case (as
+    a sweep does): the goal is given the class's name as written there."""
     names = [klass.name for klass in config.classes]
+    by_lower = {name.lower(): name for name in names}
     for option in ("min_delivered", "min_reached", "min_confirmed",
                    "target"):
         goal = getattr(args, option)
-        if goal is None or goal.klass is None or goal.klass in names:
+        if goal is None or goal.klass is None:
+            continue
+        if goal.klass.lower() in by_lower:
+            setattr(args, option, dataclasses.replace(
+                goal, klass=by_lower[goal.klass.lower()]))
             continue
         known = (f"the classes are {', '.join(names)}" if names else
                  "there are none without --traffic")
