@@ -127,6 +127,9 @@ def test_a_batch_of_a_trillion_is_counted_at_once() -> None:
     assert arrived.by(4.9) == [0] and arrived.by(5.0) == [10 ** 12]
     even = TrafficClass("r", rate_per_s=1000, for_s=1e9, arrivals=EVEN)
     assert even.even_by(1e8) == 10 ** 11 + 1
+    small = TrafficClass("s", rate_per_s=3, for_s=7, arrivals=EVEN)
+    assert small.even_by(math.inf) == small.even_by(7.0) == \
+        len(list(small.times(random.Random())))
 
 
 def test_a_classs_arrivals_are_its_own_whatever_the_others() -> None:

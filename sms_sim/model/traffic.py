@@ -132,6 +132,8 @@ class TrafficClass:
         last = self._even_count() - 1
         if at_s < start_s or last < 0:
             return 0
+        if start_s + last * gap_s <= at_s:  # all (at_s may be infinite)
+            return last + 1
         k = min(last, math.floor((at_s - start_s) / gap_s))
         while k < last and start_s + (k + 1) * gap_s <= at_s:
             k += 1
