@@ -190,6 +190,8 @@ BAD: list[tuple[str, str, str]] = [
      "must be a JSON object of keys and values, {...}"),
     ("twice.json", '{"seed": 1, "retries": 2, "seed": 2}',  # as TOML does
      "the key 'seed' is given twice; give each once"),
+    ("twice.toml", 'seed = 1\nretries = 2\n"seed" = 2\n',  # named too
+     "line 3: the key 'seed' is given twice; give each once"),
     ("key.toml", "max_rate = 100\n",
      "unknown key 'max_rate' (did you mean 'max-rate'?)"),
     ("other.toml", "colour = 'red'\n", "unknown key 'colour' (the keys are "

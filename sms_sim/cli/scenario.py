@@ -142,6 +142,13 @@ def _toml(path: str, text: str) -> dict[str, Any]:
             # Its message ends "(at line L, column C)": the line first.
             message, at, where = str(error).rpartition(" (at ")
             line = f"{where.split(',')[0]}: " if at else ""
+            if message == "Cannot overwrite a value" and at:
+                # A key given twice: tomllib does not say which.
+                number = int(where.split(",")[0].removeprefix("line "))
+                key = text.splitlines()[number - 1].partition("=")[0]
+                raise ScenarioError(
+                    f"{path}: {line}the key {key.strip().strip(chr(34))!r} "
+                    "is given twice; give each once") from None
             raise ScenarioError(f"{path}: {line}not TOML: "
                                 f"{message or error}") from None
     raise ScenarioError(
