@@ -6,13 +6,14 @@ import random
 
 import pytest
 
-from sms_sim.measure.curve import DELIVERY_SHARES
+from sms_sim.measure.curve import DELIVERY_SHARES, moment_ranks
 from sms_sim.measure.progress import GroupCounts, Progress, finite_rate
 from sms_sim.measure.stats import Stats
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SenderGroup
 from sms_sim.model.encoding import ONE_GSM7
 from sms_sim.model.message import Message
+from sms_sim.model.ranked import Ranked
 from sms_sim.model.result import EXPIRED, FAILED, RETRY, SENT, Result
 from sms_sim.model.validation import MOMENT_TOLERANCE
 
@@ -113,6 +114,26 @@ def test_throughput_is_over_the_sending_not_the_carriers_delay() -> None:
     assert (cut.sim_elapsed_s, cut.reached) == (60.0, 1)
     assert cut.throughput_per_s == whole.throughput_per_s == 3 / 9.5
     assert stats.progress(1.0, 60.0).throughput_per_s == 3 / 9.5
+
+
+def test_the_last_phone_reached_by_a_stop_is_never_before_a_share() -> None:
+    # Every message sent, the run stopped at 3 s with two phones reached:
+    # the last of them is the 50% share's, exact.  (It was the middle of
+    # its histogram bucket: "50% by 2.728 s ... last 2.722 s".)
+    order = Ranked(moment_ranks(3))
+    stats = Stats(3, GROUPS, carrier=True, reached_order=order)
+    stats.add([result(0, SENT, done_at_s=0.01, reached_at_s=1.0),
+               result(1, SENT, done_at_s=0.02, reached_at_s=2.728),
+               result(2, SENT, done_at_s=0.03, reached_at_s=30.0)])
+    order.release([1.0, 2.728, 30.0], math.inf)
+    cut = stats.summary(1.0, 3.0, stopped="interrupt")
+    assert cut.reached == 2 and cut.reached_at[0] == 2.728  # 50%: rank 2
+    assert cut.last_reached_s == 2.728
+    # A rank the schedule did not follow: the histogram's, not below the
+    # exact moment of the highest it followed below it.
+    assert order.below(2) == (2, 2.728) and order.below(0) is None
+    whole = stats.summary(1.0, 30.03)
+    assert whole.last_reached_s == 30.0
 
 
 def test_the_speed_and_the_lag_pass_through_to_the_summary() -> None:

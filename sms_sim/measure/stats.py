@@ -301,6 +301,22 @@ class Stats:
         return [None if rank > count else histogram.max if rank == count
                 else order.at(rank) for rank in ranks]
 
+    def _moment(self, histogram: Histogram, order: Ranked | None,
+                rank: int) -> float:
+        """The moment of ``rank`` among ``histogram``'s values: exact where
+        ``_at_ranks`` has it, else the histogram's, but never before the
+        exact moment of a lower rank (a bucket's middle may be: a run
+        stopped early printed "50% by 2.728 s ... last 2.722 s")."""
+        if rank >= histogram.count:
+            return histogram.max
+        at = histogram.at_ranks([rank])[0] or 0.0
+        known = None if order is None or self.processed < self.total \
+            else order.below(rank)
+        if known is None:
+            return at
+        known_rank, known_s = known
+        return known_s if known_rank == rank else max(at, known_s)
+
     def _curves(self, whole: Histogram, order: Ranked | None,
                 groups: Sequence[Histogram], until_s: float = math.inf
                 ) -> tuple[Curve, ...]:
@@ -413,8 +429,8 @@ class Stats:
         # by then, not those the carrier would have reached after.
         reach_until_s = math.inf if stopped is None else reach_s
         last_reached = base.reached if stopped else reached_at.count
-        last_reached_s = (min(reached_at.at_ranks([last_reached])[0]
-                              or 0.0, reach_until_s)
+        last_reached_s = (min(self._moment(reached_at, self._reached_order,
+                                           last_reached), reach_until_s)
                           if last_reached else None)
         tally = self._receipts
         return Summary(

@@ -15,6 +15,7 @@ carrier's delay runs.
 """
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable
@@ -75,3 +76,14 @@ class Ranked:
         """The moment of ``rank``, one of those it follows and released.
         Raises ``KeyError`` otherwise."""
         return self._found[rank]
+
+    def below(self, rank: int) -> tuple[int, float] | None:
+        """The highest rank it follows and released, at most ``rank``,
+        with its moment; None with none."""
+        index = bisect.bisect_right(self._ranks, rank)
+        while index and self._ranks[index - 1] not in self._found:
+            index -= 1
+        if not index:
+            return None
+        found = self._ranks[index - 1]
+        return found, self._found[found]
