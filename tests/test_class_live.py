@@ -9,6 +9,9 @@ import pytest
 from sms_sim.cli import main as cli
 from sms_sim.measure.classes import ClassFigures
 from sms_sim.measure.progress import Progress
+from sms_sim.model.encoding import ONE_GSM7
+from sms_sim.model.message import message_of
+from sms_sim.model.result import SENT, Result
 from sms_sim.model.traffic import EVEN, Traffic, TrafficClass
 from sms_sim.output.environment import Environment
 from sms_sim.output.text.run import progress_line
@@ -40,6 +43,22 @@ def test_a_stream_arrives_as_time_moves_on() -> None:
     assert figures.waiting(0.0) == (("a", 3), ("b", 0), ("c", 1))
     assert figures.waiting(1.5) == (("a", 3), ("b", 0), ("c", 2))
     assert figures.waiting(5.0) == (("a", 3), ("b", 2), ("c", 3))
+
+
+def test_a_message_sent_as_it_arrives_waited_not_a_rounding() -> None:
+    """Its time from arrival less its send time is what is left of
+    nothing in floats (0.1 + 0.2 - 0.1 - 0.2 is 2.8e-17): no waiting.
+    An interrupted run printed "waiting p99 8.8e-17 s"."""
+    figures = ClassFigures(Traffic.of((TrafficClass("a", count=1,
+                                                    at_s=0.1),), 1))
+    message = message_of((0, "", "", 1, ONE_GSM7, 0, 0.1))
+    figures.add([Result(message=message, group=0, sender=1, attempts=1,
+                        send_s=0.2, done_at_s=0.1 + 0.2, spent_s=0.2,
+                        outcome=SENT, reached_at_s=None)])
+    [counts] = figures.counts(None)
+    assert counts.waiting is not None and counts.after is not None
+    assert counts.waiting.max_s == counts.waiting.mean_s == 0.0
+    assert counts.after.max_s == pytest.approx(0.2, abs=1e-15)
 
 
 @pytest.mark.parametrize("waiting, shown", [

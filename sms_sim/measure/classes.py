@@ -14,7 +14,7 @@ from sms_sim.model.receipts import DELIVERED
 from sms_sim.model.result import (EXPIRED, FAILED, REFUSED, RETRY, SENT,
                                   Result)
 from sms_sim.model.traffic import Arrived, Traffic
-from sms_sim.model.validation import at_most
+from sms_sim.model.validation import MOMENT_TOLERANCE, at_most
 
 PERCENTILES = (0.50, 0.95, 0.99)
 """The shares whose value ``Times`` gives: the k-th smallest of N, k =
@@ -98,7 +98,11 @@ class ClassFigures:
         done = [result.done_at_s for result in batch]
         after = [result.done_at_s - result.message.arrived_s
                  for result in batch]
-        waiting = [max(0.0, after_s - result.spent_s)
+        # The waiting is a difference of sums of float seconds: what is
+        # left of nothing is a few units of the last place ("waiting p99
+        # 8.8e-17 s"), zero within MOMENT_TOLERANCE of the time after.
+        waiting = [wait_s if (wait_s := after_s - result.spent_s)
+                   > after_s * MOMENT_TOLERANCE else 0.0
                    for after_s, result in zip(after, batch)]
         # NaN where the phone was not reached (no carrier): the spilled
         # records' width is fixed, the histograms count only numbers.
