@@ -214,8 +214,11 @@ def _typed(path: str, key: str, action: argparse.Action, text: str) -> Any:
 
 
 def _wrong(path: str, key: str, wanted: str, value: Any) -> NoReturn:
+    # TOML's dates and times are the values JSON has not: as TOML writes
+    # them (the echo crashed on them).
+    echo = json.dumps(value, default=lambda value: value.isoformat())
     raise ScenarioError(f"{path}: {key}: must be {wanted}, got "
-                        f"{json.dumps(value)[:specs.LONGEST_ECHO]}")
+                        f"{echo[:specs.LONGEST_ECHO]}")
 
 
 def merged(parser: Parser, argv: Sequence[str],
