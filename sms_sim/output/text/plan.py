@@ -61,7 +61,10 @@ def plan_lines(report: PlanReport, width: int | None,
         if len(report.cells) > 1:
             lines += ["", *_aligned(differences_table(report), width)]
     else:
-        lines += _aligned(plan_table(report), width)
+        table = plan_table(report)
+        # Interrupted before any value ran: a line, not a bare heading.
+        lines += _aligned(table, width) if table.rows else [
+            f"  interrupted before any value of {report.name} ran"]
     return lines + [line for note in report.notes()
                     for line in wrap("  ", note.split(" "), width, sep=" ")]
 
