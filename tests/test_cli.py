@@ -195,8 +195,12 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "'/nonexistent-dir/x.csv': No such file or directory"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     # Named first, not the positional that its value would be taken for.
-    (["--spee", "max"], "unrecognized arguments: --spee"),
-    (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 --x -y"),
+    (["--spee", "max"], "unrecognized arguments: --spee "
+     "(did you mean --speed?)"),  # a typo's likely option, as a file's
+    (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 "
+     "(did you mean --speed?) --x -y"),
+    (["--max_rate", "5"], "unrecognized arguments: --max_rate "
+     "(did you mean --max-rate?)"),
     (["10", "--seed", "1", "--", "--x"], "unrecognized arguments: -- --x"),
     (["10", "--text", "-hello"], "argument --text: expected one argument"),
 ]

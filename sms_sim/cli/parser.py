@@ -80,7 +80,18 @@ class Parser(argparse.ArgumentParser):
                     not in self._option_string_actions:
                 unknown.append(arg)
         if unknown:
-            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+            self.error("unrecognized arguments: "
+                       + " ".join(map(self._suggested, unknown)))
+
+    def _suggested(self, arg: str) -> str:
+        """An unknown option, with the known one it may be a typo of, as a
+        scenario file's unknown key has (``--sped``: ``--speed``)."""
+        import difflib  # an error's alone: a run starts without it
+        name = arg.partition("=")[0]
+        close = difflib.get_close_matches(
+            name, [option for option in self._option_string_actions
+                   if option.startswith("--")], n=1, cutoff=0.75)
+        return f"{arg} (did you mean {close[0]}?)" if close else arg
 
     def error(self, message: str) -> NoReturn:
         """argparse's error, but an error in a value from a scenario file
