@@ -135,6 +135,14 @@ def test_print_scenario_has_every_option_with_its_default() -> None:
     assert written["max-rate"] is None  # not set: no cap
 
 
+def test_a_positional_not_given_is_printed_as_not_set() -> None:
+    # "-" is the positional's default, as null is a file's ("-" was
+    # written as the value, which the file then read as typed).
+    written = printed("300", "2", "0.02", "-", "0.2", "--seed", "1")
+    assert written["max_deviation"] is None
+    assert written["mean_processing_time"] == 0.02
+
+
 def test_print_scenario_writes_the_seed_it_drew() -> None:
     written = printed("100")
     assert isinstance(written["seed"], int)

@@ -262,6 +262,9 @@ def _shown(action: argparse.Action, args: argparse.Namespace,
     if kind(action) in ("flag", "integer", "number"):
         return getattr(args, action.dest)
     if action.dest in typed:
+        if not action.option_strings and \
+                typed[action.dest] in specs.NOT_GIVEN:
+            return None  # a positional "-": not set, as a file says so
         return _as_number(typed[action.dest])
     if kind(action) == "list" and isinstance(in_file, str):
         return [in_file]
