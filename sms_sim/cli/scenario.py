@@ -146,9 +146,9 @@ def _toml(path: str, text: str) -> dict[str, Any]:
                 # A key given twice: tomllib does not say which.
                 number = int(where.split(",")[0].removeprefix("line "))
                 key = text.splitlines()[number - 1].partition("=")[0]
-                raise ScenarioError(
-                    f"{path}: {line}the key {key.strip().strip(chr(34))!r} "
-                    "is given twice; give each once") from None
+                key = key.strip().strip('"')
+                raise ScenarioError(f"{path}: {line}the key {key!r} is "
+                                    "given twice; give each once") from None
             raise ScenarioError(f"{path}: {line}not TOML: "
                                 f"{message or error}") from None
     raise ScenarioError(
@@ -216,7 +216,7 @@ def _typed(path: str, key: str, action: argparse.Action, text: str) -> Any:
 def _wrong(path: str, key: str, wanted: str, value: Any) -> NoReturn:
     # TOML's dates and times are the values JSON has not: as TOML writes
     # them (the echo crashed on them).
-    echo = json.dumps(value, default=lambda value: value.isoformat())
+    echo = json.dumps(value, default=lambda moment: moment.isoformat())
     raise ScenarioError(f"{path}: {key}: must be {wanted}, got "
                         f"{echo[:specs.LONGEST_ECHO]}")
 
