@@ -143,6 +143,17 @@ def test_a_positional_not_given_is_printed_as_not_set() -> None:
     assert written["mean_processing_time"] == 0.02
 
 
+def test_a_positional_written_dash_takes_the_files_value(
+        tmp_path: Path) -> None:
+    # A "-" only holds the place: it replaced the file's 3 senders with
+    # the default 4.
+    path = tmp_path / "f.json"
+    path.write_text('{"num_senders": 3, "max_deviation": 0.002}')
+    config = parse("500", "-", "0.01", "-", "--scenario", str(path)).config
+    assert [group.count for group in config.groups] == [3]
+    assert config.groups[0].send.max_deviation_s == 0.002
+
+
 def test_print_scenario_writes_the_seed_it_drew() -> None:
     written = printed("100")
     assert isinstance(written["seed"], int)

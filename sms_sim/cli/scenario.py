@@ -159,17 +159,22 @@ def _toml(path: str, text: str) -> dict[str, Any]:
 def given(parser: argparse.ArgumentParser,
           argv: Sequence[str]) -> dict[str, Any]:
     """The options given on the command line ``argv``, by destination,
-    each as typed (a list of them for a repeatable option): ``parser``
-    reads it with no defaults, no types and no choices, then has them
-    back."""
+    each as typed (a list of them for a repeatable option); a positional
+    written ``-`` is not given, so a file's value applies to it.
+    ``parser`` reads it with no defaults, no types and no choices, then
+    has them back."""
     saved = [(action, action.default, action.type, action.choices)
              for action in parser._actions]
+    positionals = {action.dest for action in parser._actions
+                   if not action.option_strings}
     try:
         for action in parser._actions:
             action.default = argparse.SUPPRESS
             action.type = None
             action.choices = None
-        return vars(parser.parse_args(argv))
+        return {dest: value
+                for dest, value in vars(parser.parse_args(argv)).items()
+                if dest not in positionals or value not in specs.NOT_GIVEN}
     finally:
         for action, default, type_, choices in saved:
             action.default, action.type, action.choices = \
@@ -262,9 +267,6 @@ def _shown(action: argparse.Action, args: argparse.Namespace,
     if kind(action) in ("flag", "integer", "number"):
         return getattr(args, action.dest)
     if action.dest in typed:
-        if not action.option_strings and \
-                typed[action.dest] in specs.NOT_GIVEN:
-            return None  # a positional "-": not set, as a file says so
         return _as_number(typed[action.dest])
     if kind(action) == "list" and isinstance(in_file, str):
         return [in_file]
