@@ -197,13 +197,25 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
     # Named first, not the positional that its value would be taken for.
     (["--spee", "max"], "unrecognized arguments: --spee "
      "(did you mean --speed?)"),  # a typo's likely option, as a file's
-    (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 "
-     "(did you mean --speed?) --x -y"),
+    (["10", "--spe=1", "--x", "-y"], "unrecognized arguments: --spe=1 --x "
+     "-y"),
     (["--max_rate", "5"], "unrecognized arguments: --max_rate "
      "(did you mean --max-rate?)"),
+    (["--JSON"], "unrecognized arguments: --JSON (did you mean --json?)"),
     (["10", "--seed", "1", "--", "--x"], "unrecognized arguments: -- --x"),
     (["10", "--text", "-hello"], "argument --text: expected one argument"),
 ]
+
+
+@pytest.mark.parametrize("argv", [["--rate", "1"], ["--out", "x"],
+                                  ["--t", "1"], ["--spe=1"]])
+def test_an_unknown_option_far_from_any_gets_no_guess(
+        argv: list[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Their shared dashes made "--rate" as close to "--at" as to
+    # "--max-rate", and "--out" to "--count": a wrong guess misleads.
+    error = usage_error(argv, monkeypatch, capsys)
+    assert error.endswith(f"unrecognized arguments: {argv[0]}")
 
 
 @pytest.mark.parametrize("text", ["--- ALERT ---", "-1 degrees"])

@@ -87,11 +87,14 @@ class Parser(argparse.ArgumentParser):
         """An unknown option, with the known one it may be a typo of, as a
         scenario file's unknown key has (``--sped``: ``--speed``)."""
         import difflib  # an error's alone: a run starts without it
-        name = arg.partition("=")[0]
+        # Names alone, in lowercase: the dashes they share made "--rate"
+        # as close to "--at" as to "--max-rate".
+        names = {option[2:]: option for option in self._option_string_actions
+                 if option.startswith("--")}
         close = difflib.get_close_matches(
-            name, [option for option in self._option_string_actions
-                   if option.startswith("--")], n=1, cutoff=0.75)
-        return f"{arg} (did you mean {close[0]}?)" if close else arg
+            arg.partition("=")[0].lstrip("-").lower(), names, n=1,
+            cutoff=0.8)
+        return f"{arg} (did you mean {names[close[0]]}?)" if close else arg
 
     def error(self, message: str) -> NoReturn:
         """argparse's error, but an error in a value from a scenario file
