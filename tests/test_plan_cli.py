@@ -731,7 +731,7 @@ def test_a_sweep_interrupted_before_any_value_ran_says_so() -> None:
     report = PlanReport("sweep", (), "senders", (), False, 2.9, math.inf,
                         3, interrupted=True)
     assert plan_lines(report, None, PLAIN)[1:] == [
-        "  interrupted before any value of senders ran"]  # not a heading
+        "  interrupted before any value of senders finished"]  # not a heading
 
 
 def test_each_value_of_a_sweep_has_its_own_checks(

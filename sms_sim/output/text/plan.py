@@ -64,7 +64,7 @@ def plan_lines(report: PlanReport, width: int | None,
         table = plan_table(report)
         # Interrupted before any value ran: a line, not a bare heading.
         lines += _aligned(table, width) if table.rows else [
-            f"  interrupted before any value of {report.name} ran"]
+            f"  interrupted before any value of {report.name} finished"]
     return lines + [line for note in report.notes()
                     for line in wrap("  ", note.split(" "), width, sep=" ")]
 
