@@ -222,9 +222,13 @@ BAD: list[tuple[str, str, str]] = [
     ("list.toml", "senders = [1, 2]\n",
      "senders: must be a list of strings, got [1, 2]"),
     ("date.toml", "deadline = 1970-01-01\n",  # a traceback, once
-     'deadline: must be a string or a number, got "1970-01-01"'),
+     "deadline: must be a string or a number, got 1970-01-01, a TOML date "
+     "or time (a string is quoted)"),
     ("time.toml", "seed = 1979-05-27T07:32:00Z\n",
-     'seed: must be an integer, got "1979-05-27T07:32:00+00:00"'),
+     "seed: must be an integer, got 1979-05-27T07:32:00+00:00, a TOML date "
+     "or time (a string is quoted)"),
+    ("dates.toml", "senders = [1979-05-27]\n",
+     'senders: must be a list of strings, got ["1979-05-27"]'),
     ("range.toml", "permanent = 2\n",  # the setting's rule, named here
      "permanent: must be a number from 0 to 1, got 2.0"),
     ("rule.json", '{"max_deviation": 0.5}',  # a rule of two settings

@@ -219,11 +219,15 @@ def _typed(path: str, key: str, action: argparse.Action, text: str) -> Any:
 
 
 def _wrong(path: str, key: str, wanted: str, value: Any) -> NoReturn:
-    # TOML's dates and times are the values JSON has not: as TOML writes
-    # them (the echo crashed on them).
-    echo = json.dumps(value, default=lambda moment: moment.isoformat())
+    # TOML's dates and times are the values JSON has not (the echo
+    # crashed on them): said to be one, not shown as a string.
+    moment = hasattr(value, "isoformat")
+    echo = value.isoformat() if moment else \
+        json.dumps(value, default=lambda moment: moment.isoformat())
     raise ScenarioError(f"{path}: {key}: must be {wanted}, got "
-                        f"{echo[:specs.LONGEST_ECHO]}")
+                        f"{echo[:specs.LONGEST_ECHO]}" + (
+                            ", a TOML date or time (a string is quoted)"
+                            if moment else ""))
 
 
 def merged(parser: Parser, argv: Sequence[str],
