@@ -203,7 +203,8 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "(did you mean --max-rate?)"),
     (["--JSON"], "unrecognized arguments: --JSON (did you mean --json?)"),
     (["10", "--seed", "1", "--", "--x"], "unrecognized arguments: -- --x"),
-    (["10", "--text", "-hello"], "argument --text: expected one argument"),
+    (["10", "--text", "-hello"], "argument --text: expected one argument: "
+     "a value that starts with a dash is written --text=-hello"),
 ]
 
 
@@ -216,6 +217,15 @@ def test_an_unknown_option_far_from_any_gets_no_guess(
     # "--max-rate", and "--out" to "--count": a wrong guess misleads.
     error = usage_error(argv, monkeypatch, capsys)
     assert error.endswith(f"unrecognized arguments: {argv[0]}")
+
+
+def test_an_option_short_of_its_value_is_not_given_the_next_option(
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # "--speed" is the next option, not a value of --seed's with a dash.
+    error = usage_error(["10", "--seed", "--speed", "max"], monkeypatch,
+                        capsys)
+    assert error.endswith("argument --seed: expected one argument")
 
 
 @pytest.mark.parametrize("text", ["--- ALERT ---", "-1 degrees"])

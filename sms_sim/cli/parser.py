@@ -66,22 +66,32 @@ class Parser(argparse.ArgumentParser):
         before anything else: parsing would take a value after it for a
         positional argument, and blame that (``--spee max``:
         ``num_messages ... got 'max'``)."""
-        unknown, values = [], 0
+        unknown, values, option = [], 0, ""
         for arg in args[:_end_of_options(args)]:
-            if values:  # an option's value, whatever it starts with
+            known = arg.partition("=")[0] in self._option_string_actions
+            if values and not known:  # the option's value
                 values -= 1
+                if self._dashed(arg):  # which argparse takes for an option
+                    self.error(f"argument {option}: expected one argument: "
+                               "a value that starts with a dash is "
+                               f"written {option}={arg}")
             elif arg in self._option_string_actions:
+                option = arg
                 nargs = self._option_string_actions[arg].nargs
                 values = 1 if nargs is None else \
                     nargs if isinstance(nargs, int) else 0
-            elif arg.startswith("-") and len(arg) > 1 \
-                    and not self._negative_number_matcher.match(arg) \
-                    and arg.partition("=")[0] \
-                    not in self._option_string_actions:
+            elif self._dashed(arg) and not known:
                 unknown.append(arg)
         if unknown:
             self.error("unrecognized arguments: "
                        + " ".join(map(self._suggested, unknown)))
+
+    def _dashed(self, arg: str) -> bool:
+        """Whether argparse reads ``arg`` as an option: it starts with a
+        dash, but is not ``-``, a negative number or words with a space
+        (``--text '--- ALERT ---'`` is a value)."""
+        return arg.startswith("-") and len(arg) > 1 and " " not in arg \
+            and not self._negative_number_matcher.match(arg)
 
     def _suggested(self, arg: str) -> str:
         """An unknown option, with the known one it may be a typo of, as a
