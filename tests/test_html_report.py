@@ -132,12 +132,16 @@ def test_every_text_is_escaped() -> None:
     ElementTree.fromstring(page)  # and still well-formed
 
 
-def test_each_curve_is_a_path_with_a_point_per_curve_point() -> None:
+def test_each_curve_is_a_path_with_a_step_per_curve_point() -> None:
     report = sample_report()
     found = paths(render(report))
     assert report.sweep is not None
     for curve in (*report.curves, *report.sweep.curves):
-        assert len(found[curve.label]) == len(curve.points)
+        # Up at each point's moment, then along: two corners a point.
+        corners = found[curve.label]
+        assert len(corners) == 2 * len(curve.points)
+        assert all(x == after for (x, _), (after, _)
+                   in zip(corners[::2], corners[1::2]))
     assert report.band is not None
     assert len(found["mean of 5 runs"]) == len(report.band.times)
     # The band's outline goes along the greatest share and back along the
@@ -177,7 +181,8 @@ def test_sections_with_nothing_to_show_are_left_out() -> None:
 def test_a_blast_over_at_zero_still_has_an_axis() -> None:
     page = render(sample_report(curves=(Curve("all", ((0.0, 1.0),)),),
                                 marks=()))
-    assert paths(page)["all"] == [(48.0, 28.0)]  # the plot's top left
+    # Up the plot's left edge, from 0 to all at once.
+    assert paths(page)["all"] == [(48.0, 284.0), (48.0, 28.0)]
 
 
 def test_a_mark_beyond_the_curves_stands_at_the_charts_edge() -> None:

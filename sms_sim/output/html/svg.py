@@ -114,6 +114,14 @@ class _Frame:
                         f"{tenths(self.y(s))}"
                         for i, (t, s) in enumerate(points))
 
+    def steps(self, points: Sequence[tuple[float, float]]) -> str:
+        """A curve's path: at each point's moment, up from the share
+        before it (0 at the first) to its own, then flat to the next
+        (``curve.share_at``): two corners a point."""
+        before = [0.0, *(share for _, share in points[:-1])]
+        return self.path([corner for (t, s), low in zip(points, before)
+                          for corner in ((t, low), (t, s))])
+
 
 def _axes(frame: _Frame, shares: Sequence[float]) -> list[str]:
     """Gridlines and labels at every quarter and round moment; faint
@@ -206,7 +214,7 @@ def curves_figure(label: str, curves: Sequence[Curve],
         bold = " chosen" if index == chosen else ""
         if curve.points:
             parts.append(f'<path class="curve {colour}{bold}" '
-                         f'd="{frame.path(curve.points)}">'
+                         f'd="{frame.steps(curve.points)}">'
                          f'<title>{escape(curve.label)}</title></path>')
         for share in shares if index < dots else ():
             at = crossing(curve, share)
