@@ -25,7 +25,8 @@ from sms_sim.model.result import SENT
 from sms_sim.model.schedule import Schedule
 from sms_sim.model.validation import ConfigError
 from sms_sim.output.html import pages
-from sms_sim.output.tables import stage_curves, stages_title
+from sms_sim.output.html.pages import one_run
+from sms_sim.output.tables import stage_count, stage_curves, stages_title
 from sms_sim.output.text.run import _counts  # the live fields
 from sms_sim.output.text.style import PLAIN
 from tests.background import BACKGROUND
@@ -249,6 +250,28 @@ def test_the_chart_draws_the_three_stages_side_by_side() -> None:
         speed=math.inf)).snapshot
     assert [c.points for c in stage_curves(plain)][0] == \
         plain.curves[0].points and stages_title(plain) == "sent"
+    assert (stage_count(snap), stage_count(plain)) == (3, 1)
+
+
+def test_each_stage_crosses_the_shares_where_the_report_says() -> None:
+    """A stage is of all messages, not a part of the run as a sender
+    group is: its legend and the page give its crossings (the legend
+    said only when the last phone was reached)."""
+    status, out, _ = run_main(
+        "5", "1", "0.01", "0", "0", "--carrier-delay",
+        "uniform:mean=3,dev=2.9", "--speed", "max", "--seed", "2")
+    assert status == 0
+    [reached] = [line for line in out.splitlines()
+                 if line.startswith("  reached  ")]
+    fifty = reached.split("50% by ")[1].split("  ")[0]
+    assert f"o reached the phones:  50% by {fifty}" in out
+    config = SimulationConfig(
+        5, (SenderGroup.uniform(1, 0.01, 0.0, 0.0),), seed=2,
+        speed=math.inf, carrier=CARRIER)
+    snap = run_bounded(config).snapshot
+    page = one_run(snap, config, "start.py", ())
+    assert page.count("<td>reached the phones</td>") == 1  # its row
+    assert "<title>reached the phones: 50% by" in page  # and its dot
 
 
 def test_plans_give_the_confirmed_stage() -> None:

@@ -128,6 +128,15 @@ def stage_curves(snap: Summary) -> tuple[Curve, ...]:
             *(Curve(label, points) for label, points in stages))
 
 
+def stage_count(snap: Summary) -> int:
+    """How many of ``stage_curves``' curves are stages, each crossing the
+    shares of all messages (the rest, sender groups, are its parts)."""
+    return sum(1 for curves in (snap.curves, snap.reached_curves
+                                if snap.carrier else (),
+                                snap.confirmed_curves) if curves) \
+        if snap.curves else 0
+
+
 def stages_title(snap: Summary) -> str:
     """The title of what ``stage_curves`` draws."""
     return ", ".join(["sent", *(["reached the phones"] if snap.carrier

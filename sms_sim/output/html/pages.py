@@ -17,7 +17,8 @@ from sms_sim.output.html.render import HtmlReport, SweepSection, render
 from sms_sim.output.plan_figures import (PlanReport, plan_table,
                                          replications_table, value_text)
 from sms_sim.output.tables import (carrier_table, group_table, limit_fields,
-                                   stage_curves, stages_title)
+                                   stage_count, stage_curves,
+                                   stages_title)
 from sms_sim.output.text.units import (count_text, duration_text,
                                        latency_text, moment_text,
                                        moments_fields,
@@ -137,7 +138,7 @@ def one_run(snap: Summary, config: SimulationConfig, command: str,
         command=command, seed=snap.seed, scenario=scenario,
         summary=tuple(summary_rows(snap)),
         curves=curves, curves_title="Share of all messages "
-        + stages_title(snap),
+        + stages_title(snap), crossed=max(1, stage_count(snap)),
         marks=_marks(config, target) + arrival_marks(config),
         shades=outage_shades(config), histogram=snap.distribution,
         attempts=snap.attempts, groups=group_table(snap.groups, snap.carrier),

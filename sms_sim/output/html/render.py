@@ -86,6 +86,10 @@ class HtmlReport:
     summary: tuple[tuple[str, str], ...] = ()
     curves: tuple[Curve, ...] = ()
     curves_title: str = "Share of all messages sent"
+    crossed: int = 1
+    """How many of the first ``curves`` have dots and a row of figures
+    where they cross ``shares``: a run's stages (sent, reached the phones,
+    confirmed), not its groups, which are parts of it."""
     marks: tuple[Mark, ...] = ()
     shades: tuple[Shade, ...] = ()
     """Stretches of time shaded behind the curves: routes' outages."""
@@ -237,9 +241,9 @@ def render(report: HtmlReport) -> str:
     if report.curves:
         body.append(_section(report.curves_title, (
             curves_figure("share sent over simulated time",
-                          report.curves, report.marks, report.shares, 1,
-                          shades=report.shades)
-            + _crossings(report.curves[:1], report.shares))))
+                          report.curves, report.marks, report.shares,
+                          report.crossed, shades=report.shades)
+            + _crossings(report.curves[:report.crossed], report.shares))))
     if report.band is not None:
         body.append(_section(
             f"{report.curves_title}, over {count_text(report.band.runs)} "

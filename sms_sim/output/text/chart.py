@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sms_sim.measure.curve import SHARES, Curve, Mark, crossing, share_at
 from sms_sim.measure.summary import Summary
-from sms_sim.output.tables import stage_curves, stages_title
+from sms_sim.output.tables import stage_count, stage_curves, stages_title
 from sms_sim.output.text.style import Style, visible_width, wrap
 from sms_sim.output.text.units import moment_text
 
@@ -229,7 +229,8 @@ def reach_chart(snap: Summary, width: int, style: Style,
         return []
     if len(curves) == 1:  # no legend label needed: it is the run's
         curves = (Curve("", curves[0].points),)
-    lines = chart(curves, width, style, marks, parts=True)
+    # Stages each cross the shares; sender groups are parts of the run.
+    lines = chart(curves, width, style, marks, parts=stage_count(snap) < 2)
     title = stages_title(snap) + ", share of all messages by simulated time"
     return ["", *wrap("  ", title.split(" "), width, sep=" "), *lines] \
         if lines else []
