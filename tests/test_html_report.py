@@ -328,11 +328,12 @@ def test_the_report_loads_in_a_browser_with_its_curves(
     report = sample_report()
     dom, err = loaded["report"]
     assert console_messages(err) == []
-    # The browser's own DOM: the curves are SVG paths with every point.
+    # The browser's own DOM: the curves are SVG paths with every point,
+    # a step each (two corners).
     found = {match.group(2): POINT.findall(match.group(1)) for match in
              re.finditer(r'<path class="curve c\d" d="([^"]*)">'
                          r'<title>([^<]*)</title>', dom)}
-    assert len(found["all"]) == len(report.curves[0].points) == 100
+    assert len(found["all"]) == 2 * len(report.curves[0].points) == 200
     assert report.sweep is not None
-    assert len(found["senders=40"]) == 100
+    assert len(found["senders=40"]) == 200
     assert "<svg" in dom and "deadline 20m00s" in dom
