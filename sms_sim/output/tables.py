@@ -119,9 +119,7 @@ def stage_curves(snap: Summary) -> tuple[Curve, ...]:
     side by side, each a share of all messages (sent, reached the phones,
     confirmed delivered); else its curve of sent, with its groups'
     (``chart_curves``)."""
-    stages = [(label, curves[0].points) for label, curves in (
-        ("reached the phones", snap.reached_curves if snap.carrier else ()),
-        ("confirmed delivered", snap.confirmed_curves)) if curves]
+    stages = _stages(snap)
     if not stages or not snap.curves:
         return chart_curves(snap.curves)
     return (Curve("sent", snap.curves[0].points),
@@ -131,10 +129,16 @@ def stage_curves(snap: Summary) -> tuple[Curve, ...]:
 def stage_count(snap: Summary) -> int:
     """How many of ``stage_curves``' curves are stages, each crossing the
     shares of all messages (the rest, sender groups, are its parts)."""
-    return sum(1 for curves in (snap.curves, snap.reached_curves
-                                if snap.carrier else (),
-                                snap.confirmed_curves) if curves) \
-        if snap.curves else 0
+    return 1 + len(_stages(snap)) if snap.curves else 0
+
+
+def _stages(snap: Summary) -> list[tuple[str, tuple[tuple[float, float],
+                                                    ...]]]:
+    """The stages after sent that the run has: each its label and its
+    curve's points."""
+    return [(label, curves[0].points) for label, curves in (
+        ("reached the phones", snap.reached_curves if snap.carrier else ()),
+        ("confirmed delivered", snap.confirmed_curves)) if curves]
 
 
 def stages_title(snap: Summary) -> str:
