@@ -8,6 +8,7 @@ import json
 import math
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -818,25 +819,30 @@ def test_a_group_of_negative_zero_seconds_shows_as_zero(
     assert "0s +- 0s" in out and "-0" not in out
 
 
-def test_main_tunes_the_collector_for_the_run_and_restores_it(
+def test_main_tunes_the_interpreter_for_the_run_and_restores_it(
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    thresholds = gc.get_threshold()
+    interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
     handlers = [signal.getsignal(s) for s in STOP_SIGNALS]
-    seen: list[tuple[int, int, int]] = []
+    seen: list[tuple[float, tuple[int, int, int]]] = []
 
     def run(config: SimulationConfig, on_progress: object,
             **kwargs: Any) -> Outcome:
-        seen.append(gc.get_threshold())
+        seen.append((sys.getswitchinterval(), gc.get_threshold()))
         return outcome(1, 1)
 
     monkeypatch.setattr("sms_sim.run.simulation.run", run)
     assert cli.main(["1", "500", "--json"]) == ExitStatus.OK
     capsys.readouterr()
-    (tuned_thresholds,) = seen
+    ((tuned_interval, tuned_thresholds),) = seen
+    # (The interpreter keeps the interval in whole microseconds.)
+    assert tuned_interval == pytest.approx(
+        tuning.switch_interval_s(500, interval), abs=1e-6)
+    assert tuned_interval > interval
     assert tuned_thresholds == tuning.gc_thresholds(thresholds)
     assert tuned_thresholds[0] > thresholds[0]
-    assert gc.get_threshold() == thresholds
+    assert (sys.getswitchinterval(), gc.get_threshold()) == \
+        (interval, thresholds)
     assert [signal.getsignal(s) for s in STOP_SIGNALS] == handlers
 
 

@@ -81,6 +81,15 @@ def test_the_inbox_holds_its_messages_in_whole_chunks() -> None:
         assert tuned.in_flight == IN_FLIGHT_RESULTS
 
 
+def test_the_switch_interval_grows_with_the_fleet_and_never_shrinks(
+        ) -> None:
+    assert tuning.switch_interval_s(4, 0.005) == 0.005
+    assert tuning.switch_interval_s(500, 0.005) == pytest.approx(0.025)
+    assert tuning.switch_interval_s(10_000, 0.005) == \
+        tuning.MAX_SWITCH_INTERVAL_S
+    assert tuning.switch_interval_s(500, 0.2) == 0.2
+
+
 def test_only_the_youngest_collection_threshold_is_raised() -> None:
     young = tuning.GC_YOUNG_THRESHOLD
     assert tuning.gc_thresholds((700, 10, 10)) == (young, 10, 10)

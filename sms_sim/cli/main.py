@@ -101,7 +101,7 @@ def _one_run(options: Options, view: View, stop: Stop,
              started_at: float) -> Ending:
     """The run, reported as it goes; its checks; its HTML report."""
     config = options.config
-    with view.running(), tuning.collector_tuned():
+    with view.running(), tuning.interpreter_tuned(config.num_senders):
         outcome = simulation.run(
             config, view.progress, stop=stop, signalled=signalled,
             checkpoints=options.checkpoints,

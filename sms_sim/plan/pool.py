@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from sms_sim.measure.summary import Summary
 from sms_sim.model.config import SimulationConfig
 from sms_sim.run import simulation
-from sms_sim.run.tuning import POLL_S, collector_tuned
+from sms_sim.run.tuning import POLL_S, interpreter_tuned
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -347,7 +347,7 @@ def _never() -> bool:
 def _run(task: Task, signalled: Callable[[], bool]) -> Ran:
     """One run to its end, quietly: its final snapshot and faults."""
     try:
-        with collector_tuned():
+        with interpreter_tuned(task.config.num_senders):
             outcome = simulation.run(task.config, lambda snap: None,
                                      signalled=signalled,
                                      checkpoints=task.checkpoints)

@@ -40,13 +40,15 @@ tricks that live in code rather than in a number, and their micro cases:
   cases ``memory``, ``saturation`` and ``10k_senders``);
 - no ``secrets`` (it loads OpenSSL): ``simulation.with_seed``,
   ``files``;
-- the collector's threshold below, set by the command line only
-  (``cli``), as it is process-wide (``gc_threshold``).
+- the collector's threshold and the switch interval below, set by the
+  command line and the planner's runs only, as they are process-wide
+  (``gc_threshold``; ``bench.py``, case ``saturation``).
 """
 from __future__ import annotations
 
 import gc
 import math
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,15 +186,44 @@ def gc_thresholds(current: tuple[int, int, int]) -> tuple[int, int, int]:
     return (max(current[0], GC_YOUNG_THRESHOLD), current[1], current[2])
 
 
+SWITCH_INTERVAL_PER_SENDER_S = 50e-6
+"""The interpreter's switch interval a run asks for, per sender thread
+(``switch_interval_s``)."""
+
+MAX_SWITCH_INTERVAL_S = 0.05
+"""The longest switch interval asked for: how long a thread that holds the
+interpreter lock may keep it from one that waits, the monitor among them.
+"""
+
+
+def switch_interval_s(senders: int, current_s: float) -> float:
+    """The interpreter's switch interval for a run of ``senders`` sender
+    threads: 50 us each, up to 50 ms, and never shorter than it was.
+
+    The switch interval is also how often each thread that waits for the
+    interpreter lock asks its holder to let go.  With a thousand paced
+    senders, hundreds wake at once, and at CPython's 5 ms their requests
+    hand the lock round in futile switches that fill both cores (the
+    system time of ``bench.py``'s ``saturation`` run fell from 0.5 s to
+    0.05 s).  No sender waits longer for its turn: a sender lets go of
+    the lock to wait long before an interval runs out.  A process-wide
+    setting, like the collector's: the command line and the planner's
+    runs apply it, never the library."""
+    return max(current_s, min(senders * SWITCH_INTERVAL_PER_SENDER_S,
+                              MAX_SWITCH_INTERVAL_S))
+
+
 @contextmanager
-def collector_tuned() -> Iterator[None]:
-    """The collector's thresholds suited to a run's allocations,
-    process-wide, and restored after.  For the command line and the
-    planner's runs, which own their process; never the library's
-    ``simulation.run``."""
-    thresholds = gc.get_threshold()
+def interpreter_tuned(senders: int) -> Iterator[None]:
+    """The collector's thresholds and the switch interval suited to a run
+    of ``senders`` sender threads, process-wide, and restored after.  For
+    the command line and the planner's runs, which own their process;
+    never the library's ``simulation.run``."""
+    thresholds, interval_s = gc.get_threshold(), sys.getswitchinterval()
     gc.set_threshold(*gc_thresholds(thresholds))
+    sys.setswitchinterval(switch_interval_s(senders, interval_s))
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
+        sys.setswitchinterval(interval_s)
