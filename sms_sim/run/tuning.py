@@ -87,13 +87,16 @@ the run's size (``benchmarks/README.md``, the memory and zero-delay
 cases)."""
 
 MAX_BATCH = 128
-DECISIONS_PER_S = 10_000
+DECISIONS_PER_S = 2_500
 """Times a second that the senders may take the schedule's lock together.
 
 Each take is a lock round trip that may wake a thread.  When senders
 together decide faster than this, each take makes several decisions; at
 ordinary rates each makes one, so that no sender sits on decisions another
-could be carrying out."""
+could be carrying out.  A paced sender holds its decisions until they are
+due, so the results in flight (``IN_FLIGHT_RESULTS``) are spread over
+about that many over the batch sender threads: larger batches start fewer
+threads, each a stack and a thread state (``benchmarks/README.md``)."""
 
 IN_FLIGHT_RESULTS = 2048
 """Results that the whole fleet may have in flight, decided and not yet
