@@ -297,6 +297,18 @@ def parse(*argv: str) -> Options:
     return parse_options(build_parser("start.py"), list(argv))
 
 
+def test_a_time_in_two_units_is_read_wherever_a_time_is() -> None:
+    options = parse("10", "2", "1m30s", "--deadline", "1h30m",
+                    "--senders", "name=a,count=1,mean=2m0.5s,down=1m+1m30s",
+                    "--backoff", "1s:1m30s")
+    assert options.config.groups[0].send.mean_s == 90.0
+    assert options.config.gateway.deadline_s == 5400.0
+    assert options.config.groups[1].send.mean_s == 120.5
+    (outage,) = options.config.groups[1].outages
+    assert (outage.start_s, outage.length_s) == (60.0, 90.0)
+    assert options.config.gateway.backoff.cap_s == 90.0
+
+
 INTEGERS: dict[str, tuple[tuple[str, ...], str,
                           Callable[[Options], int | None]]] = {
     # each place an integer is read: the arguments that give it, its name

@@ -184,7 +184,8 @@ U = "must be a number of seconds, or with s, m or h (20m), got"
 @pytest.mark.parametrize("text, seconds", [
     ("90", 90.0), ("90s", 90.0), ("20m", 1200.0), ("1.5h", 5400.0),
     ("20M", 1200.0), ("2H", 7200.0), ("0.5", 0.5), ("1e9", 1e9),
-    ("1e9s", 1e9)])
+    ("1e9s", 1e9), ("5m30s", 330.0), ("1h30m", 5400.0), ("1H0m30S", 3630.0),
+    ("2m0.5s", 120.5), ("1h.5m", 3630.0)])
 def test_a_duration_is_seconds_or_takes_s_m_or_h(text: str,
                                                  seconds: float) -> None:
     assert specs.duration(text) == seconds
@@ -199,7 +200,8 @@ def test_a_duration_must_be_above_0_and_within_the_horizon(
         f"h (20m), got {text!r}")
 
 
-@pytest.mark.parametrize("text", ["20x", "m", "", "1d", "10ms"])
+@pytest.mark.parametrize("text", ["20x", "m", "", "1d", "10ms", "30s5m",
+                                  "5m30", "1h-30m", "5m 30s", "hm", "1e1m5s"])
 def test_a_duration_that_is_no_number_says_so(text: str) -> None:
     assert error(specs.duration, text) == (
         f"must be a number of seconds, or with s, m or h (20m), got "

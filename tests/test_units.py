@@ -9,7 +9,7 @@ from sms_sim.output.text.units import (duration_text, moment_text,
 
 
 @pytest.mark.parametrize("value, text", [
-    (None, "-"), (0.0, "0.00 us"), (2.5e-7, "0.25 us"), (0.0105, "10.50 ms"),
+    (None, "-"), (0.0, "0 s"), (2.5e-7, "0.25 us"), (0.0105, "10.50 ms"),
     (1.5, "1.500 s"), (1234.5, "1234.500 s"),
     # Too small for any unit: an exponent of seconds, not '1e-294 us'.
     (1e-300, "1e-300 s"), (3e-9, "3e-09 s"),

@@ -100,7 +100,8 @@ settings after it are refused (no sender would take them). A positional
 value given as
 - (or _) is not given, its default applies: 1000 4 0.01 - 0.2 --dist
 exponential gives the failure rate alone. Times are simulated seconds, or
-take s, m or h: 0.5, 30s, 20m, 1.5h (not --interval, in real seconds).
+take s, m or h: 0.5, 30s, 20m, 1.5h, 5m30s (not --interval, in real
+seconds).
 Integers are written in ASCII digits, optionally grouped in threes by commas
 or underscores: 1000, 1,000 or 1_000 (in a --sweep, where commas separate
 the values, 1_000); other numbers in ASCII digits too: 0.05, 1e-3. No

@@ -87,6 +87,11 @@ ARGUMENTS = {
 """The one table from config fields to what the user typed."""
 DEFAULT_FAILURE_RATE = 0.1
 UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+_PART = r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+COMPOUND = re.compile(f"(?:{_PART}h)?(?:{_PART}m)?(?:{_PART}s)?",
+                      re.IGNORECASE)
+"""A time in more than one unit, the largest first: ``1h30m``, ``5m30s``.
+"""
 JOBS_LIMIT = 256
 
 
@@ -222,8 +227,12 @@ def finite(text: str, parse: Callable[[str], float] = number) -> float:
 
 
 def seconds(text: str) -> float:
-    """Simulated seconds, written ``90``, ``90s``, ``20m`` or ``1.5h``;
-    the setting checks the range."""
+    """Simulated seconds, written ``90``, ``90s``, ``20m``, ``1.5h`` or
+    ``5m30s``; the setting checks the range."""
+    compound = COMPOUND.fullmatch(text.strip())
+    if compound and sum(part is not None for part in compound.groups()) > 1:
+        return sum(float(part) * scale for part, scale in zip(
+            compound.groups(), (3600.0, 60.0, 1.0)) if part is not None)
     scale = UNITS.get(text.strip()[-1:].lower())
     digits = (text.strip()[:-1] if scale else text).strip()
     if not NUMBER.fullmatch(digits):

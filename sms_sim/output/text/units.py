@@ -19,13 +19,15 @@ def seconds_text(value: float | None) -> str:
     """
     if value is None:
         return "-"
+    if value == 0:  # no unit of its own: "0.00 us" said an outage at 0
+        return "0 s"
     # A value that would round up to 1000 of a unit takes the next unit:
     # 0.999999 is "1.000 s", not "1000.00 ms".
     if value >= 1 or f"{value * 1e3:.2f}" == "1000.00":
         return f"{value:.3f} s"
     if value >= 1e-3 or f"{value * 1e6:.2f}" == "1000.00":
         return f"{value * 1e3:.2f} ms"
-    if value == 0 or value >= 1e-8:
+    if value >= 1e-8:
         return f"{value * 1e6:.2f} us"
     return f"{value:.2g} s"  # too small for any unit: 1e-300 s
 
