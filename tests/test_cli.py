@@ -117,10 +117,15 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
      "1e+06, or max for no pacing, got '2e6'"),
     (["--speed", "fast"], "argument --speed: must be a number, got 'fast'"),
     (["--tps", "0"], ("argument --tps: ", "must be a finite number of "
-                      "sends per second >= 1e-06, got 0.0")),
+                      "sends per second >= 1e-06, got 0")),
     (["--tps", "-inf"], ("argument --tps: ", ">= 1e-06, got -inf")),
     (["--max-rate", "-1"], "argument --max-rate: must be a finite number "
-     "of sends per second >= 1e-06, got -1.0"),
+     "of sends per second >= 1e-06, got -1"),
+    # As typed, not as read: 0.0 and inf would be the values.
+    (["--max-rate=0"], "argument --max-rate: must be a finite number "
+     "of sends per second >= 1e-06, got 0"),
+    (["--max-rate", "1e400"], "argument --max-rate: must be a finite "
+     "number of sends per second >= 1e-06, got 1e400"),
     (["--max-rate", "0"], "argument --max-rate: must be a finite number"),
     # Runs that could never end: nothing beyond 1e9 simulated seconds.
     (["--tps", "1e-300"], "argument --tps: must be a finite number of "
@@ -273,7 +278,7 @@ def test_malformed_input_is_one_line_usage_and_status_2(
     (["10", "4", "0.01", "0.02"], "argument max_deviation: must be <= the "
      "mean (0.01 s), got 0.02"),
     (["--tps", "0"], "argument --tps: must be a finite number of sends per "
-     "second >= 1e-06, got 0.0"),
+     "second >= 1e-06, got 0"),
     (["10", "-1"], "argument num_senders: must be an integer from 0 "
      "to 10,000, got -1"),
     (["--retries", "1000"], "argument --retries: too large (at most "

@@ -107,8 +107,38 @@ class Options:
 
 
 def _fail(parser: argparse.ArgumentParser, field: str,
-          error: Exception) -> NoReturn:
-    parser.error(f"argument {specs.ARGUMENTS.get(field, field)}: {error}")
+          error: Exception, argv: Sequence[str] = ()) -> NoReturn:
+    argument = specs.ARGUMENTS.get(field, field)
+    typed = _typed(argv, argument) if argument in ONE_VALUE else None
+    if typed is not None and isinstance(error, ConfigError) and str(
+            error).startswith(f"must be {error.requirement}, got "):
+        # As typed: --max-rate 0 became 0.0, and 1e400 inf.  A number,
+        # as it was read as one: unquoted, as the config's own are.
+        shown = typed.strip() if len(typed) <= specs.LONGEST_ECHO \
+            else specs.echo(typed)
+        error = ConfigError(field, error.requirement, None,
+                            f"must be {error.requirement}, got {shown}")
+    parser.error(f"argument {argument}: {error}")
+
+
+ONE_VALUE = frozenset({"--tps", "--interval", "--speed", "--max-rate",
+                       "--retries", "--permanent", "--deadline", "--seed"})
+"""Options whose value is one setting, checked by the config: an error
+names the value as it was typed (``_fail``)."""
+
+
+def _typed(argv: Sequence[str], option: str) -> str | None:
+    """The value last given to ``option`` in ``argv``, as typed; None if
+    it was not (a scenario file's, or a default)."""
+    typed = None
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == option and index + 1 < len(argv):
+            typed = argv[index + 1]
+        elif arg.startswith(option + "="):
+            typed = arg[len(option) + 1:]
+    return typed
 
 
 def _positional_send(parser: argparse.ArgumentParser,
@@ -218,7 +248,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
         positional = SenderGroup(max(num_senders, 1), send, failure_rate,
                                  args.tps)
     except ConfigError as error:
-        _fail(parser, error.field, error)
+        _fail(parser, error.field, error, argv)
     if num_senders:
         groups.insert(0, positional)
     elif not groups:
@@ -246,7 +276,7 @@ def _options(parser: Parser, argv: Sequence[str], args: argparse.Namespace,
             parser.error(
                 f"argument --senders: {error}; the {DEFAULT_SENDERS} default "
                 "senders count too (give num_senders 0 to leave them out)")
-        _fail(parser, error.field, error)
+        _fail(parser, error.field, error, argv)
     follows = False  # a fitted mean's spread: a plan's alone
     if plan or args.solve is not None or args.at is not None:
         # Imported for a plan's options alone: a single run starts faster
