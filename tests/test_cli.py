@@ -115,7 +115,10 @@ MALFORMED: list[tuple[list[str], str | tuple[str, ...]]] = [
                           "or max")),
     (["--speed", "2e6"], "argument --speed: must be a number from 1e-06 to "
      "1e+06, or max for no pacing, got '2e6'"),
-    (["--speed", "fast"], "argument --speed: must be a number, got 'fast'"),
+    (["--speed", "fast"], "argument --speed: must be a number from 1e-06 "
+     "to 1e+06, or max for no pacing, got 'fast'"),
+    (["--speed", ""], "argument --speed: must be a number from 1e-06 "
+     "to 1e+06, or max for no pacing, got ''"),
     (["--tps", "0"], ("argument --tps: ", "must be a finite number of "
                       "sends per second >= 1e-06, got 0")),
     (["--tps", "-inf"], ("argument --tps: ", ">= 1e-06, got -inf")),

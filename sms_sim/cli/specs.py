@@ -146,7 +146,7 @@ def speed(text: str) -> float:
     that the error can say what to type instead."""
     if text.strip().lower() == "max":
         return UNPACED
-    value = number(text)
+    value = float(text) if NUMBER.fullmatch(text.strip()) else math.nan
     if not MIN_SPEED <= value <= MAX_SPEED:  # also false for nan
         fail(f"must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}, or max "
              f"for no pacing, got {echo(text)}")
