@@ -146,6 +146,13 @@ def _usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
      "and 600 s comes after 600 s"),
     ("600 0.8\n", "{path}: line 1: must be TIME,SHARE (600,0.84), got "
      "'600 0.8'"),
+    # A header is the first line only, and has no digit.
+    ("time,share\nsent,by\n600,0.8\n", "{path}: line 2: must be a "
+     "number of seconds, or with s, m or h (20m), got 'sent'"),
+    ("time,share\n", "{path}: has no points; write TIME,SHARE lines "
+     "(600,0.84)"),
+    ("t1,share\n600,0.8\n", "{path}: line 1: must be a number of seconds, "
+     "or with s, m or h (20m), got 't1'"),
 ])
 def test_a_bad_file_of_points_is_one_line_and_status_2(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
@@ -154,6 +161,18 @@ def test_a_bad_file_of_points_is_one_line_and_status_2(
     path.write_text(text)
     assert _usage_error(capsys, "--fit", str(path), "--solve", "fail") == \
         "start.py: error: argument --fit: " + error.format(path=path)
+
+
+def test_a_csv_header_before_the_points_is_skipped(tmp_path: Path) -> None:
+    plain, headed = tmp_path / "plain.csv", tmp_path / "headed.csv"
+    plain.write_text("600,0.8\n10m30s,0.9\n")
+    headed.write_text("# from the vendor's report\ntime_s,share\n"
+                      + plain.read_text())
+    read = [parse_options(build_parser("start.py"), [
+        "--fit", str(path), "--solve", "fail"]).fit for path in
+        (plain, headed)]
+    assert read[0] == read[1] and read[0] is not None
+    assert [point.time_s for point in read[0]] == [600.0, 630.0]
 
 
 def test_a_point_with_a_bad_time_names_its_line(

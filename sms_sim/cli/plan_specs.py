@@ -118,7 +118,8 @@ MAX_POINT_CHARS = 100
 def fit_points(path: str) -> tuple[Point, ...]:
     """``--fit FILE``: observed points, ``time,share`` a line (``600,0.84``
     or ``10m,0.84``), the times going forward, each share from 0 to 1;
-    blank lines and ``#`` comments skipped."""
+    blank lines, ``#`` comments and a CSV header (a first line with no
+    digit, ``time,share``) skipped."""
     most = MAX_POINTS * MAX_POINT_CHARS
     if not path:
         fail("the path is empty")
@@ -135,12 +136,17 @@ def fit_points(path: str) -> tuple[Point, ...]:
         fail(f"{path}: is longer than {most:,} characters; a fit's points "
              f"are at most {MAX_POINTS:,} lines")
     points: list[Point] = []
+    first = True
     for row, line in enumerate(text.splitlines(), 1):
         line = line.partition("#")[0].strip()
         if not line:
             continue
         time_text, comma, share_text = line.partition(",")
         where = f"{path}: line {row}"
+        if first and comma and not any(map(str.isdigit, line)):
+            first = False
+            continue  # a header, as a spreadsheet writes one
+        first = False
         if not comma:
             fail(f"{where}: must be TIME,SHARE (600,0.84), got {echo(line)}")
         try:
