@@ -94,9 +94,9 @@ Each take is a lock round trip that may wake a thread.  When senders
 together decide faster than this, each take makes several decisions; at
 ordinary rates each makes one, so that no sender sits on decisions another
 could be carrying out.  A paced sender holds its decisions until they are
-due, so the results in flight (``IN_FLIGHT_RESULTS``) are spread over
-about that many over the batch sender threads: larger batches start fewer
-threads, each a stack and a thread state (``benchmarks/README.md``)."""
+due, so the results in flight keep about ``IN_FLIGHT_RESULTS / batch``
+sender threads busy: larger batches start fewer threads, each a stack
+and a thread state, and fall less behind (``benchmarks/README.md``)."""
 
 IN_FLIGHT_RESULTS = 2048
 """Results that the whole fleet may have in flight, decided and not yet
@@ -206,12 +206,12 @@ def switch_interval_s(senders: int, current_s: float) -> float:
     The switch interval is also how often each thread that waits for the
     interpreter lock asks its holder to let go.  With a thousand paced
     senders, hundreds wake at once, and at CPython's 5 ms their requests
-    hand the lock round in futile switches that fill both cores (the
-    system time of ``bench.py``'s ``saturation`` run fell from 0.5 s to
-    0.05 s).  No sender waits longer for its turn: a sender lets go of
-    the lock to wait long before an interval runs out.  A process-wide
-    setting, like the collector's: the command line and the planner's
-    runs apply it, never the library."""
+    hand the lock round in futile switches that fill both cores
+    (``bench.py``, cases ``saturation`` and ``many_senders``).  No sender
+    waits longer for its turn: a sender lets go of the lock to wait long
+    before an interval runs out.  A process-wide setting, like the
+    collector's: the command line and the planner's runs apply it, never
+    the library."""
     return max(current_s, min(senders * SWITCH_INTERVAL_PER_SENDER_S,
                               MAX_SWITCH_INTERVAL_S))
 
