@@ -260,7 +260,24 @@ def test_the_report_names_routes_and_lists_outages() -> None:
     outages = [line for line in lines if "outage: primary down" in line]
     assert len(outages) == 2
     assert outages[0].startswith("  outage: primary down at 1.000 s for "
-                                 "2.0s: ")
+                                 "2.000 s: ")
+
+
+def test_an_outage_after_the_last_attempt_says_so() -> None:
+    """A backup's outage at 90 s, in a run over in 10 s, ended nothing;
+    an outage that ended one attempt says it in the singular."""
+    status, out, err = run_main(
+        "2000", "2", "--senders", "name=backup,count=2,mean=0.01,"
+        "down=1m30s+1m30s", "--routing", "failover", "--speed", "max")
+    assert status == 0, err
+    assert "  outage: backup down at 1m30s for 1m30s: after the last " \
+        "attempt ended" in out.splitlines()
+    status, out, err = run_main(
+        "20", "0", "--senders", "name=a,count=1,mean=0.01,down=0.105+0.25",
+        "--speed", "max")
+    assert status == 0, err
+    assert "  outage: a down at 105.00 ms for 250.00 ms: 1 attempt failed " \
+        "in it, 1 of them for good" in out.splitlines()
 
 
 ROUTES_PAGE = (ROOT / "docs" / "routes.md").read_text()

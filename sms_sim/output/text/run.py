@@ -118,19 +118,22 @@ def _group_blocks(groups: tuple[GroupCounts, ...], style: Style,
     return [], blocks
 
 
-def _outage_lines(groups: Sequence[GroupCounts], width: int | None
-                  ) -> list[str]:
-    """Each route's outages, and the attempts each one ended."""
+def _outage_lines(groups: Sequence[GroupCounts], end_s: float,
+                  width: int | None) -> list[str]:
+    """Each route's outages, and the attempts each one ended; one that
+    came after ``end_s``, the moment the last attempt ended, ended none."""
     lines = []
     for number, snap in enumerate(groups, 1):
         name = snap.group.name or f"group {number}"
         for outage, (ended, lost) in zip(snap.group.outages, snap.outages):
+            what = [f"{count_text(ended)} attempt{'s' if ended != 1 else ''}"
+                    " failed in it,", f"{count_text(lost)} of them for good"]
+            if outage.start_s >= end_s and not ended:
+                what = ["after the last attempt ended"]
             lines += wrap("  ", [
                 f"outage: {name} down at",
                 moment_text(outage.start_s), "for",
-                f"{duration_text(outage.length_s)}:",
-                f"{count_text(ended)} attempts failed in it,",
-                f"{count_text(lost)} of them for good"], width, sep=" ")
+                f"{moment_text(outage.length_s)}:", *what], width, sep=" ")
     return lines
 
 
@@ -393,7 +396,7 @@ def final_report(snap: Summary, width: int | None, style: Style,
         lines += wrap("  ", ["send", "time", "distribution"], width, sep=" ")
         lines += _distribution(snap.distribution, width, style)
     lines += group_rows(snap.groups, style, width)
-    lines += _outage_lines(snap.groups, width)
+    lines += _outage_lines(snap.groups, snap.sim_elapsed_s, width)
     if snap.max_lag_s > lag_note_after_s:
         lines += wrap("  ", (
             "note: this machine fell up to "
