@@ -140,10 +140,14 @@ def test_lag_is_how_late_results_come_out() -> None:
 
 
 def test_a_stop_during_a_wait_leaves_what_is_not_yet_due_unsent() -> None:
+    rig: Rig
+
     class Stopping(FakeTime):
         def wait(self, seconds: float) -> bool:
             super().wait(seconds)
-            return len(self.waits) == 5
+            if len(self.waits) == 5:
+                rig.channels.stop.set()
+            return rig.channels.stop.is_set()
 
     rig = Rig(MESSAGES[:20], SenderGroup.uniform(1, 0.01, 0.0, 0.0),
               fake=Stopping())
@@ -167,6 +171,7 @@ def test_a_stop_after_every_outcome_is_known_loses_no_attempt(
             super().wait(seconds)
             if complete:
                 rig.channels.complete.set()
+            rig.channels.stop.set()
             return True  # stopped
 
     rig = Rig(MESSAGES[:1], SenderGroup.uniform(1, 0.01, 0.0, 1.0),

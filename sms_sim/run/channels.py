@@ -10,6 +10,7 @@ decisions (``schedule.py``), where retries wait too.
 """
 from __future__ import annotations
 
+import math
 import queue
 import threading
 from collections.abc import Callable
@@ -163,6 +164,41 @@ class InFlight:
             self._room.notify_all()
 
 
+class Cut:
+    """What of the results in the senders' hands counts once the run is
+    stopped: those that end by the latest result posted before the stop.
+
+    Each sender sees the stop at its own moment, and one may already
+    have posted a result that another, its thread not yet woken, held
+    back: a message's retry counted without the failure before it.  A
+    result posted before the stop is at most the cut, and every sender
+    posts all it holds up to it, so a message's every attempt before a
+    counted one counts too.  Once every message has its outcome
+    (``complete``), all counts: what is left is only late in real time.
+    """
+
+    def __init__(self, stop: Stop, complete: threading.Event) -> None:
+        self._stop, self._complete = stop, complete
+        self._lock = threading.Lock()
+        self._latest_s = -math.inf
+        self._cut_s: float | None = None
+
+    def admit(self, results: list[Result], last_s: float) -> list[Result]:
+        """``results``, the latest ending at ``last_s``, less those past
+        the cut."""
+        with self._lock:
+            if self._cut_s is None:
+                if not self._stop.is_set():
+                    if last_s > self._latest_s:
+                        self._latest_s = last_s
+                    return results
+                self._cut_s = self._latest_s  # the first post after it
+            cut_s = self._cut_s
+        if last_s <= cut_s or self._complete.is_set():
+            return results
+        return [result for result in results if result.done_at_s <= cut_s]
+
+
 @dataclass(frozen=True, slots=True)
 class Channels:
     """The queues and the stop signal that every thread of a run shares.
@@ -178,6 +214,8 @@ class Channels:
     """Set by the monitor once every message has its outcome, before the
     stop that ends the run: a stop then interrupts nothing, so a sender
     that was late in real time still posts the attempts it decided."""
+    cut: Cut
+    """What counts of the results posted after a stop."""
 
     @classmethod
     def create(cls, inbox_items: int, stop: Stop,
@@ -185,10 +223,11 @@ class Channels:
         """``in_flight``: the budget of results in flight (``InFlight``).
         """
         notices: NoticeQueue = queue.SimpleQueue()
+        complete = threading.Event()
         return cls(queue.Queue(maxsize=inbox_items), queue.SimpleQueue(),
                    queue.SimpleQueue(), notices,
                    InFlight(in_flight, lambda: notices.put(None)), stop,
-                   threading.Event())
+                   complete, Cut(stop, complete))
 
     def take_fresh(self) -> list[Message] | None:
         """The next chunk of fresh messages, or None after the last.

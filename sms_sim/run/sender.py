@@ -45,6 +45,8 @@ class Sender:
         self._failed: list[Result] = []
         self._earliest_s = math.inf
         """The earliest simulated moment among the results in hand."""
+        self._latest_s = -math.inf
+        """The latest, once the run is stopped (``channels.Cut``)."""
 
     def run(self) -> None:
         """Carry out decisions until there are none left or the run is
@@ -91,6 +93,8 @@ class Sender:
             # and no sort; at --speed max, nothing is ever late.
             if paced and decided.first_s < self._earliest_s:
                 self._earliest_s = decided.first_s
+            if decided.last_s > self._latest_s:
+                self._latest_s = decided.last_s
             self._sent += decided.sent
             self._failed += decided.failed
             return
@@ -101,12 +105,9 @@ class Sender:
                 try:
                     self._release_at(done_s)
                 except Stopped:
-                    if self._channels.complete.is_set():
-                        # Every message has its outcome, so what is left
-                        # here are attempts made before some of them:
-                        # late only in real time (a busy machine let
-                        # another sender post a later attempt first).
-                        self._hold(ordered[index:])
+                    # Posted up to the stop's cut (channels.Cut): another
+                    # sender may have posted a later attempt of one.
+                    self._hold(ordered[index:])
                     raise
             self._hold((result,))
 
@@ -115,6 +116,8 @@ class Sender:
         for result in results:
             if result.done_at_s < self._earliest_s:
                 self._earliest_s = result.done_at_s
+            if result.done_at_s > self._latest_s:
+                self._latest_s = result.done_at_s
             (self._sent if result.outcome == SENT
              else self._failed).append(result)
 
@@ -147,9 +150,12 @@ class Sender:
             if lag > self.lag_s:
                 self.lag_s = lag
             self._earliest_s = math.inf
+        latest_s, self._latest_s = self._latest_s, -math.inf
         if self._sent:
-            channels.sent.put(self._sent)
+            if sent := channels.cut.admit(self._sent, latest_s):
+                channels.sent.put(sent)
             self._sent = []
         if self._failed:
-            channels.failed.put(self._failed)
+            if failed := channels.cut.admit(self._failed, latest_s):
+                channels.failed.put(failed)
             self._failed = []
