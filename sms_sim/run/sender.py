@@ -46,7 +46,8 @@ class Sender:
         self._earliest_s = math.inf
         """The earliest simulated moment among the results in hand."""
         self._latest_s = -math.inf
-        """The latest, once the run is stopped (``channels.Cut``)."""
+        """The latest simulated moment among the results in hand: what
+        ``channels.Cut`` measures a post by."""
 
     def run(self) -> None:
         """Carry out decisions until there are none left or the run is
