@@ -33,6 +33,7 @@ def test_short_seconds_never_shows_an_exponent_of_a_unit(
     (None, "-"), (0.0, "0.0s"), (4.24, "4.2s"), (59.96, "1m00s"),
     (187, "3m07s"), (3720, "1h02m"), (3723.9, "1h02m03s"),
     (5415, "1h30m15s"), (2 * 86400 + 3 * 3600, "2d03h"),
+    (50 * 3600 + 1800, "2d02h30m"), (50 * 3600 + 5, "2d02h00m05s"),
     (86400 * 9_999.5, "9999d12h"),
     # Beyond 10,000 days, whole days with separators, never an exponent.
     (86400 * 10_000, "10,000d"), (1e9, "11,574d")])

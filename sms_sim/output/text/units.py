@@ -34,7 +34,7 @@ def seconds_text(value: float | None) -> str:
 
 def duration_text(value: float | None) -> str:
     """Elapsed or remaining time: ``4.2s``, ``3m07s``, ``1h02m``,
-    ``1h02m03s``, ``3d04h``."""
+    ``1h02m03s``, ``3d04h``, ``3d04h30m``."""
     if value is None:
         return "-"
     if value < 59.95:  # from 59.95, "60.0s" would be the next format's
@@ -45,8 +45,10 @@ def duration_text(value: float | None) -> str:
     hours, minutes = divmod(minutes, 60)
     if hours < 48:  # its seconds too, if any: 1h00m10s is not 1h00m20s
         return f"{hours}h{minutes:02d}m" + (f"{secs:02d}s" if secs else "")
-    if hours < 24 * 10_000:
-        return f"{hours // 24}d{hours % 24:02d}h"
+    if hours < 24 * 10_000:  # minutes and seconds too, if any
+        rest = (f"{minutes:02d}m" if minutes or secs else "") + (
+            f"{secs:02d}s" if secs else "")
+        return f"{hours // 24}d{hours % 24:02d}h{rest}"
     # Beyond 27 years the hours mean nothing; whole days, never "1.16e+04d".
     return f"{value / 86400:,.0f}d"
 
