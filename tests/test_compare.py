@@ -276,6 +276,7 @@ def test_common_random_numbers_narrow_the_difference() -> None:
 
 
 @pytest.mark.stress
+@pytest.mark.time_limit(300)  # 80 runs of 100,000: 49 to 60 s in CI
 def test_common_random_numbers_narrow_the_worked_examples_difference(
         ) -> None:
     """The README's worked example itself, 20 and 22 senders, 20 runs:
